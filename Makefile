@@ -1,0 +1,46 @@
+# Front door. `make run` builds and starts Mortar on its embedded defaults;
+# `make test` builds everything and runs every test. Both install what is
+# missing first (scripts/bootstrap).
+BUILD_DIR ?= build/release
+JOBS ?= $(shell nproc)
+PYTEST ?= .venv/bin/pytest
+
+.PHONY: all build run test unit-test system-test bootstrap bootstrap-tests clean asan bench fuzz
+
+all: build
+
+bootstrap:
+	@scripts/bootstrap
+
+bootstrap-tests:
+	@scripts/bootstrap --tests
+
+$(BUILD_DIR)/build.ninja:
+	cmake --preset release >/dev/null
+
+build: bootstrap-tests $(BUILD_DIR)/build.ninja
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	$(BUILD_DIR)/mortar serve $(ARGS)
+
+unit-test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+system-test: build
+	MORTAR_BIN=$(abspath $(BUILD_DIR)/mortar) MORTAR_BUILD_DIR=$(abspath $(BUILD_DIR)) \
+	  $(PYTEST) -q tests
+
+test: unit-test system-test
+
+asan: bootstrap-tests
+	cmake --preset asan >/dev/null && cmake --build build/asan -j $(JOBS)
+
+fuzz: bootstrap-tests
+	cmake --preset fuzz >/dev/null && cmake --build build/fuzz -j $(JOBS)
+
+bench: build
+	MORTAR_BIN=$(abspath $(BUILD_DIR)/mortar) .venv/bin/python bench/run.py
+
+clean:
+	rm -rf build

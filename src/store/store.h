@@ -1,0 +1,87 @@
+// The Store: Mortar's persistent state behind one small interface, so the
+// catalog, jobs and scheduler logic is written once and runs on SQLite (the
+// default, one file in the data dir) or PostgreSQL (scale-out).
+//
+// SQL is written in the portable subset both backends understand, with `?`
+// placeholders (the PostgreSQL backend rewrites them to $n). Every API
+// mutation is one write transaction; nothing is acknowledged before commit()
+// returns OK, which means the change is durable.
+//
+// Thread-safety: Store is thread-safe; a Transaction belongs to one thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "common/status.h"
+
+namespace mortar::store {
+
+struct Blob {
+  std::string bytes;
+};
+
+// NULL, INTEGER, REAL, TEXT, BLOB.
+using Value = std::variant<std::monostate, int64_t, double, std::string, Blob>;
+
+struct Row {
+  std::vector<Value> values;
+
+  bool is_null(size_t i) const { return std::holds_alternative<std::monostate>(values.at(i)); }
+  int64_t int_at(size_t i) const;          // 0 for NULL
+  double real_at(size_t i) const;          // 0 for NULL
+  const std::string& text_at(size_t i) const;  // "" for NULL; TEXT or BLOB bytes
+};
+
+class Transaction {
+ public:
+  virtual ~Transaction() = default;  // rolls back unless committed
+
+  // Runs a statement; returns the number of rows changed.
+  // A UNIQUE/PRIMARY KEY violation returns AlreadyExists; a FOREIGN KEY
+  // violation returns FailedPrecondition; busy/locked past the busy timeout
+  // returns Unavailable.
+  virtual StatusOr<int64_t> exec(std::string_view sql, const std::vector<Value>& params = {}) = 0;
+  virtual StatusOr<std::vector<Row>> query(std::string_view sql,
+                                           const std::vector<Value>& params = {}) = 0;
+  virtual Status commit() = 0;
+};
+
+struct Migration {
+  int version;             // 1, 2, 3 ... within its component
+  std::string description;
+  std::string sql;         // one or more statements separated by ';'
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // A read transaction sees a consistent snapshot and may run concurrently
+  // with others; write transactions are serialized.
+  virtual StatusOr<std::unique_ptr<Transaction>> begin(bool write) = 0;
+
+  // Applies, in order, the migrations of `component` ("catalog", "auth",
+  // "partitions", ...) not applied yet, each in its own transaction.
+  virtual Status migrate(std::string_view component, const std::vector<Migration>& migrations) = 0;
+
+  virtual std::string_view dialect() const = 0;  // "sqlite" | "postgres"
+
+  // Flushes and closes; later calls fail.
+  virtual Status close() = 0;
+};
+
+// Runs fn in a write transaction and commits it; retries a few times when the
+// store reports Unavailable (busy) before anything was committed.
+Status run_in_write_transaction(Store& store, const std::function<Status(Transaction&)>& fn);
+Status run_in_read_transaction(Store& store, const std::function<Status(Transaction&)>& fn);
+
+// SQLite in WAL mode with foreign keys on; `path` ":memory:" for tests.
+StatusOr<std::unique_ptr<Store>> open_sqlite_store(const std::string& path);
+
+}  // namespace mortar::store
