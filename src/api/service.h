@@ -1,0 +1,48 @@
+// The Glue API service: turns one HTTP request into one HTTP response.
+// SigV4 authentication (or auth mode "open"), X-Amz-Target dispatch, model
+// validation, the handler call, and error mapping all happen here; the http/
+// layer only moves bytes. Thread-safe: handle() is called from many threads.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "api/operation.h"
+#include "common/http_message.h"
+#include "store/store.h"
+
+namespace mortar::api {
+
+enum class AuthMode { kSigV4, kOpen };
+
+struct ServiceOptions {
+  AuthMode auth_mode = AuthMode::kSigV4;
+  std::string default_account_id;   // 12 digits; "open" mode maps every caller here
+  std::string region = "us-east-1";  // answers for any region; used in ARNs
+  std::string token_secret;          // NextToken HMAC key, kept in the data dir
+  int64_t max_clock_skew_seconds = 15 * 60;
+  const Clock* clock = &Clock::real();
+};
+
+// What happened to one request, for the server's access log and metrics.
+struct RequestInfo {
+  std::string request_id;
+  std::string operation;   // "" when the request never named one
+  std::string principal;   // "" when unauthenticated
+  std::string error_type;  // "" on success, else the exception name
+};
+
+class Service {
+ public:
+  // Runs the store migrations of every component it serves (catalog, auth...).
+  static StatusOr<std::unique_ptr<Service>> create(ServiceOptions options, store::Store& store);
+  virtual ~Service() = default;
+
+  virtual HttpResponse handle(const HttpRequest& request, RequestInfo* info) = 0;
+
+  // An AWS-shaped error response (used by http/ for 413 and the like).
+  static HttpResponse error_response(int http_status, const std::string& exception_name,
+                                     const std::string& message, const std::string& request_id);
+};
+
+}  // namespace mortar::api

@@ -1,0 +1,27 @@
+// Finding a table inside a transaction: the link between tables (catalog
+// helper) and partitions, statistics and indexes (partitions helper).
+// (Contract header: implemented in table_lookup.cc by the catalog helper.)
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "common/status.h"
+#include "store/store.h"
+
+namespace mortar::catalog {
+
+struct TableRef {
+  int64_t table_id = 0;     // tables.id; partitions reference it ON DELETE CASCADE
+  int64_t database_id = 0;  // databases.id
+  nlohmann::json table;     // the Glue `Table` object as GetTable returns it
+};
+
+// Names are matched case-insensitively (Glue lower-cases them).
+// NotFound ("Database x not found." / "Table y not found.") otherwise.
+StatusOr<TableRef> find_table(store::Transaction& tx, const std::string& catalog_id,
+                              const std::string& database, const std::string& table);
+
+}  // namespace mortar::catalog
