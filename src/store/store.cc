@@ -1,0 +1,62 @@
+// Store helpers shared by every backend: Row accessors and the transaction
+// runners with busy retries.
+#include "store/store.h"
+
+#include <chrono>
+#include <thread>
+
+namespace mortar::store {
+
+int64_t Row::int_at(size_t i) const {
+  const Value& v = values.at(i);
+  if (auto* p = std::get_if<int64_t>(&v)) return *p;
+  if (auto* d = std::get_if<double>(&v)) return static_cast<int64_t>(*d);
+  return 0;
+}
+
+double Row::real_at(size_t i) const {
+  const Value& v = values.at(i);
+  if (auto* d = std::get_if<double>(&v)) return *d;
+  if (auto* p = std::get_if<int64_t>(&v)) return static_cast<double>(*p);
+  return 0;
+}
+
+const std::string& Row::text_at(size_t i) const {
+  static const std::string kEmpty;
+  const Value& v = values.at(i);
+  if (auto* s = std::get_if<std::string>(&v)) return *s;
+  if (auto* b = std::get_if<Blob>(&v)) return b->bytes;
+  return kEmpty;
+}
+
+namespace {
+constexpr int kAttempts = 5;
+
+Status run(Store& store, bool write, const std::function<Status(Transaction&)>& fn) {
+  Status last;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(10 << attempt));
+    auto tx = store.begin(write);
+    if (!tx.ok()) {
+      last = tx.status();
+      if (absl::IsUnavailable(last)) continue;
+      return last;
+    }
+    last = fn(**tx);
+    if (last.ok()) last = (*tx)->commit();
+    // Unavailable means busy: nothing was committed, so a retry is safe.
+    if (!absl::IsUnavailable(last)) return last;
+  }
+  return last;
+}
+}  // namespace
+
+Status run_in_write_transaction(Store& store, const std::function<Status(Transaction&)>& fn) {
+  return run(store, true, fn);
+}
+
+Status run_in_read_transaction(Store& store, const std::function<Status(Transaction&)>& fn) {
+  return run(store, false, fn);
+}
+
+}  // namespace mortar::store
