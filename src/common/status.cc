@@ -9,22 +9,22 @@ constexpr std::string_view kGlueErrorUrl = "mortar/glue-exception";
 }
 
 Status glue_error(absl::StatusCode code, std::string_view exception_name, std::string_view msg) {
-  Status s(code, msg);
-  s.SetPayload(kGlueErrorUrl, absl::Cord(exception_name));
+  Status s(code, to_absl(msg));
+  s.SetPayload(to_absl(kGlueErrorUrl), absl::Cord(to_absl(exception_name)));
   return s;
 }
 
 std::optional<std::string> glue_error_name(const Status& status) {
-  auto payload = status.GetPayload(kGlueErrorUrl);
+  auto payload = status.GetPayload(to_absl(kGlueErrorUrl));
   if (!payload) return std::nullopt;
   return std::string(*payload);
 }
 
 Status annotate(const Status& status, std::string_view context) {
   if (status.ok()) return status;
-  Status out(status.code(), absl::StrCat(context, ": ", status.message()));
+  Status out(status.code(), absl::StrCat(to_absl(context), ": ", status.message()));
   status.ForEachPayload(
-      [&](std::string_view url, const absl::Cord& payload) { out.SetPayload(url, payload); });
+      [&](absl::string_view url, const absl::Cord& payload) { out.SetPayload(url, payload); });
   return out;
 }
 

@@ -24,15 +24,23 @@ using Status = absl::Status;
 template <typename T>
 using StatusOr = absl::StatusOr<T>;
 
-inline Status ok_status() { return absl::ok_status(); }
-inline Status invalid_input(std::string_view msg) { return absl::InvalidArgumentError(msg); }
-inline Status not_found(std::string_view msg) { return absl::NotFoundError(msg); }
-inline Status already_exists(std::string_view msg) { return absl::AlreadyExistsError(msg); }
-inline Status concurrent_modification(std::string_view msg) { return absl::AbortedError(msg); }
-inline Status limit_exceeded(std::string_view msg) { return absl::ResourceExhaustedError(msg); }
-inline Status access_denied(std::string_view msg) { return absl::PermissionDeniedError(msg); }
-inline Status internal_error(std::string_view msg) { return absl::InternalError(msg); }
-inline Status unimplemented(std::string_view msg) { return absl::UnimplementedError(msg); }
+// Debian's abseil has its own string_view type (absl::string_view is not
+// std::string_view there): convert explicitly at the boundary. Read messages
+// with status_message(s), which returns a std::string_view.
+inline absl::string_view to_absl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+inline std::string_view status_message(const absl::Status& s) {
+  return std::string_view(s.message().data(), s.message().size());
+}
+
+inline Status ok_status() { return absl::OkStatus(); }
+inline Status invalid_input(std::string_view msg) { return absl::InvalidArgumentError(to_absl(msg)); }
+inline Status not_found(std::string_view msg) { return absl::NotFoundError(to_absl(msg)); }
+inline Status already_exists(std::string_view msg) { return absl::AlreadyExistsError(to_absl(msg)); }
+inline Status concurrent_modification(std::string_view msg) { return absl::AbortedError(to_absl(msg)); }
+inline Status limit_exceeded(std::string_view msg) { return absl::ResourceExhaustedError(to_absl(msg)); }
+inline Status access_denied(std::string_view msg) { return absl::PermissionDeniedError(to_absl(msg)); }
+inline Status internal_error(std::string_view msg) { return absl::InternalError(to_absl(msg)); }
+inline Status unimplemented(std::string_view msg) { return absl::UnimplementedError(to_absl(msg)); }
 
 // An error with an explicit Glue exception name, e.g.
 // glue_error(absl::StatusCode::kFailedPrecondition, "CrawlerRunningException", "...").
