@@ -1,0 +1,68 @@
+#include "catalog/catalog.h"
+
+#include "catalog/audit.h"
+#include "catalog/schema.h"
+
+#if __has_include("catalog/partition_schema.h")
+#include "catalog/partition_schema.h"
+#define MORTAR_HAVE_PARTITIONS 1
+#endif
+
+namespace mortar::catalog {
+
+Catalog::Catalog(store::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+Status Catalog::migrate(store::Store& store) {
+  MORTAR_RETURN_IF_ERROR(store.migrate("catalog", catalog_migrations()));
+#ifdef MORTAR_HAVE_PARTITIONS
+  MORTAR_RETURN_IF_ERROR(migrate_partitions(store));
+#endif
+  return ok_status();
+}
+
+std::string exception_name(const Status& status) {
+  if (status.ok()) return "OK";
+  if (auto name = glue_error_name(status)) return *name;
+  switch (status.code()) {
+    case absl::StatusCode::kNotFound: return "EntityNotFoundException";
+    case absl::StatusCode::kAlreadyExists: return "AlreadyExistsException";
+    case absl::StatusCode::kInvalidArgument: return "InvalidInputException";
+    case absl::StatusCode::kAborted: return "ConcurrentModificationException";
+    case absl::StatusCode::kResourceExhausted: return "ResourceNumberLimitExceededException";
+    case absl::StatusCode::kPermissionDenied: return "AccessDeniedException";
+    case absl::StatusCode::kUnimplemented: return "UnknownOperationException";
+    default: return "InternalServiceException";
+  }
+}
+
+Status Catalog::mutate(const CallContext& ctx, const std::string& resource,
+                       const std::function<Status(store::Transaction&)>& fn) {
+  AuditEntry entry{clock_.now_micros(), ctx.account_id, ctx.principal, ctx.operation,
+                   resource,            ctx.request_id, "OK"};
+  Status st = store::run_in_write_transaction(store_, [&](store::Transaction& tx) {
+    MORTAR_RETURN_IF_ERROR(fn(tx));
+    return record_audit(tx, entry);
+  });
+  if (!st.ok()) {
+    entry.outcome = exception_name(st);
+    // Best effort: the caller's error matters more than a lost audit row.
+    (void)store::run_in_write_transaction(
+        store_, [&](store::Transaction& tx) { return record_audit(tx, entry); });
+  }
+  return st;
+}
+
+std::string Catalog::database_arn(const CallContext& ctx, const std::string& db) {
+  return "arn:aws:glue:" + ctx.region + ":" + ctx.catalog_id + ":database/" + db;
+}
+std::string Catalog::table_arn(const CallContext& ctx, const std::string& db, const std::string& t) {
+  return "arn:aws:glue:" + ctx.region + ":" + ctx.catalog_id + ":table/" + db + "/" + t;
+}
+std::string Catalog::connection_arn(const CallContext& ctx, const std::string& name) {
+  return "arn:aws:glue:" + ctx.region + ":" + ctx.catalog_id + ":connection/" + name;
+}
+std::string Catalog::function_arn(const CallContext& ctx, const std::string& db, const std::string& fn) {
+  return "arn:aws:glue:" + ctx.region + ":" + ctx.catalog_id + ":userDefinedFunction/" + db + "/" + fn;
+}
+
+}  // namespace mortar::catalog
