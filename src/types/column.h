@@ -22,7 +22,7 @@
 //                             children[i]: alternative i, dense: row r's value
 //                             is children[type_ids[r]] at child_index[r]
 // Validity: empty vector = all rows valid; else 1 bit per row, LSB first,
-// 1 = valid. Values of null rows are present but unspecified (zeros).
+// 1 = valid; rows past the end of a shorter bitmap are valid. Values of null rows are present but unspecified (zeros).
 // Not thread-safe for mutation; const access from many threads is fine.
 //
 // (Contract header: the types helper owns and implements it.)
@@ -49,8 +49,10 @@ class Column {
   int64_t length() const { return length_; }
   int64_t null_count() const;
 
+  // Rows past the end of a (short) bitmap count as valid.
   bool is_valid(int64_t row) const {
-    return validity_.empty() || ((validity_[row >> 3] >> (row & 7)) & 1);
+    size_t byte = static_cast<size_t>(row >> 3);
+    return byte >= validity_.size() || ((validity_[byte] >> (row & 7)) & 1);
   }
   bool is_null(int64_t row) const { return !is_valid(row); }
 
@@ -69,21 +71,53 @@ class Column {
   }
 
   // --- building -----------------------------------------------------------
+  // The append_* calls are inline: readers call them per value.
   void reserve(int64_t rows);
   void append_null();               // nested: appends an empty/zero entry in children as needed
-  void append_bool(bool v);
-  void append_int(int64_t v);       // any integer kind (narrowed), date
-  void append_double(double v);     // float or double
-  void append_decimal(int128 unscaled);
-  void append_timestamp(int64_t micros);
-  void append_string(std::string_view bytes);  // string-like and binary
+  void append_bool(bool v) { push_fixed<uint8_t>(v ? 1 : 0); }
+  // Any integer kind (narrowed), date; also timestamp.
+  void append_int(int64_t v) {
+    switch (width_) {
+      case 1: push_fixed<int8_t>(static_cast<int8_t>(v)); break;
+      case 2: push_fixed<int16_t>(static_cast<int16_t>(v)); break;
+      case 4: push_fixed<int32_t>(static_cast<int32_t>(v)); break;
+      default: push_fixed<int64_t>(v); break;
+    }
+  }
+  void append_double(double v) {  // float or double
+    if (width_ == 4) {
+      push_fixed<float>(static_cast<float>(v));
+    } else {
+      push_fixed<double>(v);
+    }
+  }
+  void append_decimal(int128 unscaled) { push_fixed<int128>(unscaled); }
+  void append_timestamp(int64_t micros) { push_fixed<int64_t>(micros); }
+  void append_string(std::string_view bytes) {  // string-like and binary
+    data_.insert(data_.end(), bytes.begin(), bytes.end());
+    offsets_.push_back(static_cast<int64_t>(data_.size()));
+    push_validity(true);
+    ++length_;
+  }
   // Arrays and maps: append children values first, then close the row with
   // the number of elements appended since the previous row.
-  void append_list_length(int64_t n);
+  void append_list_length(int64_t n) {
+    offsets_.push_back(offsets_.back() + n);
+    push_validity(true);
+    ++length_;
+  }
   // Structs: append one value to every child, then close the row.
-  void append_struct_row();
+  void append_struct_row() {
+    push_validity(true);
+    ++length_;
+  }
   // Choice: append the value to children[alternative], then close the row.
-  void append_choice_row(int alternative);
+  void append_choice_row(int alternative) {
+    type_ids_.push_back(static_cast<int8_t>(alternative));
+    child_index_.push_back(children_[alternative]->length() - 1);
+    push_validity(true);
+    ++length_;
+  }
 
   // Raw buffers, for readers and writers that fill or read in bulk.
   std::vector<uint8_t>& validity() { return validity_; }
@@ -104,8 +138,16 @@ class Column {
   Column& child(size_t i) { return *children_.at(i); }
 
   // After filling buffers directly: the row count and (optional) null marks.
-  void set_length(int64_t rows) { length_ = rows; }
+  // (A kNull column's rows are all marked null.)
+  void set_length(int64_t rows);
+  // Marks a row valid or null; rows past the bitmap are valid.
   void set_valid(int64_t row, bool valid);
+  // Bytes per value of the fixed-width layouts (0 for the others).
+  int value_width() const { return width_; }
+  // Empties the column keeping its capacity (reuse across batches).
+  void clear();
+  // Checks the buffers agree with length() and the type (recursively).
+  Status validate() const;
 
   // Deep copy of rows [offset, offset+count).
   std::unique_ptr<Column> slice(int64_t offset, int64_t count) const;
@@ -114,7 +156,33 @@ class Column {
   std::string debug_string(int64_t row) const;
 
  private:
+  template <typename T>
+  void push_fixed(T v) {
+    size_t at = values_.size();
+    values_.resize(at + sizeof(T));
+    std::memcpy(values_.data() + at, &v, sizeof(T));
+    push_validity(true);
+    ++length_;
+  }
+  // Records row length_'s validity; the bitmap is only materialised at the first null.
+  void push_validity(bool valid) {
+    if (validity_.empty()) {
+      if (valid) return;
+      materialize_validity(length_ + 1);
+    }
+    size_t byte = static_cast<size_t>(length_ >> 3);
+    if (byte >= validity_.size()) validity_.resize(byte + 1, 0xFF);
+    uint8_t bit = static_cast<uint8_t>(1u << (length_ & 7));
+    if (valid) {
+      validity_[byte] |= bit;
+    } else {
+      validity_[byte] &= static_cast<uint8_t>(~bit);
+    }
+  }
+  void materialize_validity(int64_t rows);
+
   TypePtr type_;
+  int width_ = 0;
   int64_t length_ = 0;
   std::vector<uint8_t> validity_;
   std::vector<char> values_;
