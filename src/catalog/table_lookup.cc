@@ -4,6 +4,19 @@
 
 namespace mortar::catalog {
 
+StatusOr<DatabaseRef> find_database(store::Transaction& tx, const std::string& catalog_id,
+                                    const std::string& database) {
+  std::string db = lower_name(database);
+  MORTAR_ASSIGN_OR_RETURN(auto rows, tx.query("SELECT id, body FROM databases WHERE catalog_id=? AND name=?",
+                                              {catalog_id, db}));
+  if (rows.empty()) return not_found("Database " + db + " not found.");
+  DatabaseRef ref;
+  ref.database_id = rows[0].int_at(0);
+  ref.database = nlohmann::json::parse(rows[0].text_at(1), nullptr, false);
+  if (ref.database.is_discarded()) return internal_error("corrupt database record for " + db);
+  return ref;
+}
+
 StatusOr<TableRef> find_table(store::Transaction& tx, const std::string& catalog_id,
                               const std::string& database, const std::string& table) {
   std::string db = lower_name(database);

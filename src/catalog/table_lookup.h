@@ -21,6 +21,15 @@ struct TableRef {
 
 // Names are matched case-insensitively (Glue lower-cases them).
 // NotFound ("Database x not found." / "Table y not found.") otherwise.
+struct DatabaseRef {
+  int64_t database_id = 0;
+  nlohmann::json database;  // the Glue `Database` object as GetDatabase returns it
+};
+
+// NotFound ("Database x not found.") when absent.
+StatusOr<DatabaseRef> find_database(store::Transaction& tx, const std::string& catalog_id,
+                                    const std::string& database);
+
 StatusOr<TableRef> find_table(store::Transaction& tx, const std::string& catalog_id,
                               const std::string& database, const std::string& table);
 
