@@ -4,9 +4,11 @@
 // layer only moves bytes. Thread-safe: handle() is called from many threads.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
+#include "api/next_token.h"
 #include "api/operation.h"
 #include "common/http_message.h"
 #include "store/store.h"
@@ -22,6 +24,9 @@ struct ServiceOptions {
   std::string token_secret;          // NextToken HMAC key, kept in the data dir
   int64_t max_clock_skew_seconds = 15 * 60;
   const Clock* clock = &Clock::real();
+  // Registers operations served by other modules (crawlers, jobs ...); called
+  // by create() after the catalog operations.
+  std::function<Status(OperationRegistry&, store::Store&, const NextTokenCodec&)> register_more;
 };
 
 // What happened to one request, for the server's access log and metrics.
@@ -30,12 +35,19 @@ struct RequestInfo {
   std::string operation;   // "" when the request never named one
   std::string principal;   // "" when unauthenticated
   std::string error_type;  // "" on success, else the exception name
+  std::string error_message;
+  int http_status = 200;
 };
 
 class Service {
  public:
   // Runs the store migrations of every component it serves (catalog, auth...).
   static StatusOr<std::unique_ptr<Service>> create(ServiceOptions options, store::Store& store);
+  // A service over exactly `operations` (no catalog): for tests and tools.
+  // Runs only the "auth" migrations.
+  static StatusOr<std::unique_ptr<Service>> create_with_operations(ServiceOptions options,
+                                                                   store::Store& store,
+                                                                   OperationRegistry operations);
   virtual ~Service() = default;
 
   virtual HttpResponse handle(const HttpRequest& request, RequestInfo* info) = 0;

@@ -1,0 +1,235 @@
+#include "api/service.h"
+
+#include <exception>
+#include <utility>
+#include <vector>
+
+#include "api/accounts.h"
+#include "api/crypto.h"
+#include "api/error_map.h"
+#include "api/glue_model.h"
+#include "api/request_body.h"
+#include "api/sigv4_verifier.h"
+#include "api/strings.h"
+#include "api/validator.h"
+
+#if defined(MORTAR_API_WITH_CATALOG)
+#include "catalog/catalog.h"
+#if __has_include("api/ops/catalog_operations.h")
+#include "api/ops/catalog_operations.h"
+#define MORTAR_API_CATALOG_OPS 1
+#endif
+#if __has_include("api/ops/partition_operations.h")
+#include "api/ops/partition_operations.h"
+#define MORTAR_API_PARTITION_OPS 1
+#endif
+#endif
+
+namespace mortar::api {
+namespace {
+
+constexpr const char* kJsonContentType = "application/x-amz-json-1.1";
+
+class ServiceImpl : public Service {
+ public:
+  ServiceImpl(ServiceOptions options, store::Store& store)
+      : options_(std::move(options)),
+        store_(store),
+        accounts_(store, *options_.clock),
+        verifier_("glue", *options_.clock, options_.max_clock_skew_seconds),
+        codec_(options_.token_secret.empty() ? random_bytes(32) : options_.token_secret),
+        model_(GlueModel::embedded()) {}
+
+  OperationRegistry& operations() { return ops_; }
+  const Clock& clock() const { return *options_.clock; }
+  const NextTokenCodec& codec() const { return codec_; }
+  void keep_alive(std::shared_ptr<void> owned) { owned_.push_back(std::move(owned)); }
+
+  HttpResponse handle(const HttpRequest& request, RequestInfo* info) override {
+    RequestInfo local;
+    RequestInfo& out = info ? *info : local;
+    RequestContext ctx;
+    ctx.request_id = new_uuid();
+    ctx.clock = options_.clock;
+    out.request_id = ctx.request_id;
+    StatusOr<Json> result = serve(request, ctx, out);
+    out.operation = ctx.operation;
+    out.principal = ctx.principal;
+    if (!result.ok()) {
+      ApiError err = map_status(result.status());
+      out.error_type = err.type;
+      out.error_message = err.message;
+      out.http_status = err.http_status;
+      return error_response(err.http_status, err.type, err.message, ctx.request_id);
+    }
+    HttpResponse response;
+    response.status = 200;
+    response.headers["content-type"] = kJsonContentType;
+    response.headers["x-amzn-requestid"] = ctx.request_id;
+    const Json& body = result->is_null() ? Json::object() : *result;
+    response.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
+    out.http_status = 200;
+    return response;
+  }
+
+ private:
+  // Everything between the HTTP request and the handler's result.
+  StatusOr<Json> serve(const HttpRequest& request, RequestContext& ctx, RequestInfo& info) {
+    std::string_view path = request.target;
+    path = path.substr(0, path.find('?'));
+    if (path != "/") {
+      return with_http_status(
+          glue_error(absl::StatusCode::kNotFound, "UnknownOperationException",
+                     str_cat("No Glue API at '", path.substr(0, 200),
+                                  "': send POST / with X-Amz-Target: AWSGlue.<Operation>")),
+          404);
+    }
+    if (request.method != "POST") {
+      return with_http_status(
+          glue_error(absl::StatusCode::kInvalidArgument, "UnknownOperationException",
+                     str_cat("Method ", request.method.substr(0, 20),
+                                  " not allowed: the Glue API takes POST /")),
+          405);
+    }
+    MORTAR_RETURN_IF_ERROR(authenticate(request, ctx));
+
+    const std::string* target = request.header("x-amz-target");
+    std::string prefix = model_.target_prefix() + ".";
+    if (target == nullptr || !target->starts_with(prefix)) {
+      return glue_error(absl::StatusCode::kInvalidArgument, "UnknownOperationException",
+                        str_cat("X-Amz-Target must be ", prefix, "<Operation>, got '",
+                                     target ? target->substr(0, 100) : "", "'"));
+    }
+    std::string op_name = target->substr(prefix.size());
+    const Operation* op = model_.find_operation(op_name);
+    if (op == nullptr) {
+      return glue_error(absl::StatusCode::kInvalidArgument, "UnknownOperationException",
+                        str_cat("AWS Glue has no operation ", target->substr(0, 100)));
+    }
+    ctx.operation = op_name;
+    const OpHandler* handler = ops_.find(op_name);
+    if (handler == nullptr) {
+      return glue_error(absl::StatusCode::kUnimplemented, "UnknownOperationException",
+                        str_cat("Mortar does not implement ", prefix, op_name, " yet"));
+    }
+    MORTAR_RETURN_IF_ERROR(check_content_type(request));
+    MORTAR_ASSIGN_OR_RETURN(Json input, parse_request_body(request.body));
+    if (op->input != nullptr) {
+      MORTAR_RETURN_IF_ERROR(validate_input(*op->input, input));
+    } else if (!input.empty()) {
+      return glue_error(absl::StatusCode::kInvalidArgument, "InvalidInputException",
+                        str_cat(op_name, " takes no input members"));
+    }
+    if (auto it = input.find("CatalogId"); it != input.end() && it->is_string() &&
+                                           it->get_ref<const std::string&>() != ctx.account_id) {
+      return glue_error(absl::StatusCode::kPermissionDenied, "AccessDeniedException",
+                        str_cat("Cross-account access is not supported: CatalogId ",
+                                     it->get_ref<const std::string&>(),
+                                     " is not the caller's account ", ctx.account_id));
+    }
+    try {
+      return (*handler)(ctx, input);
+    } catch (const std::exception& e) {
+      return internal_error(str_cat(op_name, " failed: ", e.what()));
+    }
+  }
+
+  Status authenticate(const HttpRequest& request, RequestContext& ctx) {
+    if (options_.auth_mode == AuthMode::kOpen) {
+      ctx.account_id = options_.default_account_id;
+      ctx.principal = str_cat("arn:aws:iam::", ctx.account_id, ":root");
+      ctx.region = options_.region;
+      if (const std::string* auth = request.header("authorization")) {
+        auto parsed = parse_sigv4_authorization(*auth);
+        if (parsed.ok() && !parsed->region.empty()) ctx.region = parsed->region;
+      }
+      return ok_status();
+    }
+    AccessKey key;
+    auto lookup = [&](const std::string& id) -> StatusOr<std::string> {
+      MORTAR_ASSIGN_OR_RETURN(key, accounts_.find_active_key(id));
+      return key.secret_access_key;
+    };
+    MORTAR_ASSIGN_OR_RETURN(SigV4Identity identity, verifier_.verify(request, lookup));
+    ctx.account_id = key.account_id;
+    ctx.principal = key.user_name.empty()
+                        ? str_cat("arn:aws:iam::", key.account_id, ":root")
+                        : str_cat("arn:aws:iam::", key.account_id, ":user/", key.user_name);
+    ctx.region = identity.region;
+    return ok_status();
+  }
+
+  static Status check_content_type(const HttpRequest& request) {
+    const std::string* ct = request.header("content-type");
+    if (ct == nullptr || ct->empty()) return ok_status();  // curl-style callers
+    std::string type = ascii_lower(strip_ascii_whitespace(ct->substr(0, ct->find(';'))));
+    if (type == kJsonContentType || type == "application/json") return ok_status();
+    return glue_error(absl::StatusCode::kInvalidArgument, "SerializationException",
+                      str_cat("Unsupported Content-Type '", ct->substr(0, 100),
+                                   "': use application/x-amz-json-1.1"));
+  }
+
+  ServiceOptions options_;
+  store::Store& store_;
+  AccountRegistry accounts_;
+  SigV4Verifier verifier_;
+  NextTokenCodec codec_;
+  const GlueModel& model_;
+  OperationRegistry ops_;
+  std::vector<std::shared_ptr<void>> owned_;
+};
+
+Status check_open_mode(const ServiceOptions& options) {
+  if (options.auth_mode == AuthMode::kOpen && options.default_account_id.size() != 12) {
+    return invalid_input("auth mode \"open\" needs a 12-digit default account id");
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Service>> Service::create_with_operations(ServiceOptions options,
+                                                                   store::Store& store,
+                                                                   OperationRegistry operations) {
+  MORTAR_RETURN_IF_ERROR(check_open_mode(options));
+  MORTAR_RETURN_IF_ERROR(AccountRegistry::migrate(store));
+  auto service = std::make_unique<ServiceImpl>(std::move(options), store);
+  for (auto& [name, handler] : operations.all()) service->operations().add(name, handler);
+  return std::unique_ptr<Service>(std::move(service));
+}
+
+StatusOr<std::unique_ptr<Service>> Service::create(ServiceOptions options, store::Store& store) {
+  MORTAR_RETURN_IF_ERROR(check_open_mode(options));
+  MORTAR_RETURN_IF_ERROR(AccountRegistry::migrate(store));
+  auto register_more = options.register_more;
+  auto service = std::make_unique<ServiceImpl>(std::move(options), store);
+#if defined(MORTAR_API_WITH_CATALOG)
+  MORTAR_RETURN_IF_ERROR(catalog::Catalog::migrate(store));
+  auto catalog = std::make_shared<catalog::Catalog>(store, service->clock());
+  service->keep_alive(catalog);
+#if defined(MORTAR_API_CATALOG_OPS)
+  register_catalog_operations(service->operations(), *catalog, service->codec());
+#endif
+#if defined(MORTAR_API_PARTITION_OPS)
+  register_partition_operations(service->operations(), *catalog, service->codec());
+#endif
+#endif
+  if (register_more) {
+    MORTAR_RETURN_IF_ERROR(register_more(service->operations(), store, service->codec()));
+  }
+  return std::unique_ptr<Service>(std::move(service));
+}
+
+HttpResponse Service::error_response(int http_status, const std::string& exception_name,
+                                     const std::string& message, const std::string& request_id) {
+  HttpResponse response;
+  response.status = http_status;
+  response.headers["content-type"] = kJsonContentType;
+  response.headers["x-amzn-requestid"] = request_id.empty() ? new_uuid() : request_id;
+  response.headers["x-amzn-errortype"] = exception_name;
+  Json body = {{"__type", exception_name}, {"message", message}};
+  response.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return response;
+}
+
+}  // namespace mortar::api
