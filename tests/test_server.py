@@ -1,0 +1,102 @@
+"""The server process itself: first-start files, /healthz, /metrics, request
+ids, keep-alive, open auth mode, graceful shutdown."""
+import http.client
+import os
+import stat
+
+from support.catalog import unique
+from support.server import read_credentials_file
+
+
+def test_first_start_writes_addr_and_private_credentials(server):
+    addr = (server.data_dir / "server.addr").read_text().strip()
+    assert addr == f"127.0.0.1:{server.port}"
+    creds_path = server.data_dir / "credentials"
+    mode = stat.S_IMODE(os.stat(creds_path).st_mode)
+    assert mode & 0o077 == 0, f"credentials file is readable by others: {oct(mode)}"
+    creds = read_credentials_file(creds_path)
+    assert creds.access_key.startswith("AKIA") and len(creds.access_key) == 20
+    assert len(creds.secret_key) >= 30
+
+
+def test_healthz(server):
+    status, _, body = server.http("GET", "/healthz")
+    assert status == 200
+    assert body  # some body, e.g. "ok"
+
+
+def test_metrics_count_requests_by_operation(server, glue):
+    glue.get_databases()
+    status, headers, body = server.http("GET", "/metrics")
+    assert status == 200
+    assert headers.get("content-type", "").startswith("text/plain")
+    text = body.decode()
+    lines = [l for l in text.splitlines() if l and not l.startswith("#")]
+    assert any("GetDatabases" in l for l in lines), "no per-operation series for GetDatabases"
+    assert "# TYPE" in text  # Prometheus exposition format
+    assert any("_bucket" in l for l in lines), "no latency histogram buckets"
+
+
+def test_every_response_has_a_unique_request_id(glue):
+    seen = set()
+    for _ in range(5):
+        rid = glue.get_databases()["ResponseMetadata"]["RequestId"]
+        assert rid and rid not in seen
+        seen.add(rid)
+    try:
+        glue.get_database(Name=unique("missing"))
+    except glue.exceptions.EntityNotFoundException as exc:
+        rid = exc.response["ResponseMetadata"]["RequestId"]
+        assert rid and rid not in seen
+    else:
+        raise AssertionError("GetDatabase of a missing database succeeded")
+
+
+def test_keep_alive_serves_many_requests_on_one_connection(server):
+    conn = http.client.HTTPConnection(server.host, server.port, timeout=10)
+    try:
+        first_socket = None
+        for _ in range(20):
+            conn.request("GET", "/healthz")
+            resp = conn.getresponse()
+            resp.read()
+            assert resp.status == 200
+            assert resp.getheader("connection", "").lower() != "close"
+            first_socket = first_socket or conn.sock
+            assert conn.sock is first_socket, "the server closed a keep-alive connection"
+    finally:
+        conn.close()
+
+
+def test_default_account_id_from_env(glue, account_id):
+    name = unique("acct")
+    glue.create_database(DatabaseInput={"Name": name})
+    try:
+        assert glue.get_database(Name=name)["Database"]["CatalogId"] == account_id
+    finally:
+        glue.delete_database(Name=name)
+
+
+def test_open_auth_mode_accepts_any_signature(start_server):
+    srv = start_server("open", env={"MORTAR_AUTH_MODE": "open"})
+    from support.server import Credentials
+    anyone = srv.client(credentials=Credentials("AKIAANYBODYATALL0000", "not-the-secret"))
+    name = unique("open")
+    anyone.create_database(DatabaseInput={"Name": name})
+    # The same database is visible through the real admin key: one default account.
+    assert srv.client().get_database(Name=name)["Database"]["Name"] == name
+    assert srv.stop() == 0
+
+
+def test_restart_keeps_credentials_and_data(start_server):
+    srv = start_server("restart-clean")
+    creds_before = srv.credentials
+    name = unique("keep")
+    srv.client().create_database(DatabaseInput={"Name": name, "Description": "kept"})
+    assert srv.stop() == 0
+    srv.start()
+    creds_after = srv.credentials
+    assert (creds_after.access_key, creds_after.secret_key) == (
+        creds_before.access_key, creds_before.secret_key)
+    assert srv.client().get_database(Name=name)["Database"]["Description"] == "kept"
+    assert srv.stop() == 0
