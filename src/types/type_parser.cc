@@ -1,8 +1,10 @@
 // DataType::parse: a recursive-descent parser for Glue/Hive type strings.
 //
 // Accepted beyond the canonical spelling (what to_string prints):
-//   keywords in any case, whitespace around tokens, `integer` (int), `dec` and
-//   `numeric` (decimal), `void` (null), `double precision` (double), `decimal`
+//   keywords in any case, whitespace around tokens, `integer` (int, as Athena
+//   DML spells it), `dec` and `numeric` (decimal), `void` (null, Spark's
+//   NullType), `double precision` (double), `timestamp_ntz` (timestamp),
+//   Hive's `uniontype<...>` (choice), `decimal`
 //   alone = decimal(10,0) and `decimal(p)` = decimal(p,0) as in Hive, struct
 //   field names that are back-quoted (`` `a b` ``, with `` `` `` for a
 //   back-quote) or bare runs of anything but `:,<>()` and back-quote.
@@ -115,7 +117,7 @@ class Parser {
     if (iequals(w, "string")) return DataType::string();
     if (iequals(w, "binary")) return DataType::binary();
     if (iequals(w, "date")) return DataType::date();
-    if (iequals(w, "timestamp")) return DataType::timestamp();
+    if (iequals(w, "timestamp") || iequals(w, "timestamp_ntz")) return DataType::timestamp();
     if (iequals(w, "null") || iequals(w, "void")) return DataType::null();
     if (iequals(w, "decimal") || iequals(w, "dec") || iequals(w, "numeric")) {
       int precision = 10, scale = 0;
@@ -170,7 +172,7 @@ class Parser {
       }
       return DataType::structure(std::move(fields));
     }
-    if (iequals(w, "choice")) {
+    if (iequals(w, "choice") || iequals(w, "uniontype")) {
       MORTAR_RETURN_IF_ERROR(expect('<'));
       std::vector<TypePtr> alternatives;
       do {
