@@ -1,0 +1,44 @@
+#include "formats/csv/csv_inference.h"
+
+#include "formats/text_values.h"
+
+namespace mortar::formats::csv {
+
+void ColumnGuess::observe(std::string_view v) {
+  any_ = true;
+  if (can_int_) {
+    int64_t x;
+    if (!parse_int64(v, &x)) can_int_ = false;
+  }
+  if (!can_int_ && can_double_) {
+    double x;
+    if (!parse_double(v, &x)) can_double_ = false;
+  }
+  if (can_bool_) {
+    bool b;
+    if (!parse_bool(v, &b)) can_bool_ = false;
+  }
+  if (can_date_) {
+    int32_t d;
+    if (!parse_date(v, &d)) can_date_ = false;
+  }
+  if (can_timestamp_) {
+    int64_t t;
+    int32_t d;
+    // A timestamp column may hold bare dates too (midnight).
+    if (!parse_timestamp(v, &t) && !parse_date(v, &d)) can_timestamp_ = false;
+  }
+}
+
+types::TypePtr ColumnGuess::result() const {
+  using types::DataType;
+  if (!any_) return DataType::string();
+  if (can_int_) return DataType::bigint();
+  if (can_double_) return DataType::float64();
+  if (can_bool_) return DataType::boolean();
+  if (can_date_) return DataType::date();
+  if (can_timestamp_) return DataType::timestamp();
+  return DataType::string();
+}
+
+}  // namespace mortar::formats::csv

@@ -1,0 +1,38 @@
+// CSV options, parsed from Glue's format_options names:
+//   separator (","), quoteChar ("\"", "-1" disables quoting), escaper (none),
+//   withHeader (false), writeHeader (true), skipFirst (false), multiLine
+//   (accepted; quoted newlines are always honoured), plus Mortar's own:
+//   skipRows (records to skip before the header), nullValue (text read and
+//   written as null; empty unquoted fields are always null), allowRaggedRows
+//   (short rows padded with nulls, long rows truncated, instead of an error),
+//   inferSampleRows (rows sampled for type inference, default 20000),
+//   threads (parsing threads, default 2), blockSize (bytes per read block).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "common/status.h"
+#include "formats/csv/csv_tokenizer.h"
+#include "formats/format.h"
+
+namespace mortar::formats::csv {
+
+struct CsvOptions {
+  Dialect dialect;
+  bool with_header = false;
+  bool write_header = true;
+  bool skip_first = false;
+  bool multi_line = false;
+  int64_t skip_rows = 0;
+  std::optional<std::string> null_value;
+  bool allow_ragged = false;
+  int64_t infer_sample_rows = 20000;
+  int threads = 2;
+  int64_t block_size = 8 << 20;
+
+  // `path` picks defaults by extension (".tsv": tab separator).
+  static StatusOr<CsvOptions> parse(const Options& options, const std::string& path = "");
+};
+
+}  // namespace mortar::formats::csv

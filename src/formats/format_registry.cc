@@ -1,0 +1,61 @@
+// The registry: every format Mortar has, in classification order.
+#include <algorithm>
+#include <cctype>
+
+#include <fmt/format.h>
+
+#include "formats/csv/csv_format.h"
+#include "formats/format.h"
+#include "formats/json/json_format.h"
+#if __has_include("formats/parquet/parquet_format.h")
+#include "formats/parquet/parquet_format.h"
+#define MORTAR_HAVE_PARQUET 1
+#endif
+
+namespace mortar::formats {
+
+const std::vector<const Format*>& all_formats() {
+  static const std::vector<const Format*> formats = [] {
+    std::vector<const Format*> v;
+#ifdef MORTAR_HAVE_PARQUET
+    v.push_back(&parquet_format());
+#endif
+    v.push_back(&json_format());
+    v.push_back(&csv_format());
+    return v;
+  }();
+  return formats;
+}
+
+StatusOr<const Format*> format_by_name(const std::string& name) {
+  std::string lower = name;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (lower == "jsonl" || lower == "ndjson") lower = "json";
+  for (const Format* f : all_formats())
+    if (f->name() == lower) return f;
+  std::string known;
+  for (const Format* f : all_formats()) known += (known.empty() ? "" : ", ") + f->name();
+  return not_found(fmt::format("unknown format '{}' (known: {})", name, known));
+}
+
+const Format* format_for_path(const std::string& path) {
+  std::string p = path;
+  std::transform(p.begin(), p.end(), p.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  auto ends_with = [](const std::string& s, const std::string& suffix) {
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  for (const char* c : {".gz", ".gzip", ".bz2", ".zst", ".zstd", ".xz", ".lz4", ".snappy", ".sz", ".br"}) {
+    if (ends_with(p, c)) {
+      p.resize(p.size() - std::string(c).size());
+      break;
+    }
+  }
+  for (const Format* f : all_formats())
+    for (const auto& ext : f->extensions())
+      if (ends_with(p, ext)) return f;
+  return nullptr;
+}
+
+}  // namespace mortar::formats
