@@ -102,13 +102,21 @@ class Builder {
     if (is_map(e) && e.children.size() == 1 && is_repeated(e.children[0]) &&
         !e.children[0].e->type) {
       const Elem& kv = e.children[0];
-      if (kv.children.size() != 2) {
+      if (kv.children.empty() || kv.children.size() > 2) {
         return invalid_input("MAP '" + e.e->name + "' must have a key and a value (has " +
                              std::to_string(kv.children.size()) + " fields)");
       }
-      node->kind = FieldNode::kMap;
       node->elem_def = node->def_present + 1;
       node->elem_rep = rep + 1;
+      if (kv.children.size() == 1) {
+        // A map without values (parquet-rs writes these): a list of keys, as pyarrow reads it.
+        node->kind = FieldNode::kList;
+        MORTAR_ASSIGN_OR_RETURN(auto key, convert(kv.children[0], node->elem_def, node->elem_def, node->elem_rep, false, depth + 1));
+        node->type = DataType::array(key->type);
+        node->children.push_back(std::move(key));
+        return node;
+      }
+      node->kind = FieldNode::kMap;
       MORTAR_ASSIGN_OR_RETURN(auto key, convert(kv.children[0], node->elem_def, node->elem_def, node->elem_rep, false, depth + 1));
       MORTAR_ASSIGN_OR_RETURN(auto value, convert(kv.children[1], node->elem_def, node->elem_def, node->elem_rep, false, depth + 1));
       node->type = DataType::map(key->type, value->type);
