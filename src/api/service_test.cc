@@ -1,0 +1,259 @@
+// The Service end to end, minus the network: HTTP request in, AWS JSON 1.1
+// response out, in both auth modes, with fake handlers.
+#include "api/service.h"
+
+#include <gtest/gtest.h>
+
+#include <re2/re2.h>
+
+#include "api/accounts.h"
+#include "api/sigv4.h"
+
+namespace mortar::api {
+namespace {
+
+constexpr char kAccount[] = "111122223333";
+
+class ServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto s = store::open_sqlite_store(":memory:");
+    ASSERT_TRUE(s.ok()) << s.status();
+    store_ = std::move(*s);
+  }
+
+  void start(AuthMode mode) {
+    OperationRegistry ops;
+    ops.add("GetDatabase", [this](RequestContext& ctx, const Json& in) -> StatusOr<Json> {
+      last_ctx_ = ctx;
+      last_input_ = in;
+      if (in["Name"] == "missing") return not_found("Database missing not found.");
+      if (in["Name"] == "crash") throw std::runtime_error("handler bug");
+      if (in["Name"] == "internal") return internal_error("disk on fire");
+      return Json{{"Database", {{"Name", in["Name"]}, {"CreateTime", 1700000000}}}};
+    });
+    ops.add("GetDatabases", [](RequestContext&, const Json&) -> StatusOr<Json> {
+      return Json::object();
+    });
+    ServiceOptions options;
+    options.auth_mode = mode;
+    options.default_account_id = kAccount;
+    options.clock = &clock_;
+    options.token_secret = "test";
+    auto svc = Service::create_with_operations(options, *store_, std::move(ops));
+    ASSERT_TRUE(svc.ok()) << svc.status();
+    service_ = std::move(*svc);
+  }
+
+  static HttpRequest glue_request(const std::string& op, const std::string& body) {
+    HttpRequest r;
+    r.method = "POST";
+    r.target = "/";
+    r.headers["host"] = "127.0.0.1:8787";
+    r.headers["content-type"] = "application/x-amz-json-1.1";
+    r.headers["x-amz-target"] = "AWSGlue." + op;
+    r.body = body;
+    return r;
+  }
+
+  HttpResponse call(const HttpRequest& r) { return service_->handle(r, &info_); }
+
+  static Json body(const HttpResponse& r) { return Json::parse(r.body); }
+
+  void expect_error(const HttpResponse& r, int status, const std::string& type,
+                    const std::string& message_part = "") {
+    EXPECT_EQ(r.status, status) << r.body;
+    EXPECT_EQ(r.headers.at("x-amzn-errortype"), type);
+    EXPECT_EQ(r.headers.at("content-type"), "application/x-amz-json-1.1");
+    Json b = body(r);
+    EXPECT_EQ(b["__type"], type) << r.body;
+    EXPECT_NE(b["message"].get<std::string>().find(message_part), std::string::npos) << r.body;
+    EXPECT_TRUE(RE2::FullMatch(r.headers.at("x-amzn-requestid"),
+                               "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"));
+    EXPECT_EQ(info_.error_type, type);
+  }
+
+  FakeClock clock_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<Service> service_;
+  RequestInfo info_;
+  RequestContext last_ctx_;
+  Json last_input_;
+};
+
+TEST_F(ServiceTest, OpenModeServesWithoutSignature) {
+  start(AuthMode::kOpen);
+  HttpResponse r = call(glue_request("GetDatabase", R"({"Name":"sales"})"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.headers["content-type"], "application/x-amz-json-1.1");
+  EXPECT_EQ(r.headers["x-amzn-requestid"].size(), 36u);
+  EXPECT_EQ(body(r)["Database"]["Name"], "sales");
+  EXPECT_EQ(body(r)["Database"]["CreateTime"], 1700000000);
+  EXPECT_EQ(last_ctx_.account_id, kAccount);
+  EXPECT_EQ(last_ctx_.principal, "arn:aws:iam::111122223333:root");
+  EXPECT_EQ(last_ctx_.operation, "GetDatabase");
+  EXPECT_EQ(info_.operation, "GetDatabase");
+  EXPECT_EQ(info_.request_id, r.headers["x-amzn-requestid"]);
+  EXPECT_EQ(info_.error_type, "");
+}
+
+TEST_F(ServiceTest, OpenModeTakesRegionFromAnyAuthorizationHeader) {
+  start(AuthMode::kOpen);
+  HttpRequest r = glue_request("GetDatabase", R"({"Name":"sales"})");
+  r.headers["authorization"] =
+      "AWS4-HMAC-SHA256 Credential=test/20240101/ap-south-1/glue/aws4_request, "
+      "SignedHeaders=host, Signature=" + std::string(64, '0');
+  ASSERT_EQ(call(r).status, 200);
+  EXPECT_EQ(last_ctx_.region, "ap-south-1");
+}
+
+TEST_F(ServiceTest, EveryResponseHasADistinctRequestId) {
+  start(AuthMode::kOpen);
+  std::set<std::string> ids;
+  ids.insert(call(glue_request("GetDatabase", R"({"Name":"a"})")).headers["x-amzn-requestid"]);
+  ids.insert(call(glue_request("GetDatabase", "{")).headers["x-amzn-requestid"]);
+  ids.insert(call(glue_request("NoSuchThing", "{}")).headers["x-amzn-requestid"]);
+  EXPECT_EQ(ids.size(), 3u);
+}
+
+TEST_F(ServiceTest, EmptyBodyIsEmptyObject) {
+  start(AuthMode::kOpen);
+  EXPECT_EQ(call(glue_request("GetDatabases", "")).status, 200);
+  expect_error(call(glue_request("GetDatabase", "")), 400, "InvalidInputException",
+               "Value null at 'name' failed to satisfy constraint: Member must not be null");
+}
+
+TEST_F(ServiceTest, BadBodiesAreSerializationErrors) {
+  start(AuthMode::kOpen);
+  expect_error(call(glue_request("GetDatabase", R"({"Name": )")), 400, "SerializationException",
+               "not valid JSON");
+  expect_error(call(glue_request("GetDatabase", "[1,2]")), 400, "SerializationException",
+               "must be a JSON object");
+  expect_error(call(glue_request("GetDatabase", "{\"Name\":\"\xff\xfe\"}")), 400,
+               "SerializationException", "UTF-8");
+  expect_error(call(glue_request("GetDatabase", std::string(10000, '[') + std::string(10000, ']'))),
+               400, "SerializationException", "nests deeper");
+}
+
+TEST_F(ServiceTest, ValidationErrorsNameTheMember) {
+  start(AuthMode::kOpen);
+  expect_error(call(glue_request("GetDatabase", R"({"Name":")" + std::string(300, 'x') + "\"}")),
+               400, "InvalidInputException",
+               "Value at 'name' failed to satisfy constraint: Member must have length less than "
+               "or equal to 255");
+}
+
+TEST_F(ServiceTest, NullMembersReachHandlersAsAbsent) {
+  start(AuthMode::kOpen);
+  ASSERT_EQ(call(glue_request("GetDatabase", R"({"Name":"a","CatalogId":null})")).status, 200);
+  EXPECT_FALSE(last_input_.contains("CatalogId"));
+}
+
+TEST_F(ServiceTest, HandlerStatusesMapToGlueErrors) {
+  start(AuthMode::kOpen);
+  expect_error(call(glue_request("GetDatabase", R"({"Name":"missing"})")), 400,
+               "EntityNotFoundException", "Database missing not found.");
+  expect_error(call(glue_request("GetDatabase", R"({"Name":"internal"})")), 500,
+               "InternalServiceException", "disk on fire");
+  expect_error(call(glue_request("GetDatabase", R"({"Name":"crash"})")), 500,
+               "InternalServiceException", "handler bug");
+}
+
+TEST_F(ServiceTest, OtherAccountsCatalogIsAccessDenied) {
+  start(AuthMode::kOpen);
+  expect_error(call(glue_request("GetDatabase", R"({"Name":"a","CatalogId":"999988887777"})")),
+               400, "AccessDeniedException", "999988887777");
+  EXPECT_EQ(call(glue_request("GetDatabase", R"({"Name":"a","CatalogId":"111122223333"})")).status,
+            200);
+}
+
+TEST_F(ServiceTest, UnknownAndUnimplementedOperations) {
+  start(AuthMode::kOpen);
+  expect_error(call(glue_request("CreateCrawler", R"({"Name":"c"})")), 400,
+               "UnknownOperationException", "Mortar does not implement AWSGlue.CreateCrawler yet");
+  expect_error(call(glue_request("FlyToTheMoon", "{}")), 400, "UnknownOperationException",
+               "FlyToTheMoon");
+  HttpRequest no_target = glue_request("GetDatabases", "{}");
+  no_target.headers.erase("x-amz-target");
+  expect_error(call(no_target), 400, "UnknownOperationException", "X-Amz-Target");
+  HttpRequest other_service = glue_request("GetDatabases", "{}");
+  other_service.headers["x-amz-target"] = "AmazonAthena.ListDataCatalogs";
+  expect_error(call(other_service), 400, "UnknownOperationException");
+}
+
+TEST_F(ServiceTest, OtherPathsAndMethods) {
+  start(AuthMode::kOpen);
+  HttpRequest path = glue_request("GetDatabases", "{}");
+  path.target = "/v1/databases";
+  expect_error(call(path), 404, "UnknownOperationException", "/v1/databases");
+  HttpRequest get = glue_request("GetDatabases", "");
+  get.method = "GET";
+  expect_error(call(get), 405, "UnknownOperationException", "GET");
+}
+
+TEST_F(ServiceTest, ContentTypes) {
+  start(AuthMode::kOpen);
+  HttpRequest json = glue_request("GetDatabases", "{}");
+  json.headers["content-type"] = "application/json; charset=utf-8";
+  EXPECT_EQ(call(json).status, 200);
+  HttpRequest xml = glue_request("GetDatabases", "{}");
+  xml.headers["content-type"] = "text/xml";
+  expect_error(call(xml), 400, "SerializationException", "application/x-amz-json-1.1");
+}
+
+TEST_F(ServiceTest, SigV4ModeRequiresValidSignatures) {
+  start(AuthMode::kSigV4);
+  AccountRegistry accounts(*store_, clock_);
+  ASSERT_TRUE(accounts.create_account("default", kAccount).ok());
+  auto key = accounts.create_access_key(kAccount, "");
+  ASSERT_TRUE(key.ok());
+
+  HttpRequest unsigned_req = glue_request("GetDatabase", R"({"Name":"sales"})");
+  expect_error(call(unsigned_req), 403, "MissingAuthenticationTokenException");
+
+  HttpRequest signed_req = unsigned_req;
+  SigV4SigningParams p{key->access_key_id, key->secret_access_key, "", "us-east-2", "glue",
+                       clock_.now_seconds()};
+  ASSERT_TRUE(sigv4_sign_request(signed_req, p).ok());
+  HttpResponse ok = call(signed_req);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(last_ctx_.principal, "arn:aws:iam::111122223333:root");
+  EXPECT_EQ(last_ctx_.region, "us-east-2");
+  EXPECT_EQ(info_.principal, "arn:aws:iam::111122223333:root");
+
+  HttpRequest wrong_secret = unsigned_req;
+  p.secret_access_key = "x" + key->secret_access_key.substr(1);
+  ASSERT_TRUE(sigv4_sign_request(wrong_secret, p).ok());
+  expect_error(call(wrong_secret), 403, "InvalidSignatureException", "does not match");
+
+  HttpRequest unknown = unsigned_req;
+  p.access_key_id = "AKIAUNKNOWN000000000";
+  ASSERT_TRUE(sigv4_sign_request(unknown, p).ok());
+  expect_error(call(unknown), 403, "UnrecognizedClientException");
+
+  HttpRequest garbled = unsigned_req;
+  garbled.headers["authorization"] = "AWS4-HMAC-SHA256 garbage";
+  expect_error(call(garbled), 400, "IncompleteSignatureException");
+
+  clock_.advance(16LL * 60 * 1000000);
+  expect_error(call(signed_req), 403, "InvalidSignatureException", "Signature expired");
+}
+
+TEST_F(ServiceTest, OpenModeNeedsADefaultAccount) {
+  ServiceOptions options;
+  options.auth_mode = AuthMode::kOpen;
+  EXPECT_FALSE(Service::create_with_operations(options, *store_, {}).ok());
+}
+
+TEST(ServiceErrorResponse, IsAwsShaped) {
+  HttpResponse r = Service::error_response(413, "RequestEntityTooLargeException", "too big", "");
+  EXPECT_EQ(r.status, 413);
+  EXPECT_EQ(r.headers["x-amzn-errortype"], "RequestEntityTooLargeException");
+  EXPECT_EQ(r.headers["x-amzn-requestid"].size(), 36u);
+  Json b = Json::parse(r.body);
+  EXPECT_EQ(b["__type"], "RequestEntityTooLargeException");
+  EXPECT_EQ(b["message"], "too big");
+}
+
+}  // namespace
+}  // namespace mortar::api
