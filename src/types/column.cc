@@ -137,6 +137,37 @@ void Column::clear() {
   for (auto& c : children_) c->clear();
 }
 
+void Column::truncate(int64_t rows) {
+  rows = std::clamp<int64_t>(rows, 0, length_);
+  TypeKind kind = type_->kind();
+  length_ = rows;
+  size_t bitmap_bytes = static_cast<size_t>((rows + 7) / 8);
+  if (validity_.size() > bitmap_bytes) validity_.resize(bitmap_bytes);
+  if (width_) values_.resize(static_cast<size_t>(rows) * width_);
+  if (has_offsets(kind)) {
+    offsets_.resize(static_cast<size_t>(rows) + 1);
+    int64_t end = offsets_.back();
+    if (is_bytes(kind)) {
+      data_.resize(static_cast<size_t>(end));
+    } else {
+      for (auto& c : children_) c->truncate(end);
+    }
+  } else if (kind == TypeKind::kStruct) {
+    for (auto& c : children_) c->truncate(rows);
+  } else if (kind == TypeKind::kChoice) {
+    type_ids_.resize(static_cast<size_t>(rows));
+    child_index_.resize(static_cast<size_t>(rows));
+    std::vector<int64_t> used(children_.size(), 0);
+    for (int64_t r = 0; r < rows; ++r) {
+      int id = type_ids_[r];
+      if (id >= 0 && static_cast<size_t>(id) < used.size()) {
+        used[id] = std::max(used[id], child_index_[r] + 1);
+      }
+    }
+    for (size_t i = 0; i < children_.size(); ++i) children_[i]->truncate(used[i]);
+  }
+}
+
 std::unique_ptr<Column> Column::slice(int64_t offset, int64_t count) const {
   offset = std::clamp<int64_t>(offset, 0, length_);
   count = std::clamp<int64_t>(count, 0, length_ - offset);

@@ -146,6 +146,9 @@ class Column {
   int value_width() const { return width_; }
   // Empties the column keeping its capacity (reuse across batches).
   void clear();
+  // Drops rows past `rows`, and child values past what the kept rows use
+  // (rolls back a partly appended nested row too).
+  void truncate(int64_t rows);
   // Checks the buffers agree with length() and the type (recursively).
   Status validate() const;
 
