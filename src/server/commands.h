@@ -1,0 +1,18 @@
+// Subcommands of the `mortar` binary. Each adds itself (options and
+// callback) to the CLI11 app; main.cc keeps a list of these functions, so
+// a new subcommand is one line there. A callback that fails throws
+// CLI::RuntimeError(exit_code) after printing why.
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace mortar::server {
+
+using AddCommand = void (*)(CLI::App& app);
+
+void add_serve_command(CLI::App& app);  // mortar serve [--listen ...]
+void add_admin_command(CLI::App& app);  // mortar admin accounts|keys|audit
+
+}  // namespace mortar::server

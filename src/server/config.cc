@@ -1,0 +1,245 @@
+#include "server/config.h"
+
+#include <charconv>
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+
+#include <toml++/toml.h>
+
+namespace mortar::server {
+namespace {
+
+constexpr const char* kDataDirKey = "data_dir";
+
+std::optional<std::string> process_env(const std::string& name) {
+  const char* v = std::getenv(name.c_str());
+  if (v == nullptr) return std::nullopt;
+  return std::string(v);
+}
+
+StatusOr<int64_t> parse_int(const std::string& where, const std::string& text) {
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) {
+    return invalid_input(where + ": expected an integer, got '" + text + "'");
+  }
+  return v;
+}
+
+Status set_from_string(Config& config, const ConfigKey& key, const std::string& where,
+                       const std::string& value) {
+  if (key.text != nullptr) {
+    config.*key.text = value;
+    return ok_status();
+  }
+  MORTAR_ASSIGN_OR_RETURN(config.*key.number, parse_int(where, value));
+  return ok_status();
+}
+
+void flatten(const toml::table& table, const std::string& prefix,
+             std::map<std::string, const toml::node*>& out) {
+  for (auto&& [k, v] : table) {
+    std::string path = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+    if (const toml::table* sub = v.as_table()) {
+      flatten(*sub, path, out);
+    } else {
+      out[path] = &v;
+    }
+  }
+}
+
+Status set_from_toml(Config& config, const ConfigKey& key, const std::string& file,
+                     const toml::node& node) {
+  const std::string where = file + ": " + key.key;
+  if (key.text != nullptr) {
+    auto v = node.value<std::string>();
+    if (!v || !node.is_string()) return invalid_input(where + " must be a string");
+    config.*key.text = *v;
+  } else {
+    if (!node.is_integer()) return invalid_input(where + " must be an integer");
+    config.*key.number = *node.value<int64_t>();
+  }
+  return ok_status();
+}
+
+Status check_range(const Config& c, const char* key, int64_t v, int64_t lo, int64_t hi) {
+  if (v < lo || v > hi) {
+    return invalid_input(std::string(key) + " must be between " + std::to_string(lo) + " and " +
+                         std::to_string(hi) + ", got " + std::to_string(v) + " (from " +
+                         c.origin.at(key) + ")");
+  }
+  return ok_status();
+}
+
+Status check_one_of(const Config& c, const char* key, const std::string& v,
+                    std::initializer_list<const char*> allowed) {
+  std::string list;
+  for (const char* a : allowed) {
+    if (v == a) return ok_status();
+    list += list.empty() ? a : std::string(", ") + a;
+  }
+  return invalid_input(std::string(key) + " must be one of " + list + ", got '" + v + "' (from " +
+                       c.origin.at(key) + ")");
+}
+
+Status validate(Config& c) {
+  MORTAR_RETURN_IF_ERROR(parse_listen(c.listen, &c.host, &c.port));
+  MORTAR_RETURN_IF_ERROR(check_one_of(c, "auth.mode", c.auth_mode, {"sigv4", "open"}));
+  MORTAR_RETURN_IF_ERROR(check_one_of(c, "log.format", c.log_format, {"text", "json"}));
+  MORTAR_RETURN_IF_ERROR(check_one_of(c, "log.level", c.log_level,
+                                      {"trace", "debug", "info", "warn", "error", "off"}));
+  if (!c.default_account_id.empty()) {
+    bool digits = c.default_account_id.size() == 12 &&
+                  c.default_account_id.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits) {
+      return invalid_input("default_account_id must be 12 digits, got '" + c.default_account_id +
+                           "' (from " + c.origin.at("default_account_id") + ")");
+    }
+  }
+  if (c.region.empty() || c.region.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") !=
+                              std::string::npos) {
+    return invalid_input("region must look like us-east-1, got '" + c.region + "'");
+  }
+  if (c.data_dir.empty()) return invalid_input("data_dir must not be empty");
+  MORTAR_RETURN_IF_ERROR(check_range(c, "max_body_bytes", c.max_body_bytes, 1024, 1LL << 30));
+  MORTAR_RETURN_IF_ERROR(check_range(c, "max_connections", c.max_connections, 1, 1000000));
+  MORTAR_RETURN_IF_ERROR(check_range(c, "threads", c.threads, 0, 256));
+  MORTAR_RETURN_IF_ERROR(
+      check_range(c, "http.header_timeout_seconds", c.header_timeout_seconds, 1, 3600));
+  MORTAR_RETURN_IF_ERROR(
+      check_range(c, "http.idle_timeout_seconds", c.idle_timeout_seconds, 1, 86400));
+  MORTAR_RETURN_IF_ERROR(check_range(c, "http.io_timeout_seconds", c.io_timeout_seconds, 1, 86400));
+  MORTAR_RETURN_IF_ERROR(
+      check_range(c, "shutdown_grace_seconds", c.shutdown_grace_seconds, 0, 3600));
+  return ok_status();
+}
+
+}  // namespace
+
+std::string ConfigKey::env_name() const {
+  std::string name = "MORTAR_";
+  for (const char* p = key; *p; ++p) {
+    name.push_back(*p == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(*p))));
+  }
+  return name;
+}
+
+std::string ConfigKey::flag_name() const {
+  std::string name = "--";
+  for (const char* p = key; *p; ++p) name.push_back(*p == '.' || *p == '_' ? '-' : *p);
+  return name;
+}
+
+const std::vector<ConfigKey>& config_keys() {
+  static const std::vector<ConfigKey> keys = {
+      {"listen", "HOST:PORT to listen on (PORT 0: any free port)", &Config::listen},
+      {kDataDirKey, "data directory (catalog, credentials, mortar.toml)", &Config::data_dir},
+      {"auth.mode", "sigv4 (default) or open (accepts any signature; for local tests only)",
+       &Config::auth_mode},
+      {"default_account_id", "12-digit id of the default account (chosen on first start)",
+       &Config::default_account_id},
+      {"max_body_bytes", "largest request body accepted (larger: 413)", nullptr,
+       &Config::max_body_bytes},
+      {"max_connections", "open connections at most", nullptr, &Config::max_connections},
+      {"threads", "HTTP worker threads (0: one per core)", nullptr, &Config::threads},
+      {"region", "the AWS region Mortar names itself in ARNs", &Config::region},
+      {"log.format", "text or json (one JSON object per line)", &Config::log_format},
+      {"log.level", "trace, debug, info, warn, error or off", &Config::log_level},
+      {"http.header_timeout_seconds", "time allowed to send a request header", nullptr,
+       &Config::header_timeout_seconds},
+      {"http.idle_timeout_seconds", "idle keep-alive connections are closed after this", nullptr,
+       &Config::idle_timeout_seconds},
+      {"http.io_timeout_seconds", "time allowed to send a body or read a response", nullptr,
+       &Config::io_timeout_seconds},
+      {"shutdown_grace_seconds", "on SIGTERM, time in-flight requests get to finish", nullptr,
+       &Config::shutdown_grace_seconds},
+  };
+  return keys;
+}
+
+Status parse_listen(const std::string& listen, std::string* host, uint16_t* port) {
+  std::string h, p;
+  if (!listen.empty() && listen[0] == '[') {
+    size_t close = listen.find(']');
+    if (close == std::string::npos || close + 1 >= listen.size() || listen[close + 1] != ':') {
+      return invalid_input("listen must be HOST:PORT or [IPv6]:PORT, got '" + listen + "'");
+    }
+    h = listen.substr(1, close - 1);
+    p = listen.substr(close + 2);
+  } else {
+    size_t colon = listen.rfind(':');
+    if (colon == std::string::npos || colon == 0) {
+      return invalid_input("listen must be HOST:PORT, got '" + listen + "'");
+    }
+    h = listen.substr(0, colon);
+    p = listen.substr(colon + 1);
+  }
+  auto n = parse_int("listen port", p);
+  if (!n.ok() || *n < 0 || *n > 65535) {
+    return invalid_input("listen port must be 0..65535, got '" + p + "'");
+  }
+  *host = h;
+  *port = static_cast<uint16_t>(*n);
+  return ok_status();
+}
+
+StatusOr<Config> load_config(const ConfigSources& sources, std::vector<std::string>* warnings) {
+  auto env = sources.env ? sources.env : process_env;
+  Config config;
+  for (const ConfigKey& key : config_keys()) config.origin[key.key] = "default";
+
+  // data_dir first: mortar.toml lives there.
+  const ConfigKey& data_dir_key = config_keys()[1];
+  if (auto it = sources.flags.find(kDataDirKey); it != sources.flags.end()) {
+    config.data_dir = it->second;
+    config.origin[kDataDirKey] = "flag";
+  } else if (auto v = env(data_dir_key.env_name())) {
+    config.data_dir = *v;
+    config.origin[kDataDirKey] = "env";
+  }
+
+  std::map<std::string, const toml::node*> toml_values;
+  toml::table table;
+  const std::string toml_path = config.data_dir + "/mortar.toml";
+  std::error_code fs_error;
+  if (std::filesystem::exists(toml_path, fs_error)) {
+    try {
+      table = toml::parse_file(toml_path);
+    } catch (const toml::parse_error& e) {
+      const auto& where = e.source().begin;
+      return invalid_input(toml_path + ":" + std::to_string(where.line) + ":" +
+                           std::to_string(where.column) + ": " + std::string(e.description()));
+    }
+    flatten(table, "", toml_values);
+    std::set<std::string> known;
+    for (const ConfigKey& key : config_keys()) known.insert(key.key);
+    for (const auto& [path, node] : toml_values) {
+      if (!known.count(path) && warnings) {
+        warnings->push_back(toml_path + ": unknown key '" + path + "' ignored");
+      }
+    }
+  }
+
+  for (const ConfigKey& key : config_keys()) {
+    if (std::string(key.key) == kDataDirKey) continue;
+    std::string& origin = config.origin[key.key];
+    if (auto it = sources.flags.find(key.key); it != sources.flags.end()) {
+      MORTAR_RETURN_IF_ERROR(set_from_string(config, key, key.flag_name(), it->second));
+      origin = "flag";
+    } else if (auto v = env(key.env_name())) {
+      MORTAR_RETURN_IF_ERROR(set_from_string(config, key, key.env_name(), *v));
+      origin = "env";
+    } else if (auto t = toml_values.find(key.key); t != toml_values.end()) {
+      MORTAR_RETURN_IF_ERROR(set_from_toml(config, key, toml_path, *t->second));
+      origin = "toml";
+    }
+  }
+  if (auto t = toml_values.find(kDataDirKey); t != toml_values.end() && warnings) {
+    warnings->push_back(toml_path + ": data_dir cannot be set inside the data dir; ignored");
+  }
+  MORTAR_RETURN_IF_ERROR(validate(config));
+  return config;
+}
+
+}  // namespace mortar::server

@@ -1,0 +1,65 @@
+#include "server/router.h"
+
+#include <chrono>
+#include <string_view>
+
+#include "server/logging.h"
+
+namespace mortar::server {
+namespace {
+
+std::string_view path_of(const std::string& target) {
+  std::string_view t(target);
+  return t.substr(0, t.find('?'));
+}
+
+HttpResponse text_response(int status, std::string body, const char* content_type) {
+  HttpResponse r;
+  r.status = status;
+  r.headers["Content-Type"] = content_type;
+  r.body = std::move(body);
+  return r;
+}
+
+}  // namespace
+
+HttpResponse Router::handle(const HttpRequest& request) const {
+  const std::string_view path = path_of(request.target);
+  if (request.method == "GET" || request.method == "HEAD") {
+    if (path == "/healthz") return text_response(200, "ok\n", "text/plain; charset=utf-8");
+    if (path == "/metrics") {
+      return text_response(200, metrics_.render(), "text/plain; version=0.0.4; charset=utf-8");
+    }
+  }
+
+  const auto start = std::chrono::steady_clock::now();
+  api::RequestInfo info;
+  HttpResponse response = api_(request, &info);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  metrics_.record_request(info.operation, response.status, seconds);
+  log_request({.request_id = info.request_id,
+               .method = request.method,
+               .path = path,
+               .remote = request.remote_address,
+               .operation = info.operation,
+               .principal = info.principal,
+               .error_type = info.error_type,
+               .status = response.status,
+               .latency_ms = seconds * 1000});
+  return response;
+}
+
+HttpResponse Router::server_error(int status, const std::string& exception_name,
+                                  const std::string& message, const std::string& request_id) const {
+  metrics_.record_request("", status, 0);
+  AccessLogEntry entry;
+  entry.request_id = request_id;
+  entry.error_type = exception_name;
+  entry.status = status;
+  log_request(entry);
+  return error_formatter_(status, exception_name, message, request_id);
+}
+
+}  // namespace mortar::server

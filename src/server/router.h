@@ -1,0 +1,40 @@
+// The HTTP handler `mortar serve` installs: GET /healthz and GET /metrics are
+// answered here, every other request goes to the Glue API service. Each API
+// request is timed, counted in Metrics and written to the access log.
+// Thread-safe (called from every HTTP worker thread; holds no lock while the
+// API handles a request).
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "api/service.h"
+#include "common/http_message.h"
+#include "server/metrics.h"
+
+namespace mortar::server {
+
+class Router {
+ public:
+  using ApiHandler = std::function<HttpResponse(const HttpRequest&, api::RequestInfo*)>;
+  // Same signature as api::Service::error_response.
+  using ErrorFormatter = std::function<HttpResponse(int, const std::string&, const std::string&,
+                                                    const std::string&)>;
+
+  Router(ApiHandler api, ErrorFormatter error_formatter, Metrics& metrics)
+      : api_(std::move(api)), error_formatter_(std::move(error_formatter)), metrics_(metrics) {}
+
+  HttpResponse handle(const HttpRequest& request) const;
+
+  // For http::ServerOptions::error_response: errors the HTTP layer answers
+  // itself (413, 400 ...) are shaped like the API's and counted and logged too.
+  HttpResponse server_error(int status, const std::string& exception_name,
+                            const std::string& message, const std::string& request_id) const;
+
+ private:
+  ApiHandler api_;
+  ErrorFormatter error_formatter_;
+  Metrics& metrics_;
+};
+
+}  // namespace mortar::server

@@ -1,0 +1,186 @@
+#include "server/serve.h"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "api/accounts.h"
+#include "api/service.h"
+#include "http/http_server.h"
+#include "server/bootstrap.h"
+#include "server/data_dir.h"
+#include "server/logging.h"
+#include "server/metrics.h"
+#include "server/router.h"
+#include "server/timed_store.h"
+#include "store/store.h"
+
+namespace mortar::server {
+namespace {
+
+sigset_t stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+
+void wait_for_signal() {
+  sigset_t set = stop_signals();
+  int sig = 0;
+  sigwait(&set, &sig);
+  log_event(LogLevel::kInfo, "shutting down", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
+  // A second signal means "now": skip waiting for in-flight requests.
+  std::thread([set] {
+    int again = 0;
+    sigwait(&set, &again);
+    log_event(LogLevel::kWarn, "second signal: exiting without finishing requests");
+    _exit(1);
+  }).detach();
+}
+
+std::string address_for_clients(const http::HttpServer& server) {
+  std::string host = server.bound_host();
+  if (host == "0.0.0.0") host = "127.0.0.1";
+  if (host == "::") host = "::1";
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return host + ":" + std::to_string(server.port());
+}
+
+void warn_open_mode(const std::string& account_id) {
+  std::cerr << "\n"
+               "**********************************************************************\n"
+               "  WARNING: auth.mode = open. Mortar accepts ANY request, signed or not,\n"
+               "  as account " << account_id << ". Use this only for local test suites;\n"
+               "  never expose this server to a network.\n"
+               "**********************************************************************\n\n";
+  log_event(LogLevel::kWarn, "authentication is OFF (auth.mode=open)",
+            {{"account", account_id}});
+}
+
+void print_first_start(std::ostream& out, const BootstrapResult& boot, const DataDir& dir,
+                       const std::string& region, const std::string& address) {
+  const api::AccessKey& key = *boot.new_admin_key;
+  out << "Mortar created an admin access key for account " << boot.default_account_id
+      << ",\nsaved in " << dir.file("credentials") << ". Configure the aws CLI with:\n\n"
+      << "  aws configure set aws_access_key_id " << key.access_key_id << "\n"
+      << "  aws configure set aws_secret_access_key " << key.secret_access_key << "\n"
+      << "  aws configure set region " << region << "\n\n"
+      << "then try:\n\n"
+      << "  aws --endpoint-url http://" << address << " glue get-databases\n\n";
+  out.flush();
+}
+
+Status serve(const Config& config, const ServeHooks& hooks) {
+  const DataDir dir(config.data_dir);
+  MORTAR_RETURN_IF_ERROR(dir.ensure_exists());
+  dir.remove_server_addr();  // a stale one from a crash would mislead whoever waits for it
+  MORTAR_ASSIGN_OR_RETURN(std::string token_key, dir.token_key());
+
+  Metrics metrics;
+  // The catalog holds access-key secrets: create it 0600 (SQLite gives its
+  // -wal and -shm files the same mode).
+  const std::string db_path = dir.file("catalog.db");
+  if (int fd = ::open(db_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600); fd >= 0) ::close(fd);
+  MORTAR_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> sqlite,
+                          store::open_sqlite_store(db_path));
+  auto store = std::make_unique<TimedStore>(std::move(sqlite), metrics);
+
+  MORTAR_RETURN_IF_ERROR(api::AccountRegistry::migrate(*store));
+  api::AccountRegistry registry(*store, Clock::real());
+  MORTAR_ASSIGN_OR_RETURN(BootstrapResult boot,
+                          bootstrap_accounts(dir, registry, config.default_account_id));
+
+  api::ServiceOptions options;
+  options.auth_mode = config.auth_mode == "open" ? api::AuthMode::kOpen : api::AuthMode::kSigV4;
+  options.default_account_id = boot.default_account_id;
+  options.region = config.region;
+  options.token_secret = token_key;
+  MORTAR_ASSIGN_OR_RETURN(std::unique_ptr<api::Service> service,
+                          api::Service::create(options, *store));
+  if (options.auth_mode == api::AuthMode::kOpen) warn_open_mode(boot.default_account_id);
+
+  Router router([&service](const HttpRequest& r, api::RequestInfo* info) {
+                  return service->handle(r, info);
+                },
+                &api::Service::error_response, metrics);
+
+  http::ServerOptions http_options;
+  http_options.host = config.host;
+  http_options.port = config.port;
+  http_options.threads = static_cast<int>(config.threads);
+  http_options.max_body_bytes = static_cast<size_t>(config.max_body_bytes);
+  http_options.max_connections = static_cast<size_t>(config.max_connections);
+  http_options.header_timeout = std::chrono::seconds(config.header_timeout_seconds);
+  http_options.idle_timeout = std::chrono::seconds(config.idle_timeout_seconds);
+  http_options.io_timeout = std::chrono::seconds(config.io_timeout_seconds);
+  http_options.shutdown_grace = std::chrono::seconds(config.shutdown_grace_seconds);
+  http_options.error_response = [&router](int status, const std::string& type,
+                                          const std::string& message, const std::string& id) {
+    return router.server_error(status, type, message, id);
+  };
+  MORTAR_ASSIGN_OR_RETURN(
+      std::unique_ptr<http::HttpServer> server,
+      http::HttpServer::start(http_options, [&router](const HttpRequest& r) { return router.handle(r); }));
+  http::HttpServer* raw_server = server.get();
+  metrics.add_gauge("mortar_open_connections", "Open HTTP connections.",
+                    [raw_server] { return static_cast<double>(raw_server->connection_count()); });
+
+  const std::string address = address_for_clients(*server);
+  MORTAR_RETURN_IF_ERROR(dir.write_server_addr(address));
+  log_event(LogLevel::kInfo, "listening",
+            {{"address", address},
+             {"data_dir", config.data_dir},
+             {"auth_mode", config.auth_mode},
+             {"account", boot.default_account_id},
+             {"region", config.region}});
+  if (boot.new_admin_key) {
+    print_first_start(hooks.out ? *hooks.out : std::cout, boot, dir, config.region, address);
+  } else {
+    log_event(LogLevel::kInfo, "credentials", {{"file", dir.file("credentials")}});
+  }
+
+  if (hooks.wait_for_stop) {
+    hooks.wait_for_stop();
+  } else {
+    wait_for_signal();
+  }
+
+  server->stop();  // finishes in-flight requests
+  dir.remove_server_addr();
+  server.reset();
+  service.reset();
+  MORTAR_RETURN_IF_ERROR(store->close());
+  log_event(LogLevel::kInfo, "stopped");
+  return ok_status();
+}
+
+}  // namespace
+
+int run_serve(const Config& config, const std::vector<std::string>& config_warnings,
+              ServeHooks hooks) {
+  if (!hooks.wait_for_stop) {
+    // Block the stop signals before any thread starts, so every thread
+    // inherits the mask and only sigwait() sees them.
+    sigset_t set = stop_signals();
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  }
+  init_logging(config.log_format, config.log_level);
+  for (const std::string& w : config_warnings) {
+    log_event(LogLevel::kWarn, "config", {{"warning", w}});
+  }
+  Status s = serve(config, hooks);
+  if (!s.ok()) {
+    log_event(LogLevel::kError, "mortar serve failed", {{"error", s.ToString()}});
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace mortar::server
