@@ -1,0 +1,259 @@
+#include "formats/csv/csv_reader.h"
+
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "formats/csv/csv_format.h"
+#include "formats/testing_util.h"
+#include "io/compression.h"
+
+namespace mortar::formats::csv {
+namespace {
+
+using formats::testing::read_all;
+using formats::testing::ReadResult;
+using formats::testing::TempDir;
+using formats::testing::write_text;
+using ::testing::HasSubstr;
+
+class CsvReaderTest : public ::testing::Test {
+ protected:
+  ReadResult read(const std::string& content, Options format_options = {},
+                  const std::string& name = "t.csv", int64_t batch_rows = 65536) {
+    std::string path = dir_.file(name);
+    write_text(path, content);
+    ReadOptions o;
+    o.format_options = std::move(format_options);
+    o.batch_rows = batch_rows;
+    return read_all(csv_format(), path, o);
+  }
+  TempDir dir_;
+};
+
+TEST_F(CsvReaderTest, HeaderAndInferredTypes) {
+  auto r = read(
+      "id,price,ok,day,at,name\n"
+      "1,2.5,true,2024-01-31,2024-01-31 10:00:00,ann\n"
+      "2,3,false,2024-02-01,2024-02-01T11:30:00.25Z,bob\n",
+      {{"withHeader", "true"}});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.schema->to_string(),
+            "struct<id:bigint,price:double,ok:boolean,day:date,at:timestamp,name:string>");
+  ASSERT_EQ(r.rows.size(), 2u);
+  EXPECT_EQ(r.rows[0],
+            R"({"id":1,"price":2.5,"ok":true,"day":"2024-01-31","at":"2024-01-31 10:00:00","name":"ann"})");
+  EXPECT_EQ(r.rows[1],
+            R"({"id":2,"price":3.0,"ok":false,"day":"2024-02-01","at":"2024-02-01 11:30:00.250000","name":"bob"})");
+}
+
+TEST_F(CsvReaderTest, WithoutHeaderColumnsAreNamedLikeGlue) {
+  auto r = read("1,a\n2,b\n");
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.schema->to_string(), "struct<col0:bigint,col1:string>");
+  EXPECT_EQ(r.rows.size(), 2u);
+}
+
+TEST_F(CsvReaderTest, SeparatorQuoteCharAndEscaper) {
+  auto r = read("a;b\n'x;y';'it''s'\n", {{"separator", ";"}, {"quoteChar", "'"}, {"withHeader", "true"}});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.rows[0], R"({"a":"x;y","b":"it's"})");
+  auto e = read("a|b\nx\\|y|\"q\\\"z\"\n", {{"separator", "|"}, {"escaper", "\\"}, {"withHeader", "true"}});
+  ASSERT_TRUE(e.status.ok()) << e.status;
+  EXPECT_EQ(e.rows[0], R"({"a":"x|y","b":"q\"z"})");
+  auto t = read("a\tb\n1\t2\n", {{"withHeader", "true"}}, "t.tsv");
+  ASSERT_TRUE(t.status.ok()) << t.status;
+  EXPECT_EQ(t.rows[0], R"({"a":1,"b":2})");
+}
+
+TEST_F(CsvReaderTest, QuotingDisabled) {
+  auto r = read("a,b\n\"x,y\n", {{"quoteChar", "-1"}, {"withHeader", "true"}});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.rows[0], R"({"a":"\"x","b":"y"})");
+}
+
+TEST_F(CsvReaderTest, SkipFirstAndSkipRows) {
+  auto r = read("junk line\nid\n7\n", {{"skipFirst", "true"}, {"withHeader", "true"}});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.rows, std::vector<std::string>{R"({"id":7})"});
+  auto s = read("p1\np2\nid\n8\n", {{"skipRows", "2"}, {"withHeader", "true"}});
+  ASSERT_TRUE(s.status.ok()) << s.status;
+  EXPECT_EQ(s.rows, std::vector<std::string>{R"({"id":8})"});
+}
+
+TEST_F(CsvReaderTest, MultiLineQuotedFieldsCrLfAndBom) {
+  auto r = read("\xEF\xBB\xBFid,text\r\n1,\"two\r\nlines\"\r\n2,plain\r\n", {{"withHeader", "true"}});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  ASSERT_EQ(r.rows.size(), 2u);
+  EXPECT_EQ(r.rows[0], R"({"id":1,"text":"two\r\nlines"})");
+  EXPECT_EQ(r.rows[1], R"({"id":2,"text":"plain"})");
+}
+
+TEST_F(CsvReaderTest, NullsEmptyStringsAndNullValue) {
+  auto r = read("a,b,c\n,\"\",x\nNA,1,\n", {{"withHeader", "true"}, {"nullValue", "NA"}});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.schema->to_string(), "struct<a:string,b:bigint,c:string>");
+  EXPECT_EQ(r.rows[0], R"({"a":null,"b":null,"c":"x"})");
+  EXPECT_EQ(r.rows[1], R"({"a":null,"b":1,"c":null})");
+  auto s = read("a\n\"\"\nx\n", {{"withHeader", "true"}});
+  ASSERT_TRUE(s.status.ok());
+  EXPECT_EQ(s.rows[0], R"({"a":""})");
+}
+
+TEST_F(CsvReaderTest, RaggedRowsAreALocatedError) {
+  auto r = read("a,b,c,d,e\n1,2,3,4,5\n1,2,3,4,5,6,7\n", {{"withHeader", "true"}}, "file.csv");
+  ASSERT_FALSE(r.status.ok());
+  EXPECT_THAT(std::string(r.status.message()),
+              HasSubstr("file.csv: line 3 (byte offset 20): expected 5 fields, found 7"));
+}
+
+TEST_F(CsvReaderTest, RaggedRowsAsNullsByOption) {
+  auto r = read("a,b,c\n1,2\n1,2,3,4\n", {{"withHeader", "true"}, {"allowRaggedRows", "true"}});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.rows[0], R"({"a":1,"b":2,"c":null})");
+  EXPECT_EQ(r.rows[1], R"({"a":1,"b":2,"c":3})");
+}
+
+TEST_F(CsvReaderTest, UnterminatedQuoteIsLocated) {
+  auto r = read("a,b\n1,2\n3,\"oops\n4,5\n", {{"withHeader", "true"}}, "q.csv");
+  ASSERT_FALSE(r.status.ok());
+  EXPECT_THAT(std::string(r.status.message()), HasSubstr("q.csv: line 3 (byte offset 8): unterminated quoted field"));
+}
+
+TEST_F(CsvReaderTest, StrayQuoteIsLocated) {
+  auto r = read("a,b\nx,y\"z\"w,\n", {{"withHeader", "true"}, {"allowRaggedRows", "true"}}, "s.csv");
+  ASSERT_FALSE(r.status.ok());
+  EXPECT_THAT(std::string(r.status.message()), HasSubstr("s.csv: line 2 (byte offset 6): column 'b': malformed quoted field"));
+}
+
+TEST_F(CsvReaderTest, ValueNotMatchingInferredTypeIsLocated) {
+  auto r = read("n\n1\n2\nx\n", {{"withHeader", "true"}, {"inferSampleRows", "2"}}, "v.csv");
+  ASSERT_FALSE(r.status.ok());
+  EXPECT_THAT(std::string(r.status.message()),
+              HasSubstr("v.csv: line 4 (byte offset 6): column 'n': cannot parse 'x' as bigint"));
+}
+
+TEST_F(CsvReaderTest, ExplicitSchemaAndProjection) {
+  ReadOptions o;
+  o.format_options = {{"withHeader", "true"}};
+  o.schema = types::DataType::parse("struct<x:int,y:decimal(10,2),z:string>").value();
+  o.columns = {"z", "y"};
+  std::string path = dir_.file("p.csv");
+  write_text(path, "a,b,c\n1,2.5,hi\n-3,0.125,yo\n");
+  auto r = read_all(csv_format(), path, o);
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.schema->to_string(), "struct<z:string,y:decimal(10,2)>");
+  EXPECT_EQ(r.rows[0], R"({"z":"hi","y":"2.50"})");
+  EXPECT_EQ(r.rows[1], R"({"z":"yo","y":"0.13"})");
+}
+
+TEST_F(CsvReaderTest, EmptyFileAndHeaderOnly) {
+  auto e = read("");
+  ASSERT_TRUE(e.status.ok()) << e.status;
+  EXPECT_TRUE(e.rows.empty());
+  EXPECT_EQ(e.schema->fields().size(), 0u);
+  auto h = read("a,b\n", {{"withHeader", "true"}});
+  ASSERT_TRUE(h.status.ok()) << h.status;
+  EXPECT_TRUE(h.rows.empty());
+  EXPECT_EQ(h.schema->to_string(), "struct<a:string,b:string>");
+}
+
+TEST_F(CsvReaderTest, DuplicateAndEmptyHeaderNames) {
+  auto r = read("a,a,\n1,2,3\n", {{"withHeader", "true"}});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.schema->to_string(), "struct<a:bigint,a_1:bigint,col2:bigint>");
+}
+
+TEST_F(CsvReaderTest, StreamsInBatchesAcrossSmallBlocks) {
+  std::string data = "id,s\n";
+  for (int i = 0; i < 5000; ++i) data += std::to_string(i) + ",\"v" + std::to_string(i) + "\nx\"\n";
+  auto r = read(data, {{"withHeader", "true"}, {"blockSize", "100"}}, "b.csv", 300);
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  ASSERT_EQ(r.rows.size(), 5000u);
+  for (int64_t n : r.batch_sizes) EXPECT_LE(n, 300);
+  EXPECT_EQ(r.rows[4999], R"({"id":4999,"s":"v4999\nx"})");
+}
+
+TEST_F(CsvReaderTest, RecordLargerThanBlockGrowsIt) {
+  std::string big(10000, 'z');
+  auto r = read("a,b\n1,\"" + big + "\"\n2,x\n", {{"withHeader", "true"}, {"blockSize", "64"}});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  ASSERT_EQ(r.rows.size(), 2u);
+  EXPECT_EQ(r.rows[0].size(), big.size() + 16);
+}
+
+TEST_F(CsvReaderTest, TwoThreadsMatchOneThread) {
+  // Quoted newlines land on both sides of the split point.
+  std::string data = "id,a,b\n";
+  for (int i = 0; i < 60000; ++i) {
+    data += std::to_string(i) + ",";
+    data += (i % 7 == 0) ? "\"multi\nline, " + std::to_string(i) + "\"" : "plain" + std::to_string(i);
+    data += "," + std::to_string(i * 0.5) + "\n";
+  }
+  auto one = read(data, {{"withHeader", "true"}, {"threads", "1"}}, "one.csv");
+  auto two = read(data, {{"withHeader", "true"}, {"threads", "2"}}, "two.csv");
+  ASSERT_TRUE(one.status.ok()) << one.status;
+  ASSERT_TRUE(two.status.ok()) << two.status;
+  ASSERT_EQ(one.rows.size(), 60000u);
+  EXPECT_EQ(one.rows, two.rows);
+}
+
+TEST_F(CsvReaderTest, TenThousandColumns) {
+  std::string header, row;
+  for (int i = 0; i < 10000; ++i) {
+    header += (i ? "," : "") + std::string("c") + std::to_string(i);
+    row += (i ? "," : "") + std::to_string(i);
+  }
+  auto r = read(header + "\n" + row + "\n" + row + "\n", {{"withHeader", "true"}});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.schema->fields().size(), 10000u);
+  EXPECT_EQ(r.rows.size(), 2u);
+}
+
+TEST_F(CsvReaderTest, UnicodeAndSpecialNumbers) {
+  auto r = read("s,d,n\nΓειά σου 🌍,NaN,-9223372036854775808\n\"漢字,\",-Infinity,9223372036854775807\n",
+                {{"withHeader", "true"}});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.schema->to_string(), "struct<s:string,d:double,n:bigint>");
+  EXPECT_EQ(r.rows[0], R"({"s":"Γειά σου 🌍","d":"NaN","n":-9223372036854775808})");
+  EXPECT_EQ(r.rows[1], R"({"s":"漢字,","d":"-Infinity","n":9223372036854775807})");
+}
+
+TEST_F(CsvReaderTest, IntegerOverflowInfersDouble) {
+  auto r = read("n\n9223372036854775808\n1\n", {{"withHeader", "true"}});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.schema->to_string(), "struct<n:double>");
+}
+
+TEST_F(CsvReaderTest, GzipInput) {
+  // Written through the writer path of the io module.
+  std::string path = dir_.file("z.csv.gz");
+  {
+    auto out = io::local_file_system().open_output(path);
+    ASSERT_TRUE(out.ok());
+    auto gz = io::compressing_stream(std::move(*out), io::Codec::kGzip);
+    ASSERT_TRUE(gz.ok());
+    ASSERT_TRUE((*gz)->write("a,b\n1,2\n3,4\n").ok());
+    ASSERT_TRUE((*gz)->close().ok());
+  }
+  ReadOptions o;
+  o.format_options = {{"withHeader", "true"}};
+  auto r = read_all(csv_format(), path, o);
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.rows, (std::vector<std::string>{R"({"a":1,"b":2})", R"({"a":3,"b":4})"}));
+}
+
+TEST_F(CsvReaderTest, Utf16IsRejectedClearly) {
+  auto r = read(std::string("\xFF\xFE" "a\0,\0", 6));
+  ASSERT_FALSE(r.status.ok());
+  EXPECT_THAT(std::string(r.status.message()), HasSubstr("UTF-16"));
+}
+
+TEST_F(CsvReaderTest, BadOptionsAreErrors) {
+  EXPECT_FALSE(read("a\n", {{"withHeader", "maybe"}}).status.ok());
+  EXPECT_FALSE(read("a\n", {{"separator", "ab"}}).status.ok());
+}
+
+}  // namespace
+}  // namespace mortar::formats::csv
