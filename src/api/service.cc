@@ -13,17 +13,9 @@
 #include "api/strings.h"
 #include "api/validator.h"
 
-#if defined(MORTAR_API_WITH_CATALOG)
-#include "catalog/catalog.h"
-#if __has_include("api/ops/catalog_operations.h")
 #include "api/ops/catalog_operations.h"
-#define MORTAR_API_CATALOG_OPS 1
-#endif
-#if __has_include("api/ops/partition_operations.h")
 #include "api/ops/partition_operations.h"
-#define MORTAR_API_PARTITION_OPS 1
-#endif
-#endif
+#include "catalog/catalog.h"
 
 namespace mortar::api {
 namespace {
@@ -203,17 +195,11 @@ StatusOr<std::unique_ptr<Service>> Service::create(ServiceOptions options, store
   MORTAR_RETURN_IF_ERROR(AccountRegistry::migrate(store));
   auto register_more = options.register_more;
   auto service = std::make_unique<ServiceImpl>(std::move(options), store);
-#if defined(MORTAR_API_WITH_CATALOG)
   MORTAR_RETURN_IF_ERROR(catalog::Catalog::migrate(store));
   auto catalog = std::make_shared<catalog::Catalog>(store, service->clock());
   service->keep_alive(catalog);
-#if defined(MORTAR_API_CATALOG_OPS)
   register_catalog_operations(service->operations(), *catalog, service->codec());
-#endif
-#if defined(MORTAR_API_PARTITION_OPS)
   register_partition_operations(service->operations(), *catalog, service->codec());
-#endif
-#endif
   if (register_more) {
     MORTAR_RETURN_IF_ERROR(register_more(service->operations(), store, service->codec()));
   }

@@ -257,3 +257,49 @@ TEST(ServiceErrorResponse, IsAwsShaped) {
 
 }  // namespace
 }  // namespace mortar::api
+
+namespace mortar::api {
+namespace {
+
+// Service::create wires the catalog and its operations over the store.
+TEST(ServiceCreate, ServesCatalogOperations) {
+  auto store = store::open_sqlite_store(":memory:");
+  ASSERT_TRUE(store.ok()) << store.status();
+  ServiceOptions options;
+  options.auth_mode = AuthMode::kOpen;
+  options.default_account_id = "123456789012";
+  bool more_called = false;
+  options.register_more = [&](OperationRegistry& ops, store::Store&, const NextTokenCodec&) {
+    more_called = true;
+    ops.add("StartCrawler", [](RequestContext&, const Json&) -> StatusOr<Json> {
+      return Json::object();
+    });
+    return ok_status();
+  };
+  auto service = Service::create(options, **store);
+  ASSERT_TRUE(service.ok()) << service.status();
+  EXPECT_TRUE(more_called);
+  auto call = [&](const std::string& op, const std::string& body) {
+    HttpRequest r;
+    r.method = "POST";
+    r.target = "/";
+    r.headers["x-amz-target"] = "AWSGlue." + op;
+    r.body = body;
+    return (*service)->handle(r, nullptr);
+  };
+  HttpResponse created = call("CreateDatabase", R"({"DatabaseInput":{"Name":"sales"}})");
+  ASSERT_EQ(created.status, 200) << created.body;
+  HttpResponse got = call("GetDatabase", R"({"Name":"sales"})");
+  ASSERT_EQ(got.status, 200) << got.body;
+  Json db = Json::parse(got.body)["Database"];
+  EXPECT_EQ(db["Name"], "sales");
+  EXPECT_EQ(db["CatalogId"], "123456789012");
+  EXPECT_TRUE(db["CreateTime"].is_number()) << got.body;
+  HttpResponse missing = call("GetDatabase", R"({"Name":"nope"})");
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_EQ(missing.headers["x-amzn-errortype"], "EntityNotFoundException");
+  EXPECT_EQ(call("StartCrawler", R"({"Name":"c"})").status, 200);
+}
+
+}  // namespace
+}  // namespace mortar::api
