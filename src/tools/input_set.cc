@@ -1,0 +1,132 @@
+#include "tools/input_set.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "io/compression.h"
+#include "io/file_system.h"
+
+namespace mortar::tools {
+
+namespace {
+
+std::string base_name(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// Best format by content, for files without a known extension.
+StatusOr<const formats::Format*> sniff(io::FileSystem& fs, const std::string& path) {
+  MORTAR_ASSIGN_OR_RETURN(auto in, io::open_decompressed(fs, path));
+  std::string head(64 * 1024, '\0');
+  size_t have = 0;
+  while (have < head.size()) {
+    MORTAR_ASSIGN_OR_RETURN(int64_t n, in->read(head.data() + have, static_cast<int64_t>(head.size() - have)));
+    if (n == 0) break;
+    have += static_cast<size_t>(n);
+  }
+  head.resize(have);
+  const formats::Format* best = nullptr;
+  double best_score = 0.0;
+  for (const formats::Format* f : formats::all_formats()) {
+    double s = f->sniff(head);
+    if (s > best_score) {
+      best_score = s;
+      best = f;
+    }
+  }
+  if (!best || best_score < 0.3)
+    return invalid_input(fmt::format("{}: cannot tell the file format (use --input-format)", path));
+  return best;
+}
+
+}  // namespace
+
+StatusOr<std::vector<InputFile>> list_inputs(const std::string& path,
+                                             const std::string& input_format) {
+  MORTAR_ASSIGN_OR_RETURN(io::FileSystem * fs, io::file_system_for(path));
+  MORTAR_ASSIGN_OR_RETURN(io::FileInfo info, fs->stat(path));
+  std::vector<io::FileInfo> files;
+  if (info.is_directory) {
+    MORTAR_ASSIGN_OR_RETURN(files, fs->list_recursive(path));
+    // Skip hidden and marker files (_SUCCESS, .crc ...), as Spark and Glue do.
+    files.erase(std::remove_if(files.begin(), files.end(),
+                               [&](const io::FileInfo& f) {
+                                 std::string rel = f.path.substr(std::min(f.path.size(), path.size()));
+                                 return f.is_directory || rel.find("/.") != std::string::npos ||
+                                        rel.find("/_") != std::string::npos ||
+                                        base_name(f.path).rfind('.', 0) == 0 ||
+                                        base_name(f.path).rfind('_', 0) == 0;
+                               }),
+                files.end());
+  } else {
+    files.push_back(info);
+  }
+  const formats::Format* forced = nullptr;
+  if (!input_format.empty()) {
+    MORTAR_ASSIGN_OR_RETURN(forced, formats::format_by_name(input_format));
+  }
+  std::vector<InputFile> out;
+  for (const auto& f : files) {
+    InputFile in{f.path, forced};
+    if (!in.format) in.format = formats::format_for_path(f.path);
+    if (!in.format) {
+      MORTAR_ASSIGN_OR_RETURN(in.format, sniff(*fs, f.path));
+    }
+    out.push_back(in);
+  }
+  if (out.empty()) return not_found(fmt::format("{}: no data files", path));
+  return out;
+}
+
+formats::ReadOptions read_options_for(const formats::Format& format,
+                                      const formats::Options& user_options) {
+  formats::ReadOptions o;
+  o.format_options = user_options;
+  if (format.name() == "csv") {
+    bool given = false;
+    for (const auto& [k, v] : user_options) {
+      std::string lower = k;
+      std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+      if (lower == "withheader") given = true;
+    }
+    if (!given) o.format_options["withHeader"] = "true";
+  }
+  return o;
+}
+
+StatusOr<std::unique_ptr<MultiFileReader>> MultiFileReader::open(std::vector<InputFile> files,
+                                                                 const formats::Options& options) {
+  std::unique_ptr<MultiFileReader> r(new MultiFileReader());
+  r->files_ = std::move(files);
+  r->options_ = options;
+  const InputFile& first = r->files_.at(0);
+  MORTAR_ASSIGN_OR_RETURN(io::FileSystem * fs, io::file_system_for(first.path));
+  MORTAR_ASSIGN_OR_RETURN(r->reader_, first.format->open_reader(*fs, first.path,
+                                                               read_options_for(*first.format, options)));
+  r->schema_ = r->reader_->schema();
+  return r;
+}
+
+StatusOr<std::unique_ptr<types::RecordBatch>> MultiFileReader::next() {
+  for (;;) {
+    if (reader_) {
+      MORTAR_ASSIGN_OR_RETURN(auto batch, reader_->next());
+      if (batch) return batch;
+      reader_.reset();
+    }
+    if (++current_ >= files_.size()) return std::unique_ptr<types::RecordBatch>();
+    const InputFile& f = files_[current_];
+    MORTAR_ASSIGN_OR_RETURN(io::FileSystem * fs, io::file_system_for(f.path));
+    formats::ReadOptions o = read_options_for(*f.format, options_);
+    o.schema = schema_;
+    MORTAR_ASSIGN_OR_RETURN(reader_, f.format->open_reader(*fs, f.path, o));
+    if (!reader_->schema()->equals(*schema_)) {
+      return invalid_input(fmt::format("{}: schema {} differs from the first file's {}", f.path,
+                                       reader_->schema()->to_string(), schema_->to_string()));
+    }
+  }
+}
+
+}  // namespace mortar::tools
