@@ -88,6 +88,29 @@ void Column::append_null() {
   ++length_;
 }
 
+void Column::append_fixed(const void* bytes, int64_t rows) {
+  if (rows <= 0 || width_ == 0) return;
+  size_t at = values_.size();
+  values_.resize(at + static_cast<size_t>(rows) * width_);
+  std::memcpy(values_.data() + at, bytes, static_cast<size_t>(rows) * width_);
+  if (!validity_.empty()) {
+    for (int64_t r = 0; r < rows; ++r) set_valid(length_ + r, true);
+  }
+  length_ += rows;
+}
+
+void Column::append_nulls(int64_t rows) {
+  if (rows <= 0) return;
+  if (width_ == 0) {
+    for (int64_t r = 0; r < rows; ++r) append_null();
+    return;
+  }
+  values_.resize(values_.size() + static_cast<size_t>(rows) * width_);
+  if (validity_.empty()) materialize_validity(length_);
+  for (int64_t r = 0; r < rows; ++r) set_valid(length_ + r, false);
+  length_ += rows;
+}
+
 void Column::materialize_validity(int64_t rows) {
   validity_.assign(static_cast<size_t>((rows + 7) / 8), 0xFF);
 }
@@ -310,6 +333,15 @@ std::unique_ptr<RecordBatch> RecordBatch::make_empty(TypePtr schema) {
   columns.reserve(schema->fields().size());
   for (const Field& f : schema->fields()) columns.push_back(std::make_unique<Column>(f.type));
   return std::make_unique<RecordBatch>(std::move(schema), std::move(columns), 0);
+}
+
+std::unique_ptr<RecordBatch> RecordBatch::slice(int64_t offset, int64_t count) const {
+  offset = std::clamp<int64_t>(offset, 0, num_rows_);
+  count = std::clamp<int64_t>(count, 0, num_rows_ - offset);
+  std::vector<std::unique_ptr<Column>> columns;
+  columns.reserve(columns_.size());
+  for (const auto& c : columns_) columns.push_back(c->slice(offset, count));
+  return std::make_unique<RecordBatch>(schema_, std::move(columns), count);
 }
 
 Status RecordBatch::validate() const {

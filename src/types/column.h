@@ -99,6 +99,10 @@ class Column {
     push_validity(true);
     ++length_;
   }
+  // Bulk forms: `rows` fixed-width values copied as they are (layout above),
+  // and `rows` nulls.
+  void append_fixed(const void* bytes, int64_t rows);
+  void append_nulls(int64_t rows);
   // Arrays and maps: append children values first, then close the row with
   // the number of elements appended since the previous row.
   void append_list_length(int64_t n) {
@@ -210,6 +214,10 @@ class RecordBatch {
   Column& column(int i) { return *columns_.at(i); }
   std::vector<std::unique_ptr<Column>>& columns() { return columns_; }
   void set_num_rows(int64_t n) { num_rows_ = n; }
+  // Index of a column by field name (case-sensitive), or -1.
+  int column_index(std::string_view name) const { return schema_->field_index(name); }
+  // Deep copy of rows [offset, offset+count).
+  std::unique_ptr<RecordBatch> slice(int64_t offset, int64_t count) const;
   // Checks every column has num_rows rows and matches its field's type.
   Status validate() const;
 

@@ -174,6 +174,57 @@ TEST(ColumnTest, ValidateCatchesBrokenBuffers) {
   EXPECT_FALSE(d.validate().ok());
 }
 
+TEST(ColumnTest, BulkAppends) {
+  Column c(DataType::int32());
+  int32_t vals[] = {1, 2, 3};
+  c.append_fixed(vals, 3);
+  c.append_nulls(2);
+  c.append_fixed(vals, 1);
+  ASSERT_EQ(c.length(), 6);
+  EXPECT_EQ(c.null_count(), 2);
+  EXPECT_EQ(c.value<int32_t>(2), 3);
+  EXPECT_TRUE(c.is_null(3));
+  EXPECT_TRUE(c.is_valid(5));
+  EXPECT_EQ(c.value<int32_t>(5), 1);
+  EXPECT_TRUE(c.validate().ok());
+  Column s(DataType::string());
+  s.append_nulls(3);
+  EXPECT_EQ(s.null_count(), 3);
+  EXPECT_TRUE(s.validate().ok());
+}
+
+TEST(ColumnTest, TruncateAndClear) {
+  Column c(DataType::array(DataType::string()));
+  for (int r = 0; r < 4; ++r) {
+    for (int k = 0; k <= r; ++k) c.child(0).append_string("x");
+    c.append_list_length(r + 1);
+  }
+  c.child(0).append_string("half-appended");
+  c.truncate(2);
+  EXPECT_EQ(c.length(), 2);
+  EXPECT_EQ(c.child(0).length(), 3);
+  EXPECT_TRUE(c.validate().ok());
+  c.clear();
+  EXPECT_EQ(c.length(), 0);
+  EXPECT_EQ(c.child(0).length(), 0);
+  EXPECT_EQ(c.offsets().size(), 1u);
+}
+
+TEST(RecordBatchTest, SliceAndColumnIndex) {
+  auto schema = DataType::structure({{"id", DataType::bigint()}, {"name", DataType::string()}});
+  auto batch = RecordBatch::make_empty(schema);
+  for (int i = 0; i < 10; ++i) {
+    batch->column(0).append_int(i);
+    batch->column(1).append_string("n" + std::to_string(i));
+  }
+  batch->set_num_rows(10);
+  auto s = batch->slice(8, 5);
+  ASSERT_EQ(s->num_rows(), 2);
+  EXPECT_TRUE(s->validate().ok());
+  EXPECT_EQ(s->column(s->column_index("name")).string_at(1), "n9");
+  EXPECT_EQ(batch->column_index("nope"), -1);
+}
+
 TEST(RecordBatchTest, MakeEmptyAndValidate) {
   auto schema = DataType::structure({{"id", DataType::bigint()}, {"name", DataType::string()}});
   auto batch = RecordBatch::make_empty(schema);
