@@ -1,6 +1,8 @@
 // temporal.h, decimal.h, base64.h
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "types/base64.h"
 #include "types/decimal.h"
 #include "types/temporal.h"
@@ -90,6 +92,20 @@ TEST(DecimalTest, ParseRoundsAndChecksPrecision) {
   EXPECT_FALSE(parse_decimal("1e", 5, 2).ok());
   EXPECT_FALSE(parse_decimal("1e999999", 38, 0).ok());
   EXPECT_EQ(parse_decimal("1e-999999", 38, 0).value(), 0);
+}
+
+TEST(DecimalTest, RandomFormatParseRoundTrips) {
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 20000; ++i) {
+    int precision = 1 + static_cast<int>(rng() % 38);
+    int scale = static_cast<int>(rng() % (precision + 1));
+    int128 v = (static_cast<int128>(rng()) << 64 | rng()) % pow10_int128(precision);
+    if (rng() & 1) v = -v;
+    std::string text = format_decimal(v, scale);
+    auto back = parse_decimal(text, precision, scale);
+    ASSERT_TRUE(back.ok()) << text << " " << back.status();
+    EXPECT_TRUE(*back == v) << text;
+  }
 }
 
 TEST(Base64Test, RoundTripAndErrors) {
