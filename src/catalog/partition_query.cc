@@ -29,16 +29,24 @@ StatusOr<PartitionPage> PartitionCatalog::get_partitions(const CallContext& ctx,
         MORTAR_ASSIGN_OR_RETURN(auto t, rows::load_table(tx, ctx.catalog_id, database, table));
         MORTAR_ASSIGN_OR_RETURN(auto filter,
                                 expression::PartitionFilter::compile(scan.expression, t.keys));
-        std::string sql = "SELECT p.id, p.body FROM partitions p WHERE p.table_id = ? AND p.id > ?";
+        expression::SqlFragment where;
+        if (!filter.matches_all()) {
+          where = filter.to_sql("p.id", t.ref.table_id, catalog_.store().dialect());
+        }
+        // When the filter drives through the key index, hide the table_id
+        // index from the planner ('+'), which would otherwise scan every
+        // partition of the table.
+        std::string sql = where.indexed ? "SELECT p.id, p.body FROM partitions p WHERE "
+                                          "+p.table_id = ? AND p.id > ?"
+                                        : "SELECT p.id, p.body FROM partitions p WHERE "
+                                          "p.table_id = ? AND p.id > ?";
         std::vector<store::Value> params{t.ref.table_id, scan.after_id};
         if (scan.total_segments > 1) {
           sql += " AND p.id % ? = ?";
           params.push_back(int64_t{scan.total_segments});
           params.push_back(int64_t{scan.segment_number});
         }
-        if (!filter.matches_all()) {
-          expression::SqlFragment where =
-              filter.to_sql("p.id", t.ref.table_id, catalog_.store().dialect());
+        if (!where.sql.empty()) {
           sql += " AND ";
           sql += where.sql;
           for (auto& p : where.params) params.push_back(std::move(p));

@@ -56,6 +56,10 @@ struct BoundNode {
 struct SqlFragment {
   std::string sql;
   std::vector<store::Value> params;
+  // True when the fragment itself selects its partitions through the key
+  // index (an `id IN (...)` driver), so the caller should not also offer the
+  // planner a scan of the table's partitions (write `+p.table_id = ?`).
+  bool indexed = false;
 };
 
 class PartitionFilter {
@@ -73,9 +77,12 @@ class PartitionFilter {
   bool matches(const std::vector<std::string>& values) const;
 
   // A boolean SQL condition over `partition_id_column` (e.g. "p.id") that
-  // holds exactly for the matching partitions of table `table_id`; it selects
-  // from partition_keys(partition_id, table_id, key_index, text_value, kind,
-  // num_value) through its indexes. `dialect` is Store::dialect().
+  // holds exactly for the matching partitions of table `table_id`; it reads
+  // partition_keys(partition_id, table_id, key_index, text_value, kind,
+  // num_value) through its indexes. The most selective conjunct drives the
+  // query (an index range scan giving candidate ids); the exact condition is
+  // then checked per candidate by primary-key lookups. `dialect` is
+  // Store::dialect().
   SqlFragment to_sql(std::string_view partition_id_column, int64_t table_id,
                      std::string_view dialect) const;
 

@@ -1,9 +1,16 @@
-// PartitionFilter::to_sql: each predicate becomes
-//   <id> IN (SELECT partition_id FROM partition_keys
-//            WHERE table_id = ? AND key_index = ? AND <condition on one key>)
-// which SQLite answers from the (table_id, key_index, text_value) or
-// (table_id, key_index, kind, num_value) index, and AND/OR/NOT combine those
-// sets, so a selective filter never visits the other partitions.
+// PartitionFilter::to_sql. Two shapes of the same predicate on one key:
+//   driver:  <id> IN (SELECT partition_id FROM partition_keys
+//                     WHERE table_id = ? AND key_index = ? AND <condition>)
+//            an index range scan over (table_id, key_index, text_value) or
+//            (table_id, key_index, kind, num_value) yielding candidate ids;
+//   check:   EXISTS (SELECT 1 FROM partition_keys WHERE partition_id = <id>
+//                    AND key_index = ? AND <condition>)
+//            one primary-key lookup per candidate (every partition has one
+//            row per key, so EXISTS is exactly the predicate's truth).
+// The result is `driver AND exact-check` where the driver is picked from the
+// top-level conjuncts by likely selectivity (=, IN > BETWEEN, prefix LIKE >
+// ranges), or an OR of drivers when every disjunct has one. Without a
+// driver (e.g. NOT ...) the caller scans the table's partitions.
 #include "absl/strings/str_cat.h"
 #include "catalog/expression/filter.h"
 
@@ -36,44 +43,105 @@ ValueKind kind_of(KeyClass c) {
   }
 }
 
+bool is_leaf(const BoundNode& node) {
+  return node.kind != Node::Kind::kAnd && node.kind != Node::Kind::kOr &&
+         node.kind != Node::Kind::kNot;
+}
+
+bool has_like_prefix(const BoundNode& node) {
+  return !node.like.empty() && node.like[0].kind == BoundNode::LikePiece::kChar;
+}
+
+// How well a leaf narrows an index scan: 0 = not worth driving from.
+int leaf_score(const BoundNode& node) {
+  switch (node.kind) {
+    case Node::Kind::kCompare:
+      return node.op == CompareOp::kEq ? 4 : node.op == CompareOp::kNe ? 0 : 1;
+    case Node::Kind::kIn: return 3;
+    case Node::Kind::kBetween: return 2;
+    case Node::Kind::kLike: return has_like_prefix(node) ? 2 : 0;
+    case Node::Kind::kIsNull: return node.key_class == KeyClass::kString ? 3 : 0;
+    default: return 0;
+  }
+}
+
+// The driver of `node`: the leaves whose IN-subqueries, ORed, cover every
+// match of `node` (empty when there is none worth using), and its score.
+int choose_driver(const BoundNode& node, std::vector<const BoundNode*>& leaves) {
+  if (is_leaf(node)) {
+    int score = leaf_score(node);
+    if (score > 0) leaves = {&node};
+    return score;
+  }
+  if (node.kind == Node::Kind::kAnd) {
+    std::vector<const BoundNode*> a, b;
+    int sa = choose_driver(*node.children[0], a);
+    int sb = choose_driver(*node.children[1], b);
+    if (sa == 0 && sb == 0) return 0;
+    leaves = sa >= sb ? std::move(a) : std::move(b);
+    return std::max(sa, sb);
+  }
+  if (node.kind == Node::Kind::kOr) {
+    std::vector<const BoundNode*> a, b;
+    int sa = choose_driver(*node.children[0], a);
+    int sb = choose_driver(*node.children[1], b);
+    if (sa == 0 || sb == 0) return 0;
+    leaves = std::move(a);
+    leaves.insert(leaves.end(), b.begin(), b.end());
+    return std::min(sa, sb);
+  }
+  return 0;
+}
+
 class Translator {
  public:
   Translator(std::string_view id_column, int64_t table_id, std::string_view dialect)
       : id_column_(id_column), table_id_(table_id), dialect_(dialect) {}
 
-  void emit(const BoundNode& node, SqlFragment& out) {
+  void driver(const BoundNode& leaf, SqlFragment& out) {
+    out.sql += id_column_;
+    out.sql += " IN (SELECT partition_id FROM partition_keys WHERE table_id = ? AND key_index = ? AND ";
+    out.params.push_back(table_id_);
+    out.params.push_back(int64_t{leaf.key_index});
+    condition(leaf, out);
+    out.sql += ")";
+  }
+
+  void check(const BoundNode& node, SqlFragment& out) {
     switch (node.kind) {
       case Node::Kind::kAnd:
       case Node::Kind::kOr:
         out.sql += "(";
-        emit(*node.children[0], out);
+        check(*node.children[0], out);
         out.sql += node.kind == Node::Kind::kAnd ? " AND " : " OR ";
-        emit(*node.children[1], out);
+        check(*node.children[1], out);
         out.sql += ")";
         return;
       case Node::Kind::kNot:
         out.sql += "(NOT ";
-        emit(*node.children[0], out);
+        check(*node.children[0], out);
         out.sql += ")";
         return;
       default:
         break;
     }
+    out.sql += "EXISTS (SELECT 1 FROM partition_keys WHERE partition_id = ";
     out.sql += id_column_;
-    absl::StrAppend(&out.sql,
-                    " IN (SELECT partition_id FROM partition_keys WHERE table_id = ? AND "
-                    "key_index = ? AND ");
-    out.params.push_back(table_id_);
+    out.sql += " AND key_index = ? AND ";
     out.params.push_back(int64_t{node.key_index});
+    condition(node, out);
+    out.sql += ")";
+  }
+
+ private:
+  void condition(const BoundNode& node, SqlFragment& out) {
     if (node.key_class == KeyClass::kString) {
       string_condition(node, out);
     } else {
       number_condition(node, out);
     }
-    out.sql += ")";
   }
 
- private:
   void string_condition(const BoundNode& node, SqlFragment& out) {
     if (node.kind == Node::Kind::kIsNull) {
       out.sql += "text_value = ?";
@@ -132,10 +200,8 @@ class Translator {
     }
   }
 
-  static void in_list(const BoundNode& node, std::string_view column, SqlFragment& out,
-                      bool numbers) {
-    out.sql += column;
-    out.sql += " IN (";
+  static void in_list(const BoundNode& node, const char* column, SqlFragment& out, bool numbers) {
+    absl::StrAppend(&out.sql, column, " IN (");
     for (size_t i = 0; i < node.literals.size(); ++i) {
       out.sql += i ? ", ?" : "?";
       if (numbers) {
@@ -197,7 +263,7 @@ class Translator {
     }
   }
 
-  std::string_view id_column_;
+  std::string id_column_;
   int64_t table_id_;
   std::string_view dialect_;
 };
@@ -211,7 +277,21 @@ SqlFragment PartitionFilter::to_sql(std::string_view partition_id_column, int64_
     out.sql = "1 = 1";
     return out;
   }
-  Translator(partition_id_column, table_id, dialect).emit(*root_, out);
+  Translator translator(partition_id_column, table_id, dialect);
+  std::vector<const BoundNode*> leaves;
+  if (choose_driver(*root_, leaves) > 0) {
+    out.indexed = true;
+    out.sql += "(";
+    for (size_t i = 0; i < leaves.size(); ++i) {
+      if (i) out.sql += " OR ";
+      translator.driver(*leaves[i], out);
+    }
+    out.sql += ")";
+    // A lone driving leaf is the whole filter.
+    if (leaves.size() == 1 && leaves[0] == root_.get()) return out;
+    out.sql += " AND ";
+  }
+  translator.check(*root_, out);
   return out;
 }
 
