@@ -3,7 +3,6 @@
 #include <cmath>
 #include <cstring>
 
-#include "absl/container/flat_hash_map.h"
 #include "formats/parquet/encodings.h"
 
 namespace mortar::formats::parquet {
@@ -48,43 +47,117 @@ ColumnWriter::ColumnWriter(const FieldNode& leaf, std::vector<std::string> path,
                            const ColumnWriterOptions& options)
     : leaf_(leaf), path_(std::move(path)), options_(options), physical_width_(physical_width_of(leaf)) {}
 
+namespace {
+
+inline uint64_t mix(uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  return h;
+}
+
+uint64_t hash_bytes(std::string_view v) {
+  uint64_t h = 0x9e3779b97f4a7c15ULL ^ v.size();
+  size_t i = 0;
+  for (; i + 8 <= v.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, v.data() + i, 8);
+    h = mix(h ^ w) * 0x9e3779b97f4a7c15ULL;
+  }
+  uint64_t tail = 0;
+  std::memcpy(&tail, v.data() + i, v.size() - i);
+  return mix(h ^ tail);
+}
+
+// Open-addressing map from values to dictionary ids (linear probing; slots
+// hold id + 1, 0 = empty). `Key(i)` returns the key of dictionary entry i.
+class DictIndex {
+ public:
+  template <typename Eq>
+  // Returns the id of the entry equal to the probe (by `eq(id)`), or -1 and
+  // the slot where a new id goes.
+  int64_t find(uint64_t hash, Eq&& eq, size_t* slot) const {
+    size_t mask = slots_.size() - 1;
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+      uint32_t s = slots_[i];
+      if (s == 0) {
+        *slot = i;
+        return -1;
+      }
+      if (hashes_[s - 1] == hash && eq(s - 1)) return s - 1;
+    }
+  }
+  void insert(size_t slot, uint64_t hash) {
+    hashes_.push_back(hash);
+    slots_[slot] = static_cast<uint32_t>(hashes_.size());
+    if (hashes_.size() * 2 > slots_.size()) grow();
+  }
+  size_t size() const { return hashes_.size(); }
+
+ private:
+  void grow() {
+    std::vector<uint32_t> next(slots_.size() * 2, 0);
+    size_t mask = next.size() - 1;
+    for (size_t id = 0; id < hashes_.size(); ++id) {
+      size_t i = hashes_[id] & mask;
+      while (next[i] != 0) i = (i + 1) & mask;
+      next[i] = static_cast<uint32_t>(id + 1);
+    }
+    slots_ = std::move(next);
+  }
+  std::vector<uint32_t> slots_ = std::vector<uint32_t>(1024, 0);
+  std::vector<uint64_t> hashes_;
+};
+
+}  // namespace
+
 bool ColumnWriter::build_dictionary(std::vector<uint32_t>* indices, std::string* dict_plain,
                                     int64_t* dict_count) {
   int64_t n = num_values();
   indices->resize(n);
   const int64_t limit = options_.dictionary_page_size;
+  DictIndex index;
+  size_t slot;
   if (physical_width_ == 4 || physical_width_ == 8) {
-    absl::flat_hash_map<uint64_t, uint32_t> map;
     const int w = physical_width_;
+    std::vector<uint64_t> keys;
     for (int64_t i = 0; i < n; ++i) {
       uint64_t key = 0;
       std::memcpy(&key, fixed_.data() + i * w, w);
-      auto [it, inserted] = map.try_emplace(key, static_cast<uint32_t>(map.size()));
-      if (inserted) {
-        if (static_cast<int64_t>(map.size()) * w > limit) return false;
+      uint64_t h = mix(key);
+      int64_t id = index.find(h, [&](size_t e) { return keys[e] == key; }, &slot);
+      if (id < 0) {
+        id = static_cast<int64_t>(keys.size());
+        if ((id + 1) * w > limit) return false;
+        keys.push_back(key);
+        index.insert(slot, h);
         dict_plain->append(fixed_.data() + i * w, w);
       }
-      (*indices)[i] = it->second;
+      (*indices)[i] = static_cast<uint32_t>(id);
     }
-    *dict_count = static_cast<int64_t>(map.size());
+    *dict_count = static_cast<int64_t>(keys.size());
     return true;
   }
-  absl::flat_hash_map<std::string_view, uint32_t> map;
+  std::vector<std::string_view> keys;
   int64_t bytes = 0;
   for (int64_t i = 0; i < n; ++i) {
     std::string_view v = physical_width_
                              ? std::string_view(fixed_.data() + i * physical_width_, physical_width_)
                              : std::string_view(data_.data() + offsets_[i], offsets_[i + 1] - offsets_[i]);
-    auto [it, inserted] = map.try_emplace(v, static_cast<uint32_t>(map.size()));
-    if (inserted) {
+    uint64_t h = hash_bytes(v);
+    int64_t id = index.find(h, [&](size_t e) { return keys[e] == v; }, &slot);
+    if (id < 0) {
+      id = static_cast<int64_t>(keys.size());
       bytes += v.size() + (physical_width_ ? 0 : 4);
       if (bytes > limit) return false;
+      keys.push_back(v);
+      index.insert(slot, h);
       if (!physical_width_) put_u32(dict_plain, static_cast<uint32_t>(v.size()));
       dict_plain->append(v);
     }
-    (*indices)[i] = it->second;
+    (*indices)[i] = static_cast<uint32_t>(id);
   }
-  *dict_count = static_cast<int64_t>(map.size());
+  *dict_count = static_cast<int64_t>(keys.size());
   return true;
 }
 

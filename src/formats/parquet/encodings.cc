@@ -119,7 +119,9 @@ void unpack_bits64(const uint8_t* in, size_t in_size, int bit_width, uint64_t* o
 
 bool RleDecoder::next_run() {
   uint64_t header;
-  if (!read_uvarint(data_, &pos_, &header)) return false;
+  do {  // zero-length RLE runs are skipped (a loop: no recursion on hostile input)
+    if (!read_uvarint(data_, &pos_, &header)) return false;
+  } while (header == 0);
   if (header & 1) {
     uint64_t groups = header >> 1;
     size_t bytes = groups * bit_width_;  // groups * 8 values * width / 8
@@ -146,7 +148,6 @@ bool RleDecoder::next_run() {
     std::memcpy(&v, data_.data() + pos_, nbytes);
     pos_ += nbytes;
     repeat_value_ = v;
-    if (repeat_left_ == 0) return next_run();
   }
   return true;
 }

@@ -5,7 +5,8 @@
 // followed by its rows as JSON lines (types/json_text.h) and exits before
 // any test runs; errors go to stderr with exit status 1. When
 // MORTAR_PARQUET_CONVERT=<in>:<out> is set it reads <in> with Mortar and
-// writes it back to <out> with Mortar's writer; MORTAR_PARQUET_OPTIONS
+// writes it back to <out> with Mortar's writer (MORTAR_PARQUET_SCAN=<file>
+// just reads it, printing the row count); MORTAR_PARQUET_OPTIONS
 // ("k=v,k=v") become the writer's format_options. MORTAR_PARQUET_BATCH sets
 // batch_rows, MORTAR_PARQUET_COLUMNS ("a,b") the projection.
 #include <cstdio>
@@ -58,6 +59,19 @@ Status dump(const std::string& path) {
   return ok_status();
 }
 
+// Reads every batch, printing only the row count (for timing scans).
+Status scan(const std::string& path) {
+  MORTAR_ASSIGN_OR_RETURN(auto reader, parquet_format().open_reader(io::local_file_system(), path, read_options()));
+  int64_t rows = 0;
+  while (true) {
+    MORTAR_ASSIGN_OR_RETURN(auto batch, reader->next());
+    if (!batch) break;
+    rows += batch->num_rows();
+  }
+  std::printf("%lld\n", static_cast<long long>(rows));
+  return ok_status();
+}
+
 Status convert(const std::string& spec) {
   size_t colon = spec.find(':');
   if (colon == std::string::npos) return invalid_input("MORTAR_PARQUET_CONVERT wants in:out");
@@ -83,8 +97,9 @@ Status convert(const std::string& spec) {
 const bool kCommandMode = [] {
   const char* d = std::getenv("MORTAR_PARQUET_DUMP");
   const char* c = std::getenv("MORTAR_PARQUET_CONVERT");
-  if (!d && !c) return false;
-  Status s = d ? dump(d) : convert(c);
+  const char* sc = std::getenv("MORTAR_PARQUET_SCAN");
+  if (!d && !c && !sc) return false;
+  Status s = d ? dump(d) : c ? convert(c) : scan(sc);
   std::fflush(stdout);
   if (!s.ok()) {
     std::cerr << s.message() << std::endl;

@@ -181,7 +181,11 @@ Status ParquetReader::read_row_group(int index) {
                                                &leaves[leaf->leaf_index]));
     }
     auto col = assemble_column(*field, leaves, rg.num_rows);
-    if (!col.ok()) return annotate(col.status(), file_->path() + ": row group " + std::to_string(index));
+    if (!col.ok()) {
+      int64_t at = rg.columns[under.empty() ? 0 : under.back()->leaf_index].meta_data->data_page_offset;
+      return annotate(col.status(), file_->path() + ": row group " + std::to_string(index) +
+                                        ", column chunk at byte " + std::to_string(at));
+    }
     columns.push_back(std::move(*col));
     for (const FieldNode* leaf : under) leaves[leaf->leaf_index] = LeafData{};
   }
