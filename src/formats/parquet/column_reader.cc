@@ -1,6 +1,7 @@
 #include "formats/parquet/column_reader.h"
 
 #include <cmath>
+#include <algorithm>
 #include <cstring>
 
 #include "formats/parquet/encodings.h"
@@ -543,6 +544,18 @@ Status read_column_chunk(const io::RandomAccessFile& file, const ColumnMetaData&
   MORTAR_RETURN_IF_ERROR(file.read_at(start, len, &buf));
   if (static_cast<int64_t>(buf.size()) != len) return located(start, invalid_input("file truncated"));
 
+  // Size the outputs once (growth would copy them page after page), within
+  // what the file can justify.
+  int64_t expect = std::clamp<int64_t>(meta.num_values, 0, std::min(limits.max_entries, leaf.max_rep ? limits.max_entries : row_group_rows));
+  if (leaf.max_def > 0) out->def.reserve(expect);
+  if (leaf.max_rep > 0) out->rep.reserve(expect);
+  if (out->values.width) {
+    out->values.values.reserve(expect * out->values.width);
+  } else {
+    out->values.offsets.reserve(expect + 1);
+    out->values.data.reserve(std::clamp<int64_t>(meta.total_uncompressed_size, 0,
+                                                 std::min<int64_t>(kMaxPageBytes, limits.file_size * 64)));
+  }
   ChunkDecoder dec(leaf, meta, out);
   size_t pos = 0;
   int64_t values_seen = 0;

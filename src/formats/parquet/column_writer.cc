@@ -277,6 +277,7 @@ Status ColumnWriter::write_page(PageHeader header, std::string_view body, int64_
 
 Status ColumnWriter::flush(int64_t file_offset, std::string* out, ColumnMetaData* meta) {
   const size_t chunk_start = out->size();
+  out->reserve(chunk_start + buffered_bytes() / 2 + 1024);
   int64_t uncompressed_total = 0;
   const int64_t nvals = num_values();
   *meta = ColumnMetaData{};

@@ -39,6 +39,12 @@ class ColumnWriter {
     data_.insert(data_.end(), v.begin(), v.end());
     offsets_.push_back(static_cast<int64_t>(data_.size()));
   }
+  // Appends byte strings [begin, end) of an offsets+data column in one copy.
+  void add_bytes_bulk(const int64_t* offsets, const char* data, int64_t begin, int64_t end) {
+    int64_t base = static_cast<int64_t>(data_.size()) - offsets[begin];
+    data_.insert(data_.end(), data + offsets[begin], data + offsets[end]);
+    for (int64_t i = begin + 1; i <= end; ++i) offsets_.push_back(offsets[i] + base);
+  }
   // Bulk: entries for a flat column (no repetition).
   std::vector<int16_t>& def_levels() { return def_; }
   void add_entries(int64_t n, int64_t nulls) {

@@ -150,6 +150,12 @@ void write_flat(const FieldNode& leaf, const Column& col, int64_t begin, int64_t
     f.insert(f.end(), col.values_buffer().data() + begin * width, col.values_buffer().data() + end * width);
     return;
   }
+  bool bytes = kind == TypeKind::kString || kind == TypeKind::kVarchar || kind == TypeKind::kChar ||
+               kind == TypeKind::kBinary;
+  if (bytes && nulls == 0) {
+    w.add_bytes_bulk(col.offsets().data(), col.data().data(), begin, end);
+    return;
+  }
   for (int64_t r = begin; r < end; ++r) {
     if (!col.is_valid(r)) continue;
     switch (kind) {
