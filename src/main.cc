@@ -1,23 +1,53 @@
-// The `mortar` binary: a list of subcommands, nothing else. Each entry adds
-// one subcommand (its options and callback) to the CLI11 app.
+// The `mortar` binary: a list of subcommands, nothing else. Adding one is one
+// line in kSubcommands, in either style:
+//   add: adds itself (options and callback) to the CLI11 app;
+//   run: takes the raw arguments (argv[0] = "mortar <name>") and returns the
+//        exit code, for commands that parse their own.
+#include <string>
+#include <vector>
+
 #include <CLI/CLI.hpp>
 
 #include "server/commands.h"
 
 namespace {
 
-constexpr mortar::server::AddCommand kCommands[] = {
-    mortar::server::add_serve_command,
-    mortar::server::add_admin_command,
-    // mortar::tools::add_file_command,   <- `mortar file`, once src/tools provides it
+struct Subcommand {
+  const char* name;
+  const char* help;                   // for `run` commands; `add` ones bring their own
+  mortar::server::AddCommand add;     // CLI11 style, or
+  int (*run)(int argc, char** argv);  // raw style
+};
+
+const Subcommand kSubcommands[] = {
+    {"serve", nullptr, mortar::server::add_serve_command, nullptr},
+    {"admin", nullptr, mortar::server::add_admin_command, nullptr},
+    // {"file", "Inspect and convert data files", nullptr, mortar::tools::run_file_command},
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1) {
+    for (const Subcommand& cmd : kSubcommands) {
+      if (cmd.run != nullptr && std::string(argv[1]) == cmd.name) {
+        std::string program = std::string("mortar ") + cmd.name;
+        std::vector<char*> args{program.data()};
+        args.insert(args.end(), argv + 2, argv + argc);
+        args.push_back(nullptr);
+        return cmd.run(argc - 1, args.data());
+      }
+    }
+  }
   CLI::App app{"Mortar: a self-hosted AWS Glue (catalog, crawlers, jobs) with Glue's wire API"};
   app.require_subcommand(1);
-  for (mortar::server::AddCommand add : kCommands) add(app);
+  for (const Subcommand& cmd : kSubcommands) {
+    if (cmd.add != nullptr) {
+      cmd.add(app);
+    } else {
+      app.add_subcommand(cmd.name, cmd.help);  // listed in --help; dispatched above
+    }
+  }
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -103,8 +103,10 @@ TEST(DataDirTest, TokenKeyIsRandomPrivateAndStable) {
   auto k2 = d.token_key();
   ASSERT_TRUE(k2.ok());
   EXPECT_EQ(*k1, *k2);
-  EXPECT_NE(*k1, *DataDir(make_temp_dir()).token_key());
+  std::string other_dir = make_temp_dir();
+  EXPECT_NE(*k1, *DataDir(other_dir).token_key());
   std::filesystem::remove_all(dir);
+  std::filesystem::remove_all(other_dir);
 }
 
 TEST(BootstrapTest, FirstStartCreatesAccountAndKeyOnce) {
