@@ -5,7 +5,8 @@
 //   skipRows (records to skip before the header), nullValue (text read and
 //   written as null; empty unquoted fields are always null), allowRaggedRows
 //   (short rows padded with nulls, long rows truncated, instead of an error),
-//   inferSampleRows (rows sampled for type inference, default 20000),
+//   inferSchema (default true; false reads every column as string, as
+//   Spark's option does), inferSampleRows (rows sampled, default 20000),
 //   threads (parsing threads, default 2), blockSize (bytes per read block).
 #pragma once
 
@@ -27,6 +28,7 @@ struct CsvOptions {
   int64_t skip_rows = 0;
   std::optional<std::string> null_value;
   bool allow_ragged = false;
+  bool infer_schema = true;
   int64_t infer_sample_rows = 20000;
   int threads = 2;
   int64_t block_size = 8 << 20;

@@ -159,12 +159,18 @@ Status CsvReader::init(const ReadOptions& options) {
       names_[c] = options.schema->fields()[c].name;
     if (names_[c].empty()) names_[c] = fmt::format("col{}", c);
   }
-  for (int c = 0; c < width; ++c) {
-    int dup = 0;
-    for (int k = 0; k < c; ++k) {
-      if (names_[k] == names_[c]) {
-        names_[c] = fmt::format("{}_{}", names_[c], ++dup);
-        k = -1;
+  // Duplicates get _1, _2 ... (the first free suffix).
+  for (int c = 1; c < width; ++c) {
+    auto taken = [&](const std::string& n) {
+      return std::find(names_.begin(), names_.begin() + c, n) != names_.begin() + c;
+    };
+    if (!taken(names_[c])) continue;
+    const std::string base = names_[c];
+    for (int k = 1;; ++k) {
+      std::string candidate = fmt::format("{}_{}", base, k);
+      if (!taken(candidate)) {
+        names_[c] = candidate;
+        break;
       }
     }
   }
@@ -182,6 +188,7 @@ Status CsvReader::init(const ReadOptions& options) {
     std::vector<ColumnGuess> guesses(width);
     size_t end = std::min<size_t>(index_.num_rows(),
                                   first_data_row + static_cast<size_t>(options_.infer_sample_rows));
+    if (!options_.infer_schema) end = first_data_row;
     for (size_t r = first_data_row; r < end; ++r) {
       uint32_t nf = std::min<uint32_t>(index_.num_fields(r), width);
       for (uint32_t c = 0; c < nf; ++c) {

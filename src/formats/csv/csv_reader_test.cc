@@ -122,9 +122,13 @@ TEST_F(CsvReaderTest, UnterminatedQuoteIsLocated) {
 }
 
 TEST_F(CsvReaderTest, StrayQuoteIsLocated) {
-  auto r = read("a,b\nx,y\"z\"w,\n", {{"withHeader", "true"}, {"allowRaggedRows", "true"}}, "s.csv");
+  auto r = read("a,b\nx,\"y\"z\"\n", {{"withHeader", "true"}}, "s.csv");
   ASSERT_FALSE(r.status.ok());
   EXPECT_THAT(std::string(r.status.message()), HasSubstr("s.csv: line 2 (byte offset 6): column 'b': malformed quoted field"));
+  // A quote inside an unquoted field is an ordinary character.
+  auto ok = read("a,b\nMen's,'x,y'\n", {{"withHeader", "true"}, {"quoteChar", "'"}});
+  ASSERT_TRUE(ok.status.ok()) << ok.status;
+  EXPECT_EQ(ok.rows[0], R"({"a":"Men's","b":"x,y"})");
 }
 
 TEST_F(CsvReaderTest, ValueNotMatchingInferredTypeIsLocated) {

@@ -97,8 +97,13 @@ inline Masks classify(const char* p, char quote, char sep) {
   return m;
 }
 
-void tokenize_simd(const char* data, size_t len, const Dialect& d, bool final, CsvIndex* index) {
+// Returns false, leaving the index unfinished, when a quote opens somewhere
+// other than at a field start (a stray quote in an unquoted field, as in
+// Men's or 5'10"): the scalar path reads those as literal characters.
+bool tokenize_simd(const char* data, size_t len, const Dialect& d, bool final, CsvIndex* index) {
   RowBuilder rows(index);
+  uint64_t start_carry = 1;  // bit 0: the next block starts a field
+  uint64_t quote_carry = 0;  // bit 0: the previous block ended with a quote
   uint64_t in_quote = 0;     // all ones while inside a quoted field
   uint64_t skip_lf = 0;      // bit 0: the LF of a CRLF split across blocks
   int64_t lines = 0;
@@ -126,6 +131,14 @@ void tokenize_simd(const char* data, size_t len, const Dialect& d, bool final, C
     lines += __builtin_popcountll(m.lf | (m.cr & ~lf_follows));
     const uint64_t inside = prefix_xor(m.quote) ^ in_quote;
     in_quote = static_cast<uint64_t>(static_cast<int64_t>(inside) >> 63);
+    if (m.quote) {
+      const uint64_t structural = m.sep | m.lf | m.cr;
+      const uint64_t field_starts = (structural << 1) | start_carry;
+      const uint64_t after_quote = (m.quote << 1) | quote_carry;
+      if (m.quote & inside & ~(field_starts | after_quote)) return false;
+    }
+    start_carry = ((m.sep | m.lf | m.cr) >> 63) & 1;
+    quote_carry = (m.quote >> 63) & 1;
     uint64_t delims = (m.sep | m.lf | m.cr) & ~inside & ~lf_of_crlf;
     while (delims) {
       const uint32_t at = static_cast<uint32_t>(pos + __builtin_ctzll(delims));
@@ -147,7 +160,7 @@ void tokenize_simd(const char* data, size_t len, const Dialect& d, bool final, C
         rows.discard_partial();
         index->consumed = start;
         index->lines = lines - count_lines(data + start, len - start);
-        return;
+        return true;
       }
       rows.row_end(static_cast<uint32_t>(len), static_cast<uint32_t>(len));
     }
@@ -158,11 +171,14 @@ void tokenize_simd(const char* data, size_t len, const Dialect& d, bool final, C
     index->consumed = start;
     index->lines = lines - count_lines(data + start, len - start);
   }
+  return true;
 }
 
 void tokenize_scalar(const char* data, size_t len, const Dialect& d, bool final, CsvIndex* index) {
   RowBuilder rows(index);
   bool in_quote = false;
+  bool field_start = true;
+  bool just_closed = false;  // the previous byte closed a quoted section
   int64_t lines = 0;
   for (size_t i = 0; i < len; ++i) {
     const char c = data[i];
@@ -172,22 +188,29 @@ void tokenize_scalar(const char* data, size_t len, const Dialect& d, bool final,
         ++i;
       } else if (c == d.quote) {
         in_quote = false;
+        just_closed = true;
+        continue;
       } else if (c == '\n' || (c == '\r' && (i + 1 == len || data[i + 1] != '\n'))) {
         ++lines;
       }
       continue;
     }
+    const bool at_start = field_start, reopen = just_closed;
+    field_start = false;
+    just_closed = false;
     if (c == d.escape && d.escape) {
       ++i;
-    } else if (c == d.quote && d.quote) {
-      in_quote = true;
+    } else if (c == d.quote && d.quote && (at_start || reopen)) {
+      in_quote = true;  // opening quote, or the second of a doubled pair
     } else if (c == d.separator) {
       rows.field_end(static_cast<uint32_t>(i));
+      field_start = true;
     } else if (c == '\n' || c == '\r') {
       const bool crlf = c == '\r' && i + 1 < len && data[i + 1] == '\n';
       ++lines;
       rows.row_end(static_cast<uint32_t>(i), static_cast<uint32_t>(i + 1 + crlf));
       i += crlf;
+      field_start = true;
     }
   }
   uint32_t start = rows.row_start();
@@ -217,10 +240,17 @@ void tokenize(const char* data, size_t len, const Dialect& dialect, bool final, 
   index->clear();
   if (dialect.escape && dialect.escape != dialect.quote) {
     tokenize_scalar(data, len, dialect, final, index);
-  } else {
-    tokenize_simd(data, len, dialect, final, index);
+  } else if (!tokenize_simd(data, len, dialect, final, index)) {
+    index->clear();
+    tokenize_scalar(data, len, dialect, final, index);
   }
 }
+
+namespace {
+bool is_special(char c, const Dialect& d) {
+  return c == d.quote || c == d.separator || c == d.escape || c == '\n' || c == '\r';
+}
+}  // namespace
 
 bool decode_field(std::string_view raw, const Dialect& d, std::string* scratch,
                   std::string_view* out, bool* quoted) {
@@ -241,6 +271,9 @@ bool decode_field(std::string_view raw, const Dialect& d, std::string* scratch,
       char c = inner[i];
       if (e && c == e) {
         if (i + 1 == inner.size()) return false;  // escaped the closing quote
+        // The escaper escapes only special characters; before others it is
+        // an ordinary character (as Python's csv and Pollock read it).
+        if (!is_special(inner[i + 1], d)) scratch->push_back(c);
         scratch->push_back(inner[++i]);
       } else if (c == q) {
         if (i + 1 == inner.size() || inner[i + 1] != q) return false;
@@ -254,10 +287,6 @@ bool decode_field(std::string_view raw, const Dialect& d, std::string* scratch,
     return true;
   }
   *quoted = false;
-  if (q && raw.find(q) != std::string_view::npos) {
-    // A quote inside an unquoted field is legal only when escaped.
-    if (!e) return false;
-  }
   if (!e || raw.find(e) == std::string_view::npos) {
     *out = raw;
     return true;
@@ -265,9 +294,8 @@ bool decode_field(std::string_view raw, const Dialect& d, std::string* scratch,
   scratch->clear();
   for (size_t i = 0; i < raw.size(); ++i) {
     if (raw[i] == e && i + 1 < raw.size()) {
+      if (!is_special(raw[i + 1], d)) scratch->push_back(raw[i]);
       scratch->push_back(raw[++i]);
-    } else if (q && raw[i] == q) {
-      return false;
     } else {
       scratch->push_back(raw[i]);
     }
