@@ -152,7 +152,7 @@ StatusOr<std::vector<Json>> PartitionCatalog::batch_get_partition(const CallCont
         constexpr size_t kChunk = 250;
         for (size_t start = 0; start < keys.size(); start += kChunk) {
           size_t n = std::min(kChunk, keys.size() - start);
-          std::string sql = "SELECT body FROM partitions WHERE table_id = ? AND values_key IN (";
+          std::string sql = "SELECT id, body FROM partitions WHERE table_id = ? AND values_key IN (";
           std::vector<store::Value> params{t.ref.table_id};
           for (size_t i = 0; i < n; ++i) {
             sql += i ? ",?" : "?";
@@ -161,8 +161,8 @@ StatusOr<std::vector<Json>> PartitionCatalog::batch_get_partition(const CallCont
           sql += ") ORDER BY id";
           MORTAR_ASSIGN_OR_RETURN(auto result, tx.query(sql, params));
           for (const auto& r : result) {
-            MORTAR_ASSIGN_OR_RETURN(Json body, parse_stored(r.text_at(0)));
-            out.push_back(rows::to_partition(t, std::move(body)));
+            MORTAR_ASSIGN_OR_RETURN(auto body, parsed_body(r.int_at(0), r.text_at(1)));
+            out.push_back(rows::to_partition(t, *body));
           }
         }
         return ok_status();

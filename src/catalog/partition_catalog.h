@@ -6,11 +6,13 @@
 // Thread-safe (stateless apart from the Catalog it borrows).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "catalog/partition_body_cache.h"
 
 namespace mortar::catalog {
 
@@ -30,7 +32,8 @@ struct PartitionPage {
 
 class PartitionCatalog {
  public:
-  explicit PartitionCatalog(Catalog& catalog) : catalog_(catalog) {}
+  explicit PartitionCatalog(Catalog& catalog)
+      : catalog_(catalog), cache_(std::make_shared<PartitionBodyCache>()) {}
 
   Status create_partition(const CallContext& ctx, const std::string& database,
                           const std::string& table, const Json& partition_input);
@@ -77,7 +80,11 @@ class PartitionCatalog {
   std::string resource(const CallContext& ctx, const std::string& database,
                        const std::string& table) const;
 
+  // The parsed body for a stored row, through the cache.
+  StatusOr<std::shared_ptr<const Json>> parsed_body(int64_t id, const std::string& text) const;
+
   Catalog& catalog_;
+  std::shared_ptr<PartitionBodyCache> cache_;
 };
 
 }  // namespace mortar::catalog

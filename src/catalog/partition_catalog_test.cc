@@ -230,6 +230,33 @@ TEST_F(PartitionCatalogTest, FilterErrorsAreInvalidInput) {
       partitions_->get_partitions(ctx_, "db", "events", scan).status()));
 }
 
+TEST_F(PartitionCatalogTest, RepeatedReadsNeverServeStaleBodies) {
+  create("events", {"2020", "eu"});
+  auto params_of = [&] {
+    auto page = partitions_->get_partitions(ctx_, "db", "events", PartitionScan());
+    EXPECT_TRUE(page.ok());
+    return page.ok() && page->partitions.size() == 1
+               ? page->partitions[0]["Parameters"].dump() : std::string();
+  };
+  EXPECT_EQ(params_of(), R"({"k":"v"})");
+  EXPECT_EQ(params_of(), R"({"k":"v"})");  // served from the cache
+  Json input = partition_input({"2020", "eu"});
+  input["Parameters"] = {{"k", "updated"}};
+  ASSERT_TRUE(
+      partitions_->update_partition(ctx_, "db", "events", Json::array({"2020", "eu"}), input).ok());
+  EXPECT_EQ(params_of(), R"({"k":"updated"})");
+  // Delete and re-create with the same values (SQLite may reuse the id).
+  ASSERT_TRUE(partitions_->delete_partition(ctx_, "db", "events", Json::array({"2020", "eu"})).ok());
+  input["Parameters"] = {{"k", "recreated"}};
+  ASSERT_TRUE(partitions_->create_partition(ctx_, "db", "events", input).ok());
+  EXPECT_EQ(params_of(), R"({"k":"recreated"})");
+  auto got = partitions_->batch_get_partition(ctx_, "db", "events",
+                                              Json::array({{{"Values", {"2020", "eu"}}}}));
+  ASSERT_TRUE(got.ok() && got->size() == 1u);
+  EXPECT_EQ((*got)[0]["Parameters"]["k"], "recreated");
+  EXPECT_EQ((*got)[0]["TableName"], "events");
+}
+
 TEST_F(PartitionCatalogTest, PartitionIndexes) {
   auto index = [](const std::string& name, Json keys) {
     return Json{{"IndexName", name}, {"Keys", keys}};

@@ -11,6 +11,15 @@ namespace mortar::catalog {
 
 namespace rows = partition_rows;
 
+StatusOr<std::shared_ptr<const Json>> PartitionCatalog::parsed_body(int64_t id,
+                                                                    const std::string& text) const {
+  if (auto hit = cache_->find(id, text)) return hit;
+  MORTAR_ASSIGN_OR_RETURN(Json body, parse_stored(text));
+  auto parsed = std::make_shared<const Json>(std::move(body));
+  cache_->put(id, text, parsed);
+  return parsed;
+}
+
 StatusOr<PartitionPage> PartitionCatalog::get_partitions(const CallContext& ctx,
                                                          const std::string& database,
                                                          const std::string& table,
@@ -58,9 +67,8 @@ StatusOr<PartitionPage> PartitionCatalog::get_partitions(const CallContext& ctx,
         if (more) result.resize(limit);
         page.partitions.reserve(result.size());
         for (const auto& r : result) {
-          MORTAR_ASSIGN_OR_RETURN(Json body, parse_stored(r.text_at(1)));
-          page.partitions.push_back(
-              rows::to_partition(t, std::move(body), scan.exclude_column_schema));
+          MORTAR_ASSIGN_OR_RETURN(auto body, parsed_body(r.int_at(0), r.text_at(1)));
+          page.partitions.push_back(rows::to_partition(t, *body, scan.exclude_column_schema));
         }
         if (more && !result.empty()) page.next_after_id = result.back().int_at(0);
         return ok_status();
