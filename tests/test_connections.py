@@ -70,7 +70,7 @@ def test_connection_errors(glue, conn_name):
     with pytest.raises(ClientError) as exc:
         glue.create_connection(ConnectionInput=bad)
     assert error_code(exc) == "InvalidInputException"
-    assert "ConnectionType" in exc.value.response["Error"]["Message"]
+    assert "connectiontype" in exc.value.response["Error"]["Message"].lower()
 
 
 def test_delete_and_batch_delete_connections(glue):

@@ -118,7 +118,7 @@ def test_page_size_above_model_maximum_is_invalid(glue, big_db):
     with pytest.raises(ClientError) as exc:
         glue.get_tables(DatabaseName=db, MaxResults=101)  # CatalogGetterPageSize max 100
     assert error_code(exc) == "InvalidInputException"
-    assert "MaxResults" in exc.value.response["Error"]["Message"]
+    assert "maxresults" in exc.value.response["Error"]["Message"].lower()
 
 
 def _first_token(glue, db):
