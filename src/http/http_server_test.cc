@@ -133,6 +133,31 @@ TEST(HttpServerTest, OversizeChunkedBodyGets413) {
   EXPECT_EQ(res->status, 413);
 }
 
+TEST(HttpServerTest, ExpectContinueGets100ThenTheAnswer) {
+  ServerOptions options;
+  options.max_body_bytes = 100;
+  auto server = start_server(options);
+  TestClient client(server->port());
+  ASSERT_TRUE(client.send("POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                          "Content-Length: 5\r\n\r\n"));
+  auto cont = client.read_response();
+  ASSERT_TRUE(cont);
+  EXPECT_EQ(cont->status, 100);
+  ASSERT_TRUE(client.send("hello"));
+  auto res = client.read_response();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->body, "hello");
+
+  // Too big: refused before the client sends the body.
+  TestClient big(server->port());
+  ASSERT_TRUE(big.send("POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                       "Content-Length: 5000\r\n\r\n"));
+  auto refused = big.read_response();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 413);
+}
+
 TEST(HttpServerTest, CustomErrorResponderShapesServerErrors) {
   ServerOptions options;
   options.max_body_bytes = 10;
