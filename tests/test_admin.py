@@ -63,6 +63,12 @@ def test_new_account_key_works_and_catalogs_are_isolated(srv):
     with pytest.raises(ClientError) as exc:
         admin_client.get_database(CatalogId=other, Name=name)
     assert error_code(exc) == "AccessDeniedException"
+    # Listing and search see only the caller's own catalog.
+    assert name not in [d["Name"] for d in admin_client.get_databases()["DatabaseList"]]
+    tenant.create_table(DatabaseName=name, TableInput=table_input(f"{name}_secret"))
+    assert admin_client.search_tables(SearchText=f"{name}_secret")["TableList"] == []
+    assert [t["Name"] for t in tenant.search_tables(SearchText=f"{name}_secret")["TableList"]] \
+        == [f"{name}_secret"]
     # The same name can exist in both catalogs independently.
     admin_client.create_database(DatabaseInput={"Name": name, "Description": "default's"})
     assert "Description" not in tenant.get_database(Name=name)["Database"]

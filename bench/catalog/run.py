@@ -22,6 +22,7 @@ import http.client
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -263,9 +264,17 @@ def get_table_wrk(target, n_tables, duration, connections=32, threads=1):
     subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", "2s",
                     "-s", str(lua), target.endpoint + "/", "--", str(req_file)],
                    capture_output=True, text=True, check=True)
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_before = process_cpu_seconds(target.proc.pid)
+    t0 = time.monotonic()
     out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d",
                           f"{duration}s", "--latency", "-s", str(lua), target.endpoint + "/",
                           "--", str(req_file)], capture_output=True, text=True, check=True).stdout
+    wall = time.monotonic() - t0
+    children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wrk_cpu = (children_after.ru_utime + children_after.ru_stime
+               - children_before.ru_utime - children_before.ru_stime)
+    server_cpu = process_cpu_seconds(target.proc.pid) - server_before
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = _to_ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
     p99 = _to_ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
@@ -273,7 +282,9 @@ def get_table_wrk(target, n_tables, duration, connections=32, threads=1):
     errors = re.search(r"Socket errors:.*", out)
     return {"gettable_rps": rps, "gettable_p50_ms": p50, "gettable_p99_ms": p99,
             "gettable_non2xx": int(bad.group(1)) if bad else 0,
-            "gettable_socket_errors": errors.group(0) if errors else "", "wrk_output": out}
+            "gettable_socket_errors": errors.group(0) if errors else "", "wrk_output": out,
+            "server_cores_used": server_cpu / wall, "generator_cores_used": wrk_cpu / wall,
+            "gettable_rps_per_core": rps / max(server_cpu / wall, 1e-9)}
 
 
 def get_table_python(target, n_tables, duration, connections=32):
@@ -304,6 +315,12 @@ def get_table_python(target, n_tables, duration, connections=32):
             "gettable_p50_ms": latencies[len(latencies) // 2],
             "gettable_p99_ms": latencies[int(len(latencies) * 0.99)],
             "gettable_non2xx": 0, "gettable_socket_errors": "", "wrk_output": "(python generator)"}
+
+
+def process_cpu_seconds(pid):
+    """utime + stime of a running process, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def timed_samples(fn, samples, budget_s):
@@ -365,6 +382,7 @@ def batch_create(target, samples, budget_s):
 
 
 def run_target(target, args):
+    load_before = os.getloadavg()[0]
     print(f"[{target.name}] loading {args.tables} tables, {args.partitions} partitions ...",
           flush=True)
     result = load(target, args.tables, args.partitions)
@@ -383,6 +401,7 @@ def run_target(target, args):
                                           args.budget))
     print(f"[{target.name}] BatchCreatePartition(100) ...", flush=True)
     result.update(batch_create(target, args.samples, args.budget))
+    result["loadavg"] = max(load_before, os.getloadavg()[0])
     return result
 
 
@@ -394,6 +413,9 @@ ROWS = [
     ("GetPartitions 1% filter p50 ms", "getpartitions_p50_ms", "{:.2f}", "lower", ("<", 10)),
     ("BatchCreatePartition(100) p50 ms", "batchcreate_p50_ms", "{:.2f}", "lower", ("<", 20)),
     ("load time (s)", "load_total_s", "{:.1f}", "lower", None),
+    ("GetTable req/s per server core", "gettable_rps_per_core", "{:,.0f}", "higher", None),
+    ("server cores used during GetTable", "server_cores_used", "{:.2f}", "", None),
+    ("wrk cores used during GetTable", "generator_cores_used", "{:.2f}", "", None),
 ]
 
 
@@ -417,7 +439,11 @@ def report(results):
         print(f"(catalog: {any_result['tables']:,} tables, {any_result['partitions']:,} partitions; "
               f"filter selects {any_result['per_bucket']:,}; GetTable load by "
               f"{any_result['generator']})")
+    cores = os.cpu_count() or 1
     for name, r in results.items():
+        if r["loadavg"] > cores:
+            print(f"WARNING: {name}: load average reached {r['loadavg']:.1f} on {cores} cores: "
+                  "other work competed for the CPU, so absolute figures are pessimistic")
         if r.get("gettable_non2xx") or r.get("gettable_socket_errors"):
             print(f"note: {name}: non-2xx={r['gettable_non2xx']} {r['gettable_socket_errors']}")
 
