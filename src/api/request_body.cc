@@ -81,7 +81,7 @@ StatusOr<nlohmann::json> parse_request_body(std::string_view body) {
   nlohmann::json input;
   try {
     input = nlohmann::json::parse(body);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, out_of_range (number overflow)
     return serialization_error(str_cat("The request body is not valid JSON: ", e.what()));
   }
   if (!input.is_object()) {

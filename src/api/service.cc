@@ -44,7 +44,12 @@ class ServiceImpl : public Service {
     ctx.request_id = new_uuid();
     ctx.clock = options_.clock;
     out.request_id = ctx.request_id;
-    StatusOr<Json> result = serve(request, ctx, out);
+    StatusOr<Json> result = internal_error("request not served");
+    try {
+      result = serve(request, ctx, out);
+    } catch (const std::exception& e) {  // never let a request take the server down
+      result = internal_error(str_cat("serving the request failed: ", e.what()));
+    }
     out.operation = ctx.operation;
     out.principal = ctx.principal;
     if (!result.ok()) {

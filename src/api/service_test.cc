@@ -127,6 +127,8 @@ TEST_F(ServiceTest, BadBodiesAreSerializationErrors) {
   start(AuthMode::kOpen);
   expect_error(call(glue_request("GetDatabase", R"({"Name": )")), 400, "SerializationException",
                "not valid JSON");
+  expect_error(call(glue_request("GetDatabase", "1E999999999999")), 400, "SerializationException",
+               "not valid JSON");  // number overflow, found by the fuzzer
   expect_error(call(glue_request("GetDatabase", "[1,2]")), 400, "SerializationException",
                "must be a JSON object");
   expect_error(call(glue_request("GetDatabase", "{\"Name\":\"\xff\xfe\"}")), 400,
