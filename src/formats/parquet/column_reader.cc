@@ -107,7 +107,7 @@ Status append_fixed(const FieldNode& leaf, const char* phys, int64_t n, DenseVal
   switch (leaf.conversion) {
     case LeafConversion::kNone:
       if (pw == out->width) {
-        std::memcpy(out->values.data() + base * pw, phys, n * pw);
+        if (n > 0) std::memcpy(out->values.data() + base * pw, phys, n * pw);
         break;
       }
       return internal_error("parquet: width mismatch");
@@ -244,7 +244,7 @@ Status gather_dictionary(const DenseValues& dict, const uint32_t* idx, int64_t n
     out->offsets.reserve(out->offsets.size() + n);
     for (int64_t i = 0; i < n; ++i) {
       int64_t s = dict.offsets[idx[i]], len = dict.offsets[idx[i] + 1] - s;
-      std::memcpy(dst, dict.data.data() + s, len);
+      if (len) std::memcpy(dst, dict.data.data() + s, len);
       dst += len;
       off += len;
       out->offsets.push_back(off);
@@ -547,6 +547,7 @@ Status read_column_chunk(const io::RandomAccessFile& file, const ColumnMetaData&
   // Size the outputs once (growth would copy them page after page), within
   // what the file can justify.
   int64_t expect = std::clamp<int64_t>(meta.num_values, 0, std::min(limits.max_entries, leaf.max_rep ? limits.max_entries : row_group_rows));
+  expect = std::min<int64_t>(expect, len * 32 + 4096);  // a hint only: never trust a tiny chunk's claims
   if (leaf.max_def > 0) out->def.reserve(expect);
   if (leaf.max_rep > 0) out->rep.reserve(expect);
   if (out->values.width) {

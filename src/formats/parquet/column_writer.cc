@@ -65,7 +65,7 @@ uint64_t hash_bytes(std::string_view v) {
     h = mix(h ^ w) * 0x9e3779b97f4a7c15ULL;
   }
   uint64_t tail = 0;
-  std::memcpy(&tail, v.data() + i, v.size() - i);
+  if (v.size() > i) std::memcpy(&tail, v.data() + i, v.size() - i);
   return mix(h ^ tail);
 }
 

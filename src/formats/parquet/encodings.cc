@@ -327,7 +327,7 @@ Status delta_length_byte_array_decode(std::string_view data, int64_t num_values,
   }
   size_t base = out->size();
   out->resize(base + total);
-  std::memcpy(out->data() + base, data.data() + pos, total);
+  if (total > 0) std::memcpy(out->data() + base, data.data() + pos, total);
   int64_t off = static_cast<int64_t>(base);
   for (int64_t len : lengths) {
     off += len;
