@@ -277,6 +277,17 @@ TEST(ParquetRoundTrip, RowGroupsBatchesProjectionAndPruning) {
   EXPECT_EQ(*seen[0].at("name").max, "n99");
   EXPECT_EQ(*seen[0].at("id").null_count, 0);
 
+  // blockSize bounds a row group's buffered bytes too.
+  std::string small = temp_path("small_groups.parquet");
+  ASSERT_TRUE(write_file(small, *batch, {{"blockSize", "20000"}, {"compression", "none"}}).ok());
+  auto sf = io::local_file_system().open_random_access(small);
+  ASSERT_TRUE(sf.ok());
+  auto sr = ParquetReader::open(std::move(*sf), {});
+  ASSERT_TRUE(sr.ok());
+  EXPECT_GT((*sr)->metadata().row_groups.size(), 3u);
+  EXPECT_EQ((*sr)->metadata().num_rows, 10000);
+  EXPECT_EQ(*read_json(small), types::to_json_lines(*batch));
+
   ReadOptions missing;
   missing.columns = {"nope"};
   EXPECT_FALSE(parquet_format().open_reader(io::local_file_system(), path, missing).ok());

@@ -1,5 +1,6 @@
 #include "formats/parquet/parquet_writer.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "absl/strings/ascii.h"
@@ -267,14 +268,25 @@ Status ParquetWriter::write(const types::RecordBatch& batch) {
   int64_t begin = 0;
   while (begin < batch.num_rows()) {
     int64_t end = std::min(batch.num_rows(), begin + (row_group_rows_ - buffered_rows_));
-    // Bound the bytes of one step too, so blockSize is respected.
-    end = std::min(end, begin + 65536);
+    // Bound the bytes of one step too, so blockSize is respected: steps are
+    // sized from the bytes per row seen so far.
+    int64_t step = 65536;
+    if (buffered_rows_ > 0 && buffered_bytes_ > 0) {
+      int64_t per_row = std::max<int64_t>(1, buffered_bytes_ / buffered_rows_);
+      step = std::clamp<int64_t>((block_size_ - buffered_bytes_) / per_row, 256, 65536);
+    } else if (block_size_ < (int64_t{64} << 20)) {
+      step = 1024;
+    }
+    end = std::min(end, begin + step);
     MORTAR_RETURN_IF_ERROR(write_rows(batch, begin, end));
     buffered_rows_ += end - begin;
     begin = end;
-    int64_t bytes = 0;
-    for (const auto& c : columns_) bytes += c->buffered_bytes();
-    if (buffered_rows_ >= row_group_rows_ || bytes >= block_size_) MORTAR_RETURN_IF_ERROR(flush_row_group());
+    buffered_bytes_ = 0;
+    for (const auto& c : columns_) buffered_bytes_ += c->buffered_bytes();
+    if (buffered_rows_ >= row_group_rows_ || buffered_bytes_ >= block_size_) {
+      MORTAR_RETURN_IF_ERROR(flush_row_group());
+      buffered_bytes_ = 0;
+    }
   }
   return ok_status();
 }

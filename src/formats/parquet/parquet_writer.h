@@ -42,6 +42,7 @@ class ParquetWriter : public RecordWriter {
   int64_t row_group_rows_ = 1 << 20;
   int64_t block_size_ = int64_t{128} << 20;
   int64_t buffered_rows_ = 0;
+  int64_t buffered_bytes_ = 0;
   int64_t offset_ = 0;
   bool closed_ = false;
 };
