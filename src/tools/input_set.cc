@@ -41,6 +41,48 @@ StatusOr<const formats::Format*> sniff(io::FileSystem& fs, const std::string& pa
   return best;
 }
 
+int hex(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string unescape(const std::string& v) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (v[i] == '%' && i + 2 < v.size() && hex(v[i + 1]) >= 0 && hex(v[i + 2]) >= 0) {
+      out += static_cast<char>(hex(v[i + 1]) * 16 + hex(v[i + 2]));
+      i += 2;
+    } else {
+      out += v[i];
+    }
+  }
+  return out;
+}
+
+// key=value directory names between `root` and the file.
+std::vector<std::pair<std::string, std::optional<std::string>>> partitions_of(
+    const std::string& root, const std::string& file) {
+  std::vector<std::pair<std::string, std::optional<std::string>>> out;
+  if (file.size() <= root.size()) return out;
+  std::string rel = file.substr(root.size());
+  size_t start = 0;
+  for (;;) {
+    size_t slash = rel.find('/', start);
+    if (slash == std::string::npos) break;  // the last part is the file name
+    std::string part = rel.substr(start, slash - start);
+    size_t eq = part.find('=');
+    if (eq != std::string::npos && eq > 0) {
+      std::string value = part.substr(eq + 1);
+      if (value == "__HIVE_DEFAULT_PARTITION__") out.emplace_back(part.substr(0, eq), std::nullopt);
+      else out.emplace_back(part.substr(0, eq), unescape(value));
+    }
+    start = slash + 1;
+  }
+  return out;
+}
+
 }  // namespace
 
 StatusOr<std::vector<InputFile>> list_inputs(const std::string& path,
@@ -69,7 +111,8 @@ StatusOr<std::vector<InputFile>> list_inputs(const std::string& path,
   }
   std::vector<InputFile> out;
   for (const auto& f : files) {
-    InputFile in{f.path, forced};
+    InputFile in{f.path, forced, {}};
+    if (info.is_directory) in.partitions = partitions_of(path, f.path);
     if (!in.format) in.format = formats::format_for_path(f.path);
     if (!in.format) {
       MORTAR_ASSIGN_OR_RETURN(in.format, sniff(*fs, f.path));
@@ -105,26 +148,65 @@ StatusOr<std::unique_ptr<MultiFileReader>> MultiFileReader::open(std::vector<Inp
   MORTAR_ASSIGN_OR_RETURN(io::FileSystem * fs, io::file_system_for(first.path));
   MORTAR_ASSIGN_OR_RETURN(r->reader_, first.format->open_reader(*fs, first.path,
                                                                read_options_for(*first.format, options)));
-  r->schema_ = r->reader_->schema();
+  r->file_schema_ = r->reader_->schema();
+  std::vector<types::Field> fields = r->file_schema_->fields();
+  for (const auto& [key, value] : first.partitions) {
+    if (r->file_schema_->field_index(key) >= 0) continue;  // the data has it already
+    fields.push_back({key, types::DataType::string()});
+  }
+  r->schema_ = types::DataType::structure(std::move(fields));
+  for (const auto& f : r->files_) {
+    for (size_t i = r->file_schema_->fields().size(); i < r->schema_->fields().size(); ++i) {
+      const std::string& key = r->schema_->fields()[i].name;
+      bool found = false;
+      for (const auto& p : f.partitions) found = found || p.first == key;
+      if (!found)
+        return invalid_input(fmt::format("{}: not under a '{}=' partition directory like {}",
+                                         f.path, key, first.path));
+    }
+  }
   return r;
+}
+
+StatusOr<std::unique_ptr<types::RecordBatch>> MultiFileReader::with_partitions(
+    std::unique_ptr<types::RecordBatch> batch) const {
+  const size_t data_columns = file_schema_->fields().size();
+  if (schema_->fields().size() == data_columns) return batch;
+  const InputFile& f = files_[current_];
+  std::vector<std::unique_ptr<types::Column>> columns = std::move(batch->columns());
+  const int64_t n = batch->num_rows();
+  for (size_t i = data_columns; i < schema_->fields().size(); ++i) {
+    const std::string& key = schema_->fields()[i].name;
+    std::optional<std::string> value;
+    for (const auto& p : f.partitions)
+      if (p.first == key) value = p.second;
+    auto col = std::make_unique<types::Column>(types::DataType::string());
+    col->reserve(n);
+    for (int64_t r = 0; r < n; ++r) {
+      if (value) col->append_string(*value);
+      else col->append_null();
+    }
+    columns.push_back(std::move(col));
+  }
+  return std::make_unique<types::RecordBatch>(schema_, std::move(columns), n);
 }
 
 StatusOr<std::unique_ptr<types::RecordBatch>> MultiFileReader::next() {
   for (;;) {
     if (reader_) {
       MORTAR_ASSIGN_OR_RETURN(auto batch, reader_->next());
-      if (batch) return batch;
+      if (batch) return with_partitions(std::move(batch));
       reader_.reset();
     }
     if (++current_ >= files_.size()) return std::unique_ptr<types::RecordBatch>();
     const InputFile& f = files_[current_];
     MORTAR_ASSIGN_OR_RETURN(io::FileSystem * fs, io::file_system_for(f.path));
     formats::ReadOptions o = read_options_for(*f.format, options_);
-    o.schema = schema_;
+    o.schema = file_schema_;
     MORTAR_ASSIGN_OR_RETURN(reader_, f.format->open_reader(*fs, f.path, o));
-    if (!reader_->schema()->equals(*schema_)) {
+    if (!reader_->schema()->equals(*file_schema_)) {
       return invalid_input(fmt::format("{}: schema {} differs from the first file's {}", f.path,
-                                       reader_->schema()->to_string(), schema_->to_string()));
+                                       reader_->schema()->to_string(), file_schema_->to_string()));
     }
   }
 }

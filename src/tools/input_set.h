@@ -1,9 +1,11 @@
 // The inputs of a `mortar file` command: one file, or every data file under
 // a directory, each with its format; and one reader over all of them in
-// order (later files are read with the first file's schema).
+// order (later files are read with the first file's schema). Hive partition
+// directories (key=value) become trailing string columns.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +16,10 @@ namespace mortar::tools {
 struct InputFile {
   std::string path;
   const formats::Format* format = nullptr;
+  // Hive-style partition values from the directories between the input root
+  // and the file (year=2024/...), unescaped; nullopt for
+  // __HIVE_DEFAULT_PARTITION__.
+  std::vector<std::pair<std::string, std::optional<std::string>>> partitions;
 };
 
 // `input_format` (may be empty) overrides detection by extension and sniffing.
@@ -33,10 +39,14 @@ class MultiFileReader : public formats::RecordReader {
   StatusOr<std::unique_ptr<types::RecordBatch>> next() override;
 
  private:
+  // Appends the current file's partition columns.
+  StatusOr<std::unique_ptr<types::RecordBatch>> with_partitions(
+      std::unique_ptr<types::RecordBatch> batch) const;
   std::vector<InputFile> files_;
   formats::Options options_;
   size_t current_ = 0;
   std::unique_ptr<formats::RecordReader> reader_;
+  types::TypePtr file_schema_;  // without partition columns
   types::TypePtr schema_;
 };
 

@@ -25,6 +25,10 @@ def test_partitioned_convert_reads_in_pyarrow(mortar, tmp_path):
     table = ds.dataset(out, format="csv", partitioning="hive").to_table()
     got = sorted(((r["region"], r["amount"]) for r in table.to_pylist()), key=str)
     assert got == sorted([("eu", 1.5), ("eu", 2.5), ("us/east", 3.0), (None, 4.0)], key=str)
+    # Reading the directory back restores the partition column (as a string).
+    assert mortar.schema(out)[-1] == ("region", "string")
+    back = sorted(((r["region"], r["amount"]) for r in mortar.rows(out)), key=str)
+    assert back == got
 
 
 def test_directory_input_skips_markers_and_detects_formats(mortar, tmp_path):
