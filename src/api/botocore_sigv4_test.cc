@@ -57,21 +57,51 @@ except Captured:
 print(json.dumps(captured))
 )PY";
 
+// Runs the aws CLI against a one-shot capture server and prints the request.
+constexpr char kCliScript[] = R"PY(
+import base64, http.server, json, os, subprocess, sys, threading
+
+access_key, secret, region = sys.argv[1:4]
+captured = {}
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        captured.update(method="POST", target=self.path,
+                        headers={k.lower(): v for k, v in self.headers.items()},
+                        body=base64.b64encode(body).decode())
+        out = b'{"DatabaseList": []}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-amz-json-1.1")
+        self.send_header("Content-Length", str(len(out)))
+        self.end_headers()
+        self.wfile.write(out)
+    def log_message(self, *args):
+        pass
+
+server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+threading.Thread(target=server.handle_request, daemon=True).start()
+env = dict(os.environ, AWS_ACCESS_KEY_ID=access_key, AWS_SECRET_ACCESS_KEY=secret,
+           AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null")
+subprocess.run(["aws", "--endpoint-url", "http://127.0.0.1:%d" % server.server_port,
+                "--region", region, "glue", "get-databases"],
+               env=env, check=True, capture_output=True, timeout=60)
+print(json.dumps(captured))
+)PY";
+
 std::string python() { return MORTAR_PYTHON; }
 
 // Runs the script; nullopt (and a reason) when python/botocore is unavailable.
-std::optional<HttpRequest> botocore_signed(const std::string& key, const std::string& secret,
-                                           const std::string& region, const std::string& op,
-                                           const std::string& params, std::string* why) {
+std::optional<HttpRequest> run_capture(const char* script_text, const std::string& args,
+                                       std::string* why) {
   if (python().find('/') != std::string::npos && !std::filesystem::exists(python())) {
     *why = "python not found at " + python() + " (run scripts/bootstrap --tests)";
     return std::nullopt;
   }
   auto dir = std::filesystem::temp_directory_path();
   auto script = dir / ("mortar_botocore_sign_" + new_uuid() + ".py");
-  std::ofstream(script) << kScript;
-  std::string cmd = python() + " " + script.string() + " " + key + " '" + secret + "' " + region +
-                    " " + op + " '" + params + "' 2>&1";
+  std::ofstream(script) << script_text;
+  std::string cmd = python() + " " + script.string() + " " + args + " 2>&1";
   FILE* pipe = popen(cmd.c_str(), "r");
   std::string out;
   char buf[4096];
@@ -89,6 +119,13 @@ std::optional<HttpRequest> botocore_signed(const std::string& key, const std::st
   for (auto& [k, v] : j["headers"].items()) r.headers[k] = v.get<std::string>();
   r.body = *base64_decode(j["body"].get<std::string>());
   return r;
+}
+
+std::optional<HttpRequest> botocore_signed(const std::string& key, const std::string& secret,
+                                           const std::string& region, const std::string& op,
+                                           const std::string& params, std::string* why) {
+  return run_capture(kScript, key + " '" + secret + "' " + region + " " + op + " '" + params + "'",
+                     why);
 }
 
 constexpr char kKey[] = "AKIAMORTARTEST000001";
@@ -128,6 +165,20 @@ TEST(BotocoreSigV4, BotocoreSignedGlueRequestsVerify) {
   auto expired = SigV4Verifier("glue", later).verify(*req, lookup);
   ASSERT_FALSE(expired.ok());
   EXPECT_NE(expired.status().ToString().find("Signature expired"), std::string::npos);
+}
+
+TEST(BotocoreSigV4, AwsCliSignedRequestVerifies) {
+  if (!std::filesystem::exists("/usr/bin/aws")) GTEST_SKIP() << "the aws CLI is not installed";
+  std::string why;
+  auto req = run_capture(kCliScript, std::string(kKey) + " '" + kSecret + "' sa-east-1", &why);
+  if (!req) {
+    ASSERT_NE(why.find("not found"), std::string::npos) << why;
+    GTEST_SKIP() << why;
+  }
+  EXPECT_EQ(*req->header("x-amz-target"), "AWSGlue.GetDatabases");
+  auto identity = SigV4Verifier("glue", Clock::real()).verify(*req, lookup);
+  ASSERT_TRUE(identity.ok()) << identity.status();
+  EXPECT_EQ(identity->region, "sa-east-1");
 }
 
 TEST(BotocoreSigV4, ServiceAcceptsBotocoreRequestForRegisteredKey) {
