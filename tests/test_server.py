@@ -100,3 +100,30 @@ def test_restart_keeps_credentials_and_data(start_server):
         creds_before.access_key, creds_before.secret_key)
     assert srv.client().get_database(Name=name)["Database"]["Description"] == "kept"
     assert srv.stop() == 0
+
+
+def test_first_start_prints_aws_configure_lines(server):
+    creds = server.credentials
+    lines = [l for l in server.log_path.read_text().splitlines() if "aws configure" in l]
+    assert any(creds.access_key in l for l in lines), lines
+    assert any(creds.secret_key in l for l in lines), lines
+
+
+def test_access_log_has_one_line_per_request(server, glue, account_id):
+    from support.server import wait_for
+    ok_id = glue.get_databases()["ResponseMetadata"]["RequestId"]
+    try:
+        glue.get_database(Name=unique("logged"))
+        raise AssertionError("expected EntityNotFoundException")
+    except glue.exceptions.EntityNotFoundException as exc:
+        err_id = exc.response["ResponseMetadata"]["RequestId"]
+
+    def lines_for(rid):
+        return [l for l in server.log_path.read_text().splitlines() if rid in l]
+    ok_lines = wait_for(lambda: lines_for(ok_id), 10, "the access log line")
+    err_lines = wait_for(lambda: lines_for(err_id), 10, "the access log line")
+    assert len(ok_lines) == 1 and len(err_lines) == 1
+    assert "GetDatabases" in ok_lines[0] and "200" in ok_lines[0]
+    assert account_id in ok_lines[0]  # the principal
+    assert "GetDatabase" in err_lines[0] and "400" in err_lines[0]
+    assert "EntityNotFoundException" in err_lines[0]
