@@ -324,7 +324,9 @@ TEST(ParquetRoundTrip, CorruptFilesGiveLocatedErrors) {
     std::string p = temp_path("flipped.parquet");
     write_bytes(p, b);
     auto res = read_json(p);
-    if (!res.ok()) EXPECT_NE(res.status().message().find(p), std::string::npos) << res.status();
+    if (!res.ok()) {
+      EXPECT_NE(res.status().message().find(p), std::string::npos) << res.status();
+    }
   }
 }
 
