@@ -48,6 +48,21 @@ TEST(GlueModel, NamePatternCompilesInRe2) {
   EXPECT_FALSE(RE2::FullMatch("two\nlines", *name->regex));
 }
 
+TEST(GlueModel, CommonStringPatternsAreUsable) {
+  size_t with_pattern = 0, usable = 0;
+  for (const char* name : {"NameString", "CatalogIdString", "ColumnTypeString", "CommentString",
+                           "KeyString", "ParametersMapValue", "ValueString", "LocationString"}) {
+    const Shape* s = model().find_shape(name);
+    ASSERT_NE(s, nullptr) << name;
+    if (s->pattern.empty()) continue;
+    ++with_pattern;
+    usable += s->regex != nullptr;
+    EXPECT_NE(s->regex, nullptr) << name << ": " << s->pattern;
+  }
+  EXPECT_GT(with_pattern, 4u);
+  EXPECT_EQ(usable, with_pattern);
+}
+
 TEST(GlueModel, JavaPatternTranslation) {
   EXPECT_EQ(java_pattern_to_re2("[\\u0020-\\uD7FF]*"), "[\\x{20}-\\x{D7FF}]*");
   EXPECT_EQ(java_pattern_to_re2("[\\uD800\\uDC00-\\uDBFF\\uDFFF]"), "[\\x{10000}-\\x{10FFFF}]");
