@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/clock.h"
+#include "catalog/parsed_cache.h"
 #include "common/status.h"
 #include "store/store.h"
 
@@ -139,6 +140,7 @@ class Catalog {
 
   store::Store& store_;
   const Clock& clock_;
+  ParsedCache table_cache_;  // GetTable's parsed bodies, keyed by tables.id
 };
 
 // The Glue exception name a Status surfaces as (for audit outcomes and batch

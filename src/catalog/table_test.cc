@@ -23,6 +23,21 @@ TEST_F(CatalogTest, CreateTableFillsGlueOutputMembers) {
   EXPECT_EQ((*t)["PartitionKeys"][0]["Name"], "dt");
 }
 
+TEST_F(CatalogTest, GetTableNeverServesAStaleBody) {
+  make_db("db");
+  make_table("db", "t");
+  ASSERT_EQ((*catalog_->get_table(ctx_, "db", "t"))["StorageDescriptor"]["Location"], "/data/x");
+  ASSERT_TRUE(catalog_->update_table(op("UpdateTable"), "db", table_input("t", "/new"), std::nullopt, false).ok());
+  EXPECT_EQ((*catalog_->get_table(ctx_, "db", "t"))["StorageDescriptor"]["Location"], "/new");
+  // Deleted and re-created (possibly reusing the row id): the new body is served.
+  ASSERT_TRUE(catalog_->delete_table(op("DeleteTable"), "db", "t").ok());
+  EXPECT_TRUE(absl::IsNotFound(catalog_->get_table(ctx_, "db", "t").status()));
+  ASSERT_TRUE(catalog_->create_table(op("CreateTable"), "db", table_input("t", "/again")).ok());
+  auto t = catalog_->get_table(ctx_, "db", "t");
+  EXPECT_EQ((*t)["StorageDescriptor"]["Location"], "/again");
+  EXPECT_EQ((*t)["VersionId"], "0");
+}
+
 TEST_F(CatalogTest, TableErrorsNameTheMissingEntity) {
   auto st = catalog_->create_table(op("CreateTable"), "nodb", table_input("t"));
   EXPECT_TRUE(absl::IsNotFound(st));

@@ -14,14 +14,14 @@ void register_connection_operations(OperationRegistry& r, catalog::Catalog& c,
   r.add("GetConnection", [&c](RequestContext& ctx, const Json& in) -> StatusOr<Json> {
     MORTAR_ASSIGN_OR_RETURN(Json conn, c.get_connection(call_context(ctx, in), str(in, "Name"),
                                                         flag(in, "HidePassword")));
-    return Json{{"Connection", std::move(conn)}};
+    return wrap("Connection", std::move(conn));
   });
   r.add("GetConnections", [&c, &codec](RequestContext& ctx, const Json& in) -> StatusOr<Json> {
     Paging paging(codec, ctx, in, {"Filter", "HidePassword"});
     MORTAR_ASSIGN_OR_RETURN(Json after, paging.position());
     MORTAR_ASSIGN_OR_RETURN(auto page, c.get_connections(call_context(ctx, in), member(in, "Filter"),
                                                          flag(in, "HidePassword"), after, page_size(in, 1000)));
-    Json out{{"ConnectionList", std::move(page.items)}};
+    Json out = wrap("ConnectionList", std::move(page.items));
     paging.finish(out, page.next);
     return out;
   });

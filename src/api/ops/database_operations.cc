@@ -11,7 +11,7 @@ void register_database_operations(OperationRegistry& r, catalog::Catalog& c, con
   });
   r.add("GetDatabase", [&c](RequestContext& ctx, const Json& in) -> StatusOr<Json> {
     MORTAR_ASSIGN_OR_RETURN(Json db, c.get_database(call_context(ctx, in), str(in, "Name")));
-    return Json{{"Database", std::move(db)}};
+    return wrap("Database", std::move(db));
   });
   r.add("GetDatabases", [&c, &codec](RequestContext& ctx, const Json& in) -> StatusOr<Json> {
     if (str(in, "ResourceShareType") == "FOREIGN") {
@@ -21,7 +21,7 @@ void register_database_operations(OperationRegistry& r, catalog::Catalog& c, con
     Paging paging(codec, ctx, in, {});
     MORTAR_ASSIGN_OR_RETURN(Json after, paging.position());
     MORTAR_ASSIGN_OR_RETURN(auto page, c.get_databases(call_context(ctx, in), after, page_size(in, 100)));
-    Json out{{"DatabaseList", std::move(page.items)}};
+    Json out = wrap("DatabaseList", std::move(page.items));
     paging.finish(out, page.next);
     return out;
   });

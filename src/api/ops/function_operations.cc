@@ -13,7 +13,7 @@ void register_function_operations(OperationRegistry& r, catalog::Catalog& c, con
   r.add("GetUserDefinedFunction", [&c](RequestContext& ctx, const Json& in) -> StatusOr<Json> {
     MORTAR_ASSIGN_OR_RETURN(Json f, c.get_function(call_context(ctx, in), str(in, "DatabaseName"),
                                                    str(in, "FunctionName")));
-    return Json{{"UserDefinedFunction", std::move(f)}};
+    return wrap("UserDefinedFunction", std::move(f));
   });
   r.add("GetUserDefinedFunctions", [&c, &codec](RequestContext& ctx, const Json& in) -> StatusOr<Json> {
     Paging paging(codec, ctx, in, {"DatabaseName", "Pattern", "FunctionType"});
@@ -22,7 +22,7 @@ void register_function_operations(OperationRegistry& r, catalog::Catalog& c, con
                             c.get_functions(call_context(ctx, in), opt_str(in, "DatabaseName"),
                                             str(in, "Pattern"), opt_str(in, "FunctionType"), after,
                                             page_size(in, 100)));
-    Json out{{"UserDefinedFunctions", std::move(page.items)}};
+    Json out = wrap("UserDefinedFunctions", std::move(page.items));
     paging.finish(out, page.next);
     return out;
   });

@@ -41,6 +41,13 @@ inline bool flag(const Json& input, const char* name) {
   return it != input.end() && it->is_boolean() && it->get<bool>();
 }
 
+// {name: value} without the deep copy an initializer list would make.
+inline Json wrap(const char* name, Json value) {
+  Json out = Json::object();
+  out[name] = std::move(value);
+  return out;
+}
+
 inline Json member(const Json& input, const char* name) {
   auto it = input.find(name);
   return it != input.end() ? *it : Json();

@@ -9,7 +9,7 @@ void register_search_operations(OperationRegistry& r, catalog::Catalog& c, const
     Paging paging(codec, ctx, in, {"SearchText", "Filters", "SortCriteria"});
     MORTAR_ASSIGN_OR_RETURN(Json after, paging.position());
     MORTAR_ASSIGN_OR_RETURN(auto page, c.search_tables(call_context(ctx, in), in, after, page_size(in, 1000)));
-    Json out{{"TableList", std::move(page.items)}};
+    Json out = wrap("TableList", std::move(page.items));
     paging.finish(out, page.next);
     return out;
   });

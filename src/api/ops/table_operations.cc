@@ -17,14 +17,14 @@ void register_table_operations(OperationRegistry& r, catalog::Catalog& c, const 
   r.add("GetTable", [&c](RequestContext& ctx, const Json& in) -> StatusOr<Json> {
     MORTAR_ASSIGN_OR_RETURN(Json t, c.get_table(call_context(ctx, in), str(in, "DatabaseName"),
                                                 str(in, "Name")));
-    return Json{{"Table", std::move(t)}};
+    return wrap("Table", std::move(t));
   });
   r.add("GetTables", [&c, &codec](RequestContext& ctx, const Json& in) -> StatusOr<Json> {
     Paging paging(codec, ctx, in, {"DatabaseName", "Expression"});
     MORTAR_ASSIGN_OR_RETURN(Json after, paging.position());
     MORTAR_ASSIGN_OR_RETURN(auto page, c.get_tables(call_context(ctx, in), str(in, "DatabaseName"),
                                                     opt_str(in, "Expression"), after, page_size(in, 100)));
-    Json out{{"TableList", std::move(page.items)}};
+    Json out = wrap("TableList", std::move(page.items));
     paging.finish(out, page.next);
     return out;
   });

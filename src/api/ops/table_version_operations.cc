@@ -8,14 +8,14 @@ void register_table_version_operations(OperationRegistry& r, catalog::Catalog& c
   r.add("GetTableVersion", [&c](RequestContext& ctx, const Json& in) -> StatusOr<Json> {
     MORTAR_ASSIGN_OR_RETURN(Json v, c.get_table_version(call_context(ctx, in), str(in, "DatabaseName"),
                                                         str(in, "TableName"), opt_str(in, "VersionId")));
-    return Json{{"TableVersion", std::move(v)}};
+    return wrap("TableVersion", std::move(v));
   });
   r.add("GetTableVersions", [&c, &codec](RequestContext& ctx, const Json& in) -> StatusOr<Json> {
     Paging paging(codec, ctx, in, {"DatabaseName", "TableName"});
     MORTAR_ASSIGN_OR_RETURN(Json after, paging.position());
     MORTAR_ASSIGN_OR_RETURN(auto page, c.get_table_versions(call_context(ctx, in), str(in, "DatabaseName"),
                                                             str(in, "TableName"), after, page_size(in, 100)));
-    Json out{{"TableVersions", std::move(page.items)}};
+    Json out = wrap("TableVersions", std::move(page.items));
     paging.finish(out, page.next);
     return out;
   });

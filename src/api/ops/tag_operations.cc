@@ -16,7 +16,7 @@ void register_tag_operations(OperationRegistry& r, catalog::Catalog& c) {
   });
   r.add("GetTags", [&c](RequestContext& ctx, const Json& in) -> StatusOr<Json> {
     MORTAR_ASSIGN_OR_RETURN(Json tags, c.get_tags(call_context(ctx, in), str(in, "ResourceArn")));
-    return Json{{"Tags", std::move(tags)}};
+    return wrap("Tags", std::move(tags));
   });
 }
 
