@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "formats/csv/csv_format.h"
 #include "io/compression.h"
 #include "io/file_system.h"
 
@@ -123,20 +124,52 @@ StatusOr<std::vector<InputFile>> list_inputs(const std::string& path,
   return out;
 }
 
+namespace {
+bool has_option(const formats::Options& options, const std::string& name) {
+  for (const auto& [k, v] : options) {
+    std::string lower = k;
+    std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+    if (lower == name) return true;
+  }
+  return false;
+}
+
+// The first 64 KiB of a file, decompressed.
+StatusOr<std::string> read_head(io::FileSystem& fs, const std::string& path) {
+  MORTAR_ASSIGN_OR_RETURN(auto in, io::open_decompressed(fs, path));
+  std::string head(64 * 1024, '\0');
+  size_t have = 0;
+  while (have < head.size()) {
+    MORTAR_ASSIGN_OR_RETURN(int64_t n, in->read(head.data() + have, static_cast<int64_t>(head.size() - have)));
+    if (n == 0) break;
+    have += static_cast<size_t>(n);
+  }
+  head.resize(have);
+  return head;
+}
+}  // namespace
+
 formats::ReadOptions read_options_for(const formats::Format& format,
                                       const formats::Options& user_options) {
   formats::ReadOptions o;
   o.format_options = user_options;
-  if (format.name() == "csv") {
-    bool given = false;
-    for (const auto& [k, v] : user_options) {
-      std::string lower = k;
-      std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
-      if (lower == "withheader") given = true;
-    }
-    if (!given) o.format_options["withHeader"] = "true";
-  }
+  if (format.name() == "csv" && !has_option(user_options, "withheader"))
+    o.format_options["withHeader"] = "true";
   return o;
+}
+
+Status detect_csv_separator(InputFile& file, const formats::Options& user_options) {
+  if (file.format->name() != "csv" || has_option(user_options, "separator") ||
+      has_option(user_options, "delimiter"))
+    return ok_status();
+  std::string lower = file.path;
+  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+  if (lower.find(".tsv") != std::string::npos) return ok_status();
+  MORTAR_ASSIGN_OR_RETURN(io::FileSystem * fs, io::file_system_for(file.path));
+  MORTAR_ASSIGN_OR_RETURN(std::string head, read_head(*fs, file.path));
+  char sep = formats::csv::detect_separator(head);
+  if (sep && sep != ',') file.separator = std::string(1, sep);
+  return ok_status();
 }
 
 StatusOr<std::unique_ptr<MultiFileReader>> MultiFileReader::open(std::vector<InputFile> files,
@@ -144,10 +177,12 @@ StatusOr<std::unique_ptr<MultiFileReader>> MultiFileReader::open(std::vector<Inp
   std::unique_ptr<MultiFileReader> r(new MultiFileReader());
   r->files_ = std::move(files);
   r->options_ = options;
+  for (auto& f : r->files_) MORTAR_RETURN_IF_ERROR(detect_csv_separator(f, options));
   const InputFile& first = r->files_.at(0);
   MORTAR_ASSIGN_OR_RETURN(io::FileSystem * fs, io::file_system_for(first.path));
-  MORTAR_ASSIGN_OR_RETURN(r->reader_, first.format->open_reader(*fs, first.path,
-                                                               read_options_for(*first.format, options)));
+  formats::ReadOptions first_options = read_options_for(*first.format, options);
+  if (!first.separator.empty()) first_options.format_options["separator"] = first.separator;
+  MORTAR_ASSIGN_OR_RETURN(r->reader_, first.format->open_reader(*fs, first.path, first_options));
   r->file_schema_ = r->reader_->schema();
   std::vector<types::Field> fields = r->file_schema_->fields();
   for (const auto& [key, value] : first.partitions) {
@@ -202,6 +237,7 @@ StatusOr<std::unique_ptr<types::RecordBatch>> MultiFileReader::next() {
     const InputFile& f = files_[current_];
     MORTAR_ASSIGN_OR_RETURN(io::FileSystem * fs, io::file_system_for(f.path));
     formats::ReadOptions o = read_options_for(*f.format, options_);
+    if (!f.separator.empty()) o.format_options["separator"] = f.separator;
     o.schema = file_schema_;
     MORTAR_ASSIGN_OR_RETURN(reader_, f.format->open_reader(*fs, f.path, o));
     if (!reader_->schema()->equals(*file_schema_)) {

@@ -20,6 +20,8 @@ struct InputFile {
   // and the file (year=2024/...), unescaped; nullopt for
   // __HIVE_DEFAULT_PARTITION__.
   std::vector<std::pair<std::string, std::optional<std::string>>> partitions;
+  // CSV without a separator option: the one detected in the file's head.
+  std::string separator;
 };
 
 // `input_format` (may be empty) overrides detection by extension and sniffing.

@@ -1,11 +1,43 @@
 #include "formats/csv/csv_format.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "formats/csv/csv_reader.h"
 #include "formats/csv/csv_writer.h"
 
 namespace mortar::formats {
+
+namespace csv {
+char detect_separator(std::string_view head) {
+  char best = '\0';
+  double best_score = 0.0;
+  for (char sep : {',', '\t', ';', '|'}) {
+    std::vector<int> counts;
+    int count = 0;
+    bool in_quote = false;
+    for (char c : head) {
+      if (c == '"') in_quote = !in_quote;
+      else if (!in_quote && c == sep) ++count;
+      else if (!in_quote && c == '\n') {
+        counts.push_back(count);
+        count = 0;
+        if (counts.size() >= 50) break;
+      }
+    }
+    if (counts.empty() && count > 0) counts.push_back(count);
+    if (counts.empty() || counts[0] == 0) continue;
+    int same = static_cast<int>(std::count(counts.begin(), counts.end(), counts[0]));
+    double score = same / static_cast<double>(counts.size()) + counts[0] * 1e-3;
+    if (score > best_score) {
+      best_score = score;
+      best = sep;
+    }
+  }
+  return best;
+}
+}  // namespace csv
+
 namespace {
 
 class CsvFormat : public Format {

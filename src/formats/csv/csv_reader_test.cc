@@ -261,3 +261,17 @@ TEST_F(CsvReaderTest, BadOptionsAreErrors) {
 
 }  // namespace
 }  // namespace mortar::formats::csv
+
+namespace mortar::formats::csv {
+namespace {
+
+TEST(CsvDetectSeparator, PicksTheConsistentOne) {
+  EXPECT_EQ(detect_separator("a;b;c\n1;2,5;3\n4;5;6\n"), ';');
+  EXPECT_EQ(detect_separator("a,b\n1,2\n"), ',');
+  EXPECT_EQ(detect_separator("a\tb\tc\n1\t2\t3\n"), '\t');
+  EXPECT_EQ(detect_separator("x|\"y|z\"\n1|2\n"), '|');
+  EXPECT_EQ(detect_separator("justone\nline\n"), '\0');
+}
+
+}  // namespace
+}  // namespace mortar::formats::csv
