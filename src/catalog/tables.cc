@@ -86,7 +86,7 @@ StatusOr<Page> Catalog::get_tables(const CallContext& ctx, const std::string& da
     // when a pattern matches few of many tables.
     const int64_t batch = std::max<int64_t>(limit + 1, 256);
     while (true) {
-      MORTAR_ASSIGN_OR_RETURN(auto rows, tx.query("SELECT name, body FROM tables WHERE database_id=? "
+      MORTAR_ASSIGN_OR_RETURN(auto rows, tx.query("SELECT name, body, id FROM tables WHERE database_id=? "
                                                   "AND name>? ORDER BY name LIMIT ?",
                                                   {dbref.database_id, from, batch}));
       for (const auto& r : rows) {
@@ -96,7 +96,7 @@ StatusOr<Page> Catalog::get_tables(const CallContext& ctx, const std::string& da
           page.next = page.items.back()["Name"];
           return ok_status();
         }
-        MORTAR_ASSIGN_OR_RETURN(Json t, parse_stored(r.text_at(1)));
+        MORTAR_ASSIGN_OR_RETURN(Json t, table_cache_.get(r.int_at(2), r.text_at(1)));
         page.items.push_back(std::move(t));
       }
       if (static_cast<int64_t>(rows.size()) < batch) return ok_status();
