@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "server/commands.h"
+#include "tools/file_command.h"
 
 namespace {
 
@@ -22,7 +23,8 @@ struct Subcommand {
 const Subcommand kSubcommands[] = {
     {"serve", nullptr, mortar::server::add_serve_command, nullptr},
     {"admin", nullptr, mortar::server::add_admin_command, nullptr},
-    // {"file", "Inspect and convert data files", nullptr, mortar::tools::run_file_command},
+    {"file", "Inspect and convert data files (schema, head, cat, convert)", nullptr,
+     mortar::tools::run_file_command},
 };
 
 }  // namespace
