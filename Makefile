@@ -5,7 +5,7 @@ BUILD_DIR ?= build/release
 JOBS ?= $(shell nproc)
 PYTEST ?= .venv/bin/pytest
 
-.PHONY: all build run test unit-test system-test bootstrap bootstrap-tests clean asan bench fuzz
+.PHONY: all build run test unit-test system-test fuzz-smoke bootstrap bootstrap-tests clean asan bench fuzz
 
 all: build
 
@@ -31,7 +31,11 @@ system-test: build
 	MORTAR_BIN=$(abspath $(BUILD_DIR)/mortar) MORTAR_BUILD_DIR=$(abspath $(BUILD_DIR)) \
 	  $(PYTEST) -q tests
 
-test: unit-test system-test
+# Order matters for CI: pytest's summary is the closing line.
+test: unit-test fuzz-smoke system-test
+
+fuzz-smoke: bootstrap-tests
+	scripts/fuzz-smoke
 
 asan: bootstrap-tests
 	cmake --preset asan >/dev/null && cmake --build build/asan -j $(JOBS)
@@ -40,7 +44,8 @@ fuzz: bootstrap-tests
 	cmake --preset fuzz >/dev/null && cmake --build build/fuzz -j $(JOBS)
 
 bench: build
-	MORTAR_BIN=$(abspath $(BUILD_DIR)/mortar) .venv/bin/python bench/run.py
+	MORTAR_BIN=$(abspath $(BUILD_DIR)/mortar) .venv/bin/python bench/catalog/run.py
+	MORTAR_BIN=$(abspath $(BUILD_DIR)/mortar) .venv/bin/python bench/formats/run_bench.py
 
 clean:
 	rm -rf build
