@@ -72,6 +72,10 @@ TEST_F(CatalogOpsTest, GetTablesPagesWithDistinctTokensAndNoTokenOnLastPage) {
   EXPECT_EQ(pages, 3);
   EXPECT_EQ(names.size(), 25u);
 
+  auto names_only = call("GetTables", {{"DatabaseName", "db"}, {"MaxResults", 1}, {"AttributesToGet", {"NAME"}}});
+  ASSERT_TRUE(names_only.ok());
+  EXPECT_EQ((*names_only)["TableList"][0], (Json{{"Name", "t100"}}));
+
   // A token is bound to its query: replaying it with another Expression fails.
   auto first = call("GetTables", {{"DatabaseName", "db"}, {"MaxResults", 10}});
   auto replay = call("GetTables", {{"DatabaseName", "db"}, {"Expression", "t1*"},

@@ -21,6 +21,7 @@ void register_database_operations(OperationRegistry& r, catalog::Catalog& c, con
     Paging paging(codec, ctx, in, {});
     MORTAR_ASSIGN_OR_RETURN(Json after, paging.position());
     MORTAR_ASSIGN_OR_RETURN(auto page, c.get_databases(call_context(ctx, in), after, page_size(in, 100)));
+    apply_attributes_to_get(in, page.items);
     Json out = wrap("DatabaseList", std::move(page.items));
     paging.finish(out, page.next);
     return out;

@@ -48,6 +48,26 @@ inline Json wrap(const char* name, Json value) {
   return out;
 }
 
+// AttributesToGet (GetDatabases: NAME; GetTables: NAME, TABLE_TYPE): keeps
+// only the named members of each listed item; absent or empty keeps all.
+inline void apply_attributes_to_get(const Json& input, std::vector<Json>& items) {
+  auto it = input.find("AttributesToGet");
+  if (it == input.end() || !it->is_array() || it->empty()) return;
+  std::vector<std::string> keep;
+  for (const auto& a : *it) {
+    if (a == "NAME") keep.push_back("Name");
+    if (a == "TABLE_TYPE") keep.push_back("TableType");
+  }
+  for (Json& item : items) {
+    Json trimmed = Json::object();
+    for (const auto& k : keep) {
+      auto m = item.find(k);
+      if (m != item.end()) trimmed[k] = std::move(*m);
+    }
+    item = std::move(trimmed);
+  }
+}
+
 inline Json member(const Json& input, const char* name) {
   auto it = input.find(name);
   return it != input.end() ? *it : Json();

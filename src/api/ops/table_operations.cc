@@ -24,6 +24,7 @@ void register_table_operations(OperationRegistry& r, catalog::Catalog& c, const 
     MORTAR_ASSIGN_OR_RETURN(Json after, paging.position());
     MORTAR_ASSIGN_OR_RETURN(auto page, c.get_tables(call_context(ctx, in), str(in, "DatabaseName"),
                                                     opt_str(in, "Expression"), after, page_size(in, 100)));
+    apply_attributes_to_get(in, page.items);
     Json out = wrap("TableList", std::move(page.items));
     paging.finish(out, page.next);
     return out;
