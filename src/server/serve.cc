@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <iostream>
@@ -53,6 +54,15 @@ std::string address_for_clients(const http::HttpServer& server) {
   return host + ":" + std::to_string(server.port());
 }
 
+// Many keep-alive clients need many descriptors: lift the soft limit to the hard one.
+void raise_fd_limit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+  }
+}
+
 void warn_open_mode(const std::string& account_id) {
   std::cerr << "\n"
                "**********************************************************************\n"
@@ -78,6 +88,7 @@ void print_first_start(std::ostream& out, const BootstrapResult& boot, const Dat
 }
 
 Status serve(const Config& config, const ServeHooks& hooks) {
+  raise_fd_limit();
   const DataDir dir(config.data_dir);
   MORTAR_RETURN_IF_ERROR(dir.ensure_exists());
   dir.remove_server_addr();  // a stale one from a crash would mislead whoever waits for it
