@@ -56,4 +56,19 @@ Status write_file(FileSystem& fs, const std::string& path, std::string_view data
   return out->close();
 }
 
+Status fill_buffer(InputStream& in, std::string& buffer, size_t target, bool* eof) {
+  while (buffer.size() < target && !*eof) {
+    size_t have = buffer.size();
+    buffer.resize(target);
+    auto n = in.read(buffer.data() + have, static_cast<int64_t>(target - have));
+    if (!n.ok()) {
+      buffer.resize(have);
+      return n.status();
+    }
+    buffer.resize(have + static_cast<size_t>(*n));
+    if (*n == 0) *eof = true;
+  }
+  return ok_status();
+}
+
 }  // namespace mortar::io

@@ -6,9 +6,8 @@
 #include "types/json_text.h"
 
 namespace mortar::types {
-namespace {
 
-int width_of(TypeKind kind) {
+int fixed_width(TypeKind kind) {
   switch (kind) {
     case TypeKind::kBoolean:
     case TypeKind::kTinyInt: return 1;
@@ -23,6 +22,8 @@ int width_of(TypeKind kind) {
     default: return 0;
   }
 }
+
+namespace {
 
 bool has_offsets(TypeKind kind) {
   switch (kind) {
@@ -45,7 +46,7 @@ bool is_bytes(TypeKind kind) {
 
 Column::Column(TypePtr type) : type_(std::move(type)) {
   TypeKind kind = type_->kind();
-  width_ = width_of(kind);
+  width_ = fixed_width(kind);
   if (has_offsets(kind)) offsets_.push_back(0);
   if (type_->is_nested()) {
     children_.reserve(type_->fields().size());

@@ -41,6 +41,10 @@ namespace mortar::types {
 
 using int128 = __int128;
 
+// Bytes per value of a fixed-width kind (see the layout above); 0 for the
+// variable-length and nested kinds.
+int fixed_width(TypeKind kind);
+
 class Column {
  public:
   explicit Column(TypePtr type);

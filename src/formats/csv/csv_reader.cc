@@ -8,6 +8,7 @@
 #include "formats/csv/csv_inference.h"
 #include "formats/format_options.h"
 #include "io/compression.h"
+#include "io/io_util.h"
 
 namespace mortar::formats::csv {
 
@@ -39,18 +40,7 @@ StatusOr<std::unique_ptr<CsvReader>> CsvReader::open_stream(std::unique_ptr<io::
 }
 
 Status CsvReader::fill(size_t target) {
-  while (buf_.size() < target && !eof_) {
-    size_t have = buf_.size();
-    buf_.resize(target);
-    auto n = in_->read(buf_.data() + have, static_cast<int64_t>(target - have));
-    if (!n.ok()) {
-      buf_.resize(have);
-      return annotate(n.status(), path_);
-    }
-    buf_.resize(have + static_cast<size_t>(*n));
-    if (*n == 0) eof_ = true;
-  }
-  return ok_status();
+  return annotate(io::fill_buffer(*in_, buf_, target, &eof_), path_);
 }
 
 void CsvReader::consume(size_t bytes, int64_t lines) {

@@ -12,6 +12,7 @@
 #include "formats/json/json_inference.h"
 #include "formats/json/json_path.h"
 #include "io/compression.h"
+#include "io/io_util.h"
 
 namespace mortar::formats::json {
 
@@ -73,18 +74,7 @@ class JsonReaderImpl : public RecordReader {
 };
 
 Status JsonReaderImpl::fill(size_t target) {
-  while (buf_.size() < target && !eof_) {
-    size_t have = buf_.size();
-    buf_.resize(target);
-    auto n = in_->read(buf_.data() + have, static_cast<int64_t>(target - have));
-    if (!n.ok()) {
-      buf_.resize(have);
-      return annotate(n.status(), path_);
-    }
-    buf_.resize(have + static_cast<size_t>(*n));
-    if (*n == 0) eof_ = true;
-  }
-  return ok_status();
+  return annotate(io::fill_buffer(*in_, buf_, target, &eof_), path_);
 }
 
 Status JsonReaderImpl::for_each_record(const RecordFn& fn, size_t* consumed) {

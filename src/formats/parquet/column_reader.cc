@@ -6,6 +6,7 @@
 
 #include "formats/parquet/encodings.h"
 #include "io/compression.h"
+#include "types/column.h"
 
 namespace mortar::formats::parquet {
 
@@ -454,21 +455,7 @@ class ChunkDecoder {
 
 }  // namespace
 
-int target_width(const FieldNode& leaf) {
-  switch (leaf.type->kind()) {
-    case TypeKind::kBoolean:
-    case TypeKind::kTinyInt: return 1;
-    case TypeKind::kSmallInt: return 2;
-    case TypeKind::kInt:
-    case TypeKind::kDate:
-    case TypeKind::kFloat: return 4;
-    case TypeKind::kBigInt:
-    case TypeKind::kTimestamp:
-    case TypeKind::kDouble: return 8;
-    case TypeKind::kDecimal: return 16;
-    default: return 0;
-  }
-}
+int target_width(const FieldNode& leaf) { return types::fixed_width(leaf.type->kind()); }
 
 Status decode_plain(const FieldNode& leaf, std::string_view data, int64_t n, DenseValues* out,
                     size_t* consumed) {
