@@ -79,11 +79,12 @@ void print_first_start(std::ostream& out, const BootstrapResult& boot, const Dat
   const api::AccessKey& key = *boot.new_admin_key;
   out << "Mortar created an admin access key for account " << boot.default_account_id
       << ",\nsaved in " << dir.file("credentials") << ". Configure the aws CLI with:\n\n"
-      << "  aws configure set aws_access_key_id " << key.access_key_id << "\n"
-      << "  aws configure set aws_secret_access_key " << key.secret_access_key << "\n"
-      << "  aws configure set region " << region << "\n\n"
+      << "  aws configure set aws_access_key_id " << key.access_key_id << " --profile mortar\n"
+      << "  aws configure set aws_secret_access_key " << key.secret_access_key
+      << " --profile mortar\n"
+      << "  aws configure set region " << region << " --profile mortar\n\n"
       << "then try:\n\n"
-      << "  aws --endpoint-url http://" << address << " glue get-databases\n\n";
+      << "  aws --profile mortar --endpoint-url http://" << address << " glue get-databases\n\n";
   out.flush();
 }
 

@@ -178,7 +178,7 @@ TEST(ServeTest, FirstStartPrintsCredentialsServesAndShutsDownCleanly) {
     std::string out = run.output();
     EXPECT_NE(out.find("aws configure set aws_access_key_id AKIA"), std::string::npos) << out;
     EXPECT_NE(out.find("aws configure set aws_secret_access_key "), std::string::npos);
-    EXPECT_NE(out.find("aws --endpoint-url http://127.0.0.1:" + std::to_string(port)),
+    EXPECT_NE(out.find("aws --profile mortar --endpoint-url http://127.0.0.1:" + std::to_string(port)),
               std::string::npos);
   }
   EXPECT_FALSE(std::filesystem::exists(dir + "/server.addr"));  // removed on shutdown
