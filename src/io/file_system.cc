@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "io/local_file_system.h"
+#include "io/s3/s3_file_system.h"
 
 namespace mortar::io {
 
@@ -23,8 +24,9 @@ StatusOr<FileSystem*> file_system_for(const std::string& uri) {
   if (scheme == "file") return &local_file_system();
   // "name:with:colons" without "//" is a relative local path, not a URI.
   if (uri.compare(colon, 3, "://") != 0) return &local_file_system();
+  if (scheme == "s3") return &s3_file_system();
   return invalid_input("no file system for scheme '" + scheme + "' in " + uri +
-                       " (supported: local paths and file://)");
+                       " (supported: local paths, file:// and s3://)");
 }
 
 std::string join_path(std::string_view dir, std::string_view name) {

@@ -1,0 +1,53 @@
+// Signed S3 requests over libcurl with bounded retries (exponential backoff
+// with full jitter on connection errors, 5xx, 429 and SlowDown). One curl
+// handle per thread, reused for keep-alive. Thread-safe.
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+#include "io/s3/s3_options.h"
+
+namespace mortar::io::s3 {
+
+struct S3Request {
+  std::string method = "GET";
+  std::string bucket;
+  std::string key;  // raw (unencoded); empty for bucket-level requests
+  std::vector<std::pair<std::string, std::string>> query;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+struct S3Response {
+  long status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+};
+
+class S3Client {
+ public:
+  explicit S3Client(S3Options options);
+  const S3Options& options() const { return options_; }
+
+  // Sends with retries. Returns the final response whatever its status
+  // (callers decide what a 404 means); only transport failures after the
+  // last attempt are an error.
+  StatusOr<S3Response> send(const S3Request& request) const;
+
+  // An error Status for a non-2xx response: names the s3:// URI, the HTTP
+  // status and S3's error code/message; 404 -> NotFound, 403 -> PermissionDenied.
+  static Status error_for(const S3Response& response, const std::string& uri, std::string_view what);
+
+ private:
+  StatusOr<S3Response> send_once(const S3Request& request, std::string* transport_error) const;
+
+  S3Options options_;
+  std::string scheme_;  // "http" or "https"
+  std::string host_;    // host[:port] of the endpoint
+};
+
+}  // namespace mortar::io::s3

@@ -1,0 +1,24 @@
+// Internal: the S3 file system's RandomAccessFile, InputStream and
+// OutputStream (see s3_file_system.h for their semantics).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "io/file_system.h"
+#include "io/s3/s3_client.h"
+
+namespace mortar::io::s3 {
+
+// Ranged GET of [offset, offset + n) clipped to size.
+Status ranged_get(const S3Client& client, const std::string& bucket, const std::string& key,
+                  const std::string& uri, int64_t offset, int64_t n, int64_t size, std::string* out);
+
+std::unique_ptr<RandomAccessFile> make_random_access(const S3Client& client, std::string bucket,
+                                                     std::string key, std::string uri, int64_t size);
+std::unique_ptr<InputStream> make_input_stream(const S3Client& client, std::string bucket,
+                                               std::string key, std::string uri, int64_t size);
+std::unique_ptr<OutputStream> make_output_stream(const S3Client& client, std::string bucket,
+                                                 std::string key, std::string uri);
+
+}  // namespace mortar::io::s3
