@@ -16,6 +16,37 @@ uint32_t read_be32(std::string_view b) {
          (uint32_t(uint8_t(b[2])) << 8) | uint32_t(uint8_t(b[3]));
 }
 
+// Raw deflate. Unlike io::decompress_block this ignores bytes after the end
+// of the stream: some Java writers leave some, and other readers accept them.
+StatusOr<std::string> inflate_raw(std::string_view in, int64_t max_output) {
+  z_stream z{};
+  if (inflateInit2(&z, -15) != Z_OK) return internal_error("inflateInit2 failed");
+  std::string out;
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  int rc = Z_OK;
+  while (rc != Z_STREAM_END) {
+    if (static_cast<int64_t>(out.size()) >= max_output) {
+      inflateEnd(&z);
+      return limit_exceeded("deflate block exceeds " + std::to_string(max_output) + " bytes");
+    }
+    size_t at = out.size();
+    size_t chunk = std::min<size_t>(std::max<size_t>(at, 64 * 1024), max_output - at);
+    out.resize(at + chunk);
+    z.next_out = reinterpret_cast<Bytef*>(out.data() + at);
+    z.avail_out = static_cast<uInt>(chunk);
+    rc = inflate(&z, Z_NO_FLUSH);
+    out.resize(at + chunk - z.avail_out);
+    if (rc == Z_BUF_ERROR && z.avail_in == 0) rc = Z_DATA_ERROR;  // truncated stream
+    if (rc != Z_OK && rc != Z_STREAM_END) {
+      inflateEnd(&z);
+      return invalid_input("corrupt deflate data");
+    }
+  }
+  inflateEnd(&z);
+  return out;
+}
+
 }  // namespace
 
 Status AvroReader::error_at(int64_t offset, std::string_view what) const {
@@ -121,7 +152,7 @@ StatusOr<bool> AvroReader::load_block() {
   } else {
     StatusOr<std::string> data = std::string();
     if (codec_name_ == "deflate") {
-      data = io::decompress_block(io::Codec::kDeflateRaw, raw, -1, kMaxBlockBytes);
+      data = inflate_raw(raw, kMaxBlockBytes);
     } else if (codec_name_ == "snappy") {
       if (raw.size() < 4) return error_at(data_at, "snappy block without its CRC");
       data = io::decompress_block(io::Codec::kSnappyRaw, std::string_view(raw).substr(0, raw.size() - 4),
