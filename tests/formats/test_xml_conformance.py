@@ -6,6 +6,8 @@ with a located error naming the file.
 """
 import json
 import re
+import subprocess
+import sys
 
 LOCATED = re.compile(r"byte offset \d+\): ")
 
@@ -62,3 +64,23 @@ def test_xml_missing_row_tag_is_an_error(mortar, testdata):
     proc = mortar.run("cat", testdata / "xml" / "spark" / "people.xml", check=False)
     assert proc.returncode != 0
     assert "rowTag" in proc.stderr.decode(errors="replace")
+
+
+def test_xml_large_file_streams_in_bounded_memory(mortar, tmp_path):
+    # ~50 MB of records: a reader holding the file (or its rows) would need
+    # far more than the bound; a streaming one stays near its batch size.
+    path = tmp_path / "big.xml"
+    row = '<row id="{0}"><name>name {0}</name><v>{0}.5</v><tags><t>a</t><t>b</t></tags></row>\n'
+    with open(path, "w") as f:
+        f.write("<rows>\n")
+        for start in range(0, 550_000, 10_000):
+            f.write("".join(row.format(i) for i in range(start, start + 10_000)))
+        f.write("</rows>\n")
+    probe = ("import resource, subprocess, sys;"
+             "p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE);"
+             "print(p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    cmd = mortar.command + ["cat", str(path), "--option", "rowTag=row"]
+    out = subprocess.run([sys.executable, "-c", probe] + cmd, capture_output=True, timeout=300)
+    code, max_rss_kb = map(int, out.stdout.split())
+    assert code == 0, out.stderr
+    assert max_rss_kb < 64 * 1024, f"max RSS {max_rss_kb} kB while reading a 50 MB XML file"
