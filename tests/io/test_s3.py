@@ -32,13 +32,19 @@ def _mortar_command():
     return [path] + extra
 
 
+MOTO_LOG = None  # moto's request log (werkzeug writes one line per request)
+
+
 @pytest.fixture(scope="module")
-def endpoint():
+def endpoint(tmp_path_factory):
+    global MOTO_LOG
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    MOTO_LOG = tmp_path_factory.mktemp("moto") / "requests.log"
+    log = MOTO_LOG.open("wb")
     proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 30
@@ -54,6 +60,7 @@ def endpoint():
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        log.close()
 
 
 @pytest.fixture(scope="module")
@@ -134,6 +141,24 @@ def test_large_write_goes_multipart(mortar, s3, tmp_path):
     got = rows(mortar("cat", "s3://data/big/out.csv", "--to", "jsonl").stdout)
     assert len(got) == 100_000
     assert got[0]["id"] == 0 and got[-1]["id"] == 99_999 and got[-1]["pad"] == line_pad
+
+
+def test_failed_write_aborts_multipart_upload(mortar, s3, tmp_path):
+    # The input breaks on its last line (a bigint column meets 'abc'), after
+    # far more than 8 MiB went out as parts.
+    src = tmp_path / "broken.csv"
+    with src.open("w") as f:
+        f.write("id,pad\n")
+        for i in range(200_000):
+            f.write(f"{i},{'x' * 100}\n")
+        f.write("abc,def\n")
+    proc = mortar("convert", src, "s3://data/aborted/out.csv", check=False)
+    assert proc.returncode != 0 and "abc" in proc.stderr.decode()
+    requests = MOTO_LOG.read_text(errors="replace")
+    assert "POST /data/aborted/out.csv?uploads" in requests, "expected a multipart upload to start"
+    assert "DELETE /data/aborted/out.csv?uploadId=" in requests, "expected AbortMultipartUpload"
+    assert s3.list_multipart_uploads(Bucket="data").get("Uploads", []) == []
+    assert s3.list_objects_v2(Bucket="data", Prefix="aborted/")["KeyCount"] == 0
 
 
 def test_missing_object_error_names_uri(mortar, s3):
