@@ -2,11 +2,13 @@
 and reads objects through the S3 path (SigV4-signed requests, ranged GETs,
 ListObjectsV2 pagination, multipart upload) and boto3 checks what landed."""
 import glob
+import http.server
 import json
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -172,3 +174,73 @@ def test_missing_bucket_error_names_uri_and_s3_code(mortar, s3):
     assert proc.returncode != 0
     err = proc.stderr.decode()
     assert "s3://no-such-bucket/x.csv" in err and "NoSuchBucket" in err, err
+
+
+class FlakyS3(http.server.BaseHTTPRequestHandler):
+    """Serves one object, s3://flaky/t.csv, failing the first `fail_first`
+    attempts of every request with 503 SlowDown (or always, with fail_first < 0)."""
+    body = b"a,b\n1,x\n2,y\n"
+    fail_first = 2
+    seen = []
+
+    def log_message(self, *args):
+        pass
+
+    def _reply(self, status, payload=b"", headers=()):
+        self.send_response(status)
+        for k, v in headers:
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(payload)
+
+    def _handle(self):
+        key = (self.command, self.path, self.headers.get("Range"))
+        FlakyS3.seen.append(key)
+        if FlakyS3.fail_first < 0 or FlakyS3.seen.count(key) <= FlakyS3.fail_first:
+            error = b"<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>"
+            return self._reply(503, error)
+        if self.path != "/flaky/t.csv":
+            return self._reply(404, b"<Error><Code>NoSuchKey</Code></Error>")
+        if self.command == "HEAD":
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(self.body)))
+            self.end_headers()
+            return
+        first, last = (int(x) for x in self.headers["Range"].split("=")[1].split("-"))
+        self._reply(206, self.body[first:last + 1])
+
+    do_GET = _handle
+    do_HEAD = _handle
+
+
+@pytest.fixture
+def flaky(mortar):
+    FlakyS3.seen = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FlakyS3)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_retries_slowdown_and_5xx(mortar, flaky):
+    FlakyS3.fail_first = 2
+    got = rows(mortar("cat", "s3://flaky/t.csv", "--to", "jsonl", extra_env={"MORTAR_S3_ENDPOINT": flaky}).stdout)
+    assert got == [{"a": 1, "b": "x"}, {"a": 2, "b": "y"}]
+    # Every request got two 503s before it succeeded (later repeats of a
+    # request, e.g. sniffing then reading, succeed at once).
+    assert {s[0] for s in FlakyS3.seen} == {"HEAD", "GET"}
+    assert all(FlakyS3.seen.count(k) >= 3 for k in set(FlakyS3.seen))
+
+
+def test_gives_up_after_bounded_attempts(mortar, flaky):
+    FlakyS3.fail_first = -1
+    proc = mortar("cat", "s3://flaky/t.csv", "--to", "jsonl", check=False,
+                  extra_env={"MORTAR_S3_ENDPOINT": flaky})
+    assert proc.returncode != 0
+    err = proc.stderr.decode()
+    assert "s3://flaky/t.csv" in err and "HTTP 503" in err, err  # a HEAD reply has no body, no code
+    assert FlakyS3.seen.count(("HEAD", "/flaky/t.csv", None)) == 5
