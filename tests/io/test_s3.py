@@ -244,3 +244,26 @@ def test_gives_up_after_bounded_attempts(mortar, flaky):
     err = proc.stderr.decode()
     assert "s3://flaky/t.csv" in err and "HTTP 503" in err, err  # a HEAD reply has no body, no code
     assert FlakyS3.seen.count(("HEAD", "/flaky/t.csv", None)) == 5
+
+
+def _io_test_binary():
+    if os.environ.get("MORTAR_BUILD_DIR"):
+        path = Path(os.environ["MORTAR_BUILD_DIR"]) / "src" / "io" / "io_test"
+        if path.exists():
+            return path
+    found = glob.glob(str(REPO / "build/*/src/io/io_test"))
+    if not found:
+        pytest.fail("no io_test binary: set MORTAR_BUILD_DIR or build io_test under build/")
+    return max(found, key=os.path.getmtime)
+
+
+def test_file_system_operations_live(endpoint, s3):
+    """The GoogleTest S3Live suite (stat, list, ranged reads, rename, remove,
+    multipart, abort) against moto."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(CREDS, MORTAR_TEST_S3_ENDPOINT=endpoint, MORTAR_TEST_S3_BUCKET="data")
+    proc = subprocess.run([str(_io_test_binary()), "--gtest_filter=S3Live.*"], capture_output=True,
+                          timeout=300, env=env)
+    out = proc.stdout.decode(errors="replace")
+    assert proc.returncode == 0, out[-4000:]
+    assert "[  PASSED  ] 4 tests" in out and "SKIPPED" not in out, out[-2000:]
