@@ -158,6 +158,7 @@ StatusOr<S3Response> S3Client::send(const S3Request& req) const {
     }
     transport_error.clear();
     MORTAR_ASSIGN_OR_RETURN(last, send_once(req, &transport_error));
+    last.attempts = attempt + 1;
     if (!transport_error.empty()) continue;
     if (!retryable(last)) return last;
   }
@@ -172,6 +173,7 @@ Status S3Client::error_for(const S3Response& r, const std::string& uri, std::str
   std::string msg = std::string(what) + " " + uri + ": HTTP " + std::to_string(r.status);
   if (auto code = xml_text(r.body, "Code")) msg += " " + *code;
   if (auto m = xml_text(r.body, "Message")) msg += ": " + *m;
+  if (r.attempts > 1) msg += " (after " + std::to_string(r.attempts) + " attempts)";
   if (r.status == 404) return not_found(msg);
   if (r.status == 403) return access_denied(msg);
   if (r.status == 400) return invalid_input(msg);

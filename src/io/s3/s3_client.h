@@ -26,6 +26,7 @@ struct S3Response {
   long status = 0;
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
+  int attempts = 1;  // how many times it was sent
 };
 
 class S3Client {
