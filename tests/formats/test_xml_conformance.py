@@ -55,6 +55,13 @@ def test_xml_nested_objects_and_attributes(mortar, testdata):
     assert "_id" not in no_attrs[0]
 
 
+def test_xml_indented_empty_element_is_null(mortar, testdata):
+    # gps-empty-field.xml: an empty, indented <TrackPointExtension> in one row
+    # and a nested one in the other read as one struct column (as spark-xml).
+    rows = mortar.rows(testdata / "xml" / "spark-xml" / "gps-empty-field.xml", "rowTag=ROW")
+    assert [r["extensions"]["TrackPointExtension"] for r in rows] == [None, {"hr": 119}]
+
+
 def test_xml_compressed_matches_plain(mortar, testdata):
     base = testdata / "xml" / "spark-xml"
     assert mortar.rows(base / "cars.xml.gz", "rowTag=ROW") == mortar.rows(base / "cars.xml", "rowTag=ROW")

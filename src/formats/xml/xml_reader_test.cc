@@ -78,17 +78,17 @@ TEST_F(XmlReaderTest, AttributePrefixValueTagAndExcludeAttribute) {
 }
 
 TEST_F(XmlReaderTest, EmptyValuesAndSurroundingSpaces) {
-  const std::string xml = "<r><row><a> 5 </a><b>  </b></row></r>";
+  const std::string xml = "<r><row><a> 5 </a><b>  </b><c>\n  </c></row></r>";
   auto plain = read(xml);
   ASSERT_TRUE(plain.status.ok()) << plain.status;
-  EXPECT_EQ(plain.rows[0], R"({"a":" 5 ","b":"  "})");
+  EXPECT_EQ(plain.rows[0], R"({"a":" 5 ","b":"  ","c":null})");
   auto nulls = read(xml, {{"rowTag", "row"}, {"treatEmptyValuesAsNulls", "true"}});
   ASSERT_TRUE(nulls.status.ok()) << nulls.status;
-  EXPECT_EQ(nulls.rows[0], R"({"a":" 5 ","b":null})");
+  EXPECT_EQ(nulls.rows[0], R"({"a":" 5 ","b":null,"c":null})");
   auto trimmed = read(xml, {{"rowTag", "row"}, {"ignoreSurroundingSpaces", "true"}});
   ASSERT_TRUE(trimmed.status.ok()) << trimmed.status;
-  EXPECT_EQ(trimmed.schema->to_string(), "struct<a:bigint,b:string>");
-  EXPECT_EQ(trimmed.rows[0], R"({"a":5,"b":null})");
+  EXPECT_EQ(trimmed.schema->to_string(), "struct<a:bigint,b:string,c:string>");
+  EXPECT_EQ(trimmed.rows[0], R"({"a":5,"b":null,"c":null})");
 }
 
 TEST_F(XmlReaderTest, EntitiesCdataCommentsAndProcessingInstructions) {

@@ -59,7 +59,10 @@ bool iequals(std::string_view a, std::string_view b) {
 
 void append_scalar(std::string_view text, const XmlOptions& o, std::string& out) {
   std::string_view v = o.trim ? trim(text) : text;
-  if (v.empty() || (o.empty_as_null && trim(v).empty()) || (o.null_value && v == *o.null_value)) {
+  // Whitespace spanning lines is a pretty-printer's indentation of an empty
+  // element, not a value.
+  const bool layout = trim(v).empty() && v.find('\n') != std::string_view::npos;
+  if (v.empty() || layout || (o.empty_as_null && trim(v).empty()) || (o.null_value && v == *o.null_value)) {
     out += "null";
     return;
   }
