@@ -188,3 +188,30 @@ TEST(GrokCompiler, BuiltinLogFormats) {
 
 }  // namespace
 }  // namespace mortar::formats::grok
+
+#include "formats/grok/grok_detect.h"
+
+namespace mortar::formats::grok {
+namespace {
+
+TEST(GrokDetect, KnownLogFormatsAreRecognised) {
+  for (auto name : known_log_formats()) {
+    GrokLibrary lib;
+    EXPECT_TRUE(compile_grok(lib, "^%{" + std::string(name) + "}$").ok()) << name;
+  }
+  const std::string combined =
+      "127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] \"GET /a.gif HTTP/1.0\" 200 2326 "
+      "\"http://x/\" \"Mozilla/4.08\"\n";
+  const std::string common = "127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.1\" 404 -\n";
+  const std::string syslog = "Nov 24 01:02:03 web1 sshd[411]: Accepted publickey for bob\n";
+  EXPECT_EQ(detect_log_format(combined + combined), "COMBINEDAPACHELOG");
+  EXPECT_EQ(detect_log_format(common + common + "\n"), "COMMONAPACHELOG");
+  EXPECT_EQ(detect_log_format(syslog + syslog + "Nov 24 01:02:0"), "SYSLOGLINE");
+  EXPECT_EQ(detect_log_format("a,b,c\n1,2,3\n"), std::nullopt);
+  EXPECT_EQ(detect_log_format(""), std::nullopt);
+  // Mostly syslog, below the 80% bar: not claimed.
+  EXPECT_EQ(detect_log_format(syslog + "x\ny\n"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace mortar::formats::grok
