@@ -10,6 +10,7 @@
 #include "formats/json/json_builder.h"
 #include "formats/json/json_inference.h"
 #include "formats/xml/xml_record.h"
+#include "formats/xml/xml_timestamps.h"
 #include "formats/xml/xml_tokenizer.h"
 #include "io/compression.h"
 
@@ -169,6 +170,7 @@ Status XmlReaderImpl::init(const ReadOptions& options) {
     record_type = options.schema;
   } else {
     json::InferNode root;
+    TimestampNode timestamps;
     MORTAR_ASSIGN_OR_RETURN(scanner_, open_scanner());
     int64_t offset = 0;
     for (int64_t seen = 0; seen < sample_rows; ++seen) {
@@ -177,10 +179,11 @@ Status XmlReaderImpl::init(const ReadOptions& options) {
       simdjson::dom::element e;
       MORTAR_RETURN_IF_ERROR(parse(offset, &e));
       root.observe(e);
+      timestamps.observe(e);
     }
     std::vector<types::Field> fields;
     for (const auto& [name, node] : root.fields()) fields.push_back({name, node->to_type()});
-    record_type = DataType::structure(std::move(fields));
+    record_type = timestamps.apply(DataType::structure(std::move(fields)));
     if (sample_rows != INT64_MAX)
       inferred_hint_ = fmt::format(" (schema inferred from the first {} records)", sample_rows);
   }

@@ -55,6 +55,17 @@ TEST_F(XmlReaderTest, DisagreeingTypesBecomeChoice) {
   EXPECT_EQ(r.rows, (std::vector<std::string>{R"({"v":1})", R"({"v":"abc"})"}));
 }
 
+TEST_F(XmlReaderTest, TimestampsAreInferredWhenEveryValueIsOne) {
+  auto r = read(
+      "<r><row><t>2013-01-24T06:18:43Z</t><d>2000-10-01</d><m>2020-01-02 03:04:05.5</m></row>"
+      "<row><t>2013-01-25T06:18:43.25+01:00</t><d>2000-10-02</d><m>soon</m></row></r>");
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.schema->to_string(), "struct<t:timestamp,d:string,m:string>");
+  EXPECT_EQ(r.rows, (std::vector<std::string>{
+                        R"({"t":"2013-01-24 06:18:43","d":"2000-10-01","m":"2020-01-02 03:04:05.5"})",
+                        R"({"t":"2013-01-25 05:18:43.250000","d":"2000-10-02","m":"soon"})"}));
+}
+
 TEST_F(XmlReaderTest, AttributesNestingRepeatsAndValueTag) {
   auto r = read(
       "<r><row id=\"7\"><a><b>x</b><c k=\"1\">t</c></a><tag>p</tag><tag>q</tag>"
