@@ -149,6 +149,9 @@ Status decode_value(const AvroNode& node, Cursor& in, types::Column& out, int de
           }
         }
         total += n;
+        if (item.min_size == 0 && total > kMaxZeroSizeItems) {
+          return in.error("more than " + std::to_string(kMaxZeroSizeItems) + " empty items in one value");
+        }
       }
       out.append_list_length(total);
       return ok_status();

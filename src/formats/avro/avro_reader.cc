@@ -9,7 +9,8 @@ namespace mortar::formats::avro {
 namespace {
 
 constexpr int64_t kMaxBlockBytes = 256 << 20;   // decompressed
-constexpr int64_t kMaxZeroSizeRecords = 1 << 24;  // per block, for records of no bytes
+constexpr int64_t kMaxZeroSizeRecords = 1 << 20;  // per block, for records of no bytes
+constexpr int64_t kMaxHeaderBytes = 64 << 20;
 
 uint32_t read_be32(std::string_view b) {
   return (uint32_t(uint8_t(b[0])) << 24) | (uint32_t(uint8_t(b[1])) << 16) |
@@ -95,8 +96,8 @@ Status AvroReader::read_header() {
       return ok_status();
     }();
     if (st.ok()) break;
-    if (want >= size) return st;
-    want = std::min(size, want * 4);
+    if (want >= std::min(size, kMaxHeaderBytes)) return st;
+    want = std::min({size, kMaxHeaderBytes, want * 4});
   }
   if (codec_name_.empty()) codec_name_ = "null";
   if (codec_name_ != "null" && codec_name_ != "deflate" && codec_name_ != "snappy" &&
@@ -117,6 +118,9 @@ Status AvroReader::read_header() {
     for (const auto& name : options_.columns) {
       int i = file_schema_->field_index(name);
       if (i < 0) return not_found(file_->path() + ": no column '" + name + "' in the Avro schema");
+      if (std::find(projection_.begin(), projection_.end(), i) != projection_.end()) {
+        return invalid_input("column '" + name + "' requested twice");
+      }
       projection_.push_back(i);
       fields.push_back(file_schema_->fields()[i]);
     }

@@ -166,6 +166,7 @@ class Parser {
     auto node = std::make_shared<AvroNode>();
     node->kind = AvroKind::kUnion;
     if (j.empty()) return bad("empty union");
+    if (j.size() > 127) return bad("unions of more than 127 branches are not supported");
     std::vector<TypePtr> alternatives;
     for (const auto& b : j) {
       MORTAR_ASSIGN_OR_RETURN(auto child, parse(b, ns, depth + 1));
