@@ -120,7 +120,9 @@ TEST(AvroReader, BadSchemasAreErrors) {
   for (const char* schema : {
            R"({"type":"record","name":"L","fields":[{"name":"next","type":["null","L"]}]})",
            R"({"type":"record","name":"R","fields":[{"name":"x","type":"Unknown"}]})",
-           R"([["int"]])", "not json", R"({"type":"fixed","name":"F","size":-1})"}) {
+           R"([["int"]])", "not json", R"({"type":"fixed","name":"F","size":-1})",
+           R"({"type":"record","name":7,"fields":[]})",
+           R"({"type":"record","name":"R","fields":[{"name":"e","type":{"type":"enum","name":"E","symbols":[1]}}]})"}) {
     auto result = read_bytes(container(schema, 0, ""));
     EXPECT_FALSE(result.status.ok()) << schema;
   }

@@ -68,7 +68,7 @@ class Parser {
 
  private:
   static std::string full_name(const json& j, const std::string& ns, std::string* out_ns) {
-    std::string name = j.value("name", std::string());
+    std::string name = j.contains("name") && j["name"].is_string() ? j["name"].get<std::string>() : "";
     std::string space = j.contains("namespace") && j["namespace"].is_string()
                             ? j["namespace"].get<std::string>()
                             : ns;
@@ -341,8 +341,12 @@ StatusOr<AvroNodePtr> parse_schema(std::string_view json_text) {
   json j = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return bad("not valid JSON");
   Parser parser;
-  MORTAR_ASSIGN_OR_RETURN(auto node, parser.parse(j, "", 0));
-  return AvroNodePtr(std::move(node));
+  try {  // nlohmann throws on unexpected value types; never let that escape
+    MORTAR_ASSIGN_OR_RETURN(auto node, parser.parse(j, "", 0));
+    return AvroNodePtr(std::move(node));
+  } catch (const json::exception& e) {
+    return bad(e.what());
+  }
 }
 
 StatusOr<WriterSchema> schema_for_type(const types::TypePtr& type) {
@@ -355,7 +359,11 @@ StatusOr<WriterSchema> schema_for_type(const types::TypePtr& type) {
   }
   json root{{"type", "record"}, {"name", "topLevelRecord"}, {"namespace", "mortar"}, {"fields", fields}};
   WriterSchema out;
-  out.json = root.dump();
+  try {
+    out.json = root.dump();  // throws on names that are not UTF-8
+  } catch (const json::exception& e) {
+    return bad(e.what());
+  }
   MORTAR_ASSIGN_OR_RETURN(out.root, parse_schema(out.json));
   return out;
 }
