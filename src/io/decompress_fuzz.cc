@@ -5,30 +5,9 @@
 #include <string>
 
 #include "io/compression.h"
-
-namespace {
+#include "io/memory_file.h"
 
 using mortar::io::Codec;
-
-class MemoryStream : public mortar::io::InputStream {
- public:
-  explicit MemoryStream(std::string data) : data_(std::move(data)) {}
-  mortar::StatusOr<int64_t> read(char* buffer, int64_t n) override {
-    // Short reads exercise the decoders' resumption.
-    size_t k = std::min<size_t>({static_cast<size_t>(n), data_.size() - pos_, 777});
-    std::copy_n(data_.data() + pos_, k, buffer);
-    pos_ += k;
-    return static_cast<int64_t>(k);
-  }
-  const std::string& path() const override { return path_; }
-
- private:
-  std::string data_;
-  size_t pos_ = 0;
-  std::string path_ = "fuzz";
-};
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
@@ -42,7 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto block = mortar::io::decompress_block(codec, input, -1, kCap);
   if (block.ok() && static_cast<int64_t>(block->size()) > kCap) std::abort();
   if (codec != Codec::kSnappyRaw && codec != Codec::kLz4Raw) {
-    auto stream = mortar::io::decompressing_stream(std::make_unique<MemoryStream>(input), codec);
+    auto stream = mortar::io::decompressing_stream(// Short reads exercise the decoders' resumption.
+        std::make_unique<mortar::io::MemoryInputStream>(input, "fuzz", 777), codec);
     if (stream.ok()) {
       char buf[4096];
       int64_t total = 0;

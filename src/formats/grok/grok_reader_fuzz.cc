@@ -6,28 +6,9 @@
 #include <cstdint>
 #include <string>
 
+#include "formats/fuzz_support.h"
 #include "formats/grok/grok_reader.h"
-
-namespace {
-
-class BytesStream : public mortar::io::InputStream {
- public:
-  explicit BytesStream(std::string data) : data_(std::move(data)) {}
-  mortar::StatusOr<int64_t> read(char* buffer, int64_t n) override {
-    int64_t k = std::min<int64_t>(n, static_cast<int64_t>(data_.size() - pos_));
-    std::copy(data_.data() + pos_, data_.data() + pos_ + k, buffer);
-    pos_ += static_cast<size_t>(k);
-    return k;
-  }
-  const std::string& path() const override { return path_; }
-
- private:
-  std::string data_;
-  size_t pos_ = 0;
-  std::string path_ = "fuzz.log";
-};
-
-}  // namespace
+#include "io/memory_file.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
@@ -48,12 +29,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!pattern.empty() && (pattern.back() & 1)) options.format_options["StrictMode"] = "true";
   if (!pattern.empty() && (pattern.back() & 2)) options.format_options["LineCount"] = "2";
   auto reader = mortar::formats::grok::GrokReader::open_stream(
-      std::make_unique<BytesStream>(std::move(rest)), "fuzz.log", options);
+      std::make_unique<mortar::io::MemoryInputStream>(rest, "fuzz.log"), "fuzz.log", options);
   if (!reader.ok()) return 0;
-  for (int i = 0; i < 100000; ++i) {
-    auto batch = (*reader)->next();
-    if (!batch.ok() || !*batch) break;
-    if (!(*batch)->validate().ok()) __builtin_trap();
-  }
+  mortar::formats::drain_for_fuzzing(**reader, 100000);
   return 0;
 }
