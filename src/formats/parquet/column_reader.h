@@ -12,28 +12,16 @@
 #include "common/status.h"
 #include "formats/parquet/parquet_metadata.h"
 #include "formats/parquet/schema.h"
+#include "formats/parquet/value_conversion.h"
 #include "io/file_system.h"
 
 namespace mortar::formats::parquet {
-
-// Dense values in the Mortar representation: fixed-width values, or
-// offsets + data for strings/binary.
-struct DenseValues {
-  int width = 0;  // bytes per fixed-width value; 0 for byte strings
-  int64_t count = 0;
-  std::vector<char> values;
-  std::vector<int64_t> offsets{0};
-  std::vector<char> data;
-};
 
 struct LeafData {
   std::vector<int16_t> def, rep;  // one per entry (empty when the max level is 0)
   int64_t num_entries = 0;
   DenseValues values;
 };
-
-// Byte width of a leaf's Mortar values (0 for byte strings).
-int target_width(const FieldNode& leaf);
 
 struct ChunkLimits {
   int64_t file_size = 0;
@@ -45,11 +33,5 @@ struct ChunkLimits {
 Status read_column_chunk(const io::RandomAccessFile& file, const ColumnMetaData& meta,
                          const FieldNode& leaf, int64_t row_group_rows, const ChunkLimits& limits,
                          LeafData* out);
-
-// Decodes `n` PLAIN values of the leaf's physical type from `data` into
-// `out` (converted); `consumed` gets the bytes used. For tests and the
-// dictionary page.
-Status decode_plain(const FieldNode& leaf, std::string_view data, int64_t n, DenseValues* out,
-                    size_t* consumed);
 
 }  // namespace mortar::formats::parquet
