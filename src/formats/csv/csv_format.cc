@@ -9,23 +9,36 @@
 namespace mortar::formats {
 
 namespace csv {
+namespace {
+
+// Separator counts (outside quotes) of the first `max_lines` complete lines
+// of `head`; a head without any newline counts as one line when
+// `count_unterminated`.
+std::vector<int> separator_counts(std::string_view head, char sep, size_t max_lines,
+                                  bool count_unterminated) {
+  std::vector<int> counts;
+  int count = 0;
+  bool in_quote = false;
+  for (char c : head) {
+    if (c == '"') in_quote = !in_quote;
+    else if (!in_quote && c == sep) ++count;
+    else if (!in_quote && c == '\n') {
+      counts.push_back(count);
+      count = 0;
+      if (counts.size() >= max_lines) break;
+    }
+  }
+  if (count_unterminated && counts.empty() && count > 0) counts.push_back(count);
+  return counts;
+}
+
+}  // namespace
+
 char detect_separator(std::string_view head) {
   char best = '\0';
   double best_score = 0.0;
   for (char sep : {',', '\t', ';', '|'}) {
-    std::vector<int> counts;
-    int count = 0;
-    bool in_quote = false;
-    for (char c : head) {
-      if (c == '"') in_quote = !in_quote;
-      else if (!in_quote && c == sep) ++count;
-      else if (!in_quote && c == '\n') {
-        counts.push_back(count);
-        count = 0;
-        if (counts.size() >= 50) break;
-      }
-    }
-    if (counts.empty() && count > 0) counts.push_back(count);
+    std::vector<int> counts = separator_counts(head, sep, 50, true);
     if (counts.empty() || counts[0] == 0) continue;
     int same = static_cast<int>(std::count(counts.begin(), counts.end(), counts[0]));
     double score = same / static_cast<double>(counts.size()) + counts[0] * 1e-3;
@@ -54,18 +67,7 @@ class CsvFormat : public Format {
     if (head.front() == '{' || head.front() == '[' || head.front() == '<') return 0.05;
     double best = 0.1;
     for (char sep : {',', '\t', ';', '|'}) {
-      std::vector<int> counts;
-      int count = 0;
-      bool in_quote = false;
-      for (char c : head) {
-        if (c == '"') in_quote = !in_quote;
-        else if (!in_quote && c == sep) ++count;
-        else if (!in_quote && c == '\n') {
-          counts.push_back(count);
-          count = 0;
-          if (counts.size() >= 20) break;
-        }
-      }
+      std::vector<int> counts = csv::separator_counts(head, sep, 20, false);
       if (counts.empty() || counts[0] == 0) continue;
       int same = static_cast<int>(std::count(counts.begin(), counts.end(), counts[0]));
       double score = 0.5 + 0.45 * same / static_cast<double>(counts.size());
