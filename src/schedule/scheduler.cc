@@ -1,0 +1,180 @@
+#include "schedule/scheduler.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace mortar::schedule {
+
+Scheduler::Scheduler(const Clock& clock, SchedulerOptions options)
+    : clock_(clock), options_(options), pool_(options.max_parallel_callbacks) {}
+
+Scheduler::~Scheduler() { stop(); }
+
+void Scheduler::changed() {
+  changed_ = true;
+  wakeup_.Signal();
+}
+
+Status Scheduler::add(const std::string& id, CronExpression cron, ScheduleCallback callback) {
+  if (!callback) return invalid_input("schedule \"" + id + "\" has no callback");
+  const int64_t now = clock_.now_seconds();
+  absl::MutexLock lock(&mu_);
+  if (entries_.count(id) > 0) return already_exists("schedule \"" + id + "\" already exists");
+  Entry entry{std::move(cron), std::make_shared<const ScheduleCallback>(std::move(callback)), std::nullopt,
+              next_generation_++, false};
+  entry.next = entry.cron.next_after(now);
+  entries_.emplace(id, std::move(entry));
+  changed();
+  return ok_status();
+}
+
+Status Scheduler::replace(const std::string& id, CronExpression cron, ScheduleCallback callback) {
+  if (!callback) return invalid_input("schedule \"" + id + "\" has no callback");
+  const int64_t now = clock_.now_seconds();
+  absl::MutexLock lock(&mu_);
+  auto it = entries_.find(id);
+  if (it == entries_.end()) return not_found("schedule \"" + id + "\" does not exist");
+  // A fresh generation: queued fires of the old entry are dropped, and the
+  // new one is not held back by the old one's running callback.
+  Entry entry{std::move(cron), std::make_shared<const ScheduleCallback>(std::move(callback)), std::nullopt,
+              next_generation_++, false};
+  entry.next = entry.cron.next_after(now);
+  it->second = std::move(entry);
+  changed();
+  return ok_status();
+}
+
+Status Scheduler::remove(const std::string& id) {
+  absl::MutexLock lock(&mu_);
+  if (entries_.erase(id) == 0) return not_found("schedule \"" + id + "\" does not exist");
+  changed();
+  return ok_status();
+}
+
+bool Scheduler::contains(const std::string& id) const {
+  absl::MutexLock lock(&mu_);
+  return entries_.count(id) > 0;
+}
+
+std::vector<std::string> Scheduler::ids() const {
+  absl::MutexLock lock(&mu_);
+  std::vector<std::string> out;
+  out.reserve(entries_.size());
+  for (const auto& [id, entry] : entries_) out.push_back(id);
+  return out;
+}
+
+std::optional<int64_t> Scheduler::next_fire(const std::string& id) const {
+  absl::MutexLock lock(&mu_);
+  auto it = entries_.find(id);
+  if (it == entries_.end()) return std::nullopt;
+  return it->second.next;
+}
+
+std::optional<int64_t> Scheduler::earliest_fire() const {
+  absl::MutexLock lock(&mu_);
+  std::optional<int64_t> earliest;
+  for (const auto& [id, entry] : entries_) {
+    if (entry.next && (!earliest || *entry.next < *earliest)) earliest = entry.next;
+  }
+  return earliest;
+}
+
+int Scheduler::run_due(int64_t now_seconds) {
+  std::vector<Due> due;
+  {
+    absl::MutexLock lock(&mu_);
+    for (auto& [id, entry] : entries_) {
+      if (!entry.next || *entry.next > now_seconds) continue;
+      const int64_t scheduled = *entry.next;
+      // One fire however many times were missed; the next is after `now`.
+      entry.next = entry.cron.next_after(std::max(now_seconds, scheduled));
+      if (entry.running) {
+        ++stats_.skipped_overlapping;
+        continue;
+      }
+      entry.running = true;
+      ++stats_.fired;
+      due.push_back(Due{id, entry.generation, entry.callback, FireEvent{id, scheduled, now_seconds}});
+    }
+  }
+  for (Due& d : due) {
+    pool_.submit([this, d = std::move(d)] { run_callback(d); });
+  }
+  return static_cast<int>(due.size());
+}
+
+void Scheduler::run_callback(const Due& due) {
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = entries_.find(due.id);
+    if (it == entries_.end() || it->second.generation != due.generation) return;  // removed or replaced
+  }
+  bool threw = false;
+  try {
+    (*due.callback)(due.event);
+  } catch (...) {
+    threw = true;
+  }
+  absl::MutexLock lock(&mu_);
+  if (threw) ++stats_.callback_exceptions;
+  auto it = entries_.find(due.id);
+  if (it != entries_.end() && it->second.generation == due.generation) it->second.running = false;
+}
+
+void Scheduler::start() {
+  absl::MutexLock thread_lock(&thread_mu_);
+  if (thread_.joinable()) return;
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = false;
+  }
+  thread_ = std::thread([this] { loop(); });
+}
+
+void Scheduler::stop() {
+  absl::MutexLock thread_lock(&thread_mu_);
+  if (!thread_.joinable()) return;
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+    wakeup_.SignalAll();
+  }
+  thread_.join();
+}
+
+void Scheduler::wake() {
+  absl::MutexLock lock(&mu_);
+  changed();
+}
+
+void Scheduler::wait_idle() { pool_.wait_idle(); }
+
+SchedulerStats Scheduler::stats() const {
+  absl::MutexLock lock(&mu_);
+  return stats_;
+}
+
+void Scheduler::loop() {
+  const int64_t max_sleep_micros = std::max<int64_t>(1, options_.max_sleep_millis) * 1000;
+  while (true) {
+    run_due(clock_.now_seconds());
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return;
+    if (changed_) {  // something moved while run_due() ran: look again
+      changed_ = false;
+      continue;
+    }
+    std::optional<int64_t> earliest;
+    for (const auto& [id, entry] : entries_) {
+      if (entry.next && (!earliest || *entry.next < *earliest)) earliest = entry.next;
+    }
+    int64_t sleep_micros = max_sleep_micros;
+    if (earliest) sleep_micros = std::clamp<int64_t>(*earliest * 1'000'000 - clock_.now_micros(), 0, max_sleep_micros);
+    if (sleep_micros > 0) wakeup_.WaitWithTimeout(&mu_, absl::Microseconds(sleep_micros));
+    if (stopping_) return;
+    changed_ = false;
+  }
+}
+
+}  // namespace mortar::schedule
