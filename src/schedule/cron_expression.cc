@@ -41,6 +41,12 @@ int next_bit(T bits, int from) {
   return masked == 0 ? -1 : std::countr_zero(masked);
 }
 
+// Epoch seconds of kMaxYear + 1 -01-01: no fire time is at or after it.
+int64_t end_of_range() {
+  static const int64_t end = epoch_days(CronExpression::kMaxYear + 1, 1, 1) * 86400;
+  return end;
+}
+
 }  // namespace
 
 uint32_t CronExpression::day_mask(int y, unsigned m) const {
@@ -85,8 +91,7 @@ uint32_t CronExpression::day_mask(int y, unsigned m) const {
 }
 
 std::optional<int64_t> CronExpression::next_after(int64_t epoch_seconds) const {
-  static const int64_t kEndOfRange = epoch_days(kMaxYear + 1, 1, 1) * 86400;
-  if (epoch_seconds >= kEndOfRange) return std::nullopt;
+  if (epoch_seconds >= end_of_range()) return std::nullopt;
   int64_t minute_index = floor_div(epoch_seconds, 60) + 1;  // strictly after
   if (minute_index < 0) minute_index = 0;                   // no years before 1970
   const int64_t day_index = minute_index / 1440;
@@ -161,6 +166,23 @@ std::optional<int64_t> CronExpression::next_after(int64_t epoch_seconds) const {
     return (epoch_days(y, mo, d) * 1440 + h * 60 + mi2) * 60;
   }
   return std::nullopt;
+}
+
+bool CronExpression::matches(int64_t epoch_seconds) const {
+  if (epoch_seconds < 0 || epoch_seconds >= end_of_range()) return false;
+  const int64_t minute_index = floor_div(epoch_seconds, 60);
+  const int64_t day_index = floor_div(minute_index, 1440);
+  const int minute_of_day = static_cast<int>(minute_index - day_index * 1440);
+  if (!(minutes_ & (uint64_t{1} << (minute_of_day % 60))) ||
+      !(hours_ & (1u << (minute_of_day / 60)))) {
+    return false;
+  }
+  const year_month_day ymd{sys_days{days{day_index}}};
+  const int y = static_cast<int>(ymd.year());
+  if (y > kMaxYear || !years_.test(y - kMinYear)) return false;
+  const unsigned mo = static_cast<unsigned>(ymd.month());
+  if (!(months_ & (1u << mo))) return false;
+  return (day_mask(y, mo) >> static_cast<unsigned>(ymd.day())) & 1u;
 }
 
 std::string CronExpression::to_string() const { return text_; }

@@ -29,6 +29,9 @@ class CronExpression {
   // Skips by field (year, month, day, hour, minute), never minute by minute.
   std::optional<int64_t> next_after(int64_t epoch_seconds) const;
 
+  // Whether the expression fires at the minute containing `epoch_seconds`.
+  bool matches(int64_t epoch_seconds) const;
+
   // Canonical text: "cron(" + the six fields, upper-cased, single-spaced + ")".
   std::string to_string() const;
 
