@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "api/crypto.h"
+#include "common/crypto.h"
 #include "api/strings.h"
 
 namespace mortar::api {

@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/accounts.h"
-#include "api/crypto.h"
+#include "common/crypto.h"
 #include "api/service.h"
 #include "api/sigv4_verifier.h"
 

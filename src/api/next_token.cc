@@ -1,6 +1,6 @@
 #include "api/next_token.h"
 
-#include "api/crypto.h"
+#include "common/crypto.h"
 #include "api/strings.h"
 
 namespace mortar::api {

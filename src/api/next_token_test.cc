@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "api/crypto.h"
+#include "common/crypto.h"
 
 namespace mortar::api {
 namespace {

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "api/accounts.h"
-#include "api/crypto.h"
+#include "common/crypto.h"
 #include "api/error_map.h"
 #include "api/glue_model.h"
 #include "api/request_body.h"

@@ -7,7 +7,7 @@
 #include <re2/re2.h>
 
 #include "api/accounts.h"
-#include "api/sigv4.h"
+#include "common/aws/sigv4.h"
 
 namespace mortar::api {
 namespace {

@@ -2,8 +2,8 @@
 // "service", 2015-08-30T12:36:00Z) and the verifier's failure modes.
 #include <gtest/gtest.h>
 
-#include "api/crypto.h"
-#include "api/sigv4.h"
+#include "common/crypto.h"
+#include "common/aws/sigv4.h"
 #include "api/sigv4_verifier.h"
 
 namespace mortar::api {

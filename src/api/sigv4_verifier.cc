@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "api/crypto.h"
-#include "api/sigv4.h"
+#include "common/crypto.h"
+#include "common/aws/sigv4.h"
 #include "api/strings.h"
 
 namespace mortar::api {

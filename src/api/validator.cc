@@ -6,7 +6,7 @@
 #include <cmath>
 #include <limits>
 
-#include "api/crypto.h"
+#include "common/crypto.h"
 #include "api/strings.h"
 
 namespace mortar::api {

@@ -6,8 +6,9 @@
 #include <random>
 #include <thread>
 
+#include "common/aws/sigv4.h"
+#include "common/clock.h"
 #include "io/s3/s3_xml.h"
-#include "io/s3/sigv4_signer.h"
 
 namespace mortar::io::s3 {
 namespace {
@@ -80,40 +81,59 @@ S3Client::S3Client(S3Options options) : options_(std::move(options)) {
   if (size_t slash = host_.find('/'); slash != std::string::npos) host_.resize(slash);
 }
 
+bool dns_compatible_bucket(std::string_view bucket) {  // see s3_client.h
+  if (bucket.size() < 3 || bucket.size() > 63) return false;
+  for (char c : bucket) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return bucket.front() != '-' && bucket.back() != '-';
+}
+
 StatusOr<S3Response> S3Client::send_once(const S3Request& req, std::string* transport_error) const {
-  SigningRequest sreq;
-  sreq.method = req.method;
   std::string host = host_;
   std::string path;
-  if (options_.path_style) {
-    path = "/" + uri_encode(req.bucket, true) + "/" + uri_encode(req.key, false);
-    if (req.key.empty()) path = "/" + uri_encode(req.bucket, true) + "/";
+  if (options_.path_style || !dns_compatible_bucket(req.bucket)) {
+    path = "/" + sigv4_uri_encode(req.bucket, true) + "/" + sigv4_uri_encode(req.key, false);
   } else {
     host = req.bucket + "." + host_;
-    path = "/" + uri_encode(req.key, false);
+    path = "/" + sigv4_uri_encode(req.key, false);
   }
-  sreq.canonical_uri = path;
-  sreq.query = req.query;
-  sreq.headers.emplace_back("host", host);
-  for (const auto& h : req.headers) sreq.headers.push_back(h);
-  sreq.payload_hash = sha256_hex(req.body);
-  if (!options_.credentials.empty()) {
-    sign_request(sreq, options_.credentials, options_.region, amz_date_now());
+  std::string target = path;
+  std::string query = sigv4_query_string(req.query);
+  if (!query.empty()) target += "?" + query;
+  std::map<std::string, std::string> headers;
+  headers["host"] = host;
+  for (const auto& [k, v] : req.headers) {
+    std::string name = k;
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    headers[name] = v;
   }
-  std::string url = scheme_ + "://" + host + path;
-  std::string query = canonical_query(req.query);
-  if (!query.empty()) url += "?" + query;
+  if ((req.method == "PUT" || req.method == "POST") && !headers.count("content-type")) {
+    headers["content-type"] = "application/octet-stream";
+  }
+  if (options_.credentials) {
+    MORTAR_ASSIGN_OR_RETURN(s3::Credentials creds, options_.credentials->get());
+    if (!creds.empty()) {
+      SigV4SigningParams params;
+      params.access_key_id = creds.access_key_id;
+      params.secret_access_key = creds.secret_access_key;
+      params.session_token = creds.session_token;
+      params.region = options_.region;
+      params.service = "s3";
+      params.epoch_seconds = Clock::real().now_seconds();
+      params.add_content_sha256 = true;
+      params.normalize_path = false;  // S3 signs the path as sent, encoded once
+      if (options_.unsigned_payload) params.payload_hash = std::string(kUnsignedPayload);
+      MORTAR_RETURN_IF_ERROR(sigv4_sign(req.method, target, headers, req.body, params));
+    }
+  }
+  std::string url = scheme_ + "://" + host + target;
 
   CURL* curl = thread_handle();
   if (!curl) return internal_error("curl_easy_init failed");
   curl_slist* list = nullptr;
-  for (const auto& [k, v] : sreq.headers) list = curl_slist_append(list, (k + ": " + v).c_str());
+  for (const auto& [k, v] : headers) list = curl_slist_append(list, (k + ": " + v).c_str());
   list = curl_slist_append(list, "Expect:");
-  if (req.method == "PUT" || req.method == "POST") {
-    bool has_type = false;
-    for (const auto& [k, v] : req.headers) has_type = has_type || k == "content-type";
-    if (!has_type) list = curl_slist_append(list, "Content-Type: application/octet-stream");
-  }
   S3Response resp;
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);

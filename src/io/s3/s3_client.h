@@ -1,9 +1,10 @@
-// Signed S3 requests over libcurl with bounded retries (exponential backoff
+// Signed S3 requests (common/aws/sigv4) over libcurl with bounded retries (exponential backoff
 // with full jitter on connection errors, 5xx, 429 and SlowDown). One curl
 // handle per thread, reused for keep-alive. Thread-safe.
 #pragma once
 
 #include <map>
+#include <string_view>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,6 +29,11 @@ struct S3Response {
   std::string body;
   int attempts = 1;  // how many times it was sent
 };
+
+// Whether a bucket name can be a host name label (virtual-host addressing):
+// 3-63 of a-z 0-9 '-', not starting or ending with '-'. Others (dots, which
+// break TLS wildcard certificates, upper case, '_') are sent path-style.
+bool dns_compatible_bucket(std::string_view bucket);
 
 class S3Client {
  public:

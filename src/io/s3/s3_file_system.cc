@@ -2,9 +2,11 @@
 
 #include <algorithm>
 
+#include "io/s3/s3_copy.h"
 #include "io/s3/s3_streams.h"
 #include "io/s3/s3_xml.h"
-#include "io/s3/sigv4_signer.h"
+#include "common/aws/sigv4.h"
+#include "common/crypto.h"
 
 namespace mortar::io {
 
@@ -32,7 +34,7 @@ std::string dir_prefix(const std::string& key) {
 
 S3FileSystem::S3FileSystem(S3Options options) : client_(std::move(options)) {}
 
-StatusOr<FileInfo> S3FileSystem::head(const S3Location& loc, const std::string& uri) {
+StatusOr<FileInfo> S3FileSystem::head(const S3Location& loc, const std::string& uri, std::string* etag) {
   MORTAR_ASSIGN_OR_RETURN(auto resp, client_.send(S3Request{"HEAD", loc.bucket, loc.key, {}, {}, ""}));
   if (resp.status == 404) return not_found("no such object: " + uri);
   if (resp.status / 100 != 2) return S3Client::error_for(resp, uri, "HeadObject");
@@ -40,6 +42,7 @@ StatusOr<FileInfo> S3FileSystem::head(const S3Location& loc, const std::string& 
   info.path = uri;
   auto len = resp.headers.find("content-length");
   if (len != resp.headers.end()) info.size = std::atoll(len->second.c_str());
+  if (auto it = resp.headers.find("etag"); etag && it != resp.headers.end()) *etag = it->second;
   auto lm = resp.headers.find("last-modified");
   if (lm != resp.headers.end()) {
     std::tm tm{};
@@ -104,8 +107,9 @@ StatusOr<std::unique_ptr<RandomAccessFile>> S3FileSystem::open_random_access(con
 
 StatusOr<std::unique_ptr<InputStream>> S3FileSystem::open_input(const std::string& path) {
   MORTAR_ASSIGN_OR_RETURN(auto loc, parse_s3_uri(path));
-  MORTAR_ASSIGN_OR_RETURN(auto info, head(loc, path));
-  return s3::make_input_stream(client_, loc.bucket, loc.key, path, info.size);
+  std::string etag;
+  MORTAR_ASSIGN_OR_RETURN(auto info, head(loc, path, &etag));
+  return s3::make_input_stream(client_, s3::ObjectRef{loc.bucket, loc.key, path, info.size, etag});
 }
 
 StatusOr<std::unique_ptr<OutputStream>> S3FileSystem::open_output(const std::string& path) {
@@ -123,7 +127,7 @@ Status S3FileSystem::delete_keys(const std::string& bucket, const std::vector<st
       body += "<Object><Key>" + s3::xml_escape(keys[i]) + "</Key></Object>";
     body += "</Delete>";
     S3Request req{"POST", bucket, "", {{"delete", ""}},
-                  {{"content-md5", s3::base64_md5(body)}, {"content-type", "application/xml"}}, body};
+                  {{"content-md5", base64_encode(md5(body))}, {"content-type", "application/xml"}}, body};
     MORTAR_ASSIGN_OR_RETURN(auto resp, client_.send(req));
     if (resp.status / 100 != 2) return S3Client::error_for(resp, uri, "DeleteObjects");
     auto errors = s3::xml_elements(resp.body, "Error");
@@ -154,30 +158,34 @@ Status S3FileSystem::remove(const std::string& path) {
   return delete_keys(loc.bucket, keys, path);
 }
 
-Status S3FileSystem::copy_object(const S3Location& from, const S3Location& to, const std::string& uri) {
-  std::string source = "/" + from.bucket + "/" + s3::uri_encode(from.key, false);
-  S3Request req{"PUT", to.bucket, to.key, {}, {{"x-amz-copy-source", source}}, ""};
-  MORTAR_ASSIGN_OR_RETURN(auto resp, client_.send(req));
-  // CopyObject can fail with 200 and an <Error> body.
-  if (resp.status / 100 != 2 || resp.body.find("<Error>") != std::string::npos) {
-    if (resp.status / 100 == 2) resp.status = 500;
-    return S3Client::error_for(resp, uri, "CopyObject");
-  }
-  return ok_status();
-}
-
-Status S3FileSystem::rename(const std::string& from, const std::string& to) {
+Status S3FileSystem::copy_tree(const std::string& from, const std::string& to,
+                               std::vector<std::string>* copied_keys) {
   MORTAR_ASSIGN_OR_RETURN(auto src, parse_s3_uri(from));
   MORTAR_ASSIGN_OR_RETURN(auto dst, parse_s3_uri(to));
   MORTAR_ASSIGN_OR_RETURN(auto files, list_recursive(from));
-  std::vector<std::string> keys;
   for (const auto& f : files) {
     std::string key = f.path.substr(5 + src.bucket.size() + 1);
     S3Location target = dst;
     if (f.path != from) target.key = dir_prefix(dst.key) + key.substr(dir_prefix(src.key).size());
-    MORTAR_RETURN_IF_ERROR(copy_object(S3Location{src.bucket, key}, target, from + " -> " + to));
-    keys.push_back(key);
+    if (target.key.empty() || target.key.ends_with('/')) {
+      return invalid_input("cannot copy " + f.path + " to " + to + ": the target needs a key");
+    }
+    MORTAR_RETURN_IF_ERROR(s3::copy_object(client_, src.bucket, key, f.size, target.bucket, target.key,
+                                           from + " -> " + to));
+    copied_keys->push_back(key);
   }
+  return ok_status();
+}
+
+Status S3FileSystem::copy(const std::string& from, const std::string& to) {
+  std::vector<std::string> keys;
+  return copy_tree(from, to, &keys);
+}
+
+Status S3FileSystem::rename(const std::string& from, const std::string& to) {
+  MORTAR_ASSIGN_OR_RETURN(auto src, parse_s3_uri(from));
+  std::vector<std::string> keys;
+  MORTAR_RETURN_IF_ERROR(copy_tree(from, to, &keys));
   return delete_keys(src.bucket, keys, from);
 }
 

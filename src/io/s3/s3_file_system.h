@@ -36,17 +36,24 @@ class S3FileSystem : public FileSystem {
   Status remove(const std::string& path) override;
   Status make_directories(const std::string& path) override;
 
+  // Server-side copy of an object, or of every object under a prefix, to
+  // `to` (s3://, any bucket of the same endpoint). rename() is copy() and
+  // then a delete of the sources. Objects larger than
+  // options().multipart_copy_threshold are copied with UploadPartCopy.
+  Status copy(const std::string& from, const std::string& to);
+
   const s3::S3Client& client() const { return client_; }
 
  private:
   // HEAD of one object; NotFound when absent.
-  StatusOr<FileInfo> head(const S3Location& loc, const std::string& uri);
+  StatusOr<FileInfo> head(const S3Location& loc, const std::string& uri, std::string* etag = nullptr);
   // Every object whose key starts with prefix (all pages).
   StatusOr<std::vector<FileInfo>> list_prefix(const std::string& bucket, const std::string& prefix,
                                               const std::string& uri, int max_keys = 1000);
   Status delete_keys(const std::string& bucket, const std::vector<std::string>& keys,
                      const std::string& uri);
-  Status copy_object(const S3Location& from, const S3Location& to, const std::string& uri);
+  // Copies like copy(); the source keys copied go to *copied_keys.
+  Status copy_tree(const std::string& from, const std::string& to, std::vector<std::string>* copied_keys);
 
   s3::S3Client client_;
 };

@@ -6,66 +6,102 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <optional>
 
 #include "io/s3/s3_file_system.h"
 
 namespace mortar::io {
 namespace {
 
+// Environment variables come from a map, not the process environment.
 class S3OptionsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* v : kVars) unsetenv(v);
     dir_ = std::filesystem::temp_directory_path() / ("s3opts-" + std::to_string(getpid()));
     std::filesystem::create_directories(dir_);
     std::ofstream(dir_ / "credentials") << "[default]\naws_access_key_id = DEF\naws_secret_access_key = defsecret\n"
-                                        << "# comment\n[profile work]\n aws_access_key_id=WORK \n"
+                                        << "# comment\n[work]\n aws_access_key_id=WORK \n"
                                         << "aws_secret_access_key=worksecret\naws_session_token=tok\n";
+    std::ofstream(dir_ / "config") << "[profile work]\nregion = ap-south-1\ns3 =\n  addressing_style = path\n"
+                                   << "[default]\nregion = eu-north-1\n";
+    env_["HOME"] = dir_.string();  // no ~/.aws there
+    env_["AWS_EC2_METADATA_DISABLED"] = "true";
   }
-  void TearDown() override {
-    for (const char* v : kVars) unsetenv(v);
-    std::filesystem::remove_all(dir_);
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  S3Options options() {
+    return s3_options_from_environment([this](const std::string& name) -> std::optional<std::string> {
+      auto it = env_.find(name);
+      if (it == env_.end()) return std::nullopt;
+      return it->second;
+    });
   }
-  static constexpr const char* kVars[] = {
-      "MORTAR_S3_ENDPOINT", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION",
-      "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SHARED_CREDENTIALS_FILE",
-      "AWS_PROFILE", "MORTAR_S3_PATH_STYLE"};
+  s3::Credentials credentials(const S3Options& o) {
+    auto c = o.credentials->get();
+    EXPECT_TRUE(c.ok()) << c.status();
+    return c.ok() ? *c : s3::Credentials{};
+  }
+
+  std::map<std::string, std::string> env_;
   std::filesystem::path dir_;
 };
 
 TEST_F(S3OptionsTest, EnvironmentCredentialsAndEndpoint) {
-  setenv("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9000/", 1);
-  setenv("AWS_DEFAULT_REGION", "eu-west-1", 1);
-  setenv("AWS_ACCESS_KEY_ID", "AK", 1);
-  setenv("AWS_SECRET_ACCESS_KEY", "SK", 1);
-  setenv("AWS_SHARED_CREDENTIALS_FILE", (dir_ / "credentials").c_str(), 1);
-  S3Options o = s3_options_from_environment();
+  env_["AWS_ENDPOINT_URL_S3"] = "http://127.0.0.1:9000/";
+  env_["AWS_DEFAULT_REGION"] = "eu-west-1";
+  env_["AWS_ACCESS_KEY_ID"] = "AK";
+  env_["AWS_SECRET_ACCESS_KEY"] = "SK";
+  env_["AWS_SESSION_TOKEN"] = "ST";
+  env_["AWS_SHARED_CREDENTIALS_FILE"] = (dir_ / "credentials").string();
+  S3Options o = options();
   EXPECT_EQ(o.endpoint, "http://127.0.0.1:9000");
   EXPECT_EQ(o.region, "eu-west-1");
   EXPECT_TRUE(o.path_style);
-  EXPECT_EQ(o.credentials.access_key_id, "AK");  // env wins over the file
-  EXPECT_EQ(o.credentials.secret_access_key, "SK");
-  setenv("MORTAR_S3_ENDPOINT", "https://minio.local", 1);
-  setenv("MORTAR_S3_PATH_STYLE", "0", 1);
-  setenv("AWS_REGION", "us-west-2", 1);
-  o = s3_options_from_environment();
+  s3::Credentials c = credentials(o);
+  EXPECT_EQ(c.access_key_id, "AK");  // env wins over the file
+  EXPECT_EQ(c.secret_access_key, "SK");
+  EXPECT_EQ(c.session_token, "ST");
+  EXPECT_EQ(o.credentials->source(), "environment");
+  env_["MORTAR_S3_ENDPOINT"] = "https://minio.local";
+  env_["MORTAR_S3_PATH_STYLE"] = "0";
+  env_["AWS_REGION"] = "us-west-2";
+  env_["MORTAR_S3_READ_PARALLELISM"] = "7";
+  env_["MORTAR_S3_MULTIPART_COPY_THRESHOLD"] = "6000000";
+  o = options();
   EXPECT_EQ(o.endpoint, "https://minio.local");
   EXPECT_FALSE(o.path_style);
   EXPECT_EQ(o.region, "us-west-2");
+  EXPECT_EQ(o.read_parallelism, 7);
+  EXPECT_EQ(o.multipart_copy_threshold, 6000000);
+  env_["MORTAR_S3_READ_PARALLELISM"] = "zero";  // not a number: the default stays
+  EXPECT_EQ(options().read_parallelism, 4);
 }
 
 TEST_F(S3OptionsTest, SharedCredentialsFileProfiles) {
-  setenv("AWS_SHARED_CREDENTIALS_FILE", (dir_ / "credentials").c_str(), 1);
-  S3Options o = s3_options_from_environment();
-  EXPECT_EQ(o.credentials.access_key_id, "DEF");
+  env_["AWS_SHARED_CREDENTIALS_FILE"] = (dir_ / "credentials").string();
+  env_["AWS_CONFIG_FILE"] = (dir_ / "config").string();
+  S3Options o = options();
+  EXPECT_EQ(credentials(o).access_key_id, "DEF");
   EXPECT_FALSE(o.path_style);  // AWS itself: virtual-host addressing
-  setenv("AWS_PROFILE", "work", 1);
-  o = s3_options_from_environment();
-  EXPECT_EQ(o.credentials.access_key_id, "WORK");
-  EXPECT_EQ(o.credentials.secret_access_key, "worksecret");
-  EXPECT_EQ(o.credentials.session_token, "tok");
-  EXPECT_TRUE(absl::IsNotFound(read_credentials_file((dir_ / "credentials").string(), "nope").status()));
-  EXPECT_TRUE(absl::IsNotFound(read_credentials_file((dir_ / "missing").string(), "default").status()));
+  EXPECT_EQ(o.region, "eu-north-1");  // from [default] of the config file
+  env_["AWS_PROFILE"] = "work";
+  o = options();
+  s3::Credentials c = credentials(o);
+  EXPECT_EQ(c.access_key_id, "WORK");
+  EXPECT_EQ(c.secret_access_key, "worksecret");
+  EXPECT_EQ(c.session_token, "tok");
+  EXPECT_EQ(o.region, "ap-south-1");  // [profile work]
+  EXPECT_TRUE(o.path_style);          // s3 = addressing_style = path
+  EXPECT_NE(o.credentials->source().find("shared credentials file"), std::string::npos);
+  EXPECT_TRUE(absl::IsNotFound(s3::read_aws_profile((dir_ / "credentials").string(), "nope", false).status()));
+  EXPECT_TRUE(absl::IsNotFound(s3::read_aws_profile((dir_ / "missing").string(), "default", false).status()));
+}
+
+TEST_F(S3OptionsTest, NoCredentialsAnywhereMeansUnsigned) {
+  S3Options o = options();
+  EXPECT_TRUE(credentials(o).empty());
+  EXPECT_EQ(o.credentials->source(), "none (unsigned requests)");
 }
 
 TEST(S3Uri, Parse) {

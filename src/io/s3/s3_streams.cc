@@ -27,16 +27,15 @@ class S3RandomAccessFile : public RandomAccessFile {
 
 class S3InputStream : public InputStream {
  public:
-  S3InputStream(const S3Client& client, std::string bucket, std::string key, std::string uri, int64_t size)
-      : client_(client), bucket_(std::move(bucket)), key_(std::move(key)), uri_(std::move(uri)), size_(size) {}
+  S3InputStream(const S3Client& client, ObjectRef object)
+      : uri_(object.uri),
+        parts_(client, std::move(object), client.options().read_chunk,
+               client.options().read_parallelism) {}
   StatusOr<int64_t> read(char* buffer, int64_t n) override {
     if (pos_ == static_cast<int64_t>(chunk_.size())) {
-      if (next_offset_ >= size_) return 0;
-      MORTAR_RETURN_IF_ERROR(ranged_get(client_, bucket_, key_, uri_, next_offset_,
-                                        client_.options().read_chunk, size_, &chunk_));
-      if (chunk_.empty()) return internal_error("reading " + uri_ + ": object shrank while reading");
-      next_offset_ += static_cast<int64_t>(chunk_.size());
+      MORTAR_RETURN_IF_ERROR(parts_.next(&chunk_));
       pos_ = 0;
+      if (chunk_.empty()) return 0;
     }
     int64_t take = std::min<int64_t>(n, static_cast<int64_t>(chunk_.size()) - pos_);
     std::memcpy(buffer, chunk_.data() + pos_, static_cast<size_t>(take));
@@ -46,12 +45,10 @@ class S3InputStream : public InputStream {
   const std::string& path() const override { return uri_; }
 
  private:
-  const S3Client& client_;
-  std::string bucket_, key_, uri_;
-  int64_t size_;
+  std::string uri_;
+  S3ReadAhead parts_;
   std::string chunk_;
   int64_t pos_ = 0;
-  int64_t next_offset_ = 0;
 };
 
 class S3OutputStream : public OutputStream {
@@ -155,17 +152,25 @@ class S3OutputStream : public OutputStream {
 }  // namespace
 
 Status ranged_get(const S3Client& client, const std::string& bucket, const std::string& key,
-                  const std::string& uri, int64_t offset, int64_t n, int64_t size, std::string* out) {
+                  const std::string& uri, int64_t offset, int64_t n, int64_t size, std::string* out,
+                  const std::string& if_match) {
   out->clear();
   if (offset < 0 || n < 0) return invalid_input("reading " + uri + ": negative offset or length");
   if (offset >= size || n == 0) return ok_status();
   int64_t last = std::min(offset + n, size) - 1;
   S3Request req{"GET", bucket, key, {}, {{"range", "bytes=" + std::to_string(offset) + "-" + std::to_string(last)}}, ""};
+  if (!if_match.empty()) req.headers.emplace_back("if-match", if_match);
   MORTAR_ASSIGN_OR_RETURN(auto resp, client.send(req));
+  if (resp.status == 412) {
+    return S3Client::error_for(resp, uri, "GetObject (the object changed while it was read)");
+  }
   if (resp.status / 100 != 2) return S3Client::error_for(resp, uri, "GetObject");
   int64_t want = last - offset + 1;
   if (resp.status == 200 && static_cast<int64_t>(resp.body.size()) > want) {
-    resp.body = resp.body.substr(static_cast<size_t>(offset), static_cast<size_t>(want));  // Range ignored
+    // The server ignored Range and sent the whole object.
+    resp.body = offset < static_cast<int64_t>(resp.body.size())
+                    ? resp.body.substr(static_cast<size_t>(offset), static_cast<size_t>(want))
+                    : std::string();
   }
   *out = std::move(resp.body);
   return ok_status();
@@ -176,9 +181,8 @@ std::unique_ptr<RandomAccessFile> make_random_access(const S3Client& client, std
   return std::make_unique<S3RandomAccessFile>(client, std::move(bucket), std::move(key), std::move(uri), size);
 }
 
-std::unique_ptr<InputStream> make_input_stream(const S3Client& client, std::string bucket, std::string key,
-                                               std::string uri, int64_t size) {
-  return std::make_unique<S3InputStream>(client, std::move(bucket), std::move(key), std::move(uri), size);
+std::unique_ptr<InputStream> make_input_stream(const S3Client& client, ObjectRef object) {
+  return std::make_unique<S3InputStream>(client, std::move(object));
 }
 
 std::unique_ptr<OutputStream> make_output_stream(const S3Client& client, std::string bucket, std::string key,

@@ -7,17 +7,20 @@
 
 #include "io/file_system.h"
 #include "io/s3/s3_client.h"
+#include "io/s3/s3_read_ahead.h"
 
 namespace mortar::io::s3 {
 
-// Ranged GET of [offset, offset + n) clipped to size.
+// Ranged GET of [offset, offset + n) clipped to size; with if_match, S3
+// refuses (412) when the object's ETag changed.
 Status ranged_get(const S3Client& client, const std::string& bucket, const std::string& key,
-                  const std::string& uri, int64_t offset, int64_t n, int64_t size, std::string* out);
+                  const std::string& uri, int64_t offset, int64_t n, int64_t size, std::string* out,
+                  const std::string& if_match = "");
 
 std::unique_ptr<RandomAccessFile> make_random_access(const S3Client& client, std::string bucket,
                                                      std::string key, std::string uri, int64_t size);
-std::unique_ptr<InputStream> make_input_stream(const S3Client& client, std::string bucket,
-                                               std::string key, std::string uri, int64_t size);
+// Reads ahead with options().read_parallelism ranged GETs of read_chunk bytes.
+std::unique_ptr<InputStream> make_input_stream(const S3Client& client, ObjectRef object);
 std::unique_ptr<OutputStream> make_output_stream(const S3Client& client, std::string bucket,
                                                  std::string key, std::string uri);
 

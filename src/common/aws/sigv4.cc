@@ -1,13 +1,12 @@
-#include "api/sigv4.h"
+#include "common/aws/sigv4.h"
 
 #include <algorithm>
 #include <ctime>
 #include <utility>
 
-#include "api/crypto.h"
-#include "api/strings.h"
+#include "common/crypto.h"
 
-namespace mortar::api {
+namespace mortar {
 namespace {
 
 bool is_unreserved(unsigned char c) {
@@ -26,6 +25,15 @@ int hex_value(char c) {
 bool excluded_from_signing(const std::string& name) {
   return name == "authorization" || name == "user-agent" || name == "expect" ||
          name == "transfer-encoding" || name == "x-amzn-trace-id";
+}
+
+std::string join_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) {
+    if (!out.empty()) out += ';';
+    out += n;
+  }
+  return out;
 }
 
 }  // namespace
@@ -100,16 +108,23 @@ std::string sigv4_canonical_query(std::string_view wire_query) {
       size_t eq = piece.find('=');
       std::string_view name = piece.substr(0, eq);
       std::string_view value = eq == std::string_view::npos ? "" : piece.substr(eq + 1);
-      pairs.emplace_back(sigv4_uri_encode(sigv4_uri_decode(name), true),
-                         sigv4_uri_encode(sigv4_uri_decode(value), true));
+      pairs.emplace_back(sigv4_uri_decode(name), sigv4_uri_decode(value));
     }
     start = end + 1;
   }
-  std::sort(pairs.begin(), pairs.end());
+  return sigv4_query_string(std::move(pairs));
+}
+
+std::string sigv4_query_string(std::vector<std::pair<std::string, std::string>> raw_pairs) {
+  for (auto& [name, value] : raw_pairs) {
+    name = sigv4_uri_encode(name, true);
+    value = sigv4_uri_encode(value, true);
+  }
+  std::sort(raw_pairs.begin(), raw_pairs.end());
   std::string out;
-  for (size_t i = 0; i < pairs.size(); ++i) {
-    if (i > 0) out += '&';
-    str_append(&out, pairs[i].first, "=", pairs[i].second);
+  for (const auto& [name, value] : raw_pairs) {
+    if (!out.empty()) out += '&';
+    out.append(name).append("=").append(value);
   }
   return out;
 }
@@ -135,29 +150,36 @@ std::string sigv4_canonical_request(std::string_view method, std::string_view ca
                                     const std::map<std::string, std::string>& headers,
                                     const std::vector<std::string>& signed_headers,
                                     std::string_view payload_hash) {
-  std::string out = str_cat(method, "\n", canonical_uri, "\n", canonical_query, "\n");
+  std::string out;
+  out.append(method).append("\n").append(canonical_uri).append("\n");
+  out.append(canonical_query).append("\n");
   for (const auto& name : signed_headers) {
     auto it = headers.find(name);
-    str_append(&out, name, ":",
-                    it == headers.end() ? "" : sigv4_canonical_header_value(it->second), "\n");
+    out.append(name).append(":");
+    if (it != headers.end()) out.append(sigv4_canonical_header_value(it->second));
+    out.append("\n");
   }
-  str_append(&out, "\n", str_join(signed_headers, ";"), "\n", payload_hash);
+  out.append("\n").append(join_names(signed_headers)).append("\n").append(payload_hash);
   return out;
 }
 
 std::string sigv4_scope(std::string_view date8, std::string_view region, std::string_view service) {
-  return str_cat(date8, "/", region, "/", service, "/aws4_request");
+  std::string out(date8);
+  out.append("/").append(region).append("/").append(service).append("/aws4_request");
+  return out;
 }
 
 std::string sigv4_string_to_sign(std::string_view amz_date, std::string_view scope,
                                  std::string_view canonical_request) {
-  return str_cat(kSigV4Algorithm, "\n", amz_date, "\n", scope, "\n",
-                      sha256_hex(canonical_request));
+  std::string out(kSigV4Algorithm);
+  out.append("\n").append(amz_date).append("\n").append(scope).append("\n");
+  out.append(sha256_hex(canonical_request));
+  return out;
 }
 
 std::string sigv4_signing_key(std::string_view secret, std::string_view date8,
                               std::string_view region, std::string_view service) {
-  std::string k = hmac_sha256(str_cat("AWS4", secret), date8);
+  std::string k = hmac_sha256("AWS4" + std::string(secret), date8);
   k = hmac_sha256(k, region);
   k = hmac_sha256(k, service);
   return hmac_sha256(k, "aws4_request");
@@ -203,39 +225,43 @@ std::optional<int64_t> parse_amz_date(std::string_view s) {
   return int64_t(timegm(&tm));
 }
 
-Status sigv4_sign_request(HttpRequest& request, const SigV4SigningParams& params) {
-  if (request.headers.find("host") == request.headers.end()) {
+Status sigv4_sign(std::string_view method, std::string_view target,
+                  std::map<std::string, std::string>& headers, std::string_view body,
+                  const SigV4SigningParams& params) {
+  if (headers.find("host") == headers.end()) {
     return invalid_input("SigV4: the request has no host header");
   }
   std::string amz_date = format_amz_date(params.epoch_seconds);
   std::string date8 = amz_date.substr(0, 8);
-  request.headers["x-amz-date"] = amz_date;
-  if (!params.session_token.empty()) {
-    request.headers["x-amz-security-token"] = params.session_token;
-  }
-  std::string payload_hash = params.payload_hash ? *params.payload_hash : sha256_hex(request.body);
-  if (params.add_content_sha256) request.headers["x-amz-content-sha256"] = payload_hash;
+  headers["x-amz-date"] = amz_date;
+  if (!params.session_token.empty()) headers["x-amz-security-token"] = params.session_token;
+  std::string payload_hash = params.payload_hash ? *params.payload_hash : sha256_hex(body);
+  if (params.add_content_sha256) headers["x-amz-content-sha256"] = payload_hash;
 
   std::vector<std::string> signed_headers;
-  for (const auto& [name, value] : request.headers) {
+  for (const auto& [name, value] : headers) {
     if (!excluded_from_signing(name)) signed_headers.push_back(name);
   }  // std::map keeps them sorted
-  std::string_view target = request.target;
   size_t q = target.find('?');
   std::string_view path = target.substr(0, q);
   std::string_view query = q == std::string_view::npos ? "" : target.substr(q + 1);
-  std::string creq = sigv4_canonical_request(
-      request.method, sigv4_canonical_uri(path, params.normalize_path),
-      sigv4_canonical_query(query), request.headers, signed_headers, payload_hash);
+  std::string creq = sigv4_canonical_request(method, sigv4_canonical_uri(path, params.normalize_path),
+                                             sigv4_canonical_query(query), headers, signed_headers,
+                                             payload_hash);
   std::string scope = sigv4_scope(date8, params.region, params.service);
   std::string sts = sigv4_string_to_sign(amz_date, scope, creq);
   std::string signature = sigv4_signature(
       sigv4_signing_key(params.secret_access_key, date8, params.region, params.service), sts);
-  request.headers["authorization"] =
-      str_cat(kSigV4Algorithm, " Credential=", params.access_key_id, "/", scope,
-                   ", SignedHeaders=", str_join(signed_headers, ";"),
-                   ", Signature=", signature);
+  std::string auth(kSigV4Algorithm);
+  auth.append(" Credential=").append(params.access_key_id).append("/").append(scope);
+  auth.append(", SignedHeaders=").append(join_names(signed_headers));
+  auth.append(", Signature=").append(signature);
+  headers["authorization"] = std::move(auth);
   return ok_status();
 }
 
-}  // namespace mortar::api
+Status sigv4_sign_request(HttpRequest& request, const SigV4SigningParams& params) {
+  return sigv4_sign(request.method, request.target, request.headers, request.body, params);
+}
+
+}  // namespace mortar

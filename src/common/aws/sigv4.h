@@ -1,6 +1,11 @@
-// AWS Signature Version 4: the pieces of the algorithm and a signer. The
-// verifier (sigv4_verifier.h) recomputes signatures with these same
-// functions, and Mortar's S3 client signs its requests with sign_request().
+// AWS Signature Version 4, the one implementation in Mortar: the pieces of
+// the algorithm and a signer. The server's verifier (api/sigv4_verifier.h)
+// recomputes signatures with these functions and the S3 client
+// (io/s3/s3_client.h) signs its requests with sigv4_sign(). It lives in
+// common/ because io/ and api/ both need it. S3's differences are
+// parameters: no path normalization / second URI encoding
+// (normalize_path = false), x-amz-content-sha256 (add_content_sha256) and
+// UNSIGNED-PAYLOAD (payload_hash).
 //
 //   canonical request = method \n canonical URI \n canonical query \n
 //                       canonical headers \n signed headers \n payload hash
@@ -15,12 +20,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/http_message.h"
 #include "common/status.h"
 
-namespace mortar::api {
+namespace mortar {
 
 inline constexpr std::string_view kSigV4Algorithm = "AWS4-HMAC-SHA256";
 inline constexpr std::string_view kUnsignedPayload = "UNSIGNED-PAYLOAD";
@@ -38,6 +44,9 @@ std::string sigv4_uri_decode(std::string_view s);
 std::string sigv4_canonical_uri(std::string_view wire_path, bool normalize);
 // Pairs decoded, re-encoded, sorted by name then value; "a" becomes "a=".
 std::string sigv4_canonical_query(std::string_view wire_query);
+// Raw (unencoded) name/value pairs -> the encoded, sorted query string: what
+// a client sends, and already canonical. A flag like "uploads" is {"uploads", ""}.
+std::string sigv4_query_string(std::vector<std::pair<std::string, std::string>> raw_pairs);
 // Trims and collapses runs of spaces (the header-value canonical form).
 std::string sigv4_canonical_header_value(std::string_view value);
 
@@ -71,6 +80,14 @@ struct SigV4SigningParams {
   std::optional<std::string> payload_hash;
 };
 
+// Signs a request given by parts: `target` is the wire path[?query],
+// `headers` (lower-case names, must include "host") gets x-amz-date,
+// x-amz-security-token / x-amz-content-sha256 when asked, and authorization.
+// `body` is hashed unless params.payload_hash is set.
+Status sigv4_sign(std::string_view method, std::string_view target,
+                  std::map<std::string, std::string>& headers, std::string_view body,
+                  const SigV4SigningParams& params);
+
 // Signs `request` in place: sets x-amz-date (and x-amz-security-token,
 // x-amz-content-sha256 when asked), then Authorization over every header
 // present except user-agent, expect, transfer-encoding, x-amzn-trace-id and
@@ -78,4 +95,4 @@ struct SigV4SigningParams {
 // "host".
 Status sigv4_sign_request(HttpRequest& request, const SigV4SigningParams& params);
 
-}  // namespace mortar::api
+}  // namespace mortar
