@@ -16,6 +16,10 @@
 #include "formats/avro/avro_format.h"
 #define MORTAR_HAVE_AVRO 1
 #endif
+#if __has_include("formats/orc/orc_format.h")
+#include "formats/orc/orc_format.h"
+#define MORTAR_HAVE_ORC 1
+#endif
 #if __has_include("formats/xml/xml_format.h")
 #include "formats/xml/xml_format.h"
 #define MORTAR_HAVE_XML 1
@@ -33,6 +37,9 @@ const std::vector<const Format*>& all_formats() {
     // Glue's built-in classifier order: Avro, ORC, Parquet, JSON, XML, logs, CSV.
 #ifdef MORTAR_HAVE_AVRO
     v.push_back(&avro_format());
+#endif
+#ifdef MORTAR_HAVE_ORC
+    v.push_back(&orc_format());
 #endif
 #ifdef MORTAR_HAVE_PARQUET
     v.push_back(&parquet_format());
