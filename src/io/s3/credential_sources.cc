@@ -1,5 +1,6 @@
 #include "io/s3/credential_sources.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <sys/wait.h>
 
@@ -106,7 +107,9 @@ bool allowed_container_uri(const std::string& url) {
   if (url.starts_with("https://")) return true;
   if (!url.starts_with("http://")) return false;
   std::string host = host_of(url);
-  return host == "localhost" || host.starts_with("127.") || host == "::1" ||
+  in_addr v4{};
+  bool loopback_v4 = inet_pton(AF_INET, host.c_str(), &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127;
+  return host == "localhost" || loopback_v4 || host == "::1" ||
          host == "169.254.170.2" || host == "169.254.170.23" || host == "fd00:ec2::23";
 }
 
