@@ -46,12 +46,15 @@ TEST(ProtoReaderTest, PackedAndUnpackedRepeated) {
 }
 
 TEST(ProtoReaderTest, TruncatedAndOverlongInputFailWithOffset) {
-  ProtoReader a(bytes({0x80, 0x80}));
+  // (Readers hold views: the bytes must outlive them.)
+  std::string short_varint = bytes({0x80, 0x80});
+  ProtoReader a(short_varint);
   a.read_varint();
   EXPECT_FALSE(a.ok());
   EXPECT_NE(std::string(status_message(a.status())).find("truncated varint"), std::string::npos);
 
-  ProtoReader b(bytes({0x0a, 0x05, 'a', 'b'}));  // field 1 claims 5 bytes, 2 remain
+  std::string overlong = bytes({0x0a, 0x05, 'a', 'b'});
+  ProtoReader b(overlong);  // field 1 claims 5 bytes, 2 remain
   uint32_t f;
   WireType t;
   ASSERT_TRUE(b.next_field(&f, &t));
@@ -59,11 +62,13 @@ TEST(ProtoReaderTest, TruncatedAndOverlongInputFailWithOffset) {
   EXPECT_FALSE(b.ok());
   EXPECT_NE(std::string(status_message(b.status())).find("at offset 2"), std::string::npos);
 
-  ProtoReader c(std::string(11, '\xff'));
+  std::string eleven(11, '\xff');
+  ProtoReader c(eleven);
   c.read_varint();
   EXPECT_FALSE(c.ok());
 
-  ProtoReader d(bytes({0x0b}));  // field 1, start group: not supported
+  std::string group = bytes({0x0b});
+  ProtoReader d(group);  // field 1, start group: not supported
   EXPECT_FALSE(d.next_field(&f, &t));
   EXPECT_FALSE(d.ok());
 }
@@ -91,7 +96,7 @@ TEST(OrcMetadataTest, FooterTypesAndStatistics) {
   // numberOfRows 5; statistics of column 1: 5 values, int min -3 max 9.
   std::string struct_type = bytes({0x08, 0x0c, 0x12, 0x01, 0x01, 0x1a, 0x01, 'x'});
   std::string int_type = bytes({0x08, 0x03});
-  std::string int_stats = bytes({0x08, 0x05, 0x10, 0x11});  // zigzag -3 = 5, 9 = 18
+  std::string int_stats = bytes({0x08, 0x05, 0x10, 0x12});  // zigzag -3 = 5, 9 = 18
   std::string col_stats = bytes({0x08, 0x05, 0x12, 0x04}) + int_stats;
   std::string footer = bytes({0x22, static_cast<int>(struct_type.size())}) + struct_type +
                        bytes({0x22, static_cast<int>(int_type.size())}) + int_type + bytes({0x30, 0x05}) +
