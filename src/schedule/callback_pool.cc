@@ -10,18 +10,18 @@ CallbackPool::CallbackPool(int max_threads) : max_threads_(std::max(1, max_threa
 CallbackPool::~CallbackPool() {
   std::vector<std::thread> workers;
   {
-    absl::MutexLock lock(&mu_);
+    std::unique_lock lock(mu_);
     shutting_down_ = true;
     queue_.clear();
     workers.swap(workers_);
-    work_ready_.SignalAll();
-    idle_.SignalAll();
+    work_ready_.notify_all();
+    idle_.notify_all();
   }
   for (std::thread& t : workers) t.join();
 }
 
 void CallbackPool::submit(std::function<void()> task) {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock lock(mu_);
   if (shutting_down_) return;
   queue_.push_back(std::move(task));
   // Idle workers only count as free once they wake, so compare with the
@@ -29,32 +29,32 @@ void CallbackPool::submit(std::function<void()> task) {
   if (static_cast<int>(queue_.size()) > idle_workers_ && static_cast<int>(workers_.size()) < max_threads_) {
     workers_.emplace_back([this] { work(); });
   }
-  work_ready_.Signal();
+  work_ready_.notify_one();
 }
 
 void CallbackPool::wait_idle() {
-  absl::MutexLock lock(&mu_);
-  while (!queue_.empty() || running_ > 0) idle_.Wait(&mu_);
+  std::unique_lock lock(mu_);
+  while (!queue_.empty() || running_ > 0) idle_.wait(lock);
 }
 
 int64_t CallbackPool::exceptions() const {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock lock(mu_);
   return exceptions_;
 }
 
 void CallbackPool::work() {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock lock(mu_);
   while (true) {
     while (queue_.empty() && !shutting_down_) {
       ++idle_workers_;
-      work_ready_.Wait(&mu_);
+      work_ready_.wait(lock);
       --idle_workers_;
     }
     if (shutting_down_) return;
     std::function<void()> task = std::move(queue_.front());
     queue_.pop_front();
     ++running_;
-    mu_.Unlock();
+    lock.unlock();
     bool threw = false;
     try {
       task();
@@ -62,10 +62,10 @@ void CallbackPool::work() {
       threw = true;
     }
     task = nullptr;  // destroy the captures before re-taking the lock
-    mu_.Lock();
+    lock.lock();
     --running_;
     if (threw) ++exceptions_;
-    if (queue_.empty() && running_ == 0) idle_.SignalAll();
+    if (queue_.empty() && running_ == 0) idle_.notify_all();
   }
 }
 

@@ -6,13 +6,13 @@
 // the workers, waiting for running tasks to return.
 #pragma once
 
+#include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <functional>
+#include <mutex>
 #include <thread>
 #include <vector>
-
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 
 namespace mortar::schedule {
 
@@ -36,15 +36,18 @@ class CallbackPool {
   void work();
 
   const int max_threads_;
-  mutable absl::Mutex mu_;
-  absl::CondVar work_ready_;
-  absl::CondVar idle_;
-  std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mu_);
-  int running_ ABSL_GUARDED_BY(mu_) = 0;
-  int idle_workers_ ABSL_GUARDED_BY(mu_) = 0;
-  bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
-  int64_t exceptions_ ABSL_GUARDED_BY(mu_) = 0;
-  std::vector<std::thread> workers_ ABSL_GUARDED_BY(mu_);
+  // std::mutex rather than absl::Mutex so ThreadSanitizer (which does not
+  // see inside Debian's uninstrumented abseil) can check this class.
+  mutable std::mutex mu_;
+  std::condition_variable work_ready_;
+  std::condition_variable idle_;
+  // Guarded by mu_:
+  std::deque<std::function<void()>> queue_;
+  int running_ = 0;
+  int idle_workers_ = 0;
+  bool shutting_down_ = false;
+  int64_t exceptions_ = 0;
+  std::vector<std::thread> workers_;
 };
 
 }  // namespace mortar::schedule

@@ -1,6 +1,7 @@
 #include "schedule/scheduler.h"
 
 #include <algorithm>
+#include <chrono>
 #include <utility>
 
 namespace mortar::schedule {
@@ -12,13 +13,13 @@ Scheduler::~Scheduler() { stop(); }
 
 void Scheduler::changed() {
   changed_ = true;
-  wakeup_.Signal();
+  wakeup_.notify_all();
 }
 
 Status Scheduler::add(const std::string& id, CronExpression cron, ScheduleCallback callback) {
   if (!callback) return invalid_input("schedule \"" + id + "\" has no callback");
   const int64_t now = clock_.now_seconds();
-  absl::MutexLock lock(&mu_);
+  std::unique_lock lock(mu_);
   if (entries_.count(id) > 0) return already_exists("schedule \"" + id + "\" already exists");
   Entry entry{std::move(cron), std::make_shared<const ScheduleCallback>(std::move(callback)), std::nullopt,
               next_generation_++, false};
@@ -31,7 +32,7 @@ Status Scheduler::add(const std::string& id, CronExpression cron, ScheduleCallba
 Status Scheduler::replace(const std::string& id, CronExpression cron, ScheduleCallback callback) {
   if (!callback) return invalid_input("schedule \"" + id + "\" has no callback");
   const int64_t now = clock_.now_seconds();
-  absl::MutexLock lock(&mu_);
+  std::unique_lock lock(mu_);
   auto it = entries_.find(id);
   if (it == entries_.end()) return not_found("schedule \"" + id + "\" does not exist");
   // A fresh generation: queued fires of the old entry are dropped, and the
@@ -45,19 +46,19 @@ Status Scheduler::replace(const std::string& id, CronExpression cron, ScheduleCa
 }
 
 Status Scheduler::remove(const std::string& id) {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock lock(mu_);
   if (entries_.erase(id) == 0) return not_found("schedule \"" + id + "\" does not exist");
   changed();
   return ok_status();
 }
 
 bool Scheduler::contains(const std::string& id) const {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock lock(mu_);
   return entries_.count(id) > 0;
 }
 
 std::vector<std::string> Scheduler::ids() const {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock lock(mu_);
   std::vector<std::string> out;
   out.reserve(entries_.size());
   for (const auto& [id, entry] : entries_) out.push_back(id);
@@ -65,14 +66,14 @@ std::vector<std::string> Scheduler::ids() const {
 }
 
 std::optional<int64_t> Scheduler::next_fire(const std::string& id) const {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock lock(mu_);
   auto it = entries_.find(id);
   if (it == entries_.end()) return std::nullopt;
   return it->second.next;
 }
 
 std::optional<int64_t> Scheduler::earliest_fire() const {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock lock(mu_);
   std::optional<int64_t> earliest;
   for (const auto& [id, entry] : entries_) {
     if (entry.next && (!earliest || *entry.next < *earliest)) earliest = entry.next;
@@ -83,7 +84,7 @@ std::optional<int64_t> Scheduler::earliest_fire() const {
 int Scheduler::run_due(int64_t now_seconds) {
   std::vector<Due> due;
   {
-    absl::MutexLock lock(&mu_);
+    std::unique_lock lock(mu_);
     for (auto& [id, entry] : entries_) {
       if (!entry.next || *entry.next > now_seconds) continue;
       const int64_t scheduled = *entry.next;
@@ -106,7 +107,7 @@ int Scheduler::run_due(int64_t now_seconds) {
 
 void Scheduler::run_callback(const Due& due) {
   {
-    absl::MutexLock lock(&mu_);
+    std::unique_lock lock(mu_);
     auto it = entries_.find(due.id);
     if (it == entries_.end() || it->second.generation != due.generation) return;  // removed or replaced
   }
@@ -116,42 +117,42 @@ void Scheduler::run_callback(const Due& due) {
   } catch (...) {
     threw = true;
   }
-  absl::MutexLock lock(&mu_);
+  std::unique_lock lock(mu_);
   if (threw) ++stats_.callback_exceptions;
   auto it = entries_.find(due.id);
   if (it != entries_.end() && it->second.generation == due.generation) it->second.running = false;
 }
 
 void Scheduler::start() {
-  absl::MutexLock thread_lock(&thread_mu_);
+  std::lock_guard thread_lock(thread_mu_);
   if (thread_.joinable()) return;
   {
-    absl::MutexLock lock(&mu_);
+    std::unique_lock lock(mu_);
     stopping_ = false;
   }
   thread_ = std::thread([this] { loop(); });
 }
 
 void Scheduler::stop() {
-  absl::MutexLock thread_lock(&thread_mu_);
+  std::lock_guard thread_lock(thread_mu_);
   if (!thread_.joinable()) return;
   {
-    absl::MutexLock lock(&mu_);
+    std::unique_lock lock(mu_);
     stopping_ = true;
-    wakeup_.SignalAll();
+    wakeup_.notify_all();
   }
   thread_.join();
 }
 
 void Scheduler::wake() {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock lock(mu_);
   changed();
 }
 
 void Scheduler::wait_idle() { pool_.wait_idle(); }
 
 SchedulerStats Scheduler::stats() const {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock lock(mu_);
   return stats_;
 }
 
@@ -159,7 +160,7 @@ void Scheduler::loop() {
   const int64_t max_sleep_micros = std::max<int64_t>(1, options_.max_sleep_millis) * 1000;
   while (true) {
     run_due(clock_.now_seconds());
-    absl::MutexLock lock(&mu_);
+    std::unique_lock lock(mu_);
     if (stopping_) return;
     if (changed_) {  // something moved while run_due() ran: look again
       changed_ = false;
@@ -171,7 +172,7 @@ void Scheduler::loop() {
     }
     int64_t sleep_micros = max_sleep_micros;
     if (earliest) sleep_micros = std::clamp<int64_t>(*earliest * 1'000'000 - clock_.now_micros(), 0, max_sleep_micros);
-    if (sleep_micros > 0) wakeup_.WaitWithTimeout(&mu_, absl::Microseconds(sleep_micros));
+    if (sleep_micros > 0) wakeup_.wait_for(lock, std::chrono::microseconds(sleep_micros));
     if (stopping_) return;
     changed_ = false;
   }

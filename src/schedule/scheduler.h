@@ -23,15 +23,14 @@
 
 #include <cstdint>
 #include <functional>
+#include <condition_variable>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "common/clock.h"
 #include "common/status.h"
 #include "schedule/callback_pool.h"
@@ -116,19 +115,21 @@ class Scheduler {
 
   void run_callback(const Due& due);
   void loop();
-  void changed() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void changed();  // requires mu_
 
   const Clock& clock_;
   const SchedulerOptions options_;
-  mutable absl::Mutex mu_;
-  absl::CondVar wakeup_;
-  std::map<std::string, Entry> entries_ ABSL_GUARDED_BY(mu_);
-  uint64_t next_generation_ ABSL_GUARDED_BY(mu_) = 1;
-  bool changed_ ABSL_GUARDED_BY(mu_) = false;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  SchedulerStats stats_ ABSL_GUARDED_BY(mu_);
-  absl::Mutex thread_mu_;  // serializes start()/stop()
-  std::thread thread_ ABSL_GUARDED_BY(thread_mu_);
+  // std::mutex rather than absl::Mutex so ThreadSanitizer can check this.
+  mutable std::mutex mu_;
+  std::condition_variable wakeup_;
+  // Guarded by mu_:
+  std::map<std::string, Entry> entries_;
+  uint64_t next_generation_ = 1;
+  bool changed_ = false;
+  bool stopping_ = false;
+  SchedulerStats stats_;
+  std::mutex thread_mu_;  // serializes start()/stop(); guards thread_
+  std::thread thread_;
   // Declared last: destroyed first, so callbacks finish while members live.
   CallbackPool pool_;
 };
