@@ -25,6 +25,7 @@ namespace mortar::formats::orc {
 struct StripeStreams {
   std::map<std::pair<uint32_t, uint64_t>, std::string> streams;  // (column, kind) -> bytes
   std::vector<ColumnEncoding> encodings;                          // by column id
+  std::string writer_timezone;  // IANA name; plain timestamps are wall clock there
   // nullptr when absent.
   const std::string* find(uint32_t column, StreamKind kind) const {
     auto it = streams.find({column, static_cast<uint64_t>(kind)});

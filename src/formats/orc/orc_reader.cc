@@ -155,6 +155,7 @@ Status OrcReader::load_stripe(int index) {
                                   " column encodings for " + std::to_string(footer_.types.size()) + " columns");
   }
   streams_.encodings = std::move(sf->columns);
+  streams_.writer_timezone = std::move(sf->writer_timezone);
   // Streams lie back to back from the stripe's start, index streams first.
   uint64_t offset = info.offset;
   uint64_t end = info.offset + info.index_length + info.data_length;

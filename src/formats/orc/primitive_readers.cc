@@ -3,6 +3,9 @@
 // and dictionary), decimals and timestamps.
 #include <cstring>
 
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+
 #include "formats/orc/column_reader.h"
 #include "types/decimal.h"
 
@@ -335,11 +338,23 @@ class DecimalReader : public ColumnReader {
 };
 
 // DATA: signed seconds since 2015-01-01; SECONDARY: nanoseconds with the
-// count of trailing decimal zeros in the low three bits.
+// count of trailing decimal zeros in the low three bits. A plain timestamp
+// is a wall-clock time in the writer's zone, stored as the instant it names
+// there minus 2015-01-01 00:00 in that zone; Mortar keeps the wall clock
+// (as UTC), so the zone's offset at each instant is added back. Timestamps
+// with local time zone count from 2015-01-01 UTC and are instants: UTC.
 class TimestampReader : public ColumnReader {
  public:
   using ColumnReader::ColumnReader;
   Status init(const StripeStreams& s) {
+    const std::string& zone = s.writer_timezone;
+    if (node_.kind == OrcKind::kTimestamp && !zone.empty() && zone != "UTC" && zone != "GMT" && zone != "Etc/UTC") {
+      // An unknown zone reads as UTC (as ORC readers do for files without one).
+      if (absl::LoadTimeZone(zone, &zone_)) {
+        local_ = true;
+        epoch_ = absl::ToUnixSeconds(absl::FromCivil(absl::CivilSecond(2015, 1, 1, 0, 0, 0), zone_));
+      }
+    }
     MORTAR_RETURN_IF_ERROR(init_present(s));
     MORTAR_ASSIGN_OR_RETURN(auto secs, stream(s, StreamKind::kData));
     MORTAR_ASSIGN_OR_RETURN(auto nanos, stream(s, StreamKind::kSecondary));
@@ -370,10 +385,13 @@ class TimestampReader : public ColumnReader {
       }
       if (nanos > 999999999) return invalid_input("timestamp nanoseconds " + std::to_string(nanos) + " out of range");
       int64_t secs;
-      if (__builtin_add_overflow(secs_[k], kOrcEpochSeconds, &secs)) return invalid_input("timestamp out of range");
+      if (__builtin_add_overflow(secs_[k], epoch_, &secs)) return invalid_input("timestamp out of range");
       ++k;
       // Writers store seconds rounded toward zero (Java's millis / 1000).
       if (secs < 0 && nanos > 999999) --secs;
+      if (local_ && secs > -kZoneRange && secs < kZoneRange) {
+        secs += zone_.At(absl::FromUnixSeconds(secs)).offset;
+      }
       int64_t micros;
       if (__builtin_mul_overflow(secs, int64_t{1000000}, &micros) ||
           __builtin_add_overflow(micros, static_cast<int64_t>(nanos / 1000), &micros)) {
@@ -385,8 +403,13 @@ class TimestampReader : public ColumnReader {
   }
 
  private:
+  // Zone offsets are looked up within +-10^11 s (past that, no zone rules).
+  static constexpr int64_t kZoneRange = int64_t{100000000000};
   std::unique_ptr<IntDecoder> seconds_, nanos_;
   std::vector<int64_t> secs_, ns_;
+  bool local_ = false;
+  absl::TimeZone zone_;
+  int64_t epoch_ = kOrcEpochSeconds;
 };
 
 template <typename R, typename... Args>
