@@ -26,7 +26,8 @@ void CallbackPool::submit(std::function<void()> task) {
   queue_.push_back(std::move(task));
   // Idle workers only count as free once they wake, so compare with the
   // whole queue: a burst of tasks starts as many workers as it needs.
-  if (static_cast<int>(queue_.size()) > idle_workers_ && static_cast<int>(workers_.size()) < max_threads_) {
+  if (static_cast<int>(queue_.size()) > idle_workers_ &&
+      static_cast<int>(workers_.size()) < max_threads_) {
     workers_.emplace_back([this] { work(); });
   }
   work_ready_.notify_one();

@@ -21,12 +21,15 @@ using std::chrono::year_month_day_last;
 int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 unsigned days_in_month(int y, unsigned m) {
-  return static_cast<unsigned>(year_month_day_last(year{y}, std::chrono::month_day_last{month{m}}).day());
+  return static_cast<unsigned>(
+      year_month_day_last(year{y}, std::chrono::month_day_last{month{m}}).day());
 }
 
 // 1 = Sunday .. 7 = Saturday, AWS's numbering.
 int weekday_of(int y, unsigned m, unsigned d) {
-  return static_cast<int>(std::chrono::weekday(sys_days(year{y} / month{m} / day{d})).c_encoding()) + 1;
+  return static_cast<int>(
+             std::chrono::weekday(sys_days(year{y} / month{m} / day{d})).c_encoding()) +
+         1;
 }
 
 int64_t epoch_days(int y, unsigned m, unsigned d) {
@@ -64,8 +67,10 @@ uint32_t CronExpression::day_mask(int y, unsigned m) const {
       if (n > dim) return 0;  // no such day this month
       int wd = weekday_of(y, m, n);
       // Saturday moves to Friday, Sunday to Monday, never across the month.
-      if (wd == 7) n = n == 1 ? 3 : n - 1;
-      else if (wd == 1) n = n == dim ? n - 2 : n + 1;
+      if (wd == 7)
+        n = n == 1 ? 3 : n - 1;
+      else if (wd == 1)
+        n = n == dim ? n - 2 : n + 1;
       return 1u << n;
     }
     return days_ & in_month;
@@ -159,8 +164,10 @@ std::optional<int64_t> CronExpression::next_after(int64_t epoch_seconds) const {
     }
     int mi2 = next_bit(minutes_, mi);
     if (mi2 < 0) {
-      if (++h > 23) next_day();
-      else mi = 0;
+      if (++h > 23)
+        next_day();
+      else
+        mi = 0;
       continue;
     }
     return (epoch_days(y, mo, d) * 1440 + h * 60 + mi2) * 60;

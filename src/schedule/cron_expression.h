@@ -47,7 +47,7 @@ class CronExpression {
   // Bit i set: day i of this month (1..31) fires.
   uint32_t day_mask(int year, unsigned month) const;
 
-  std::string text_;  // canonical form, see to_string()
+  std::string text_;      // canonical form, see to_string()
   uint64_t minutes_ = 0;  // bit m, 0..59
   uint32_t hours_ = 0;    // bit h, 0..23
   uint16_t months_ = 0;   // bit m, 1..12
@@ -56,15 +56,15 @@ class CronExpression {
   // Exactly one of the two day fields is in force; the other was '?'.
   bool use_day_of_month_ = true;
   // Day-of-month: plain days, or L / LW / nW.
-  uint32_t days_ = 0;  // bit d, 1..31
-  bool last_day_ = false;        // L
-  bool last_weekday_ = false;    // LW
-  int nearest_weekday_to_ = 0;   // nW: n (1..31), 0 = unused
+  uint32_t days_ = 0;           // bit d, 1..31
+  bool last_day_ = false;       // L
+  bool last_weekday_ = false;   // LW
+  int nearest_weekday_to_ = 0;  // nW: n (1..31), 0 = unused
   // Day-of-week (1 = SUN .. 7 = SAT): plain weekdays, or dL / d#n.
-  uint8_t weekdays_ = 0;         // bit d, 1..7
-  int last_of_weekday_ = 0;      // dL: d, 0 = unused
-  int nth_weekday_ = 0;          // d#n: d, 0 = unused
-  int nth_occurrence_ = 0;       // d#n: n (1..5)
+  uint8_t weekdays_ = 0;     // bit d, 1..7
+  int last_of_weekday_ = 0;  // dL: d, 0 = unused
+  int nth_weekday_ = 0;      // d#n: d, 0 = unused
+  int nth_occurrence_ = 0;   // d#n: n (1..5)
 };
 
 }  // namespace mortar::schedule

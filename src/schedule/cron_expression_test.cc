@@ -1,11 +1,11 @@
 // next_after() against hand-computed UTC fire times.
 #include "schedule/cron_expression.h"
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <cstdio>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace mortar::schedule {
 namespace {
@@ -14,7 +14,8 @@ using namespace std::chrono;
 
 // Epoch seconds of a UTC civil time.
 int64_t utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0) {
-  return sys_days(year{y} / month{mo} / day{d}).time_since_epoch().count() * 86400 + h * 3600 + mi * 60 + s;
+  return sys_days(year{y} / month{mo} / day{d}).time_since_epoch().count() * 86400 + h * 3600 +
+         mi * 60 + s;
 }
 
 std::string format(int64_t epoch) {
@@ -23,8 +24,9 @@ std::string format(int64_t epoch) {
   const int64_t rem = epoch - days_since * 86400;
   char buf[64];
   std::snprintf(buf, sizeof(buf), "%04d-%02u-%02u %02d:%02d:%02d", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), static_cast<int>(rem / 3600),
-                static_cast<int>(rem % 3600 / 60), static_cast<int>(rem % 60));
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<int>(rem / 3600), static_cast<int>(rem % 3600 / 60),
+                static_cast<int>(rem % 60));
   return buf;
 }
 
@@ -182,8 +184,8 @@ TEST(CronNextTest, SuccessiveFiresAreIncreasing) {
     t = *cron->next_after(t);
     got.push_back(format(t));
   }
-  EXPECT_EQ(got, (std::vector<std::string>{"2024-03-08 17:55:00", "2024-03-11 08:00:00", "2024-03-11 08:05:00",
-                                           "2024-03-11 08:10:00"}));
+  EXPECT_EQ(got, (std::vector<std::string>{"2024-03-08 17:55:00", "2024-03-11 08:00:00",
+                                           "2024-03-11 08:05:00", "2024-03-11 08:10:00"}));
 }
 
 TEST(CronNextTest, SearchesToTheLastYearQuickly) {

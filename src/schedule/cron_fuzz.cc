@@ -35,8 +35,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string body(reinterpret_cast<const char*>(data) + 1, size - 1);
   std::string text;
   switch (data[0] % 3) {
-    case 0: text = body; break;
-    case 1: text = "cron(" + body + ")"; break;
+    case 0:
+      text = body;
+      break;
+    case 1:
+      text = "cron(" + body + ")";
+      break;
     default: {
       static const char* const kDefaults[] = {"0", "0", "*", "*", "?", "*"};
       int given = 0;
@@ -59,8 +63,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   int64_t from = 1700000000;
   if (size >= 9) std::memcpy(&from, data + size - 8, sizeof(from));
   for (int64_t start : {from, int64_t{0}, int64_t{-1}, int64_t{951782400} /* 2000-02-29 */,
-                        int64_t{7258118399} /* 2199-12-31 23:59:59 */, std::numeric_limits<int64_t>::min(),
-                        std::numeric_limits<int64_t>::max()}) {
+                        int64_t{7258118399} /* 2199-12-31 23:59:59 */,
+                        std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max()}) {
     check_fires(*cron, *again, start);
   }
   return 0;

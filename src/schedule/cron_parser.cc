@@ -42,7 +42,8 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
   size_t start = 0;
   while (true) {
     size_t pos = s.find(sep, start);
-    parts.push_back(s.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
+    parts.push_back(
+        s.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
     if (pos == std::string_view::npos) return parts;
     start = pos + 1;
   }
@@ -66,15 +67,18 @@ class CronParser {
   StatusOr<CronExpression> parse() {
     std::string_view s = trim(text_);
     if (s.size() > kMaxTextLength) {
-      return error("the expression is longer than " + std::to_string(kMaxTextLength) + " characters");
+      return error("the expression is longer than " + std::to_string(kMaxTextLength) +
+                   " characters");
     }
     if (starts_with_ci(s, "rate(")) {
-      return error("rate() expressions are not supported for Glue schedules; use " + std::string(kSyntax));
+      return error("rate() expressions are not supported for Glue schedules; use " +
+                   std::string(kSyntax));
     }
     if (!starts_with_ci(s, "cron(")) return error("expected " + std::string(kSyntax));
     if (s.back() != ')') return error("missing the closing ')'");
     std::string_view inner = s.substr(5, s.size() - 6);
-    if (inner.find_first_of("()") != std::string_view::npos) return error("unexpected parenthesis inside cron(...)");
+    if (inner.find_first_of("()") != std::string_view::npos)
+      return error("unexpected parenthesis inside cron(...)");
 
     std::vector<std::string> fields;
     size_t i = 0;
@@ -89,7 +93,8 @@ class CronParser {
       }
     }
     if (fields.size() != 6) {
-      return error("expected 6 fields, " + std::string(kSyntax) + ", but found " + std::to_string(fields.size()));
+      return error("expected 6 fields, " + std::string(kSyntax) + ", but found " +
+                   std::to_string(fields.size()));
     }
 
     CronExpression cron;
@@ -166,12 +171,16 @@ class CronParser {
     return e;
   }
 
-  StatusOr<int> parse_value(const Field& field, std::string_view token, std::string_view whole) const {
+  StatusOr<int> parse_value(const Field& field, std::string_view token,
+                            std::string_view whole) const {
     if (all_digits(token)) {
-      if (token.size() > 4) return field_error(field, whole, "value " + std::string(token) + " is out of range " + expected(field));
+      if (token.size() > 4)
+        return field_error(field, whole,
+                           "value " + std::string(token) + " is out of range " + expected(field));
       int v = std::stoi(std::string(token));
       if (v < field.min || v > field.max) {
-        return field_error(field, whole, "value " + std::to_string(v) + " is out of range " + expected(field));
+        return field_error(field, whole,
+                           "value " + std::to_string(v) + " is out of range " + expected(field));
       }
       return v;
     }
@@ -181,38 +190,47 @@ class CronParser {
       }
     }
     if (token.empty()) return field_error(field, whole, "missing a value");
-    return field_error(field, whole, "\"" + std::string(token) + "\" is not a valid value; expected " + expected(field));
+    return field_error(
+        field, whole,
+        "\"" + std::string(token) + "\" is not a valid value; expected " + expected(field));
   }
 
   // One list item: *, v, a-b, with an optional /step.
-  Status parse_item(const Field& field, std::string_view item, std::string_view whole, ValueSet& set) const {
+  Status parse_item(const Field& field, std::string_view item, std::string_view whole,
+                    ValueSet& set) const {
     if (item.empty()) return field_error(field, whole, "empty list item");
     std::vector<std::string_view> slash = split(item, '/');
-    if (slash.size() > 2) return field_error(field, whole, "more than one '/' in \"" + std::string(item) + "\"");
+    if (slash.size() > 2)
+      return field_error(field, whole, "more than one '/' in \"" + std::string(item) + "\"");
     std::string_view base = slash[0];
     int step = 1;
     if (slash.size() == 2) {
       std::string_view s = slash[1];
       if (!all_digits(s) || s.size() > 4) {
-        return field_error(field, whole, "the increment after '/' must be a number, got \"" + std::string(s) + "\"");
+        return field_error(
+            field, whole,
+            "the increment after '/' must be a number, got \"" + std::string(s) + "\"");
       }
       step = std::stoi(std::string(s));
       if (step < 1 || step >= field.count()) {
-        return field_error(field, whole, "the increment " + std::to_string(step) + " must be between 1 and " +
-                                             std::to_string(field.count() - 1));
+        return field_error(field, whole,
+                           "the increment " + std::to_string(step) + " must be between 1 and " +
+                               std::to_string(field.count() - 1));
       }
     }
     int start = field.min;
     int end = field.max;
     if (base != "*") {
       std::vector<std::string_view> dash = split(base, '-');
-      if (dash.size() > 2) return field_error(field, whole, "more than one '-' in \"" + std::string(item) + "\"");
+      if (dash.size() > 2)
+        return field_error(field, whole, "more than one '-' in \"" + std::string(item) + "\"");
       MORTAR_ASSIGN_OR_RETURN(start, parse_value(field, dash[0], whole));
       if (dash.size() == 2) {
         MORTAR_ASSIGN_OR_RETURN(end, parse_value(field, dash[1], whole));
         if (end < start && !field.cyclic) {
-          return field_error(field, whole, "the range start " + std::to_string(start) + " is after its end " +
-                                               std::to_string(end));
+          return field_error(field, whole,
+                             "the range start " + std::to_string(start) + " is after its end " +
+                                 std::to_string(end));
         }
       } else if (slash.size() == 1) {
         end = start;  // a single value; "v/step" runs from v to the field's max
@@ -229,8 +247,10 @@ class CronParser {
   StatusOr<ValueSet> parse_list(const Field& field, std::string_view text) const {
     for (char c : text) {
       if (c == 'L' || c == 'W' || c == '#' || c == '?') {
-        if (field.names != nullptr && std::isalpha(static_cast<unsigned char>(c))) continue;  // month names
-        return field_error(field, text, std::string("'") + c + "' is not allowed in the " + field.name + " field");
+        if (field.names != nullptr && std::isalpha(static_cast<unsigned char>(c)))
+          continue;  // month names
+        return field_error(
+            field, text, std::string("'") + c + "' is not allowed in the " + field.name + " field");
       }
     }
     ValueSet set;
@@ -250,7 +270,8 @@ class CronParser {
       return ok_status();
     }
     if (text.find('L') != std::string::npos) {
-      return field_error(kDayOfMonth, text, "'L' must be used alone (L, or LW for the last weekday)");
+      return field_error(kDayOfMonth, text,
+                         "'L' must be used alone (L, or LW for the last weekday)");
     }
     if (text.size() >= 2 && text.back() == 'W') {
       std::string_view day(text.data(), text.size() - 1);
@@ -277,12 +298,15 @@ class CronParser {
     size_t hash = text.find('#');
     if (hash != std::string::npos) {
       if (text.find_first_of(",-/") != std::string::npos) {
-        return field_error(kDayOfWeek, text, "'#' allows only one expression, as in 3#2 (the second Tuesday)");
+        return field_error(kDayOfWeek, text,
+                           "'#' allows only one expression, as in 3#2 (the second Tuesday)");
       }
-      MORTAR_ASSIGN_OR_RETURN(cron.nth_weekday_, parse_value(kDayOfWeek, std::string_view(text).substr(0, hash), text));
+      MORTAR_ASSIGN_OR_RETURN(
+          cron.nth_weekday_, parse_value(kDayOfWeek, std::string_view(text).substr(0, hash), text));
       std::string_view nth = std::string_view(text).substr(hash + 1);
       if (!all_digits(nth) || nth.size() > 1 || nth[0] < '1' || nth[0] > '5') {
-        return field_error(kDayOfWeek, text, "the occurrence after '#' must be a number from 1 to 5");
+        return field_error(kDayOfWeek, text,
+                           "the occurrence after '#' must be a number from 1 to 5");
       }
       cron.nth_occurrence_ = nth[0] - '0';
       return ok_status();
@@ -290,7 +314,8 @@ class CronParser {
     if (text.size() >= 2 && text.back() == 'L') {
       std::string_view day(text.data(), text.size() - 1);
       if (day.find_first_of(",-/*") != std::string_view::npos) {
-        return field_error(kDayOfWeek, text, "'L' must follow a single weekday, as in 6L (the last Friday)");
+        return field_error(kDayOfWeek, text,
+                           "'L' must follow a single weekday, as in 6L (the last Friday)");
       }
       MORTAR_ASSIGN_OR_RETURN(cron.last_of_weekday_, parse_value(kDayOfWeek, day, text));
       return ok_status();
@@ -304,6 +329,8 @@ class CronParser {
   std::string_view text_;
 };
 
-StatusOr<CronExpression> CronExpression::parse(std::string_view text) { return CronParser(text).parse(); }
+StatusOr<CronExpression> CronExpression::parse(std::string_view text) {
+  return CronParser(text).parse();
+}
 
 }  // namespace mortar::schedule

@@ -2,11 +2,11 @@
 // predicate matches(), on random expressions over windows that cross month,
 // leap-day and year boundaries. A skip or reset bug shows up as a missing or
 // extra fire time.
+#include <gtest/gtest.h>
+
 #include <random>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "schedule/cron_expression.h"
 
@@ -24,11 +24,17 @@ class ExpressionGenerator {
     std::string dow = "?";
     if (pick(2) == 0) {
       const int k = pick(6);
-      dom = k == 0 ? "L" : k == 1 ? "LW" : k == 2 ? std::to_string(1 + pick(31)) + "W" : list(1, 31, nullptr);
+      dom = k == 0   ? "L"
+            : k == 1 ? "LW"
+            : k == 2 ? std::to_string(1 + pick(31)) + "W"
+                     : list(1, 31, nullptr);
     } else {
       const int k = pick(5);
       const std::string d = value(1, 7, kDays);
-      dow = k == 0 ? d + "L" : k == 1 ? d + "#" + std::to_string(1 + pick(5)) : k == 2 ? "L" : list(1, 7, kDays);
+      dow = k == 0   ? d + "L"
+            : k == 1 ? d + "#" + std::to_string(1 + pick(5))
+            : k == 2 ? "L"
+                     : list(1, 7, kDays);
     }
     std::string month = pick(2) == 0 ? "*" : list(1, 12, kMonths);
     std::string year = pick(4) == 0 ? "2024-2025,2028" : "*";
@@ -50,13 +56,19 @@ class ExpressionGenerator {
   std::string item(int lo, int hi, const char* const* names) {
     const int span = hi - lo + 1;
     switch (pick(6)) {
-      case 0: return "*";
-      case 1: return "*/" + std::to_string(1 + pick(span - 1));
-      case 2: return value(lo, hi, names) + "/" + std::to_string(1 + pick(span - 1));
-      case 3: return value(lo, hi, names) + "-" + value(lo, hi, names);  // may wrap
+      case 0:
+        return "*";
+      case 1:
+        return "*/" + std::to_string(1 + pick(span - 1));
+      case 2:
+        return value(lo, hi, names) + "/" + std::to_string(1 + pick(span - 1));
+      case 3:
+        return value(lo, hi, names) + "-" + value(lo, hi, names);  // may wrap
       case 4:
-        return value(lo, hi, names) + "-" + value(lo, hi, names) + "/" + std::to_string(1 + pick(span - 1));
-      default: return value(lo, hi, names);
+        return value(lo, hi, names) + "-" + value(lo, hi, names) + "/" +
+               std::to_string(1 + pick(span - 1));
+      default:
+        return value(lo, hi, names);
     }
   }
 
@@ -82,7 +94,8 @@ TEST(CronSearchTest, NextAfterAgreesWithPerMinuteMatching) {
     const std::string text = gen.generate();
     auto cron = CronExpression::parse(text);
     ASSERT_TRUE(cron.ok()) << text << ": " << cron.status();
-    const int64_t start = starts[i % 4] + std::uniform_int_distribution<int>(0, 20 * 1440)(rng) * 60;
+    const int64_t start =
+        starts[i % 4] + std::uniform_int_distribution<int>(0, 20 * 1440)(rng) * 60;
     const int64_t end = start + kWindowMinutes * 60;
 
     std::vector<int64_t> brute;

@@ -4,7 +4,8 @@
 
 namespace mortar::schedule {
 
-StatusOr<CronExpression> parse_glue_schedule(std::string_view schedule, GlueScheduleOptions options) {
+StatusOr<CronExpression> parse_glue_schedule(std::string_view schedule,
+                                             GlueScheduleOptions options) {
   MORTAR_ASSIGN_OR_RETURN(CronExpression cron, CronExpression::parse(schedule));
   if (options.enforce_min_interval) {
     int gap = cron.shortest_gap_minutes();

@@ -20,6 +20,7 @@ struct GlueScheduleOptions {
   bool enforce_min_interval = true;
 };
 
-StatusOr<CronExpression> parse_glue_schedule(std::string_view schedule, GlueScheduleOptions options = {});
+StatusOr<CronExpression> parse_glue_schedule(std::string_view schedule,
+                                             GlueScheduleOptions options = {});
 
 }  // namespace mortar::schedule

@@ -10,8 +10,9 @@ namespace {
 using ::testing::HasSubstr;
 
 TEST(GlueScheduleTest, AcceptsFiveMinutesAndSlower) {
-  for (const char* s : {"cron(15 12 * * ? *)", "cron(0/5 * * * ? *)", "cron(0/5 8-17 ? * MON-FRI *)",
-                        "cron(0,30 * * * ? *)", "cron(0 * * * ? *)", "cron(55 23,0 * * ? *)"}) {
+  for (const char* s :
+       {"cron(15 12 * * ? *)", "cron(0/5 * * * ? *)", "cron(0/5 8-17 ? * MON-FRI *)",
+        "cron(0,30 * * * ? *)", "cron(0 * * * ? *)", "cron(55 23,0 * * ? *)"}) {
     auto cron = parse_glue_schedule(s);
     EXPECT_TRUE(cron.ok()) << s << ": " << cron.status();
   }
@@ -26,7 +27,9 @@ TEST(GlueScheduleTest, RejectsFasterThanFiveMinutes) {
     auto cron = parse_glue_schedule(s);
     ASSERT_FALSE(cron.ok()) << s;
     EXPECT_EQ(cron.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_THAT(std::string(status_message(cron.status())), HasSubstr("minimum interval is 5 minutes")) << s;
+    EXPECT_THAT(std::string(status_message(cron.status())),
+                HasSubstr("minimum interval is 5 minutes"))
+        << s;
   }
   EXPECT_TRUE(parse_glue_schedule("cron(* * * * ? *)", {.enforce_min_interval = false}).ok());
 }
@@ -34,7 +37,8 @@ TEST(GlueScheduleTest, RejectsFasterThanFiveMinutes) {
 TEST(GlueScheduleTest, RejectsRateAndBadCron) {
   auto rate = parse_glue_schedule("rate(1 hour)");
   ASSERT_FALSE(rate.ok());
-  EXPECT_THAT(std::string(status_message(rate.status())), HasSubstr("rate() expressions are not supported"));
+  EXPECT_THAT(std::string(status_message(rate.status())),
+              HasSubstr("rate() expressions are not supported"));
   auto both = parse_glue_schedule("cron(0 12 * * * *)");
   ASSERT_FALSE(both.ok());
   EXPECT_EQ(both.status().code(), absl::StatusCode::kInvalidArgument);

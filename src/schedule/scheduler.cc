@@ -21,8 +21,8 @@ Status Scheduler::add(const std::string& id, CronExpression cron, ScheduleCallba
   const int64_t now = clock_.now_seconds();
   std::unique_lock lock(mu_);
   if (entries_.count(id) > 0) return already_exists("schedule \"" + id + "\" already exists");
-  Entry entry{std::move(cron), std::make_shared<const ScheduleCallback>(std::move(callback)), std::nullopt,
-              next_generation_++, false};
+  Entry entry{std::move(cron), std::make_shared<const ScheduleCallback>(std::move(callback)),
+              std::nullopt, next_generation_++, false};
   entry.next = entry.cron.next_after(now);
   entries_.emplace(id, std::move(entry));
   changed();
@@ -37,8 +37,8 @@ Status Scheduler::replace(const std::string& id, CronExpression cron, ScheduleCa
   if (it == entries_.end()) return not_found("schedule \"" + id + "\" does not exist");
   // A fresh generation: queued fires of the old entry are dropped, and the
   // new one is not held back by the old one's running callback.
-  Entry entry{std::move(cron), std::make_shared<const ScheduleCallback>(std::move(callback)), std::nullopt,
-              next_generation_++, false};
+  Entry entry{std::move(cron), std::make_shared<const ScheduleCallback>(std::move(callback)),
+              std::nullopt, next_generation_++, false};
   entry.next = entry.cron.next_after(now);
   it->second = std::move(entry);
   changed();
@@ -96,7 +96,8 @@ int Scheduler::run_due(int64_t now_seconds) {
       }
       entry.running = true;
       ++stats_.fired;
-      due.push_back(Due{id, entry.generation, entry.callback, FireEvent{id, scheduled, now_seconds}});
+      due.push_back(
+          Due{id, entry.generation, entry.callback, FireEvent{id, scheduled, now_seconds}});
     }
   }
   for (Due& d : due) {
@@ -109,7 +110,8 @@ void Scheduler::run_callback(const Due& due) {
   {
     std::unique_lock lock(mu_);
     auto it = entries_.find(due.id);
-    if (it == entries_.end() || it->second.generation != due.generation) return;  // removed or replaced
+    if (it == entries_.end() || it->second.generation != due.generation)
+      return;  // removed or replaced
   }
   bool threw = false;
   try {
@@ -171,7 +173,9 @@ void Scheduler::loop() {
       if (entry.next && (!earliest || *entry.next < *earliest)) earliest = entry.next;
     }
     int64_t sleep_micros = max_sleep_micros;
-    if (earliest) sleep_micros = std::clamp<int64_t>(*earliest * 1'000'000 - clock_.now_micros(), 0, max_sleep_micros);
+    if (earliest)
+      sleep_micros =
+          std::clamp<int64_t>(*earliest * 1'000'000 - clock_.now_micros(), 0, max_sleep_micros);
     if (sleep_micros > 0) wakeup_.wait_for(lock, std::chrono::microseconds(sleep_micros));
     if (stopping_) return;
     changed_ = false;

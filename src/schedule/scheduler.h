@@ -21,9 +21,9 @@
 // inside a callback (except the destructor, which waits for callbacks).
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -31,6 +31,7 @@
 #include <string>
 #include <thread>
 #include <vector>
+
 #include "common/clock.h"
 #include "common/status.h"
 #include "schedule/callback_pool.h"
@@ -56,7 +57,7 @@ struct SchedulerOptions {
 };
 
 struct SchedulerStats {
-  int64_t fired = 0;               // callbacks dispatched
+  int64_t fired = 0;                // callbacks dispatched
   int64_t skipped_overlapping = 0;  // due while the entry's callback still ran
   int64_t callback_exceptions = 0;  // callbacks that threw (caught)
 };

@@ -3,6 +3,8 @@
 // are on conditions with generous timeouts that only matter when broken.
 #include "schedule/scheduler.h"
 
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -11,8 +13,6 @@
 #include <stdexcept>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace mortar::schedule {
 namespace {
@@ -126,8 +126,8 @@ TEST_F(SchedulerTest, IndependentEntries) {
   ASSERT_TRUE(scheduler.add("hourly", cron("cron(0 * * * ? *)"), rec.callback()).ok());
   ASSERT_TRUE(scheduler.add("past", cron("cron(0 0 * * ? 2020)"), rec.callback()).ok());
   EXPECT_EQ(scheduler.next_fire("past"), std::nullopt);
-  EXPECT_EQ(scheduler.run_due(kJan1 + 300), 1);   // every5
-  scheduler.wait_idle();  // else the next every5 fire would overlap this one
+  EXPECT_EQ(scheduler.run_due(kJan1 + 300), 1);  // every5
+  scheduler.wait_idle();                         // else the next every5 fire would overlap this one
   EXPECT_EQ(scheduler.run_due(kJan1 + 3600), 2);  // every5 (catching up) and hourly
   scheduler.wait_idle();
   std::multiset<std::string> ids;
@@ -140,10 +140,13 @@ TEST_F(SchedulerTest, AddReplaceRemoveErrors) {
   Scheduler scheduler(clock_);
   Recorder rec;
   ASSERT_TRUE(scheduler.add("c1", cron("cron(0 * * * ? *)"), rec.callback()).ok());
-  EXPECT_EQ(scheduler.add("c1", cron("cron(0 * * * ? *)"), rec.callback()).code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_EQ(scheduler.replace("c2", cron("cron(0 * * * ? *)"), rec.callback()).code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(scheduler.add("c1", cron("cron(0 * * * ? *)"), rec.callback()).code(),
+            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(scheduler.replace("c2", cron("cron(0 * * * ? *)"), rec.callback()).code(),
+            absl::StatusCode::kNotFound);
   EXPECT_EQ(scheduler.remove("c2").code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(scheduler.add("c3", cron("cron(0 * * * ? *)"), nullptr).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(scheduler.add("c3", cron("cron(0 * * * ? *)"), nullptr).code(),
+            absl::StatusCode::kInvalidArgument);
   ASSERT_TRUE(scheduler.remove("c1").ok());
   EXPECT_FALSE(scheduler.contains("c1"));
   EXPECT_EQ(scheduler.run_due(kJan1 + 7200), 0);
@@ -166,10 +169,13 @@ TEST_F(SchedulerTest, OverlappingFireOfTheSameEntryIsSkipped) {
   Scheduler scheduler(clock_);
   Gate gate;
   std::atomic<int> calls{0};
-  ASSERT_TRUE(scheduler.add("slow", cron("cron(0/5 * * * ? *)"), [&](const FireEvent&) {
-    ++calls;
-    gate.wait();
-  }).ok());
+  ASSERT_TRUE(scheduler
+                  .add("slow", cron("cron(0/5 * * * ? *)"),
+                       [&](const FireEvent&) {
+                         ++calls;
+                         gate.wait();
+                       })
+                  .ok());
   EXPECT_EQ(scheduler.run_due(kJan1 + 300), 1);
   EXPECT_EQ(scheduler.run_due(kJan1 + 600), 0);  // still running
   EXPECT_EQ(scheduler.stats().skipped_overlapping, 1);
@@ -185,11 +191,13 @@ TEST_F(SchedulerTest, SlowCallbackDoesNotDelayOthers) {
   Scheduler scheduler(clock_, {.max_parallel_callbacks = 2});
   Gate gate;
   Recorder rec;
-  ASSERT_TRUE(scheduler.add("slow", cron("cron(0/5 * * * ? *)"), [&](const FireEvent&) { gate.wait(); }).ok());
+  ASSERT_TRUE(
+      scheduler.add("slow", cron("cron(0/5 * * * ? *)"), [&](const FireEvent&) { gate.wait(); })
+          .ok());
   ASSERT_TRUE(scheduler.add("fast", cron("cron(0/10 * * * ? *)"), rec.callback()).ok());
   EXPECT_EQ(scheduler.run_due(kJan1 + 300), 1);
   EXPECT_EQ(scheduler.run_due(kJan1 + 600), 1);  // only "fast": "slow" still runs
-  EXPECT_TRUE(rec.wait_for(1));                   // completes while "slow" blocks
+  EXPECT_TRUE(rec.wait_for(1));                  // completes while "slow" blocks
   gate.open();
   scheduler.wait_idle();
 }
@@ -199,10 +207,13 @@ TEST_F(SchedulerTest, RemoveDropsAFireNotYetStarted) {
   Scheduler scheduler(clock_, {.max_parallel_callbacks = 1});
   Gate gate;
   Recorder started, rec_b;
-  ASSERT_TRUE(scheduler.add("a", cron("cron(0/5 * * * ? *)"), [&](const FireEvent& e) {
-    started.callback()(e);
-    gate.wait();
-  }).ok());
+  ASSERT_TRUE(scheduler
+                  .add("a", cron("cron(0/5 * * * ? *)"),
+                       [&](const FireEvent& e) {
+                         started.callback()(e);
+                         gate.wait();
+                       })
+                  .ok());
   ASSERT_TRUE(scheduler.add("b", cron("cron(0/5 * * * ? *)"), rec_b.callback()).ok());
   EXPECT_EQ(scheduler.run_due(kJan1 + 300), 2);
   ASSERT_TRUE(started.wait_for(1));
@@ -216,10 +227,13 @@ TEST_F(SchedulerTest, ReplaceWhileRunningKeepsTheRunningCallbackAndUsesTheNewOne
   Scheduler scheduler(clock_);
   Gate gate;
   Recorder old_started, new_rec;
-  ASSERT_TRUE(scheduler.add("t", cron("cron(0/5 * * * ? *)"), [&](const FireEvent& e) {
-    old_started.callback()(e);
-    gate.wait();
-  }).ok());
+  ASSERT_TRUE(scheduler
+                  .add("t", cron("cron(0/5 * * * ? *)"),
+                       [&](const FireEvent& e) {
+                         old_started.callback()(e);
+                         gate.wait();
+                       })
+                  .ok());
   EXPECT_EQ(scheduler.run_due(kJan1 + 300), 1);
   ASSERT_TRUE(old_started.wait_for(1));
   clock_.set_micros((kJan1 + 301) * kSecond);
@@ -234,10 +248,14 @@ TEST_F(SchedulerTest, ReplaceWhileRunningKeepsTheRunningCallbackAndUsesTheNewOne
 TEST_F(SchedulerTest, CallbackMayChangeTheScheduler) {
   Scheduler scheduler(clock_);
   Recorder rec;
-  ASSERT_TRUE(scheduler.add("once", cron("cron(0/5 * * * ? *)"), [&](const FireEvent& e) {
-    EXPECT_TRUE(scheduler.remove(e.id).ok());
-    EXPECT_TRUE(scheduler.add("next", cron("cron(0 * * * ? *)"), rec.callback()).ok());
-  }).ok());
+  ASSERT_TRUE(scheduler
+                  .add("once", cron("cron(0/5 * * * ? *)"),
+                       [&](const FireEvent& e) {
+                         EXPECT_TRUE(scheduler.remove(e.id).ok());
+                         EXPECT_TRUE(
+                             scheduler.add("next", cron("cron(0 * * * ? *)"), rec.callback()).ok());
+                       })
+                  .ok());
   EXPECT_EQ(scheduler.run_due(kJan1 + 300), 1);
   scheduler.wait_idle();
   EXPECT_FALSE(scheduler.contains("once"));
@@ -247,10 +265,13 @@ TEST_F(SchedulerTest, CallbackMayChangeTheScheduler) {
 TEST_F(SchedulerTest, ThrowingCallbackIsCountedAndTheEntryKeepsFiring) {
   Scheduler scheduler(clock_);
   std::atomic<int> calls{0};
-  ASSERT_TRUE(scheduler.add("bad", cron("cron(0/5 * * * ? *)"), [&](const FireEvent&) {
-    ++calls;
-    throw std::runtime_error("boom");
-  }).ok());
+  ASSERT_TRUE(scheduler
+                  .add("bad", cron("cron(0/5 * * * ? *)"),
+                       [&](const FireEvent&) {
+                         ++calls;
+                         throw std::runtime_error("boom");
+                       })
+                  .ok());
   EXPECT_EQ(scheduler.run_due(kJan1 + 300), 1);
   scheduler.wait_idle();
   EXPECT_EQ(scheduler.run_due(kJan1 + 600), 1);
@@ -273,7 +294,8 @@ TEST_F(SchedulerTest, BackgroundThreadFiresWhenTheClockMoves) {
   Recorder rec2;
   ASSERT_TRUE(scheduler.add("c2", cron("cron(7 * * * ? *)"), rec2.callback()).ok());
   clock_.set_micros((kJan1 + 7 * 60) * kSecond);
-  ASSERT_TRUE(scheduler.add("c3", cron("cron(0 0 1 1 ? 2100)"), rec2.callback()).ok());  // the change wakes it
+  ASSERT_TRUE(scheduler.add("c3", cron("cron(0 0 1 1 ? 2100)"), rec2.callback())
+                  .ok());  // the change wakes it
   ASSERT_TRUE(rec2.wait_for(1));
   EXPECT_EQ(rec2.events()[0].id, "c2");
   scheduler.stop();
@@ -294,7 +316,8 @@ TEST_F(SchedulerTest, StopIsPrompt) {
 }
 
 TEST_F(SchedulerTest, DestructorStopsTheThread) {
-  auto scheduler = std::make_unique<Scheduler>(clock_, SchedulerOptions{.max_sleep_millis = 3'600'000});
+  auto scheduler =
+      std::make_unique<Scheduler>(clock_, SchedulerOptions{.max_sleep_millis = 3'600'000});
   ASSERT_TRUE(scheduler->add("e", cron("cron(0 0 1 1 ? *)"), [](const FireEvent&) {}).ok());
   scheduler->start();
   const auto begin = std::chrono::steady_clock::now();
@@ -311,8 +334,12 @@ TEST_F(SchedulerTest, ConcurrentUseFromManyThreads) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 200; ++i) {
         std::string id = "e" + std::to_string(t) + "_" + std::to_string(i % 10);
-        if (!scheduler.add(id, cron("cron(0/5 * * * ? *)"), [&](const FireEvent&) { ++calls; }).ok()) {
-          EXPECT_TRUE(scheduler.replace(id, cron("cron(0/10 * * * ? *)"), [&](const FireEvent&) { ++calls; }).ok());
+        if (!scheduler.add(id, cron("cron(0/5 * * * ? *)"), [&](const FireEvent&) { ++calls; })
+                 .ok()) {
+          EXPECT_TRUE(
+              scheduler
+                  .replace(id, cron("cron(0/10 * * * ? *)"), [&](const FireEvent&) { ++calls; })
+                  .ok());
         }
         scheduler.run_due(kJan1 + 300 * (i + 1));
         if (i % 3 == 0) (void)scheduler.remove(id);
