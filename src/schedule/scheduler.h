@@ -18,7 +18,8 @@
 //    (one already running is not interrupted).
 //
 // Thread-safe: every method may be called from any thread, including from
-// inside a callback (except the destructor, which waits for callbacks).
+// inside a callback -- except the destructor and wait_idle(), which wait for
+// callbacks and so would wait for themselves.
 #pragma once
 
 #include <condition_variable>
@@ -94,7 +95,7 @@ class Scheduler {
   // Makes the background thread re-read the clock now (after moving a FakeClock).
   void wake();
 
-  // Blocks until no callback is queued or running.
+  // Blocks until no callback is queued or running. Not from a callback.
   void wait_idle();
 
   SchedulerStats stats() const;
