@@ -18,7 +18,7 @@ import json
 import pyarrow.orc as po
 import pytest
 
-from orc_compare import check, parse_type
+from test_orc_compare import check, parse_type
 
 NO_DUMP = {"demo-12-zlib.orc", "complextypes_iceberg.orc", "TestVectorOrcFile.testZstd.0.12.orc"}
 

@@ -377,13 +377,18 @@ class TimestampReader : public ColumnReader {
         out.append_null();
         continue;
       }
-      uint64_t enc = static_cast<uint64_t>(ns_[k]);
-      int zeros = enc & 7;
-      uint64_t nanos = enc >> 3;
+      // Signed: pyarrow's writer stores nanoseconds of pre-1970 times as
+      // negative values (with seconds rounded toward zero), as ORC's C++
+      // reader accepts.
+      int64_t enc = ns_[k];
+      int zeros = static_cast<int>(enc & 7);
+      int64_t nanos = enc >> 3;
       if (zeros) {
-        for (int z = 0; z <= zeros; ++z) nanos *= 10;
+        for (int z = 0; z <= zeros && nanos < 1000000000 && nanos > -1000000000; ++z) nanos *= 10;
       }
-      if (nanos > 999999999) return invalid_input("timestamp nanoseconds " + std::to_string(nanos) + " out of range");
+      if (nanos > 999999999 || nanos < -999999999) {
+        return invalid_input("timestamp nanoseconds " + std::to_string(nanos) + " out of range");
+      }
       int64_t secs;
       if (__builtin_add_overflow(secs_[k], epoch_, &secs)) return invalid_input("timestamp out of range");
       ++k;
@@ -394,7 +399,7 @@ class TimestampReader : public ColumnReader {
       }
       int64_t micros;
       if (__builtin_mul_overflow(secs, int64_t{1000000}, &micros) ||
-          __builtin_add_overflow(micros, static_cast<int64_t>(nanos / 1000), &micros)) {
+          __builtin_add_overflow(micros, nanos >= 0 ? nanos / 1000 : -((999 - nanos) / 1000), &micros)) {
         return invalid_input("timestamp out of range");
       }
       out.append_timestamp(micros);

@@ -128,3 +128,25 @@ def check(expected, got, typ, path="row"):
         assert got == e, f"{path}: {got!r} != {e!r}"
     else:  # string, varchar, char
         assert got == expected, f"{path}: {got!r} != {expected!r}"
+
+
+# --- the comparison itself must be able to fail --------------------------------
+
+def test_parse_type_reads_nested_hive_types():
+    t = parse_type("struct<`a b`:array<map<string,decimal(10,2)>>,c:choice<int,string>,v:varchar(5)>")
+    assert t == ("struct", [("a b", ("array", ("map", (("string", None), ("decimal", (10, 2)))))),
+                            ("c", ("choice", [("int", None), ("string", None)])),
+                            ("v", ("varchar", (5,)))])
+
+
+def test_check_catches_differences():
+    import pytest
+    t = parse_type("struct<ts:timestamp,b:binary,m:map<string,int>,u:choice<int,string>,f:float>")
+    good = {"ts": "2020-01-02 03:04:05.123456", "b": "AAE=", "m": {"k": 1}, "u": "x", "f": 1.100000023841858}
+    ref = {"ts": "2020-01-02 03:04:05.123456789", "b": [0, 1], "m": [{"key": "k", "value": 1}],
+           "u": {"tag": 1, "value": "x"}, "f": 1.1}
+    check(ref, good, t)
+    for field, wrong in [("ts", "2020-01-02 03:04:05.123455"), ("b", "AAI="), ("m", {"k": 2}), ("u", "y"),
+                         ("f", 1.2)]:
+        with pytest.raises(AssertionError):
+            check(ref, dict(good, **{field: wrong}), t)
