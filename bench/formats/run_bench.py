@@ -3,7 +3,8 @@
 (9 typed columns: id, timestamp, ints, short and medium strings, doubles,
 booleans), then times Mortar's `file convert` against DuckDB, pyarrow and
 Polars doing the same: CSV->Parquet (snappy), NDJSON->Parquet, Parquet->CSV,
-and a full Parquet scan. Each run is a separate process; peak RSS from
+a full Parquet scan, ORC->Parquet (pyarrow.orc) and Avro->Parquet (fastavro
+or Polars reading). Each run is a separate process; peak RSS from
 getrusage. Usage:
 
   MORTAR_FILE_BIN=build/release/src/tools/mortar-file \
@@ -43,6 +44,26 @@ def generate(rows, csv_path, json_path):
                                 "price": price, "flag": flag, "cat": cat, "amount": amount}) + "\n")
 
 
+# Writes the reference Parquet file's rows as an Avro file (deflate) with fastavro.
+AVRO_FROM_PARQUET = """
+import fastavro, pyarrow.parquet as p
+t = p.read_table('{pq}')
+kinds = {{'int64': 'long', 'int32': 'int', 'double': 'double', 'bool': 'boolean', 'string': 'string',
+          'large_string': 'string'}}
+fields = []
+for f in t.schema:
+    k = str(f.type)
+    avro_type = {{'type': 'long', 'logicalType': 'timestamp-micros'}} if k.startswith('timestamp') else kinds[k]
+    fields.append({{'name': f.name, 'type': ['null', avro_type]}})
+schema = fastavro.parse_schema({{'type': 'record', 'name': 'row', 'fields': fields}})
+def rows():
+    for b in t.to_batches(65536):
+        yield from b.to_pylist()
+with open('{avro}', 'wb') as out:
+    fastavro.writer(out, schema, rows(), codec='deflate')
+"""
+
+
 def run(cmd):
     """Wall seconds and peak RSS (MB) of one child process (os.wait4)."""
     t0 = time.perf_counter()
@@ -73,6 +94,12 @@ def main():
         generate(args.rows, csv_path, json_path)
     pq = f"{d}/ref.parquet"
     subprocess.run(py(f"import duckdb; duckdb.sql(\"COPY (SELECT * FROM read_csv('{csv_path}')) TO '{pq}' (FORMAT parquet, COMPRESSION snappy)\")"), check=True)
+    # ORC (zlib, pyarrow's writer) and Avro (deflate, fastavro's) copies of the same rows.
+    orc, avro = f"{d}/ref.orc", f"{d}/ref.avro"
+    if not os.path.exists(orc):
+        subprocess.run(py(f"import pyarrow.orc as o, pyarrow.parquet as p; o.write_table(p.read_table('{pq}'), '{orc}', compression='zlib')"), check=True)
+    if not os.path.exists(avro):
+        subprocess.run(py(AVRO_FROM_PARQUET.format(pq=pq, avro=avro)), check=True)
     tasks = {
         "csv->parquet": {
             "mortar": mortar_cmd + ["convert", csv_path, f"{d}/m.parquet", "--compression", "snappy"],
@@ -97,6 +124,16 @@ def main():
             "duckdb": py(f"import duckdb; duckdb.sql(\"SELECT count(*), sum(qty), max(descr) FROM '{pq}'\").fetchall()"),
             "pyarrow": py(f"import pyarrow.parquet as p; p.read_table('{pq}')"),
             "polars": py(f"import polars as pl; pl.read_parquet('{pq}')"),
+        },
+        "orc->parquet": {
+            "mortar": mortar_cmd + ["convert", orc, f"{d}/mo.parquet", "--compression", "snappy"],
+            "pyarrow": py(f"import pyarrow.orc as o, pyarrow.parquet as p; p.write_table(o.read_table('{orc}'), '{d}/ao.parquet', compression='snappy')"),
+        },
+        "avro->parquet": {
+            "mortar": mortar_cmd + ["convert", avro, f"{d}/mv.parquet", "--compression", "snappy"],
+            "pyarrow": py(f"import fastavro, pyarrow as pa, pyarrow.parquet as p; f = open('{avro}', 'rb'); "
+                          f"p.write_table(pa.Table.from_pylist(list(fastavro.reader(f))), '{d}/av.parquet', compression='snappy')"),
+            "polars": py(f"import polars as pl; pl.read_avro('{avro}').write_parquet('{d}/pv.parquet', compression='snappy')"),
         },
     }
     size_mb = os.path.getsize(csv_path) / 1e6
