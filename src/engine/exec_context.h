@@ -1,0 +1,51 @@
+// The state one execution of a plan shares: error records set aside by
+// transforms (a callback that throws, a record that cannot be converted) and
+// the thresholds that turn too many of them into a failed execution, as
+// Glue's stageThreshold / totalThreshold do (0 = no limit; the execution
+// fails once a count goes past its threshold). Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace mortar::engine {
+
+struct ErrorRecord {
+  std::string stage;    // the transform, e.g. "Map" or its transformation_ctx
+  std::string message;  // what went wrong
+  std::string record;   // the input record as JSON text
+};
+
+// The error-handling parameters every Glue transform takes.
+struct TransformOptions {
+  std::string transformation_ctx;
+  std::string info;
+  int64_t stage_threshold = 0;  // errors this transform may produce; 0 = unlimited
+  int64_t total_threshold = 0;  // errors so far in the execution; 0 = unlimited
+};
+
+class ExecContext {
+ public:
+  // With enforce_thresholds false, errors are only collected (errors_as_frame).
+  explicit ExecContext(bool enforce_thresholds = true) : enforce_(enforce_thresholds) {}
+
+  // Records an error of the stage identified by `stage_key`; returns a
+  // failure once a threshold is exceeded.
+  Status add_error(const void* stage_key, const TransformOptions& options, ErrorRecord record);
+
+  std::vector<ErrorRecord> errors() const;
+  int64_t total_errors() const;
+
+ private:
+  const bool enforce_;
+  mutable std::mutex mu_;
+  std::vector<ErrorRecord> errors_;
+  std::map<const void*, int64_t> per_stage_;
+};
+
+}  // namespace mortar::engine

@@ -1,0 +1,104 @@
+// File sources: listing, recurse, exclusions, partition folders, formats and
+// their options, errors.
+#include "engine/file_source.h"
+
+#include <gtest/gtest.h>
+
+#include "engine/glob.h"
+#include "engine/test_util.h"
+
+namespace mortar::engine {
+namespace {
+
+using testing::lines;
+using testing::schema_of;
+using testing::TempDir;
+using testing::write_text;
+
+TEST(Glob, GlueExclusionPatterns) {
+  EXPECT_TRUE(glob_match("**.json", "/data/a/b.json"));
+  EXPECT_FALSE(glob_match("*.json", "a/b.json"));  // * stays in one segment
+  EXPECT_TRUE(glob_match("*.json", "b.json"));
+  EXPECT_TRUE(glob_match("s3://bucket/**/*.{csv,tsv}", "s3://bucket/x/y/z.tsv"));
+  EXPECT_TRUE(glob_match("part-?.csv", "part-1.csv"));
+  EXPECT_TRUE(glob_match("[!a]*", "bcd"));
+  EXPECT_FALSE(glob_match("[!a]*", "abc"));
+}
+
+TEST(FileSource, RecurseExclusionsAndHiddenFiles) {
+  TempDir dir;
+  write_text(dir.file("d/a.json"), "{\"n\": 1}\n");
+  write_text(dir.file("d/sub/b.json"), "{\"n\": 2}\n");
+  write_text(dir.file("d/skip.tmp.json"), "{\"n\": 3}\n");
+  write_text(dir.file("d/_SUCCESS"), "");
+  write_text(dir.file("d/.hidden.json"), "{\"n\": 4}\n");
+  FileSourceOptions o;
+  o.paths = {dir.file("d")};
+  o.format = "json";
+  o.exclusions = {"**.tmp.json"};
+  auto flat = DynamicFrame::from_files(o);
+  ASSERT_TRUE(flat.ok()) << flat.status();
+  EXPECT_EQ(lines(*flat), "{\"n\": 1}\n");
+  o.recurse = true;
+  auto deep = DynamicFrame::from_files(o);
+  ASSERT_TRUE(deep.ok());
+  EXPECT_EQ(lines(*deep), "{\"n\": 1}\n{\"n\": 2}\n");
+  o.exclusions = {"sub/**"};  // relative patterns work too
+  EXPECT_EQ(lines(*DynamicFrame::from_files(o)), "{\"n\": 1}\n{\"n\": 3}\n");
+}
+
+TEST(FileSource, CsvOptionsPassThroughAndCompressionBySuffix) {
+  TempDir dir;
+  write_text(dir.file("c/a.csv"), "id|name\n1|ann\n2|\n");
+  FileSourceOptions o;
+  o.paths = {dir.file("c")};
+  o.format = "csv";
+  o.format_options = {{"separator", "|"}, {"withHeader", "true"}};
+  auto frame = DynamicFrame::from_files(o);
+  ASSERT_TRUE(frame.ok()) << frame.status();
+  EXPECT_EQ(schema_of(*frame), "struct<id:bigint,name:string>");
+  EXPECT_EQ(lines(*frame), "{\"id\": 1, \"name\": \"ann\"}\n{\"id\": 2, \"name\": null}\n");
+  // Glue's CSV default is withHeader=false: columns col0, col1.
+  o.format_options = {{"separator", "|"}};
+  EXPECT_EQ(schema_of(*DynamicFrame::from_files(o)), "struct<col0:string,col1:string>");
+}
+
+TEST(FileSource, FormatByExtensionAndHivePartitions) {
+  TempDir dir;
+  write_text(dir.file("t/dt=2024-01-01/x.json"), "{\"v\": 1}\n");
+  write_text(dir.file("t/dt=2024-01-02/x.json"), "{\"v\": 2}\n");
+  FileSourceOptions o;
+  o.paths = {dir.file("t")};
+  auto frame = DynamicFrame::from_files(o);
+  ASSERT_TRUE(frame.ok()) << frame.status();
+  EXPECT_EQ(lines(*frame), "{\"v\": 1, \"dt\": \"2024-01-01\"}\n{\"v\": 2, \"dt\": \"2024-01-02\"}\n");
+  o.partition_columns = false;
+  EXPECT_EQ(lines(*DynamicFrame::from_files(o)), "{\"v\": 1}\n{\"v\": 2}\n");
+}
+
+TEST(FileSource, ErrorsAreClear) {
+  TempDir dir;
+  FileSourceOptions o;
+  o.paths = {dir.file("missing")};
+  EXPECT_FALSE(DynamicFrame::from_files(o).ok());
+  write_text(dir.file("e/sub/a.json"), "{}\n");
+  o.paths = {dir.file("e")};
+  auto none = DynamicFrame::from_files(o);
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(std::string(status_message(none.status())).find("recurse"), std::string::npos);
+  o.paths = {dir.file("e/sub/a.json")};
+  o.format = "nosuch";
+  EXPECT_FALSE(DynamicFrame::from_files(o).ok());
+  // Corrupt data fails the action with the file's name.
+  write_text(dir.file("bad/a.json"), "{\"a\": 1}\n{\"a\": [1, \n");
+  o.paths = {dir.file("bad")};
+  o.format = "json";
+  auto bad = DynamicFrame::from_files(o);
+  ASSERT_TRUE(bad.ok());
+  auto n = bad->count();
+  ASSERT_FALSE(n.ok());
+  EXPECT_NE(std::string(status_message(n.status())).find("a.json"), std::string::npos) << n.status();
+}
+
+}  // namespace
+}  // namespace mortar::engine

@@ -1,0 +1,103 @@
+#include "engine/plan_node.h"
+
+#include "engine/conform.h"
+#include "engine/schema_merge.h"
+
+namespace mortar::engine {
+
+using types::RecordBatch;
+
+StatusOr<types::TypePtr> PlanNode::schema() const {
+  {
+    std::lock_guard<std::mutex> lock(schema_mu_);
+    if (schema_) return schema_;
+  }
+  MORTAR_ASSIGN_OR_RETURN(types::TypePtr s, compute_schema());
+  std::lock_guard<std::mutex> lock(schema_mu_);
+  if (!schema_) schema_ = s;
+  return schema_;
+}
+
+StatusOr<types::TypePtr> PlanNode::compute_schema() const {
+  ExecContext ctx(/*enforce_thresholds=*/false);
+  MORTAR_ASSIGN_OR_RETURN(auto stream, open(ctx));
+  types::TypePtr merged = types::DataType::structure({});
+  for (;;) {
+    MORTAR_ASSIGN_OR_RETURN(auto batch, stream->next());
+    if (!batch) break;
+    merged = merge_types(merged, batch->schema());
+  }
+  return merged;
+}
+
+namespace {
+
+class VectorStream : public BatchStream {
+ public:
+  explicit VectorStream(std::vector<std::unique_ptr<RecordBatch>> batches)
+      : batches_(std::move(batches)) {}
+  StatusOr<std::unique_ptr<RecordBatch>> next() override {
+    if (next_ >= batches_.size()) return std::unique_ptr<RecordBatch>();
+    return std::move(batches_[next_++]);
+  }
+
+ private:
+  std::vector<std::unique_ptr<RecordBatch>> batches_;
+  size_t next_ = 0;
+};
+
+class MapStream : public BatchStream {
+ public:
+  MapStream(std::unique_ptr<BatchStream> input, BatchFn fn)
+      : input_(std::move(input)), fn_(std::move(fn)) {}
+  StatusOr<std::unique_ptr<RecordBatch>> next() override {
+    for (;;) {
+      MORTAR_ASSIGN_OR_RETURN(auto batch, input_->next());
+      if (!batch) return batch;
+      MORTAR_ASSIGN_OR_RETURN(auto out, fn_(std::move(batch)));
+      if (out) return out;
+    }
+  }
+
+ private:
+  std::unique_ptr<BatchStream> input_;
+  BatchFn fn_;
+};
+
+}  // namespace
+
+std::unique_ptr<BatchStream> vector_stream(std::vector<std::unique_ptr<RecordBatch>> batches) {
+  return std::make_unique<VectorStream>(std::move(batches));
+}
+
+std::unique_ptr<BatchStream> map_stream(std::unique_ptr<BatchStream> input, BatchFn fn) {
+  return std::make_unique<MapStream>(std::move(input), std::move(fn));
+}
+
+StatusOr<std::unique_ptr<BatchStream>> open_conformed(const PlanNode& node, ExecContext& ctx) {
+  MORTAR_ASSIGN_OR_RETURN(types::TypePtr schema, node.schema());
+  MORTAR_ASSIGN_OR_RETURN(auto stream, node.open(ctx));
+  return map_stream(std::move(stream), [schema](std::unique_ptr<RecordBatch> b) {
+    return conform_batch(std::move(b), schema);
+  });
+}
+
+StatusOr<std::unique_ptr<BatchStream>> BatchTransformNode::open(ExecContext& ctx) const {
+  MORTAR_ASSIGN_OR_RETURN(auto in, open_conformed(*input_, ctx));
+  ExecContext* c = &ctx;
+  // The stream keeps the node alive: a frame may be dropped while its stream runs.
+  auto self = std::static_pointer_cast<const BatchTransformNode>(shared_from_this());
+  return map_stream(std::move(in), [self, c](std::unique_ptr<RecordBatch> b) {
+    return self->transform(std::move(b), *c);
+  });
+}
+
+StatusOr<types::TypePtr> BatchTransformNode::compute_schema() const {
+  MORTAR_ASSIGN_OR_RETURN(types::TypePtr in, input_->schema());
+  ExecContext ctx(/*enforce_thresholds=*/false);
+  MORTAR_ASSIGN_OR_RETURN(auto out, transform(RecordBatch::make_empty(in), ctx));
+  if (!out) return in;
+  return out->schema();
+}
+
+}  // namespace mortar::engine

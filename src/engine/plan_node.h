@@ -1,0 +1,80 @@
+// The lazy plan behind a DynamicFrame: immutable nodes shared between frames
+// (shared_ptr), each opening a pull-based stream of RecordBatches. Nothing
+// runs until an action (count, to_rows, a sink) opens the last node.
+//
+// A node's batches may each carry their own schema (files differ, a Map
+// callback adds fields); schema() is the merge of them all, and
+// open_conformed() yields every batch reshaped to it. Schemas are computed on
+// demand and cached; nodes whose schema follows from their input's override
+// compute_schema(), others fall back to one pass over the data.
+// Thread-safe: nodes are immutable apart from the schema cache; a stream
+// belongs to one thread.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "common/status.h"
+#include "engine/exec_context.h"
+#include "types/column.h"
+
+namespace mortar::engine {
+
+class BatchStream {
+ public:
+  virtual ~BatchStream() = default;
+  // The next batch, or nullptr at the end.
+  virtual StatusOr<std::unique_ptr<types::RecordBatch>> next() = 0;
+};
+
+class PlanNode : public std::enable_shared_from_this<PlanNode> {
+ public:
+  virtual ~PlanNode() = default;
+  // The transform's name for messages ("ApplyMapping").
+  virtual std::string name() const = 0;
+  virtual StatusOr<std::unique_ptr<BatchStream>> open(ExecContext& ctx) const = 0;
+  // The merged schema of the node's batches (a struct type); cached.
+  StatusOr<types::TypePtr> schema() const;
+
+ protected:
+  // Default: merge the schemas of every batch (one pass, errors discarded).
+  virtual StatusOr<types::TypePtr> compute_schema() const;
+
+ private:
+  mutable std::mutex schema_mu_;
+  mutable types::TypePtr schema_;
+};
+
+using NodePtr = std::shared_ptr<const PlanNode>;
+
+// The node's batches, each conformed to node.schema().
+StatusOr<std::unique_ptr<BatchStream>> open_conformed(const PlanNode& node, ExecContext& ctx);
+
+// A stream over batches held in memory (copied out as they are pulled).
+std::unique_ptr<BatchStream> vector_stream(std::vector<std::unique_ptr<types::RecordBatch>> batches);
+
+// Applies `fn` to each batch of `input`; fn may return nullptr to drop a batch.
+using BatchFn = std::function<StatusOr<std::unique_ptr<types::RecordBatch>>(
+    std::unique_ptr<types::RecordBatch>)>;
+std::unique_ptr<BatchStream> map_stream(std::unique_ptr<BatchStream> input, BatchFn fn);
+
+// A node that rewrites each conformed input batch independently. Its schema
+// is the rewrite of an empty batch of the input schema, so no data is read.
+class BatchTransformNode : public PlanNode {
+ public:
+  explicit BatchTransformNode(NodePtr input) : input_(std::move(input)) {}
+  StatusOr<std::unique_ptr<BatchStream>> open(ExecContext& ctx) const override;
+  const NodePtr& input() const { return input_; }
+
+ protected:
+  virtual StatusOr<std::unique_ptr<types::RecordBatch>> transform(
+      std::unique_ptr<types::RecordBatch> batch, ExecContext& ctx) const = 0;
+  StatusOr<types::TypePtr> compute_schema() const override;
+
+ private:
+  NodePtr input_;
+};
+
+}  // namespace mortar::engine

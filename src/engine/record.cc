@@ -1,0 +1,298 @@
+#include "engine/record.h"
+
+#include <cmath>
+
+#include "engine/conform.h"
+#include "engine/field_path.h"
+#include "engine/schema_merge.h"
+#include "formats/text_values.h"
+#include "types/decimal.h"
+#include "types/json_text.h"
+#include "types/temporal.h"
+
+namespace mortar::engine {
+
+using types::DataType;
+using types::Field;
+using types::TypeKind;
+using types::TypePtr;
+using types::Value;
+
+Record::Record() : schema_(DataType::structure({})), value_(Value::structure({})) {}
+
+Record::Record(TypePtr schema, Value value) : schema_(std::move(schema)), value_(std::move(value)) {}
+
+std::vector<std::string> Record::field_names() const {
+  std::vector<std::string> out;
+  for (const Field& f : schema_->fields()) out.push_back(f.name);
+  return out;
+}
+
+namespace {
+
+// Finds the value and type at a struct path (no array steps).
+bool lookup(const TypePtr& schema, const Value& value, const FieldPath& path, TypePtr* type,
+            const Value** out) {
+  TypePtr t = schema;
+  const Value* v = &value;
+  for (const PathStep& step : path) {
+    if (step.array_depth > 0 || t->kind() != TypeKind::kStruct) return false;
+    int i = t->field_index(step.name);
+    if (i < 0) return false;
+    t = t->fields()[i].type;
+    if (v->is_null()) {
+      static const Value kNull;
+      v = &kNull;
+    } else {
+      v = &v->as_struct().fields.at(i);
+    }
+  }
+  *type = t;
+  *out = v;
+  return true;
+}
+
+bool fits(const Value& v, const DataType& t) {
+  using K = Value::Kind;
+  switch (v.kind()) {
+    case K::kNull: return true;
+    case K::kBool: return t.kind() == TypeKind::kBoolean;
+    case K::kInt:
+      return t.kind() == TypeKind::kTinyInt || t.kind() == TypeKind::kSmallInt ||
+             t.kind() == TypeKind::kInt || t.kind() == TypeKind::kBigInt;
+    case K::kDouble: return t.kind() == TypeKind::kDouble || t.kind() == TypeKind::kFloat;
+    case K::kDecimal: return t.kind() == TypeKind::kDecimal && t.scale() == v.as_decimal().scale;
+    case K::kString:
+      return t.kind() == TypeKind::kString || t.kind() == TypeKind::kVarchar ||
+             t.kind() == TypeKind::kChar || t.kind() == TypeKind::kBinary;
+    case K::kDate: return t.kind() == TypeKind::kDate;
+    case K::kTimestamp: return t.kind() == TypeKind::kTimestamp;
+    case K::kList: return t.kind() == TypeKind::kArray;
+    case K::kMap: return t.kind() == TypeKind::kMap;
+    case K::kStruct: return t.kind() == TypeKind::kStruct && t.fields().size() == v.as_struct().fields.size();
+  }
+  return false;
+}
+
+// Rebuilds (type, value) with `path[depth..]` set; parents are created.
+Status set_at(TypePtr& type, Value& value, const FieldPath& path, size_t depth, Value v,
+              const TypePtr& vt) {
+  if (type->kind() != TypeKind::kStruct)
+    return invalid_input("cannot set '" + path_to_string(path) + "': '" + path[depth - 1].name +
+                         "' is not a struct");
+  if (path[depth].array_depth > 0) return invalid_input("cannot set through [] in a record path");
+  std::vector<Field> fields = type->fields();
+  std::vector<Value> values =
+      value.is_null() ? std::vector<Value>(fields.size()) : value.as_struct().fields;
+  int i = type->field_index(path[depth].name);
+  if (depth + 1 == path.size()) {
+    if (i < 0) {
+      fields.push_back({path[depth].name, vt});
+      values.push_back(std::move(v));
+    } else {
+      fields[i].type = vt;
+      values[i] = std::move(v);
+    }
+  } else {
+    if (i < 0) {
+      fields.push_back({path[depth].name, DataType::structure({})});
+      values.push_back(Value::structure({}));
+      i = static_cast<int>(fields.size()) - 1;
+    }
+    TypePtr child_type = fields[i].type;
+    if (child_type->kind() == TypeKind::kNull) {
+      child_type = DataType::structure({});
+      values[i] = Value::structure({});
+    }
+    MORTAR_RETURN_IF_ERROR(set_at(child_type, values[i], path, depth + 1, std::move(v), vt));
+    fields[i].type = child_type;
+  }
+  type = DataType::structure(std::move(fields));
+  value = Value::structure(std::move(values));
+  return ok_status();
+}
+
+bool remove_at(TypePtr& type, Value& value, const FieldPath& path, size_t depth) {
+  if (type->kind() != TypeKind::kStruct || path[depth].array_depth > 0) return false;
+  int i = type->field_index(path[depth].name);
+  if (i < 0) return false;
+  std::vector<Field> fields = type->fields();
+  std::vector<Value> values =
+      value.is_null() ? std::vector<Value>(fields.size()) : value.as_struct().fields;
+  if (depth + 1 == path.size()) {
+    fields.erase(fields.begin() + i);
+    values.erase(values.begin() + i);
+  } else {
+    if (!remove_at(fields[i].type, values[i], path, depth + 1)) return false;
+  }
+  bool was_null = value.is_null();
+  type = DataType::structure(std::move(fields));
+  value = was_null ? Value() : Value::structure(std::move(values));
+  return true;
+}
+
+}  // namespace
+
+bool Record::has(std::string_view path) const { return type_of(path) != nullptr; }
+
+Value Record::get(std::string_view path) const {
+  auto p = parse_path(path);
+  if (!p.ok()) return Value();
+  TypePtr t;
+  const Value* v;
+  if (!lookup(schema_, value_, *p, &t, &v)) return Value();
+  return *v;
+}
+
+TypePtr Record::type_of(std::string_view path) const {
+  auto p = parse_path(path);
+  if (!p.ok()) return nullptr;
+  TypePtr t;
+  const Value* v;
+  if (!lookup(schema_, value_, *p, &t, &v)) return nullptr;
+  return t;
+}
+
+Status Record::set(std::string_view path, Value value) {
+  TypePtr current = type_of(path);
+  TypePtr t = current && fits(value, *current) ? current : infer_type(value);
+  return set(path, std::move(value), std::move(t));
+}
+
+Status Record::set(std::string_view path, Value value, TypePtr type) {
+  MORTAR_ASSIGN_OR_RETURN(FieldPath p, parse_path(path));
+  if (!type) return invalid_input("set '" + std::string(path) + "': no type");
+  return set_at(schema_, value_, p, 0, std::move(value), type);
+}
+
+Status Record::set_record(std::string_view path, const Record& record) {
+  return set(path, record.value(), record.schema());
+}
+
+bool Record::remove(std::string_view path) {
+  auto p = parse_path(path);
+  if (!p.ok()) return false;
+  return remove_at(schema_, value_, *p, 0);
+}
+
+TypePtr Record::infer_type(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kNull: return DataType::null();
+    case Value::Kind::kBool: return DataType::boolean();
+    case Value::Kind::kInt: return DataType::bigint();
+    case Value::Kind::kDouble: return DataType::float64();
+    case Value::Kind::kDecimal: return DataType::decimal(38, v.as_decimal().scale);
+    case Value::Kind::kString: return DataType::string();
+    case Value::Kind::kDate: return DataType::date();
+    case Value::Kind::kTimestamp: return DataType::timestamp();
+    case Value::Kind::kList: {
+      TypePtr element = DataType::null();
+      for (const Value& item : v.as_list().items) element = merge_types(element, infer_type(item));
+      return DataType::array(element);
+    }
+    case Value::Kind::kMap: {
+      TypePtr k = DataType::null(), val = DataType::null();
+      for (const Value& item : v.as_map().keys) k = merge_types(k, infer_type(item));
+      for (const Value& item : v.as_map().values) val = merge_types(val, infer_type(item));
+      return DataType::map(k, val);
+    }
+    case Value::Kind::kStruct: return DataType::null();
+  }
+  return DataType::null();
+}
+
+std::string Record::to_json() const {
+  std::string out;
+  append_value_json(out, value_, *schema_);
+  return out;
+}
+
+void append_value_json(std::string& out, const Value& v, const DataType& t) {
+  if (v.is_null()) {
+    out += "null";
+    return;
+  }
+  switch (v.kind()) {
+    case Value::Kind::kBool: out += v.as_bool() ? "true" : "false"; return;
+    case Value::Kind::kInt: out += std::to_string(v.as_int()); return;
+    case Value::Kind::kDouble: {
+      double d = v.as_double();
+      if (std::isnan(d) || std::isinf(d)) {
+        out += '"';
+        formats::append_double(out, d);
+        out += '"';
+      } else if (t.kind() == TypeKind::kFloat) {
+        formats::append_float(out, static_cast<float>(d));
+      } else {
+        formats::append_double(out, d);
+      }
+      return;
+    }
+    case Value::Kind::kDecimal:
+      out += types::format_decimal(v.as_decimal().unscaled, v.as_decimal().scale);
+      return;
+    case Value::Kind::kString: types::append_json_string(out, v.as_string()); return;
+    case Value::Kind::kDate: out += '"' + types::format_date(v.as_date()) + '"'; return;
+    case Value::Kind::kTimestamp: out += '"' + types::format_timestamp(v.as_timestamp()) + '"'; return;
+    default: break;
+  }
+  // Nested values: a choice type holds them in its matching alternative.
+  const DataType* type = &t;
+  if (t.kind() == TypeKind::kChoice) {
+    int a = alternative_for_value(t, v);
+    if (a < 0) {
+      out += "null";
+      return;
+    }
+    type = t.fields()[a].type.get();
+  }
+  static const DataType& kNullType = *DataType::null();
+  switch (v.kind()) {
+    case Value::Kind::kList: {
+      const DataType& et = type->kind() == TypeKind::kArray ? *type->element() : kNullType;
+      out += '[';
+      bool first = true;
+      for (const Value& item : v.as_list().items) {
+        if (!first) out += ", ";
+        first = false;
+        append_value_json(out, item, et);
+      }
+      out += ']';
+      return;
+    }
+    case Value::Kind::kMap: {
+      const auto& m = v.as_map();
+      out += '{';
+      for (size_t i = 0; i < m.keys.size() && i < m.values.size(); ++i) {
+        if (i) out += ", ";
+        if (m.keys[i].kind() == Value::Kind::kString) {
+          types::append_json_string(out, m.keys[i].as_string());
+        } else {
+          std::string key;
+          append_value_json(key, m.keys[i], type->kind() == TypeKind::kMap ? *type->key() : kNullType);
+          types::append_json_string(out, key);
+        }
+        out += ": ";
+        append_value_json(out, m.values[i], type->kind() == TypeKind::kMap ? *type->value() : kNullType);
+      }
+      out += '}';
+      return;
+    }
+    case Value::Kind::kStruct: {
+      const auto& fields = v.as_struct().fields;
+      out += '{';
+      for (size_t i = 0; i < fields.size(); ++i) {
+        if (i) out += ", ";
+        std::string name = i < type->fields().size() ? type->fields()[i].name : "_" + std::to_string(i);
+        types::append_json_string(out, name);
+        out += ": ";
+        append_value_json(out, fields[i], i < type->fields().size() ? *type->fields()[i].type : kNullType);
+      }
+      out += '}';
+      return;
+    }
+    default: out += v.to_string(); return;
+  }
+}
+
+}  // namespace mortar::engine

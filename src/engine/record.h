@@ -1,0 +1,58 @@
+// Record: one row of a DynamicFrame with its own schema, as Map and Filter
+// callbacks see it (Glue's DynamicRecord). Fields are addressed by path
+// ("a.b", "`x.y`"). Setting a field that does not exist adds it; its type is
+// inferred from the value (integers bigint, reals double, text string...)
+// unless given. Records are plain values: copy freely. Not thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "types/data_type.h"
+#include "types/value.h"
+
+namespace mortar::engine {
+
+class Record {
+ public:
+  Record();  // empty struct
+  // `schema` a struct type, `value` a struct Value with one entry per field.
+  Record(types::TypePtr schema, types::Value value);
+
+  const types::TypePtr& schema() const { return schema_; }
+  const types::Value& value() const { return value_; }
+  std::vector<std::string> field_names() const;
+
+  bool has(std::string_view path) const;
+  // The value at `path`; null when absent.
+  types::Value get(std::string_view path) const;
+  // The type at `path`; nullptr when absent.
+  types::TypePtr type_of(std::string_view path) const;
+  // Sets (or adds) the field at `path`, creating parent structs as needed.
+  // Without a type the field keeps its type when the value fits it, else the
+  // type is inferred. Bad paths or a parent that is not a struct -> error.
+  Status set(std::string_view path, types::Value value);
+  Status set(std::string_view path, types::Value value, types::TypePtr type);
+  // Sets a nested record as a struct field.
+  Status set_record(std::string_view path, const Record& record);
+  // Removes the field; false when it was absent.
+  bool remove(std::string_view path);
+
+  // {"a": 1, "b": {"c": "x"}} (field order kept).
+  std::string to_json() const;
+
+  // The type a value gets when none is given (struct values without names
+  // cannot be inferred: null type).
+  static types::TypePtr infer_type(const types::Value& value);
+
+ private:
+  types::TypePtr schema_;
+  types::Value value_;
+};
+
+// JSON text of a value of the given type (names from the type).
+void append_value_json(std::string& out, const types::Value& value, const types::DataType& type);
+
+}  // namespace mortar::engine
