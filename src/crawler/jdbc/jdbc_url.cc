@@ -1,0 +1,194 @@
+#include "crawler/jdbc/jdbc_url.h"
+
+#include <cctype>
+#include <charconv>
+
+#include <fmt/format.h>
+
+namespace mortar::crawler::jdbc {
+
+namespace {
+
+constexpr std::string_view kPostgresPrefix = "jdbc:postgresql:";
+constexpr std::string_view kSqlitePrefix = "jdbc:sqlite:";
+
+bool starts_with_nocase(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
+  return true;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// PgJDBC parameter names (case-insensitive) -> libpq keywords. Parameters
+// libpq has no equivalent for (prepareThreshold, loggerLevel ...) are ignored,
+// as they only tune the Java driver.
+std::string libpq_keyword(const std::string& jdbc_key) {
+  static const std::map<std::string, std::string> kNames = {
+      {"sslmode", "sslmode"},
+      {"sslcert", "sslcert"},
+      {"sslkey", "sslkey"},
+      {"sslrootcert", "sslrootcert"},
+      {"sslpassword", "sslpassword"},
+      {"connecttimeout", "connect_timeout"},
+      {"connect_timeout", "connect_timeout"},
+      {"applicationname", "application_name"},
+      {"application_name", "application_name"},
+      {"user", "user"},
+      {"password", "password"},
+      {"options", "options"},
+      {"currentschema", "options"},
+      {"gssencmode", "gssencmode"},
+      {"target_session_attrs", "target_session_attrs"},
+      {"targetservertype", "target_session_attrs"},
+  };
+  auto it = kNames.find(lower(jdbc_key));
+  return it == kNames.end() ? "" : it->second;
+}
+
+Status parse_query(std::string_view query, JdbcUrl& url) {
+  while (!query.empty()) {
+    size_t amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (pair.empty()) continue;
+    size_t eq = pair.find('=');
+    std::string key = percent_decode(pair.substr(0, eq));
+    std::string value = eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1));
+    const std::string lkey = lower(key);
+    if (lkey == "ssl") {
+      // PgJDBC's ssl=true means "encrypt and verify"; libpq's closest is require
+      // unless sslmode says more.
+      if (lower(value) == "true" && !url.options.count("sslmode")) url.options["sslmode"] = "require";
+      continue;
+    }
+    if (lkey == "currentschema") {
+      url.options["options"] = "-c search_path=" + value;
+      continue;
+    }
+    if (lkey == "sslmode") {
+      // PgJDBC accepts the same mode names as libpq.
+      static const char* kModes[] = {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"};
+      bool known = false;
+      for (const char* m : kModes) known = known || lower(value) == m;
+      if (!known)
+        return invalid_input(fmt::format(
+            "JDBC_CONNECTION_URL: unknown sslmode '{}' (disable, allow, prefer, require, "
+            "verify-ca or verify-full)", value));
+      url.options["sslmode"] = lower(value);
+      continue;
+    }
+    std::string keyword = libpq_keyword(key);
+    if (!keyword.empty()) url.options[keyword] = value;
+  }
+  return ok_status();
+}
+
+StatusOr<JdbcUrl> parse_postgres(std::string_view rest) {
+  JdbcUrl url;
+  url.engine = Engine::kPostgres;
+  if (rest.substr(0, 2) != "//")
+    return invalid_input("JDBC_CONNECTION_URL must look like jdbc:postgresql://host:port/database");
+  rest.remove_prefix(2);
+  size_t q = rest.find('?');
+  std::string_view query = q == std::string_view::npos ? std::string_view() : rest.substr(q + 1);
+  rest = rest.substr(0, q);
+  size_t slash = rest.find('/');
+  std::string_view authority = rest.substr(0, slash);
+  if (slash != std::string_view::npos) url.database = percent_decode(rest.substr(slash + 1));
+  if (url.database.find('/') != std::string::npos)
+    return invalid_input(fmt::format("JDBC_CONNECTION_URL: database name '{}' contains '/'", url.database));
+  if (authority.find(',') != std::string_view::npos)
+    return invalid_input("JDBC_CONNECTION_URL: several hosts are not supported; give one host:port");
+  if (authority.find('@') != std::string_view::npos)
+    return invalid_input("JDBC_CONNECTION_URL: put credentials in USERNAME/PASSWORD, not user@host");
+  std::string_view host = authority, port;
+  if (!authority.empty() && authority.front() == '[') {  // [IPv6]:port
+    size_t close = authority.find(']');
+    if (close == std::string_view::npos) return invalid_input("JDBC_CONNECTION_URL: unclosed '[' in host");
+    host = authority.substr(1, close - 1);
+    std::string_view after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') return invalid_input("JDBC_CONNECTION_URL: expected ':' after ']'");
+      port = after.substr(1);
+    }
+  } else {
+    size_t colon = authority.rfind(':');
+    if (colon != std::string_view::npos) {
+      host = authority.substr(0, colon);
+      port = authority.substr(colon + 1);
+    }
+  }
+  url.host = std::string(host);
+  if (!port.empty()) {
+    int value = 0;
+    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (ec != std::errc() || end != port.data() + port.size() || value <= 0 || value > 65535)
+      return invalid_input(fmt::format("JDBC_CONNECTION_URL: bad port '{}'", port));
+    url.port = value;
+  }
+  MORTAR_RETURN_IF_ERROR(parse_query(query, url));
+  return url;
+}
+
+StatusOr<JdbcUrl> parse_sqlite(std::string_view rest) {
+  JdbcUrl url;
+  url.engine = Engine::kSqlite;
+  // Accept jdbc:sqlite:/p, jdbc:sqlite:file:/p and jdbc:sqlite:file:///p; a
+  // query string (SQLite JDBC driver options) is ignored.
+  rest = rest.substr(0, rest.find('?'));
+  if (rest.substr(0, 7) == "file://") rest.remove_prefix(7);
+  else if (rest.substr(0, 5) == "file:") rest.remove_prefix(5);
+  std::string path = percent_decode(rest);
+  if (path.empty() || path == ":memory:")
+    return invalid_input("JDBC_CONNECTION_URL: jdbc:sqlite: needs the absolute path of a database file");
+  if (path.front() != '/')
+    return invalid_input(fmt::format(
+        "JDBC_CONNECTION_URL: the SQLite path '{}' must be absolute (jdbc:sqlite:/path/file.db)", path));
+  url.path = std::move(path);
+  return url;
+}
+
+}  // namespace
+
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(s[i]);
+  }
+  return out;
+}
+
+StatusOr<JdbcUrl> parse_jdbc_url(std::string_view url) {
+  while (!url.empty() && std::isspace(static_cast<unsigned char>(url.back()))) url.remove_suffix(1);
+  while (!url.empty() && std::isspace(static_cast<unsigned char>(url.front()))) url.remove_prefix(1);
+  if (starts_with_nocase(url, kPostgresPrefix)) return parse_postgres(url.substr(kPostgresPrefix.size()));
+  if (starts_with_nocase(url, kSqlitePrefix)) return parse_sqlite(url.substr(kSqlitePrefix.size()));
+  std::string_view scheme = url.substr(0, url.find("//"));
+  if (url.empty()) return invalid_input("JDBC_CONNECTION_URL is missing");
+  return invalid_input(fmt::format(
+      "JDBC_CONNECTION_URL '{}...': only jdbc:postgresql:// and jdbc:sqlite: are supported", scheme));
+}
+
+}  // namespace mortar::crawler::jdbc
