@@ -21,14 +21,10 @@ Status ColumnReader::init_present(const StripeStreams& streams) {
 }
 
 StatusOr<std::string_view> ColumnReader::stream(const StripeStreams& streams, StreamKind kind) const {
+  // Writers may leave out the streams of a column without values in a
+  // stripe: an absent stream reads as empty (and fails if values are wanted).
   const std::string* s = streams.find(node_.column, kind);
-  if (!s) {
-    static constexpr const char* kNames[] = {"PRESENT", "DATA", "LENGTH", "DICTIONARY_DATA", "DICTIONARY_COUNT", "SECONDARY"};
-    int k = static_cast<int>(kind);
-    return invalid_input("column " + std::to_string(node_.column) + (node_.path.empty() ? "" : " (" + node_.path + ")") +
-                         " has no " + (k < 6 ? kNames[k] : "?") + " stream");
-  }
-  return std::string_view(*s);
+  return s ? std::string_view(*s) : std::string_view();
 }
 
 bool ColumnReader::rle_v2(const StripeStreams& streams) const {

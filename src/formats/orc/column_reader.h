@@ -49,7 +49,7 @@ class ColumnReader {
   // stream); returns how many rows are non-null.
   StatusOr<int64_t> read_validity(int64_t rows, const uint8_t* parent_valid);
   Status init_present(const StripeStreams& streams);
-  // A required stream, or an error naming it.
+  // A stream's bytes; empty when the writer left it out.
   StatusOr<std::string_view> stream(const StripeStreams& streams, StreamKind kind) const;
   bool rle_v2(const StripeStreams& streams) const;
 

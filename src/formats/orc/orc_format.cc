@@ -1,6 +1,7 @@
 #include "formats/orc/orc_format.h"
 
 #include "formats/orc/orc_reader.h"
+#include "formats/orc/orc_writer.h"
 
 namespace mortar::formats {
 
@@ -19,9 +20,12 @@ class OrcFormat : public Format {
     return std::unique_ptr<RecordReader>(std::move(reader));
   }
 
-  StatusOr<std::unique_ptr<RecordWriter>> open_writer(io::FileSystem&, const std::string& path, types::TypePtr,
-                                                      const WriteOptions&) const override {
-    return unimplemented(path + ": writing ORC is not supported yet (Mortar reads ORC; write Parquet instead)");
+  StatusOr<std::unique_ptr<RecordWriter>> open_writer(io::FileSystem& fs, const std::string& path,
+                                                      types::TypePtr schema,
+                                                      const WriteOptions& options) const override {
+    MORTAR_ASSIGN_OR_RETURN(auto out, fs.open_output(path));
+    MORTAR_ASSIGN_OR_RETURN(auto writer, orc::OrcWriter::open(std::move(out), std::move(schema), options));
+    return std::unique_ptr<RecordWriter>(std::move(writer));
   }
 };
 

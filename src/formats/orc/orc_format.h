@@ -1,5 +1,5 @@
-// The ORC Format (registered by formats/format_registry.cc). Reader only:
-// open_writer returns Unimplemented.
+// The ORC Format (registered by formats/format_registry.cc): OrcReader and
+// OrcWriter.
 #pragma once
 
 #include "formats/format.h"
