@@ -1,0 +1,297 @@
+// The crawl runtime of CrawlerService: StartCrawler/StopCrawler, the worker
+// threads that run crawls, recording their outcome, restart recovery.
+#include <exception>
+
+#include "common/crypto.h"
+#include "crawler/service/crawl_log.h"
+#include "crawler/service/crawler_rows.h"
+#include "crawler/service/crawler_service.h"
+#include "io/file_system.h"
+
+namespace mortar::crawler {
+namespace {
+
+constexpr const char* kLogGroup = "/aws-glue/crawlers";
+constexpr const char* kRestartReason = "server restarted during the crawl";
+constexpr size_t kMaxErrorMessage = 2048;  // DescriptionString's bound
+
+Json last_crawl(const std::string& status, const std::string& error, const std::string& crawler,
+                const std::string& crawl_id, double start_time) {
+  Json j = {{"Status", status},        {"LogGroup", kLogGroup}, {"LogStream", crawler},
+            {"MessagePrefix", crawl_id}, {"StartTime", start_time}};
+  if (!error.empty()) j["ErrorMessage"] = error.substr(0, kMaxErrorMessage);
+  return j;
+}
+
+std::string history_state(const std::string& last_status) {
+  if (last_status == "SUCCEEDED") return "COMPLETED";
+  if (last_status == "CANCELLED") return "STOPPED";
+  return "FAILED";
+}
+
+// Summary is a NameString (at most 255 characters): drop zero counts if needed.
+std::string summary_text(const CrawlSummary& summary) {
+  Json j = summary.as_json();
+  std::string text = j.dump();
+  if (text.size() <= 255) return text;
+  Json compact = Json::object();
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (it.value() != 0) compact[it.key()] = it.value();
+  }
+  text = compact.dump();
+  return text.size() <= 255 ? text : text.substr(0, 255);
+}
+
+std::string plan_text(const CrawlResult& result) {
+  Json plan = {{"Tables", Json::array()}, {"Changes", Json::array()}, {"Problems", Json::array()}};
+  for (const auto& t : result.plan) plan["Tables"].push_back(planned_table_to_json(t));
+  for (const auto& c : result.changes) plan["Changes"].push_back(c.as_json());
+  for (const auto& p : result.problems) plan["Problems"].push_back({{"Path", p.path}, {"Message", p.message}});
+  plan["Summary"] = result.summary.as_json();
+  return plan.dump();
+}
+
+}  // namespace
+
+CrawlerService::~CrawlerService() {
+  {
+    absl::MutexLock lock(&mu_);
+    shutting_down_ = true;
+    scheduler_ = nullptr;
+    for (auto& [key, crawl] : active_) crawl->cancel->cancel();
+  }
+  for (auto& t : workers_) t.join();
+}
+
+Status CrawlerService::recover() {
+  const double t = now();
+  return store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
+    MORTAR_ASSIGN_OR_RETURN(auto failed, fail_running_crawls(tx, kRestartReason, t));
+    std::map<Key, CrawlRow> by_crawler;
+    for (auto& [account, crawl] : failed) {
+      append_log_line(crawl.log_path, clock_, "ERROR", std::string("crawl FAILED: ") + kRestartReason);
+      by_crawler[{account, crawl.crawler}] = crawl;
+    }
+    MORTAR_ASSIGN_OR_RETURN(auto busy, busy_crawlers(tx));
+    for (auto& [account, row] : busy) {
+      auto it = by_crawler.find({account, row.name});
+      std::string crawl_id = it != by_crawler.end() ? it->second.crawl_id : "unknown";
+      double start = it != by_crawler.end() ? it->second.start_time : t;
+      row.state = "READY";
+      row.body["LastCrawl"] = last_crawl("FAILED", kRestartReason, row.name, crawl_id, start);
+      MORTAR_RETURN_IF_ERROR(save_crawler(tx, account, row));
+      log_event("warn", "crawler " + row.name + ": crawl " + crawl_id + " FAILED: " + kRestartReason);
+    }
+    return ok_status();
+  });
+}
+
+Status CrawlerService::start_locked(const std::string& account, const std::string& name) {
+  if (shutting_down_) return unimplemented("the server is shutting down");
+  if (active_.count({account, name})) {
+    return glue_error(absl::StatusCode::kFailedPrecondition, "CrawlerRunningException",
+                      "Crawler with name " + name + " has already started");
+  }
+  auto crawl = std::make_shared<ActiveCrawl>();
+  crawl->account = account;
+  crawl->name = name;
+  crawl->crawl_id = new_uuid();
+  crawl->start_micros = clock_.now_micros();
+  MORTAR_RETURN_IF_ERROR(store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
+    MORTAR_ASSIGN_OR_RETURN(CrawlerRow row, require_crawler(tx, account, name));
+    CrawlRow c;
+    c.crawler = name;
+    c.crawl_id = crawl->crawl_id;
+    c.state = "RUNNING";
+    c.start_time = static_cast<double>(crawl->start_micros) / 1e6;
+    if (!options_.data_dir.empty()) c.log_path = CrawlLog::path_for(options_.data_dir, name, c.crawl_id);
+    auto config = parse_crawler_config(row.body.value("Configuration", ""));
+    c.dry_run = config.ok() && config->dry_run;
+    MORTAR_RETURN_IF_ERROR(insert_crawl(tx, account, c));
+    row.state = "RUNNING";
+    return save_crawler(tx, account, row);
+  }));
+  active_[{account, name}] = crawl;
+  queue_.push_back(crawl);
+  work_cv_.Signal();
+  return ok_status();
+}
+
+Status CrawlerService::start_crawler(const catalog::CallContext& ctx, const std::string& name) {
+  absl::MutexLock lock(&mu_);
+  return start_locked(ctx.account_id, name);
+}
+
+void CrawlerService::fire_scheduled(const std::string& account, const std::string& name) {
+  absl::MutexLock lock(&mu_);
+  Status s = start_locked(account, name);
+  if (s.ok()) {
+    log_event("info", "crawler " + name + ": started by its schedule");
+  } else {
+    log_event("warn", "crawler " + name + ": scheduled start skipped: " + std::string(status_message(s)));
+  }
+}
+
+Status CrawlerService::stop_crawler(const catalog::CallContext& ctx, const std::string& name) {
+  absl::MutexLock lock(&mu_);
+  auto it = active_.find({ctx.account_id, name});
+  if (it == active_.end()) {
+    MORTAR_RETURN_IF_ERROR(store::run_in_read_transaction(store_, [&](store::Transaction& tx) {
+      return require_crawler(tx, ctx.account_id, name).status();
+    }));
+    return glue_error(absl::StatusCode::kFailedPrecondition, "CrawlerNotRunningException",
+                      "Crawler with name " + name + " isn't running");
+  }
+  std::shared_ptr<ActiveCrawl> crawl = it->second;
+  if (crawl->stopping) {
+    return glue_error(absl::StatusCode::kFailedPrecondition, "CrawlerStoppingException",
+                      "Crawler with name " + name + " is already stopping");
+  }
+  MORTAR_RETURN_IF_ERROR(store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
+    MORTAR_ASSIGN_OR_RETURN(CrawlerRow row, require_crawler(tx, ctx.account_id, name));
+    row.state = "STOPPING";
+    return save_crawler(tx, ctx.account_id, row);
+  }));
+  crawl->stopping = true;
+  crawl->cancel->cancel();
+  return ok_status();
+}
+
+void CrawlerService::wait_idle() {
+  absl::MutexLock lock(&mu_);
+  while (!active_.empty()) idle_cv_.Wait(&mu_);
+}
+
+void CrawlerService::worker() {
+  while (true) {
+    std::shared_ptr<ActiveCrawl> crawl;
+    {
+      absl::MutexLock lock(&mu_);
+      while (queue_.empty() && !shutting_down_) work_cv_.Wait(&mu_);
+      if (queue_.empty()) return;  // shutting down with nothing left
+      crawl = queue_.front();
+      queue_.pop_front();
+    }
+    run_crawl(crawl);
+  }
+}
+
+void CrawlerService::run_crawl(const std::shared_ptr<ActiveCrawl>& crawl) {
+  const std::string log_path =
+      options_.data_dir.empty() ? "" : CrawlLog::path_for(options_.data_dir, crawl->name, crawl->crawl_id);
+  auto log_or = CrawlLog::open(log_path, clock_);
+  if (!log_or.ok()) log_or = CrawlLog::open("", clock_);
+  std::shared_ptr<CrawlLog> log = std::move(log_or).value();
+
+  if (crawl->cancel->cancelled()) {
+    log->write("INFO", "crawl " + crawl->crawl_id + " stopped before it began");
+    finish(crawl, "CANCELLED", "", nullptr);
+    return;
+  }
+  CrawlerRow row;
+  Status loaded = store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
+    MORTAR_ASSIGN_OR_RETURN(row, require_crawler(tx, crawl->account, crawl->name));
+    return ok_status();
+  });
+  if (!loaded.ok()) {
+    finish(crawl, "FAILED", std::string(status_message(loaded)), nullptr);
+    return;
+  }
+  log->write("INFO", "Crawler " + crawl->name + " started crawl " + crawl->crawl_id);
+
+  catalog::CallContext ctx;
+  ctx.account_id = crawl->account;
+  ctx.catalog_id = row.body.value("CatalogId", crawl->account);
+  ctx.principal = "crawler/" + crawl->name;
+  ctx.request_id = crawl->crawl_id;
+  ctx.operation = "Crawl";
+
+  std::vector<std::string> names;
+  for (const auto& c : row.body.value("Classifiers", Json::array())) {
+    if (c.is_string()) names.push_back(c.get<std::string>());
+  }
+  std::vector<std::string> missing;
+  auto custom = classifiers_.resolve(crawl->account, names, &missing);
+  for (const auto& m : missing) log->write("WARN", "classifier " + m + " no longer exists; skipped");
+
+  const std::string database = row.body.value("DatabaseName", "");
+  if (!database.empty()) {
+    auto db = catalog_.get_database(ctx, database);
+    if (!db.ok()) {
+      std::string error = "Database " + database + " not found: the crawler writes tables into an "
+                          "existing database only (create it with CreateDatabase).";
+      log->write("ERROR", error);
+      finish(crawl, "FAILED", error, nullptr);
+      return;
+    }
+  }
+
+  CrawlEnvironment env{catalog_,
+                       partitions_,
+                       store_,
+                       clock_,
+                       ctx,
+                       *crawl->cancel,
+                       [log](const std::string& level, const std::string& message) { log->write(level, message); },
+                       [](const std::string& uri) { return io::file_system_for(uri); },
+                       custom.ok() ? std::move(custom).value() : std::vector<Json>(),
+                       crawl->crawl_id,
+                       options_.threads_per_crawl};
+  StatusOr<CrawlResult> result = internal_error("crawl did not run");
+  try {
+    result = options_.crawl(row.body, env);
+  } catch (const std::exception& e) {
+    result = internal_error(std::string("internal error: ") + e.what());
+  }
+
+  // Stopped: whatever the runner returned (Cancelled, or a result for what it
+  // finished before it noticed), the crawl is CANCELLED.
+  if (crawl->cancel->cancelled()) {
+    log->write("INFO", "crawl " + crawl->crawl_id + " stopped by StopCrawler");
+    finish(crawl, "CANCELLED", "", result.ok() ? &*result : nullptr);
+    return;
+  }
+  if (!result.ok()) {
+    std::string error(status_message(result.status()));
+    log->write("ERROR", "crawl FAILED: " + error);
+    finish(crawl, "FAILED", error, nullptr);
+    return;
+  }
+  for (const auto& p : result->problems) log->write("WARN", p.path + ": " + p.message);
+  size_t logged = 0;
+  for (const auto& c : result->changes) {
+    if (++logged > 1000) break;
+    log->write("INFO", (result->dry_run ? "would apply: " : "applied: ") + c.as_json().dump());
+  }
+  log->write("INFO", "crawl SUCCEEDED: " + result->summary.as_json().dump());
+  finish(crawl, "SUCCEEDED", "", &*result);
+}
+
+void CrawlerService::finish(const std::shared_ptr<ActiveCrawl>& crawl, const std::string& last_status,
+                            const std::string& error, const CrawlResult* result) {
+  CrawlRow c;
+  c.crawler = crawl->name;
+  c.crawl_id = crawl->crawl_id;
+  c.state = history_state(last_status);
+  c.start_time = static_cast<double>(crawl->start_micros) / 1e6;
+  c.end_time = now();
+  c.error = error.substr(0, kMaxErrorMessage);
+  if (result != nullptr) {
+    c.summary = summary_text(result->summary);
+    if (result->dry_run) c.plan = plan_text(*result);
+  }
+  absl::MutexLock lock(&mu_);
+  Status s = store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
+    MORTAR_RETURN_IF_ERROR(finish_crawl(tx, crawl->account, c));
+    MORTAR_ASSIGN_OR_RETURN(auto row, load_crawler(tx, crawl->account, crawl->name));
+    if (!row) return ok_status();
+    row->state = "READY";
+    row->body["LastCrawl"] = last_crawl(last_status, c.error, crawl->name, crawl->crawl_id, c.start_time);
+    return save_crawler(tx, crawl->account, *row);
+  });
+  if (!s.ok()) log_event("error", "crawler " + crawl->name + ": recording the crawl failed: " + s.ToString());
+  active_.erase({crawl->account, crawl->name});
+  idle_cv_.SignalAll();
+}
+
+}  // namespace mortar::crawler

@@ -1,0 +1,166 @@
+// CrawlerService: Glue's crawler API and its runtime. Crawler definitions,
+// classifiers and crawl history live in the Store (crawler_rows.h); crawls
+// run on a small pool of background threads, never on the API's thread.
+//
+// State machine per crawler: READY --start--> RUNNING --stop--> STOPPING
+// --worker returns--> READY (RUNNING --worker returns--> READY too). The
+// store's `state` column mirrors it; on start-up, crawls a previous process
+// left RUNNING/STOPPING are marked FAILED ("server restarted during the
+// crawl") and their crawlers READY.
+//
+// Schedules: the service keeps Crawler.Schedule in the store and tells a
+// CrawlerScheduler (implemented by server/ with schedule::Scheduler, which
+// sits above crawler/ in the layering) what to fire; a fire calls
+// fire_scheduled(). Cron text is validated by the api layer before it
+// reaches here.
+//
+// Thread-safe.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "catalog/catalog.h"
+#include "catalog/partition_catalog.h"
+#include "common/clock.h"
+#include "common/status.h"
+#include "crawler/apply/crawl_runner.h"
+#include "crawler/service/classifier_registry.h"
+#include "store/store.h"
+
+namespace mortar::crawler {
+
+// What the service needs from a scheduler (server/ implements it).
+class CrawlerScheduler {
+ public:
+  virtual ~CrawlerScheduler() = default;
+  // Registers or replaces the schedule of (account, crawler).
+  virtual Status schedule(const std::string& account, const std::string& crawler,
+                          const std::string& expression) = 0;
+  // Removes it; no-op when absent.
+  virtual void unschedule(const std::string& account, const std::string& crawler) = 0;
+};
+
+using CrawlFunction = std::function<StatusOr<CrawlResult>(const Json& crawler, CrawlEnvironment& env)>;
+
+struct CrawlerServiceOptions {
+  // Crawl logs go under <data_dir>/logs/crawlers/; empty: no log files.
+  std::string data_dir;
+  int max_parallel_crawls = 2;  // crawls running at once; more queue (state RUNNING)
+  int threads_per_crawl = 2;    // CrawlEnvironment::threads
+  const Clock* clock = &Clock::real();
+  // Runs one crawl; default CrawlRunner::run. Tests substitute fakes.
+  CrawlFunction crawl;
+  // Server-level events (schedule fires skipped, recovery); may be unset.
+  std::function<void(const std::string& level, const std::string& message)> event_log;
+};
+
+class CrawlerService {
+ public:
+  // Migrates its tables (and CrawlRunner's), recovers crawls a previous
+  // process left running, and starts the worker threads.
+  static StatusOr<std::unique_ptr<CrawlerService>> create(store::Store& store,
+                                                          CrawlerServiceOptions options);
+  // Cancels running crawls, waits for the workers (each returns within ~1 s).
+  ~CrawlerService();
+  CrawlerService(const CrawlerService&) = delete;
+  CrawlerService& operator=(const CrawlerService&) = delete;
+
+  // Registers every SCHEDULED crawler with `scheduler` (which must outlive
+  // this service, or be reset with nullptr first).
+  Status set_scheduler(CrawlerScheduler* scheduler);
+
+  // --- Crawlers (inputs are the Glue requests, already model-checked) ------
+  Status create_crawler(const catalog::CallContext& ctx, const Json& request);
+  Status update_crawler(const catalog::CallContext& ctx, const Json& request);
+  Status delete_crawler(const catalog::CallContext& ctx, const std::string& name);
+  StatusOr<Json> get_crawler(const catalog::CallContext& ctx, const std::string& name);
+  // Crawler objects after `after` (by name); Page::next is the last name.
+  StatusOr<catalog::Page> get_crawlers(const catalog::CallContext& ctx, const std::string& after, int limit);
+  // Crawler names carrying every tag in `tags` (an object; empty: all).
+  StatusOr<catalog::Page> list_crawlers(const catalog::CallContext& ctx, const Json& tags,
+                                        const std::string& after, int limit);
+  // {"Crawlers": [...], "CrawlersNotFound": [...]}.
+  StatusOr<Json> batch_get_crawlers(const catalog::CallContext& ctx, const std::vector<std::string>& names);
+
+  Status start_crawler(const catalog::CallContext& ctx, const std::string& name);
+  Status stop_crawler(const catalog::CallContext& ctx, const std::string& name);
+
+  // CrawlerMetrics for `names` (empty: every crawler), from `after` (by name).
+  StatusOr<catalog::Page> get_crawler_metrics(const catalog::CallContext& ctx,
+                                              const std::vector<std::string>& names,
+                                              const std::string& after, int limit);
+  // CrawlerHistory objects, newest first, filtered by ListCrawls' Filters;
+  // `offset` into the filtered list.
+  StatusOr<catalog::Page> list_crawls(const catalog::CallContext& ctx, const std::string& name,
+                                      const Json& filters, int64_t offset, int limit);
+
+  // `expression` "" removes the schedule.
+  Status update_crawler_schedule(const catalog::CallContext& ctx, const std::string& name,
+                                 const std::string& expression);
+  Status start_crawler_schedule(const catalog::CallContext& ctx, const std::string& name);
+  Status stop_crawler_schedule(const catalog::CallContext& ctx, const std::string& name);
+
+  // A schedule fired: starts the crawl unless it is already running (then
+  // the fire is skipped and logged, as Glue does).
+  void fire_scheduled(const std::string& account, const std::string& name);
+
+  ClassifierRegistry& classifiers() { return classifiers_; }
+
+  // Blocks until no crawl is queued or running (tests).
+  void wait_idle();
+
+ private:
+  struct ActiveCrawl {
+    std::string account;
+    std::string name;
+    std::string crawl_id;
+    int64_t start_micros = 0;
+    bool stopping = false;
+    std::shared_ptr<CancelToken> cancel = std::make_shared<CancelToken>();
+  };
+  using Key = std::pair<std::string, std::string>;  // (account, name)
+
+  CrawlerService(store::Store& store, CrawlerServiceOptions options);
+  Status recover();
+  void worker();
+  void run_crawl(const std::shared_ptr<ActiveCrawl>& crawl);
+  // Records a finished crawl and makes the crawler READY.
+  void finish(const std::shared_ptr<ActiveCrawl>& crawl, const std::string& last_status,
+              const std::string& error, const CrawlResult* result);
+  Status start_locked(const std::string& account, const std::string& name)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  Json crawler_view(const std::string& account, const Json& body, const std::string& state)
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  Status validate_crawler(const std::string& account, const Json& crawler);
+  void log_event(const std::string& level, const std::string& message) const;
+  double now() const { return static_cast<double>(clock_.now_micros()) / 1e6; }
+
+  store::Store& store_;
+  CrawlerServiceOptions options_;
+  const Clock& clock_;
+  ClassifierRegistry classifiers_;
+  // The crawls' own catalog objects over the same store (caches validate
+  // against the stored text, so the API's catalog sees their writes).
+  catalog::Catalog catalog_;
+  catalog::PartitionCatalog partitions_;
+
+  absl::Mutex mu_;
+  absl::CondVar work_cv_;  // queue_ gained a crawl, or shutting down
+  absl::CondVar idle_cv_;  // a crawl finished
+  std::map<Key, std::shared_ptr<ActiveCrawl>> active_ ABSL_GUARDED_BY(mu_);
+  std::deque<std::shared_ptr<ActiveCrawl>> queue_ ABSL_GUARDED_BY(mu_);
+  int running_ ABSL_GUARDED_BY(mu_) = 0;
+  bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
+  CrawlerScheduler* scheduler_ ABSL_GUARDED_BY(mu_) = nullptr;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace mortar::crawler
