@@ -176,6 +176,53 @@ StatusOr<DynamicFrame> DynamicFrame::drop_duplicates(const std::vector<std::stri
   return DynamicFrame(std::move(node), num_partitions_);
 }
 
+StatusOr<DynamicFrameCollection> DynamicFrame::split_fields(const std::vector<std::string>& paths,
+                                                           const std::string& name1,
+                                                           const std::string& name2) const {
+  if (name1 == name2) return invalid_input("SplitFields: the two frames need different names");
+  MORTAR_ASSIGN_OR_RETURN(auto selected, make_select_fields(node_, paths));
+  MORTAR_ASSIGN_OR_RETURN(auto rest, make_drop_fields(node_, paths));
+  DynamicFrameCollection out;
+  out.emplace(name1, DynamicFrame(std::move(selected), num_partitions_));
+  out.emplace(name2, DynamicFrame(std::move(rest), num_partitions_));
+  return out;
+}
+
+StatusOr<DynamicFrameCollection> DynamicFrame::split_rows(const std::vector<Comparison>& comparisons,
+                                                         const std::string& name1,
+                                                         const std::string& name2,
+                                                         const TransformOptions& options) const {
+  if (name1 == name2) return invalid_input("SplitRows: the two frames need different names");
+  MORTAR_ASSIGN_OR_RETURN(auto nodes, make_split_rows(node_, comparisons, options));
+  DynamicFrameCollection out;
+  out.emplace(name1, DynamicFrame(std::move(nodes.first), num_partitions_));
+  out.emplace(name2, DynamicFrame(std::move(nodes.second), num_partitions_));
+  return out;
+}
+
+StatusOr<DynamicFrameCollection> DynamicFrame::relationalize(const std::string& root_table_name) const {
+  return relationalize_frame(*this, root_table_name);
+}
+
+StatusOr<DynamicFrame> DynamicFrame::unbox(const std::string& path, const std::string& format,
+                                           const TransformOptions& options) const {
+  MORTAR_ASSIGN_OR_RETURN(auto node, make_unbox(node_, path, format, options));
+  return DynamicFrame(std::move(node), num_partitions_);
+}
+
+DynamicFrame DynamicFrame::unnest() const { return DynamicFrame(make_unnest(node_), num_partitions_); }
+
+StatusOr<DynamicFrame> DynamicFrame::spigot(const std::string& path, int64_t topk, double prob) const {
+  MORTAR_ASSIGN_OR_RETURN(auto node, make_spigot(node_, path, topk, prob));
+  return DynamicFrame(std::move(node), num_partitions_);
+}
+
+StatusOr<DynamicFrame> DynamicFrame::merge_frames(const DynamicFrame& staging,
+                                                  const std::vector<std::string>& primary_keys) const {
+  MORTAR_ASSIGN_OR_RETURN(auto node, make_merge_frames(node_, staging.node_, primary_keys));
+  return DynamicFrame(std::move(node), num_partitions_);
+}
+
 DynamicFrame DynamicFrame::repartition(int num_partitions) const {
   return DynamicFrame(node_, std::max(1, num_partitions));
 }

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,6 +44,18 @@ struct ResolveSpec {
   std::string path;
   std::string action;
 };
+
+// One of SplitRows' comparisons: the value at `path` <op> `value`, op one of
+// "<", "<=", ">", ">=", "=", "!=" (Glue's comparison_dict, flattened).
+struct Comparison {
+  std::string path;
+  std::string op;
+  types::Value value;
+};
+
+class DynamicFrame;
+// Named frames (Glue's DynamicFrameCollection).
+using DynamicFrameCollection = std::map<std::string, DynamicFrame>;
 
 using FilterFn = std::function<bool(const Record&)>;
 using MapFn = std::function<Record(Record)>;
@@ -101,6 +114,30 @@ class DynamicFrame {
   // Records whose paths are all equal are kept once (first seen); empty
   // paths compare whole records.
   StatusOr<DynamicFrame> drop_duplicates(const std::vector<std::string>& paths = {}) const;
+
+  // Two frames: the given paths (name1) and all other fields (name2).
+  StatusOr<DynamicFrameCollection> split_fields(const std::vector<std::string>& paths,
+                                                const std::string& name1,
+                                                const std::string& name2) const;
+  // Records satisfying every comparison (name1) and the others (name2).
+  StatusOr<DynamicFrameCollection> split_rows(const std::vector<Comparison>& comparisons,
+                                              const std::string& name1, const std::string& name2,
+                                              const TransformOptions& options = {}) const;
+  // Flattens structs and pivots arrays into tables (see relationalize.cc);
+  // runs the plan once, holding the tables in memory.
+  StatusOr<DynamicFrameCollection> relationalize(const std::string& root_table_name) const;
+  // Parses the JSON string at `path` into structured data (format "json").
+  StatusOr<DynamicFrame> unbox(const std::string& path, const std::string& format,
+                               const TransformOptions& options = {}) const;
+  // Struct fields become top-level fields named "a.b".
+  DynamicFrame unnest() const;
+  // Writes a sample (first topk records, each kept with probability prob)
+  // as JSON lines under `path` when the frame runs; records pass unchanged.
+  StatusOr<DynamicFrame> spigot(const std::string& path, int64_t topk = 100, double prob = 1.0) const;
+  // Glue's mergeDynamicFrame: records of `staging` replace this frame's
+  // records with the same primary keys; other records of both are kept.
+  StatusOr<DynamicFrame> merge_frames(const DynamicFrame& staging,
+                                      const std::vector<std::string>& primary_keys) const;
 
   // Output file count hint for sinks (repartition/coalesce: n files).
   DynamicFrame repartition(int num_partitions) const;

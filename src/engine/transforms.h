@@ -2,7 +2,9 @@
 // methods are the public face). Factories validate their arguments.
 #pragma once
 
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/dynamic_frame.h"
@@ -25,6 +27,17 @@ NodePtr make_union(NodePtr a, NodePtr b);
 StatusOr<NodePtr> make_join(NodePtr left, const std::vector<std::string>& keys1, NodePtr right,
                             const std::vector<std::string>& keys2, const TransformOptions& options);
 StatusOr<NodePtr> make_drop_duplicates(NodePtr input, const std::vector<std::string>& paths);
+StatusOr<std::pair<NodePtr, NodePtr>> make_split_rows(NodePtr input,
+                                                     const std::vector<Comparison>& comparisons,
+                                                     const TransformOptions& options);
+NodePtr make_unnest(NodePtr input);
+StatusOr<NodePtr> make_merge_frames(NodePtr source, NodePtr staging,
+                                    const std::vector<std::string>& primary_keys);
+StatusOr<NodePtr> make_spigot(NodePtr input, const std::string& path, int64_t topk, double prob);
+StatusOr<NodePtr> make_unbox(NodePtr input, const std::string& path, const std::string& format,
+                             const TransformOptions& options);
+StatusOr<std::map<std::string, DynamicFrame>> relationalize_frame(const DynamicFrame& frame,
+                                                                  const std::string& root_name);
 NodePtr make_errors_node(NodePtr input);
 NodePtr make_memory_source(std::vector<std::shared_ptr<const types::RecordBatch>> batches);
 
