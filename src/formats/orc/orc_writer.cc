@@ -85,16 +85,22 @@ Status OrcWriter::write(const types::RecordBatch& batch) {
     return invalid_input("orc: batch schema " + batch.schema()->to_string() + " differs from the file's " +
                          schema_->to_string());
   }
-  // The root struct has no nulls: every row is written.
-  std::vector<int64_t> rows(static_cast<size_t>(batch.num_rows()));
-  for (int64_t r = 0; r < batch.num_rows(); ++r) rows[r] = r;
+  // The root struct has no nulls: every row is written, in slices so a
+  // stripe can end inside a large batch.
+  constexpr int64_t kSlice = 4096;
   const auto& top = root_->children();
-  for (size_t i = 0; i < top.size(); ++i) top[i]->add(batch.column(static_cast<int>(i)), rows);
-  stripe_rows_ += batch.num_rows();
-  total_rows_ += static_cast<uint64_t>(batch.num_rows());
-  int64_t buffered = 0;
-  for (ColumnWriter* c : columns_) buffered += c->buffered_bytes();
-  if (buffered >= stripe_size_) return flush_stripe();
+  std::vector<int64_t> rows;
+  for (int64_t start = 0; start < batch.num_rows(); start += kSlice) {
+    int64_t n = std::min(kSlice, batch.num_rows() - start);
+    rows.resize(static_cast<size_t>(n));
+    for (int64_t r = 0; r < n; ++r) rows[r] = start + r;
+    for (size_t i = 0; i < top.size(); ++i) top[i]->add(batch.column(static_cast<int>(i)), rows);
+    stripe_rows_ += n;
+    total_rows_ += static_cast<uint64_t>(n);
+    int64_t buffered = 0;
+    for (ColumnWriter* c : columns_) buffered += c->buffered_bytes();
+    if (buffered >= stripe_size_) MORTAR_RETURN_IF_ERROR(flush_stripe());
+  }
   return ok_status();
 }
 
