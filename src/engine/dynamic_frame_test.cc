@@ -124,6 +124,14 @@ TEST(Record, PathsSetAndRemove) {
   EXPECT_TRUE(r.remove("a.b"));
   EXPECT_FALSE(r.remove("a.b"));
   EXPECT_EQ(r.to_json(), "{\"a\": {}, \"x.y\": \"dotted\"}");
+  // A struct Value carries no names: it needs a type.
+  EXPECT_FALSE(r.set("s", Value::structure({Value::integer(1)})).ok());
+  EXPECT_TRUE(r.set("s", Value::structure({Value::integer(1)}), *DataType::parse("struct<n:bigint>")).ok());
+  Record inner;
+  ASSERT_TRUE(inner.set("k", Value::list({Value::integer(1), Value::integer(2)})).ok());
+  ASSERT_TRUE(r.set_record("t", inner).ok());
+  EXPECT_EQ(r.to_json(), "{\"a\": {}, \"x.y\": \"dotted\", \"s\": {\"n\": 1}, \"t\": {\"k\": [1, 2]}}");
+  EXPECT_EQ(r.type_of("t")->to_string(), "struct<k:array<bigint>>");
 }
 
 }  // namespace

@@ -156,6 +156,9 @@ TypePtr Record::type_of(std::string_view path) const {
 Status Record::set(std::string_view path, Value value) {
   TypePtr current = type_of(path);
   TypePtr t = current && fits(value, *current) ? current : infer_type(value);
+  if (!t)
+    return invalid_input("set '" + std::string(path) +
+                         "': the type of a struct value cannot be inferred (use set_record or pass a type)");
   return set(path, std::move(value), std::move(t));
 }
 
@@ -187,16 +190,28 @@ TypePtr Record::infer_type(const Value& v) {
     case Value::Kind::kTimestamp: return DataType::timestamp();
     case Value::Kind::kList: {
       TypePtr element = DataType::null();
-      for (const Value& item : v.as_list().items) element = merge_types(element, infer_type(item));
+      for (const Value& item : v.as_list().items) {
+        TypePtr t = infer_type(item);
+        if (!t) return nullptr;
+        element = merge_types(element, t);
+      }
       return DataType::array(element);
     }
     case Value::Kind::kMap: {
       TypePtr k = DataType::null(), val = DataType::null();
-      for (const Value& item : v.as_map().keys) k = merge_types(k, infer_type(item));
-      for (const Value& item : v.as_map().values) val = merge_types(val, infer_type(item));
+      for (const Value& item : v.as_map().keys) {
+        TypePtr t = infer_type(item);
+        if (!t) return nullptr;
+        k = merge_types(k, t);
+      }
+      for (const Value& item : v.as_map().values) {
+        TypePtr t = infer_type(item);
+        if (!t) return nullptr;
+        val = merge_types(val, t);
+      }
       return DataType::map(k, val);
     }
-    case Value::Kind::kStruct: return DataType::null();
+    case Value::Kind::kStruct: return nullptr;  // names unknown
   }
   return DataType::null();
 }

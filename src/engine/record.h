@@ -32,7 +32,8 @@ class Record {
   types::TypePtr type_of(std::string_view path) const;
   // Sets (or adds) the field at `path`, creating parent structs as needed.
   // Without a type the field keeps its type when the value fits it, else the
-  // type is inferred. Bad paths or a parent that is not a struct -> error.
+  // type is inferred (struct values need a type or set_record). Bad paths or
+  // a parent that is not a struct -> error.
   Status set(std::string_view path, types::Value value);
   Status set(std::string_view path, types::Value value, types::TypePtr type);
   // Sets a nested record as a struct field.
@@ -43,8 +44,8 @@ class Record {
   // {"a": 1, "b": {"c": "x"}} (field order kept).
   std::string to_json() const;
 
-  // The type a value gets when none is given (struct values without names
-  // cannot be inferred: null type).
+  // The type a value gets when none is given; nullptr for struct values
+  // (anywhere inside), whose field names a Value does not carry.
   static types::TypePtr infer_type(const types::Value& value);
 
  private:
