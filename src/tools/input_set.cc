@@ -173,15 +173,18 @@ Status detect_csv_separator(InputFile& file, const formats::Options& user_option
 }
 
 StatusOr<std::unique_ptr<MultiFileReader>> MultiFileReader::open(std::vector<InputFile> files,
-                                                                 const formats::Options& options) {
+                                                                 const formats::Options& options,
+                                                                 std::vector<std::string> columns) {
   std::unique_ptr<MultiFileReader> r(new MultiFileReader());
   r->files_ = std::move(files);
   r->options_ = options;
+  r->columns_ = std::move(columns);
   for (auto& f : r->files_) MORTAR_RETURN_IF_ERROR(detect_csv_separator(f, options));
   const InputFile& first = r->files_.at(0);
   MORTAR_ASSIGN_OR_RETURN(io::FileSystem * fs, io::file_system_for(first.path));
   formats::ReadOptions first_options = read_options_for(*first.format, options);
   if (!first.separator.empty()) first_options.format_options["separator"] = first.separator;
+  first_options.columns = r->columns_;
   MORTAR_ASSIGN_OR_RETURN(r->reader_, first.format->open_reader(*fs, first.path, first_options));
   r->file_schema_ = r->reader_->schema();
   std::vector<types::Field> fields = r->file_schema_->fields();
@@ -238,7 +241,9 @@ StatusOr<std::unique_ptr<types::RecordBatch>> MultiFileReader::next() {
     MORTAR_ASSIGN_OR_RETURN(io::FileSystem * fs, io::file_system_for(f.path));
     formats::ReadOptions o = read_options_for(*f.format, options_);
     if (!f.separator.empty()) o.format_options["separator"] = f.separator;
-    o.schema = file_schema_;
+    o.columns = columns_;
+    // The first file's schema is the whole record type only without a projection.
+    if (columns_.empty()) o.schema = file_schema_;
     MORTAR_ASSIGN_OR_RETURN(reader_, f.format->open_reader(*fs, f.path, o));
     if (!reader_->schema()->equals(*file_schema_)) {
       return invalid_input(fmt::format("{}: schema {} differs from the first file's {}", f.path,

@@ -35,8 +35,10 @@ formats::ReadOptions read_options_for(const formats::Format& format,
 
 class MultiFileReader : public formats::RecordReader {
  public:
+  // `columns`: the data columns to read (projection); empty = all.
   static StatusOr<std::unique_ptr<MultiFileReader>> open(std::vector<InputFile> files,
-                                                         const formats::Options& options);
+                                                         const formats::Options& options,
+                                                         std::vector<std::string> columns = {});
   types::TypePtr schema() const override { return schema_; }
   StatusOr<std::unique_ptr<types::RecordBatch>> next() override;
 
@@ -46,6 +48,7 @@ class MultiFileReader : public formats::RecordReader {
       std::unique_ptr<types::RecordBatch> batch) const;
   std::vector<InputFile> files_;
   formats::Options options_;
+  std::vector<std::string> columns_;
   size_t current_ = 0;
   std::unique_ptr<formats::RecordReader> reader_;
   types::TypePtr file_schema_;  // without partition columns

@@ -54,3 +54,19 @@ def test_errors_name_the_file_and_exit_codes(mortar, tmp_path):
     assert mortar.rows(bad, "allowRaggedRows=true")[1] == {"a": 1, "b": 2, "c": 3, "d": 4, "e": 5}
     assert mortar.run("frobnicate", check=False).returncode == 2
     assert mortar.run("cat", tmp_path / "missing.csv", check=False).returncode == 1
+
+
+def test_scan_decodes_every_row_and_reports_errors(mortar, tmp_path):
+    p = tmp_path / "big.csv"
+    p.write_text("id,name\n" + "".join(f"{i},n{i}\n" for i in range(150_000)))
+    out = mortar.run("scan", p).stdout.decode()
+    assert out.startswith("150000 rows in 3 batches"), out
+    # Projection reads only the named column; an unknown column is an error.
+    assert mortar.run("scan", p, "--columns", "name").stdout.decode().startswith("150000 rows")
+    bad = mortar.run("scan", p, "--columns", "nope", check=False)
+    assert bad.returncode != 0 and b"nope" in bad.stderr
+    # A decode error part-way through fails the scan with its location.
+    j = tmp_path / "broken.ndjson"
+    j.write_text('{"a": 1}\n' * 10 + '{"a": \n')
+    broken = mortar.run("scan", j, check=False)
+    assert broken.returncode != 0 and b"broken.ndjson" in broken.stderr
