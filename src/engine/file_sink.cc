@@ -84,23 +84,35 @@ class Writer {
       std::string dir = folder_of(batch, start);
       int64_t end = start + 1;
       while (end < n && folder_of(batch, end) == dir) ++end;
-      int& next = next_file_[dir];
-      std::string key = dir + std::to_string(next);
-      std::string rel = dir + fmt::format("part-{:05d}-{}{}", next, run_, suffix_);
-      next = (next + 1) % num_files_;
-      auto it = writers_.find(key);
-      if (it == writers_.end()) {
-        MORTAR_ASSIGN_OR_RETURN(auto w, format_.open_writer(fs_, io::join_path(tmp_, rel), data_schema_, options_));
-        it = writers_.emplace(key, std::move(w)).first;
-        files_.push_back(rel);
+      // Rows spread over the folder's files in equal slices, as a
+      // round-robin repartition would.
+      int64_t len = end - start;
+      int64_t chunks = std::min<int64_t>(num_files_, len);
+      for (int64_t k = 0; k < chunks; ++k) {
+        int64_t from = start + len * k / chunks, to = start + len * (k + 1) / chunks;
+        MORTAR_RETURN_IF_ERROR(write_slice(batch, dir, from, to));
       }
-      std::vector<std::unique_ptr<Column>> cols;
-      for (int c : data_columns_) cols.push_back(batch.column(c).slice(start, end - start));
-      RecordBatch part(data_schema_, std::move(cols), end - start);
-      MORTAR_RETURN_IF_ERROR(it->second->write(part));
-      rows_ += end - start;
       start = end;
     }
+    return ok_status();
+  }
+
+  Status write_slice(const RecordBatch& batch, const std::string& dir, int64_t start, int64_t end) {
+    int& next = next_file_[dir];
+    std::string key = dir + std::to_string(next);
+    std::string rel = dir + fmt::format("part-{:05d}-{}{}", next, run_, suffix_);
+    next = (next + 1) % num_files_;
+    auto it = writers_.find(key);
+    if (it == writers_.end()) {
+      MORTAR_ASSIGN_OR_RETURN(auto w, format_.open_writer(fs_, io::join_path(tmp_, rel), data_schema_, options_));
+      it = writers_.emplace(key, std::move(w)).first;
+      files_.push_back(rel);
+    }
+    std::vector<std::unique_ptr<Column>> cols;
+    for (int c : data_columns_) cols.push_back(batch.column(c).slice(start, end - start));
+    RecordBatch part(data_schema_, std::move(cols), end - start);
+    MORTAR_RETURN_IF_ERROR(it->second->write(part));
+    rows_ += end - start;
     return ok_status();
   }
 

@@ -169,6 +169,46 @@ TEST(FileSink, AppendsToAnExistingFolderAndRejectsBadKeys) {
   EXPECT_FALSE(write_files(in, o).ok());
 }
 
+TEST(FileSink, AvroRoundTripAndXmlIsRefusedCleanly) {
+  TempDir dir;
+  auto in = json_frame(dir, {"{\"id\": 1, \"s\": {\"x\": \"a\"}, \"l\": [1.5, null]}\n{\"id\": 2, \"s\": null, \"l\": []}\n"});
+  FileSinkOptions o;
+  o.path = dir.file("avro");
+  o.format = "avro";
+  o.compression = "deflate";
+  auto written = write_files(in, o);
+  ASSERT_TRUE(written.ok()) << written.status();
+  FileSourceOptions back;
+  back.paths = {o.path};
+  auto frame = DynamicFrame::from_files(back);
+  ASSERT_TRUE(frame.ok()) << frame.status();
+  EXPECT_EQ(lines(*frame), lines(in));
+
+  o.path = dir.file("xml");
+  o.format = "xml";
+  auto xml = write_files(in, o);
+  ASSERT_FALSE(xml.ok());
+  EXPECT_EQ(xml.status().code(), absl::StatusCode::kUnimplemented);
+  EXPECT_FALSE(fs::exists(o.path));
+  EXPECT_TRUE(no_temp_left(dir.path()));
+}
+
+TEST(FileSink, RepartitionSplitsOneBatchIntoEqualFiles) {
+  TempDir dir;
+  auto in = json_frame(dir, {"{\"a\": 1}\n{\"a\": 2}\n{\"a\": 3}\n{\"a\": 4}\n{\"a\": 5}\n"});
+  FileSinkOptions o;
+  o.path = dir.file("out");
+  o.format = "json";
+  auto result = write_files(in.repartition(3), o);
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_EQ(result->files.size(), 3u);
+  std::string all;
+  for (const auto& f : result->files) all += read_text(f);
+  EXPECT_EQ(all, "{\"a\":1}\n{\"a\":2}\n{\"a\":3}\n{\"a\":4}\n{\"a\":5}\n");
+  // coalesce never raises the count.
+  EXPECT_EQ(in.repartition(2).coalesce(5).num_partitions(), 2);
+}
+
 TEST(FileSink, ChoiceTypesNeedResolvingForParquet) {
   TempDir dir;
   auto in = json_frame(dir, {"{\"p\": 1}\n{\"p\": \"x\"}\n"});
