@@ -36,8 +36,19 @@ CURL* thread_handle() {
   return holder.handle;
 }
 
+struct BodySink {
+  CURL* curl;
+  std::string* body;
+};
+
 size_t on_body(char* data, size_t size, size_t n, void* user) {
-  static_cast<std::string*>(user)->append(data, size * n);
+  auto* sink = static_cast<BodySink*>(user);
+  if (sink->body->empty()) {  // one allocation for the whole body when its length is known
+    curl_off_t length = -1;
+    curl_easy_getinfo(sink->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
+    if (length > 0 && length < (int64_t(1) << 32)) sink->body->reserve(static_cast<size_t>(length));
+  }
+  sink->body->append(data, size * n);
   return size * n;
 }
 
@@ -141,7 +152,8 @@ StatusOr<S3Response> S3Client::send_once(const S3Request& req, std::string* tran
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, options_.connect_timeout_seconds);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT, options_.request_timeout_seconds);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &resp.body);
+  BodySink sink{curl, &resp.body};
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &resp.headers);
   if (req.method == "HEAD") {
