@@ -4,6 +4,7 @@
 // case-insensitively unless case_sensitive; a source the data does not have
 // produces no field. source_type is checked for syntax only: values are cast
 // from their actual type (choice columns value by value).
+#include <cctype>
 #include <map>
 
 #include "engine/cast.h"
@@ -107,7 +108,9 @@ StatusOr<NodePtr> make_apply_mapping(NodePtr input, const std::vector<Mapping>& 
     for (const auto* path : {&p.source, &p.target})
       for (const PathStep& s : *path)
         if (s.array_depth) return invalid_input("ApplyMapping: '[]' is not supported in mapping paths");
-    if (!m.source_type.empty()) {
+    std::string lower_source;
+    for (char c : m.source_type) lower_source += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!m.source_type.empty() && lower_source != "choice" && lower_source.rfind("choice<", 0) != 0) {
       auto st = parse_glue_type(m.source_type);
       if (!st.ok()) return annotate(st.status(), "ApplyMapping source type");
     }

@@ -136,3 +136,40 @@ TEST(Record, PathsSetAndRemove) {
 
 }  // namespace
 }  // namespace mortar::engine
+
+namespace mortar::engine {
+namespace {
+
+TEST(DynamicFrame, StructInOneFileScalarInAnotherBecomesChoice) {
+  testing::TempDir dir;
+  auto frame = testing::json_frame(dir, {"{\"v\": {\"a\": 1}, \"l\": [1, 2]}\n",
+                                         "{\"v\": 5, \"l\": [\"x\"]}\n",
+                                         "{\"v\": {\"b\": \"z\"}}\n"});
+  EXPECT_EQ(testing::schema_of(frame),
+            "struct<v:choice<struct<a:bigint,b:string>,bigint>,l:array<choice<bigint,string>>>");
+  EXPECT_EQ(testing::lines(frame),
+            "{\"v\": {\"a\": 1, \"b\": null}, \"l\": [1, 2]}\n"
+            "{\"v\": 5, \"l\": [\"x\"]}\n"
+            "{\"v\": {\"a\": null, \"b\": \"z\"}, \"l\": null}\n");
+  // ApplyMapping casts each value from its own alternative.
+  auto mapped = frame.apply_mapping({{"v", "choice", "v", "string"}, {"l", "array", "l", "array<string>"}});
+  ASSERT_TRUE(mapped.ok()) << mapped.status();
+  EXPECT_EQ(testing::lines(*mapped),
+            "{\"v\": \"{\\\"a\\\":1,\\\"b\\\":null}\", \"l\": [\"1\", \"2\"]}\n"
+            "{\"v\": \"5\", \"l\": [\"x\"]}\n"
+            "{\"v\": \"{\\\"a\\\":null,\\\"b\\\":\\\"z\\\"}\", \"l\": null}\n");
+  // make_cols splits the struct and the number apart.
+  auto cols = frame.resolve_choice({{"v", "make_cols"}});
+  ASSERT_TRUE(cols.ok());
+  EXPECT_EQ(testing::schema_of(*cols),
+            "struct<v_struct:struct<a:bigint,b:string>,v_long:bigint,l:array<choice<bigint,string>>>");
+  auto project = frame.resolve_choice({{"l[]", "project:long"}});
+  ASSERT_TRUE(project.ok());
+  EXPECT_EQ(testing::lines(*project),
+            "{\"v\": {\"a\": 1, \"b\": null}, \"l\": [1, 2]}\n"
+            "{\"v\": 5, \"l\": [null]}\n"
+            "{\"v\": {\"a\": null, \"b\": \"z\"}, \"l\": null}\n");
+}
+
+}  // namespace
+}  // namespace mortar::engine
