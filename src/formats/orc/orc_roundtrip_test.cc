@@ -199,6 +199,43 @@ TEST(OrcRoundTrip, ManyStripesPruneOnWrittenStatistics) {
   for (size_t i = 0; i < ids.size(); ++i) ASSERT_EQ(ids[i], ids.front() + static_cast<int64_t>(i));
 }
 
+// Plain timestamps are wall clock in the stripe footer's writer zone: a
+// file written with zone UTC, its zone patched to CET (same length, no
+// compression), reads July values one hour later (CEST is an hour ahead of
+// CET, the zone's offset at ORC's 2015-01-01 epoch) and January ones as
+// they were. A zone name that looks like a path is ignored (UTC).
+TEST(OrcReader, WriterTimeZoneAppliesDaylightSaving) {
+  TypePtr schema = DataType::structure({{"ts", DataType::timestamp()}});
+  auto batch = RecordBatch::make_empty(schema);
+  int64_t january = int64_t{1610000000} * 1000000;  // 2021-01-07 06:13:20
+  int64_t july = int64_t{1626000000} * 1000000;     // 2021-07-11 10:40:00
+  batch->column(0).append_timestamp(january);
+  batch->column(0).append_timestamp(july);
+  batch->set_num_rows(2);
+  TempDir dir;
+  std::string path = dir.file("tz.orc");
+  ASSERT_TRUE(write_file(path, *batch, {{"compression", "none"}}).ok());
+  std::string data = formats::testing::read_text(path);
+  size_t at = data.find("UTC");
+  ASSERT_NE(at, std::string::npos);
+  auto read_with_zone = [&](const std::string& zone) {
+    std::string patched = data;
+    patched.replace(at, 3, zone);
+    formats::testing::write_text(path, patched);
+    auto result = read_all(orc_format(), path);
+    EXPECT_TRUE(result.status.ok()) << result.status;
+    return result.rows;
+  };
+  std::vector<std::string> utc = read_with_zone("UTC");
+  ASSERT_EQ(utc.size(), 2u);
+  EXPECT_EQ(utc[1], R"({"ts":"2021-07-11 10:40:00"})");
+  std::vector<std::string> cet = read_with_zone("CET");
+  ASSERT_EQ(cet.size(), 2u);
+  EXPECT_EQ(cet[0], utc[0]);
+  EXPECT_EQ(cet[1], R"({"ts":"2021-07-11 11:40:00"})");
+  EXPECT_EQ(read_with_zone("/de"), utc);
+}
+
 TEST(OrcWriter, RejectsBadOptions) {
   TempDir dir;
   WriteOptions wo;

@@ -1,6 +1,7 @@
 // Readers of ORC's primitive columns: boolean, tinyint, the RLE integers
 // (smallint, int, bigint, date), float/double, strings and binary (direct
 // and dictionary), decimals and timestamps.
+#include <cctype>
 #include <cstring>
 
 #include "absl/time/civil_time.h"
@@ -18,6 +19,16 @@ namespace {
 
 // Seconds from 1970-01-01 to ORC's timestamp epoch, 2015-01-01 00:00:00 UTC.
 constexpr int64_t kOrcEpochSeconds = 1420070400;
+
+// An IANA zone name ("America/Los_Angeles", "Etc/GMT+5"), never a path:
+// the zone loader would open absolute or ../ names as files.
+bool plausible_zone_name(const std::string& name) {
+  if (name.empty() || name.size() > 64 || name[0] == '/' || name.find("..") != std::string::npos) return false;
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '/' && c != '_' && c != '-' && c != '+') return false;
+  }
+  return true;
+}
 
 class BooleanReader : public ColumnReader {
  public:
@@ -350,7 +361,7 @@ class TimestampReader : public ColumnReader {
     const std::string& zone = s.writer_timezone;
     if (node_.kind == OrcKind::kTimestamp && !zone.empty() && zone != "UTC" && zone != "GMT" && zone != "Etc/UTC") {
       // An unknown zone reads as UTC (as ORC readers do for files without one).
-      if (absl::LoadTimeZone(zone, &zone_)) {
+      if (plausible_zone_name(zone) && absl::LoadTimeZone(zone, &zone_)) {
         local_ = true;
         epoch_ = absl::ToUnixSeconds(absl::FromCivil(absl::CivilSecond(2015, 1, 1, 0, 0, 0), zone_));
       }
