@@ -23,6 +23,8 @@ struct Subcommand {
 const Subcommand kSubcommands[] = {
     {"serve", nullptr, mortar::server::add_serve_command, nullptr},
     {"admin", nullptr, mortar::server::add_admin_command, nullptr},
+    {"logs", nullptr, mortar::server::add_logs_command, nullptr},
+    {"crawler", nullptr, mortar::server::add_crawler_command, nullptr},
     {"file", "Inspect and convert data files (schema, head, cat, convert)", nullptr,
      mortar::tools::run_file_command},
 };

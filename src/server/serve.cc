@@ -14,6 +14,7 @@
 #include "api/service.h"
 #include "http/http_server.h"
 #include "server/bootstrap.h"
+#include "server/crawler_runtime.h"
 #include "server/data_dir.h"
 #include "server/logging.h"
 #include "server/metrics.h"
@@ -114,6 +115,12 @@ Status serve(const Config& config, const ServeHooks& hooks) {
   options.default_account_id = boot.default_account_id;
   options.region = config.region;
   options.token_secret = token_key;
+  MORTAR_ASSIGN_OR_RETURN(std::unique_ptr<CrawlerRuntime> crawlers,
+                          CrawlerRuntime::start(*store, config.data_dir));
+  options.register_more = [&crawlers](api::OperationRegistry& r, store::Store&,
+                                      const api::NextTokenCodec& codec) {
+    return crawlers->register_operations(r, codec);
+  };
   MORTAR_ASSIGN_OR_RETURN(std::unique_ptr<api::Service> service,
                           api::Service::create(options, *store));
   if (options.auth_mode == api::AuthMode::kOpen) warn_open_mode(boot.default_account_id);
@@ -168,6 +175,7 @@ Status serve(const Config& config, const ServeHooks& hooks) {
   dir.remove_server_addr();
   server.reset();
   service.reset();
+  crawlers.reset();  // stops schedules, cancels running crawls (each stops within a second)
   MORTAR_RETURN_IF_ERROR(store->close());
   log_event(LogLevel::kInfo, "stopped");
   return ok_status();

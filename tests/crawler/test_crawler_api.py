@@ -1,0 +1,321 @@
+"""The crawler and classifier API through boto3 and the aws CLI against a real
+server: every operation, Glue's wrong-state errors, StopCrawler on a big tree,
+a restart in the middle of a crawl, metrics, crawl history and the CLI."""
+import json
+import subprocess
+import time
+
+import pytest
+from botocore.exceptions import ClientError
+
+from support.catalog import unique
+from support.cli import run_aws
+from support.server import mortar_bin, wait_for
+
+ROLE = "arn:aws:iam::111122223333:role/crawler"
+
+
+def error_code(excinfo):
+    return excinfo.value.response["Error"]["Code"]
+
+
+def test_create_get_update_delete_crawler(glue, crawl_db, tmp_path):
+    name = unique("crawler")
+    glue.create_crawler(Name=name, Role=ROLE, DatabaseName=crawl_db, Description="first",
+                        Targets={"S3Targets": [{"Path": str(tmp_path), "Exclusions": ["**.tmp"]}]},
+                        TablePrefix="raw_", Tags={"team": "data"})
+    try:
+        c = glue.get_crawler(Name=name)["Crawler"]
+        assert c["Name"] == name and c["State"] == "READY" and c["Version"] == 1
+        assert c["DatabaseName"] == crawl_db and c["TablePrefix"] == "raw_"
+        assert c["Targets"]["S3Targets"][0]["Exclusions"] == ["**.tmp"]
+        assert c["SchemaChangePolicy"] == {"UpdateBehavior": "UPDATE_IN_DATABASE",
+                                           "DeleteBehavior": "DEPRECATE_IN_DATABASE"}
+        assert c["RecrawlPolicy"] == {"RecrawlBehavior": "CRAWL_EVERYTHING"}
+        assert "LastCrawl" not in c
+
+        with pytest.raises(ClientError) as e:
+            glue.create_crawler(Name=name, Role=ROLE, Targets={"S3Targets": [{"Path": "/x"}]})
+        assert error_code(e) == "AlreadyExistsException"
+
+        glue.update_crawler(Name=name, Description="second",
+                            SchemaChangePolicy={"UpdateBehavior": "LOG", "DeleteBehavior": "LOG"})
+        c = glue.get_crawler(Name=name)["Crawler"]
+        assert c["Description"] == "second" and c["Version"] == 2
+        assert c["SchemaChangePolicy"]["UpdateBehavior"] == "LOG"
+        assert c["LastUpdated"] >= c["CreationTime"]
+
+        assert name in glue.list_crawlers(Tags={"team": "data"})["CrawlerNames"]
+        assert name not in glue.list_crawlers(Tags={"team": "other"})["CrawlerNames"]
+        got = glue.batch_get_crawlers(CrawlerNames=[name, "no_such_crawler"])
+        assert [x["Name"] for x in got["Crawlers"]] == [name]
+        assert got["CrawlersNotFound"] == ["no_such_crawler"]
+        assert name in [x["Name"] for page in glue.get_paginator("get_crawlers").paginate(
+            PaginationConfig={"PageSize": 2}) for x in page["Crawlers"]]
+    finally:
+        glue.delete_crawler(Name=name)
+    with pytest.raises(ClientError) as e:
+        glue.get_crawler(Name=name)
+    assert error_code(e) == "EntityNotFoundException"
+    with pytest.raises(ClientError) as e:
+        glue.delete_crawler(Name=name)
+    assert error_code(e) == "EntityNotFoundException"
+
+
+@pytest.mark.parametrize("kwargs,fragment", [
+    ({"Targets": {}}, "target"),
+    ({"Schedule": "cron(0 2 * *)"}, "schedule"),
+    ({"Schedule": "rate(1 hour)"}, "schedule"),
+    ({"Schedule": "cron(* * * * ? *)"}, "minute"),
+    ({"RecrawlPolicy": {"RecrawlBehavior": "CRAWL_NEW_FOLDERS_ONLY"}}, "LOG"),
+    ({"Configuration": "{not json"}, "Configuration"),
+    ({"Configuration": '{"Version": 1.0, "Mortar": {"NoSuchKey": true}}'}, "NoSuchKey"),
+])
+def test_create_crawler_rejects_bad_input(glue, kwargs, fragment):
+    args = {"Name": unique("bad"), "Role": ROLE, "Targets": {"S3Targets": [{"Path": "/data"}]}}
+    args.update(kwargs)
+    with pytest.raises(ClientError) as e:
+        glue.create_crawler(**args)
+    assert error_code(e) == "InvalidInputException"
+    assert fragment.lower() in e.value.response["Error"]["Message"].lower()
+
+
+def test_crawl_creates_tables_and_records_history(glue, crawl_db, new_crawler, wait_for_crawl, sales_tree):
+    path = sales_tree
+    name = new_crawler(path, crawl_db)
+    glue.start_crawler(Name=name)
+    with pytest.raises(ClientError) as e:
+        glue.start_crawler(Name=name)
+    # The crawl may be over already on a fast machine; if not, it is RUNNING.
+    assert error_code(e) in ("CrawlerRunningException",) or \
+        glue.get_crawler(Name=name)["Crawler"]["State"] == "READY"
+    crawler = wait_for_crawl(glue, name)
+    last = crawler["LastCrawl"]
+    assert last["Status"] == "SUCCEEDED", last
+    assert last["LogGroup"] == "/aws-glue/crawlers" and last["LogStream"] == name
+
+    tables = glue.get_tables(DatabaseName=crawl_db)["TableList"]
+    assert [t["Name"] for t in tables] == ["sales"]
+    assert [k["Name"] for k in tables[0]["PartitionKeys"]] == ["year", "month"]
+    assert tables[0]["Parameters"]["classification"] == "csv"
+    parts = glue.get_partitions(DatabaseName=crawl_db, TableName="sales")["Partitions"]
+    assert sorted(p["Values"] for p in parts) == [["2023", "1"], ["2023", "2"], ["2024", "1"], ["2024", "2"]]
+
+    crawls = glue.list_crawls(CrawlerName=name)["Crawls"]
+    assert len(crawls) == 1
+    assert crawls[0]["State"] == "COMPLETED" and crawls[0]["CrawlId"] == last["MessagePrefix"]
+    summary = json.loads(crawls[0]["Summary"])
+    assert summary["TablesCreated"] == 1 and summary["PartitionsCreated"] == 4
+
+    metrics = glue.get_crawler_metrics(CrawlerNameList=[name])["CrawlerMetricsList"]
+    assert metrics[0]["CrawlerName"] == name and metrics[0]["TablesCreated"] == 1
+    assert metrics[0]["LastRuntimeSeconds"] >= 0 and metrics[0]["StillEstimating"] is False
+
+    # A second crawl of the unchanged tree changes nothing; history keeps both.
+    glue.start_crawler(Name=name)
+    assert wait_for_crawl(glue, name)["LastCrawl"]["Status"] == "SUCCEEDED"
+    crawls = glue.list_crawls(CrawlerName=name)["Crawls"]
+    assert len(crawls) == 2 and crawls[0]["StartTime"] >= crawls[1]["StartTime"]
+    assert json.loads(crawls[0]["Summary"])["TablesCreated"] == 0
+    one = glue.list_crawls(CrawlerName=name, Filters=[
+        {"FieldName": "CRAWL_ID", "FilterOperator": "EQ", "FieldValue": crawls[1]["CrawlId"]}])["Crawls"]
+    assert [c["CrawlId"] for c in one] == [crawls[1]["CrawlId"]]
+    none = glue.list_crawls(CrawlerName=name, Filters=[
+        {"FieldName": "STATE", "FilterOperator": "EQ", "FieldValue": "FAILED"}])["Crawls"]
+    assert none == []
+    later = glue.list_crawls(CrawlerName=name, Filters=[
+        {"FieldName": "START_TIME", "FilterOperator": "GT", "FieldValue": str(crawls[1]["StartTime"].timestamp())}])
+    assert [c["CrawlId"] for c in later["Crawls"]] == [crawls[0]["CrawlId"]]
+    paged = glue.list_crawls(CrawlerName=name, MaxResults=1)
+    assert len(paged["Crawls"]) == 1 and "NextToken" in paged
+    rest = glue.list_crawls(CrawlerName=name, MaxResults=1, NextToken=paged["NextToken"])
+    assert rest["Crawls"][0]["CrawlId"] == crawls[1]["CrawlId"]
+
+
+def test_crawl_into_missing_database_fails_with_reason(glue, new_crawler, wait_for_crawl, sales_tree):
+    path = sales_tree
+    name = new_crawler(path, "no_such_database_here")
+    glue.start_crawler(Name=name)
+    last = wait_for_crawl(glue, name)["LastCrawl"]
+    assert last["Status"] == "FAILED"
+    assert "no_such_database_here" in last["ErrorMessage"]
+    crawls = glue.list_crawls(CrawlerName=name)["Crawls"]
+    assert crawls[0]["State"] == "FAILED" and "no_such_database_here" in crawls[0]["ErrorMessage"]
+
+
+def test_wrong_state_errors(glue, new_crawler, crawl_db, big_tree, wait_for_crawl):
+    name = new_crawler(big_tree, crawl_db)
+    with pytest.raises(ClientError) as e:
+        glue.stop_crawler(Name=name)
+    assert error_code(e) == "CrawlerNotRunningException"
+    with pytest.raises(ClientError) as e:
+        glue.start_crawler(Name="no_such_crawler")
+    assert error_code(e) == "EntityNotFoundException"
+
+    glue.start_crawler(Name=name)
+    assert glue.get_crawler(Name=name)["Crawler"]["State"] == "RUNNING"
+    for call, code in [(lambda: glue.start_crawler(Name=name), "CrawlerRunningException"),
+                       (lambda: glue.update_crawler(Name=name, Description="x"), "CrawlerRunningException"),
+                       (lambda: glue.delete_crawler(Name=name), "CrawlerRunningException")]:
+        with pytest.raises(ClientError) as e:
+            call()
+        assert error_code(e) == code
+
+    started = time.monotonic()
+    glue.stop_crawler(Name=name)
+    state = glue.get_crawler(Name=name)["Crawler"]["State"]
+    if state == "STOPPING":
+        with pytest.raises(ClientError) as e:
+            glue.stop_crawler(Name=name)
+        assert error_code(e) == "CrawlerStoppingException"
+    crawler = wait_for_crawl(glue, name, timeout=10)
+    elapsed = time.monotonic() - started
+    assert elapsed < 1.0, f"StopCrawler took {elapsed:.2f}s"
+    assert crawler["LastCrawl"]["Status"] == "CANCELLED"
+    assert glue.list_crawls(CrawlerName=name)["Crawls"][0]["State"] == "STOPPED"
+
+
+def test_restart_during_a_crawl(start_server, big_tree, wait_for_crawl):
+    srv = start_server("crawl_restart")
+    glue = srv.client()
+    db = unique("restartdb")
+    glue.create_database(DatabaseInput={"Name": db})
+    name = unique("crawler")
+    glue.create_crawler(Name=name, Role=ROLE, DatabaseName=db, Targets={"S3Targets": [{"Path": big_tree}]})
+    glue.start_crawler(Name=name)
+    time.sleep(0.5)
+    assert glue.get_crawler(Name=name)["Crawler"]["State"] == "RUNNING", "crawl ended before the kill"
+    srv.kill()
+
+    srv.start()
+    glue = srv.client()
+    crawler = glue.get_crawler(Name=name)["Crawler"]
+    assert crawler["State"] == "READY"
+    assert crawler["LastCrawl"]["Status"] == "FAILED"
+    assert crawler["LastCrawl"]["ErrorMessage"] == "server restarted during the crawl"
+    crawls = glue.list_crawls(CrawlerName=name)["Crawls"]
+    assert [c["State"] for c in crawls] == ["FAILED"]
+    # The catalog is consistent: every table there is whole and readable.
+    for t in glue.get_tables(DatabaseName=db)["TableList"]:
+        assert t["StorageDescriptor"]["Columns"] and t["StorageDescriptor"]["Location"]
+        glue.get_partitions(DatabaseName=db, TableName=t["Name"])
+    log = subprocess.run([mortar_bin(), "logs", "crawler", name, "--data-dir", str(srv.data_dir)],
+                         capture_output=True, text=True, timeout=30)
+    assert log.returncode == 0, log.stderr
+    assert "server restarted during the crawl" in log.stdout
+    # And the crawler runs again.
+    glue.start_crawler(Name=name)
+    glue.stop_crawler(Name=name)
+    assert wait_for_crawl(glue, name, timeout=10)["LastCrawl"]["Status"] == "CANCELLED"
+
+
+def test_dry_run_plan_and_logs_cli(server, glue, crawl_db, new_crawler, wait_for_crawl, sales_tree):
+    path = sales_tree
+    name = new_crawler(path, crawl_db, Configuration=json.dumps({"Version": 1.0, "Mortar": {"DryRun": True}}))
+    glue.start_crawler(Name=name)
+    assert wait_for_crawl(glue, name)["LastCrawl"]["Status"] == "SUCCEEDED"
+    assert glue.get_tables(DatabaseName=crawl_db)["TableList"] == []  # wrote nothing
+    plan = subprocess.run([mortar_bin(), "crawler", "plan", name, "--data-dir", str(server.data_dir)],
+                          capture_output=True, text=True, timeout=30)
+    assert plan.returncode == 0, plan.stderr
+    assert "sales" in plan.stdout and "CREATE_TABLE" in plan.stdout
+    as_json = subprocess.run([mortar_bin(), "crawler", "plan", name, "--json", "--data-dir",
+                              str(server.data_dir)], capture_output=True, text=True, timeout=30)
+    parsed = json.loads(as_json.stdout)
+    assert [t["Name"] for t in parsed["Tables"]] == ["sales"]
+    log = subprocess.run([mortar_bin(), "logs", "crawler", name, "--data-dir", str(server.data_dir)],
+                         capture_output=True, text=True, timeout=30)
+    assert log.returncode == 0 and "crawl SUCCEEDED" in log.stdout
+    crawl_id = glue.list_crawls(CrawlerName=name)["Crawls"][0]["CrawlId"]
+    by_id = subprocess.run([mortar_bin(), "logs", "crawler", name, "--crawl-id", crawl_id,
+                            "--data-dir", str(server.data_dir)], capture_output=True, text=True, timeout=30)
+    assert by_id.stdout == log.stdout
+    missing = subprocess.run([mortar_bin(), "logs", "crawler", "no_such_crawler", "--data-dir",
+                              str(server.data_dir)], capture_output=True, text=True, timeout=30)
+    assert missing.returncode != 0 and "no_such_crawler" in missing.stderr
+
+
+def test_crawler_through_the_aws_cli(server, glue, crawl_db, sales_tree):
+    path = sales_tree
+    name = unique("clicrawler")
+    run_aws(server, "glue", "create-crawler", "--name", name, "--role", ROLE,
+            "--database-name", crawl_db, "--targets", json.dumps({"S3Targets": [{"Path": path}]}))
+    try:
+        run_aws(server, "glue", "start-crawler", "--name", name)
+        wait_for(lambda: run_aws(server, "glue", "get-crawler", "--name", name)["Crawler"]["State"] == "READY",
+                 120, "crawl")
+        got = run_aws(server, "glue", "get-crawler", "--name", name)["Crawler"]
+        assert got["LastCrawl"]["Status"] == "SUCCEEDED"
+        tables = run_aws(server, "glue", "get-tables", "--database-name", crawl_db)["TableList"]
+        assert [t["Name"] for t in tables] == ["sales"]
+        crawls = run_aws(server, "glue", "list-crawls", "--crawler-name", name)["Crawls"]
+        assert crawls[0]["State"] == "COMPLETED"
+        code, _, err = run_aws(server, "glue", "stop-crawler", "--name", name, check=False)
+        assert code != 0 and "CrawlerNotRunningException" in err
+    finally:
+        run_aws(server, "glue", "delete-crawler", "--name", name)
+
+
+@pytest.mark.parametrize("kind,body,check", [
+    ("CsvClassifier", {"Delimiter": "|", "QuoteSymbol": "'", "ContainsHeader": "PRESENT",
+                       "Header": ["a", "b"], "AllowSingleColumn": False},
+     {"Delimiter": "|", "Header": ["a", "b"]}),
+    ("GrokClassifier", {"Classification": "applog", "GrokPattern": "%{WORD:level} %{GREEDYDATA:msg}",
+                        "CustomPatterns": "MYWORD [a-z]+"},
+     {"Classification": "applog"}),
+    ("XMLClassifier", {"Classification": "xml", "RowTag": "record"}, {"RowTag": "record"}),
+    ("JsonClassifier", {"JsonPath": "$.records[*]"}, {"JsonPath": "$.records[*]"}),
+])
+def test_classifier_crud(glue, kind, body, check):
+    name = unique("cls")
+    glue.create_classifier(**{kind: dict(body, Name=name)})
+    try:
+        got = glue.get_classifier(Name=name)["Classifier"][kind]
+        assert got["Name"] == name and got["Version"] == 1
+        for k, v in check.items():
+            assert got[k] == v
+        with pytest.raises(ClientError) as e:
+            glue.create_classifier(**{kind: dict(body, Name=name)})
+        assert error_code(e) == "AlreadyExistsException"
+        glue.update_classifier(**{kind: {"Name": name, **({"JsonPath": "$.other[*]"} if kind == "JsonClassifier"
+                                                           else {})}})
+        assert glue.get_classifier(Name=name)["Classifier"][kind]["Version"] == 2
+        names = [next(iter(c.values()))["Name"]
+                 for page in glue.get_paginator("get_classifiers").paginate(PaginationConfig={"PageSize": 1})
+                 for c in page["Classifiers"]]
+        assert name in names
+    finally:
+        glue.delete_classifier(Name=name)
+    with pytest.raises(ClientError) as e:
+        glue.get_classifier(Name=name)
+    assert error_code(e) == "EntityNotFoundException"
+
+
+def test_classifier_bad_input(glue):
+    with pytest.raises(ClientError) as e:
+        glue.create_classifier(JsonClassifier={"Name": unique("cls"), "JsonPath": "records"})
+    assert error_code(e) == "InvalidInputException"
+    with pytest.raises(ClientError) as e:
+        glue.create_classifier()
+    assert error_code(e) == "InvalidInputException"
+    with pytest.raises(ClientError) as e:
+        glue.create_crawler(Name=unique("c"), Role=ROLE, Targets={"S3Targets": [{"Path": "/d"}]},
+                            Classifiers=["no_such_classifier"])
+    assert error_code(e) == "EntityNotFoundException"
+
+
+def test_crawler_uses_custom_classifier(glue, crawl_db, new_crawler, tmp_path, wait_for_crawl):
+    cls = unique("pipes")
+    glue.create_classifier(CsvClassifier={"Name": cls, "Delimiter": "|", "ContainsHeader": "PRESENT"})
+    try:
+        folder = tmp_path / "pipes"
+        folder.mkdir()
+        (folder / "a.txt").write_text("id|name\n1|x\n2|y\n")
+        name = new_crawler(str(folder), crawl_db, Classifiers=[cls])
+        glue.start_crawler(Name=name)
+        assert wait_for_crawl(glue, name)["LastCrawl"]["Status"] == "SUCCEEDED"
+        tables = glue.get_tables(DatabaseName=crawl_db)["TableList"]
+        assert len(tables) == 1
+        assert [c["Name"] for c in tables[0]["StorageDescriptor"]["Columns"]] == ["id", "name"]
+    finally:
+        glue.delete_classifier(Name=cls)
