@@ -20,7 +20,8 @@ Status ColumnReader::init_present(const StripeStreams& streams) {
   return ok_status();
 }
 
-StatusOr<std::string_view> ColumnReader::stream(const StripeStreams& streams, StreamKind kind) const {
+StatusOr<std::string_view> ColumnReader::stream(const StripeStreams& streams,
+                                                StreamKind kind) const {
   // Writers may leave out the streams of a column without values in a
   // stripe: an absent stream reads as empty (and fails if values are wanted).
   const std::string* s = streams.find(node_.column, kind);
@@ -39,7 +40,8 @@ StatusOr<int64_t> ColumnReader::read_validity(int64_t rows, const uint8_t* paren
   } else {
     std::fill(valid_.begin(), valid_.end(), 1);
   }
-  int64_t present_rows = parent_valid ? std::accumulate(valid_.begin(), valid_.end(), int64_t{0}) : rows;
+  int64_t present_rows =
+      parent_valid ? std::accumulate(valid_.begin(), valid_.end(), int64_t{0}) : rows;
   if (!present_) return present_rows;
   if (present_rows == rows) {
     MORTAR_RETURN_IF_ERROR(present_->next(valid_.data(), rows));

@@ -24,7 +24,7 @@ namespace mortar::formats::orc {
 // The decompressed streams of the projected columns of one stripe.
 struct StripeStreams {
   std::map<std::pair<uint32_t, uint64_t>, std::string> streams;  // (column, kind) -> bytes
-  std::vector<ColumnEncoding> encodings;                          // by column id
+  std::vector<ColumnEncoding> encodings;                         // by column id
   std::string writer_timezone;  // IANA name; plain timestamps are wall clock there
   // nullptr when absent.
   const std::string* find(uint32_t column, StreamKind kind) const {
@@ -60,10 +60,12 @@ class ColumnReader {
 
 // The reader for `node` (and its children) over a stripe's streams; the
 // streams must outlive it.
-StatusOr<std::unique_ptr<ColumnReader>> make_column_reader(const SchemaNode& node, const StripeStreams& streams);
+StatusOr<std::unique_ptr<ColumnReader>> make_column_reader(const SchemaNode& node,
+                                                           const StripeStreams& streams);
 
 // Primitive readers (primitive_readers.cc); make_column_reader dispatches.
-StatusOr<std::unique_ptr<ColumnReader>> make_primitive_reader(const SchemaNode& node, const StripeStreams& streams);
+StatusOr<std::unique_ptr<ColumnReader>> make_primitive_reader(const SchemaNode& node,
+                                                              const StripeStreams& streams);
 
 // Bound on the values one batch may expand to through list/map lengths.
 inline constexpr int64_t kMaxChildValuesPerBatch = int64_t{1} << 27;

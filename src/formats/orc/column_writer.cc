@@ -21,10 +21,14 @@ constexpr size_t kMaxStatString = 1024;
 
 int64_t int_at(const Column& c, int64_t row) {
   switch (c.value_width()) {
-    case 1: return c.value<int8_t>(row);
-    case 2: return c.value<int16_t>(row);
-    case 4: return c.value<int32_t>(row);
-    default: return c.value<int64_t>(row);
+    case 1:
+      return c.value<int8_t>(row);
+    case 2:
+      return c.value<int16_t>(row);
+    case 4:
+      return c.value<int32_t>(row);
+    default:
+      return c.value<int64_t>(row);
   }
 }
 
@@ -55,7 +59,9 @@ class BoolWriter : public ColumnWriter {
     streams->push_back(std::move(s));
     data_.clear();
   }
-  int64_t buffered_bytes() const override { return static_cast<int64_t>(data_.size() + present_.size()); }
+  int64_t buffered_bytes() const override {
+    return static_cast<int64_t>(data_.size() + present_.size());
+  }
 
  private:
   std::vector<uint8_t> data_;
@@ -78,7 +84,9 @@ class ByteWriter : public ColumnWriter {
     streams->push_back(std::move(s));
     data_.clear();
   }
-  int64_t buffered_bytes() const override { return static_cast<int64_t>(data_.size() + present_.size()); }
+  int64_t buffered_bytes() const override {
+    return static_cast<int64_t>(data_.size() + present_.size());
+  }
 
  private:
   std::vector<uint8_t> data_;
@@ -102,7 +110,9 @@ class IntWriter : public ColumnWriter {
     streams->push_back(std::move(s));
     data_.clear();
   }
-  int64_t buffered_bytes() const override { return static_cast<int64_t>(data_.size() * 8 + present_.size()); }
+  int64_t buffered_bytes() const override {
+    return static_cast<int64_t>(data_.size() * 8 + present_.size());
+  }
 
  private:
   std::vector<int64_t> data_;
@@ -140,7 +150,9 @@ class FloatWriter : public ColumnWriter {
     streams->push_back(OutStream{StreamKind::kData, column_, std::move(data_)});
     data_.clear();
   }
-  int64_t buffered_bytes() const override { return static_cast<int64_t>(data_.size() + present_.size()); }
+  int64_t buffered_bytes() const override {
+    return static_cast<int64_t>(data_.size() + present_.size());
+  }
 
  private:
   int width_;
@@ -227,7 +239,9 @@ class DecimalWriter : public ColumnWriter {
     data_.clear();
     count_ = 0;
   }
-  int64_t buffered_bytes() const override { return static_cast<int64_t>(data_.size() + present_.size()); }
+  int64_t buffered_bytes() const override {
+    return static_cast<int64_t>(data_.size() + present_.size());
+  }
 
  private:
   std::string data_;
@@ -263,7 +277,9 @@ class TimestampWriter : public ColumnWriter {
     seconds_.clear();
     nanos_.clear();
   }
-  int64_t buffered_bytes() const override { return static_cast<int64_t>(seconds_.size() * 16 + present_.size()); }
+  int64_t buffered_bytes() const override {
+    return static_cast<int64_t>(seconds_.size() * 16 + present_.size());
+  }
 
  private:
   static int64_t format_nanos(int64_t nanos) {
@@ -312,7 +328,9 @@ class RepeatedWriter : public ColumnWriter {
     streams->push_back(std::move(len));
     lengths_.clear();
   }
-  int64_t buffered_bytes() const override { return static_cast<int64_t>(lengths_.size() * 8 + present_.size()); }
+  int64_t buffered_bytes() const override {
+    return static_cast<int64_t>(lengths_.size() * 8 + present_.size());
+  }
 
  private:
   std::vector<int64_t> lengths_;
@@ -338,7 +356,9 @@ class UnionWriter : public ColumnWriter {
     streams->push_back(std::move(data));
     tags_.clear();
   }
-  int64_t buffered_bytes() const override { return static_cast<int64_t>(tags_.size() + present_.size()); }
+  int64_t buffered_bytes() const override {
+    return static_cast<int64_t>(tags_.size() + present_.size());
+  }
 
  private:
   std::vector<uint8_t> tags_;
@@ -346,7 +366,8 @@ class UnionWriter : public ColumnWriter {
 
 }  // namespace
 
-std::vector<int64_t> ColumnWriter::add_present(const Column& col, const std::vector<int64_t>& rows) {
+std::vector<int64_t> ColumnWriter::add_present(const Column& col,
+                                               const std::vector<int64_t>& rows) {
   std::vector<int64_t> valid;
   valid.reserve(rows.size());
   for (int64_t r : rows) {
@@ -385,8 +406,10 @@ EncodingKind ColumnWriter::encoding() const {
     case OrcKind::kFloat:
     case OrcKind::kDouble:
     case OrcKind::kStruct:
-    case OrcKind::kUnion: return EncodingKind::kDirect;
-    default: return EncodingKind::kDirectV2;
+    case OrcKind::kUnion:
+      return EncodingKind::kDirect;
+    default:
+      return EncodingKind::kDirectV2;
   }
 }
 
@@ -397,7 +420,8 @@ void ColumnWriter::append_types(std::vector<std::string>* types) const {
   for (const auto& c : children_) subtypes.push_back(c->column());
   if (!subtypes.empty()) w.packed_varints(2, subtypes);
   for (const auto& n : field_names_) w.bytes_field(3, n);
-  if (kind_ == OrcKind::kVarchar || kind_ == OrcKind::kChar) w.varint_field(4, static_cast<uint64_t>(type_->length()));
+  if (kind_ == OrcKind::kVarchar || kind_ == OrcKind::kChar)
+    w.varint_field(4, static_cast<uint64_t>(type_->length()));
   if (kind_ == OrcKind::kDecimal) {
     w.varint_field(5, static_cast<uint64_t>(type_->precision()));
     w.varint_field(6, static_cast<uint64_t>(type_->scale()));
@@ -406,125 +430,67 @@ void ColumnWriter::append_types(std::vector<std::string>* types) const {
   for (const auto& c : children_) c->append_types(types);
 }
 
-void StatsBuilder::merge(const StatsBuilder& o, OrcKind kind) {
-  values += o.values;
-  has_null = has_null || o.has_null;
-  true_count += o.true_count;
-  double_ok = double_ok && o.double_ok;
-  string_ok = string_ok && o.string_ok;
-  if (!o.has_minmax) return;
-  bool first = !has_minmax;
-  has_minmax = true;
-  switch (kind) {
-    case OrcKind::kFloat:
-    case OrcKind::kDouble:
-      double_min = first ? o.double_min : std::min(double_min, o.double_min);
-      double_max = first ? o.double_max : std::max(double_max, o.double_max);
-      break;
-    case OrcKind::kString:
-    case OrcKind::kVarchar:
-    case OrcKind::kChar:
-      if (first || o.string_min < string_min) string_min = o.string_min;
-      if (first || o.string_max > string_max) string_max = o.string_max;
-      break;
-    case OrcKind::kDecimal:
-      dec_min = first ? o.dec_min : std::min(dec_min, o.dec_min);
-      dec_max = first ? o.dec_max : std::max(dec_max, o.dec_max);
-      break;
-    default:
-      int_min = first ? o.int_min : std::min(int_min, o.int_min);
-      int_max = first ? o.int_max : std::max(int_max, o.int_max);
-  }
-}
-
-std::string StatsBuilder::serialize(OrcKind kind, int scale) const {
-  ProtoWriter w;
-  w.varint_field(1, values);
-  if (has_minmax) {
-    ProtoWriter m;
-    switch (kind) {
-      case OrcKind::kByte:
-      case OrcKind::kShort:
-      case OrcKind::kInt:
-      case OrcKind::kLong:
-        m.sint_field(1, int_min);
-        m.sint_field(2, int_max);
-        w.bytes_field(2, m.buffer());
-        break;
-      case OrcKind::kFloat:
-      case OrcKind::kDouble:
-        if (double_ok) {
-          m.double_field(1, double_min);
-          m.double_field(2, double_max);
-          w.bytes_field(3, m.buffer());
-        }
-        break;
-      case OrcKind::kString:
-      case OrcKind::kVarchar:
-      case OrcKind::kChar:
-        if (string_ok) {
-          m.bytes_field(1, string_min);
-          m.bytes_field(2, string_max);
-          w.bytes_field(4, m.buffer());
-        }
-        break;
-      case OrcKind::kDecimal:
-        m.bytes_field(1, types::format_decimal(dec_min, scale));
-        m.bytes_field(2, types::format_decimal(dec_max, scale));
-        w.bytes_field(6, m.buffer());
-        break;
-      case OrcKind::kDate:
-        m.sint_field(1, int_min);
-        m.sint_field(2, int_max);
-        w.bytes_field(7, m.buffer());
-        break;
-      case OrcKind::kTimestamp:  // milliseconds; the writer's zone is UTC
-        m.sint_field(1, int_min);
-        m.sint_field(2, int_max);
-        m.sint_field(3, int_min);
-        m.sint_field(4, int_max);
-        w.bytes_field(9, m.buffer());
-        break;
-      default: break;
-    }
-  }
-  if (kind == OrcKind::kBoolean) {
-    ProtoWriter b;
-    b.packed_varints(1, {true_count});
-    w.bytes_field(5, b.buffer());
-  }
-  w.varint_field(10, has_null ? 1 : 0);
-  return w.buffer();
-}
-
 StatusOr<std::unique_ptr<ColumnWriter>> make_column_writer(const TypePtr& type, uint32_t* next_id) {
   uint32_t id = (*next_id)++;
   std::unique_ptr<ColumnWriter> w;
   switch (type->kind()) {
-    case TypeKind::kBoolean: w.reset(new BoolWriter(id, OrcKind::kBoolean, type)); break;
-    case TypeKind::kTinyInt: w.reset(new ByteWriter(id, OrcKind::kByte, type)); break;
-    case TypeKind::kSmallInt: w.reset(new IntWriter(id, OrcKind::kShort, type)); break;
-    case TypeKind::kInt: w.reset(new IntWriter(id, OrcKind::kInt, type)); break;
-    case TypeKind::kBigInt: w.reset(new IntWriter(id, OrcKind::kLong, type)); break;
-    case TypeKind::kDate: w.reset(new IntWriter(id, OrcKind::kDate, type)); break;
-    case TypeKind::kFloat: w.reset(new FloatWriter(id, OrcKind::kFloat, type)); break;
-    case TypeKind::kDouble: w.reset(new FloatWriter(id, OrcKind::kDouble, type)); break;
+    case TypeKind::kBoolean:
+      w.reset(new BoolWriter(id, OrcKind::kBoolean, type));
+      break;
+    case TypeKind::kTinyInt:
+      w.reset(new ByteWriter(id, OrcKind::kByte, type));
+      break;
+    case TypeKind::kSmallInt:
+      w.reset(new IntWriter(id, OrcKind::kShort, type));
+      break;
+    case TypeKind::kInt:
+      w.reset(new IntWriter(id, OrcKind::kInt, type));
+      break;
+    case TypeKind::kBigInt:
+      w.reset(new IntWriter(id, OrcKind::kLong, type));
+      break;
+    case TypeKind::kDate:
+      w.reset(new IntWriter(id, OrcKind::kDate, type));
+      break;
+    case TypeKind::kFloat:
+      w.reset(new FloatWriter(id, OrcKind::kFloat, type));
+      break;
+    case TypeKind::kDouble:
+      w.reset(new FloatWriter(id, OrcKind::kDouble, type));
+      break;
     case TypeKind::kNull:
-    case TypeKind::kString: w.reset(new StringWriter(id, OrcKind::kString, type)); break;
-    case TypeKind::kVarchar: w.reset(new StringWriter(id, OrcKind::kVarchar, type)); break;
-    case TypeKind::kChar: w.reset(new StringWriter(id, OrcKind::kChar, type)); break;
-    case TypeKind::kBinary: w.reset(new StringWriter(id, OrcKind::kBinary, type)); break;
+    case TypeKind::kString:
+      w.reset(new StringWriter(id, OrcKind::kString, type));
+      break;
+    case TypeKind::kVarchar:
+      w.reset(new StringWriter(id, OrcKind::kVarchar, type));
+      break;
+    case TypeKind::kChar:
+      w.reset(new StringWriter(id, OrcKind::kChar, type));
+      break;
+    case TypeKind::kBinary:
+      w.reset(new StringWriter(id, OrcKind::kBinary, type));
+      break;
     case TypeKind::kDecimal:
       w.reset(new DecimalWriter(id, OrcKind::kDecimal, type));
       w->scale_ = type->scale();
       break;
-    case TypeKind::kTimestamp: w.reset(new TimestampWriter(id, OrcKind::kTimestamp, type)); break;
-    case TypeKind::kStruct: w.reset(new StructWriter(id, OrcKind::kStruct, type)); break;
-    case TypeKind::kArray: w.reset(new RepeatedWriter(id, OrcKind::kList, type)); break;
-    case TypeKind::kMap: w.reset(new RepeatedWriter(id, OrcKind::kMap, type)); break;
+    case TypeKind::kTimestamp:
+      w.reset(new TimestampWriter(id, OrcKind::kTimestamp, type));
+      break;
+    case TypeKind::kStruct:
+      w.reset(new StructWriter(id, OrcKind::kStruct, type));
+      break;
+    case TypeKind::kArray:
+      w.reset(new RepeatedWriter(id, OrcKind::kList, type));
+      break;
+    case TypeKind::kMap:
+      w.reset(new RepeatedWriter(id, OrcKind::kMap, type));
+      break;
     case TypeKind::kChoice:
       if (type->fields().empty() || type->fields().size() > 127) {
-        return invalid_input("ORC unions hold 1..127 alternatives, not " + std::to_string(type->fields().size()));
+        return invalid_input("ORC unions hold 1..127 alternatives, not " +
+                             std::to_string(type->fields().size()));
       }
       w.reset(new UnionWriter(id, OrcKind::kUnion, type));
       break;

@@ -12,6 +12,7 @@
 #include "common/status.h"
 #include "formats/orc/orc_metadata.h"
 #include "formats/orc/protobuf_writer.h"
+#include "formats/orc/stats_builder.h"
 #include "types/column.h"
 
 namespace mortar::formats::orc {
@@ -20,24 +21,6 @@ struct OutStream {
   StreamKind kind;
   uint32_t column;
   std::string bytes;  // uncompressed
-};
-
-// Min/max/counts of one column, written as ORC ColumnStatistics.
-struct StatsBuilder {
-  uint64_t values = 0;
-  bool has_null = false;
-  bool has_minmax = false;
-  int64_t int_min = 0, int_max = 0;
-  double double_min = 0, double_max = 0;
-  bool double_ok = true;  // false once a NaN was seen
-  std::string string_min, string_max;
-  bool string_ok = true;  // false once a value is too long to keep
-  __int128 dec_min = 0, dec_max = 0;
-  uint64_t true_count = 0;
-
-  void merge(const StatsBuilder& other, OrcKind kind);
-  // Serialized ColumnStatistics of a column of `kind` (decimals at `scale`).
-  std::string serialize(OrcKind kind, int scale) const;
 };
 
 class ColumnWriter {
@@ -68,14 +51,16 @@ class ColumnWriter {
   int scale() const { return scale_; }
 
  public:
-  ColumnWriter(uint32_t column, OrcKind kind, types::TypePtr type) : column_(column), kind_(kind), type_(std::move(type)) {}
+  ColumnWriter(uint32_t column, OrcKind kind, types::TypePtr type)
+      : column_(column), kind_(kind), type_(std::move(type)) {}
 
  protected:
   // Records validity of `rows`; returns the valid ones.
   std::vector<int64_t> add_present(const types::Column& col, const std::vector<int64_t>& rows);
   void flush_present(std::vector<OutStream>* streams);
 
-  friend StatusOr<std::unique_ptr<ColumnWriter>> make_column_writer(const types::TypePtr& type, uint32_t* next_id);
+  friend StatusOr<std::unique_ptr<ColumnWriter>> make_column_writer(const types::TypePtr& type,
+                                                                    uint32_t* next_id);
   uint32_t column_;
   OrcKind kind_;
   types::TypePtr type_;
@@ -88,6 +73,7 @@ class ColumnWriter {
 };
 
 // The writer tree of `type`, numbering columns from *next_id (pre-order).
-StatusOr<std::unique_ptr<ColumnWriter>> make_column_writer(const types::TypePtr& type, uint32_t* next_id);
+StatusOr<std::unique_ptr<ColumnWriter>> make_column_writer(const types::TypePtr& type,
+                                                           uint32_t* next_id);
 
 }  // namespace mortar::formats::orc

@@ -33,7 +33,8 @@ class StructReader : public ColumnReader {
     MORTAR_ASSIGN_OR_RETURN(int64_t n, read_validity(rows, parent_valid));
     std::vector<uint8_t> valid = valid_;  // children reuse their own valid_
     for (size_t i = 0; i < children_.size(); ++i) {
-      MORTAR_RETURN_IF_ERROR(children_[i]->read(rows, n == rows ? nullptr : valid.data(), out.child(i)));
+      MORTAR_RETURN_IF_ERROR(
+          children_[i]->read(rows, n == rows ? nullptr : valid.data(), out.child(i)));
     }
     close_rows(out, out.length(), rows, valid);
     return ok_status();
@@ -66,8 +67,8 @@ class RepeatedReader : public ColumnReader {
     int64_t total = 0;
     for (int64_t len : lens_) {
       if (len < 0 || len > kMaxChildValuesPerBatch - total) {
-        return invalid_input("list/map lengths add up to more than " + std::to_string(kMaxChildValuesPerBatch) +
-                             " values in one batch");
+        return invalid_input("list/map lengths add up to more than " +
+                             std::to_string(kMaxChildValuesPerBatch) + " values in one batch");
       }
       total += len;
     }
@@ -77,7 +78,8 @@ class RepeatedReader : public ColumnReader {
     int64_t start = out.length();
     std::vector<int64_t>& offsets = out.offsets();
     size_t k = 0;
-    for (int64_t r = 0; r < rows; ++r) offsets.push_back(offsets.back() + (valid_[r] ? lens_[k++] : 0));
+    for (int64_t r = 0; r < rows; ++r)
+      offsets.push_back(offsets.back() + (valid_[r] ? lens_[k++] : 0));
     close_rows(out, start, rows, valid_);
     return ok_status();
   }
@@ -112,8 +114,8 @@ class UnionReader : public ColumnReader {
     std::vector<int64_t> counts(children_.size(), 0), next(children_.size(), 0);
     for (uint8_t t : tag_values_) {
       if (t >= children_.size()) {
-        return invalid_input("union tag " + std::to_string(t) + " but only " + std::to_string(children_.size()) +
-                             " alternatives");
+        return invalid_input("union tag " + std::to_string(t) + " but only " +
+                             std::to_string(children_.size()) + " alternatives");
       }
       ++counts[t];
     }
@@ -154,16 +156,22 @@ StatusOr<std::unique_ptr<ColumnReader>> make(const SchemaNode& node, const Strip
 
 }  // namespace
 
-StatusOr<std::unique_ptr<ColumnReader>> make_column_reader(const SchemaNode& node, const StripeStreams& s) {
+StatusOr<std::unique_ptr<ColumnReader>> make_column_reader(const SchemaNode& node,
+                                                           const StripeStreams& s) {
   if (node.column >= s.encodings.size()) {
-    return invalid_input("the stripe footer has no encoding for column " + std::to_string(node.column));
+    return invalid_input("the stripe footer has no encoding for column " +
+                         std::to_string(node.column));
   }
   switch (node.kind) {
-    case OrcKind::kStruct: return make<StructReader>(node, s);
+    case OrcKind::kStruct:
+      return make<StructReader>(node, s);
     case OrcKind::kList:
-    case OrcKind::kMap: return make<RepeatedReader>(node, s);
-    case OrcKind::kUnion: return make<UnionReader>(node, s);
-    default: return make_primitive_reader(node, s);
+    case OrcKind::kMap:
+      return make<RepeatedReader>(node, s);
+    case OrcKind::kUnion:
+      return make<UnionReader>(node, s);
+    default:
+      return make_primitive_reader(node, s);
   }
 }
 

@@ -13,10 +13,18 @@ StatusOr<std::string> decompress_stream(std::string_view raw, const CompressionS
   }
   io::Codec codec;
   switch (settings.kind) {
-    case CompressionKind::kZlib: codec = io::Codec::kDeflateRaw; break;
-    case CompressionKind::kSnappy: codec = io::Codec::kSnappyRaw; break;
-    case CompressionKind::kLz4: codec = io::Codec::kLz4Raw; break;
-    case CompressionKind::kZstd: codec = io::Codec::kZstd; break;
+    case CompressionKind::kZlib:
+      codec = io::Codec::kDeflateRaw;
+      break;
+    case CompressionKind::kSnappy:
+      codec = io::Codec::kSnappyRaw;
+      break;
+    case CompressionKind::kLz4:
+      codec = io::Codec::kLz4Raw;
+      break;
+    case CompressionKind::kZstd:
+      codec = io::Codec::kZstd;
+      break;
     default:
       return unimplemented("ORC compression " + std::string(compression_name(settings.kind)) +
                            " is not supported");
@@ -24,7 +32,8 @@ StatusOr<std::string> decompress_stream(std::string_view raw, const CompressionS
   std::string out;
   size_t pos = 0;
   while (pos < raw.size()) {
-    if (raw.size() - pos < 3) return invalid_input("truncated compression chunk header at offset " + std::to_string(pos));
+    if (raw.size() - pos < 3)
+      return invalid_input("truncated compression chunk header at offset " + std::to_string(pos));
     uint32_t header = static_cast<uint8_t>(raw[pos]) | (static_cast<uint8_t>(raw[pos + 1]) << 8) |
                       (static_cast<uint32_t>(static_cast<uint8_t>(raw[pos + 2])) << 16);
     bool original = header & 1;
@@ -33,20 +42,23 @@ StatusOr<std::string> decompress_stream(std::string_view raw, const CompressionS
     pos += 3;
     if (length > raw.size() - pos) {
       return invalid_input("compression chunk at offset " + std::to_string(at) + " claims " +
-                           std::to_string(length) + " bytes, " + std::to_string(raw.size() - pos) + " remain");
+                           std::to_string(length) + " bytes, " + std::to_string(raw.size() - pos) +
+                           " remain");
     }
     std::string_view body = raw.substr(pos, length);
     pos += length;
     int64_t room = settings.max_output - static_cast<int64_t>(out.size());
     if (original) {
-      if (static_cast<int64_t>(body.size()) > room) return limit_exceeded("decompressed stream over the limit");
+      if (static_cast<int64_t>(body.size()) > room)
+        return limit_exceeded("decompressed stream over the limit");
       out.append(body);
       continue;
     }
-    auto chunk = io::decompress_block(codec, body, -1, std::min<int64_t>(settings.block_size, room));
+    auto chunk =
+        io::decompress_block(codec, body, -1, std::min<int64_t>(settings.block_size, room));
     if (!chunk.ok()) {
-      return annotate(chunk.status(), std::string(compression_name(settings.kind)) + " chunk at offset " +
-                                          std::to_string(at));
+      return annotate(chunk.status(), std::string(compression_name(settings.kind)) +
+                                          " chunk at offset " + std::to_string(at));
     }
     out.append(*chunk);
   }

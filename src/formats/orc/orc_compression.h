@@ -15,7 +15,7 @@ namespace mortar::formats::orc {
 
 struct CompressionSettings {
   CompressionKind kind = CompressionKind::kNone;
-  int64_t block_size = 256 * 1024;  // a chunk never decompresses to more
+  int64_t block_size = 256 * 1024;        // a chunk never decompresses to more
   int64_t max_output = int64_t{1} << 30;  // bound on one whole stream
 };
 

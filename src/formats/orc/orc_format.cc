@@ -11,7 +11,9 @@ class OrcFormat : public Format {
  public:
   std::string name() const override { return "orc"; }
   std::vector<std::string> extensions() const override { return {".orc"}; }
-  double sniff(std::string_view head) const override { return head.substr(0, 3) == "ORC" ? 1.0 : 0.0; }
+  double sniff(std::string_view head) const override {
+    return head.substr(0, 3) == "ORC" ? 1.0 : 0.0;
+  }
 
   StatusOr<std::unique_ptr<RecordReader>> open_reader(io::FileSystem& fs, const std::string& path,
                                                       const ReadOptions& options) const override {
@@ -24,7 +26,8 @@ class OrcFormat : public Format {
                                                       types::TypePtr schema,
                                                       const WriteOptions& options) const override {
     MORTAR_ASSIGN_OR_RETURN(auto out, fs.open_output(path));
-    MORTAR_ASSIGN_OR_RETURN(auto writer, orc::OrcWriter::open(std::move(out), std::move(schema), options));
+    MORTAR_ASSIGN_OR_RETURN(auto writer,
+                            orc::OrcWriter::open(std::move(out), std::move(schema), options));
     return std::unique_ptr<RecordWriter>(std::move(writer));
   }
 };

@@ -28,31 +28,42 @@ void parse_statistics(ProtoReader& in, ColumnStatistics* s) {
   WireType t;
   while (in.next_field(&f, &t)) {
     switch (f) {
-      case 1: s->number_of_values = in.read_varint(); break;
+      case 1:
+        s->number_of_values = in.read_varint();
+        break;
       case 2:  // IntegerStatistics
         sub_message(in, [&](ProtoReader& m) {
           while (m.next_field(&f, &t)) {
-            if (f == 1 && t == WireType::kVarint) s->int_min = m.read_sint64();
-            else if (f == 2 && t == WireType::kVarint) s->int_max = m.read_sint64();
-            else m.skip(t);
+            if (f == 1 && t == WireType::kVarint)
+              s->int_min = m.read_sint64();
+            else if (f == 2 && t == WireType::kVarint)
+              s->int_max = m.read_sint64();
+            else
+              m.skip(t);
           }
         });
         break;
       case 3:  // DoubleStatistics
         sub_message(in, [&](ProtoReader& m) {
           while (m.next_field(&f, &t)) {
-            if (f == 1 && t == WireType::kFixed64) s->double_min = m.read_double();
-            else if (f == 2 && t == WireType::kFixed64) s->double_max = m.read_double();
-            else m.skip(t);
+            if (f == 1 && t == WireType::kFixed64)
+              s->double_min = m.read_double();
+            else if (f == 2 && t == WireType::kFixed64)
+              s->double_max = m.read_double();
+            else
+              m.skip(t);
           }
         });
         break;
       case 4:  // StringStatistics (lower/upper bounds of truncated values are not kept)
         sub_message(in, [&](ProtoReader& m) {
           while (m.next_field(&f, &t)) {
-            if (f == 1 && t == WireType::kLengthDelimited) s->string_min = std::string(m.read_bytes());
-            else if (f == 2 && t == WireType::kLengthDelimited) s->string_max = std::string(m.read_bytes());
-            else m.skip(t);
+            if (f == 1 && t == WireType::kLengthDelimited)
+              s->string_min = std::string(m.read_bytes());
+            else if (f == 2 && t == WireType::kLengthDelimited)
+              s->string_max = std::string(m.read_bytes());
+            else
+              m.skip(t);
           }
         });
         break;
@@ -72,35 +83,51 @@ void parse_statistics(ProtoReader& in, ColumnStatistics* s) {
       case 6:  // DecimalStatistics
         sub_message(in, [&](ProtoReader& m) {
           while (m.next_field(&f, &t)) {
-            if (f == 1 && t == WireType::kLengthDelimited) s->decimal_min = std::string(m.read_bytes());
-            else if (f == 2 && t == WireType::kLengthDelimited) s->decimal_max = std::string(m.read_bytes());
-            else m.skip(t);
+            if (f == 1 && t == WireType::kLengthDelimited)
+              s->decimal_min = std::string(m.read_bytes());
+            else if (f == 2 && t == WireType::kLengthDelimited)
+              s->decimal_max = std::string(m.read_bytes());
+            else
+              m.skip(t);
           }
         });
         break;
       case 7:  // DateStatistics
         sub_message(in, [&](ProtoReader& m) {
           while (m.next_field(&f, &t)) {
-            if (f == 1 && t == WireType::kVarint) s->date_min = m.read_sint64();
-            else if (f == 2 && t == WireType::kVarint) s->date_max = m.read_sint64();
-            else m.skip(t);
+            if (f == 1 && t == WireType::kVarint)
+              s->date_min = m.read_sint64();
+            else if (f == 2 && t == WireType::kVarint)
+              s->date_max = m.read_sint64();
+            else
+              m.skip(t);
           }
         });
         break;
       case 9:  // TimestampStatistics
         sub_message(in, [&](ProtoReader& m) {
           while (m.next_field(&f, &t)) {
-            if ((f == 1 || f == 2) && t == WireType::kVarint) { m.read_sint64(); s->has_ts_local = true; }
-            else if (f == 3 && t == WireType::kVarint) s->ts_min_utc = m.read_sint64();
-            else if (f == 4 && t == WireType::kVarint) s->ts_max_utc = m.read_sint64();
-            else if (f == 5 && t == WireType::kVarint) s->ts_min_nanos = static_cast<int64_t>(m.read_varint());
-            else if (f == 6 && t == WireType::kVarint) s->ts_max_nanos = static_cast<int64_t>(m.read_varint());
-            else m.skip(t);
+            if ((f == 1 || f == 2) && t == WireType::kVarint) {
+              m.read_sint64();
+              s->has_ts_local = true;
+            } else if (f == 3 && t == WireType::kVarint)
+              s->ts_min_utc = m.read_sint64();
+            else if (f == 4 && t == WireType::kVarint)
+              s->ts_max_utc = m.read_sint64();
+            else if (f == 5 && t == WireType::kVarint)
+              s->ts_min_nanos = static_cast<int64_t>(m.read_varint());
+            else if (f == 6 && t == WireType::kVarint)
+              s->ts_max_nanos = static_cast<int64_t>(m.read_varint());
+            else
+              m.skip(t);
           }
         });
         break;
-      case 10: s->has_null = in.read_varint() != 0; break;
-      default: in.skip(t);
+      case 10:
+        s->has_null = in.read_varint() != 0;
+        break;
+      default:
+        in.skip(t);
     }
   }
 }
@@ -109,12 +136,18 @@ void parse_statistics(ProtoReader& in, ColumnStatistics* s) {
 
 std::string_view compression_name(CompressionKind kind) {
   switch (kind) {
-    case CompressionKind::kNone: return "NONE";
-    case CompressionKind::kZlib: return "ZLIB";
-    case CompressionKind::kSnappy: return "SNAPPY";
-    case CompressionKind::kLzo: return "LZO";
-    case CompressionKind::kLz4: return "LZ4";
-    case CompressionKind::kZstd: return "ZSTD";
+    case CompressionKind::kNone:
+      return "NONE";
+    case CompressionKind::kZlib:
+      return "ZLIB";
+    case CompressionKind::kSnappy:
+      return "SNAPPY";
+    case CompressionKind::kLzo:
+      return "LZO";
+    case CompressionKind::kLz4:
+      return "LZ4";
+    case CompressionKind::kZstd:
+      return "ZSTD";
   }
   return "unknown";
 }
@@ -126,19 +159,32 @@ StatusOr<PostScript> parse_postscript(std::string_view bytes) {
     WireType t;
     while (in.next_field(&f, &t)) {
       switch (f) {
-        case 1: ps.footer_length = in.read_varint(); break;
+        case 1:
+          ps.footer_length = in.read_varint();
+          break;
         case 2: {
           uint64_t c = in.read_varint();
           if (c > 5) in.fail("unknown compression kind " + std::to_string(c));
           ps.compression = static_cast<CompressionKind>(c);
           break;
         }
-        case 3: ps.compression_block_size = in.read_varint(); break;
-        case 4: in.read_repeated_varint(t, &ps.version); break;
-        case 5: ps.metadata_length = in.read_varint(); break;
-        case 6: ps.writer_version = in.read_varint(); break;
-        case 8000: ps.magic = std::string(in.read_bytes()); break;
-        default: in.skip(t);
+        case 3:
+          ps.compression_block_size = in.read_varint();
+          break;
+        case 4:
+          in.read_repeated_varint(t, &ps.version);
+          break;
+        case 5:
+          ps.metadata_length = in.read_varint();
+          break;
+        case 6:
+          ps.writer_version = in.read_varint();
+          break;
+        case 8000:
+          ps.magic = std::string(in.read_bytes());
+          break;
+        default:
+          in.skip(t);
       }
     }
   }));
@@ -147,7 +193,8 @@ StatusOr<PostScript> parse_postscript(std::string_view bytes) {
 
 StatusOr<ColumnStatistics> parse_column_statistics(std::string_view bytes) {
   ColumnStatistics s;
-  MORTAR_RETURN_IF_ERROR(parse_message(bytes, "column statistics", [&](ProtoReader& in) { parse_statistics(in, &s); }));
+  MORTAR_RETURN_IF_ERROR(parse_message(bytes, "column statistics",
+                                       [&](ProtoReader& in) { parse_statistics(in, &s); }));
   return s;
 }
 
@@ -158,19 +205,34 @@ StatusOr<Footer> parse_footer(std::string_view bytes) {
     WireType t;
     while (in.next_field(&f, &t)) {
       switch (f) {
-        case 1: footer.header_length = in.read_varint(); break;
-        case 2: footer.content_length = in.read_varint(); break;
+        case 1:
+          footer.header_length = in.read_varint();
+          break;
+        case 2:
+          footer.content_length = in.read_varint();
+          break;
         case 3:
           sub_message(in, [&](ProtoReader& m) {
             StripeInformation s;
             while (m.next_field(&f, &t)) {
               switch (f) {
-                case 1: s.offset = m.read_varint(); break;
-                case 2: s.index_length = m.read_varint(); break;
-                case 3: s.data_length = m.read_varint(); break;
-                case 4: s.footer_length = m.read_varint(); break;
-                case 5: s.number_of_rows = m.read_varint(); break;
-                default: m.skip(t);
+                case 1:
+                  s.offset = m.read_varint();
+                  break;
+                case 2:
+                  s.index_length = m.read_varint();
+                  break;
+                case 3:
+                  s.data_length = m.read_varint();
+                  break;
+                case 4:
+                  s.footer_length = m.read_varint();
+                  break;
+                case 5:
+                  s.number_of_rows = m.read_varint();
+                  break;
+                default:
+                  m.skip(t);
               }
             }
             footer.stripes.push_back(s);
@@ -187,12 +249,23 @@ StatusOr<Footer> parse_footer(std::string_view bytes) {
                   type.kind = static_cast<OrcKind>(k);
                   break;
                 }
-                case 2: m.read_repeated_varint(t, &type.subtypes); break;
-                case 3: type.field_names.emplace_back(m.read_bytes()); break;
-                case 4: type.maximum_length = m.read_varint(); break;
-                case 5: type.precision = m.read_varint(); break;
-                case 6: type.scale = m.read_varint(); break;
-                default: m.skip(t);
+                case 2:
+                  m.read_repeated_varint(t, &type.subtypes);
+                  break;
+                case 3:
+                  type.field_names.emplace_back(m.read_bytes());
+                  break;
+                case 4:
+                  type.maximum_length = m.read_varint();
+                  break;
+                case 5:
+                  type.precision = m.read_varint();
+                  break;
+                case 6:
+                  type.scale = m.read_varint();
+                  break;
+                default:
+                  m.skip(t);
               }
             }
             footer.types.push_back(std::move(type));
@@ -202,14 +275,19 @@ StatusOr<Footer> parse_footer(std::string_view bytes) {
           sub_message(in, [&](ProtoReader& m) {
             std::pair<std::string, std::string> item;
             while (m.next_field(&f, &t)) {
-              if (f == 1 && t == WireType::kLengthDelimited) item.first = std::string(m.read_bytes());
-              else if (f == 2 && t == WireType::kLengthDelimited) item.second = std::string(m.read_bytes());
-              else m.skip(t);
+              if (f == 1 && t == WireType::kLengthDelimited)
+                item.first = std::string(m.read_bytes());
+              else if (f == 2 && t == WireType::kLengthDelimited)
+                item.second = std::string(m.read_bytes());
+              else
+                m.skip(t);
             }
             footer.user_metadata.push_back(std::move(item));
           });
           break;
-        case 6: footer.number_of_rows = in.read_varint(); break;
+        case 6:
+          footer.number_of_rows = in.read_varint();
+          break;
         case 7:
           sub_message(in, [&](ProtoReader& m) {
             ColumnStatistics s;
@@ -217,8 +295,11 @@ StatusOr<Footer> parse_footer(std::string_view bytes) {
             footer.statistics.push_back(std::move(s));
           });
           break;
-        case 8: footer.row_index_stride = in.read_varint(); break;
-        default: in.skip(t);
+        case 8:
+          footer.row_index_stride = in.read_varint();
+          break;
+        default:
+          in.skip(t);
       }
     }
   }));
@@ -267,10 +348,17 @@ StatusOr<StripeFooter> parse_stripe_footer(std::string_view bytes) {
             StreamInfo s;
             while (m.next_field(&f, &t)) {
               switch (f) {
-                case 1: s.kind = m.read_varint(); break;
-                case 2: s.column = m.read_varint(); break;
-                case 3: s.length = m.read_varint(); break;
-                default: m.skip(t);
+                case 1:
+                  s.kind = m.read_varint();
+                  break;
+                case 2:
+                  s.column = m.read_varint();
+                  break;
+                case 3:
+                  s.length = m.read_varint();
+                  break;
+                default:
+                  m.skip(t);
               }
             }
             sf.streams.push_back(s);
@@ -287,15 +375,21 @@ StatusOr<StripeFooter> parse_stripe_footer(std::string_view bytes) {
                   e.kind = static_cast<EncodingKind>(k);
                   break;
                 }
-                case 2: e.dictionary_size = m.read_varint(); break;
-                default: m.skip(t);
+                case 2:
+                  e.dictionary_size = m.read_varint();
+                  break;
+                default:
+                  m.skip(t);
               }
             }
             sf.columns.push_back(e);
           });
           break;
-        case 3: sf.writer_timezone = std::string(in.read_bytes()); break;
-        default: in.skip(t);
+        case 3:
+          sf.writer_timezone = std::string(in.read_bytes());
+          break;
+        default:
+          in.skip(t);
       }
     }
   }));

@@ -13,7 +13,14 @@
 
 namespace mortar::formats::orc {
 
-enum class CompressionKind : uint8_t { kNone = 0, kZlib = 1, kSnappy = 2, kLzo = 3, kLz4 = 4, kZstd = 5 };
+enum class CompressionKind : uint8_t {
+  kNone = 0,
+  kZlib = 1,
+  kSnappy = 2,
+  kLzo = 3,
+  kLz4 = 4,
+  kZstd = 5
+};
 std::string_view compression_name(CompressionKind kind);
 
 struct PostScript {
@@ -31,9 +38,25 @@ struct StripeInformation {
 };
 
 enum class OrcKind : uint8_t {
-  kBoolean = 0, kByte = 1, kShort = 2, kInt = 3, kLong = 4, kFloat = 5, kDouble = 6,
-  kString = 7, kBinary = 8, kTimestamp = 9, kList = 10, kMap = 11, kStruct = 12,
-  kUnion = 13, kDecimal = 14, kDate = 15, kVarchar = 16, kChar = 17, kTimestampInstant = 18,
+  kBoolean = 0,
+  kByte = 1,
+  kShort = 2,
+  kInt = 3,
+  kLong = 4,
+  kFloat = 5,
+  kDouble = 6,
+  kString = 7,
+  kBinary = 8,
+  kTimestamp = 9,
+  kList = 10,
+  kMap = 11,
+  kStruct = 12,
+  kUnion = 13,
+  kDecimal = 14,
+  kDate = 15,
+  kVarchar = 16,
+  kChar = 17,
+  kTimestampInstant = 18,
 };
 
 struct OrcType {
@@ -52,10 +75,10 @@ struct ColumnStatistics {
   std::optional<std::string> string_min, string_max;
   std::optional<std::string> decimal_min, decimal_max;
   std::optional<int64_t> date_min, date_max;
-  std::optional<uint64_t> true_count;  // bucket statistics
-  std::optional<int64_t> ts_min_utc, ts_max_utc;  // milliseconds
+  std::optional<uint64_t> true_count;                 // bucket statistics
+  std::optional<int64_t> ts_min_utc, ts_max_utc;      // milliseconds
   std::optional<int64_t> ts_min_nanos, ts_max_nanos;  // sub-millisecond nanos + 1
-  bool has_ts_local = false;  // only the (writer-local) minimum/maximum
+  bool has_ts_local = false;                          // only the (writer-local) minimum/maximum
 };
 
 struct Footer {
@@ -74,8 +97,15 @@ struct StripeStatistics {
 };
 
 enum class StreamKind : uint8_t {
-  kPresent = 0, kData = 1, kLength = 2, kDictionaryData = 3, kDictionaryCount = 4,
-  kSecondary = 5, kRowIndex = 6, kBloomFilter = 7, kBloomFilterUtf8 = 8,
+  kPresent = 0,
+  kData = 1,
+  kLength = 2,
+  kDictionaryData = 3,
+  kDictionaryCount = 4,
+  kSecondary = 5,
+  kRowIndex = 6,
+  kBloomFilter = 7,
+  kBloomFilterUtf8 = 8,
 };
 
 struct StreamInfo {
@@ -84,7 +114,12 @@ struct StreamInfo {
   uint64_t length = 0;
 };
 
-enum class EncodingKind : uint8_t { kDirect = 0, kDictionary = 1, kDirectV2 = 2, kDictionaryV2 = 3 };
+enum class EncodingKind : uint8_t {
+  kDirect = 0,
+  kDictionary = 1,
+  kDirectV2 = 2,
+  kDictionaryV2 = 3
+};
 
 struct ColumnEncoding {
   EncodingKind kind = EncodingKind::kDirect;

@@ -27,26 +27,33 @@ Status OrcReader::read_tail() {
   int64_t tail_start = size - tail_len;
   std::string tail;
   MORTAR_RETURN_IF_ERROR(file_->read_at(tail_start, tail_len, &tail));
-  if (static_cast<int64_t>(tail.size()) != tail_len) return fail_at(tail_start, "short read of the file tail");
+  if (static_cast<int64_t>(tail.size()) != tail_len)
+    return fail_at(tail_start, "short read of the file tail");
   int64_t ps_len = static_cast<uint8_t>(tail.back());
   int64_t ps_start = size - 1 - ps_len;
-  if (ps_len == 0 || ps_start < 3) return fail_at(size - 1, "bad postscript length " + std::to_string(ps_len));
+  if (ps_len == 0 || ps_start < 3)
+    return fail_at(size - 1, "bad postscript length " + std::to_string(ps_len));
   auto ps = parse_postscript(std::string_view(tail).substr(ps_start - tail_start, ps_len));
-  if (!ps.ok()) return annotate(ps.status(), file_->path() + ": postscript at byte " + std::to_string(ps_start));
+  if (!ps.ok())
+    return annotate(ps.status(),
+                    file_->path() + ": postscript at byte " + std::to_string(ps_start));
   postscript_ = std::move(*ps);
-  if (!postscript_.magic.empty() && postscript_.magic != "ORC") return fail_at(ps_start, "bad postscript magic");
+  if (!postscript_.magic.empty() && postscript_.magic != "ORC")
+    return fail_at(ps_start, "bad postscript magic");
   uint64_t footer_len = postscript_.footer_length, meta_len = postscript_.metadata_length;
-  if (footer_len > static_cast<uint64_t>(ps_start - 3) || meta_len > static_cast<uint64_t>(ps_start - 3) - footer_len ||
+  if (footer_len > static_cast<uint64_t>(ps_start - 3) ||
+      meta_len > static_cast<uint64_t>(ps_start - 3) - footer_len ||
       footer_len + meta_len > static_cast<uint64_t>(kMaxTailBytes)) {
     return fail_at(ps_start, "footer (" + std::to_string(footer_len) + " bytes) and metadata (" +
                                  std::to_string(meta_len) + " bytes) do not fit the file");
   }
   compression_.kind = postscript_.compression;
-  compression_.block_size =
-      std::clamp<int64_t>(static_cast<int64_t>(std::min<uint64_t>(postscript_.compression_block_size, kMaxBlockSize)),
-                          256 * 1024, kMaxBlockSize);
+  compression_.block_size = std::clamp<int64_t>(
+      static_cast<int64_t>(std::min<uint64_t>(postscript_.compression_block_size, kMaxBlockSize)),
+      256 * 1024, kMaxBlockSize);
   // Decompressed streams may be far larger than the file, but not unboundedly.
-  compression_.max_output = std::min<int64_t>(int64_t{4} << 30, std::max<int64_t>(int64_t{64} << 20, size * 1100));
+  compression_.max_output =
+      std::min<int64_t>(int64_t{4} << 30, std::max<int64_t>(int64_t{64} << 20, size * 1100));
   if (compression_.kind == CompressionKind::kLzo) {
     return unimplemented(file_->path() + ": ORC files compressed with LZO are not supported");
   }
@@ -56,28 +63,38 @@ Status OrcReader::read_tail() {
   if (footer_start >= tail_start) {
     footer_raw = tail.substr(footer_start - tail_start, footer_len);
   } else {
-    MORTAR_RETURN_IF_ERROR(file_->read_at(footer_start, static_cast<int64_t>(footer_len), &footer_raw));
+    MORTAR_RETURN_IF_ERROR(
+        file_->read_at(footer_start, static_cast<int64_t>(footer_len), &footer_raw));
   }
   CompressionSettings tail_settings = compression_;
   tail_settings.max_output = std::min<int64_t>(compression_.max_output, kMaxTailBytes);
   auto footer_bytes = decompress_stream(footer_raw, tail_settings);
-  if (!footer_bytes.ok()) return annotate(footer_bytes.status(), file_->path() + ": footer at byte " + std::to_string(footer_start));
+  if (!footer_bytes.ok())
+    return annotate(footer_bytes.status(),
+                    file_->path() + ": footer at byte " + std::to_string(footer_start));
   auto footer = parse_footer(*footer_bytes);
-  if (!footer.ok()) return annotate(footer.status(), file_->path() + ": footer at byte " + std::to_string(footer_start));
+  if (!footer.ok())
+    return annotate(footer.status(),
+                    file_->path() + ": footer at byte " + std::to_string(footer_start));
   footer_ = std::move(*footer);
   for (size_t i = 0; i < footer_.stripes.size(); ++i) {
     const StripeInformation& s = footer_.stripes[i];
     uint64_t end = s.offset;
     bool fits = s.offset >= 3 && s.index_length <= static_cast<uint64_t>(size) &&
-                s.data_length <= static_cast<uint64_t>(size) && s.footer_length <= static_cast<uint64_t>(size);
+                s.data_length <= static_cast<uint64_t>(size) &&
+                s.footer_length <= static_cast<uint64_t>(size);
     if (fits) end = s.offset + s.index_length + s.data_length + s.footer_length;
-    if (!fits || end > static_cast<uint64_t>(metadata_offset_) || s.number_of_rows > kMaxStripeRows) {
-      return fail_at(footer_start, "stripe " + std::to_string(i) + " (offset " + std::to_string(s.offset) +
-                                       ", " + std::to_string(s.number_of_rows) + " rows) does not fit the file");
+    if (!fits || end > static_cast<uint64_t>(metadata_offset_) ||
+        s.number_of_rows > kMaxStripeRows) {
+      return fail_at(footer_start,
+                     "stripe " + std::to_string(i) + " (offset " + std::to_string(s.offset) + ", " +
+                         std::to_string(s.number_of_rows) + " rows) does not fit the file");
     }
   }
   auto root = build_schema(footer_.types);
-  if (!root.ok()) return annotate(root.status(), file_->path() + ": schema in the footer at byte " + std::to_string(footer_start));
+  if (!root.ok())
+    return annotate(root.status(), file_->path() + ": schema in the footer at byte " +
+                                       std::to_string(footer_start));
   root_ = std::move(*root);
   return ok_status();
 }
@@ -121,14 +138,17 @@ StatusOr<std::unique_ptr<OrcReader>> OrcReader::open(std::unique_ptr<io::RandomA
   r->schema_ = types::DataType::structure(std::move(fields));
   if (options.prune && r->postscript_.metadata_length > 0) {
     std::string raw;
-    MORTAR_RETURN_IF_ERROR(r->file_->read_at(r->metadata_offset_, static_cast<int64_t>(r->postscript_.metadata_length), &raw));
+    MORTAR_RETURN_IF_ERROR(r->file_->read_at(
+        r->metadata_offset_, static_cast<int64_t>(r->postscript_.metadata_length), &raw));
     CompressionSettings settings = r->compression_;
     settings.max_output = std::min<int64_t>(settings.max_output, kMaxTailBytes);
     auto bytes = decompress_stream(raw, settings);
     StatusOr<std::vector<StripeStatistics>> stats =
-        bytes.ok() ? parse_metadata(*bytes) : StatusOr<std::vector<StripeStatistics>>(bytes.status());
+        bytes.ok() ? parse_metadata(*bytes)
+                   : StatusOr<std::vector<StripeStatistics>>(bytes.status());
     if (!stats.ok()) {
-      return annotate(stats.status(), path + ": metadata (stripe statistics) at byte " + std::to_string(r->metadata_offset_));
+      return annotate(stats.status(), path + ": metadata (stripe statistics) at byte " +
+                                          std::to_string(r->metadata_offset_));
     }
     r->stripe_stats_ = std::move(*stats);
   }
@@ -138,7 +158,8 @@ StatusOr<std::unique_ptr<OrcReader>> OrcReader::open(std::unique_ptr<io::RandomA
 Status OrcReader::load_stripe(int index) {
   const StripeInformation& info = footer_.stripes[index];
   const std::string& path = file_->path();
-  std::string where = path + ": stripe " + std::to_string(index) + " at byte " + std::to_string(info.offset);
+  std::string where =
+      path + ": stripe " + std::to_string(index) + " at byte " + std::to_string(info.offset);
   readers_.clear();
   streams_ = StripeStreams{};
   int64_t footer_at = static_cast<int64_t>(info.offset + info.index_length + info.data_length);
@@ -147,12 +168,16 @@ Status OrcReader::load_stripe(int index) {
   CompressionSettings small = compression_;
   small.max_output = std::min<int64_t>(small.max_output, kMaxTailBytes);
   auto footer_bytes = decompress_stream(raw, small);
-  if (!footer_bytes.ok()) return annotate(footer_bytes.status(), where + ", stripe footer at byte " + std::to_string(footer_at));
+  if (!footer_bytes.ok())
+    return annotate(footer_bytes.status(),
+                    where + ", stripe footer at byte " + std::to_string(footer_at));
   auto sf = parse_stripe_footer(*footer_bytes);
-  if (!sf.ok()) return annotate(sf.status(), where + ", stripe footer at byte " + std::to_string(footer_at));
+  if (!sf.ok())
+    return annotate(sf.status(), where + ", stripe footer at byte " + std::to_string(footer_at));
   if (sf->columns.size() < footer_.types.size()) {
-    return fail_at(footer_at, "stripe " + std::to_string(index) + " footer has " + std::to_string(sf->columns.size()) +
-                                  " column encodings for " + std::to_string(footer_.types.size()) + " columns");
+    return fail_at(footer_at, "stripe " + std::to_string(index) + " footer has " +
+                                  std::to_string(sf->columns.size()) + " column encodings for " +
+                                  std::to_string(footer_.types.size()) + " columns");
   }
   streams_.encodings = std::move(sf->columns);
   streams_.writer_timezone = std::move(sf->writer_timezone);
@@ -162,8 +187,9 @@ Status OrcReader::load_stripe(int index) {
   int64_t total = 0;
   for (const StreamInfo& s : sf->streams) {
     if (s.length > end - offset) {
-      return fail_at(static_cast<int64_t>(offset), "stream of column " + std::to_string(s.column) + " (" +
-                                                       std::to_string(s.length) + " bytes) runs past its stripe " +
+      return fail_at(static_cast<int64_t>(offset), "stream of column " + std::to_string(s.column) +
+                                                       " (" + std::to_string(s.length) +
+                                                       " bytes) runs past its stripe " +
                                                        std::to_string(index));
     }
     uint64_t at = offset;
@@ -171,12 +197,14 @@ Status OrcReader::load_stripe(int index) {
     bool data_kind = s.kind <= static_cast<uint64_t>(StreamKind::kSecondary) &&
                      s.kind != static_cast<uint64_t>(StreamKind::kDictionaryCount);
     if (!data_kind || s.column >= column_wanted_.size() || !column_wanted_[s.column]) continue;
-    MORTAR_RETURN_IF_ERROR(file_->read_at(static_cast<int64_t>(at), static_cast<int64_t>(s.length), &raw));
+    MORTAR_RETURN_IF_ERROR(
+        file_->read_at(static_cast<int64_t>(at), static_cast<int64_t>(s.length), &raw));
     CompressionSettings settings = compression_;
     settings.max_output = compression_.max_output - total;
     auto bytes = decompress_stream(raw, settings);
     if (!bytes.ok()) {
-      return annotate(bytes.status(), where + ", stream of column " + std::to_string(s.column) + " at byte " + std::to_string(at));
+      return annotate(bytes.status(), where + ", stream of column " + std::to_string(s.column) +
+                                          " at byte " + std::to_string(at));
     }
     total += static_cast<int64_t>(bytes->size());
     streams_.streams[{static_cast<uint32_t>(s.column), s.kind}] = std::move(*bytes);

@@ -25,7 +25,8 @@ using types::TypePtr;
 Status write_file(const std::string& path, const RecordBatch& batch, Options opts = {}) {
   WriteOptions wo;
   wo.format_options = std::move(opts);
-  MORTAR_ASSIGN_OR_RETURN(auto w, orc_format().open_writer(io::local_file_system(), path, batch.schema(), wo));
+  MORTAR_ASSIGN_OR_RETURN(
+      auto w, orc_format().open_writer(io::local_file_system(), path, batch.schema(), wo));
   MORTAR_RETURN_IF_ERROR(w->write(batch));
   return w->close();
 }
@@ -37,12 +38,20 @@ std::string joined(const std::vector<std::string>& rows) {
 }
 
 std::unique_ptr<RecordBatch> primitives(int64_t rows) {
-  TypePtr schema = DataType::structure({
-      {"b", DataType::boolean()}, {"i8", DataType::tinyint()}, {"i16", DataType::smallint()},
-      {"i32", DataType::int32()}, {"i64", DataType::bigint()}, {"f", DataType::float32()},
-      {"d", DataType::float64()}, {"dec", DataType::decimal(38, 4)}, {"s", DataType::string()},
-      {"vc", DataType::varchar(10)}, {"ch", DataType::chr(3)}, {"bin", DataType::binary()},
-      {"date", DataType::date()}, {"ts", DataType::timestamp()}});
+  TypePtr schema = DataType::structure({{"b", DataType::boolean()},
+                                        {"i8", DataType::tinyint()},
+                                        {"i16", DataType::smallint()},
+                                        {"i32", DataType::int32()},
+                                        {"i64", DataType::bigint()},
+                                        {"f", DataType::float32()},
+                                        {"d", DataType::float64()},
+                                        {"dec", DataType::decimal(38, 4)},
+                                        {"s", DataType::string()},
+                                        {"vc", DataType::varchar(10)},
+                                        {"ch", DataType::chr(3)},
+                                        {"bin", DataType::binary()},
+                                        {"date", DataType::date()},
+                                        {"ts", DataType::timestamp()}});
   auto batch = RecordBatch::make_empty(schema);
   for (int64_t r = 0; r < rows; ++r) {
     bool null = r % 3 == 2;
@@ -57,11 +66,13 @@ std::unique_ptr<RecordBatch> primitives(int64_t rows) {
     add(1, [&](Column& c) { c.append_int(r % 256 - 128); });
     add(2, [&](Column& c) { c.append_int(r * 311 % 65536 - 32768); });
     add(3, [&](Column& c) { c.append_int(r == 0 ? INT32_MIN : r * 7); });
-    add(4, [&](Column& c) { c.append_int(r == 0 ? INT64_MIN : (r == 1 ? INT64_MAX : -r * 1000003)); });
+    add(4,
+        [&](Column& c) { c.append_int(r == 0 ? INT64_MIN : (r == 1 ? INT64_MAX : -r * 1000003)); });
     add(5, [&](Column& c) { c.append_double(r * 0.5f); });
     add(6, [&](Column& c) { c.append_double(r == 1 ? -1e300 : r / 3.0); });
     add(7, [&](Column& c) {
-      types::int128 v = r == 0 ? -(static_cast<types::int128>(1) << 120) : static_cast<types::int128>(r) * 12345 - 99999;
+      types::int128 v = r == 0 ? -(static_cast<types::int128>(1) << 120)
+                               : static_cast<types::int128>(r) * 12345 - 99999;
       c.append_decimal(v);
     });
     add(8, [&](Column& c) { c.append_string(r == 0 ? "" : "héllo " + std::to_string(r)); });
@@ -71,7 +82,9 @@ std::unique_ptr<RecordBatch> primitives(int64_t rows) {
     add(12, [&](Column& c) { c.append_int(r - 20000); });
     // Pre-1970 values with fractions too (but not inside the second before
     // the epoch, which ORC's convention cannot tell from the one after).
-    add(13, [&](Column& c) { c.append_timestamp(r * 1234567890123LL - 86400LL * 1000000 * 365 * 50 - 5); });
+    add(13, [&](Column& c) {
+      c.append_timestamp(r * 1234567890123LL - 86400LL * 1000000 * 365 * 50 - 5);
+    });
   }
   batch->set_num_rows(rows);
   return batch;
@@ -91,14 +104,16 @@ TEST_P(OrcCodecTest, PrimitivesWithNullsRoundTrip) {
   EXPECT_EQ(joined(result.rows), types::to_json_lines(*batch));
 }
 
-INSTANTIATE_TEST_SUITE_P(Codecs, OrcCodecTest, ::testing::Values("none", "zlib", "snappy", "zstd", "lz4"));
+INSTANTIATE_TEST_SUITE_P(Codecs, OrcCodecTest,
+                         ::testing::Values("none", "zlib", "snappy", "zstd", "lz4"));
 
 TEST(OrcRoundTrip, NestedChoiceAndNullTypes) {
-  TypePtr inner = DataType::structure({{"a", DataType::int32()},
-                                       {"m", DataType::map(DataType::string(), DataType::float64())}});
-  TypePtr schema = DataType::structure({{"items", DataType::array(inner)},
-                                        {"c", DataType::choice({DataType::bigint(), DataType::string()})},
-                                        {"n", DataType::null()}});
+  TypePtr inner = DataType::structure(
+      {{"a", DataType::int32()}, {"m", DataType::map(DataType::string(), DataType::float64())}});
+  TypePtr schema =
+      DataType::structure({{"items", DataType::array(inner)},
+                           {"c", DataType::choice({DataType::bigint(), DataType::string()})},
+                           {"n", DataType::null()}});
   auto batch = RecordBatch::make_empty(schema);
   Column& items = batch->column(0);
   Column& c = batch->column(1);
@@ -133,8 +148,9 @@ TEST(OrcRoundTrip, NestedChoiceAndNullTypes) {
   auto result = read_all(orc_format(), path);
   ASSERT_TRUE(result.status.ok()) << result.status;
   // ORC has no null type: such columns are written as strings.
-  EXPECT_EQ(result.schema->to_string(),
-            "struct<items:array<struct<a:int,m:map<string,double>>>,c:choice<bigint,string>,n:string>");
+  EXPECT_EQ(
+      result.schema->to_string(),
+      "struct<items:array<struct<a:int,m:map<string,double>>>,c:choice<bigint,string>,n:string>");
   EXPECT_EQ(joined(result.rows), types::to_json_lines(*batch));
   EXPECT_EQ(result.rows[0], R"({"items":[{"a":1,"m":{"k":2.5,"z":null}},null],"c":42,"n":null})");
 }
@@ -240,9 +256,15 @@ TEST(OrcWriter, RejectsBadOptions) {
   TempDir dir;
   WriteOptions wo;
   wo.format_options["compression"] = "lzma";
-  EXPECT_FALSE(orc_format().open_writer(io::local_file_system(), dir.file("a.orc"), primitives(0)->schema(), wo).ok());
+  EXPECT_FALSE(
+      orc_format()
+          .open_writer(io::local_file_system(), dir.file("a.orc"), primitives(0)->schema(), wo)
+          .ok());
   wo.format_options = {{"stripeSize", "-1"}};
-  EXPECT_FALSE(orc_format().open_writer(io::local_file_system(), dir.file("b.orc"), primitives(0)->schema(), wo).ok());
+  EXPECT_FALSE(
+      orc_format()
+          .open_writer(io::local_file_system(), dir.file("b.orc"), primitives(0)->schema(), wo)
+          .ok());
 }
 
 // Encoder -> decoder on patterns that exercise every run kind.
@@ -256,10 +278,12 @@ TEST(RleEncoders, IntegerRleV2RoundTrips) {
   for (int i = 0; i < 3000; ++i) v.push_back(i % 700 < 600 ? i * 3 : 5);  // deltas and repeats
   cases.push_back(v);
   v.clear();
-  for (int i = 0; i < 3000; ++i) v.push_back(static_cast<int64_t>(rng()) >> (i % 64));  // random widths
+  for (int i = 0; i < 3000; ++i)
+    v.push_back(static_cast<int64_t>(rng()) >> (i % 64));  // random widths
   cases.push_back(v);
   v.clear();
-  for (int i = 0; i < 3000; ++i) v.push_back(i % 11 == 0 ? 1000000 : i % 4);  // short repeats, outliers
+  for (int i = 0; i < 3000; ++i)
+    v.push_back(i % 11 == 0 ? 1000000 : i % 4);  // short repeats, outliers
   cases.push_back(v);
   for (bool is_signed : {true, false}) {
     for (auto values : cases) {

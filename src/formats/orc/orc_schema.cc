@@ -21,7 +21,8 @@ struct Builder {
     auto bad = [&](const std::string& what) {
       return invalid_input("type " + std::to_string(id) + ": " + what);
     };
-    if (id >= types.size()) return invalid_input("subtype id " + std::to_string(id) + " out of range");
+    if (id >= types.size())
+      return invalid_input("subtype id " + std::to_string(id) + " out of range");
     if (seen[id]) return bad("referenced twice");
     if (depth > kMaxDepth) return bad("nested deeper than " + std::to_string(kMaxDepth));
     seen[id] = true;
@@ -33,8 +34,12 @@ struct Builder {
     node->path = path;
     size_t want_children = 0;
     switch (t.kind) {
-      case OrcKind::kList: want_children = 1; break;
-      case OrcKind::kMap: want_children = 2; break;
+      case OrcKind::kList:
+        want_children = 1;
+        break;
+      case OrcKind::kMap:
+        want_children = 2;
+        break;
       case OrcKind::kStruct:
         if (t.field_names.size() != t.subtypes.size()) {
           return bad(std::to_string(t.subtypes.size()) + " subtypes but " +
@@ -43,19 +48,23 @@ struct Builder {
         want_children = t.subtypes.size();
         break;
       case OrcKind::kUnion:
-        if (t.subtypes.empty() || t.subtypes.size() > 127) return bad("a union needs 1..127 alternatives");
+        if (t.subtypes.empty() || t.subtypes.size() > 127)
+          return bad("a union needs 1..127 alternatives");
         want_children = t.subtypes.size();
         break;
-      default: break;
+      default:
+        break;
     }
     if (t.subtypes.size() != want_children) {
-      return bad("has " + std::to_string(t.subtypes.size()) + " subtypes, expected " + std::to_string(want_children));
+      return bad("has " + std::to_string(t.subtypes.size()) + " subtypes, expected " +
+                 std::to_string(want_children));
     }
     for (size_t i = 0; i < t.subtypes.size(); ++i) {
       if (t.subtypes[i] <= id) return bad("subtype ids must follow their parent");
       std::string child_name = t.kind == OrcKind::kStruct ? t.field_names[i] : "";
       std::string child_path;
-      if (t.kind == OrcKind::kStruct) child_path = path.empty() ? child_name : path + "." + child_name;
+      if (t.kind == OrcKind::kStruct)
+        child_path = path.empty() ? child_name : path + "." + child_name;
       MORTAR_ASSIGN_OR_RETURN(auto child, build(t.subtypes[i], depth + 1, child_name, child_path));
       node->children.push_back(std::move(child));
     }
@@ -66,18 +75,40 @@ struct Builder {
       return static_cast<int>(t.maximum_length);
     };
     switch (t.kind) {
-      case OrcKind::kBoolean: node->type = DataType::boolean(); break;
-      case OrcKind::kByte: node->type = DataType::tinyint(); break;
-      case OrcKind::kShort: node->type = DataType::smallint(); break;
-      case OrcKind::kInt: node->type = DataType::int32(); break;
-      case OrcKind::kLong: node->type = DataType::bigint(); break;
-      case OrcKind::kFloat: node->type = DataType::float32(); break;
-      case OrcKind::kDouble: node->type = DataType::float64(); break;
-      case OrcKind::kString: node->type = DataType::string(); break;
-      case OrcKind::kBinary: node->type = DataType::binary(); break;
+      case OrcKind::kBoolean:
+        node->type = DataType::boolean();
+        break;
+      case OrcKind::kByte:
+        node->type = DataType::tinyint();
+        break;
+      case OrcKind::kShort:
+        node->type = DataType::smallint();
+        break;
+      case OrcKind::kInt:
+        node->type = DataType::int32();
+        break;
+      case OrcKind::kLong:
+        node->type = DataType::bigint();
+        break;
+      case OrcKind::kFloat:
+        node->type = DataType::float32();
+        break;
+      case OrcKind::kDouble:
+        node->type = DataType::float64();
+        break;
+      case OrcKind::kString:
+        node->type = DataType::string();
+        break;
+      case OrcKind::kBinary:
+        node->type = DataType::binary();
+        break;
       case OrcKind::kTimestamp:
-      case OrcKind::kTimestampInstant: node->type = DataType::timestamp(); break;
-      case OrcKind::kDate: node->type = DataType::date(); break;
+      case OrcKind::kTimestampInstant:
+        node->type = DataType::timestamp();
+        break;
+      case OrcKind::kDate:
+        node->type = DataType::date();
+        break;
       case OrcKind::kVarchar: {
         MORTAR_ASSIGN_OR_RETURN(int n, length());
         node->type = DataType::varchar(n);
@@ -96,15 +127,20 @@ struct Builder {
           scale = kDefaultScale;
         }
         if (precision > 38 || scale > precision) {
-          return bad("decimal(" + std::to_string(precision) + "," + std::to_string(scale) + ") is out of range");
+          return bad("decimal(" + std::to_string(precision) + "," + std::to_string(scale) +
+                     ") is out of range");
         }
         node->precision = precision;
         node->scale = scale;
         node->type = DataType::decimal(precision, scale);
         break;
       }
-      case OrcKind::kList: node->type = DataType::array(node->children[0]->type); break;
-      case OrcKind::kMap: node->type = DataType::map(node->children[0]->type, node->children[1]->type); break;
+      case OrcKind::kList:
+        node->type = DataType::array(node->children[0]->type);
+        break;
+      case OrcKind::kMap:
+        node->type = DataType::map(node->children[0]->type, node->children[1]->type);
+        break;
       case OrcKind::kStruct: {
         std::vector<types::Field> fields;
         for (const auto& c : node->children) fields.push_back({c->name, c->type});

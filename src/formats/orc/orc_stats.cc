@@ -16,8 +16,8 @@ std::string format_double(double d) {
   return buf;
 }
 
-void walk(const SchemaNode& node, const std::vector<ColumnStatistics>& columns, uint64_t rows, bool top,
-          std::map<std::string, ColumnStats>* out) {
+void walk(const SchemaNode& node, const std::vector<ColumnStatistics>& columns, uint64_t rows,
+          bool top, std::map<std::string, ColumnStats>* out) {
   for (const auto& child : node.children) {
     if (child->column >= columns.size()) continue;
     const ColumnStatistics& s = columns[child->column];
@@ -48,7 +48,8 @@ void stats_min_max(const SchemaNode& node, const ColumnStatistics& s, ColumnStat
       break;
     case OrcKind::kFloat:
     case OrcKind::kDouble:
-      if (s.double_min && s.double_max && !std::isnan(*s.double_min) && !std::isnan(*s.double_max)) {
+      if (s.double_min && s.double_max && !std::isnan(*s.double_min) &&
+          !std::isnan(*s.double_max)) {
         out->min = format_double(*s.double_min);
         out->max = format_double(*s.double_max);
       }

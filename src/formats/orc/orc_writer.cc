@@ -10,7 +10,8 @@ namespace mortar::formats::orc {
 
 namespace {
 
-StatusOr<int64_t> size_option(const Options& o, const std::string& key, int64_t fallback, int64_t min, int64_t max) {
+StatusOr<int64_t> size_option(const Options& o, const std::string& key, int64_t fallback,
+                              int64_t min, int64_t max) {
   auto it = o.find(key);
   if (it == o.end()) return fallback;
   try {
@@ -19,30 +20,42 @@ StatusOr<int64_t> size_option(const Options& o, const std::string& key, int64_t 
     if (used == it->second.size() && v >= min && v <= max) return static_cast<int64_t>(v);
   } catch (...) {
   }
-  return invalid_input("orc option " + key + ": bad value '" + it->second + "' (" + std::to_string(min) + ".." +
-                       std::to_string(max) + ")");
+  return invalid_input("orc option " + key + ": bad value '" + it->second + "' (" +
+                       std::to_string(min) + ".." + std::to_string(max) + ")");
 }
 
 }  // namespace
 
-StatusOr<std::unique_ptr<OrcWriter>> OrcWriter::open(std::unique_ptr<io::OutputStream> out, types::TypePtr schema,
+StatusOr<std::unique_ptr<OrcWriter>> OrcWriter::open(std::unique_ptr<io::OutputStream> out,
+                                                     types::TypePtr schema,
                                                      const WriteOptions& options) {
-  if (!schema || schema->kind() != types::TypeKind::kStruct) return invalid_input("orc: the schema must be a struct");
+  if (!schema || schema->kind() != types::TypeKind::kStruct)
+    return invalid_input("orc: the schema must be a struct");
   std::unique_ptr<OrcWriter> w(new OrcWriter());
   const Options& o = options.format_options;
   if (auto it = o.find("compression"); it != o.end()) {
     std::string c = it->second;
-    std::transform(c.begin(), c.end(), c.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-    if (c == "zlib" || c == "gzip" || c == "deflate") w->compression_ = CompressionKind::kZlib;
-    else if (c == "snappy") w->compression_ = CompressionKind::kSnappy;
-    else if (c == "zstd") w->compression_ = CompressionKind::kZstd;
-    else if (c == "lz4") w->compression_ = CompressionKind::kLz4;
-    else if (c == "none" || c == "uncompressed" || c.empty()) w->compression_ = CompressionKind::kNone;
-    else return invalid_input("orc: compression must be zlib, snappy, zstd, lz4 or none, not '" + it->second + "'");
+    std::transform(c.begin(), c.end(), c.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    if (c == "zlib" || c == "gzip" || c == "deflate")
+      w->compression_ = CompressionKind::kZlib;
+    else if (c == "snappy")
+      w->compression_ = CompressionKind::kSnappy;
+    else if (c == "zstd")
+      w->compression_ = CompressionKind::kZstd;
+    else if (c == "lz4")
+      w->compression_ = CompressionKind::kLz4;
+    else if (c == "none" || c == "uncompressed" || c.empty())
+      w->compression_ = CompressionKind::kNone;
+    else
+      return invalid_input("orc: compression must be zlib, snappy, zstd, lz4 or none, not '" +
+                           it->second + "'");
   }
-  MORTAR_ASSIGN_OR_RETURN(w->stripe_size_, size_option(o, "stripeSize", w->stripe_size_, 1, int64_t{1} << 32));
+  MORTAR_ASSIGN_OR_RETURN(w->stripe_size_,
+                          size_option(o, "stripeSize", w->stripe_size_, 1, int64_t{1} << 32));
   // Chunk lengths must fit the 23-bit header.
-  MORTAR_ASSIGN_OR_RETURN(w->block_size_, size_option(o, "compressionBlockSize", w->block_size_, 1024, (1 << 23) - 1));
+  MORTAR_ASSIGN_OR_RETURN(
+      w->block_size_, size_option(o, "compressionBlockSize", w->block_size_, 1024, (1 << 23) - 1));
   uint32_t next_id = 0;
   MORTAR_ASSIGN_OR_RETURN(w->root_, make_column_writer(schema, &next_id));
   w->root_->collect(&w->columns_);
@@ -82,8 +95,8 @@ StatusOr<std::string> OrcWriter::compress(std::string_view bytes) const {
 Status OrcWriter::write(const types::RecordBatch& batch) {
   if (closed_) return invalid_input("orc: write after close");
   if (!batch.schema()->equals(*schema_)) {
-    return invalid_input("orc: batch schema " + batch.schema()->to_string() + " differs from the file's " +
-                         schema_->to_string());
+    return invalid_input("orc: batch schema " + batch.schema()->to_string() +
+                         " differs from the file's " + schema_->to_string());
   }
   // The root struct has no nulls: every row is written, in slices so a
   // stripe can end inside a large batch.
@@ -140,7 +153,8 @@ Status OrcWriter::flush_stripe() {
   root.values = static_cast<uint64_t>(stripe_rows_);
   ss.bytes_field(1, root.serialize(OrcKind::kStruct, 0));
   for (size_t i = 1; i < columns_.size(); ++i) {
-    ss.bytes_field(1, columns_[i]->stripe_stats().serialize(columns_[i]->kind(), columns_[i]->scale()));
+    ss.bytes_field(
+        1, columns_[i]->stripe_stats().serialize(columns_[i]->kind(), columns_[i]->scale()));
     columns_[i]->end_stripe_stats();
   }
   stripe_stats_.push_back(ss.buffer());
@@ -159,7 +173,8 @@ Status OrcWriter::close() {
   MORTAR_RETURN_IF_ERROR(emit(metadata_bytes));
   ProtoWriter footer;
   footer.varint_field(1, 3);
-  footer.varint_field(2, static_cast<uint64_t>(offset_ - static_cast<int64_t>(metadata_bytes.size())));
+  footer.varint_field(2,
+                      static_cast<uint64_t>(offset_ - static_cast<int64_t>(metadata_bytes.size())));
   for (const StripeInformation& s : stripes_) {
     ProtoWriter sw;
     sw.varint_field(1, s.offset);
@@ -177,7 +192,8 @@ Status OrcWriter::close() {
   root.values = total_rows_;
   footer.bytes_field(7, root.serialize(OrcKind::kStruct, 0));
   for (size_t i = 1; i < columns_.size(); ++i) {
-    footer.bytes_field(7, columns_[i]->file_stats().serialize(columns_[i]->kind(), columns_[i]->scale()));
+    footer.bytes_field(
+        7, columns_[i]->file_stats().serialize(columns_[i]->kind(), columns_[i]->scale()));
   }
   footer.varint_field(8, 0);  // no row index
   MORTAR_ASSIGN_OR_RETURN(std::string footer_bytes, compress(footer.buffer()));
@@ -185,7 +201,8 @@ Status OrcWriter::close() {
   ProtoWriter ps;
   ps.varint_field(1, footer_bytes.size());
   ps.varint_field(2, static_cast<uint64_t>(compression_));
-  if (compression_ != CompressionKind::kNone) ps.varint_field(3, static_cast<uint64_t>(block_size_));
+  if (compression_ != CompressionKind::kNone)
+    ps.varint_field(3, static_cast<uint64_t>(block_size_));
   ps.packed_varints(4, {0, 12});
   ps.varint_field(5, metadata_bytes.size());
   ps.varint_field(6, 6);  // writer version ORC-135: timestamp statistics in UTC

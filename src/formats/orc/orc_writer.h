@@ -19,7 +19,8 @@ namespace mortar::formats::orc {
 
 class OrcWriter : public RecordWriter {
  public:
-  static StatusOr<std::unique_ptr<OrcWriter>> open(std::unique_ptr<io::OutputStream> out, types::TypePtr schema,
+  static StatusOr<std::unique_ptr<OrcWriter>> open(std::unique_ptr<io::OutputStream> out,
+                                                   types::TypePtr schema,
                                                    const WriteOptions& options);
   Status write(const types::RecordBatch& batch) override;
   Status close() override;

@@ -6,7 +6,6 @@
 
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
-
 #include "formats/orc/column_reader.h"
 #include "types/decimal.h"
 
@@ -23,9 +22,12 @@ constexpr int64_t kOrcEpochSeconds = 1420070400;
 // An IANA zone name ("America/Los_Angeles", "Etc/GMT+5"), never a path:
 // the zone loader would open absolute or ../ names as files.
 bool plausible_zone_name(const std::string& name) {
-  if (name.empty() || name.size() > 64 || name[0] == '/' || name.find("..") != std::string::npos) return false;
+  if (name.empty() || name.size() > 64 || name[0] == '/' || name.find("..") != std::string::npos)
+    return false;
   for (char c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '/' && c != '_' && c != '-' && c != '+') return false;
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '/' && c != '_' && c != '-' &&
+        c != '+')
+      return false;
   }
   return true;
 }
@@ -51,7 +53,10 @@ class BooleanReader : public ColumnReader {
     }
     size_t k = 0;
     for (int64_t r = 0; r < rows; ++r) {
-      if (valid_[r]) out.append_bool(values_[k++]); else out.append_null();
+      if (valid_[r])
+        out.append_bool(values_[k++]);
+      else
+        out.append_null();
     }
     return ok_status();
   }
@@ -82,7 +87,10 @@ class ByteReader : public ColumnReader {
     }
     size_t k = 0;
     for (int64_t r = 0; r < rows; ++r) {
-      if (valid_[r]) out.append_int(static_cast<int8_t>(values_[k++])); else out.append_null();
+      if (valid_[r])
+        out.append_int(static_cast<int8_t>(values_[k++]));
+      else
+        out.append_null();
     }
     return ok_status();
   }
@@ -114,7 +122,10 @@ class IntegerReader : public ColumnReader {
     }
     size_t k = 0;
     for (int64_t r = 0; r < rows; ++r) {
-      if (valid_[r]) out.append_int(values_[k++]); else out.append_null();
+      if (valid_[r])
+        out.append_int(values_[k++]);
+      else
+        out.append_null();
     }
     return ok_status();
   }
@@ -195,8 +206,9 @@ class StringDirectReader : public ColumnReader {
       }
       uint64_t len = static_cast<uint64_t>(lens_[k++]);
       if (len > data_.size() - pos_) {
-        return invalid_input("string of " + std::to_string(len) + " bytes runs past the DATA stream (offset " +
-                             std::to_string(pos_) + " of " + std::to_string(data_.size()) + ")");
+        return invalid_input("string of " + std::to_string(len) +
+                             " bytes runs past the DATA stream (offset " + std::to_string(pos_) +
+                             " of " + std::to_string(data_.size()) + ")");
       }
       out.append_string(data_.substr(pos_, len));
       pos_ += len;
@@ -237,7 +249,8 @@ class StringDictionaryReader : public ColumnReader {
         offsets_[i] = at;
         at += static_cast<uint64_t>(lens[i]);
         if (static_cast<uint64_t>(lens[i]) > dictionary_.size() || at > dictionary_.size()) {
-          return invalid_input("dictionary entry " + std::to_string(i) + " runs past the DICTIONARY_DATA stream");
+          return invalid_input("dictionary entry " + std::to_string(i) +
+                               " runs past the DICTIONARY_DATA stream");
         }
       }
       offsets_[size] = at;
@@ -312,8 +325,11 @@ class DecimalReader : public ColumnReader {
     unsigned __int128 u = 0;
     size_t start = pos_;
     for (int shift = 0;; shift += 7) {
-      if (pos_ >= data_.size()) return invalid_input("decimal DATA stream ends at offset " + std::to_string(pos_));
-      if (shift > 126) return invalid_input("decimal varint longer than 128 bits at offset " + std::to_string(start));
+      if (pos_ >= data_.size())
+        return invalid_input("decimal DATA stream ends at offset " + std::to_string(pos_));
+      if (shift > 126)
+        return invalid_input("decimal varint longer than 128 bits at offset " +
+                             std::to_string(start));
       uint8_t b = static_cast<uint8_t>(data_[pos_++]);
       u |= static_cast<unsigned __int128>(b & 0x7F) << shift;
       if (!(b & 0x80)) break;
@@ -324,11 +340,13 @@ class DecimalReader : public ColumnReader {
 
   Status rescale(int128* v, int64_t scale) {
     int want = node_.scale;
-    if (scale < 0 || scale > 38) return invalid_input("decimal scale " + std::to_string(scale) + " out of range");
+    if (scale < 0 || scale > 38)
+      return invalid_input("decimal scale " + std::to_string(scale) + " out of range");
     if (scale < want) {
       int128 f = types::pow10_int128(want - static_cast<int>(scale));
       int128 limit = max_ / f;
-      if (*v > limit || *v < -limit) return invalid_input("decimal value does not fit the column's precision");
+      if (*v > limit || *v < -limit)
+        return invalid_input("decimal value does not fit the column's precision");
       *v *= f;
     } else if (scale > want) {
       int128 f = types::pow10_int128(static_cast<int>(scale) - want);
@@ -337,7 +355,8 @@ class DecimalReader : public ColumnReader {
       if (rem * 2 <= -f) --q;
       *v = q;
     }
-    if (*v > max_ || *v < -max_) return invalid_input("decimal value does not fit the column's precision");
+    if (*v > max_ || *v < -max_)
+      return invalid_input("decimal value does not fit the column's precision");
     return ok_status();
   }
 
@@ -359,11 +378,13 @@ class TimestampReader : public ColumnReader {
   using ColumnReader::ColumnReader;
   Status init(const StripeStreams& s) {
     const std::string& zone = s.writer_timezone;
-    if (node_.kind == OrcKind::kTimestamp && !zone.empty() && zone != "UTC" && zone != "GMT" && zone != "Etc/UTC") {
+    if (node_.kind == OrcKind::kTimestamp && !zone.empty() && zone != "UTC" && zone != "GMT" &&
+        zone != "Etc/UTC") {
       // An unknown zone reads as UTC (as ORC readers do for files without one).
       if (plausible_zone_name(zone) && absl::LoadTimeZone(zone, &zone_)) {
         local_ = true;
-        epoch_ = absl::ToUnixSeconds(absl::FromCivil(absl::CivilSecond(2015, 1, 1, 0, 0, 0), zone_));
+        epoch_ =
+            absl::ToUnixSeconds(absl::FromCivil(absl::CivilSecond(2015, 1, 1, 0, 0, 0), zone_));
       }
     }
     MORTAR_RETURN_IF_ERROR(init_present(s));
@@ -401,7 +422,8 @@ class TimestampReader : public ColumnReader {
         return invalid_input("timestamp nanoseconds " + std::to_string(nanos) + " out of range");
       }
       int64_t secs;
-      if (__builtin_add_overflow(secs_[k], epoch_, &secs)) return invalid_input("timestamp out of range");
+      if (__builtin_add_overflow(secs_[k], epoch_, &secs))
+        return invalid_input("timestamp out of range");
       ++k;
       // Writers store seconds rounded toward zero (Java's millis / 1000).
       if (secs < 0 && nanos > 999999) --secs;
@@ -410,7 +432,8 @@ class TimestampReader : public ColumnReader {
       }
       int64_t micros;
       if (__builtin_mul_overflow(secs, int64_t{1000000}, &micros) ||
-          __builtin_add_overflow(micros, nanos >= 0 ? nanos / 1000 : -((999 - nanos) / 1000), &micros)) {
+          __builtin_add_overflow(micros, nanos >= 0 ? nanos / 1000 : -((999 - nanos) / 1000),
+                                 &micros)) {
         return invalid_input("timestamp out of range");
       }
       out.append_timestamp(micros);
@@ -429,7 +452,8 @@ class TimestampReader : public ColumnReader {
 };
 
 template <typename R, typename... Args>
-StatusOr<std::unique_ptr<ColumnReader>> make(const SchemaNode& node, const StripeStreams& s, Args... args) {
+StatusOr<std::unique_ptr<ColumnReader>> make(const SchemaNode& node, const StripeStreams& s,
+                                             Args... args) {
   auto r = std::make_unique<R>(node, args...);
   MORTAR_RETURN_IF_ERROR(r->init(s));
   return std::unique_ptr<ColumnReader>(std::move(r));
@@ -437,33 +461,44 @@ StatusOr<std::unique_ptr<ColumnReader>> make(const SchemaNode& node, const Strip
 
 }  // namespace
 
-StatusOr<std::unique_ptr<ColumnReader>> make_primitive_reader(const SchemaNode& node, const StripeStreams& s) {
+StatusOr<std::unique_ptr<ColumnReader>> make_primitive_reader(const SchemaNode& node,
+                                                              const StripeStreams& s) {
   EncodingKind enc = s.encodings[node.column].kind;
   bool dictionary = enc == EncodingKind::kDictionary || enc == EncodingKind::kDictionaryV2;
-  bool is_string = node.kind == OrcKind::kString || node.kind == OrcKind::kVarchar || node.kind == OrcKind::kChar;
+  bool is_string = node.kind == OrcKind::kString || node.kind == OrcKind::kVarchar ||
+                   node.kind == OrcKind::kChar;
   if (dictionary && !is_string) {
-    return invalid_input("column " + std::to_string(node.column) + " of type " + node.type->to_string() +
-                         " has a dictionary encoding");
+    return invalid_input("column " + std::to_string(node.column) + " of type " +
+                         node.type->to_string() + " has a dictionary encoding");
   }
   switch (node.kind) {
-    case OrcKind::kBoolean: return make<BooleanReader>(node, s);
-    case OrcKind::kByte: return make<ByteReader>(node, s);
+    case OrcKind::kBoolean:
+      return make<BooleanReader>(node, s);
+    case OrcKind::kByte:
+      return make<ByteReader>(node, s);
     case OrcKind::kShort:
     case OrcKind::kInt:
     case OrcKind::kLong:
-    case OrcKind::kDate: return make<IntegerReader>(node, s);
-    case OrcKind::kFloat: return make<FloatingReader>(node, s, 4);
-    case OrcKind::kDouble: return make<FloatingReader>(node, s, 8);
+    case OrcKind::kDate:
+      return make<IntegerReader>(node, s);
+    case OrcKind::kFloat:
+      return make<FloatingReader>(node, s, 4);
+    case OrcKind::kDouble:
+      return make<FloatingReader>(node, s, 8);
     case OrcKind::kString:
     case OrcKind::kVarchar:
     case OrcKind::kChar:
       if (dictionary) return make<StringDictionaryReader>(node, s);
       return make<StringDirectReader>(node, s);
-    case OrcKind::kBinary: return make<StringDirectReader>(node, s);
-    case OrcKind::kDecimal: return make<DecimalReader>(node, s);
+    case OrcKind::kBinary:
+      return make<StringDirectReader>(node, s);
+    case OrcKind::kDecimal:
+      return make<DecimalReader>(node, s);
     case OrcKind::kTimestamp:
-    case OrcKind::kTimestampInstant: return make<TimestampReader>(node, s);
-    default: return internal_error("not a primitive ORC type");
+    case OrcKind::kTimestampInstant:
+      return make<TimestampReader>(node, s);
+    default:
+      return internal_error("not a primitive ORC type");
   }
 }
 

@@ -6,7 +6,8 @@ namespace mortar::formats::orc {
 
 void ProtoReader::fail(std::string_view what) {
   if (status_.ok()) {
-    status_ = invalid_input("protobuf: " + std::string(what) + " at offset " + std::to_string(pos_));
+    status_ =
+        invalid_input("protobuf: " + std::string(what) + " at offset " + std::to_string(pos_));
   }
   pos_ = data_.size();
 }
@@ -51,7 +52,8 @@ uint32_t ProtoReader::read_fixed32() {
     return 0;
   }
   uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v |= static_cast<uint32_t>(static_cast<uint8_t>(data_[pos_ + i])) << (8 * i);
+  for (int i = 0; i < 4; ++i)
+    v |= static_cast<uint32_t>(static_cast<uint8_t>(data_[pos_ + i])) << (8 * i);
   pos_ += 4;
   return v;
 }
@@ -62,7 +64,8 @@ uint64_t ProtoReader::read_fixed64() {
     return 0;
   }
   uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(static_cast<uint8_t>(data_[pos_ + i])) << (8 * i);
+  for (int i = 0; i < 8; ++i)
+    v |= static_cast<uint64_t>(static_cast<uint8_t>(data_[pos_ + i])) << (8 * i);
   pos_ += 8;
   return v;
 }
@@ -88,11 +91,20 @@ std::string_view ProtoReader::read_bytes() {
 
 void ProtoReader::skip(WireType type) {
   switch (type) {
-    case WireType::kVarint: read_varint(); break;
-    case WireType::kFixed64: read_fixed64(); break;
-    case WireType::kFixed32: read_fixed32(); break;
-    case WireType::kLengthDelimited: read_bytes(); break;
-    default: fail("cannot skip wire type " + std::to_string(static_cast<int>(type)));
+    case WireType::kVarint:
+      read_varint();
+      break;
+    case WireType::kFixed64:
+      read_fixed64();
+      break;
+    case WireType::kFixed32:
+      read_fixed32();
+      break;
+    case WireType::kLengthDelimited:
+      read_bytes();
+      break;
+    default:
+      fail("cannot skip wire type " + std::to_string(static_cast<int>(type)));
   }
 }
 

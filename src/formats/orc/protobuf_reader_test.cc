@@ -16,11 +16,13 @@ std::string bytes(std::initializer_list<int> b) {
 
 // A PostScript: footerLength 42, ZLIB, block size 262144, version [0, 12],
 // metadataLength 7, an unknown fixed32 field 99, magic "ORC" (field 8000).
-const std::string kPostScript = bytes({0x08, 0x2a, 0x10, 0x01, 0x18, 0x80, 0x80, 0x10, 0x22, 0x02, 0x00, 0x0c,
-                                       0x28, 0x07, 0x9d, 0x06, 1, 2, 3, 4, 0x82, 0xf4, 0x03, 0x03, 'O', 'R', 'C'});
+const std::string kPostScript =
+    bytes({0x08, 0x2a, 0x10, 0x01, 0x18, 0x80, 0x80, 0x10, 0x22, 0x02, 0x00, 0x0c, 0x28, 0x07,
+           0x9d, 0x06, 1,    2,    3,    4,    0x82, 0xf4, 0x03, 0x03, 'O',  'R',  'C'});
 
 TEST(ProtoReaderTest, VarintsZigzagAndFixed) {
-  std::string in = bytes({0xac, 0x02, 0x03, 0x01, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01});
+  std::string in = bytes({0xac, 0x02, 0x03, 0x01, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff,
+                          0xff, 0xff, 0xff, 0xff, 0x01});
   ProtoReader r(in);
   EXPECT_EQ(r.read_varint(), 300u);
   EXPECT_EQ(r.read_sint64(), -2);
@@ -85,7 +87,8 @@ TEST(OrcMetadataTest, PostScript) {
   // Every truncation is an error, never a crash.
   for (size_t n = 1; n < kPostScript.size(); ++n) {
     auto cut = parse_postscript(kPostScript.substr(0, n));
-    if (n == 2 || n == 4 || n == 8 || n == 12 || n == 14 || n == 20) continue;  // ends between fields
+    if (n == 2 || n == 4 || n == 8 || n == 12 || n == 14 || n == 20)
+      continue;  // ends between fields
     EXPECT_FALSE(cut.ok()) << n;
   }
   EXPECT_FALSE(parse_postscript(bytes({0x10, 0x09})).ok());  // unknown compression
@@ -99,8 +102,9 @@ TEST(OrcMetadataTest, FooterTypesAndStatistics) {
   std::string int_stats = bytes({0x08, 0x05, 0x10, 0x12});  // zigzag -3 = 5, 9 = 18
   std::string col_stats = bytes({0x08, 0x05, 0x12, 0x04}) + int_stats;
   std::string footer = bytes({0x22, static_cast<int>(struct_type.size())}) + struct_type +
-                       bytes({0x22, static_cast<int>(int_type.size())}) + int_type + bytes({0x30, 0x05}) +
-                       bytes({0x3a, 0x00}) + bytes({0x3a, static_cast<int>(col_stats.size())}) + col_stats;
+                       bytes({0x22, static_cast<int>(int_type.size())}) + int_type +
+                       bytes({0x30, 0x05}) + bytes({0x3a, 0x00}) +
+                       bytes({0x3a, static_cast<int>(col_stats.size())}) + col_stats;
   auto f = parse_footer(footer);
   ASSERT_TRUE(f.ok()) << f.status();
   ASSERT_EQ(f->types.size(), 2u);
@@ -116,12 +120,13 @@ TEST(OrcMetadataTest, FooterTypesAndStatistics) {
 }
 
 TEST(OrcMetadataTest, StripeFooter) {
-  // streams: (PRESENT? no) DATA of column 1, 12 bytes; encodings DIRECT, DICTIONARY_V2 size 4; zone "UTC".
+  // streams: (PRESENT? no) DATA of column 1, 12 bytes; encodings DIRECT, DICTIONARY_V2 size 4; zone
+  // "UTC".
   std::string stream = bytes({0x08, 0x01, 0x10, 0x01, 0x18, 0x0c});
   std::string enc0 = bytes({0x08, 0x00});
   std::string enc1 = bytes({0x08, 0x03, 0x10, 0x04});
-  std::string sf = bytes({0x0a, 0x06}) + stream + bytes({0x12, 0x02}) + enc0 + bytes({0x12, 0x04}) + enc1 +
-                   bytes({0x1a, 0x03, 'U', 'T', 'C'});
+  std::string sf = bytes({0x0a, 0x06}) + stream + bytes({0x12, 0x02}) + enc0 + bytes({0x12, 0x04}) +
+                   enc1 + bytes({0x1a, 0x03, 'U', 'T', 'C'});
   auto f = parse_stripe_footer(sf);
   ASSERT_TRUE(f.ok()) << f.status();
   ASSERT_EQ(f->streams.size(), 1u);

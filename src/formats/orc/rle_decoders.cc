@@ -100,7 +100,8 @@ class IntRleV1 : public IntDecoder {
  private:
   Status start_run() {
     uint8_t h = 0;
-    if (in_.at_end()) return invalid_input("integer stream ended (offset " + std::to_string(in_.pos) + ")");
+    if (in_.at_end())
+      return invalid_input("integer stream ended (offset " + std::to_string(in_.pos) + ")");
     MORTAR_RETURN_IF_ERROR(in_.byte(&h));
     if (h < 0x80) {
       uint8_t d = 0;
@@ -133,7 +134,8 @@ class IntRleV2 : public IntDecoder {
   Status next(int64_t* out, int64_t n) override {
     for (int64_t i = 0; i < n;) {
       if (used_ == run_.size()) {
-        if (in_.at_end()) return invalid_input("integer stream ended (offset " + std::to_string(in_.pos) + ")");
+        if (in_.at_end())
+          return invalid_input("integer stream ended (offset " + std::to_string(in_.pos) + ")");
         run_.clear();
         used_ = 0;
         size_t at = in_.pos;
@@ -151,10 +153,14 @@ class IntRleV2 : public IntDecoder {
     uint8_t h = 0;
     MORTAR_RETURN_IF_ERROR(in_.byte(&h));
     switch (h >> 6) {
-      case 0: return short_repeat(h);
-      case 1: return direct(h);
-      case 2: return patched_base(h);
-      default: return delta(h);
+      case 0:
+        return short_repeat(h);
+      case 1:
+        return direct(h);
+      case 2:
+        return patched_base(h);
+      default:
+        return delta(h);
     }
   }
 
@@ -176,7 +182,8 @@ class IntRleV2 : public IntDecoder {
     scratch_.resize(count);
     MORTAR_RETURN_IF_ERROR(in_.unpack(width, count, scratch_.data()));
     run_.resize(count);
-    for (int i = 0; i < count; ++i) run_[i] = signed_ ? unzigzag(scratch_[i]) : static_cast<int64_t>(scratch_[i]);
+    for (int i = 0; i < count; ++i)
+      run_[i] = signed_ ? unzigzag(scratch_[i]) : static_cast<int64_t>(scratch_[i]);
     return ok_status();
   }
 
@@ -210,11 +217,13 @@ class IntRleV2 : public IntDecoder {
       uint64_t gap = patch_width >= 64 ? 0 : patches_[p] >> patch_width;
       uint64_t patch = patches_[p] & patch_mask;
       position += static_cast<int64_t>(gap);
-      if (position >= count) return invalid_input("patch position " + std::to_string(position) + " past the run");
+      if (position >= count)
+        return invalid_input("patch position " + std::to_string(position) + " past the run");
       scratch_[position] |= patch << width;
     }
     run_.resize(count);
-    for (int i = 0; i < count; ++i) run_[i] = static_cast<int64_t>(static_cast<uint64_t>(base) + scratch_[i]);
+    for (int i = 0; i < count; ++i)
+      run_[i] = static_cast<int64_t>(static_cast<uint64_t>(base) + scratch_[i]);
     return ok_status();
   }
 
@@ -277,7 +286,8 @@ int closest_fixed_bits(int bits) {
 Status ByteRleDecoder::next(uint8_t* out, int64_t n) {
   for (int64_t i = 0; i < n;) {
     if (remaining_ == 0) {
-      if (pos_ >= data_.size()) return invalid_input("byte stream ended (offset " + std::to_string(pos_) + ")");
+      if (pos_ >= data_.size())
+        return invalid_input("byte stream ended (offset " + std::to_string(pos_) + ")");
       uint8_t h = static_cast<uint8_t>(data_[pos_++]);
       if (h < 0x80) {
         if (pos_ >= data_.size()) return truncated(pos_);

@@ -59,7 +59,8 @@ TEST(IntRleV1Test, RunsDeltasAndLiterals) {
   EXPECT_EQ(ints(bytes({0xfb, 0x02, 0x03, 0x06, 0x07, 0x0b}), false, false, 5),
             (std::vector<int64_t>{2, 3, 6, 7, 11}));
   // Signed: zigzag literals -1, 1, -64.
-  EXPECT_EQ(ints(bytes({0xfd, 0x01, 0x02, 0x7f}), true, false, 3), (std::vector<int64_t>{-1, 1, -64}));
+  EXPECT_EQ(ints(bytes({0xfd, 0x01, 0x02, 0x7f}), true, false, 3),
+            (std::vector<int64_t>{-1, 1, -64}));
 }
 
 TEST(IntRleV2Test, ShortRepeat) {
@@ -68,23 +69,27 @@ TEST(IntRleV2Test, ShortRepeat) {
 }
 
 TEST(IntRleV2Test, Direct) {
-  EXPECT_EQ(ints(bytes({0x5e, 0x03, 0x5c, 0xa1, 0xab, 0x1e, 0xde, 0xad, 0xbe, 0xef}), false, true, 4),
-            (std::vector<int64_t>{23713, 43806, 57005, 48879}));
+  EXPECT_EQ(
+      ints(bytes({0x5e, 0x03, 0x5c, 0xa1, 0xab, 0x1e, 0xde, 0xad, 0xbe, 0xef}), false, true, 4),
+      (std::vector<int64_t>{23713, 43806, 57005, 48879}));
 }
 
 TEST(IntRleV2Test, PatchedBase) {
-  std::string data = bytes({0x8e, 0x13, 0x2b, 0x21, 0x07, 0xd0, 0x1e, 0x00, 0x14, 0x70, 0x28, 0x32, 0x3c, 0x46,
-                            0x50, 0x5a, 0x64, 0x6e, 0x78, 0x82, 0x8c, 0x96, 0xa0, 0xaa, 0xb4, 0xbe, 0xfc, 0xe8});
+  std::string data =
+      bytes({0x8e, 0x13, 0x2b, 0x21, 0x07, 0xd0, 0x1e, 0x00, 0x14, 0x70, 0x28, 0x32, 0x3c, 0x46,
+             0x50, 0x5a, 0x64, 0x6e, 0x78, 0x82, 0x8c, 0x96, 0xa0, 0xaa, 0xb4, 0xbe, 0xfc, 0xe8});
   EXPECT_EQ(ints(data, false, true, 20),
-            (std::vector<int64_t>{2030, 2000, 2020, 1000000, 2040, 2050, 2060, 2070, 2080, 2090, 2100, 2110, 2120,
-                                  2130, 2140, 2150, 2160, 2170, 2180, 2190}));
+            (std::vector<int64_t>{2030, 2000, 2020, 1000000, 2040, 2050, 2060, 2070, 2080, 2090,
+                                  2100, 2110, 2120, 2130,    2140, 2150, 2160, 2170, 2180, 2190}));
 }
 
 TEST(IntRleV2Test, Delta) {
   std::string data = bytes({0xc6, 0x09, 0x02, 0x02, 0x22, 0x42, 0x42, 0x46});
-  EXPECT_EQ(ints(data, false, true, 10), (std::vector<int64_t>{2, 3, 5, 7, 11, 13, 17, 19, 23, 29}));
+  EXPECT_EQ(ints(data, false, true, 10),
+            (std::vector<int64_t>{2, 3, 5, 7, 11, 13, 17, 19, 23, 29}));
   // Fixed delta (width 0), signed: base -1 (zigzag 1), delta -2 (zigzag 3), 4 values.
-  EXPECT_EQ(ints(bytes({0xc0, 0x03, 0x01, 0x03}), true, true, 4), (std::vector<int64_t>{-1, -3, -5, -7}));
+  EXPECT_EQ(ints(bytes({0xc0, 0x03, 0x01, 0x03}), true, true, 4),
+            (std::vector<int64_t>{-1, -3, -5, -7}));
 }
 
 TEST(IntRleV2Test, ReadsAcrossRunsInSmallSteps) {
@@ -96,7 +101,8 @@ TEST(IntRleV2Test, ReadsAcrossRunsInSmallSteps) {
     ASSERT_TRUE(d->next(v, 3).ok());
     out.insert(out.end(), v, v + 3);
   }
-  EXPECT_EQ(out, (std::vector<int64_t>{10000, 10000, 10000, 10000, 10000, 2, 3, 5, 7, 11, 13, 17, 19, 23, 29}));
+  EXPECT_EQ(out, (std::vector<int64_t>{10000, 10000, 10000, 10000, 10000, 2, 3, 5, 7, 11, 13, 17,
+                                       19, 23, 29}));
   int64_t v;
   EXPECT_FALSE(d->next(&v, 1).ok());
 }
@@ -107,8 +113,9 @@ TEST(IntRleV2Test, CorruptRunsAreErrors) {
   EXPECT_FALSE(make_int_decoder(bytes({0x5e, 0x03, 0x5c, 0xa1}), false, true)->next(out, 4).ok());
   // PATCHED_BASE whose patch gap points past the run: gap width 8, the
   // 20-bit patch entry 0xfce80 has gap 252 in a run of 20 values.
-  std::string bad = bytes({0x8e, 0x13, 0x2b, 0xe1, 0x07, 0xd0, 0x1e, 0x00, 0x14, 0x70, 0x28, 0x32, 0x3c, 0x46,
-                           0x50, 0x5a, 0x64, 0x6e, 0x78, 0x82, 0x8c, 0x96, 0xa0, 0xaa, 0xb4, 0xbe, 0xfc, 0xe8, 0x00});
+  std::string bad = bytes({0x8e, 0x13, 0x2b, 0xe1, 0x07, 0xd0, 0x1e, 0x00, 0x14, 0x70,
+                           0x28, 0x32, 0x3c, 0x46, 0x50, 0x5a, 0x64, 0x6e, 0x78, 0x82,
+                           0x8c, 0x96, 0xa0, 0xaa, 0xb4, 0xbe, 0xfc, 0xe8, 0x00});
   EXPECT_FALSE(make_int_decoder(bad, false, true)->next(out, 20).ok());
   // Every truncation of a valid DELTA run fails cleanly.
   std::string delta = bytes({0xc6, 0x09, 0x02, 0x02, 0x22, 0x42, 0x42, 0x46});

@@ -8,7 +8,9 @@ namespace {
 
 constexpr size_t kMaxRun = 512;
 
-uint64_t zigzag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
+uint64_t zigzag(int64_t v) {
+  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+}
 
 void put_varint(uint64_t v, std::string* out) {
   while (v >= 0x80) {
@@ -87,14 +89,22 @@ void direct(const int64_t* v, size_t count, bool is_signed, std::string* out) {
 int encode_bit_width(int bits) {
   if (bits <= 24) return bits - 1;
   switch (bits) {
-    case 26: return 24;
-    case 28: return 25;
-    case 30: return 26;
-    case 32: return 27;
-    case 40: return 28;
-    case 48: return 29;
-    case 56: return 30;
-    default: return 31;
+    case 26:
+      return 24;
+    case 28:
+      return 25;
+    case 30:
+      return 26;
+    case 32:
+      return 27;
+    case 40:
+      return 28;
+    case 48:
+      return 29;
+    case 56:
+      return 30;
+    default:
+      return 31;
   }
 }
 
