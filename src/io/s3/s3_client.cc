@@ -70,6 +70,11 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto* cancel = static_cast<const std::atomic<bool>*>(user);
+  return cancel->load() ? 1 : 0;  // non-zero aborts the transfer
+}
+
 bool retryable(const S3Response& r) {
   if (r.status >= 500 || r.status == 429) return true;
   return r.status == 503 || r.body.find("<Code>SlowDown</Code>") != std::string::npos;
@@ -149,6 +154,11 @@ StatusOr<S3Response> S3Client::send_once(const S3Request& req, std::string* tran
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  if (req.cancel != nullptr) {
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, req.cancel);
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  }
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, options_.connect_timeout_seconds);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT, options_.request_timeout_seconds);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
@@ -187,6 +197,9 @@ StatusOr<S3Response> S3Client::send(const S3Request& req) const {
       int64_t ceiling = std::min<int64_t>(5000, 100LL << std::min(attempt, 10));
       std::uniform_int_distribution<int64_t> dist(0, ceiling);
       std::this_thread::sleep_for(std::chrono::milliseconds(dist(rng)));
+    }
+    if (req.cancel != nullptr && req.cancel->load()) {
+      return absl::CancelledError(to_absl(req.method + " " + uri + ": cancelled"));
     }
     transport_error.clear();
     MORTAR_ASSIGN_OR_RETURN(last, send_once(req, &transport_error));

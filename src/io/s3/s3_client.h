@@ -3,6 +3,7 @@
 // handle per thread, reused for keep-alive. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <string_view>
 #include <string>
@@ -21,6 +22,9 @@ struct S3Request {
   std::vector<std::pair<std::string, std::string>> query;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // When set and it becomes true, the transfer stops and send() returns
+  // Cancelled (e.g. a read-ahead stream destroyed mid-object).
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct S3Response {

@@ -19,6 +19,7 @@ S3ReadAhead::~S3ReadAhead() {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;
   }
+  cancel_ = true;
   work_cv_.notify_all();
   for (auto& t : workers_) t.join();
 }
@@ -27,7 +28,7 @@ Status S3ReadAhead::fetch(int64_t index, std::string* out) const {
   int64_t offset = index * part_size_;
   int64_t want = std::min(part_size_, object_.size - offset);
   MORTAR_RETURN_IF_ERROR(ranged_get(client_, object_.bucket, object_.key, object_.uri, offset, want,
-                                    object_.size, out, object_.etag));
+                                    object_.size, out, object_.etag, &cancel_));
   if (static_cast<int64_t>(out->size()) != want) {
     return internal_error("reading " + object_.uri + ": bytes " + std::to_string(offset) + "-" +
                           std::to_string(offset + want - 1) + " came back with " +

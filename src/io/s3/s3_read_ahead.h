@@ -11,6 +11,7 @@
 // Thread-safety: one consumer thread calls next(); the workers are internal.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
@@ -33,7 +34,7 @@ struct ObjectRef {
 class S3ReadAhead {
  public:
   S3ReadAhead(const S3Client& client, ObjectRef object, int64_t part_size, int parallelism);
-  ~S3ReadAhead();  // stops the workers (in-flight requests finish first)
+  ~S3ReadAhead();  // stops the workers, aborting requests in flight
   S3ReadAhead(const S3ReadAhead&) = delete;
   S3ReadAhead& operator=(const S3ReadAhead&) = delete;
 
@@ -59,6 +60,7 @@ class S3ReadAhead {
   bool failed_ = false;              // guarded by mu_: no new parts after an error
   std::map<int64_t, std::pair<Status, std::string>> done_;  // guarded by mu_
   Status sticky_error_;              // consumer-only
+  std::atomic<bool> cancel_{false};   // set by the destructor; aborts transfers
   std::vector<std::thread> workers_;  // started on the first next()
 };
 

@@ -153,13 +153,14 @@ class S3OutputStream : public OutputStream {
 
 Status ranged_get(const S3Client& client, const std::string& bucket, const std::string& key,
                   const std::string& uri, int64_t offset, int64_t n, int64_t size, std::string* out,
-                  const std::string& if_match) {
+                  const std::string& if_match, const std::atomic<bool>* cancel) {
   out->clear();
   if (offset < 0 || n < 0) return invalid_input("reading " + uri + ": negative offset or length");
   if (offset >= size || n == 0) return ok_status();
   int64_t last = std::min(offset + n, size) - 1;
   S3Request req{"GET", bucket, key, {}, {{"range", "bytes=" + std::to_string(offset) + "-" + std::to_string(last)}}, ""};
   if (!if_match.empty()) req.headers.emplace_back("if-match", if_match);
+  req.cancel = cancel;
   MORTAR_ASSIGN_OR_RETURN(auto resp, client.send(req));
   if (resp.status == 412) {
     return S3Client::error_for(resp, uri, "GetObject (the object changed while it was read)");

@@ -15,7 +15,7 @@ namespace mortar::io::s3 {
 // refuses (412) when the object's ETag changed.
 Status ranged_get(const S3Client& client, const std::string& bucket, const std::string& key,
                   const std::string& uri, int64_t offset, int64_t n, int64_t size, std::string* out,
-                  const std::string& if_match = "");
+                  const std::string& if_match = "", const std::atomic<bool>* cancel = nullptr);
 
 std::unique_ptr<RandomAccessFile> make_random_access(const S3Client& client, std::string bucket,
                                                      std::string key, std::string uri, int64_t size);
