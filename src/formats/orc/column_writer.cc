@@ -1,8 +1,10 @@
 #include "formats/orc/column_writer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
+#include "absl/container/flat_hash_map.h"
 #include "formats/orc/rle_encoders.h"
 #include "types/decimal.h"
 
@@ -190,10 +192,13 @@ class StringWriter : public ColumnWriter {
   }
   void flush(std::vector<OutStream>* streams) override {
     flush_present(streams);
-    streams->push_back(OutStream{StreamKind::kData, column_, std::move(data_)});
-    OutStream len{StreamKind::kLength, column_, {}};
-    encode_int_rle_v2(lengths_.data(), lengths_.size(), false, &len.bytes);
-    streams->push_back(std::move(len));
+    if (!flush_dictionary(streams)) {
+      stripe_encoding_ = EncodingKind::kDirectV2;
+      streams->push_back(OutStream{StreamKind::kData, column_, std::move(data_)});
+      OutStream len{StreamKind::kLength, column_, {}};
+      encode_int_rle_v2(lengths_.data(), lengths_.size(), false, &len.bytes);
+      streams->push_back(std::move(len));
+    }
     data_.clear();
     lengths_.clear();
   }
@@ -202,6 +207,49 @@ class StringWriter : public ColumnWriter {
   }
 
  private:
+  // DICTIONARY_V2 when values repeat enough (at most half distinct, as a
+  // cheap stand-in for Java's 0.8 ratio): the sorted distinct values
+  // (DICTIONARY_DATA + LENGTH) and each row's index into them (DATA).
+  bool flush_dictionary(std::vector<OutStream>* streams) {
+    if (kind_ == OrcKind::kBinary || lengths_.empty()) return false;
+    std::vector<std::string_view> values;
+    values.reserve(lengths_.size());
+    size_t at = 0;
+    for (int64_t len : lengths_) {
+      values.emplace_back(data_.data() + at, static_cast<size_t>(len));
+      at += static_cast<size_t>(len);
+    }
+    absl::flat_hash_map<std::string_view, uint32_t> ids;
+    for (std::string_view v : values) {
+      ids.emplace(v, 0);
+      if (ids.size() * 2 > values.size()) return false;
+    }
+    std::vector<std::string_view> keys;
+    keys.reserve(ids.size());
+    for (const auto& [k, id] : ids) keys.push_back(k);
+    std::sort(keys.begin(), keys.end());
+    std::string dictionary;
+    std::vector<int64_t> key_lengths;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      ids[keys[i]] = static_cast<uint32_t>(i);
+      dictionary.append(keys[i]);
+      key_lengths.push_back(static_cast<int64_t>(keys[i].size()));
+    }
+    std::vector<int64_t> indexes;
+    indexes.reserve(values.size());
+    for (std::string_view v : values) indexes.push_back(ids[v]);
+    OutStream data{StreamKind::kData, column_, {}};
+    encode_int_rle_v2(indexes.data(), indexes.size(), false, &data.bytes);
+    streams->push_back(std::move(data));
+    streams->push_back(OutStream{StreamKind::kDictionaryData, column_, std::move(dictionary)});
+    OutStream len{StreamKind::kLength, column_, {}};
+    encode_int_rle_v2(key_lengths.data(), key_lengths.size(), false, &len.bytes);
+    streams->push_back(std::move(len));
+    stripe_encoding_ = EncodingKind::kDictionaryV2;
+    dictionary_size_ = keys.size();
+    return true;
+  }
+
   std::string data_;
   std::vector<int64_t> lengths_;
 };
@@ -400,6 +448,7 @@ void ColumnWriter::collect(std::vector<ColumnWriter*>* out) {
 }
 
 EncodingKind ColumnWriter::encoding() const {
+  if (stripe_encoding_) return *stripe_encoding_;
   switch (kind_) {
     case OrcKind::kBoolean:
     case OrcKind::kByte:

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,7 +48,9 @@ class ColumnWriter {
     file_stats_.merge(stripe_stats_, kind_);
     stripe_stats_ = StatsBuilder{};
   }
+  // The encoding of the stripe last flushed, and its dictionary size.
   EncodingKind encoding() const;
+  uint64_t dictionary_size() const { return dictionary_size_; }
   int scale() const { return scale_; }
 
  public:
@@ -69,6 +72,8 @@ class ColumnWriter {
   std::vector<std::string> field_names_;
   std::vector<uint8_t> present_;
   bool stripe_has_null_ = false;
+  std::optional<EncodingKind> stripe_encoding_;  // set by flush() where it varies
+  uint64_t dictionary_size_ = 0;
   StatsBuilder stripe_stats_, file_stats_;
 };
 

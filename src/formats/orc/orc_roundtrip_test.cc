@@ -252,6 +252,40 @@ TEST(OrcReader, WriterTimeZoneAppliesDaylightSaving) {
   EXPECT_EQ(read_with_zone("/de"), utc);
 }
 
+// Strings that repeat get a sorted dictionary; mostly distinct ones stay direct.
+TEST(OrcWriter, DictionaryForRepeatedStrings) {
+  TypePtr schema = DataType::structure({{"rep", DataType::string()}, {"uniq", DataType::string()}});
+  auto batch = RecordBatch::make_empty(schema);
+  for (int r = 0; r < 1000; ++r) {
+    if (r % 10 == 0) {
+      batch->column(0).append_null();
+    } else {
+      batch->column(0).append_string("k" + std::to_string(r % 7));
+    }
+    batch->column(1).append_string("u" + std::to_string(r));
+  }
+  batch->set_num_rows(1000);
+  TempDir dir;
+  std::string path = dir.file("d.orc");
+  ASSERT_TRUE(write_file(path, *batch, {{"compression", "none"}}).ok());
+  auto result = read_all(orc_format(), path);
+  ASSERT_TRUE(result.status.ok()) << result.status;
+  EXPECT_EQ(joined(result.rows), types::to_json_lines(*batch));
+  auto file = io::local_file_system().open_random_access(path);
+  ASSERT_TRUE(file.ok());
+  auto reader = OrcReader::open(std::move(*file), {});
+  ASSERT_TRUE(reader.ok());
+  const StripeInformation& info = (*reader)->footer().stripes.at(0);
+  std::string data = formats::testing::read_text(path);
+  auto footer = parse_stripe_footer(
+      std::string_view(data).substr(info.offset + info.index_length + info.data_length, info.footer_length));
+  ASSERT_TRUE(footer.ok()) << footer.status();
+  ASSERT_EQ(footer->columns.size(), 3u);
+  EXPECT_EQ(footer->columns[1].kind, EncodingKind::kDictionaryV2);
+  EXPECT_EQ(footer->columns[1].dictionary_size, 7u);
+  EXPECT_EQ(footer->columns[2].kind, EncodingKind::kDirectV2);
+}
+
 TEST(OrcWriter, RejectsBadOptions) {
   TempDir dir;
   WriteOptions wo;

@@ -139,6 +139,7 @@ Status OrcWriter::flush_stripe() {
   for (ColumnWriter* c : columns_) {
     ProtoWriter ew;
     ew.varint_field(1, static_cast<uint64_t>(c->encoding()));
+    if (c->encoding() == EncodingKind::kDictionaryV2) ew.varint_field(2, c->dictionary_size());
     footer.bytes_field(2, ew.buffer());
   }
   footer.bytes_field(3, "UTC");

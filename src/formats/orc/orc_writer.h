@@ -1,5 +1,5 @@
 // OrcWriter: a RecordWriter producing ORC files (file version 0.12): RLE v2
-// integers, direct strings, PRESENT streams only where a stripe has nulls,
+// integers, dictionary (when values repeat) or direct strings, PRESENT streams only where a stripe has nulls,
 // column statistics per stripe and for the file, no row index. Stripes are
 // cut at `stripeSize` bytes of gathered values (default 64 MiB); chunks of
 // `compressionBlockSize` (256 KiB) are compressed with `compression`:
