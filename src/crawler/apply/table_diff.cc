@@ -74,18 +74,18 @@ void keep_user_parts(const Json& old_entity, Json& fresh) {
   }
 }
 
-// MergeNewColumns: the old columns as they were, then the new ones; old
-// partition keys.
-void merge_new_columns(const Json& old_table, Json& fresh) {
-  Json merged = member(member(old_table, "StorageDescriptor"), "Columns");
+// MergeNewColumns: the old columns as they were, then the new ones; a
+// table keeps its old partition keys. (Partitions merge the same way.)
+void merge_new_columns(const Json& old_entity, Json& fresh) {
+  Json merged = member(member(old_entity, "StorageDescriptor"), "Columns");
   if (!merged.is_array()) merged = Json::array();
   std::set<std::string> have;
   for (const Json& c : merged) have.insert(lower(string_member(c, "Name")));
   for (const Json& c : fresh["StorageDescriptor"]["Columns"])
     if (have.insert(lower(string_member(c, "Name"))).second) merged.push_back(c);
   fresh["StorageDescriptor"]["Columns"] = merged;
-  const Json& keys = member(old_table, "PartitionKeys");
-  if (keys.is_array() && !keys.empty()) fresh["PartitionKeys"] = keys;
+  const Json& keys = member(old_entity, "PartitionKeys");
+  if (fresh.contains("PartitionKeys") && keys.is_array() && !keys.empty()) fresh["PartitionKeys"] = keys;
 }
 
 std::string sd_location(const Json& entity) {
@@ -116,6 +116,7 @@ void diff_partitions(const PlannedTable& planned, const Json& final_table,
     // Incremental crawls only add; partition sync never touches schemas.
     if (policy.new_folders_only() || policy.config.partition_sync) continue;
     const Json& old = *it->second;
+    if (policy.config.merge_new_columns && !inherit) merge_new_columns(old, input);
     keep_user_parts(old, input);
     std::string what = describe_schema_change(old, input);
     if (what.empty()) continue;
