@@ -149,6 +149,10 @@ def main():
             "mortar": mortar_cmd + ["convert", orc, f"{d}/mo.parquet", "--compression", "snappy"],
             "pyarrow": py(f"import pyarrow.orc as o, pyarrow.parquet as p; p.write_table(o.read_table('{orc}'), '{d}/ao.parquet', compression='snappy')"),
         },
+        "parquet->orc": {
+            "mortar": mortar_cmd + ["convert", pq, f"{d}/m.orc", "--compression", "zlib"],
+            "pyarrow": py(f"import pyarrow.orc as o, pyarrow.parquet as p; o.write_table(p.read_table('{pq}'), '{d}/a.orc', compression='zlib')"),
+        },
         "avro->parquet": {
             "mortar": mortar_cmd + ["convert", avro, f"{d}/mv.parquet", "--compression", "snappy"],
             "pyarrow": py(f"import fastavro, pyarrow as pa, pyarrow.parquet as p; f = open('{avro}', 'rb'); "

@@ -1,10 +1,11 @@
 // OrcWriter: a RecordWriter producing ORC files (file version 0.12): RLE v2
-// integers, dictionary (when values repeat) or direct strings, PRESENT streams only where a stripe has nulls,
-// column statistics per stripe and for the file, no row index. Stripes are
-// cut at `stripeSize` bytes of gathered values (default 64 MiB); chunks of
-// `compressionBlockSize` (256 KiB) are compressed with `compression`:
-// zlib (the default, as ORC's), snappy, zstd, lz4 or none. Plain
-// timestamps are written as wall clock with writer time zone UTC.
+// integers, dictionary (when values repeat) or direct strings, PRESENT
+// streams only where a stripe has nulls, column statistics per stripe and
+// for the file, no row index. Stripes are cut at `stripeSize` bytes of
+// gathered values (default 64 MiB); chunks of `compressionBlockSize`
+// (256 KiB) are compressed with `compression`: zlib (the default, as ORC's),
+// snappy, zstd, lz4 or none. Plain timestamps are written as wall clock with
+// writer time zone UTC.
 #pragma once
 
 #include <memory>
