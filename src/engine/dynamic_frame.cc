@@ -1,5 +1,6 @@
 #include "engine/dynamic_frame.h"
 
+#include "engine/cast.h"
 #include "engine/conform.h"
 #include "engine/file_source.h"
 #include "engine/schema_merge.h"
@@ -89,6 +90,48 @@ StatusOr<std::vector<Value>> DynamicFrame::to_rows() const {
     for (auto& row : types::batch_rows(b)) out.push_back(Value::structure(std::move(row)));
     return ok_status();
   }));
+  return out;
+}
+
+namespace {
+
+void print_type(std::string& out, const std::string& indent, const types::DataType& t) {
+  const std::string child = indent + "|    ";
+  switch (t.kind()) {
+    case types::TypeKind::kStruct:
+      for (const auto& f : t.fields()) {
+        out += child + "|-- " + f.name + ": " + glue_type_name(*f.type) + "\n";
+        print_type(out, child, *f.type);
+      }
+      return;
+    case types::TypeKind::kArray:
+      out += child + "|-- element: " + glue_type_name(*t.element()) + "\n";
+      print_type(out, child, *t.element());
+      return;
+    case types::TypeKind::kMap:
+      out += child + "|-- keyType: " + glue_type_name(*t.key()) + "\n";
+      out += child + "|-- valueType: " + glue_type_name(*t.value()) + "\n";
+      print_type(out, child, *t.value());
+      return;
+    case types::TypeKind::kChoice:
+      for (const auto& f : t.fields()) {
+        out += child + "|-- " + glue_type_name(*f.type) + "\n";
+        print_type(out, child, *f.type);
+      }
+      return;
+    default: return;
+  }
+}
+
+}  // namespace
+
+StatusOr<std::string> DynamicFrame::print_schema() const {
+  MORTAR_ASSIGN_OR_RETURN(TypePtr s, schema());
+  std::string out = "root\n";
+  for (const auto& f : s->fields()) {
+    out += "|-- " + f.name + ": " + glue_type_name(*f.type) + "\n";
+    print_type(out, "", *f.type);
+  }
   return out;
 }
 

@@ -77,6 +77,9 @@ class DynamicFrame {
   StatusOr<std::vector<Record>> to_records() const;
   // Rows as struct Values in schema() field order.
   StatusOr<std::vector<types::Value>> to_rows() const;
+  // The schema as Glue's printSchema() prints it ("root", "|-- name: type"
+  // lines indented by "|    " per level, Glue's type names).
+  StatusOr<std::string> print_schema() const;
   // The first n records as JSON, one per line (Glue's show()).
   StatusOr<std::string> show(int64_t n = 20) const;
   // Streams the conformed batches to `fn` (sinks, bindings).

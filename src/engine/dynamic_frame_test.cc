@@ -151,6 +151,19 @@ TEST(DynamicFrame, StructInOneFileScalarInAnotherBecomesChoice) {
             "{\"v\": {\"a\": 1, \"b\": null}, \"l\": [1, 2]}\n"
             "{\"v\": 5, \"l\": [\"x\"]}\n"
             "{\"v\": {\"a\": null, \"b\": \"z\"}, \"l\": null}\n");
+  auto printed = frame.print_schema();
+  ASSERT_TRUE(printed.ok());
+  EXPECT_EQ(*printed,
+            "root\n"
+            "|-- v: choice\n"
+            "|    |-- struct\n"
+            "|    |    |-- a: long\n"
+            "|    |    |-- b: string\n"
+            "|    |-- long\n"
+            "|-- l: array\n"
+            "|    |-- element: choice\n"
+            "|    |    |-- long\n"
+            "|    |    |-- string\n");
   // ApplyMapping casts each value from its own alternative.
   auto mapped = frame.apply_mapping({{"v", "choice", "v", "string"}, {"l", "array", "l", "array<string>"}});
   ASSERT_TRUE(mapped.ok()) << mapped.status();
