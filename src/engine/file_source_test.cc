@@ -23,6 +23,14 @@ TEST(Glob, GlueExclusionPatterns) {
   EXPECT_TRUE(glob_match("part-?.csv", "part-1.csv"));
   EXPECT_TRUE(glob_match("[!a]*", "bcd"));
   EXPECT_FALSE(glob_match("[!a]*", "abc"));
+  EXPECT_TRUE(glob_match("a\\*b", "a*b"));
+  EXPECT_FALSE(glob_match("a\\*b", "axb"));
+  EXPECT_TRUE(glob_match("**", ""));
+  EXPECT_FALSE(glob_match("?", ""));
+  // Many stars stay fast (no backtracking blow-up).
+  std::string many;
+  for (int i = 0; i < 40; ++i) many += "*a";
+  EXPECT_FALSE(glob_match(many + "b", std::string(200, 'a')));
 }
 
 TEST(FileSource, RecurseExclusionsAndHiddenFiles) {

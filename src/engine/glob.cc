@@ -1,9 +1,32 @@
 #include "engine/glob.h"
 
 #include <string>
+#include <vector>
 
 namespace mortar::engine {
 namespace {
+
+constexpr size_t kMaxAlternatives = 1024;
+
+// Expands the first {a,b} group (recursively), capped at kMaxAlternatives.
+void expand(const std::string& pattern, std::vector<std::string>& out) {
+  if (out.size() >= kMaxAlternatives) return;
+  size_t open = pattern.find('{');
+  size_t close = open == std::string::npos ? std::string::npos : pattern.find('}', open);
+  if (close == std::string::npos) {
+    out.push_back(pattern);
+    return;
+  }
+  std::string head = pattern.substr(0, open), tail = pattern.substr(close + 1);
+  std::string alts = pattern.substr(open + 1, close - open - 1);
+  size_t start = 0;
+  for (;;) {
+    size_t comma = alts.find(',', start);
+    expand(head + alts.substr(start, comma == std::string::npos ? std::string::npos : comma - start) + tail, out);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+}
 
 // Matches a class "[...]" at pattern[p] against c; sets *end past the class.
 bool match_class(std::string_view pattern, size_t p, char c, size_t* end) {
@@ -27,58 +50,66 @@ bool match_class(std::string_view pattern, size_t p, char c, size_t* end) {
   return matched != negate;
 }
 
-bool match(std::string_view pattern, std::string_view path, int depth) {
-  if (depth > 64) return false;
-  size_t p = 0, s = 0;
-  while (p < pattern.size()) {
+// Dynamic programming over (pattern position, path position): linear in
+// their product however many stars the pattern has.
+bool match_one(std::string_view pattern, std::string_view path) {
+  const size_t np = pattern.size(), ns = path.size();
+  // reach[s] = the pattern prefix so far can consume exactly path[0, s).
+  std::vector<char> reach(ns + 1, 0), next(ns + 1, 0);
+  reach[0] = 1;
+  size_t p = 0;
+  while (p < np) {
+    std::fill(next.begin(), next.end(), 0);
     char pc = pattern[p];
+    size_t step = 1;
     if (pc == '*') {
-      bool cross = p + 1 < pattern.size() && pattern[p + 1] == '*';
-      size_t rest = p + (cross ? 2 : 1);
-      for (size_t k = s; k <= path.size(); ++k) {
-        if (match(pattern.substr(rest), path.substr(k), depth + 1)) return true;
-        if (k < path.size() && !cross && path[k] == '/') break;
+      bool cross = p + 1 < np && pattern[p + 1] == '*';
+      step = cross ? 2 : 1;
+      bool carry = false;
+      for (size_t s = 0; s <= ns; ++s) {
+        if (reach[s]) carry = true;
+        if (carry) next[s] = 1;
+        if (s < ns && !cross && path[s] == '/') carry = false;  // '*' stops at '/'
       }
-      return false;
-    }
-    if (pc == '{') {
-      size_t close = pattern.find('}', p);
-      if (close == std::string_view::npos) return false;
-      std::string_view alts = pattern.substr(p + 1, close - p - 1);
-      std::string_view after = pattern.substr(close + 1);
-      size_t start = 0;
-      for (;;) {
-        size_t comma = alts.find(',', start);
-        std::string candidate(alts.substr(start, comma == std::string_view::npos ? alts.size() - start : comma - start));
-        candidate += after;
-        if (match(candidate, path.substr(s), depth + 1)) return true;
-        if (comma == std::string_view::npos) break;
-        start = comma + 1;
-      }
-      return false;
-    }
-    if (s >= path.size()) return false;
-    if (pc == '?') {
-      if (path[s] == '/') return false;
-      ++p;
-      ++s;
-    } else if (pc == '[') {
-      size_t end;
-      if (!match_class(pattern, p, path[s], &end)) return false;
-      p = end;
-      ++s;
     } else {
-      if (pc == '\\' && p + 1 < pattern.size()) pc = pattern[++p];
-      if (pc != path[s]) return false;
-      ++p;
-      ++s;
+      size_t end = p + 1;
+      for (size_t s = 0; s < ns; ++s) {
+        if (!reach[s]) continue;
+        char c = path[s];
+        bool ok;
+        if (pc == '?') {
+          ok = c != '/';
+        } else if (pc == '[') {
+          ok = match_class(pattern, p, c, &end);
+        } else if (pc == '\\' && p + 1 < np) {
+          ok = c == pattern[p + 1];
+          end = p + 2;
+        } else {
+          ok = c == pc;
+        }
+        if (ok) next[s + 1] = 1;
+      }
+      if (pc == '[') {
+        match_class(pattern, p, '\0', &end);
+      } else if (pc == '\\' && p + 1 < np) {
+        end = p + 2;
+      }
+      step = end - p;
     }
+    reach.swap(next);
+    p += step;
   }
-  return s == path.size();
+  return reach[ns] != 0;
 }
 
 }  // namespace
 
-bool glob_match(std::string_view pattern, std::string_view path) { return match(pattern, path, 0); }
+bool glob_match(std::string_view pattern, std::string_view path) {
+  std::vector<std::string> patterns;
+  expand(std::string(pattern), patterns);
+  for (const auto& p : patterns)
+    if (match_one(p, path)) return true;
+  return false;
+}
 
 }  // namespace mortar::engine
