@@ -258,7 +258,12 @@ class ScanStream : public BatchStream {
         if (cancelled_ || next_file_ >= slots_.size()) return;
         index = next_file_++;
       }
-      Status s = read_file(index);
+      Status s;
+      try {  // an exception must not escape a worker thread
+        s = read_file(index);
+      } catch (const std::exception& e) {
+        s = internal_error((*files_)[index].path + ": " + e.what());
+      }
       std::lock_guard<std::mutex> lock(mu_);
       slots_[index].status = s;
       slots_[index].done = true;
