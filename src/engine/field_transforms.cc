@@ -170,11 +170,11 @@ StatusOr<NodePtr> make_rename_field(NodePtr input, const std::string& old_path,
                                     const std::string& new_path) {
   MORTAR_ASSIGN_OR_RETURN(FieldPath from, parse_path(old_path));
   MORTAR_ASSIGN_OR_RETURN(FieldPath to, parse_path(new_path));
-  for (const PathStep& s : to)
-    if (s.array_depth) return invalid_input("RenameField: '[]' is not supported in the new name");
-  if (!same_parent(from, to)) {
-    for (const PathStep& s : from)
-      if (s.array_depth) return invalid_input("RenameField: moving a field out of an array is not supported");
+  if (!same_parent(from, to)) {  // a move: struct paths only
+    for (const auto* path : {&from, &to})
+      for (const PathStep& s : *path)
+        if (s.array_depth)
+          return invalid_input("RenameField: moving a field into or out of an array is not supported");
   }
   return NodePtr(std::make_shared<RenameFieldNode>(std::move(input), std::move(from), std::move(to)));
 }

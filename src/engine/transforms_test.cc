@@ -153,6 +153,19 @@ TEST(FieldTransforms, SelectDropRename) {
   EXPECT_FALSE(in.rename_field("a..b", "c").ok());
 }
 
+TEST(FieldTransforms, DropAndRenameInsideArrays) {
+  TempDir dir;
+  auto in = json_frame(dir, {"{\"items\": [{\"sku\": \"a\", \"qty\": 1}, {\"sku\": \"b\", \"qty\": 2}]}\n"
+                             "{\"items\": null}\n"});
+  auto dropped = in.drop_fields({"items[].qty"});
+  ASSERT_TRUE(dropped.ok());
+  EXPECT_EQ(schema_of(*dropped), "struct<items:array<struct<sku:string>>>");
+  EXPECT_EQ(lines(*dropped), "{\"items\": [{\"sku\": \"a\"}, {\"sku\": \"b\"}]}\n{\"items\": null}\n");
+  auto renamed = in.rename_field("items[].sku", "items[].id");
+  ASSERT_TRUE(renamed.ok()) << renamed.status();
+  EXPECT_EQ(schema_of(*renamed), "struct<items:array<struct<id:string,qty:bigint>>>");
+}
+
 TEST(DropNullFields, DropsFieldsNullInEveryRecord) {
   TempDir dir;
   auto in = json_frame(dir, {"{\"a\": 1, \"n\": null, \"s\": {\"x\": null, \"y\": 2}}\n"
