@@ -84,6 +84,29 @@ TEST(FileSource, FormatByExtensionAndHivePartitions) {
   EXPECT_EQ(lines(*DynamicFrame::from_files(o)), "{\"v\": 1}\n{\"v\": 2}\n");
 }
 
+TEST(FileSource, XmlAndGrokWithGlueFormatOptions) {
+  TempDir dir;
+  write_text(dir.file("x/books.xml"),
+             "<catalog><book id=\"b1\"><title>Dune</title><price>9.5</price></book>"
+             "<book id=\"b2\"><title>Emma</title></book></catalog>\n");
+  FileSourceOptions o;
+  o.paths = {dir.file("x")};
+  o.format = "xml";
+  o.format_options = {{"rowTag", "book"}};
+  auto xml = DynamicFrame::from_files(o);
+  ASSERT_TRUE(xml.ok()) << xml.status();
+  EXPECT_EQ(lines(*xml), "{\"_id\": \"b1\", \"title\": \"Dune\", \"price\": 9.5}\n"
+                         "{\"_id\": \"b2\", \"title\": \"Emma\", \"price\": null}\n");
+
+  write_text(dir.file("g/app.log"), "alice 12\nbob 7\n");
+  o.paths = {dir.file("g")};
+  o.format = "grok";
+  o.format_options = {{"logFormat", "%{WORD:user} %{INT:hits:int}"}};
+  auto grok = DynamicFrame::from_files(o);
+  ASSERT_TRUE(grok.ok()) << grok.status();
+  EXPECT_EQ(lines(*grok), "{\"user\": \"alice\", \"hits\": 12}\n{\"user\": \"bob\", \"hits\": 7}\n");
+}
+
 TEST(FileSource, ErrorsAreClear) {
   TempDir dir;
   FileSourceOptions o;
