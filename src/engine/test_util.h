@@ -57,7 +57,10 @@ inline DynamicFrame json_frame(const TempDir& dir, const std::vector<std::string
 }
 
 // The frame's records as JSON lines (show()), failing the test on error.
+// Every batch is also checked against its type's buffer layout.
 inline std::string lines(const DynamicFrame& frame) {
+  Status valid = frame.for_each_batch([](const types::RecordBatch& b) { return b.validate(); });
+  EXPECT_TRUE(valid.ok()) << valid;
   auto s = frame.show(1 << 30);
   EXPECT_TRUE(s.ok()) << s.status();
   return s.ok() ? *s : "";
