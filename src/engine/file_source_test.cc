@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/glob.h"
+#include "io/compression.h"
 #include "engine/test_util.h"
 
 namespace mortar::engine {
@@ -69,6 +70,24 @@ TEST(FileSource, CsvOptionsPassThroughAndCompressionBySuffix) {
   // Glue's CSV default is withHeader=false: columns col0, col1.
   o.format_options = {{"separator", "|"}};
   EXPECT_EQ(schema_of(*DynamicFrame::from_files(o)), "struct<col0:string,col1:string>");
+}
+
+TEST(FileSource, CompressedFilesByTheirSuffix) {
+  TempDir dir;
+  for (const auto& [name, codec] : {std::pair<std::string, io::Codec>{"a.json.gz", io::Codec::kGzip},
+                                    {"b.json.zst", io::Codec::kZstd}}) {
+    auto out = io::local_file_system().open_output(dir.file("z/" + name));
+    ASSERT_TRUE(out.ok());
+    auto z = io::compressing_stream(std::move(*out), codec);
+    ASSERT_TRUE(z.ok());
+    ASSERT_TRUE((*z)->write("{\"file\": \"" + name + "\"}\n").ok());
+    ASSERT_TRUE((*z)->close().ok());
+  }
+  FileSourceOptions o;
+  o.paths = {dir.file("z")};  // format from the name under the suffix
+  auto frame = DynamicFrame::from_files(o);
+  ASSERT_TRUE(frame.ok()) << frame.status();
+  EXPECT_EQ(lines(*frame), "{\"file\": \"a.json.gz\"}\n{\"file\": \"b.json.zst\"}\n");
 }
 
 TEST(FileSource, FormatByExtensionAndHivePartitions) {
