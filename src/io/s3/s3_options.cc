@@ -37,6 +37,7 @@ S3Options s3_options_from_environment(const s3::EnvLookup& env) {
   chain.getenv = env;
   o.credentials = std::make_shared<s3::DefaultCredentialsChain>(std::move(chain));
   o.read_parallelism = int(number("MORTAR_S3_READ_PARALLELISM", o.read_parallelism, 1));
+  o.write_parallelism = int(number("MORTAR_S3_WRITE_PARALLELISM", o.write_parallelism, 1));
   o.read_chunk = number("MORTAR_S3_READ_CHUNK", o.read_chunk, 1);
   o.part_size = number("MORTAR_S3_PART_SIZE", o.part_size, 1);
   o.multipart_copy_threshold =

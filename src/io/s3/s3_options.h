@@ -29,6 +29,7 @@ struct S3Options {
   bool unsigned_payload = false;
   int max_attempts = 5;          // per request, retrying 5xx/429/SlowDown/connection errors
   int64_t part_size = 8 << 20;   // multipart threshold and part size (>= 5 MiB on AWS)
+  int write_parallelism = 4;     // UploadParts in flight per output stream (memory: this + 1 parts)
   int64_t read_chunk = 8 << 20;  // ranged GET size of open_input streams
   int read_parallelism = 4;      // ranged GETs in flight per open_input stream (memory: this x read_chunk)
   // Copies of objects larger than this use UploadPartCopy (S3's CopyObject
@@ -44,7 +45,7 @@ struct S3Options {
 // Credentials: the default chain (s3/credentials.h), resolved on first use.
 // Addressing: MORTAR_S3_PATH_STYLE=0|1, else the profile's
 // s3.addressing_style (path|virtual), else path-style with a custom endpoint
-// and virtual-host on AWS. Tuning: MORTAR_S3_READ_PARALLELISM,
+// and virtual-host on AWS. Tuning: MORTAR_S3_READ_PARALLELISM, MORTAR_S3_WRITE_PARALLELISM,
 // MORTAR_S3_READ_CHUNK, MORTAR_S3_PART_SIZE, MORTAR_S3_MULTIPART_COPY_THRESHOLD,
 // MORTAR_S3_COPY_PART_SIZE (bytes), MORTAR_S3_UNSIGNED_PAYLOAD=1.
 S3Options s3_options_from_environment(const s3::EnvLookup& env = s3::process_environment());

@@ -1,8 +1,11 @@
-// open_input's parallel ranged reads against a small S3 imitation written
-// in Python (stdlib http.server on loopback): a 50 MB random object must
-// stream back byte-identical with several GETs in flight but never more than
+// open_input's parallel ranged reads and open_output's parallel part
+// uploads against a small S3 imitation written in Python (stdlib
+// http.server on loopback): a 50 MB random object must stream back
+// byte-identical with several GETs in flight but never more than
 // read_parallelism, and a failure of one part (403, a short body, a changed
-// ETag) must surface as an error, never as corrupt or truncated data.
+// ETag) must surface as an error, never as corrupt or truncated data;
+// uploads keep at most write_parallelism parts in flight, assemble in order,
+// and a failed part aborts the upload.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,12 +22,14 @@ namespace mortar::io {
 namespace {
 
 constexpr char kStub[] = R"PY(
-import http.server, json, os, sys, threading, time
+import http.server, json, os, re, sys, threading, time
 data = open(os.path.join(sys.argv[1], "data.bin"), "rb").read()
 chunk = int(sys.argv[2])
 ETAG = '"0123456789abcdef"'
 lock = threading.Lock()
-state = {"inflight": 0, "max_inflight": 0, "gets": 0}
+state = {"inflight": 0, "max_inflight": 0, "gets": 0, "puts_inflight": 0, "max_puts_inflight": 0, "aborts": 0}
+uploads = {}
+written = {}
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -45,8 +50,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reply(200, json.dumps(state).encode())
         if self.path.rstrip("/") == "/reset":
             with lock:
-                state.update(inflight=0, max_inflight=0, gets=0)
+                state.update(inflight=0, max_inflight=0, gets=0, puts_inflight=0, max_puts_inflight=0, aborts=0)
             return self.reply(200)
+        if self.path.startswith("/written/"):
+            body = written.get(self.path[len("/written/"):].rstrip("/"))
+            return self.reply(404) if body is None else self.reply(200, body)
         fault = self.path[len("/b/"):]
         first, last = (int(x) for x in self.headers["Range"].split("=")[1].split("-"))
         with lock:
@@ -69,7 +77,57 @@ class Handler(http.server.BaseHTTPRequestHandler):
             with lock:
                 state["inflight"] -= 1
 
+def query(handler):
+    path, _, q = handler.path.partition("?")
+    return path, dict(p.partition("=")[::2] for p in q.split("&") if p)
+
+def body_of(handler):
+    return handler.rfile.read(int(handler.headers.get("Content-Length", 0)))
+
+def do_POST(self):
+    path, q = query(self)
+    body = body_of(self)
+    if "uploads" in q:
+        with lock:
+            upload_id = "up%d" % len(uploads)
+            uploads[upload_id] = {}
+        return self.reply(200, ("<InitiateMultipartUploadResult><UploadId>%s</UploadId>"
+                                "</InitiateMultipartUploadResult>" % upload_id).encode())
+    parts = uploads.pop(q["uploadId"])
+    order = [int(n) for n in re.findall(r"<PartNumber>(\d+)</PartNumber>", body.decode())]
+    etags = re.findall(r"<ETag>([^<]*)</ETag>", body.decode())
+    assert order == sorted(parts) and etags == ["&quot;etag-%d&quot;" % n for n in order], (order, etags)
+    written[path.split("/", 2)[2]] = b"".join(parts[n] for n in order)
+    self.reply(200, b"<CompleteMultipartUploadResult/>")
+
+def do_PUT(self):
+    path, q = query(self)
+    body = body_of(self)
+    with lock:
+        state["puts_inflight"] += 1
+        state["max_puts_inflight"] = max(state["max_puts_inflight"], state["puts_inflight"])
+    try:
+        time.sleep(0.05)
+        if path.endswith("failpart") and q.get("partNumber") == "3":
+            return self.reply(403, b"<Error><Code>AccessDenied</Code></Error>")
+        uploads[q["uploadId"]][int(q["partNumber"])] = body
+        self.reply(200, b"", [("ETag", '"etag-%s"' % q["partNumber"])])
+    finally:
+        with lock:
+            state["puts_inflight"] -= 1
+
+def do_DELETE(self):
+    path, q = query(self)
+    with lock:
+        uploads.pop(q.get("uploadId"), None)
+        state["aborts"] += 1
+    self.reply(204)
+
+Handler.do_POST = do_POST
+Handler.do_PUT = do_PUT
+Handler.do_DELETE = do_DELETE
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+server.handle_error = lambda *args: None  # clients that hang up on purpose are not news
 print(server.server_address[1], os.getpid(), flush=True)
 server.serve_forever()
 )PY";
@@ -111,6 +169,8 @@ class S3ReadAheadTest : public ::testing::Test {
     o.endpoint = endpoint_;
     o.read_chunk = kChunk;
     o.read_parallelism = parallelism;
+    o.write_parallelism = parallelism;
+    o.part_size = 5 << 20;
     o.max_attempts = 1;
     return S3FileSystem(o);
   }
@@ -213,6 +273,43 @@ TEST_F(S3ReadAheadTest, AbandonedStreamAbortsRequestsInFlight) {
   in->reset();  // destroyed mid-object (e.g. `mortar file head`)
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_LT(seconds, 5) << "the destructor waited for the slow GETs instead of aborting them";
+}
+
+TEST_F(S3ReadAheadTest, UploadsKeepBoundedPartsInFlightAndAssembleInOrder) {
+  auto fs = file_system(3);
+  reset(fs);
+  auto out = fs.open_output("s3://b/upload.bin");
+  ASSERT_TRUE(out.ok()) << out.status();
+  std::string data = data_->substr(0, (32 << 20) + 5);  // 7 parts of 5 MiB
+  for (size_t at = 0; at < data.size(); at += 1000003) {
+    ASSERT_TRUE((*out)->write(std::string_view(data).substr(at, 1000003)).ok());
+  }
+  ASSERT_TRUE((*out)->close().ok());
+  auto back = fs.client().send(s3::S3Request{"GET", "written", "upload.bin", {}, {}, ""});
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->status, 200);
+  EXPECT_TRUE(back->body == data) << "uploaded bytes differ (" << back->body.size() << " bytes)";
+  std::string s = stats(fs);
+  EXPECT_EQ(stat_value(s, "max_puts_inflight"), 3) << s;  // parallel, and never more than 3
+  EXPECT_EQ(stat_value(s, "aborts"), 0) << s;
+}
+
+TEST_F(S3ReadAheadTest, AFailedUploadPartAbortsTheUpload) {
+  auto fs = file_system(3);
+  reset(fs);
+  Status result;
+  {
+    auto out = fs.open_output("s3://b/failpart");
+    ASSERT_TRUE(out.ok()) << out.status();
+    for (int i = 0; i < 8 && result.ok(); ++i) result = (*out)->write(data_->substr(0, 5 << 20));
+    if (result.ok()) result = (*out)->close();
+  }
+  ASSERT_FALSE(result.ok()) << "a refused part went unnoticed";
+  EXPECT_NE(std::string(status_message(result)).find("UploadPart s3://b/failpart"), std::string::npos) << result;
+  EXPECT_EQ(stat_value(stats(fs), "aborts"), 1);
+  auto back = fs.client().send(s3::S3Request{"GET", "written", "failpart", {}, {}, ""});
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->status, 404) << "no object may appear";
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <deque>
+#include <future>
 
 #include "io/s3/s3_xml.h"
 
@@ -93,7 +95,8 @@ class S3OutputStream : public OutputStream {
       if (resp.status / 100 != 2) return S3Client::error_for(resp, uri_, "PutObject");
       return ok_status();
     }
-    if (!buffer_.empty() || etags_.empty()) MORTAR_RETURN_IF_ERROR(flush_part(buffer_.size()));
+    if (!buffer_.empty() || parts_started_ == 0) MORTAR_RETURN_IF_ERROR(flush_part(buffer_.size()));
+    MORTAR_RETURN_IF_ERROR(drain());
     std::string body = "<CompleteMultipartUpload>";
     for (size_t i = 0; i < etags_.size(); ++i) {
       body += "<Part><PartNumber>" + std::to_string(i + 1) + "</PartNumber><ETag>" + xml_escape(etags_[i]) +
@@ -112,6 +115,8 @@ class S3OutputStream : public OutputStream {
     return ok_status();
   }
 
+  // Starts UploadPart for the first n buffered bytes; with
+  // write_parallelism parts already in flight, first waits for the oldest.
   Status flush_part(size_t n) {
     if (upload_id_.empty()) {
       S3Request req{"POST", bucket_, key_, {{"uploads", ""}}, {}, ""};
@@ -121,19 +126,47 @@ class S3OutputStream : public OutputStream {
       if (!id || id->empty()) return internal_error("CreateMultipartUpload " + uri_ + ": no UploadId in response");
       upload_id_ = *id;
     }
-    S3Request req{"PUT", bucket_, key_,
-                  {{"partNumber", std::to_string(etags_.size() + 1)}, {"uploadId", upload_id_}},
-                  {}, buffer_.substr(0, n)};
-    MORTAR_ASSIGN_OR_RETURN(auto resp, client_.send(req));
-    if (resp.status / 100 != 2) return S3Client::error_for(resp, uri_, "UploadPart");
-    auto etag = resp.headers.find("etag");
-    if (etag == resp.headers.end()) return internal_error("UploadPart " + uri_ + ": no ETag in response");
-    etags_.push_back(etag->second);
+    while (static_cast<int>(pending_.size()) >= std::max(1, client_.options().write_parallelism)) {
+      MORTAR_RETURN_IF_ERROR(collect_one());
+    }
+    int part_number = ++parts_started_;
+    std::string body = buffer_.substr(0, n);
     buffer_.erase(0, n);
+    pending_.push_back(std::async(std::launch::async, [this, part_number, body = std::move(body)]() mutable
+                                      -> StatusOr<std::string> {
+      S3Request req{"PUT", bucket_, key_,
+                    {{"partNumber", std::to_string(part_number)}, {"uploadId", upload_id_}},
+                    {}, std::move(body)};
+      MORTAR_ASSIGN_OR_RETURN(auto resp, client_.send(req));
+      if (resp.status / 100 != 2) return S3Client::error_for(resp, uri_, "UploadPart");
+      auto etag = resp.headers.find("etag");
+      if (etag == resp.headers.end()) return internal_error("UploadPart " + uri_ + ": no ETag in response");
+      return etag->second;
+    }));
     return ok_status();
   }
 
+  // Waits for the oldest part in flight; parts complete into etags_ in order.
+  Status collect_one() {
+    auto next = std::move(pending_.front());
+    pending_.pop_front();
+    MORTAR_ASSIGN_OR_RETURN(std::string etag, next.get());
+    etags_.push_back(std::move(etag));
+    return ok_status();
+  }
+
+  // Waits for every part in flight; the first error, if any.
+  Status drain() {
+    Status first;
+    while (!pending_.empty()) {
+      Status st = collect_one();
+      if (first.ok() && !st.ok()) first = st;
+    }
+    return first;
+  }
+
   void abort_upload() {
+    (void)drain();  // parts in flight use upload_id_ and this stream
     if (upload_id_.empty()) return;
     S3Request req{"DELETE", bucket_, key_, {{"uploadId", upload_id_}}, {}, ""};
     (void)client_.send(req);  // best effort: a lifecycle rule cleans up what remains
@@ -144,7 +177,9 @@ class S3OutputStream : public OutputStream {
   std::string bucket_, key_, uri_;
   std::string buffer_;
   std::string upload_id_;
-  std::vector<std::string> etags_;
+  std::vector<std::string> etags_;                      // of completed parts, in order
+  std::deque<std::future<StatusOr<std::string>>> pending_;  // parts in flight, oldest first
+  int parts_started_ = 0;
   bool closed_ = false;
   bool failed_ = false;
 };
