@@ -4,6 +4,8 @@
 #include <map>
 #include <optional>
 
+#include "absl/base/thread_annotations.h"
+
 #include "engine/column_ops.h"
 #include "engine/conform.h"
 #include "engine/transforms.h"
@@ -112,7 +114,7 @@ class DropNullFieldsNode : public PlanNode {
 
   NodePtr input_;
   mutable std::mutex mu_;
-  mutable std::optional<std::vector<FieldPath>> paths_;
+  mutable std::optional<std::vector<FieldPath>> paths_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "common/status.h"
 
 namespace mortar::engine {
@@ -44,8 +45,8 @@ class ExecContext {
  private:
   const bool enforce_;
   mutable std::mutex mu_;
-  std::vector<ErrorRecord> errors_;
-  std::map<const void*, int64_t> per_stage_;
+  std::vector<ErrorRecord> errors_ ABSL_GUARDED_BY(mu_);
+  std::map<const void*, int64_t> per_stage_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace mortar::engine

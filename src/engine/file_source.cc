@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "absl/base/thread_annotations.h"
+
 #include "engine/glob.h"
 #include "engine/schema_merge.h"
 #include "io/compression.h"
@@ -290,12 +292,12 @@ class ScanStream : public BatchStream {
   FileSourceOptions options_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<Slot> slots_;
+  std::vector<Slot> slots_ ABSL_GUARDED_BY(mu_);
   std::vector<std::thread> workers_;
-  size_t next_file_ = 0;  // guarded by mu_
-  size_t current_ = 0;    // guarded by mu_
+  size_t next_file_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t current_ ABSL_GUARDED_BY(mu_) = 0;
   size_t window_ = 2;
-  bool cancelled_ = false;  // guarded by mu_
+  bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 class FileSourceNode : public PlanNode {

@@ -16,6 +16,7 @@
 #include <mutex>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
 #include "common/status.h"
 #include "engine/exec_context.h"
 #include "types/column.h"
@@ -44,7 +45,7 @@ class PlanNode : public std::enable_shared_from_this<PlanNode> {
 
  private:
   mutable std::mutex schema_mu_;
-  mutable types::TypePtr schema_;
+  mutable types::TypePtr schema_ ABSL_GUARDED_BY(schema_mu_);
 };
 
 using NodePtr = std::shared_ptr<const PlanNode>;
