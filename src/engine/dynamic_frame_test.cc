@@ -132,6 +132,12 @@ TEST(Record, PathsSetAndRemove) {
   ASSERT_TRUE(r.set_record("t", inner).ok());
   EXPECT_EQ(r.to_json(), "{\"a\": {}, \"x.y\": \"dotted\", \"s\": {\"n\": 1}, \"t\": {\"k\": [1, 2]}}");
   EXPECT_EQ(r.type_of("t")->to_string(), "struct<k:array<bigint>>");
+  // A record whose values do not match its schema answers, never throws.
+  Record bad(*DataType::parse("struct<a:bigint>"), Value::integer(3));
+  EXPECT_TRUE(bad.get("a").is_null());
+  EXPECT_FALSE(bad.has("a"));
+  EXPECT_FALSE(bad.set("a", Value::integer(1)).ok());
+  EXPECT_FALSE(bad.remove("a"));
 }
 
 }  // namespace

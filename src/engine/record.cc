@@ -43,8 +43,11 @@ bool lookup(const TypePtr& schema, const Value& value, const FieldPath& path, Ty
     if (v->is_null()) {
       static const Value kNull;
       v = &kNull;
+    } else if (v->kind() != Value::Kind::kStruct ||
+               static_cast<size_t>(i) >= v->as_struct().fields.size()) {
+      return false;  // a value that does not match its type
     } else {
-      v = &v->as_struct().fields.at(i);
+      v = &v->as_struct().fields[i];
     }
   }
   *type = t;
@@ -81,6 +84,9 @@ Status set_at(TypePtr& type, Value& value, const FieldPath& path, size_t depth, 
     return invalid_input("cannot set '" + path_to_string(path) + "': '" + path[depth - 1].name +
                          "' is not a struct");
   if (path[depth].array_depth > 0) return invalid_input("cannot set through [] in a record path");
+  if (!value.is_null() && (value.kind() != Value::Kind::kStruct ||
+                           value.as_struct().fields.size() != type->fields().size()))
+    return invalid_input("cannot set '" + path_to_string(path) + "': the record's values do not match its schema");
   std::vector<Field> fields = type->fields();
   std::vector<Value> values =
       value.is_null() ? std::vector<Value>(fields.size()) : value.as_struct().fields;
@@ -116,6 +122,9 @@ bool remove_at(TypePtr& type, Value& value, const FieldPath& path, size_t depth)
   if (type->kind() != TypeKind::kStruct || path[depth].array_depth > 0) return false;
   int i = type->field_index(path[depth].name);
   if (i < 0) return false;
+  if (!value.is_null() && (value.kind() != Value::Kind::kStruct ||
+                           value.as_struct().fields.size() != type->fields().size()))
+    return false;
   std::vector<Field> fields = type->fields();
   std::vector<Value> values =
       value.is_null() ? std::vector<Value>(fields.size()) : value.as_struct().fields;
