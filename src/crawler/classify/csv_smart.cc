@@ -17,6 +17,12 @@ namespace mortar::crawler {
 namespace {
 
 constexpr size_t kMaxPreamble = 20;
+// Mean column vote above which the first row is a header (tuned on the
+// Pollock and DuckDB files: see README.md).
+constexpr double kHeaderVote = 0.3;
+// Share of sampled rows that must have the table's field count (files with
+// two tables or many ragged rows are still CSV, with lower certainty).
+constexpr double kMinConsistency = 0.3;
 
 struct Candidate {
   CsvDialect dialect;
@@ -38,6 +44,13 @@ void score(Candidate& c, bool allow_single) {
   while (c.start < recs.size() && c.start < kMaxPreamble && recs[c.start].fields.size() != c.columns)
     ++c.start;
   if (c.start < recs.size() && recs[c.start].fields.size() != c.columns) c.start = 0;
+  // Leading rows of the right width but mostly empty ("Title,,,,") are preamble too.
+  auto mostly_empty = [](const CsvRecord& r) {
+    size_t empty = 0;
+    for (const auto& f : r.fields) empty += f.find_first_not_of(" \t") == std::string::npos;
+    return empty * 2 > r.fields.size();
+  };
+  while (c.start + 1 < recs.size() && c.start < kMaxPreamble && mostly_empty(recs[c.start])) ++c.start;
   for (size_t i = c.start; i < recs.size(); ++i)
     (recs[i].fields.size() == c.columns ? c.consistent : c.inconsistent) += 1;
   c.score = static_cast<double>(c.consistent) - 2.0 * static_cast<double>(c.inconsistent) -
@@ -89,7 +102,7 @@ double column_vote(std::string_view h, const std::vector<std::string_view>& vals
   // A length far from the values' lengths.
   double mean = sum / n, sd = std::sqrt(std::max(0.0, sum2 / n - mean * mean));
   if (std::fabs(static_cast<double>(h.size()) - mean) > 3.0 * sd + 2.0) vote += 0.5;
-  return std::min(vote, 1.0) - (vote == 0.0 ? 0.25 : 0.0);
+  return std::min(vote, 1.0);
 }
 
 }  // namespace
@@ -99,17 +112,17 @@ CsvResult classify_csv_smart(const std::vector<CsvChunk>& chunks, const CsvSetti
   if (chunks.empty()) return res;
   const CsvChunk& head = chunks[0];
 
-  // 1. Dialect search: delimiters x quotes x escapes. Space and colon only
-  // win when no common delimiter gives a table.
+  // 1. Dialect search: delimiters x quotes x escapes. Space only wins when
+  // no common delimiter gives a table. (Not colon: times and URLs fake it.)
   std::vector<CsvDialect> tier1, tier2;
   if (s.dialect) {
     tier1.push_back(*s.dialect);
   } else {
-    for (char d : {',', '|', '\t', ';', '\x01', ' ', ':'})
+    for (char d : {',', '|', '\t', ';', '\x01', ' '})
       for (char q : {'"', '\'', '\0'})
         for (char e : {'\0', '\\'}) {
           if (q == '\0' && e != '\0') continue;
-          (d == ' ' || d == ':' ? tier2 : tier1).push_back(CsvDialect{d, q, e});
+          (d == ' ' ? tier2 : tier1).push_back(CsvDialect{d, q, e});
         }
   }
   auto search = [&](const std::vector<CsvDialect>& ds) {
@@ -136,7 +149,7 @@ CsvResult classify_csv_smart(const std::vector<CsvChunk>& chunks, const CsvSetti
   }
   double consistency = static_cast<double>(best.consistent) /
                        static_cast<double>(best.consistent + best.inconsistent);
-  if (consistency < 0.5) {
+  if (consistency < kMinConsistency) {
     res.reason = fmt::format("csv (smart): best dialect delimiter '{}' is consistent in only {:.0f}% of rows",
                              printable_char(best.dialect.delimiter), consistency * 100);
     return res;
@@ -221,8 +234,9 @@ CsvResult classify_csv_smart(const std::vector<CsvChunk>& chunks, const CsvSetti
         ++voters;
       }
       double mean = voters ? total / voters : 0.0;
-      res.has_header = mean >= 0.3;
-      why = fmt::format("{} (header vote {:.2f}, threshold 0.30)", res.has_header ? "header" : "no header", mean);
+      res.has_header = mean >= kHeaderVote;
+      why = fmt::format("{} (header vote {:.2f}, threshold {:.2f})", res.has_header ? "header" : "no header", mean,
+                        kHeaderVote);
     }
   }
 

@@ -1,6 +1,7 @@
 // Avro, ORC and Parquet: recognised by their magic bytes and classified from
 // their metadata alone (Avro's header, ORC's tail, Parquet's footer), read
 // with ranged reads by the format readers' open(), which reads no row data.
+#include <algorithm>
 #include <fmt/format.h>
 
 #include "crawler/classify/classify_steps.h"
@@ -57,7 +58,10 @@ Classification classify_metadata_format(ClassifyInput& in) {
   c.schema = (*reader)->schema();
   c.record_count = 0;
   if (auto* p = dynamic_cast<formats::parquet::ParquetReader*>(reader->get())) {
-    c.record_count = p->metadata().num_rows;
+    // The row groups' counts, which some writers fill when the file-level one is 0.
+    int64_t groups = 0;
+    for (const auto& rg : p->metadata().row_groups) groups += rg.num_rows;
+    c.record_count = std::max(p->metadata().num_rows, groups);
   } else if (auto* a = dynamic_cast<formats::avro::AvroReader*>(reader->get())) {
     c.parameters["avro.schema.literal"] = a->schema_json();
   }
