@@ -39,13 +39,16 @@ const ManifestEntry* ManifestSnapshot::unchanged(const FileEntry& file) const {
 }
 
 Status CrawlManifest::migrate(store::Store& store) {
+  // On SQLite the files table is WITHOUT ROWID: one B-tree keyed by
+  // (crawler, path) instead of a table plus an index, half the work per row.
+  const std::string clustered = store.dialect() == "sqlite" ? " WITHOUT ROWID" : "";
   return store.migrate(
       "crawl_manifest",
       {{1, "listing manifest of crawlers",
         "CREATE TABLE crawl_manifest_files ("
         "  crawler TEXT NOT NULL, path TEXT NOT NULL, size BIGINT NOT NULL, mtime BIGINT NOT NULL,"
         "  etag TEXT NOT NULL, class_hash TEXT, record_count BIGINT NOT NULL,"
-        "  avg_record_size BIGINT NOT NULL, PRIMARY KEY (crawler, path));"
+        "  avg_record_size BIGINT NOT NULL, PRIMARY KEY (crawler, path))" + clustered + ";"
         "CREATE TABLE crawl_manifest_classes ("
         "  crawler TEXT NOT NULL, hash TEXT NOT NULL, json TEXT NOT NULL,"
         "  PRIMARY KEY (crawler, hash))"}});
@@ -109,18 +112,22 @@ Status CrawlManifest::save(store::Store& store, const std::string& crawler,
   };
   std::vector<Upsert> upserts;
   std::unordered_map<std::string, std::string> new_classes;  // hash -> json
-  std::unordered_set<std::string_view> seen;
-  seen.reserve(records.size());
+  size_t matched = 0;  // records whose path the previous manifest holds
+  std::unordered_map<const Classification*, std::string> hash_of;  // shared objects hash once
   for (const auto& r : records) {
-    seen.insert(r.file.path);
     std::string hash = r.class_hash;
-    if (hash.empty() && r.classification) {
-      std::string text = class_text(*r.classification);
-      hash = class_hash(text);
-      if (!previous.classes.count(hash)) new_classes.emplace(hash, std::move(text));
+    if (r.classification && (hash.empty() || !previous.classes.count(hash))) {
+      auto [it, inserted] = hash_of.try_emplace(r.classification.get());
+      if (inserted) {
+        std::string text = class_text(*r.classification);
+        it->second = hash.empty() ? class_hash(text) : hash;
+        if (!previous.classes.count(it->second)) new_classes.emplace(it->second, std::move(text));
+      }
+      hash = it->second;
     }
     auto it = previous.files.find(r.file.path);
     if (it != previous.files.end()) {
+      ++matched;
       const ManifestEntry& e = it->second;
       if (e.size == r.file.size && e.mtime_micros == r.file.mtime_micros && e.etag == r.file.etag &&
           e.class_hash == hash && e.record_count == r.record_count &&
@@ -139,8 +146,14 @@ Status CrawlManifest::save(store::Store& store, const std::string& crawler,
     }
     return false;
   };
-  for (const auto& [path, e] : previous.files)
-    if (!seen.count(path) && in_scope(path)) deletes.push_back(&path);
+  // Paths are unique, so when every previous file was matched none vanished.
+  if (matched < previous.files.size()) {
+    std::unordered_set<std::string_view> seen;
+    seen.reserve(records.size());
+    for (const auto& r : records) seen.insert(r.file.path);
+    for (const auto& [path, e] : previous.files)
+      if (!seen.count(path) && in_scope(path)) deletes.push_back(&path);
+  }
   if (upserts.empty() && deletes.empty() && new_classes.empty()) return ok_status();
 
   return store::run_in_write_transaction(store, [&](store::Transaction& tx) -> Status {

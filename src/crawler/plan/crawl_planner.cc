@@ -1,11 +1,12 @@
 #include "crawler/plan/crawl_planner.h"
 
 #include <algorithm>
-#include <map>
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -75,9 +76,13 @@ struct Work {
 
 // Classifies `work` on env.threads workers. Results land in `out` (parallel
 // to work). Returns Cancelled when env.cancel fires.
+// With `hashes`, also computes each result's manifest hash on the worker
+// (the JSON and its digest cost a few microseconds a file).
 Status classify_all(const std::vector<Work>& work, const std::vector<TargetListing>& listings,
-                    PlanEnvironment& env, std::vector<Classification>& out) {
+                    PlanEnvironment& env, std::vector<Classification>& out,
+                    std::vector<std::string>* hashes) {
   out.assign(work.size(), Classification());
+  if (hashes) hashes->assign(work.size(), std::string());
   std::atomic<size_t> next{0};
   std::mutex mu;
   Status failure;
@@ -98,6 +103,7 @@ Status classify_all(const std::vector<Work>& work, const std::vector<TargetListi
         stop = true;
         return;
       }
+      if (hashes && c->error.empty()) (*hashes)[i] = CrawlManifest::class_hash(CrawlManifest::class_text(*c));
       out[i] = std::move(*c);
     }
   };
@@ -115,7 +121,16 @@ void log(PlanEnvironment& env, const std::string& level, const std::string& mess
   if (env.log) env.log(level, message);
 }
 
+// Wall-clock seconds since `since`, for the per-stage timings in the crawl log.
+double seconds_since(std::chrono::steady_clock::time_point& since) {
+  auto now = std::chrono::steady_clock::now();
+  double s = std::chrono::duration<double>(now - since).count();
+  since = now;
+  return s;
+}
+
 struct Collected {
+  std::string timings;  // "manifest 0.1 s, listing 0.2 s, ..."
   std::vector<GroupingTarget> grouping;
   std::vector<ManifestRecord> records;
   ManifestSnapshot manifest;
@@ -127,6 +142,7 @@ struct Collected {
 Status collect(const std::vector<TargetSpec>& specs, PlanEnvironment& env, PlanResult& result,
                Collected& out) {
   const CrawlerConfig& config = env.config;
+  auto clock = std::chrono::steady_clock::now();
   std::vector<GlobMatcher> matchers;
   for (const auto& spec : specs) {
     MORTAR_ASSIGN_OR_RETURN(GlobMatcher m, GlobMatcher::compile(spec.exclusions));
@@ -139,6 +155,7 @@ Status collect(const std::vector<TargetSpec>& specs, PlanEnvironment& env, PlanR
   ManifestSnapshot& manifest = out.manifest;
   if (keep_manifest) {
     MORTAR_ASSIGN_OR_RETURN(manifest, CrawlManifest::load(*env.store, env.crawler_name));
+    out.timings += fmt::format("manifest load {:.3f} s, ", seconds_since(clock));
   }
 
   // 1. List every target.
@@ -158,6 +175,8 @@ Status collect(const std::vector<TargetSpec>& specs, PlanEnvironment& env, PlanR
     file_systems.push_back(fs);
   }
 
+  out.timings += fmt::format("listing {:.3f} s, ", seconds_since(clock));
+
   // 2. Decide per file: skip (old folder), reuse, classify, or sample-skip.
   std::unordered_set<std::string> known_folders;
   if (new_folders_only && !manifest.empty()) {
@@ -165,25 +184,29 @@ Status collect(const std::vector<TargetSpec>& specs, PlanEnvironment& env, PlanR
   }
   enum class Fate : uint8_t { kOldFolder, kReuse, kClassify, kUnsampled };
   std::vector<std::vector<Fate>> fates(listings.size());
+  std::vector<std::vector<const ManifestEntry*>> reused(listings.size());
   std::vector<Work> work;
   for (size_t t = 0; t < listings.size(); ++t) {
     const auto& files = listings[t].files;
     fates[t].resize(files.size());
-    std::string folder;
+    if (!manifest.empty()) reused[t].resize(files.size(), nullptr);
+    std::string_view folder;
     int in_folder = 0;
     for (size_t f = 0; f < files.size(); ++f) {
-      std::string this_folder = parent_folder(files[f].relative);
+      std::string_view rel = files[f].relative;
+      std::string_view this_folder = rel.substr(0, std::min(rel.size(), rel.rfind('/')));
       if (f == 0 || this_folder != folder) {
-        folder = std::move(this_folder);
+        folder = this_folder;
         in_folder = 0;
       }
       ++in_folder;
+      const ManifestEntry* known = manifest.empty() ? nullptr : manifest.unchanged(files[f].entry);
+      if (!manifest.empty()) reused[t][f] = known;
       if (!known_folders.empty() && known_folders.count(parent_folder(files[f].entry.path))) {
         fates[t][f] = Fate::kOldFolder;
       } else if (specs[t].sample_size && in_folder > *specs[t].sample_size) {
         fates[t][f] = Fate::kUnsampled;
-      } else if (config.use_manifest && manifest.unchanged(files[f].entry) &&
-                 !manifest.unchanged(files[f].entry)->class_hash.empty()) {
+      } else if (config.use_manifest && known && !known->class_hash.empty()) {
         fates[t][f] = Fate::kReuse;
       } else {
         fates[t][f] = Fate::kClassify;
@@ -194,8 +217,11 @@ Status collect(const std::vector<TargetSpec>& specs, PlanEnvironment& env, PlanR
 
   // 3. Classify in parallel.
   std::vector<Classification> classified;
-  MORTAR_RETURN_IF_ERROR(classify_all(work, listings, env, classified));
+  std::vector<std::string> hashes;
+  MORTAR_RETURN_IF_ERROR(
+      classify_all(work, listings, env, classified, keep_manifest ? &hashes : nullptr));
   result.files_classified = static_cast<int64_t>(work.size());
+  out.timings += fmt::format("classification {:.3f} s, ", seconds_since(clock));
 
   // 4. Assemble classified files per target, and the new manifest.
   std::vector<GroupingTarget>& grouping = out.grouping;
@@ -203,11 +229,12 @@ Status collect(const std::vector<TargetSpec>& specs, PlanEnvironment& env, PlanR
   std::vector<ManifestRecord>& records = out.records;
   if (keep_manifest) records.reserve(static_cast<size_t>(result.files_listed));
   size_t next_work = 0;
+  std::unordered_map<std::string, std::shared_ptr<const Classification>> interned =
+      manifest.classes;
   for (size_t t = 0; t < listings.size(); ++t) {
     auto& files = listings[t].files;
     grouping[t].root = listings[t].root;
     // Classification of sampled files per folder, for the unsampled ones.
-    std::unordered_map<std::string, ClassifiedFile*> folder_sample;
     std::vector<size_t> unsampled;
     grouping[t].files.reserve(files.size());
     for (size_t f = 0; f < files.size(); ++f) {
@@ -218,7 +245,7 @@ Status collect(const std::vector<TargetSpec>& specs, PlanEnvironment& env, PlanR
       bool placed = false;
       switch (fates[t][f]) {
         case Fate::kOldFolder: {
-          if (const ManifestEntry* e = manifest.unchanged(lf.entry)) {
+          if (const ManifestEntry* e = reused[t][f]) {
             rec.class_hash = e->class_hash;
             rec.record_count = e->record_count;
             rec.average_record_size = e->average_record_size;
@@ -229,7 +256,7 @@ Status collect(const std::vector<TargetSpec>& specs, PlanEnvironment& env, PlanR
           unsampled.push_back(f);
           break;
         case Fate::kReuse: {
-          const ManifestEntry* e = manifest.unchanged(lf.entry);
+          const ManifestEntry* e = reused[t][f];
           cf.classification = manifest.classes.at(e->class_hash);
           cf.record_count = e->record_count;
           cf.average_record_size = e->average_record_size;
@@ -242,14 +269,24 @@ Status collect(const std::vector<TargetSpec>& specs, PlanEnvironment& env, PlanR
           break;
         }
         case Fate::kClassify: {
-          Classification& c = classified[next_work++];
+          size_t w = next_work++;
+          Classification& c = classified[w];
           if (!c.error.empty()) {
             result.problems.push_back({lf.entry.path, c.error});
             break;
           }
           cf.record_count = c.record_count;
           cf.average_record_size = c.average_record_size;
-          cf.classification = std::make_shared<const Classification>(std::move(c));
+          if (keep_manifest) {
+            // Files with equal classifications share one object (and one
+            // manifest row), as reused ones do.
+            rec.class_hash = hashes[w];
+            auto [it, inserted] = interned.try_emplace(hashes[w]);
+            if (inserted) it->second = std::make_shared<const Classification>(std::move(c));
+            cf.classification = it->second;
+          } else {
+            cf.classification = std::make_shared<const Classification>(std::move(c));
+          }
           rec.classification = cf.classification;
           rec.record_count = cf.record_count;
           rec.average_record_size = cf.average_record_size;
@@ -289,6 +326,7 @@ Status collect(const std::vector<TargetSpec>& specs, PlanEnvironment& env, PlanR
     listings[t].files.clear();
     listings[t].files.shrink_to_fit();
   }
+  out.timings += fmt::format("assembly {:.3f} s, ", seconds_since(clock));
 
   return ok_status();
 }
@@ -315,8 +353,10 @@ StatusOr<PlanResult> CrawlPlanner::plan_s3_targets(const std::vector<Json>& s3_t
   MORTAR_RETURN_IF_ERROR(collect(specs, env, result, collected));
 
   // 5. Group into tables and partitions.
+  auto clock = std::chrono::steady_clock::now();
   GroupingOptions options{&config, env.table_prefix};
   result.tables = group_files(collected.grouping, options, result.problems);
+  collected.timings += fmt::format("grouping {:.3f} s", seconds_since(clock));
 
   // 6. Persist the manifest (not in DryRun: it writes nothing). Written
   // before the catalog is updated: if applying fails, the next crawl only
@@ -324,12 +364,13 @@ StatusOr<PlanResult> CrawlPlanner::plan_s3_targets(const std::vector<Json>& s3_t
   if (collected.keep_manifest && !config.dry_run) {
     MORTAR_RETURN_IF_ERROR(CrawlManifest::save(*env.store, env.crawler_name, collected.manifest,
                                                collected.records));
+    collected.timings += fmt::format(", manifest save {:.3f} s", seconds_since(clock));
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  log(env, "INFO", fmt::format("planned {} table(s) from {} files in {:.3f} s: {} classified, {} "
-                               "reused from the manifest, {} problem(s)",
-                               result.tables.size(), result.files_listed, seconds,
+  log(env, "INFO", fmt::format("planned {} table(s) from {} files in {:.3f} s ({}): {} classified, "
+                               "{} reused from the manifest, {} problem(s)",
+                               result.tables.size(), result.files_listed, seconds, collected.timings,
                                result.files_classified, result.files_reused, result.problems.size()));
   return result;
 }

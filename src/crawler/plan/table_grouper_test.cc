@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "common/crypto.h"
 #include "crawler/plan/schema_merge.h"
+#include "crawler/plan/table_names.h"
 
 namespace mortar::crawler {
 namespace {
@@ -274,19 +276,39 @@ TEST(TableGrouper, LocalPathLevelsCountTheFirstFolderAsTheBucket) {
 }
 
 TEST(TableGrouper, NameClashesGetAHashSuffixAndThePrefix) {
-  auto a = cls("csv", "struct<a:bigint>");
-  auto b = cls("json", "struct<b:bigint>");
-  Grouper g("s3://b/root");
-  g.file("x/logs/f.csv", a).file("y/Logs/f.json", b);
-  auto tables = g.run(CrawlerConfig(), "Raw_");
+  // Two include paths whose last segments sanitise to the same name.
+  auto make = [](const std::string& root, const std::string& format) {
+    GroupingTarget t;
+    t.root = root;
+    ClassifiedFile f;
+    f.entry.path = root + "/f." + format;
+    f.relative = "f." + format;
+    f.classification = cls(format, "struct<a:bigint>");
+    t.files.push_back(std::move(f));
+    return t;
+  };
+  CrawlerConfig config;
+  GroupingOptions options{&config, "Raw_"};
+  std::vector<CrawlProblem> problems;
+  auto tables = group_files({make("s3://b/y/Logs", "json"), make("s3://b/x/logs", "csv")}, options,
+                            problems);
   ASSERT_EQ(tables.size(), 2u);
-  std::vector<std::string> names = {tables[0].name, tables[1].name};
-  std::sort(names.begin(), names.end());
-  EXPECT_EQ(names[0], "raw_logs");
-  ASSERT_EQ(names[1].size(), std::string("raw_logs_").size() + 32);
-  EXPECT_TRUE(names[1].starts_with("raw_logs_"));
-  // x/logs sorts first and keeps the plain name.
-  EXPECT_EQ(find(tables, "raw_logs")->location, "s3://b/root/x/logs/");
+  // x/logs sorts first and keeps the plain name; the other gets the md5 of its location.
+  const PlannedTable* plain = find(tables, "raw_logs");
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->location, "s3://b/x/logs/");
+  const PlannedTable& other = tables[0].name == "raw_logs" ? tables[1] : tables[0];
+  EXPECT_EQ(other.name, "raw_logs_" + hex_encode(md5("s3://b/y/Logs/")));
+  EXPECT_FALSE(other.reasons.empty());
+  EXPECT_NE(other.reasons.back().find("md5"), std::string::npos);
+}
+
+TEST(TableGrouper, NamesAreSanitised) {
+  EXPECT_EQ(sanitize_name("Sales-2024.v2"), "sales_2024_v2");
+  EXPECT_EQ(sanitize_name("día"), "d__a");  // two UTF-8 bytes, two underscores
+  EXPECT_EQ(sanitize_name(""), "_");
+  EXPECT_EQ(last_segment("s3://bucket/a/b/"), "b");
+  EXPECT_EQ(last_segment("s3://bucket"), "bucket");
 }
 
 TEST(TableGrouper, FilesAtTheWrongDepthOrFormatAreProblems) {
