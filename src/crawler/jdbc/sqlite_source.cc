@@ -78,7 +78,7 @@ StatusOr<JdbcListing> list_sqlite(const JdbcRequest& r) {
   sqlite3_stmt* list_raw = nullptr;
   if (sqlite3_prepare_v2(raw,
                          "SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view') "
-                         "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+                         "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name COLLATE NOCASE",
                          -1, &list_raw, nullptr) != SQLITE_OK)
     // A file that is not a database fails here ("file is not a database").
     return invalid_input(fmt::format("{}: cannot read the schema: {}", where, sqlite3_errmsg(raw)));
