@@ -5,7 +5,6 @@ import sqlite3
 
 import pytest
 
-from conftest import wait_for_crawl
 from support.catalog import unique
 from support.postgres import PostgresServer
 
@@ -59,10 +58,14 @@ def make_connection(glue, url, user=None, password=None):
     return name
 
 
-def crawl(glue, new_crawler, db, targets, **kwargs):
-    name = new_crawler(db=db, targets={"JdbcTargets": targets}, **kwargs)
-    glue.start_crawler(Name=name)
-    return wait_for_crawl(glue, name)["LastCrawl"]
+@pytest.fixture
+def crawl(glue, new_crawler, wait_for_crawl):
+    """crawl(db, targets, **crawler_kwargs) -> LastCrawl of a new crawler's first crawl."""
+    def run(db, targets, **kwargs):
+        name = new_crawler(db=db, targets={"JdbcTargets": targets}, **kwargs)
+        glue.start_crawler(Name=name)
+        return wait_for_crawl(glue, name)["LastCrawl"]
+    return run
 
 
 def tables_by_name(glue, db):
@@ -74,9 +77,9 @@ def columns(table):
     return [(c["Name"], c["Type"]) for c in table["StorageDescriptor"]["Columns"]]
 
 
-def test_postgres_tables_views_and_glue_types(glue, pg, crawl_db, new_crawler):
+def test_postgres_tables_views_and_glue_types(glue, pg, crawl_db, crawl):
     conn = make_connection(glue, pg.jdbc_url("shop"), "crawler", PG_PASSWORD)
-    last = crawl(glue, new_crawler, crawl_db,
+    last = crawl(crawl_db,
                  [{"ConnectionName": conn, "Path": "shop/sales/%", "Exclusions": ["tmp_*"]}],
                  TablePrefix="pg_")
     assert last["Status"] == "SUCCEEDED", last
@@ -107,9 +110,9 @@ def test_postgres_tables_views_and_glue_types(glue, pg, crawl_db, new_crawler):
     assert tables["pg_shop_sales_order_totals"]["Parameters"]["typeOfData"] == "view"
 
 
-def test_postgres_wildcard_schemas_skip_system_schemas(glue, pg, crawl_db, new_crawler):
+def test_postgres_wildcard_schemas_skip_system_schemas(glue, pg, crawl_db, crawl):
     conn = make_connection(glue, pg.jdbc_url("shop"), "crawler", PG_PASSWORD)
-    last = crawl(glue, new_crawler, crawl_db,
+    last = crawl(crawl_db,
                  [{"ConnectionName": conn, "Path": "shop/%",
                    "Exclusions": ["sales/**", "public/pl?in"]}])
     assert last["Status"] == "SUCCEEDED", last
@@ -118,17 +121,16 @@ def test_postgres_wildcard_schemas_skip_system_schemas(glue, pg, crawl_db, new_c
     assert columns(tables["shop_staging_raw_events"]) == [("id", "int"), ("payload", "string")]
 
 
-def test_postgres_table_without_privilege_is_skipped_and_crawl_goes_on(glue, pg, crawl_db,
-                                                                        new_crawler):
+def test_postgres_table_without_privilege_is_skipped_and_crawl_goes_on(glue, pg, crawl_db, crawl):
     conn = make_connection(glue, pg.jdbc_url("shop"), "crawler", PG_PASSWORD)
-    last = crawl(glue, new_crawler, crawl_db,
+    last = crawl(crawl_db,
                  [{"ConnectionName": conn, "Path": "shop/sales/%_salaries"},
                   {"ConnectionName": conn, "Path": "shop/public/plain"}])
     assert last["Status"] == "SUCCEEDED", last
     assert sorted(tables_by_name(glue, crawl_db)) == ["shop_public_plain"]
 
 
-def test_postgres_recrawl_picks_up_new_columns(glue, pg, crawl_db, new_crawler):
+def test_postgres_recrawl_picks_up_new_columns(glue, pg, crawl_db, new_crawler, wait_for_crawl):
     pg.sql("CREATE TABLE public.evolving (a int);", database="shop")
     pg.sql("GRANT SELECT ON public.evolving TO crawler;", database="shop")
     conn = make_connection(glue, pg.jdbc_url("shop"), "crawler", PG_PASSWORD)
@@ -143,10 +145,10 @@ def test_postgres_recrawl_picks_up_new_columns(glue, pg, crawl_db, new_crawler):
     assert columns(table) == [("a", "int"), ("b", "string")]
 
 
-def test_bad_password_fails_the_crawl_without_leaking_it(glue, pg, crawl_db, new_crawler):
+def test_bad_password_fails_the_crawl_without_leaking_it(glue, pg, crawl_db, crawl):
     wrong = "Wr0ng-Password-123"
     conn = make_connection(glue, pg.jdbc_url("shop"), "crawler", wrong)
-    last = crawl(glue, new_crawler, crawl_db, [{"ConnectionName": conn, "Path": "shop/sales/%"}])
+    last = crawl(crawl_db, [{"ConnectionName": conn, "Path": "shop/sales/%"}])
     assert last["Status"] == "FAILED", last
     message = last.get("ErrorMessage", "")
     assert conn in message and "authentication failed" in message, message
@@ -154,15 +156,15 @@ def test_bad_password_fails_the_crawl_without_leaking_it(glue, pg, crawl_db, new
     assert tables_by_name(glue, crawl_db) == {}
 
 
-def test_unknown_database_and_unreachable_server_fail_clearly(glue, pg, crawl_db, new_crawler):
+def test_unknown_database_and_unreachable_server_fail_clearly(glue, pg, crawl_db, crawl):
     conn = make_connection(glue, pg.jdbc_url("shop"), "crawler", PG_PASSWORD)
-    last = crawl(glue, new_crawler, crawl_db, [{"ConnectionName": conn, "Path": "nosuchdb/%"}])
+    last = crawl(crawl_db, [{"ConnectionName": conn, "Path": "nosuchdb/%"}])
     assert last["Status"] == "FAILED", last
     assert conn in last["ErrorMessage"] and "nosuchdb" in last["ErrorMessage"], last
 
     dead = make_connection(glue, "jdbc:postgresql://127.0.0.1:1/shop?connectTimeout=2",
                            "crawler", PG_PASSWORD)
-    last = crawl(glue, new_crawler, crawl_db, [{"ConnectionName": dead, "Path": "shop/%"}])
+    last = crawl(crawl_db, [{"ConnectionName": dead, "Path": "shop/%"}])
     assert last["Status"] == "FAILED", last
     assert dead in last["ErrorMessage"] and "cannot connect" in last["ErrorMessage"], last
     assert PG_PASSWORD not in last["ErrorMessage"]
@@ -183,11 +185,11 @@ def make_sqlite(path):
     db.close()
 
 
-def test_sqlite_tables_and_views(glue, crawl_db, new_crawler, tmp_path):
+def test_sqlite_tables_and_views(glue, crawl_db, crawl, tmp_path):
     path = tmp_path / "shop.db"
     make_sqlite(path)
     conn = make_connection(glue, f"jdbc:sqlite:{path}")
-    last = crawl(glue, new_crawler, crawl_db,
+    last = crawl(crawl_db,
                  [{"ConnectionName": conn, "Path": "shop/%", "Exclusions": ["audit_*"]}])
     assert last["Status"] == "SUCCEEDED", last
     tables = tables_by_name(glue, crawl_db)
@@ -205,10 +207,10 @@ def test_sqlite_tables_and_views(glue, crawl_db, new_crawler, tmp_path):
                                               ("amount", "double")]
 
 
-def test_sqlite_unknown_database_fails_naming_the_connection(glue, crawl_db, new_crawler, tmp_path):
+def test_sqlite_unknown_database_fails_naming_the_connection(glue, crawl_db, crawl, tmp_path):
     path = tmp_path / "shop.db"
     make_sqlite(path)
     conn = make_connection(glue, f"jdbc:sqlite:{path}")
-    last = crawl(glue, new_crawler, crawl_db, [{"ConnectionName": conn, "Path": "warehouse/%"}])
+    last = crawl(crawl_db, [{"ConnectionName": conn, "Path": "warehouse/%"}])
     assert last["Status"] == "FAILED", last
     assert conn in last["ErrorMessage"] and "warehouse" in last["ErrorMessage"], last
