@@ -5,6 +5,7 @@
 // still found.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <fmt/format.h>
 #include <map>
 #include <set>
@@ -171,7 +172,12 @@ CsvResult classify_csv_smart(const std::vector<CsvChunk>& chunks, const CsvSetti
       size_t nl = t.find('\n');
       t = nl == std::string_view::npos ? std::string_view() : t.substr(nl + 1);
     }
-    more.push_back(parse_csv_records(t, best.dialect, s.max_records, chunks[k].complete));
+    // The tail (the last chunk, ending at the end of the file) contributes its last records.
+    bool tail = k + 1 == chunks.size() && chunks[k].complete;
+    CsvRecords m = parse_csv_records(t, best.dialect, tail ? SIZE_MAX : s.max_records, chunks[k].complete);
+    if (tail && m.records.size() > s.max_records)
+      m.records.erase(m.records.begin(), m.records.end() - static_cast<std::ptrdiff_t>(s.max_records));
+    more.push_back(std::move(m));
   }
   std::vector<const CsvRecord*> extra;
   for (const auto& m : more)

@@ -267,6 +267,25 @@ TEST(FileClassifier, SmartModeFindsAllTextHeader) {
   EXPECT_EQ(s.parameters["skip.header.line.count"], "1");
 }
 
+TEST(FileClassifier, SmartModeSamplesMiddleAndTailOfBigFiles) {
+  // 3 MB of integers whose last rows hold text and whose middle holds dates:
+  // Glue's 1 MB head sees only integers; the smart sample sees all three parts.
+  TempDir dir;
+  std::string text = "id,v,w\n";
+  int i = 0;
+  while (text.size() < 3'000'000) {
+    bool middle = text.size() > 1'400'000 && text.size() < 1'700'000;
+    text += std::to_string(i++) + "," + std::to_string(i % 97) + "," + (middle ? "2024-01-02" : "") + "\n";
+  }
+  for (int k = 0; k < 50; ++k) text += std::to_string(i++) + ",n/a,\n";
+  write_text(dir.file("big.csv"), text);
+  Classification glue = classify(dir.file("big.csv"));
+  EXPECT_EQ(schema_of(glue), "struct<id:bigint,v:bigint,w:string>");
+  EXPECT_GT(glue.record_count, 200000);  // estimated from the sampled share of the file
+  Classification smart = classify(dir.file("big.csv"), {}, true);
+  EXPECT_EQ(schema_of(smart), "struct<id:bigint,v:string,w:date>") << smart.reason;
+}
+
 TEST(CustomClassifiers, GrokWithCustomPatterns) {
   TempDir dir;
   write_text(dir.file("app.log"), "2024-01-01 INFO started id=7\n2024-01-02 WARN slow id=8\n");

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <map>
+#include <mutex>
 
 #include "crawler/classify/classify_steps.h"
 #include "formats/format.h"
@@ -41,6 +42,21 @@ const std::map<std::string, std::string>& glue_log_names() {
       {"SQUID3", "squid"},                       {"REDISMONLOG", "redismonlog"},
       {"REDISLOG", "redislog"}};
   return *names;
+}
+
+// The schema a built-in log pattern gives, compiled once per pattern.
+StatusOr<types::TypePtr> log_schema(const std::string& pattern) {
+  static std::mutex mu;
+  static auto* cache = new std::map<std::string, types::TypePtr>();
+  std::lock_guard<std::mutex> lock(mu);
+  if (auto it = cache->find(pattern); it != cache->end()) return it->second;
+  formats::grok::GrokLibrary library;
+  MORTAR_ASSIGN_OR_RETURN(auto compiled, formats::grok::compile_grok(library, "%{" + pattern + "}"));
+  std::vector<types::Field> fields;
+  for (const auto& f : compiled->fields()) fields.push_back({f.name, f.type});
+  auto schema = types::DataType::structure(std::move(fields));
+  (*cache)[pattern] = schema;
+  return schema;
 }
 
 }  // namespace
@@ -280,18 +296,15 @@ Classification classify_builtin_log(ClassifyInput& in) {
     c.reason = "logs: lines follow " + *pattern + ", which is not one of Glue's built-in log classifiers";
     return c;
   }
-  formats::grok::GrokLibrary library;
-  auto compiled = formats::grok::compile_grok(library, "%{" + *pattern + "}");
-  if (!compiled.ok()) {
-    c.reason = "logs: " + message_of(compiled.status());
+  auto schema = log_schema(*pattern);
+  if (!schema.ok()) {
+    c.reason = "logs: " + message_of(schema.status());
     return c;
   }
-  std::vector<types::Field> fields;
-  for (const auto& f : (*compiled)->fields()) fields.push_back({f.name, f.type});
   c.classification = it->second;
   c.classifier_name = it->second;
   c.certainty = 1.0;
-  c.schema = types::DataType::structure(std::move(fields));
+  c.schema = *schema;
   c.parameters["grokPattern"] = "%{" + *pattern + "}";
   int64_t lines = std::count(head.begin(), head.end(), '\n');
   set_record_figures(c, in, lines, static_cast<int64_t>(head.size()));
