@@ -61,10 +61,10 @@ Classification classify_csv(ClassifyInput& in, const CsvSettings& settings, bool
   c.parameters["columnsOrdered"] = "true";
   if (r.has_header || r.skip_rows > 0)
     c.parameters["skip.header.line.count"] = std::to_string(r.skip_rows + (r.has_header ? 1 : 0));
-  if (r.quoted) {
-    c.parameters["quoteChar"] = std::string(1, r.dialect.quote ? r.dialect.quote : '"');
-    if (r.dialect.escape) c.parameters["escapeChar"] = std::string(1, r.dialect.escape);
-  }
+  // Only a non-default quote or an escape needs saying (fill_storage_for
+  // passes them to OpenCSVSerde); Glue's own tables carry neither.
+  if (r.quoted && r.dialect.quote && r.dialect.quote != '"') c.parameters["quoteChar"] = std::string(1, r.dialect.quote);
+  if (r.quoted && r.dialect.escape) c.parameters["escapeChar"] = std::string(1, r.dialect.escape);
   set_record_figures(c, in, r.records, r.bytes);
   return c;
 }

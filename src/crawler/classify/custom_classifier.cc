@@ -130,7 +130,7 @@ class CsvCustom : public CustomClassifier {
     }
     if (serde == "OpenCSVSerDe") {
       c.parameters["areColumnsQuoted"] = "true";
-      c.parameters["quoteChar"] = std::string(1, settings.dialect->quote);
+      if (settings.dialect->quote != '"') c.parameters["quoteChar"] = std::string(1, settings.dialect->quote);
     } else if (serde == "LazySimpleSerDe") {
       c.parameters["areColumnsQuoted"] = "false";
     }

@@ -72,6 +72,14 @@ TEST(FileClassifier, QuotedCsvUsesOpenCsvSerde) {
   EXPECT_EQ(c.serde_info["Parameters"]["quoteChar"], "\"");
   EXPECT_EQ(c.parameters["areColumnsQuoted"], "true");
   EXPECT_EQ(schema_of(c), "struct<id:bigint,label:string>");
+  EXPECT_EQ(c.parameters.count("quoteChar"), 0u);  // Glue writes no quoteChar table parameter
+
+  // Smart mode finds a single-quote dialect and tells the SerDe.
+  write_text(dir.file("s.csv"), "id,label\n1,'a,b'\n2,'c'\n3,'d,e'\n");
+  Classification s = classify(dir.file("s.csv"), {}, true);
+  ASSERT_EQ(s.classification, "csv") << s.reason;
+  EXPECT_EQ(s.serde_info["Parameters"]["quoteChar"], "'");
+  EXPECT_EQ(schema_of(s), "struct<id:bigint,label:string>");
 }
 
 TEST(FileClassifier, CompressedFilesByMagicAndSuffix) {
