@@ -65,7 +65,8 @@ std::unique_ptr<Column> build(Target& node, int64_t rows) {
 class ApplyMappingNode : public BatchTransformNode {
  public:
   ApplyMappingNode(NodePtr input, std::vector<ParsedMapping> mappings, bool case_sensitive)
-      : BatchTransformNode(std::move(input)), mappings_(std::move(mappings)),
+      : BatchTransformNode(std::move(input)),
+        mappings_(std::move(mappings)),
         case_sensitive_(case_sensitive) {}
   std::string name() const override { return "ApplyMapping"; }
 
@@ -107,10 +108,13 @@ StatusOr<NodePtr> make_apply_mapping(NodePtr input, const std::vector<Mapping>& 
     MORTAR_ASSIGN_OR_RETURN(p.target, parse_path(m.target_path));
     for (const auto* path : {&p.source, &p.target})
       for (const PathStep& s : *path)
-        if (s.array_depth) return invalid_input("ApplyMapping: '[]' is not supported in mapping paths");
+        if (s.array_depth)
+          return invalid_input("ApplyMapping: '[]' is not supported in mapping paths");
     std::string lower_source;
-    for (char c : m.source_type) lower_source += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (!m.source_type.empty() && lower_source != "choice" && lower_source.rfind("choice<", 0) != 0) {
+    for (char c : m.source_type)
+      lower_source += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!m.source_type.empty() && lower_source != "choice" &&
+        lower_source.rfind("choice<", 0) != 0) {
       auto st = parse_glue_type(m.source_type);
       if (!st.ok()) return annotate(st.status(), "ApplyMapping source type");
     }
@@ -118,20 +122,23 @@ StatusOr<NodePtr> make_apply_mapping(NodePtr input, const std::vector<Mapping>& 
     if (!tt.ok()) return annotate(tt.status(), "ApplyMapping target type");
     p.target_type = *tt;
     std::string key = path_to_string(p.target);
-    if (targets.count(key)) return invalid_input("ApplyMapping: target '" + key + "' is mapped twice");
+    if (targets.count(key))
+      return invalid_input("ApplyMapping: target '" + key + "' is mapped twice");
     targets[key] = true;
     // A target cannot be both a field and a struct holding other targets.
     for (const ParsedMapping& other : parsed) {
       size_t common = std::min(other.target.size(), p.target.size());
       bool prefix = true;
-      for (size_t i = 0; i < common && prefix; ++i) prefix = other.target[i].name == p.target[i].name;
+      for (size_t i = 0; i < common && prefix; ++i)
+        prefix = other.target[i].name == p.target[i].name;
       if (prefix)
-        return invalid_input("ApplyMapping: targets '" + path_to_string(other.target) + "' and '" + key +
-                             "' overlap");
+        return invalid_input("ApplyMapping: targets '" + path_to_string(other.target) + "' and '" +
+                             key + "' overlap");
     }
     parsed.push_back(std::move(p));
   }
-  return NodePtr(std::make_shared<ApplyMappingNode>(std::move(input), std::move(parsed), case_sensitive));
+  return NodePtr(
+      std::make_shared<ApplyMappingNode>(std::move(input), std::move(parsed), case_sensitive));
 }
 
 }  // namespace mortar::engine

@@ -32,9 +32,11 @@ bool is_ident(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c 
 
 // Spark spellings -> Hive spellings, as whole words outside back-quotes.
 std::string hive_spelling(std::string_view text) {
-  static const std::pair<const char*, const char*> kAliases[] = {
-      {"long", "bigint"}, {"short", "smallint"}, {"byte", "tinyint"}, {"integer", "int"},
-      {"bool", "boolean"}};
+  static const std::pair<const char*, const char*> kAliases[] = {{"long", "bigint"},
+                                                                 {"short", "smallint"},
+                                                                 {"byte", "tinyint"},
+                                                                 {"integer", "int"},
+                                                                 {"bool", "boolean"}};
   std::string out;
   size_t i = 0;
   while (i < text.size()) {
@@ -76,7 +78,8 @@ std::string hive_spelling(std::string_view text) {
 
 StatusOr<TypePtr> parse_glue_type(std::string_view text) {
   std::string t = lower(text);
-  t.erase(std::remove_if(t.begin(), t.end(), [](unsigned char c) { return std::isspace(c); }), t.end());
+  t.erase(std::remove_if(t.begin(), t.end(), [](unsigned char c) { return std::isspace(c); }),
+          t.end());
   if (t == "array" || t == "struct" || t == "map") return TypePtr();
   if (t == "decimal") return DataType::decimal(10, 2);
   if (t == "choice") return invalid_input("cannot cast to a choice type");
@@ -88,25 +91,42 @@ StatusOr<TypePtr> parse_glue_type(std::string_view text) {
 
 std::string glue_type_name(const DataType& type) {
   switch (type.kind()) {
-    case TypeKind::kNull: return "null";
-    case TypeKind::kBoolean: return "boolean";
-    case TypeKind::kTinyInt: return "byte";
-    case TypeKind::kSmallInt: return "short";
-    case TypeKind::kInt: return "int";
-    case TypeKind::kBigInt: return "long";
-    case TypeKind::kFloat: return "float";
-    case TypeKind::kDouble: return "double";
-    case TypeKind::kDecimal: return "decimal";
+    case TypeKind::kNull:
+      return "null";
+    case TypeKind::kBoolean:
+      return "boolean";
+    case TypeKind::kTinyInt:
+      return "byte";
+    case TypeKind::kSmallInt:
+      return "short";
+    case TypeKind::kInt:
+      return "int";
+    case TypeKind::kBigInt:
+      return "long";
+    case TypeKind::kFloat:
+      return "float";
+    case TypeKind::kDouble:
+      return "double";
+    case TypeKind::kDecimal:
+      return "decimal";
     case TypeKind::kString:
     case TypeKind::kVarchar:
-    case TypeKind::kChar: return "string";
-    case TypeKind::kBinary: return "binary";
-    case TypeKind::kDate: return "date";
-    case TypeKind::kTimestamp: return "timestamp";
-    case TypeKind::kArray: return "array";
-    case TypeKind::kMap: return "map";
-    case TypeKind::kStruct: return "struct";
-    case TypeKind::kChoice: return "choice";
+    case TypeKind::kChar:
+      return "string";
+    case TypeKind::kBinary:
+      return "binary";
+    case TypeKind::kDate:
+      return "date";
+    case TypeKind::kTimestamp:
+      return "timestamp";
+    case TypeKind::kArray:
+      return "array";
+    case TypeKind::kMap:
+      return "map";
+    case TypeKind::kStruct:
+      return "struct";
+    case TypeKind::kChoice:
+      return "choice";
   }
   return "unknown";
 }
@@ -126,10 +146,14 @@ bool is_text(TypeKind k) {
 
 Value int_in_range(int64_t v, TypeKind k) {
   switch (k) {
-    case TypeKind::kTinyInt: return v >= INT8_MIN && v <= INT8_MAX ? Value::integer(v) : Value();
-    case TypeKind::kSmallInt: return v >= INT16_MIN && v <= INT16_MAX ? Value::integer(v) : Value();
-    case TypeKind::kInt: return v >= INT32_MIN && v <= INT32_MAX ? Value::integer(v) : Value();
-    default: return Value::integer(v);
+    case TypeKind::kTinyInt:
+      return v >= INT8_MIN && v <= INT8_MAX ? Value::integer(v) : Value();
+    case TypeKind::kSmallInt:
+      return v >= INT16_MIN && v <= INT16_MAX ? Value::integer(v) : Value();
+    case TypeKind::kInt:
+      return v >= INT32_MIN && v <= INT32_MAX ? Value::integer(v) : Value();
+    default:
+      return Value::integer(v);
   }
 }
 
@@ -168,13 +192,16 @@ Value from_string(const std::string& raw, const DataType& to) {
     }
     case TypeKind::kDecimal: {
       int128 u;
-      return types::try_parse_decimal(s, to.precision(), to.scale(), &u) ? Value::decimal(u, to.scale())
-                                                                         : Value();
+      return types::try_parse_decimal(s, to.precision(), to.scale(), &u)
+                 ? Value::decimal(u, to.scale())
+                 : Value();
     }
     case TypeKind::kBoolean: {
       std::string l = lower(s);
-      if (l == "true" || l == "t" || l == "yes" || l == "y" || l == "1") return Value::boolean(true);
-      if (l == "false" || l == "f" || l == "no" || l == "n" || l == "0") return Value::boolean(false);
+      if (l == "true" || l == "t" || l == "yes" || l == "y" || l == "1")
+        return Value::boolean(true);
+      if (l == "false" || l == "f" || l == "no" || l == "n" || l == "0")
+        return Value::boolean(false);
       return Value();
     }
     case TypeKind::kDate: {
@@ -182,7 +209,8 @@ Value from_string(const std::string& raw, const DataType& to) {
       if (types::try_parse_date(s, &d)) return Value::date(d);
       int64_t ts;
       if (types::try_parse_timestamp(s, &ts))
-        return Value::date(static_cast<int32_t>(ts >= 0 ? ts / kMicrosPerDay : (ts - kMicrosPerDay + 1) / kMicrosPerDay));
+        return Value::date(static_cast<int32_t>(
+            ts >= 0 ? ts / kMicrosPerDay : (ts - kMicrosPerDay + 1) / kMicrosPerDay));
       return Value();
     }
     case TypeKind::kTimestamp: {
@@ -192,16 +220,20 @@ Value from_string(const std::string& raw, const DataType& to) {
     case TypeKind::kString:
     case TypeKind::kVarchar:
     case TypeKind::kChar:
-    case TypeKind::kBinary: return Value::string(raw);
-    default: return Value();
+    case TypeKind::kBinary:
+      return Value::string(raw);
+    default:
+      return Value();
   }
 }
 
 std::string to_text(const Value& v, const DataType& from) {
   std::string out;
   switch (v.kind()) {
-    case Value::Kind::kBool: return v.as_bool() ? "true" : "false";
-    case Value::Kind::kInt: return std::to_string(v.as_int());
+    case Value::Kind::kBool:
+      return v.as_bool() ? "true" : "false";
+    case Value::Kind::kInt:
+      return std::to_string(v.as_int());
     case Value::Kind::kDouble:
       if (from.kind() == TypeKind::kFloat) {
         formats::append_float(out, static_cast<float>(v.as_double()));
@@ -209,11 +241,16 @@ std::string to_text(const Value& v, const DataType& from) {
         formats::append_double(out, v.as_double());
       }
       return out;
-    case Value::Kind::kDecimal: return types::format_decimal(v.as_decimal().unscaled, v.as_decimal().scale);
-    case Value::Kind::kString: return v.as_string();
-    case Value::Kind::kDate: return types::format_date(v.as_date());
-    case Value::Kind::kTimestamp: return types::format_timestamp(v.as_timestamp());
-    default: return v.to_string();
+    case Value::Kind::kDecimal:
+      return types::format_decimal(v.as_decimal().unscaled, v.as_decimal().scale);
+    case Value::Kind::kString:
+      return v.as_string();
+    case Value::Kind::kDate:
+      return types::format_date(v.as_date());
+    case Value::Kind::kTimestamp:
+      return types::format_timestamp(v.as_timestamp());
+    default:
+      return v.to_string();
   }
 }
 
@@ -224,7 +261,8 @@ Value cast_value(const Value& v, const DataType& from, const DataType& to) {
   TypeKind k = to.kind();
   if (is_text(k)) return Value::string(to_text(v, from));
   switch (v.kind()) {
-    case Value::Kind::kString: return from_string(v.as_string(), to);
+    case Value::Kind::kString:
+      return from_string(v.as_string(), to);
     case Value::Kind::kBool:
       if (is_integer(k)) return Value::integer(v.as_bool() ? 1 : 0);
       if (k == TypeKind::kFloat || k == TypeKind::kDouble) return Value::real(v.as_bool() ? 1 : 0);
@@ -234,7 +272,8 @@ Value cast_value(const Value& v, const DataType& from, const DataType& to) {
     case Value::Kind::kInt: {
       int64_t i = v.as_int();
       if (is_integer(k)) return int_in_range(i, k);
-      if (k == TypeKind::kFloat || k == TypeKind::kDouble) return Value::real(static_cast<double>(i));
+      if (k == TypeKind::kFloat || k == TypeKind::kDouble)
+        return Value::real(static_cast<double>(i));
       if (k == TypeKind::kBoolean) return Value::boolean(i != 0);
       if (k == TypeKind::kDecimal) return from_string(std::to_string(i), to);
       if (k == TypeKind::kTimestamp) {  // seconds since the epoch, as Spark
@@ -269,7 +308,8 @@ Value cast_value(const Value& v, const DataType& from, const DataType& to) {
         if (whole > INT64_MAX || whole < INT64_MIN) return Value();
         return int_in_range(static_cast<int64_t>(whole), k);
       }
-      if (k == TypeKind::kDecimal) return from_string(types::format_decimal(dec.unscaled, dec.scale), to);
+      if (k == TypeKind::kDecimal)
+        return from_string(types::format_decimal(dec.unscaled, dec.scale), to);
       if (k == TypeKind::kBoolean) return Value::boolean(dec.unscaled != 0);
       return Value();
     }
@@ -281,16 +321,19 @@ Value cast_value(const Value& v, const DataType& from, const DataType& to) {
       int64_t ts = v.as_timestamp();
       if (k == TypeKind::kTimestamp) return v;
       if (k == TypeKind::kDate)
-        return Value::date(static_cast<int32_t>(ts >= 0 ? ts / kMicrosPerDay : (ts - kMicrosPerDay + 1) / kMicrosPerDay));
+        return Value::date(static_cast<int32_t>(
+            ts >= 0 ? ts / kMicrosPerDay : (ts - kMicrosPerDay + 1) / kMicrosPerDay));
       if (k == TypeKind::kBigInt || k == TypeKind::kInt) {
-        int64_t secs = ts >= 0 ? ts / kMicrosPerSecond : (ts - kMicrosPerSecond + 1) / kMicrosPerSecond;
+        int64_t secs =
+            ts >= 0 ? ts / kMicrosPerSecond : (ts - kMicrosPerSecond + 1) / kMicrosPerSecond;
         return int_in_range(secs, k);
       }
       if (k == TypeKind::kDouble || k == TypeKind::kFloat)
         return Value::real(static_cast<double>(ts) / kMicrosPerSecond);
       return Value();
     }
-    default: return Value();
+    default:
+      return Value();
   }
 }
 
@@ -367,7 +410,8 @@ StatusOr<std::unique_ptr<Column>> cast_column(const Column& column, const TypePt
   if (column.type()->equals(*target)) return column.slice(0, column.length());
   auto out = std::make_unique<Column>(target);
   out->reserve(column.length());
-  for (int64_t r = 0; r < column.length(); ++r) MORTAR_RETURN_IF_ERROR(append_cast(*out, column, r));
+  for (int64_t r = 0; r < column.length(); ++r)
+    MORTAR_RETURN_IF_ERROR(append_cast(*out, column, r));
   return out;
 }
 

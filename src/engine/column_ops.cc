@@ -17,11 +17,15 @@ void copy_row(Column& out, const Column& src, int64_t row) {
   }
   const DataType& t = *src.type();
   switch (t.kind()) {
-    case TypeKind::kNull: out.append_null(); return;
+    case TypeKind::kNull:
+      out.append_null();
+      return;
     case TypeKind::kString:
     case TypeKind::kVarchar:
     case TypeKind::kChar:
-    case TypeKind::kBinary: out.append_string(src.string_at(row)); return;
+    case TypeKind::kBinary:
+      out.append_string(src.string_at(row));
+      return;
     case TypeKind::kArray:
     case TypeKind::kMap: {
       int64_t begin = src.offsets()[row], end = src.offsets()[row + 1];
@@ -119,26 +123,27 @@ StatusOr<std::unique_ptr<Column>> rewrite_from(std::unique_ptr<Column> c, const 
 
 }  // namespace
 
-StatusOr<std::unique_ptr<Column>> rewrite_parent(std::unique_ptr<Column> root, const FieldPath& path,
-                                                 const ParentFn& fn) {
+StatusOr<std::unique_ptr<Column>> rewrite_parent(std::unique_ptr<Column> root,
+                                                 const FieldPath& path, const ParentFn& fn) {
   if (path.empty()) return root;
   return rewrite_from(std::move(root), path, 0, fn);
 }
 
-StatusOr<std::unique_ptr<Column>> rewrite_column(std::unique_ptr<Column> root, const FieldPath& path,
-                                                 const ColumnFn& fn) {
-  return rewrite_parent(std::move(root), path,
-                        [&](std::unique_ptr<Column> parent, const PathStep& last)
-                            -> StatusOr<std::unique_ptr<Column>> {
-                          int i = parent->type()->field_index(last.name);
-                          if (i < 0) return parent;
-                          MORTAR_ASSIGN_OR_RETURN(auto child, through_arrays(std::move(parent->children()[i]),
-                                                                             last.array_depth, fn));
-                          std::vector<std::string> names = names_of(*parent);
-                          std::vector<std::unique_ptr<Column>> children = std::move(parent->children());
-                          children[i] = std::move(child);
-                          return rebuild_struct(*parent, std::move(names), std::move(children));
-                        });
+StatusOr<std::unique_ptr<Column>> rewrite_column(std::unique_ptr<Column> root,
+                                                 const FieldPath& path, const ColumnFn& fn) {
+  return rewrite_parent(
+      std::move(root), path,
+      [&](std::unique_ptr<Column> parent,
+          const PathStep& last) -> StatusOr<std::unique_ptr<Column>> {
+        int i = parent->type()->field_index(last.name);
+        if (i < 0) return parent;
+        MORTAR_ASSIGN_OR_RETURN(
+            auto child, through_arrays(std::move(parent->children()[i]), last.array_depth, fn));
+        std::vector<std::string> names = names_of(*parent);
+        std::vector<std::unique_ptr<Column>> children = std::move(parent->children());
+        children[i] = std::move(child);
+        return rebuild_struct(*parent, std::move(names), std::move(children));
+      });
 }
 
 namespace {
@@ -164,7 +169,8 @@ StatusOr<std::unique_ptr<Column>> insert_from(std::unique_ptr<Column> c, const F
     }
     if (children[i]->type()->kind() != TypeKind::kStruct)
       return invalid_input("field '" + name + "' is not a struct");
-    MORTAR_ASSIGN_OR_RETURN(children[i], insert_from(std::move(children[i]), path, depth + 1, column));
+    MORTAR_ASSIGN_OR_RETURN(children[i],
+                            insert_from(std::move(children[i]), path, depth + 1, column));
   }
   return rebuild_struct(*c, std::move(names), std::move(children));
 }

@@ -32,8 +32,8 @@ StatusOr<std::unique_ptr<types::Column>> rewrite_parent(std::unique_ptr<types::C
                                                         const FieldPath& path, const ParentFn& fn);
 
 // Replaces the column at `path` by fn(column) (through the last step's []).
-using ColumnFn = std::function<StatusOr<std::unique_ptr<types::Column>>(
-    std::unique_ptr<types::Column> column)>;
+using ColumnFn =
+    std::function<StatusOr<std::unique_ptr<types::Column>>(std::unique_ptr<types::Column> column)>;
 StatusOr<std::unique_ptr<types::Column>> rewrite_column(std::unique_ptr<types::Column> root,
                                                         const FieldPath& path, const ColumnFn& fn);
 

@@ -92,7 +92,9 @@ std::vector<std::unique_ptr<Column>> key_columns(const RecordBatch& batch,
 class JoinNode : public PlanNode {
  public:
   JoinNode(NodePtr left, std::vector<FieldPath> keys1, NodePtr right, std::vector<FieldPath> keys2)
-      : left_(std::move(left)), right_(std::move(right)), keys1_(std::move(keys1)),
+      : left_(std::move(left)),
+        right_(std::move(right)),
+        keys1_(std::move(keys1)),
         keys2_(std::move(keys2)) {}
   std::string name() const override { return "Join"; }
 
@@ -101,7 +103,8 @@ class JoinNode : public PlanNode {
     MORTAR_ASSIGN_OR_RETURN(TypePtr left_schema, left_->schema());
     // The right side, in memory, indexed by key.
     auto right = std::make_shared<std::vector<std::unique_ptr<RecordBatch>>>();
-    auto index = std::make_shared<std::unordered_multimap<std::string, std::pair<size_t, int64_t>>>();
+    auto index =
+        std::make_shared<std::unordered_multimap<std::string, std::pair<size_t, int64_t>>>();
     MORTAR_ASSIGN_OR_RETURN(auto rs, open_conformed(*right_, ctx));
     std::string key;
     for (;;) {
@@ -115,24 +118,25 @@ class JoinNode : public PlanNode {
     MORTAR_ASSIGN_OR_RETURN(auto ls, open_conformed(*left_, ctx));
     const size_t left_columns = left_schema->fields().size();
     auto keys1 = keys1_;
-    return map_stream(std::move(ls), [=](std::unique_ptr<RecordBatch> b)
-                                         -> StatusOr<std::unique_ptr<RecordBatch>> {
-      auto out = RecordBatch::make_empty(schema);
-      auto keys = key_columns(*b, keys1);
-      std::string k;
-      for (int64_t r = 0; r < b->num_rows(); ++r) {
-        if (!row_key(keys, r, &k)) continue;
-        auto [begin, end] = index->equal_range(k);
-        for (auto it = begin; it != end; ++it) {
-          const RecordBatch& rb = *(*right)[it->second.first];
-          for (size_t c = 0; c < left_columns; ++c) copy_row(out->column(c), b->column(c), r);
-          for (int c = 0; c < rb.num_columns(); ++c)
-            copy_row(out->column(left_columns + c), rb.column(c), it->second.second);
-          out->set_num_rows(out->num_rows() + 1);
-        }
-      }
-      return out;
-    });
+    return map_stream(
+        std::move(ls),
+        [=](std::unique_ptr<RecordBatch> b) -> StatusOr<std::unique_ptr<RecordBatch>> {
+          auto out = RecordBatch::make_empty(schema);
+          auto keys = key_columns(*b, keys1);
+          std::string k;
+          for (int64_t r = 0; r < b->num_rows(); ++r) {
+            if (!row_key(keys, r, &k)) continue;
+            auto [begin, end] = index->equal_range(k);
+            for (auto it = begin; it != end; ++it) {
+              const RecordBatch& rb = *(*right)[it->second.first];
+              for (size_t c = 0; c < left_columns; ++c) copy_row(out->column(c), b->column(c), r);
+              for (int c = 0; c < rb.num_columns(); ++c)
+                copy_row(out->column(left_columns + c), rb.column(c), it->second.second);
+              out->set_num_rows(out->num_rows() + 1);
+            }
+          }
+          return out;
+        });
   }
 
  protected:
@@ -161,28 +165,30 @@ class DropDuplicatesNode : public BatchTransformNode {
     MORTAR_ASSIGN_OR_RETURN(auto in, open_conformed(*input(), ctx));
     auto seen = std::make_shared<std::unordered_set<std::string>>();
     auto paths = paths_;
-    return map_stream(std::move(in), [seen, paths](std::unique_ptr<RecordBatch> b)
-                                         -> StatusOr<std::unique_ptr<RecordBatch>> {
-      std::vector<std::unique_ptr<Column>> keys;
-      if (paths.empty()) {
-        for (int i = 0; i < b->num_columns(); ++i) keys.push_back(b->column(i).slice(0, b->num_rows()));
-      } else {
-        keys = key_columns(*b, paths);
-      }
-      auto out = RecordBatch::make_empty(b->schema());
-      std::string k;
-      for (int64_t r = 0; r < b->num_rows(); ++r) {
-        k.clear();
-        for (const auto& c : keys) {
-          if (c) formats::json::append_json_value(k, *c, r);
-          k.push_back('\x1f');
-        }
-        if (!seen->insert(k).second) continue;
-        for (int c = 0; c < b->num_columns(); ++c) copy_row(out->column(c), b->column(c), r);
-        out->set_num_rows(out->num_rows() + 1);
-      }
-      return out;
-    });
+    return map_stream(
+        std::move(in),
+        [seen, paths](std::unique_ptr<RecordBatch> b) -> StatusOr<std::unique_ptr<RecordBatch>> {
+          std::vector<std::unique_ptr<Column>> keys;
+          if (paths.empty()) {
+            for (int i = 0; i < b->num_columns(); ++i)
+              keys.push_back(b->column(i).slice(0, b->num_rows()));
+          } else {
+            keys = key_columns(*b, paths);
+          }
+          auto out = RecordBatch::make_empty(b->schema());
+          std::string k;
+          for (int64_t r = 0; r < b->num_rows(); ++r) {
+            k.clear();
+            for (const auto& c : keys) {
+              if (c) formats::json::append_json_value(k, *c, r);
+              k.push_back('\x1f');
+            }
+            if (!seen->insert(k).second) continue;
+            for (int c = 0; c < b->num_columns(); ++c) copy_row(out->column(c), b->column(c), r);
+            out->set_num_rows(out->num_rows() + 1);
+          }
+          return out;
+        });
   }
 
  protected:
@@ -195,12 +201,14 @@ class DropDuplicatesNode : public BatchTransformNode {
   std::vector<FieldPath> paths_;
 };
 
-StatusOr<std::vector<FieldPath>> parse_paths(const std::vector<std::string>& paths, const char* what) {
+StatusOr<std::vector<FieldPath>> parse_paths(const std::vector<std::string>& paths,
+                                             const char* what) {
   std::vector<FieldPath> out;
   for (const auto& p : paths) {
     MORTAR_ASSIGN_OR_RETURN(FieldPath fp, parse_path(p));
     for (const PathStep& s : fp)
-      if (s.array_depth) return invalid_input(std::string(what) + ": '[]' is not supported in keys");
+      if (s.array_depth)
+        return invalid_input(std::string(what) + ": '[]' is not supported in keys");
     out.push_back(std::move(fp));
   }
   return out;
@@ -208,7 +216,9 @@ StatusOr<std::vector<FieldPath>> parse_paths(const std::vector<std::string>& pat
 
 }  // namespace
 
-NodePtr make_union(NodePtr a, NodePtr b) { return std::make_shared<UnionNode>(std::move(a), std::move(b)); }
+NodePtr make_union(NodePtr a, NodePtr b) {
+  return std::make_shared<UnionNode>(std::move(a), std::move(b));
+}
 
 StatusOr<NodePtr> make_join(NodePtr left, const std::vector<std::string>& keys1, NodePtr right,
                             const std::vector<std::string>& keys2, const TransformOptions&) {
@@ -216,7 +226,8 @@ StatusOr<NodePtr> make_join(NodePtr left, const std::vector<std::string>& keys1,
     return invalid_input("Join: keys1 and keys2 must be non-empty and of equal length");
   MORTAR_ASSIGN_OR_RETURN(auto k1, parse_paths(keys1, "Join"));
   MORTAR_ASSIGN_OR_RETURN(auto k2, parse_paths(keys2, "Join"));
-  return NodePtr(std::make_shared<JoinNode>(std::move(left), std::move(k1), std::move(right), std::move(k2)));
+  return NodePtr(
+      std::make_shared<JoinNode>(std::move(left), std::move(k1), std::move(right), std::move(k2)));
 }
 
 StatusOr<NodePtr> make_drop_duplicates(NodePtr input, const std::vector<std::string>& paths) {

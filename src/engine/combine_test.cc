@@ -30,11 +30,13 @@ TEST(Union, MergesSchemas) {
 
 TEST(Join, EqualityKeysAndDotPrefixedDuplicates) {
   TempDir dir;
-  auto persons = frame_of(dir, "p", "{\"id\": 1, \"name\": \"ann\"}\n{\"id\": 2, \"name\": \"bob\"}\n"
-                                    "{\"id\": null, \"name\": \"nobody\"}\n");
-  auto memberships = frame_of(dir, "m", "{\"person_id\": 1, \"name\": \"club\"}\n"
-                                        "{\"person_id\": 1, \"name\": \"gym\"}\n"
-                                        "{\"person_id\": 3, \"name\": \"none\"}\n");
+  auto persons = frame_of(dir, "p",
+                          "{\"id\": 1, \"name\": \"ann\"}\n{\"id\": 2, \"name\": \"bob\"}\n"
+                          "{\"id\": null, \"name\": \"nobody\"}\n");
+  auto memberships = frame_of(dir, "m",
+                              "{\"person_id\": 1, \"name\": \"club\"}\n"
+                              "{\"person_id\": 1, \"name\": \"gym\"}\n"
+                              "{\"person_id\": 3, \"name\": \"none\"}\n");
   auto j = persons.join({"id"}, memberships, {"person_id"});
   ASSERT_TRUE(j.ok()) << j.status();
   EXPECT_EQ(schema_of(*j), "struct<id:bigint,name:string,person_id:bigint,`.name`:string>");
@@ -46,15 +48,18 @@ TEST(Join, EqualityKeysAndDotPrefixedDuplicates) {
 
 TEST(DropDuplicates, ByPathsOrWholeRecords) {
   TempDir dir;
-  auto in = frame_of(dir, "d", "{\"k\": 1, \"v\": \"a\"}\n{\"k\": 1, \"v\": \"b\"}\n{\"k\": 2, \"v\": \"a\"}\n"
-                               "{\"k\": 1, \"v\": \"a\"}\n");
+  auto in =
+      frame_of(dir, "d",
+               "{\"k\": 1, \"v\": \"a\"}\n{\"k\": 1, \"v\": \"b\"}\n{\"k\": 2, \"v\": \"a\"}\n"
+               "{\"k\": 1, \"v\": \"a\"}\n");
   auto by_k = in.drop_duplicates({"k"});
   ASSERT_TRUE(by_k.ok());
   EXPECT_EQ(lines(*by_k), "{\"k\": 1, \"v\": \"a\"}\n{\"k\": 2, \"v\": \"a\"}\n");
   auto whole = in.drop_duplicates();
   ASSERT_TRUE(whole.ok());
   EXPECT_EQ(*whole->count(), 3);
-  EXPECT_EQ(lines(*whole), "{\"k\": 1, \"v\": \"a\"}\n{\"k\": 1, \"v\": \"b\"}\n{\"k\": 2, \"v\": \"a\"}\n");
+  EXPECT_EQ(lines(*whole),
+            "{\"k\": 1, \"v\": \"a\"}\n{\"k\": 1, \"v\": \"b\"}\n{\"k\": 2, \"v\": \"a\"}\n");
 }
 
 }  // namespace

@@ -62,7 +62,9 @@ StatusOr<std::unique_ptr<Column>> conform_column(std::unique_ptr<Column> column,
       std::vector<int8_t> remap(src->fields().size(), -1);
       for (size_t i = 0; i < src->fields().size(); ++i) {
         int j = choice_slot(*target, *src->fields()[i].type);
-        if (j < 0) return internal_error("conform: " + src->to_string() + " is not in " + target->to_string());
+        if (j < 0)
+          return internal_error("conform: " + src->to_string() + " is not in " +
+                                target->to_string());
         remap[i] = static_cast<int8_t>(j);
         MORTAR_ASSIGN_OR_RETURN(children[j], conform_column(std::move(column->children()[i]),
                                                             target->fields()[j].type));
@@ -73,19 +75,22 @@ StatusOr<std::unique_ptr<Column>> conform_column(std::unique_ptr<Column> column,
       return retyped(target, *column, std::move(children));
     }
     int j = choice_slot(*target, *src);
-    if (j < 0) return internal_error("conform: " + src->to_string() + " is not in " + target->to_string());
+    if (j < 0)
+      return internal_error("conform: " + src->to_string() + " is not in " + target->to_string());
     auto out = std::make_unique<Column>(target);
     out->validity() = column->validity();
     out->type_ids().assign(static_cast<size_t>(n), static_cast<int8_t>(j));
     out->child_index().resize(static_cast<size_t>(n));
     for (int64_t r = 0; r < n; ++r) out->child_index()[r] = r;
-    MORTAR_ASSIGN_OR_RETURN(children[j], conform_column(std::move(column), target->fields()[j].type));
+    MORTAR_ASSIGN_OR_RETURN(children[j],
+                            conform_column(std::move(column), target->fields()[j].type));
     out->children() = std::move(children);
     out->set_length(n);
     return out;
   }
   if (src->kind() != target->kind()) {
-    return internal_error("conform: cannot reshape " + src->to_string() + " to " + target->to_string());
+    return internal_error("conform: cannot reshape " + src->to_string() + " to " +
+                          target->to_string());
   }
   std::vector<std::unique_ptr<Column>> children;
   switch (target->kind()) {
@@ -103,19 +108,20 @@ StatusOr<std::unique_ptr<Column>> conform_column(std::unique_ptr<Column> column,
     case TypeKind::kArray:
     case TypeKind::kMap:
       for (size_t i = 0; i < target->fields().size(); ++i) {
-        MORTAR_ASSIGN_OR_RETURN(auto c, conform_column(std::move(column->children()[i]),
-                                                       target->fields()[i].type));
+        MORTAR_ASSIGN_OR_RETURN(
+            auto c, conform_column(std::move(column->children()[i]), target->fields()[i].type));
         children.push_back(std::move(c));
       }
       break;
     default:
-      return internal_error("conform: cannot reshape " + src->to_string() + " to " + target->to_string());
+      return internal_error("conform: cannot reshape " + src->to_string() + " to " +
+                            target->to_string());
   }
   return retyped(target, *column, std::move(children));
 }
 
-StatusOr<std::unique_ptr<types::RecordBatch>> conform_batch(std::unique_ptr<types::RecordBatch> batch,
-                                                            const TypePtr& schema) {
+StatusOr<std::unique_ptr<types::RecordBatch>> conform_batch(
+    std::unique_ptr<types::RecordBatch> batch, const TypePtr& schema) {
   if (batch->schema() == schema || batch->schema()->equals(*schema)) return batch;
   MORTAR_ASSIGN_OR_RETURN(auto c, conform_column(batch_to_struct(std::move(batch)), schema));
   return struct_to_batch(std::move(c));
@@ -128,13 +134,18 @@ int alternative_for_value(const DataType& choice, const Value& v) {
     TypeKind k = choice.fields()[i].type->kind();
     bool match = false;
     switch (v.kind()) {
-      case K::kNull: return -1;
-      case K::kBool: match = k == TypeKind::kBoolean; break;
+      case K::kNull:
+        return -1;
+      case K::kBool:
+        match = k == TypeKind::kBoolean;
+        break;
       case K::kInt:
         match = k == TypeKind::kTinyInt || k == TypeKind::kSmallInt || k == TypeKind::kInt ||
                 k == TypeKind::kBigInt;
         break;
-      case K::kDouble: match = k == TypeKind::kFloat || k == TypeKind::kDouble; break;
+      case K::kDouble:
+        match = k == TypeKind::kFloat || k == TypeKind::kDouble;
+        break;
       case K::kDecimal:
         match = k == TypeKind::kDecimal;
         if (match && choice.fields()[i].type->scale() != v.as_decimal().scale) {
@@ -146,11 +157,21 @@ int alternative_for_value(const DataType& choice, const Value& v) {
         match = k == TypeKind::kString || k == TypeKind::kVarchar || k == TypeKind::kChar ||
                 k == TypeKind::kBinary;
         break;
-      case K::kDate: match = k == TypeKind::kDate; break;
-      case K::kTimestamp: match = k == TypeKind::kTimestamp; break;
-      case K::kList: match = k == TypeKind::kArray; break;
-      case K::kMap: match = k == TypeKind::kMap; break;
-      case K::kStruct: match = k == TypeKind::kStruct; break;
+      case K::kDate:
+        match = k == TypeKind::kDate;
+        break;
+      case K::kTimestamp:
+        match = k == TypeKind::kTimestamp;
+        break;
+      case K::kList:
+        match = k == TypeKind::kArray;
+        break;
+      case K::kMap:
+        match = k == TypeKind::kMap;
+        break;
+      case K::kStruct:
+        match = k == TypeKind::kStruct;
+        break;
     }
     if (match) return static_cast<int>(i);
   }
@@ -167,7 +188,8 @@ Status append_unchecked(Column& c, const Value& v, const DataType& vt) {
   }
   if (vt.kind() == TypeKind::kChoice) {
     int a = alternative_for_value(vt, v);
-    if (a < 0) return invalid_input("value " + v.to_string() + " fits no alternative of " + vt.to_string());
+    if (a < 0)
+      return invalid_input("value " + v.to_string() + " fits no alternative of " + vt.to_string());
     return append_unchecked(c, v, *vt.fields()[a].type);
   }
   if (t.kind() == TypeKind::kChoice) {
@@ -212,7 +234,8 @@ Status append_unchecked(Column& c, const Value& v, const DataType& vt) {
       c.append_list_length(static_cast<int64_t>(std::min(m.keys.size(), m.values.size())));
       return ok_status();
     }
-    default: return types::append_value(c, v);
+    default:
+      return types::append_value(c, v);
   }
 }
 

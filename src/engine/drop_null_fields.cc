@@ -5,7 +5,6 @@
 #include <optional>
 
 #include "absl/base/thread_annotations.h"
-
 #include "engine/column_ops.h"
 #include "engine/conform.h"
 #include "engine/transforms.h"
@@ -46,8 +45,8 @@ void null_paths(const types::DataType& t, const Seen& seen, FieldPath& prefix,
 
 StatusOr<std::unique_ptr<Column>> drop_path(std::unique_ptr<Column> root, const FieldPath& path) {
   return rewrite_parent(std::move(root), path,
-                        [](std::unique_ptr<Column> parent, const PathStep& last)
-                            -> StatusOr<std::unique_ptr<Column>> {
+                        [](std::unique_ptr<Column> parent,
+                           const PathStep& last) -> StatusOr<std::unique_ptr<Column>> {
                           std::vector<std::string> names;
                           std::vector<std::unique_ptr<Column>> children;
                           const auto& fields = parent->type()->fields();
@@ -68,14 +67,15 @@ class DropNullFieldsNode : public PlanNode {
   StatusOr<std::unique_ptr<BatchStream>> open(ExecContext& ctx) const override {
     MORTAR_ASSIGN_OR_RETURN(auto paths, null_field_paths());
     MORTAR_ASSIGN_OR_RETURN(auto in, open_conformed(*input_, ctx));
-    return map_stream(std::move(in), [paths](std::unique_ptr<RecordBatch> b)
-                                         -> StatusOr<std::unique_ptr<RecordBatch>> {
-      auto root = batch_to_struct(std::move(b));
-      for (const FieldPath& p : paths) {
-        MORTAR_ASSIGN_OR_RETURN(root, drop_path(std::move(root), p));
-      }
-      return struct_to_batch(std::move(root));
-    });
+    return map_stream(
+        std::move(in),
+        [paths](std::unique_ptr<RecordBatch> b) -> StatusOr<std::unique_ptr<RecordBatch>> {
+          auto root = batch_to_struct(std::move(b));
+          for (const FieldPath& p : paths) {
+            MORTAR_ASSIGN_OR_RETURN(root, drop_path(std::move(root), p));
+          }
+          return struct_to_batch(std::move(root));
+        });
   }
 
  protected:

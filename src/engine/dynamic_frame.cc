@@ -78,7 +78,8 @@ StatusOr<int64_t> DynamicFrame::count() const {
 StatusOr<std::vector<Record>> DynamicFrame::to_records() const {
   std::vector<Record> out;
   MORTAR_RETURN_IF_ERROR(for_each_batch([&](const RecordBatch& b) {
-    for (auto& row : types::batch_rows(b)) out.emplace_back(b.schema(), Value::structure(std::move(row)));
+    for (auto& row : types::batch_rows(b))
+      out.emplace_back(b.schema(), Value::structure(std::move(row)));
     return ok_status();
   }));
   return out;
@@ -119,7 +120,8 @@ void print_type(std::string& out, const std::string& indent, const types::DataTy
         print_type(out, child, *f.type);
       }
       return;
-    default: return;
+    default:
+      return;
   }
 }
 
@@ -145,7 +147,8 @@ StatusOr<std::string> DynamicFrame::show(int64_t n) const {
     if (!batch) break;
     for (int64_t r = 0; r < batch->num_rows() && shown < n; ++r, ++shown) {
       std::vector<Value> fields;
-      for (int c = 0; c < batch->num_columns(); ++c) fields.push_back(types::get_value(batch->column(c), r));
+      for (int c = 0; c < batch->num_columns(); ++c)
+        fields.push_back(types::get_value(batch->column(c), r));
       out += Record(batch->schema(), Value::structure(std::move(fields))).to_json();
       out += '\n';
     }
@@ -220,8 +223,8 @@ StatusOr<DynamicFrame> DynamicFrame::drop_duplicates(const std::vector<std::stri
 }
 
 StatusOr<DynamicFrameCollection> DynamicFrame::split_fields(const std::vector<std::string>& paths,
-                                                           const std::string& name1,
-                                                           const std::string& name2) const {
+                                                            const std::string& name1,
+                                                            const std::string& name2) const {
   if (name1 == name2) return invalid_input("SplitFields: the two frames need different names");
   MORTAR_ASSIGN_OR_RETURN(auto selected, make_select_fields(node_, paths));
   MORTAR_ASSIGN_OR_RETURN(auto rest, make_drop_fields(node_, paths));
@@ -231,10 +234,9 @@ StatusOr<DynamicFrameCollection> DynamicFrame::split_fields(const std::vector<st
   return out;
 }
 
-StatusOr<DynamicFrameCollection> DynamicFrame::split_rows(const std::vector<Comparison>& comparisons,
-                                                         const std::string& name1,
-                                                         const std::string& name2,
-                                                         const TransformOptions& options) const {
+StatusOr<DynamicFrameCollection> DynamicFrame::split_rows(
+    const std::vector<Comparison>& comparisons, const std::string& name1, const std::string& name2,
+    const TransformOptions& options) const {
   if (name1 == name2) return invalid_input("SplitRows: the two frames need different names");
   MORTAR_ASSIGN_OR_RETURN(auto nodes, make_split_rows(node_, comparisons, options));
   DynamicFrameCollection out;
@@ -243,7 +245,8 @@ StatusOr<DynamicFrameCollection> DynamicFrame::split_rows(const std::vector<Comp
   return out;
 }
 
-StatusOr<DynamicFrameCollection> DynamicFrame::relationalize(const std::string& root_table_name) const {
+StatusOr<DynamicFrameCollection> DynamicFrame::relationalize(
+    const std::string& root_table_name) const {
   return relationalize_frame(*this, root_table_name);
 }
 
@@ -253,15 +256,18 @@ StatusOr<DynamicFrame> DynamicFrame::unbox(const std::string& path, const std::s
   return DynamicFrame(std::move(node), num_partitions_);
 }
 
-DynamicFrame DynamicFrame::unnest() const { return DynamicFrame(make_unnest(node_), num_partitions_); }
+DynamicFrame DynamicFrame::unnest() const {
+  return DynamicFrame(make_unnest(node_), num_partitions_);
+}
 
-StatusOr<DynamicFrame> DynamicFrame::spigot(const std::string& path, int64_t topk, double prob) const {
+StatusOr<DynamicFrame> DynamicFrame::spigot(const std::string& path, int64_t topk,
+                                            double prob) const {
   MORTAR_ASSIGN_OR_RETURN(auto node, make_spigot(node_, path, topk, prob));
   return DynamicFrame(std::move(node), num_partitions_);
 }
 
-StatusOr<DynamicFrame> DynamicFrame::merge_frames(const DynamicFrame& staging,
-                                                  const std::vector<std::string>& primary_keys) const {
+StatusOr<DynamicFrame> DynamicFrame::merge_frames(
+    const DynamicFrame& staging, const std::vector<std::string>& primary_keys) const {
   MORTAR_ASSIGN_OR_RETURN(auto node, make_merge_frames(node_, staging.node_, primary_keys));
   return DynamicFrame(std::move(node), num_partitions_);
 }

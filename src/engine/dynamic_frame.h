@@ -136,7 +136,8 @@ class DynamicFrame {
   DynamicFrame unnest() const;
   // Writes a sample (first topk records, each kept with probability prob)
   // as JSON lines under `path` when the frame runs; records pass unchanged.
-  StatusOr<DynamicFrame> spigot(const std::string& path, int64_t topk = 100, double prob = 1.0) const;
+  StatusOr<DynamicFrame> spigot(const std::string& path, int64_t topk = 100,
+                                double prob = 1.0) const;
   // Glue's mergeDynamicFrame: records of `staging` replace this frame's
   // records with the same primary keys; other records of both are kept.
   StatusOr<DynamicFrame> merge_frames(const DynamicFrame& staging,

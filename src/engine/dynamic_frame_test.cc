@@ -24,8 +24,9 @@ TEST(SchemaMerge, Rules) {
             "struct<a:int,b:string>");
   EXPECT_EQ(merge_types(parse("int"), parse("string"))->to_string(), "choice<int,string>");
   EXPECT_EQ(merge_types(DataType::null(), parse("array<int>"))->to_string(), "array<int>");
-  EXPECT_EQ(merge_types(parse("array<struct<x:int>>"), parse("array<struct<y:double>>"))->to_string(),
-            "array<struct<x:int,y:double>>");
+  EXPECT_EQ(
+      merge_types(parse("array<struct<x:int>>"), parse("array<struct<y:double>>"))->to_string(),
+      "array<struct<x:int,y:double>>");
   // A choice keeps one struct alternative, merged in place.
   EXPECT_EQ(merge_types(parse("choice<int,struct<a:int>>"), parse("struct<b:int>"))->to_string(),
             "choice<int,struct<a:int,b:int>>");
@@ -38,10 +39,12 @@ TEST(SchemaMerge, Rules) {
 TEST(Conform, MissingFieldsBecomeNullAndTypesBecomeChoices) {
   TypePtr a = parse("struct<id:bigint,s:struct<x:bigint>>");
   auto batch = types::RecordBatch::make_empty(a);
-  ASSERT_TRUE(types::append_row(*batch, {Value::integer(1), Value::structure({Value::integer(5)})}).ok());
+  ASSERT_TRUE(
+      types::append_row(*batch, {Value::integer(1), Value::structure({Value::integer(5)})}).ok());
   ASSERT_TRUE(types::append_row(*batch, {Value::integer(2), Value()}).ok());
   TypePtr target = merge_types(a, parse("struct<s:struct<x:string,y:boolean>,z:string>"));
-  EXPECT_EQ(target->to_string(), "struct<id:bigint,s:struct<x:choice<bigint,string>,y:boolean>,z:string>");
+  EXPECT_EQ(target->to_string(),
+            "struct<id:bigint,s:struct<x:choice<bigint,string>,y:boolean>,z:string>");
   auto out = conform_batch(std::move(batch), target);
   ASSERT_TRUE(out.ok()) << out.status();
   ASSERT_TRUE((*out)->validate().ok()) << (*out)->validate();
@@ -57,8 +60,9 @@ TEST(DynamicFrame, FilesWithDifferentSchemasMerge) {
   auto frame = json_frame(dir, {"{\"id\": 1, \"price\": 10, \"tags\": [\"a\"]}\n"
                                 "{\"id\": 2, \"price\": 11}\n",
                                 "{\"id\": 3, \"price\": \"n/a\", \"extra\": {\"k\": true}}\n"});
-  EXPECT_EQ(schema_of(frame),
-            "struct<id:bigint,price:choice<bigint,string>,tags:array<string>,extra:struct<k:boolean>>");
+  EXPECT_EQ(
+      schema_of(frame),
+      "struct<id:bigint,price:choice<bigint,string>,tags:array<string>,extra:struct<k:boolean>>");
   EXPECT_EQ(lines(frame),
             "{\"id\": 1, \"price\": 10, \"tags\": [\"a\"], \"extra\": null}\n"
             "{\"id\": 2, \"price\": 11, \"tags\": null, \"extra\": null}\n"
@@ -89,7 +93,8 @@ TEST(DynamicFrame, FromRecordsMergesRecordSchemas) {
   auto frame = DynamicFrame::from_records({a, b});
   ASSERT_TRUE(frame.ok()) << frame.status();
   EXPECT_EQ(schema_of(*frame), "struct<id:choice<bigint,string>,addr:struct<city:string>>");
-  EXPECT_EQ(lines(*frame), "{\"id\": 1, \"addr\": {\"city\": \"Oslo\"}}\n{\"id\": \"x\", \"addr\": null}\n");
+  EXPECT_EQ(lines(*frame),
+            "{\"id\": 1, \"addr\": {\"city\": \"Oslo\"}}\n{\"id\": \"x\", \"addr\": null}\n");
 }
 
 TEST(DynamicFrame, ManyFilesKeepOrderAcrossReaderThreads) {
@@ -126,11 +131,13 @@ TEST(Record, PathsSetAndRemove) {
   EXPECT_EQ(r.to_json(), "{\"a\": {}, \"x.y\": \"dotted\"}");
   // A struct Value carries no names: it needs a type.
   EXPECT_FALSE(r.set("s", Value::structure({Value::integer(1)})).ok());
-  EXPECT_TRUE(r.set("s", Value::structure({Value::integer(1)}), *DataType::parse("struct<n:bigint>")).ok());
+  EXPECT_TRUE(
+      r.set("s", Value::structure({Value::integer(1)}), *DataType::parse("struct<n:bigint>")).ok());
   Record inner;
   ASSERT_TRUE(inner.set("k", Value::list({Value::integer(1), Value::integer(2)})).ok());
   ASSERT_TRUE(r.set_record("t", inner).ok());
-  EXPECT_EQ(r.to_json(), "{\"a\": {}, \"x.y\": \"dotted\", \"s\": {\"n\": 1}, \"t\": {\"k\": [1, 2]}}");
+  EXPECT_EQ(r.to_json(),
+            "{\"a\": {}, \"x.y\": \"dotted\", \"s\": {\"n\": 1}, \"t\": {\"k\": [1, 2]}}");
   EXPECT_EQ(r.type_of("t")->to_string(), "struct<k:array<bigint>>");
   // A record whose values do not match its schema answers, never throws.
   Record bad(*DataType::parse("struct<a:bigint>"), Value::integer(3));
@@ -148,9 +155,9 @@ namespace {
 
 TEST(DynamicFrame, StructInOneFileScalarInAnotherBecomesChoice) {
   testing::TempDir dir;
-  auto frame = testing::json_frame(dir, {"{\"v\": {\"a\": 1}, \"l\": [1, 2]}\n",
-                                         "{\"v\": 5, \"l\": [\"x\"]}\n",
-                                         "{\"v\": {\"b\": \"z\"}}\n"});
+  auto frame =
+      testing::json_frame(dir, {"{\"v\": {\"a\": 1}, \"l\": [1, 2]}\n",
+                                "{\"v\": 5, \"l\": [\"x\"]}\n", "{\"v\": {\"b\": \"z\"}}\n"});
   EXPECT_EQ(testing::schema_of(frame),
             "struct<v:choice<struct<a:bigint,b:string>,bigint>,l:array<choice<bigint,string>>>");
   EXPECT_EQ(testing::lines(frame),
@@ -171,7 +178,8 @@ TEST(DynamicFrame, StructInOneFileScalarInAnotherBecomesChoice) {
             "|    |    |-- long\n"
             "|    |    |-- string\n");
   // ApplyMapping casts each value from its own alternative.
-  auto mapped = frame.apply_mapping({{"v", "choice", "v", "string"}, {"l", "array", "l", "array<string>"}});
+  auto mapped =
+      frame.apply_mapping({{"v", "choice", "v", "string"}, {"l", "array", "l", "array<string>"}});
   ASSERT_TRUE(mapped.ok()) << mapped.status();
   EXPECT_EQ(testing::lines(*mapped),
             "{\"v\": \"{\\\"a\\\":1,\\\"b\\\":null}\", \"l\": [\"1\", \"2\"]}\n"
@@ -180,8 +188,9 @@ TEST(DynamicFrame, StructInOneFileScalarInAnotherBecomesChoice) {
   // make_cols splits the struct and the number apart.
   auto cols = frame.resolve_choice({{"v", "make_cols"}});
   ASSERT_TRUE(cols.ok());
-  EXPECT_EQ(testing::schema_of(*cols),
-            "struct<v_struct:struct<a:bigint,b:string>,v_long:bigint,l:array<choice<bigint,string>>>");
+  EXPECT_EQ(
+      testing::schema_of(*cols),
+      "struct<v_struct:struct<a:bigint,b:string>,v_long:bigint,l:array<choice<bigint,string>>>");
   auto project = frame.resolve_choice({{"l[]", "project:long"}});
   ASSERT_TRUE(project.ok());
   EXPECT_EQ(testing::lines(*project),

@@ -14,14 +14,14 @@ Status ExecContext::add_error(const void* stage_key, const TransformOptions& opt
   int64_t total = static_cast<int64_t>(errors_.size());
   if (!enforce_) return ok_status();
   if (options.stage_threshold > 0 && stage_count > options.stage_threshold) {
-    return invalid_input(fmt::format(
-        "{}: {} error records exceed stageThreshold {} (last error: {})", stage, stage_count,
-        options.stage_threshold, message));
+    return invalid_input(
+        fmt::format("{}: {} error records exceed stageThreshold {} (last error: {})", stage,
+                    stage_count, options.stage_threshold, message));
   }
   if (options.total_threshold > 0 && total > options.total_threshold) {
-    return invalid_input(fmt::format(
-        "{}: {} error records in total exceed totalThreshold {} (last error: {})", stage, total,
-        options.total_threshold, message));
+    return invalid_input(
+        fmt::format("{}: {} error records in total exceed totalThreshold {} (last error: {})",
+                    stage, total, options.total_threshold, message));
   }
   return ok_status();
 }

@@ -57,8 +57,8 @@ class SelectFieldsNode : public BatchTransformNode {
 
 StatusOr<std::unique_ptr<Column>> drop(std::unique_ptr<Column> root, const FieldPath& path) {
   return rewrite_parent(std::move(root), path,
-                        [](std::unique_ptr<Column> parent, const PathStep& last)
-                            -> StatusOr<std::unique_ptr<Column>> {
+                        [](std::unique_ptr<Column> parent,
+                           const PathStep& last) -> StatusOr<std::unique_ptr<Column>> {
                           int i = parent->type()->field_index(last.name);
                           if (i < 0 || last.array_depth > 0) return parent;
                           std::vector<std::string> names;
@@ -113,20 +113,21 @@ class RenameFieldNode : public BatchTransformNode {
     if (same_parent(from_, to_)) {  // rename in place, keeping the field's position
       const std::string new_name = to_.back().name;
       MORTAR_ASSIGN_OR_RETURN(
-          root, rewrite_parent(std::move(root), from_,
-                               [&](std::unique_ptr<Column> parent, const PathStep& last)
-                                   -> StatusOr<std::unique_ptr<Column>> {
-                                 int i = parent->type()->field_index(last.name);
-                                 if (i < 0) return parent;
-                                 if (new_name != last.name && parent->type()->field_index(new_name) >= 0)
-                                   return already_exists("RenameField: '" + path_to_string(to_) +
-                                                         "' already exists");
-                                 std::vector<std::string> names;
-                                 for (const auto& f : parent->type()->fields()) names.push_back(f.name);
-                                 names[i] = new_name;
-                                 return rebuild_struct(*parent, std::move(names),
-                                                       std::move(parent->children()));
-                               }));
+          root,
+          rewrite_parent(std::move(root), from_,
+                         [&](std::unique_ptr<Column> parent,
+                             const PathStep& last) -> StatusOr<std::unique_ptr<Column>> {
+                           int i = parent->type()->field_index(last.name);
+                           if (i < 0) return parent;
+                           if (new_name != last.name && parent->type()->field_index(new_name) >= 0)
+                             return already_exists("RenameField: '" + path_to_string(to_) +
+                                                   "' already exists");
+                           std::vector<std::string> names;
+                           for (const auto& f : parent->type()->fields()) names.push_back(f.name);
+                           names[i] = new_name;
+                           return rebuild_struct(*parent, std::move(names),
+                                                 std::move(parent->children()));
+                         }));
       return struct_to_batch(std::move(root));
     }
     auto column = extract_column(*root, from_);
@@ -174,9 +175,11 @@ StatusOr<NodePtr> make_rename_field(NodePtr input, const std::string& old_path,
     for (const auto* path : {&from, &to})
       for (const PathStep& s : *path)
         if (s.array_depth)
-          return invalid_input("RenameField: moving a field into or out of an array is not supported");
+          return invalid_input(
+              "RenameField: moving a field into or out of an array is not supported");
   }
-  return NodePtr(std::make_shared<RenameFieldNode>(std::move(input), std::move(from), std::move(to)));
+  return NodePtr(
+      std::make_shared<RenameFieldNode>(std::move(input), std::move(from), std::move(to)));
 }
 
 }  // namespace mortar::engine

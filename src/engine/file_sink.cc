@@ -1,10 +1,10 @@
 #include "engine/file_sink.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <random>
-
-#include <fmt/format.h>
 
 #include "formats/format_options.h"
 #include "formats/json/json_text.h"
@@ -22,7 +22,8 @@ std::string escape_partition_value(std::string_view value) {
   std::string out;
   for (char c : value) {
     unsigned char u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7F || std::string_view("/=%\"'\\:#*?[]{^").find(c) != std::string_view::npos) {
+    if (u < 0x20 || u == 0x7F ||
+        std::string_view("/=%\"'\\:#*?[]{^").find(c) != std::string_view::npos) {
       out += '%';
       out += kHex[u >> 4];
       out += kHex[u & 15];
@@ -60,12 +61,18 @@ std::string compression_suffix(const std::string& codec) {
 // Writes the frame's batches into `tmp`; returns the relative file paths.
 class Writer {
  public:
-  Writer(io::FileSystem& fs, std::string tmp, const formats::Format& format, std::string file_suffix,
-         TypePtr schema, std::vector<int> partition_columns, int num_files,
+  Writer(io::FileSystem& fs, std::string tmp, const formats::Format& format,
+         std::string file_suffix, TypePtr schema, std::vector<int> partition_columns, int num_files,
          formats::WriteOptions options, std::string run)
-      : fs_(fs), tmp_(std::move(tmp)), format_(format), suffix_(std::move(file_suffix)),
-        schema_(std::move(schema)), partition_columns_(std::move(partition_columns)),
-        num_files_(std::max(1, num_files)), options_(std::move(options)), run_(std::move(run)) {
+      : fs_(fs),
+        tmp_(std::move(tmp)),
+        format_(format),
+        suffix_(std::move(file_suffix)),
+        schema_(std::move(schema)),
+        partition_columns_(std::move(partition_columns)),
+        num_files_(std::max(1, num_files)),
+        options_(std::move(options)),
+        run_(std::move(run)) {
     std::vector<bool> is_partition(schema_->fields().size(), false);
     for (int c : partition_columns_) is_partition[c] = true;
     std::vector<types::Field> fields;
@@ -104,7 +111,8 @@ class Writer {
     next = (next + 1) % num_files_;
     auto it = writers_.find(key);
     if (it == writers_.end()) {
-      MORTAR_ASSIGN_OR_RETURN(auto w, format_.open_writer(fs_, io::join_path(tmp_, rel), data_schema_, options_));
+      MORTAR_ASSIGN_OR_RETURN(
+          auto w, format_.open_writer(fs_, io::join_path(tmp_, rel), data_schema_, options_));
       it = writers_.emplace(key, std::move(w)).first;
       files_.push_back(rel);
     }
@@ -179,9 +187,11 @@ StatusOr<WriteResult> write_files(const DynamicFrame& frame, const FileSinkOptio
   std::vector<int> partition_columns;
   for (const std::string& key : options.partition_keys) {
     int i = schema->field_index(key);
-    if (i < 0) return invalid_input("partition key '" + key + "' is not a field of " + schema->to_string());
+    if (i < 0)
+      return invalid_input("partition key '" + key + "' is not a field of " + schema->to_string());
     if (schema->fields()[i].type->is_nested())
-      return invalid_input("partition key '" + key + "' is " + schema->fields()[i].type->to_string() +
+      return invalid_input("partition key '" + key + "' is " +
+                           schema->fields()[i].type->to_string() +
                            ": partition keys must be scalar");
     partition_columns.push_back(i);
   }
@@ -192,7 +202,8 @@ StatusOr<WriteResult> write_files(const DynamicFrame& frame, const FileSinkOptio
   formats::WriteOptions wo;
   wo.format_options = options.format_options;
   std::string codec = options.compression;
-  if (codec.empty()) codec = formats::find_option(options.format_options, "compression").value_or("");
+  if (codec.empty())
+    codec = formats::find_option(options.format_options, "compression").value_or("");
   if (!codec.empty()) wo.format_options["compression"] = codec;
   std::string lower_codec = codec;
   std::transform(lower_codec.begin(), lower_codec.end(), lower_codec.begin(), ::tolower);

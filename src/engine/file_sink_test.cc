@@ -1,9 +1,9 @@
 // Sinks: formats, partition folders, file counts, compression, atomicity.
 #include "engine/file_sink.h"
 
-#include <filesystem>
-
 #include <gtest/gtest.h>
+
+#include <filesystem>
 
 #include "engine/test_util.h"
 
@@ -137,7 +137,8 @@ TEST(FileSink, FailureLeavesNoPartialOutput) {
   o.format = "json";
   auto result = write_files(failing, o);
   ASSERT_FALSE(result.ok());
-  EXPECT_NE(std::string(status_message(result.status())).find("injected failure"), std::string::npos);
+  EXPECT_NE(std::string(status_message(result.status())).find("injected failure"),
+            std::string::npos);
   EXPECT_FALSE(fs::exists(o.path));
   EXPECT_TRUE(no_temp_left(dir.path()));
 
@@ -171,7 +172,8 @@ TEST(FileSink, AppendsToAnExistingFolderAndRejectsBadKeys) {
 
 TEST(FileSink, AvroRoundTripAndXmlIsRefusedCleanly) {
   TempDir dir;
-  auto in = json_frame(dir, {"{\"id\": 1, \"s\": {\"x\": \"a\"}, \"l\": [1.5, null]}\n{\"id\": 2, \"s\": null, \"l\": []}\n"});
+  auto in = json_frame(dir, {"{\"id\": 1, \"s\": {\"x\": \"a\"}, \"l\": [1.5, null]}\n{\"id\": 2, "
+                             "\"s\": null, \"l\": []}\n"});
   FileSinkOptions o;
   o.path = dir.file("avro");
   o.format = "avro";

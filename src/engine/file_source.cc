@@ -1,15 +1,14 @@
 #include "engine/file_source.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <thread>
 
-#include <fmt/format.h>
-
 #include "absl/base/thread_annotations.h"
-
 #include "engine/glob.h"
 #include "engine/schema_merge.h"
 #include "io/compression.h"
@@ -78,7 +77,8 @@ StatusOr<const formats::Format*> sniff(io::FileSystem& fs, const std::string& pa
   std::string head(64 * 1024, '\0');
   size_t have = 0;
   while (have < head.size()) {
-    MORTAR_ASSIGN_OR_RETURN(int64_t n, in->read(head.data() + have, static_cast<int64_t>(head.size() - have)));
+    MORTAR_ASSIGN_OR_RETURN(int64_t n,
+                            in->read(head.data() + have, static_cast<int64_t>(head.size() - have)));
     if (n == 0) break;
     have += static_cast<size_t>(n);
   }
@@ -123,7 +123,8 @@ StatusOr<std::vector<SourceFile>> list_source_files(const FileSourceOptions& o) 
       if (!prefix.empty() && prefix.back() != '/') prefix += '/';
       for (auto& f : listed) {
         if (f.is_directory) continue;
-        std::string rel = f.path.rfind(prefix, 0) == 0 ? f.path.substr(prefix.size()) : base_name(f.path);
+        std::string rel =
+            f.path.rfind(prefix, 0) == 0 ? f.path.substr(prefix.size()) : base_name(f.path);
         files.emplace_back(std::move(f), std::move(rel));
       }
     } else {
@@ -155,7 +156,8 @@ namespace {
 // One file's batches with its partition columns appended.
 class FileReader {
  public:
-  static StatusOr<std::unique_ptr<FileReader>> open(const SourceFile& f, const FileSourceOptions& o) {
+  static StatusOr<std::unique_ptr<FileReader>> open(const SourceFile& f,
+                                                    const FileSourceOptions& o) {
     MORTAR_ASSIGN_OR_RETURN(io::FileSystem * fs, io::file_system_for(f.path));
     formats::ReadOptions ro;
     ro.format_options = o.format_options;
@@ -213,7 +215,8 @@ class ScanStream : public BatchStream {
 
   ScanStream(std::shared_ptr<const std::vector<SourceFile>> files, FileSourceOptions options)
       : files_(std::move(files)), options_(std::move(options)), slots_(files_->size()) {
-    size_t threads = std::clamp<size_t>(static_cast<size_t>(std::max(1, options_.threads)), 1, files_->size());
+    size_t threads =
+        std::clamp<size_t>(static_cast<size_t>(std::max(1, options_.threads)), 1, files_->size());
     window_ = threads * 2;
     for (size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
   }
@@ -256,7 +259,9 @@ class ScanStream : public BatchStream {
       size_t index;
       {
         std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock, [&] { return cancelled_ || next_file_ >= slots_.size() || next_file_ < current_ + window_; });
+        cv_.wait(lock, [&] {
+          return cancelled_ || next_file_ >= slots_.size() || next_file_ < current_ + window_;
+        });
         if (cancelled_ || next_file_ >= slots_.size()) return;
         index = next_file_++;
       }

@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "engine/glob.h"
-#include "io/compression.h"
 #include "engine/test_util.h"
+#include "io/compression.h"
 
 namespace mortar::engine {
 namespace {
@@ -74,8 +74,9 @@ TEST(FileSource, CsvOptionsPassThroughAndCompressionBySuffix) {
 
 TEST(FileSource, CompressedFilesByTheirSuffix) {
   TempDir dir;
-  for (const auto& [name, codec] : {std::pair<std::string, io::Codec>{"a.json.gz", io::Codec::kGzip},
-                                    {"b.json.zst", io::Codec::kZstd}}) {
+  for (const auto& [name, codec] :
+       {std::pair<std::string, io::Codec>{"a.json.gz", io::Codec::kGzip},
+        {"b.json.zst", io::Codec::kZstd}}) {
     auto out = io::local_file_system().open_output(dir.file("z/" + name));
     ASSERT_TRUE(out.ok());
     auto z = io::compressing_stream(std::move(*out), codec);
@@ -98,7 +99,8 @@ TEST(FileSource, FormatByExtensionAndHivePartitions) {
   o.paths = {dir.file("t")};
   auto frame = DynamicFrame::from_files(o);
   ASSERT_TRUE(frame.ok()) << frame.status();
-  EXPECT_EQ(lines(*frame), "{\"v\": 1, \"dt\": \"2024-01-01\"}\n{\"v\": 2, \"dt\": \"2024-01-02\"}\n");
+  EXPECT_EQ(lines(*frame),
+            "{\"v\": 1, \"dt\": \"2024-01-01\"}\n{\"v\": 2, \"dt\": \"2024-01-02\"}\n");
   o.partition_columns = false;
   EXPECT_EQ(lines(*DynamicFrame::from_files(o)), "{\"v\": 1}\n{\"v\": 2}\n");
 }
@@ -114,8 +116,9 @@ TEST(FileSource, XmlAndGrokWithGlueFormatOptions) {
   o.format_options = {{"rowTag", "book"}};
   auto xml = DynamicFrame::from_files(o);
   ASSERT_TRUE(xml.ok()) << xml.status();
-  EXPECT_EQ(lines(*xml), "{\"_id\": \"b1\", \"title\": \"Dune\", \"price\": 9.5}\n"
-                         "{\"_id\": \"b2\", \"title\": \"Emma\", \"price\": null}\n");
+  EXPECT_EQ(lines(*xml),
+            "{\"_id\": \"b1\", \"title\": \"Dune\", \"price\": 9.5}\n"
+            "{\"_id\": \"b2\", \"title\": \"Emma\", \"price\": null}\n");
 
   write_text(dir.file("g/app.log"), "alice 12\nbob 7\n");
   o.paths = {dir.file("g")};
@@ -123,7 +126,8 @@ TEST(FileSource, XmlAndGrokWithGlueFormatOptions) {
   o.format_options = {{"logFormat", "%{WORD:user} %{INT:hits:int}"}};
   auto grok = DynamicFrame::from_files(o);
   ASSERT_TRUE(grok.ok()) << grok.status();
-  EXPECT_EQ(lines(*grok), "{\"user\": \"alice\", \"hits\": 12}\n{\"user\": \"bob\", \"hits\": 7}\n");
+  EXPECT_EQ(lines(*grok),
+            "{\"user\": \"alice\", \"hits\": 12}\n{\"user\": \"bob\", \"hits\": 7}\n");
 }
 
 TEST(FileSource, ErrorsAreClear) {
@@ -147,7 +151,8 @@ TEST(FileSource, ErrorsAreClear) {
   ASSERT_TRUE(bad.ok());
   auto n = bad->count();
   ASSERT_FALSE(n.ok());
-  EXPECT_NE(std::string(status_message(n.status())).find("a.json"), std::string::npos) << n.status();
+  EXPECT_NE(std::string(status_message(n.status())).find("a.json"), std::string::npos)
+      << n.status();
 }
 
 }  // namespace

@@ -22,7 +22,10 @@ void expand(const std::string& pattern, std::vector<std::string>& out) {
   size_t start = 0;
   for (;;) {
     size_t comma = alts.find(',', start);
-    expand(head + alts.substr(start, comma == std::string::npos ? std::string::npos : comma - start) + tail, out);
+    expand(head +
+               alts.substr(start, comma == std::string::npos ? std::string::npos : comma - start) +
+               tail,
+           out);
     if (comma == std::string::npos) break;
     start = comma + 1;
   }

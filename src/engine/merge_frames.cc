@@ -18,7 +18,8 @@ using types::TypePtr;
 namespace {
 
 // Key text of a row; false when a key is null or missing.
-bool key_of(const RecordBatch& b, const std::vector<FieldPath>& keys, int64_t row, std::string* out) {
+bool key_of(const RecordBatch& b, const std::vector<FieldPath>& keys, int64_t row,
+            std::string* out) {
   out->clear();
   for (const FieldPath& k : keys) {
     int top = b.column_index(k[0].name);
@@ -58,17 +59,18 @@ class MergeNode : public PlanNode {
     }
     MORTAR_ASSIGN_OR_RETURN(auto src, open_conformed(*source_, ctx));
     auto keys = keys_;
-    auto kept = map_stream(std::move(src), [staged, keys](std::unique_ptr<RecordBatch> b)
-                                               -> StatusOr<std::unique_ptr<RecordBatch>> {
-      auto out = RecordBatch::make_empty(b->schema());
-      std::string k;
-      for (int64_t r = 0; r < b->num_rows(); ++r) {
-        if (key_of(*b, keys, r, &k) && staged->count(k)) continue;
-        for (int c = 0; c < b->num_columns(); ++c) copy_row(out->column(c), b->column(c), r);
-        out->set_num_rows(out->num_rows() + 1);
-      }
-      return out;
-    });
+    auto kept = map_stream(
+        std::move(src),
+        [staged, keys](std::unique_ptr<RecordBatch> b) -> StatusOr<std::unique_ptr<RecordBatch>> {
+          auto out = RecordBatch::make_empty(b->schema());
+          std::string k;
+          for (int64_t r = 0; r < b->num_rows(); ++r) {
+            if (key_of(*b, keys, r, &k) && staged->count(k)) continue;
+            for (int c = 0; c < b->num_columns(); ++c) copy_row(out->column(c), b->column(c), r);
+            out->set_num_rows(out->num_rows() + 1);
+          }
+          return out;
+        });
     // Then every staging record.
     struct Concat : BatchStream {
       std::unique_ptr<BatchStream> first;
@@ -116,7 +118,8 @@ StatusOr<NodePtr> make_merge_frames(NodePtr source, NodePtr staging,
       if (s.array_depth) return invalid_input("mergeDynamicFrame: '[]' is not supported in keys");
     keys.push_back(std::move(p));
   }
-  return NodePtr(std::make_shared<MergeNode>(std::move(source), std::move(staging), std::move(keys)));
+  return NodePtr(
+      std::make_shared<MergeNode>(std::move(source), std::move(staging), std::move(keys)));
 }
 
 }  // namespace mortar::engine

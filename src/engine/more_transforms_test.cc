@@ -32,9 +32,11 @@ TEST(SplitFields, SelectedAndRest) {
 
 TEST(SplitRows, ComparisonsAndNulls) {
   TempDir dir;
-  auto in = frame_of(dir, "d", "{\"age\": 5}\n{\"age\": 15}\n{\"age\": 25}\n{\"age\": null}\n{\"age\": 12.5}\n");
+  auto in = frame_of(
+      dir, "d", "{\"age\": 5}\n{\"age\": 15}\n{\"age\": 25}\n{\"age\": null}\n{\"age\": 12.5}\n");
   ASSERT_EQ(schema_of(in), "struct<age:double>");
-  auto parts = in.split_rows({{"age", ">", Value::integer(10)}, {"age", "<", Value::integer(20)}}, "teen", "other");
+  auto parts = in.split_rows({{"age", ">", Value::integer(10)}, {"age", "<", Value::integer(20)}},
+                             "teen", "other");
   ASSERT_TRUE(parts.ok()) << parts.status();
   EXPECT_EQ(lines(parts->at("teen")), "{\"age\": 15.0}\n{\"age\": 12.5}\n");
   EXPECT_EQ(lines(parts->at("other")), "{\"age\": 5.0}\n{\"age\": 25.0}\n{\"age\": null}\n");
@@ -44,24 +46,29 @@ TEST(SplitRows, ComparisonsAndNulls) {
 
 TEST(Relationalize, RootAndPivotedArrayTables) {
   TempDir dir;
-  auto in = frame_of(dir, "d",
-                     "{\"name\": {\"first\": \"ann\"}, \"tags\": [\"x\", \"y\"], "
-                     "\"contacts\": [{\"type\": \"mail\", \"nums\": [1, 2]}]}\n"
-                     "{\"name\": null, \"tags\": null, \"contacts\": [{\"type\": \"tel\", \"nums\": []}]}\n");
+  auto in = frame_of(
+      dir, "d",
+      "{\"name\": {\"first\": \"ann\"}, \"tags\": [\"x\", \"y\"], "
+      "\"contacts\": [{\"type\": \"mail\", \"nums\": [1, 2]}]}\n"
+      "{\"name\": null, \"tags\": null, \"contacts\": [{\"type\": \"tel\", \"nums\": []}]}\n");
   auto tables = in.relationalize("root");
   ASSERT_TRUE(tables.ok()) << tables.status();
   std::vector<std::string> names;
   for (const auto& [n, f] : *tables) names.push_back(n);
-  EXPECT_EQ(names, (std::vector<std::string>{"root", "root_contacts", "root_contacts.val.nums", "root_tags"}));
-  EXPECT_EQ(schema_of(tables->at("root")), "struct<`name.first`:string,tags:bigint,contacts:bigint>");
+  EXPECT_EQ(names, (std::vector<std::string>{"root", "root_contacts", "root_contacts.val.nums",
+                                             "root_tags"}));
+  EXPECT_EQ(schema_of(tables->at("root")),
+            "struct<`name.first`:string,tags:bigint,contacts:bigint>");
   EXPECT_EQ(lines(tables->at("root")),
             "{\"name.first\": \"ann\", \"tags\": 1, \"contacts\": 1}\n"
             "{\"name.first\": null, \"tags\": null, \"contacts\": 2}\n");
   EXPECT_EQ(lines(tables->at("root_tags")),
-            "{\"id\": 1, \"index\": 0, \"tags.val\": \"x\"}\n{\"id\": 1, \"index\": 1, \"tags.val\": \"y\"}\n");
-  EXPECT_EQ(lines(tables->at("root_contacts")),
-            "{\"id\": 1, \"index\": 0, \"contacts.val.type\": \"mail\", \"contacts.val.nums\": 1}\n"
-            "{\"id\": 2, \"index\": 0, \"contacts.val.type\": \"tel\", \"contacts.val.nums\": 2}\n");
+            "{\"id\": 1, \"index\": 0, \"tags.val\": \"x\"}\n{\"id\": 1, \"index\": 1, "
+            "\"tags.val\": \"y\"}\n");
+  EXPECT_EQ(
+      lines(tables->at("root_contacts")),
+      "{\"id\": 1, \"index\": 0, \"contacts.val.type\": \"mail\", \"contacts.val.nums\": 1}\n"
+      "{\"id\": 2, \"index\": 0, \"contacts.val.type\": \"tel\", \"contacts.val.nums\": 2}\n");
   EXPECT_EQ(lines(tables->at("root_contacts.val.nums")),
             "{\"id\": 1, \"index\": 0, \"contacts.val.nums.val\": 1}\n"
             "{\"id\": 1, \"index\": 1, \"contacts.val.nums.val\": 2}\n");
@@ -76,7 +83,8 @@ TEST(Unbox, JsonStringsBecomeStructs) {
                      "{\"id\": 4, \"payload\": null}\n");
   auto out = in.unbox("payload", "json");
   ASSERT_TRUE(out.ok()) << out.status();
-  EXPECT_EQ(schema_of(*out), "struct<id:bigint,payload:struct<a:choice<bigint,string>,b:array<boolean>>>");
+  EXPECT_EQ(schema_of(*out),
+            "struct<id:bigint,payload:struct<a:choice<bigint,string>,b:array<boolean>>>");
   EXPECT_EQ(lines(*out),
             "{\"id\": 1, \"payload\": {\"a\": 1, \"b\": [true]}}\n"
             "{\"id\": 2, \"payload\": {\"a\": \"x\", \"b\": null}}\n"
@@ -90,10 +98,12 @@ TEST(Unbox, JsonStringsBecomeStructs) {
 
 TEST(Unnest, StructFieldsBecomeTopLevel) {
   TempDir dir;
-  auto in = frame_of(dir, "d", "{\"a\": {\"b\": {\"c\": 1}, \"d\": [1]}, \"e\": 2}\n{\"a\": null, \"e\": 3}\n");
+  auto in = frame_of(
+      dir, "d", "{\"a\": {\"b\": {\"c\": 1}, \"d\": [1]}, \"e\": 2}\n{\"a\": null, \"e\": 3}\n");
   auto out = in.unnest();
   EXPECT_EQ(schema_of(out), "struct<`a.b.c`:bigint,`a.d`:array<bigint>,e:bigint>");
-  EXPECT_EQ(lines(out), "{\"a.b.c\": 1, \"a.d\": [1], \"e\": 2}\n{\"a.b.c\": null, \"a.d\": null, \"e\": 3}\n");
+  EXPECT_EQ(lines(out),
+            "{\"a.b.c\": 1, \"a.d\": [1], \"e\": 2}\n{\"a.b.c\": null, \"a.d\": null, \"e\": 3}\n");
 }
 
 TEST(Spigot, WritesASampleAndPassesRecordsThrough) {
@@ -102,15 +112,18 @@ TEST(Spigot, WritesASampleAndPassesRecordsThrough) {
   auto out = in.spigot(dir.file("spigot"), 2);
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ(*out->count(), 3);
-  EXPECT_EQ(testing::read_text(dir.file("spigot/spigot-part-00000.json")), "{\"n\":1}\n{\"n\":2}\n");
+  EXPECT_EQ(testing::read_text(dir.file("spigot/spigot-part-00000.json")),
+            "{\"n\":1}\n{\"n\":2}\n");
   EXPECT_FALSE(in.spigot(dir.file("x"), 1, 1.5).ok());
 }
 
 TEST(MergeFrames, StagingRecordsReplaceMatchingKeys) {
   TempDir dir;
-  auto source = frame_of(dir, "s", "{\"id\": 1, \"v\": \"old1\"}\n{\"id\": 2, \"v\": \"old2\"}\n"
-                                   "{\"id\": 2, \"v\": \"old2b\"}\n{\"id\": null, \"v\": \"nokey\"}\n");
-  auto staging = frame_of(dir, "t", "{\"id\": 2, \"v\": \"new2\", \"extra\": true}\n{\"id\": 3, \"v\": \"new3\"}\n");
+  auto source = frame_of(dir, "s",
+                         "{\"id\": 1, \"v\": \"old1\"}\n{\"id\": 2, \"v\": \"old2\"}\n"
+                         "{\"id\": 2, \"v\": \"old2b\"}\n{\"id\": null, \"v\": \"nokey\"}\n");
+  auto staging = frame_of(
+      dir, "t", "{\"id\": 2, \"v\": \"new2\", \"extra\": true}\n{\"id\": 3, \"v\": \"new3\"}\n");
   auto merged = source.merge_frames(staging, {"id"});
   ASSERT_TRUE(merged.ok()) << merged.status();
   EXPECT_EQ(lines(*merged),

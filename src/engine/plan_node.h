@@ -54,7 +54,8 @@ using NodePtr = std::shared_ptr<const PlanNode>;
 StatusOr<std::unique_ptr<BatchStream>> open_conformed(const PlanNode& node, ExecContext& ctx);
 
 // A stream over batches held in memory (copied out as they are pulled).
-std::unique_ptr<BatchStream> vector_stream(std::vector<std::unique_ptr<types::RecordBatch>> batches);
+std::unique_ptr<BatchStream> vector_stream(
+    std::vector<std::unique_ptr<types::RecordBatch>> batches);
 
 // Applies `fn` to each batch of `input`; fn may return nullptr to drop a batch.
 using BatchFn = std::function<StatusOr<std::unique_ptr<types::RecordBatch>>(

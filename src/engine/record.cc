@@ -20,7 +20,8 @@ using types::Value;
 
 Record::Record() : schema_(DataType::structure({})), value_(Value::structure({})) {}
 
-Record::Record(TypePtr schema, Value value) : schema_(std::move(schema)), value_(std::move(value)) {}
+Record::Record(TypePtr schema, Value value)
+    : schema_(std::move(schema)), value_(std::move(value)) {}
 
 std::vector<std::string> Record::field_names() const {
   std::vector<std::string> out;
@@ -58,21 +59,30 @@ bool lookup(const TypePtr& schema, const Value& value, const FieldPath& path, Ty
 bool fits(const Value& v, const DataType& t) {
   using K = Value::Kind;
   switch (v.kind()) {
-    case K::kNull: return true;
-    case K::kBool: return t.kind() == TypeKind::kBoolean;
+    case K::kNull:
+      return true;
+    case K::kBool:
+      return t.kind() == TypeKind::kBoolean;
     case K::kInt:
       return t.kind() == TypeKind::kTinyInt || t.kind() == TypeKind::kSmallInt ||
              t.kind() == TypeKind::kInt || t.kind() == TypeKind::kBigInt;
-    case K::kDouble: return t.kind() == TypeKind::kDouble || t.kind() == TypeKind::kFloat;
-    case K::kDecimal: return t.kind() == TypeKind::kDecimal && t.scale() == v.as_decimal().scale;
+    case K::kDouble:
+      return t.kind() == TypeKind::kDouble || t.kind() == TypeKind::kFloat;
+    case K::kDecimal:
+      return t.kind() == TypeKind::kDecimal && t.scale() == v.as_decimal().scale;
     case K::kString:
       return t.kind() == TypeKind::kString || t.kind() == TypeKind::kVarchar ||
              t.kind() == TypeKind::kChar || t.kind() == TypeKind::kBinary;
-    case K::kDate: return t.kind() == TypeKind::kDate;
-    case K::kTimestamp: return t.kind() == TypeKind::kTimestamp;
-    case K::kList: return t.kind() == TypeKind::kArray;
-    case K::kMap: return t.kind() == TypeKind::kMap;
-    case K::kStruct: return t.kind() == TypeKind::kStruct && t.fields().size() == v.as_struct().fields.size();
+    case K::kDate:
+      return t.kind() == TypeKind::kDate;
+    case K::kTimestamp:
+      return t.kind() == TypeKind::kTimestamp;
+    case K::kList:
+      return t.kind() == TypeKind::kArray;
+    case K::kMap:
+      return t.kind() == TypeKind::kMap;
+    case K::kStruct:
+      return t.kind() == TypeKind::kStruct && t.fields().size() == v.as_struct().fields.size();
   }
   return false;
 }
@@ -86,7 +96,8 @@ Status set_at(TypePtr& type, Value& value, const FieldPath& path, size_t depth, 
   if (path[depth].array_depth > 0) return invalid_input("cannot set through [] in a record path");
   if (!value.is_null() && (value.kind() != Value::Kind::kStruct ||
                            value.as_struct().fields.size() != type->fields().size()))
-    return invalid_input("cannot set '" + path_to_string(path) + "': the record's values do not match its schema");
+    return invalid_input("cannot set '" + path_to_string(path) +
+                         "': the record's values do not match its schema");
   std::vector<Field> fields = type->fields();
   std::vector<Value> values =
       value.is_null() ? std::vector<Value>(fields.size()) : value.as_struct().fields;
@@ -166,8 +177,9 @@ Status Record::set(std::string_view path, Value value) {
   TypePtr current = type_of(path);
   TypePtr t = current && fits(value, *current) ? current : infer_type(value);
   if (!t)
-    return invalid_input("set '" + std::string(path) +
-                         "': the type of a struct value cannot be inferred (use set_record or pass a type)");
+    return invalid_input(
+        "set '" + std::string(path) +
+        "': the type of a struct value cannot be inferred (use set_record or pass a type)");
   return set(path, std::move(value), std::move(t));
 }
 
@@ -189,14 +201,22 @@ bool Record::remove(std::string_view path) {
 
 TypePtr Record::infer_type(const Value& v) {
   switch (v.kind()) {
-    case Value::Kind::kNull: return DataType::null();
-    case Value::Kind::kBool: return DataType::boolean();
-    case Value::Kind::kInt: return DataType::bigint();
-    case Value::Kind::kDouble: return DataType::float64();
-    case Value::Kind::kDecimal: return DataType::decimal(38, v.as_decimal().scale);
-    case Value::Kind::kString: return DataType::string();
-    case Value::Kind::kDate: return DataType::date();
-    case Value::Kind::kTimestamp: return DataType::timestamp();
+    case Value::Kind::kNull:
+      return DataType::null();
+    case Value::Kind::kBool:
+      return DataType::boolean();
+    case Value::Kind::kInt:
+      return DataType::bigint();
+    case Value::Kind::kDouble:
+      return DataType::float64();
+    case Value::Kind::kDecimal:
+      return DataType::decimal(38, v.as_decimal().scale);
+    case Value::Kind::kString:
+      return DataType::string();
+    case Value::Kind::kDate:
+      return DataType::date();
+    case Value::Kind::kTimestamp:
+      return DataType::timestamp();
     case Value::Kind::kList: {
       TypePtr element = DataType::null();
       for (const Value& item : v.as_list().items) {
@@ -220,7 +240,8 @@ TypePtr Record::infer_type(const Value& v) {
       }
       return DataType::map(k, val);
     }
-    case Value::Kind::kStruct: return nullptr;  // names unknown
+    case Value::Kind::kStruct:
+      return nullptr;  // names unknown
   }
   return DataType::null();
 }
@@ -237,8 +258,12 @@ void append_value_json(std::string& out, const Value& v, const DataType& t) {
     return;
   }
   switch (v.kind()) {
-    case Value::Kind::kBool: out += v.as_bool() ? "true" : "false"; return;
-    case Value::Kind::kInt: out += std::to_string(v.as_int()); return;
+    case Value::Kind::kBool:
+      out += v.as_bool() ? "true" : "false";
+      return;
+    case Value::Kind::kInt:
+      out += std::to_string(v.as_int());
+      return;
     case Value::Kind::kDouble: {
       double d = v.as_double();
       if (std::isnan(d) || std::isinf(d)) {
@@ -255,10 +280,17 @@ void append_value_json(std::string& out, const Value& v, const DataType& t) {
     case Value::Kind::kDecimal:
       out += types::format_decimal(v.as_decimal().unscaled, v.as_decimal().scale);
       return;
-    case Value::Kind::kString: types::append_json_string(out, v.as_string()); return;
-    case Value::Kind::kDate: out += '"' + types::format_date(v.as_date()) + '"'; return;
-    case Value::Kind::kTimestamp: out += '"' + types::format_timestamp(v.as_timestamp()) + '"'; return;
-    default: break;
+    case Value::Kind::kString:
+      types::append_json_string(out, v.as_string());
+      return;
+    case Value::Kind::kDate:
+      out += '"' + types::format_date(v.as_date()) + '"';
+      return;
+    case Value::Kind::kTimestamp:
+      out += '"' + types::format_timestamp(v.as_timestamp()) + '"';
+      return;
+    default:
+      break;
   }
   // Nested values: a choice type holds them in its matching alternative.
   const DataType* type = &t;
@@ -293,11 +325,13 @@ void append_value_json(std::string& out, const Value& v, const DataType& t) {
           types::append_json_string(out, m.keys[i].as_string());
         } else {
           std::string key;
-          append_value_json(key, m.keys[i], type->kind() == TypeKind::kMap ? *type->key() : kNullType);
+          append_value_json(key, m.keys[i],
+                            type->kind() == TypeKind::kMap ? *type->key() : kNullType);
           types::append_json_string(out, key);
         }
         out += ": ";
-        append_value_json(out, m.values[i], type->kind() == TypeKind::kMap ? *type->value() : kNullType);
+        append_value_json(out, m.values[i],
+                          type->kind() == TypeKind::kMap ? *type->value() : kNullType);
       }
       out += '}';
       return;
@@ -307,15 +341,19 @@ void append_value_json(std::string& out, const Value& v, const DataType& t) {
       out += '{';
       for (size_t i = 0; i < fields.size(); ++i) {
         if (i) out += ", ";
-        std::string name = i < type->fields().size() ? type->fields()[i].name : "_" + std::to_string(i);
+        std::string name =
+            i < type->fields().size() ? type->fields()[i].name : "_" + std::to_string(i);
         types::append_json_string(out, name);
         out += ": ";
-        append_value_json(out, fields[i], i < type->fields().size() ? *type->fields()[i].type : kNullType);
+        append_value_json(out, fields[i],
+                          i < type->fields().size() ? *type->fields()[i].type : kNullType);
       }
       out += '}';
       return;
     }
-    default: out += v.to_string(); return;
+    default:
+      out += v.to_string();
+      return;
   }
 }
 

@@ -84,12 +84,13 @@ class Relationalizer {
     }
   }
 
-  void emit(const std::string& column, const Value& v, const TypePtr& type, const std::string& table_name,
-            std::vector<Value>& row) {
+  void emit(const std::string& column, const Value& v, const TypePtr& type,
+            const std::string& table_name, std::vector<Value>& row) {
     if (flattens(type)) {
       for (size_t i = 0; i < type->fields().size(); ++i) {
         const auto& f = type->fields()[i];
-        emit(column + "." + f.name, v.is_null() ? Value() : v.as_struct().fields.at(i), f.type, table_name, row);
+        emit(column + "." + f.name, v.is_null() ? Value() : v.as_struct().fields.at(i), f.type,
+             table_name, row);
       }
       return;
     }
@@ -136,7 +137,8 @@ StatusOr<std::map<std::string, DynamicFrame>> relationalize_frame(const DynamicF
     auto batch = RecordBatch::make_empty(type);
     for (const auto& row : t->rows) {
       for (size_t c = 0; c < row.size(); ++c)
-        MORTAR_RETURN_IF_ERROR(append_typed(batch->column(static_cast<int>(c)), row[c], *t->fields[c].type));
+        MORTAR_RETURN_IF_ERROR(
+            append_typed(batch->column(static_cast<int>(c)), row[c], *t->fields[c].type));
       batch->set_num_rows(batch->num_rows() + 1);
     }
     std::vector<std::shared_ptr<const RecordBatch>> batches;

@@ -28,8 +28,8 @@ enum class Action { kCast, kProject, kMakeCols, kMakeStruct };
 struct Spec {
   FieldPath path;
   Action action;
-  TypePtr type;             // cast / project
-  std::string type_name;   // as written, for project of bare "struct" etc.
+  TypePtr type;           // cast / project
+  std::string type_name;  // as written, for project of bare "struct" etc.
 };
 
 StatusOr<Spec> parse_action(const std::string& text) {
@@ -47,7 +47,8 @@ StatusOr<Spec> parse_action(const std::string& text) {
     if (!t.ok()) return annotate(t.status(), "ResolveChoice action '" + text + "'");
     s.type = *t;
     if (!s.type && s.action == Action::kCast)
-      return invalid_input("ResolveChoice: cast needs a full type, e.g. cast:array<int>, not '" + text + "'");
+      return invalid_input("ResolveChoice: cast needs a full type, e.g. cast:array<int>, not '" +
+                           text + "'");
   } else if (lower == "match_catalog") {
     return unimplemented("ResolveChoice: match_catalog needs a catalog table (not supported here)");
   } else {
@@ -61,7 +62,8 @@ StatusOr<Spec> parse_action(const std::string& text) {
 int project_alternative(const DataType& choice, const Spec& spec) {
   if (spec.type) return choice_slot(choice, *spec.type);
   std::string want;
-  for (char c : spec.type_name) want += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char c : spec.type_name)
+    want += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (size_t i = 0; i < choice.fields().size(); ++i)
     if (glue_type_name(*choice.fields()[i].type) == want) return static_cast<int>(i);
   return -1;
@@ -88,10 +90,12 @@ std::vector<std::pair<std::string, std::unique_ptr<Column>>> split(std::unique_p
 
 StatusOr<std::unique_ptr<Column>> resolve_column(std::unique_ptr<Column> c, const Spec& spec) {
   switch (spec.action) {
-    case Action::kCast: return cast_column(*c, spec.type);
+    case Action::kCast:
+      return cast_column(*c, spec.type);
     case Action::kProject: {
       if (c->type()->kind() != TypeKind::kChoice) {
-        bool same = spec.type ? c->type()->equals(*spec.type) : glue_type_name(*c->type()) == spec.type_name;
+        bool same = spec.type ? c->type()->equals(*spec.type)
+                              : glue_type_name(*c->type()) == spec.type_name;
         if (same) return c;
         return null_column(spec.type ? spec.type : c->type(), c->length());
       }
@@ -111,22 +115,24 @@ StatusOr<std::unique_ptr<Column>> resolve_column(std::unique_ptr<Column> c, cons
       shell.set_length(n);
       return rebuild_struct(shell, std::move(names), std::move(children));
     }
-    case Action::kMakeCols: break;
+    case Action::kMakeCols:
+      break;
   }
   return internal_error("make_cols is resolved at the parent");
 }
 
 StatusOr<std::unique_ptr<Column>> apply_spec(std::unique_ptr<Column> root, const Spec& spec) {
   if (spec.action != Action::kMakeCols) {
-    return rewrite_column(std::move(root), spec.path,
-                          [&](std::unique_ptr<Column> c) { return resolve_column(std::move(c), spec); });
+    return rewrite_column(std::move(root), spec.path, [&](std::unique_ptr<Column> c) {
+      return resolve_column(std::move(c), spec);
+    });
   }
   if (spec.path.back().array_depth > 0)
     return invalid_input("ResolveChoice: make_cols needs a field, not array elements ('" +
                          path_to_string(spec.path) + "')");
   return rewrite_parent(std::move(root), spec.path,
-                        [&](std::unique_ptr<Column> parent, const PathStep& last)
-                            -> StatusOr<std::unique_ptr<Column>> {
+                        [&](std::unique_ptr<Column> parent,
+                            const PathStep& last) -> StatusOr<std::unique_ptr<Column>> {
                           int i = parent->type()->field_index(last.name);
                           if (i < 0) return parent;
                           std::vector<std::string> names;
@@ -184,7 +190,8 @@ class ResolveChoiceNode : public BatchTransformNode {
         Spec s = *all_;
         s.path = p;
         // make_cols cannot split array elements: those become structs.
-        if (s.action == Action::kMakeCols && p.back().array_depth > 0) s.action = Action::kMakeStruct;
+        if (s.action == Action::kMakeCols && p.back().array_depth > 0)
+          s.action = Action::kMakeStruct;
         specs.push_back(std::move(s));
       }
     }
@@ -219,7 +226,8 @@ StatusOr<NodePtr> make_resolve_choice(NodePtr input, const std::vector<ResolveSp
     MORTAR_ASSIGN_OR_RETURN(Spec s, parse_action(choice));
     all = std::move(s);
   }
-  return NodePtr(std::make_shared<ResolveChoiceNode>(std::move(input), std::move(parsed), std::move(all)));
+  return NodePtr(
+      std::make_shared<ResolveChoiceNode>(std::move(input), std::move(parsed), std::move(all)));
 }
 
 }  // namespace mortar::engine

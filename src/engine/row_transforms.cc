@@ -43,7 +43,8 @@ Status append_record(RecordBatch& out, const Record& rec) {
 Record row_record(const RecordBatch& batch, int64_t row) {
   std::vector<Value> fields;
   fields.reserve(batch.num_columns());
-  for (int i = 0; i < batch.num_columns(); ++i) fields.push_back(types::get_value(batch.column(i), row));
+  for (int i = 0; i < batch.num_columns(); ++i)
+    fields.push_back(types::get_value(batch.column(i), row));
   return Record(batch.schema(), Value::structure(std::move(fields)));
 }
 
@@ -76,8 +77,8 @@ class FilterNode : public BatchTransformNode {
       bool keep = false;
       std::string error;
       if (!guarded([&] { keep = fn_(record); }, &error)) {
-        MORTAR_RETURN_IF_ERROR(ctx.add_error(this, options_,
-                                             {stage_name(options_, "Filter"), error, record.to_json()}));
+        MORTAR_RETURN_IF_ERROR(ctx.add_error(
+            this, options_, {stage_name(options_, "Filter"), error, record.to_json()}));
         continue;
       }
       if (!keep) continue;
@@ -109,8 +110,8 @@ class MapNode : public BatchTransformNode {
       std::string error;
       Record result;
       if (!guarded([&] { result = fn_(record); }, &error)) {
-        MORTAR_RETURN_IF_ERROR(ctx.add_error(this, options_,
-                                             {stage_name(options_, "Map"), error, record.to_json()}));
+        MORTAR_RETURN_IF_ERROR(
+            ctx.add_error(this, options_, {stage_name(options_, "Map"), error, record.to_json()}));
         continue;
       }
       if (result.schema()->kind() == types::TypeKind::kStruct)
@@ -123,7 +124,8 @@ class MapNode : public BatchTransformNode {
       if (!s.ok()) {  // a record that does not match its own schema
         for (int i = 0; i < out->num_columns(); ++i) out->column(i).truncate(out->num_rows());
         MORTAR_RETURN_IF_ERROR(ctx.add_error(
-            this, options_, {stage_name(options_, "Map"), std::string(status_message(s)), rec.to_json()}));
+            this, options_,
+            {stage_name(options_, "Map"), std::string(status_message(s)), rec.to_json()}));
         continue;
       }
       out->set_num_rows(out->num_rows() + 1);

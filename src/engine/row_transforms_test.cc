@@ -1,7 +1,7 @@
 // Filter, Map and the error model (error records, thresholds, errors_as_frame).
-#include <stdexcept>
-
 #include <gtest/gtest.h>
+
+#include <stdexcept>
 
 #include "engine/dynamic_frame.h"
 #include "engine/test_util.h"
@@ -92,7 +92,8 @@ TEST(Errors, StageThresholdFailsTheExecution) {
   one.stage_threshold = 1;
   auto n = in.filter(filter_all, one).count();
   ASSERT_FALSE(n.ok());
-  EXPECT_NE(std::string(status_message(n.status())).find("checks: 2 error records exceed stageThreshold 1"),
+  EXPECT_NE(std::string(status_message(n.status()))
+                .find("checks: 2 error records exceed stageThreshold 1"),
             std::string::npos)
       << n.status();
   // errors_as_frame still reports them all.
@@ -105,10 +106,12 @@ TEST(Errors, TotalThresholdCountsUpstreamErrors) {
   auto first = in.map(failing_on_bob());  // 1 error
   TransformOptions total;
   total.total_threshold = 1;
-  auto second = first.filter([](const Record& r) -> bool {
-    if (r.get("name").as_string() == "cy") throw std::runtime_error("no cy");
-    return true;
-  }, total);
+  auto second = first.filter(
+      [](const Record& r) -> bool {
+        if (r.get("name").as_string() == "cy") throw std::runtime_error("no cy");
+        return true;
+      },
+      total);
   auto n = second.count();
   ASSERT_FALSE(n.ok());
   EXPECT_NE(std::string(status_message(n.status())).find("totalThreshold 1"), std::string::npos);

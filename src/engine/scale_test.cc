@@ -48,15 +48,17 @@ TEST(Scale, CsvThroughMappingFilterIntoPartitionedParquet) {
   ASSERT_TRUE(again.ok()) << again.status();
   int64_t rows = 0, eu = 0;
   double total = 0;
-  ASSERT_TRUE(again->for_each_batch([&](const types::RecordBatch& b) {
-                     int a = b.column_index("amount"), r = b.column_index("region");
-                     for (int64_t i = 0; i < b.num_rows(); ++i) {
-                       total += b.column(a).value<double>(i);
-                       eu += b.column(r).string_at(i) == "eu";
-                     }
-                     rows += b.num_rows();
-                     return ok_status();
-                   }).ok());
+  ASSERT_TRUE(again
+                  ->for_each_batch([&](const types::RecordBatch& b) {
+                    int a = b.column_index("amount"), r = b.column_index("region");
+                    for (int64_t i = 0; i < b.num_rows(); ++i) {
+                      total += b.column(a).value<double>(i);
+                      eu += b.column(r).string_at(i) == "eu";
+                    }
+                    rows += b.num_rows();
+                    return ok_status();
+                  })
+                  .ok());
   double want = 0;
   int64_t want_eu = 0;
   for (int i = 0; i < kRows; ++i) {

@@ -69,11 +69,14 @@ TypePtr merge_types(const TypePtr& a, const TypePtr& b) {
   if (a == b || a->equals(*b)) return a;
   if (a->kind() != TypeKind::kChoice && b->kind() != TypeKind::kChoice && a->kind() == b->kind()) {
     switch (a->kind()) {
-      case TypeKind::kStruct: return merge_structs(*a, *b);
-      case TypeKind::kArray: return DataType::array(merge_types(a->element(), b->element()));
+      case TypeKind::kStruct:
+        return merge_structs(*a, *b);
+      case TypeKind::kArray:
+        return DataType::array(merge_types(a->element(), b->element()));
       case TypeKind::kMap:
         return DataType::map(merge_types(a->key(), b->key()), merge_types(a->value(), b->value()));
-      default: break;
+      default:
+        break;
     }
   }
   std::vector<TypePtr> alternatives = alternatives_of(a);

@@ -40,7 +40,8 @@ class SpigotStream : public BatchStream {
     if (written_) return ok_status();
     written_ = true;
     MORTAR_ASSIGN_OR_RETURN(io::FileSystem * fs, io::file_system_for(path_));
-    MORTAR_ASSIGN_OR_RETURN(auto out, fs->open_output(io::join_path(path_, "spigot-part-00000.json")));
+    MORTAR_ASSIGN_OR_RETURN(auto out,
+                            fs->open_output(io::join_path(path_, "spigot-part-00000.json")));
     MORTAR_RETURN_IF_ERROR(out->write(sample_));
     return out->close();
   }

@@ -19,12 +19,17 @@ std::optional<int> compare(const Value& a, const Value& b) {
   if (a.is_null() || b.is_null()) return std::nullopt;
   auto number = [](const Value& v, double* out) {
     switch (v.kind()) {
-      case K::kInt: *out = static_cast<double>(v.as_int()); return true;
-      case K::kDouble: *out = v.as_double(); return true;
+      case K::kInt:
+        *out = static_cast<double>(v.as_int());
+        return true;
+      case K::kDouble:
+        *out = v.as_double();
+        return true;
       case K::kDecimal:
         *out = static_cast<double>(v.as_decimal().unscaled) / std::pow(10.0, v.as_decimal().scale);
         return true;
-      default: return false;
+      default:
+        return false;
     }
   };
   if (a.kind() == K::kInt && b.kind() == K::kInt)
@@ -61,14 +66,15 @@ bool holds(const Comparison& c, const Record& r) {
 }  // namespace
 
 StatusOr<std::pair<NodePtr, NodePtr>> make_split_rows(NodePtr input,
-                                                     const std::vector<Comparison>& comparisons,
-                                                     const TransformOptions& options) {
+                                                      const std::vector<Comparison>& comparisons,
+                                                      const TransformOptions& options) {
   if (comparisons.empty()) return invalid_input("SplitRows: no comparisons");
   for (const Comparison& c : comparisons) {
     MORTAR_RETURN_IF_ERROR(parse_path(c.path).status());
     if (c.op != "<" && c.op != "<=" && c.op != ">" && c.op != ">=" && c.op != "=" && c.op != "==" &&
         c.op != "!=")
-      return invalid_input("SplitRows: unknown operator '" + c.op + "' (expected <, <=, >, >=, =, !=)");
+      return invalid_input("SplitRows: unknown operator '" + c.op +
+                           "' (expected <, <=, >, >=, =, !=)");
   }
   auto all = [comparisons](const Record& r) {
     for (const Comparison& c : comparisons)
@@ -76,7 +82,8 @@ StatusOr<std::pair<NodePtr, NodePtr>> make_split_rows(NodePtr input,
     return true;
   };
   NodePtr yes = make_filter(input, all, options);
-  NodePtr no = make_filter(input, [all](const Record& r) { return !all(r); }, options);
+  NodePtr no = make_filter(
+      input, [all](const Record& r) { return !all(r); }, options);
   return std::make_pair(yes, no);
 }
 

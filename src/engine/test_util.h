@@ -2,6 +2,7 @@
 // library): temp folders, frames from JSON lines, frames as text.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <stdlib.h>
 
 #include <filesystem>
@@ -9,8 +10,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "engine/dynamic_frame.h"
 #include "engine/file_source.h"

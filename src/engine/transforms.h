@@ -28,8 +28,8 @@ StatusOr<NodePtr> make_join(NodePtr left, const std::vector<std::string>& keys1,
                             const std::vector<std::string>& keys2, const TransformOptions& options);
 StatusOr<NodePtr> make_drop_duplicates(NodePtr input, const std::vector<std::string>& paths);
 StatusOr<std::pair<NodePtr, NodePtr>> make_split_rows(NodePtr input,
-                                                     const std::vector<Comparison>& comparisons,
-                                                     const TransformOptions& options);
+                                                      const std::vector<Comparison>& comparisons,
+                                                      const TransformOptions& options);
 NodePtr make_unnest(NodePtr input);
 StatusOr<NodePtr> make_merge_frames(NodePtr source, NodePtr staging,
                                     const std::vector<std::string>& primary_keys);

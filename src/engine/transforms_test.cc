@@ -15,7 +15,8 @@ using testing::TempDir;
 
 TEST(ApplyMapping, CastsRenamesNestsAndDropsUnmapped) {
   TempDir dir;
-  auto in = json_frame(dir, {"{\"Id\": \"7\", \"name\": \"ann\", \"addr\": {\"zip\": \"0150\", \"city\": \"Oslo\"}, \"junk\": 1}\n"
+  auto in = json_frame(dir, {"{\"Id\": \"7\", \"name\": \"ann\", \"addr\": {\"zip\": \"0150\", "
+                             "\"city\": \"Oslo\"}, \"junk\": 1}\n"
                              "{\"Id\": \"x8\", \"name\": null, \"addr\": null, \"junk\": 2}\n"});
   auto out = in.apply_mapping({{"id", "string", "id", "long"},  // case-insensitive source
                                {"name", "string", "person.name", "string"},
@@ -23,7 +24,8 @@ TEST(ApplyMapping, CastsRenamesNestsAndDropsUnmapped) {
                                {"addr.city", "string", "`city.name`", "string"},
                                {"nope", "string", "nope", "string"}});
   ASSERT_TRUE(out.ok()) << out.status();
-  EXPECT_EQ(schema_of(*out), "struct<id:bigint,person:struct<name:string,zip:int>,`city.name`:string>");
+  EXPECT_EQ(schema_of(*out),
+            "struct<id:bigint,person:struct<name:string,zip:int>,`city.name`:string>");
   // "x8" does not parse as a long: null, not an error; a null parent struct
   // makes its fields null.
   EXPECT_EQ(lines(*out),
@@ -44,7 +46,8 @@ TEST(ApplyMapping, CaseSensitiveAndBadSpecs) {
 
 TEST(ApplyMapping, CastRules) {
   TempDir dir;
-  auto in = json_frame(dir, {"{\"d\": 3.99, \"s\": \" 12 \", \"b\": \"yes\", \"t\": \"2024-01-31 12:00:00\", \"big\": 99999999999}\n"});
+  auto in = json_frame(dir, {"{\"d\": 3.99, \"s\": \" 12 \", \"b\": \"yes\", \"t\": \"2024-01-31 "
+                             "12:00:00\", \"big\": 99999999999}\n"});
   auto out = in.apply_mapping({{"d", "double", "d_int", "int"},
                                {"d", "double", "d_str", "string"},
                                {"s", "string", "s_int", "int"},
@@ -56,7 +59,8 @@ TEST(ApplyMapping, CastRules) {
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ(lines(*out),
             "{\"d_int\": 3, \"d_str\": \"3.99\", \"s_int\": 12, \"b\": true, "
-            "\"t\": \"2024-01-31 12:00:00\", \"day\": \"2024-01-31\", \"big_int\": null, \"dec\": 3.99}\n");
+            "\"t\": \"2024-01-31 12:00:00\", \"day\": \"2024-01-31\", \"big_int\": null, \"dec\": "
+            "3.99}\n");
 }
 
 TEST(ResolveChoice, CastProjectMakeColsMakeStruct) {
@@ -89,10 +93,12 @@ TEST(ResolveChoice, CastProjectMakeColsMakeStruct) {
 TEST(ResolveChoice, PathsIntoArraysAndNestedStructs) {
   TempDir dir;
   // (The JSON reader types an empty array as array<string>: avoid one here.)
-  auto in = json_frame(dir, {"{\"myList\": [{\"price\": 100.5}, {\"price\": \"$100.00\"}], \"s\": {\"v\": 1}}\n",
-                             "{\"myList\": [{\"price\": 7}], \"s\": {\"v\": \"2\"}}\n"});
+  auto in = json_frame(
+      dir, {"{\"myList\": [{\"price\": 100.5}, {\"price\": \"$100.00\"}], \"s\": {\"v\": 1}}\n",
+            "{\"myList\": [{\"price\": 7}], \"s\": {\"v\": \"2\"}}\n"});
   EXPECT_EQ(schema_of(in),
-            "struct<myList:array<struct<price:choice<double,string,bigint>>>,s:struct<v:choice<bigint,string>>>");
+            "struct<myList:array<struct<price:choice<double,string,bigint>>>,s:struct<v:choice<"
+            "bigint,string>>>");
   auto out = in.resolve_choice({{"myList[].price", "cast:double"}, {"s.v", "cast:long"}});
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ(schema_of(*out), "struct<myList:array<struct<price:double>>,s:struct<v:bigint>>");
@@ -117,13 +123,15 @@ TEST(ResolveChoice, BadArguments) {
 
 TEST(FieldTransforms, SelectDropRename) {
   TempDir dir;
-  auto in = json_frame(dir, {"{\"a\": 1, \"s\": {\"x\": 2, \"y\": 3}, \"odd.name\": 0, \"c\": \"z\"}\n"
-                             "{\"a\": 4, \"s\": null, \"c\": \"w\"}\n"});
+  auto in =
+      json_frame(dir, {"{\"a\": 1, \"s\": {\"x\": 2, \"y\": 3}, \"odd.name\": 0, \"c\": \"z\"}\n"
+                       "{\"a\": 4, \"s\": null, \"c\": \"w\"}\n"});
   auto sel = in.select_fields({"s.y", "a", "`odd.name`"});
   ASSERT_TRUE(sel.ok());
   EXPECT_EQ(schema_of(*sel), "struct<a:bigint,s:struct<y:bigint>,`odd.name`:bigint>");
-  EXPECT_EQ(lines(*sel), "{\"a\": 1, \"s\": {\"y\": 3}, \"odd.name\": 0}\n"
-                         "{\"a\": 4, \"s\": null, \"odd.name\": null}\n");
+  EXPECT_EQ(lines(*sel),
+            "{\"a\": 1, \"s\": {\"y\": 3}, \"odd.name\": 0}\n"
+            "{\"a\": 4, \"s\": null, \"odd.name\": null}\n");
 
   auto drop = in.drop_fields({"s.x", "c", "`odd.name`", "missing"});
   ASSERT_TRUE(drop.ok());
@@ -133,12 +141,14 @@ TEST(FieldTransforms, SelectDropRename) {
   // Renaming within a struct keeps the field's position.
   auto ren = in.rename_field("s.x", "s.renamed");
   ASSERT_TRUE(ren.ok());
-  EXPECT_EQ(schema_of(*ren), "struct<a:bigint,s:struct<renamed:bigint,y:bigint>,`odd.name`:bigint,c:string>");
+  EXPECT_EQ(schema_of(*ren),
+            "struct<a:bigint,s:struct<renamed:bigint,y:bigint>,`odd.name`:bigint,c:string>");
 
   // Renaming to another parent moves the field to the end of its new parent.
   auto moved = in.rename_field("s.x", "t.x2");
   ASSERT_TRUE(moved.ok());
-  EXPECT_EQ(schema_of(*moved), "struct<a:bigint,s:struct<y:bigint>,`odd.name`:bigint,c:string,t:struct<x2:bigint>>");
+  EXPECT_EQ(schema_of(*moved),
+            "struct<a:bigint,s:struct<y:bigint>,`odd.name`:bigint,c:string,t:struct<x2:bigint>>");
   EXPECT_EQ(lines(*moved),
             "{\"a\": 1, \"s\": {\"y\": 3}, \"odd.name\": 0, \"c\": \"z\", \"t\": {\"x2\": 2}}\n"
             "{\"a\": 4, \"s\": null, \"odd.name\": null, \"c\": \"w\", \"t\": {\"x2\": null}}\n");
@@ -155,12 +165,14 @@ TEST(FieldTransforms, SelectDropRename) {
 
 TEST(FieldTransforms, DropAndRenameInsideArrays) {
   TempDir dir;
-  auto in = json_frame(dir, {"{\"items\": [{\"sku\": \"a\", \"qty\": 1}, {\"sku\": \"b\", \"qty\": 2}]}\n"
-                             "{\"items\": null}\n"});
+  auto in =
+      json_frame(dir, {"{\"items\": [{\"sku\": \"a\", \"qty\": 1}, {\"sku\": \"b\", \"qty\": 2}]}\n"
+                       "{\"items\": null}\n"});
   auto dropped = in.drop_fields({"items[].qty"});
   ASSERT_TRUE(dropped.ok());
   EXPECT_EQ(schema_of(*dropped), "struct<items:array<struct<sku:string>>>");
-  EXPECT_EQ(lines(*dropped), "{\"items\": [{\"sku\": \"a\"}, {\"sku\": \"b\"}]}\n{\"items\": null}\n");
+  EXPECT_EQ(lines(*dropped),
+            "{\"items\": [{\"sku\": \"a\"}, {\"sku\": \"b\"}]}\n{\"items\": null}\n");
   auto renamed = in.rename_field("items[].sku", "items[].id");
   ASSERT_TRUE(renamed.ok()) << renamed.status();
   EXPECT_EQ(schema_of(*renamed), "struct<items:array<struct<id:string,qty:bigint>>>");

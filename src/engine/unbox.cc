@@ -86,7 +86,9 @@ void convert(const Json& j, Value* v, TypePtr* t, int depth) {
 class UnboxNode : public BatchTransformNode {
  public:
   UnboxNode(NodePtr input, FieldPath path, TransformOptions options)
-      : BatchTransformNode(std::move(input)), path_(std::move(path)), options_(std::move(options)) {}
+      : BatchTransformNode(std::move(input)),
+        path_(std::move(path)),
+        options_(std::move(options)) {}
   std::string name() const override { return "Unbox"; }
 
  protected:
@@ -96,47 +98,53 @@ class UnboxNode : public BatchTransformNode {
     std::vector<bool> keep(static_cast<size_t>(n), true);
     std::vector<std::pair<std::string, std::string>> failures;  // message, record
     auto root = batch_to_struct(std::move(batch));
-    MORTAR_ASSIGN_OR_RETURN(root, rewrite_column(std::move(root), path_, [&](std::unique_ptr<Column> c)
-                                                     -> StatusOr<std::unique_ptr<Column>> {
-      TypeKind k = c->type()->kind();
-      if (k != TypeKind::kString && k != TypeKind::kVarchar && k != TypeKind::kChar) {
-        return invalid_input("Unbox: '" + path_to_string(path_) + "' is " + c->type()->to_string() +
-                             ", not a string");
-      }
-      const bool per_row = c->length() == n;  // top-level or nested in structs
-      std::vector<Value> values;
-      std::vector<TypePtr> types;
-      TypePtr merged = DataType::null();
-      for (int64_t r = 0; r < c->length(); ++r) {
-        Value v;
-        TypePtr t = DataType::null();
-        if (c->is_valid(r)) {
-          try {
-            convert(Json::parse(c->string_at(r)), &v, &t, 0);
-          } catch (const std::exception& e) {
-            if (per_row) keep[r] = false;
-            failures.emplace_back(std::string("Unbox: not JSON: ") + e.what(), std::string(c->string_at(r)));
-          }
-        }
-        merged = merge_types(merged, t);
-        values.push_back(std::move(v));
-        types.push_back(std::move(t));
-      }
-      auto out = std::make_unique<Column>(merged);
-      for (size_t i = 0; i < values.size(); ++i) MORTAR_RETURN_IF_ERROR(append_typed(*out, values[i], *types[i]));
-      return out;
-    }));
+    MORTAR_ASSIGN_OR_RETURN(
+        root, rewrite_column(
+                  std::move(root), path_,
+                  [&](std::unique_ptr<Column> c) -> StatusOr<std::unique_ptr<Column>> {
+                    TypeKind k = c->type()->kind();
+                    if (k != TypeKind::kString && k != TypeKind::kVarchar && k != TypeKind::kChar) {
+                      return invalid_input("Unbox: '" + path_to_string(path_) + "' is " +
+                                           c->type()->to_string() + ", not a string");
+                    }
+                    const bool per_row = c->length() == n;  // top-level or nested in structs
+                    std::vector<Value> values;
+                    std::vector<TypePtr> types;
+                    TypePtr merged = DataType::null();
+                    for (int64_t r = 0; r < c->length(); ++r) {
+                      Value v;
+                      TypePtr t = DataType::null();
+                      if (c->is_valid(r)) {
+                        try {
+                          convert(Json::parse(c->string_at(r)), &v, &t, 0);
+                        } catch (const std::exception& e) {
+                          if (per_row) keep[r] = false;
+                          failures.emplace_back(std::string("Unbox: not JSON: ") + e.what(),
+                                                std::string(c->string_at(r)));
+                        }
+                      }
+                      merged = merge_types(merged, t);
+                      values.push_back(std::move(v));
+                      types.push_back(std::move(t));
+                    }
+                    auto out = std::make_unique<Column>(merged);
+                    for (size_t i = 0; i < values.size(); ++i)
+                      MORTAR_RETURN_IF_ERROR(append_typed(*out, values[i], *types[i]));
+                    return out;
+                  }));
     for (const auto& [message, record] : failures) {
-      MORTAR_RETURN_IF_ERROR(ctx.add_error(this, options_,
-                                           {options_.transformation_ctx.empty() ? "Unbox" : options_.transformation_ctx,
-                                            message, record}));
+      MORTAR_RETURN_IF_ERROR(ctx.add_error(
+          this, options_,
+          {options_.transformation_ctx.empty() ? "Unbox" : options_.transformation_ctx, message,
+           record}));
     }
     auto result = struct_to_batch(std::move(root));
     if (failures.empty()) return result;
     auto kept = RecordBatch::make_empty(result->schema());
     for (int64_t r = 0; r < n; ++r) {
       if (!keep[r]) continue;
-      for (int c = 0; c < result->num_columns(); ++c) copy_row(kept->column(c), result->column(c), r);
+      for (int c = 0; c < result->num_columns(); ++c)
+        copy_row(kept->column(c), result->column(c), r);
       kept->set_num_rows(kept->num_rows() + 1);
     }
     return kept;
@@ -154,7 +162,8 @@ StatusOr<NodePtr> make_unbox(NodePtr input, const std::string& path, const std::
                              const TransformOptions& options) {
   std::string f;
   for (char c : format) f += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (f != "json") return unimplemented("Unbox: only format \"json\" is supported, not '" + format + "'");
+  if (f != "json")
+    return unimplemented("Unbox: only format \"json\" is supported, not '" + format + "'");
   MORTAR_ASSIGN_OR_RETURN(FieldPath p, parse_path(path));
   return NodePtr(std::make_shared<UnboxNode>(std::move(input), std::move(p), options));
 }

@@ -42,7 +42,8 @@ class UnnestNode : public BatchTransformNode {
     std::vector<std::string> names;
     std::vector<std::unique_ptr<Column>> columns;
     const auto fields = batch->schema()->fields();
-    for (size_t i = 0; i < fields.size(); ++i) lift(std::move(batch->columns()[i]), fields[i].name, names, columns);
+    for (size_t i = 0; i < fields.size(); ++i)
+      lift(std::move(batch->columns()[i]), fields[i].name, names, columns);
     Column shell(types::DataType::structure({}));
     shell.set_length(n);
     auto s = rebuild_struct(shell, std::move(names), std::move(columns));
