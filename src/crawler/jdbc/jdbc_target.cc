@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "crawler/jdbc/jdbc_source.h"
+#include "crawler/plan/table_names.h"
 
 namespace mortar::crawler {
 
@@ -28,8 +29,9 @@ PlannedTable to_planned(const jdbc::JdbcRelation& rel, Engine engine, const std:
                         const std::string& connection_name) {
   PlannedTable t;
   const bool pg = engine == Engine::kPostgres;
-  t.name = lower(pg ? fmt::format("{}{}_{}_{}", prefix, rel.database, rel.schema, rel.name)
-                    : fmt::format("{}{}_{}", prefix, rel.database, rel.name));
+  // Sanitised as the S3 planner sanitises ("Order-Items" -> "order_items").
+  t.name = lower(prefix) + sanitize_name(pg ? fmt::format("{}_{}_{}", rel.database, rel.schema, rel.name)
+                                            : fmt::format("{}_{}", rel.database, rel.name));
   t.location = pg ? fmt::format("{}.{}.{}", rel.database, rel.schema, rel.name)
                   : fmt::format("{}.{}", rel.database, rel.name);
   Classification& c = t.classification;
@@ -113,6 +115,8 @@ StatusOr<JdbcPlan> plan_jdbc_target(const Json& connection, const Json& target,
   plan.problems = std::move(listing.problems);
   for (const auto& rel : listing.relations)
     plan.tables.push_back(to_planned(rel, req.url.engine, table_prefix, req.connection_name));
+  // "a-b" and "a_b" sanitise alike: Glue's md5-of-location suffix tells them apart.
+  resolve_name_clashes(plan.tables);
   if (log)
     log("INFO", fmt::format("JdbcTarget {} through connection {}: {} tables/views, {} problems",
                             string_at(target, "Path"), req.connection_name, plan.tables.size(),

@@ -111,6 +111,18 @@ TEST_F(JdbcSqliteTest, IncludePatternExclusionsAndPrefix) {
   EXPECT_TRUE(ex->problems.empty());
 }
 
+TEST_F(JdbcSqliteTest, NamesAreSanitisedAndClashesGetAHashSuffix) {
+  exec("CREATE TABLE \"Order-Items\" (a INTEGER); CREATE TABLE order_items (b INTEGER);");
+  auto p = plan("shop/order%items");
+  ASSERT_TRUE(p.ok()) << p.status();
+  ASSERT_EQ(p->tables.size(), 2u);
+  EXPECT_EQ(p->tables[0].location, "shop.Order-Items");
+  EXPECT_EQ(p->tables[0].name, "shop_order_items");  // its location sorts first
+  EXPECT_EQ(p->tables[1].location, "shop.order_items");
+  EXPECT_EQ(p->tables[1].name.rfind("shop_order_items_", 0), 0u) << p->tables[1].name;
+  EXPECT_EQ(p->tables[1].name.size(), std::string("shop_order_items_").size() + 32);  // md5 hex
+}
+
 TEST_F(JdbcSqliteTest, UnknownDatabaseAndMissingFileNameTheConnection) {
   auto p = plan("warehouse/%");
   ASSERT_TRUE(absl::IsNotFound(p.status())) << p.status();
