@@ -85,7 +85,7 @@ Status ClassifierRegistry::create(const std::string& account, const Json& reques
 Status ClassifierRegistry::update(const std::string& account, const Json& request) {
   MORTAR_ASSIGN_OR_RETURN(auto kind_body, one_kind(request));
   auto& [kind, body] = kind_body;
-  MORTAR_RETURN_IF_ERROR(validate(kind, body));
+  // Members left out keep their values: validate the merged classifier.
   std::string name = body["Name"].get<std::string>();
   return store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
     MORTAR_ASSIGN_OR_RETURN(auto existing, load_classifier(tx, account, name));

@@ -59,6 +59,7 @@ CrawlerService::~CrawlerService() {
     shutting_down_ = true;
     scheduler_ = nullptr;
     for (auto& [key, crawl] : active_) crawl->cancel->cancel();
+    work_cv_.SignalAll();
   }
   for (auto& t : workers_) t.join();
 }
@@ -247,8 +248,14 @@ void CrawlerService::run_crawl(const std::shared_ptr<ActiveCrawl>& crawl) {
   // Stopped: whatever the runner returned (Cancelled, or a result for what it
   // finished before it noticed), the crawl is CANCELLED.
   if (crawl->cancel->cancelled()) {
-    log->write("INFO", "crawl " + crawl->crawl_id + " stopped by StopCrawler");
-    finish(crawl, "CANCELLED", "", result.ok() ? &*result : nullptr);
+    bool by_user;
+    {
+      absl::MutexLock lock(&mu_);
+      by_user = crawl->stopping;
+    }
+    std::string why = by_user ? "" : "server shut down during the crawl";
+    log->write("INFO", "crawl " + crawl->crawl_id + " stopped: " + (by_user ? "StopCrawler" : why));
+    finish(crawl, "CANCELLED", why, result.ok() ? &*result : nullptr);
     return;
   }
   if (!result.ok()) {

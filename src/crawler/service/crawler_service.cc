@@ -187,19 +187,22 @@ Status CrawlerService::update_crawler(const catalog::CallContext& ctx, const Jso
     return crawler_running("Cannot update Crawler " + name +
                            " while it is running. Stop the crawl or wait until it completes.");
   }
+  // mu_ serializes every change to a crawler row, so read-merge-write is safe.
   CrawlerRow row;
-  MORTAR_RETURN_IF_ERROR(store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
+  MORTAR_RETURN_IF_ERROR(store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
     MORTAR_ASSIGN_OR_RETURN(row, require_crawler(tx, ctx.account_id, name));
-    for (const char* m : kDefinitionMembers) {
-      if (request.contains(m)) row.body[m] = request[m];
-    }
-    fill_defaults(row.body);
-    if (request.contains("Schedule")) set_schedule(row.body, request.value("Schedule", ""));
-    row.body["LastUpdated"] = static_cast<double>(clock_.now_seconds());
-    row.body["Version"] = row.body.value("Version", int64_t{1}) + 1;
-    MORTAR_RETURN_IF_ERROR(validate_crawler(ctx.account_id, row.body));
-    return save_crawler(tx, ctx.account_id, row);
+    return ok_status();
   }));
+  for (const char* m : kDefinitionMembers) {
+    if (request.contains(m)) row.body[m] = request[m];
+  }
+  fill_defaults(row.body);
+  if (request.contains("Schedule")) set_schedule(row.body, request.value("Schedule", ""));
+  row.body["LastUpdated"] = static_cast<double>(clock_.now_seconds());
+  row.body["Version"] = row.body.value("Version", int64_t{1}) + 1;
+  MORTAR_RETURN_IF_ERROR(validate_crawler(ctx.account_id, row.body));
+  MORTAR_RETURN_IF_ERROR(store::run_in_write_transaction(
+      store_, [&](store::Transaction& tx) { return save_crawler(tx, ctx.account_id, row); }));
   if (scheduler_ != nullptr && request.contains("Schedule")) {
     if (is_scheduled(row.body)) {
       return scheduler_->schedule(ctx.account_id, name, row.body["Schedule"]["ScheduleExpression"]);
