@@ -185,10 +185,16 @@ StatusOr<JdbcUrl> parse_jdbc_url(std::string_view url) {
   while (!url.empty() && std::isspace(static_cast<unsigned char>(url.front()))) url.remove_prefix(1);
   if (starts_with_nocase(url, kPostgresPrefix)) return parse_postgres(url.substr(kPostgresPrefix.size()));
   if (starts_with_nocase(url, kSqlitePrefix)) return parse_sqlite(url.substr(kSqlitePrefix.size()));
-  std::string_view scheme = url.substr(0, url.find("//"));
   if (url.empty()) return invalid_input("JDBC_CONNECTION_URL is missing");
+  // Name only "jdbc:<subprotocol>:": the rest may hold credentials
+  // (jdbc:oracle:thin:user/pw@host).
+  size_t first = url.find(':');
+  size_t second = first == std::string_view::npos ? first : url.find(':', first + 1);
+  if (second == std::string_view::npos)
+    return invalid_input("JDBC_CONNECTION_URL is not a JDBC URL: use jdbc:postgresql:// or jdbc:sqlite:");
   return invalid_input(fmt::format(
-      "JDBC_CONNECTION_URL '{}...': only jdbc:postgresql:// and jdbc:sqlite: are supported", scheme));
+      "JDBC_CONNECTION_URL '{}...': only jdbc:postgresql:// and jdbc:sqlite: are supported",
+      url.substr(0, second + 1)));
 }
 
 }  // namespace mortar::crawler::jdbc

@@ -54,6 +54,10 @@ TEST(JdbcUrl, MalformedUrlsAreClearErrors) {
   auto mysql = parse_jdbc_url("jdbc:mysql://h:3306/d");
   EXPECT_TRUE(absl::IsInvalidArgument(mysql.status()));
   EXPECT_NE(mysql.status().message().find("jdbc:postgresql"), absl::string_view::npos) << mysql.status();
+  EXPECT_NE(mysql.status().message().find("jdbc:mysql:"), absl::string_view::npos) << mysql.status();
+  auto oracle = parse_jdbc_url("jdbc:oracle:thin:scott/T1gerPw@db:1521:orcl");
+  EXPECT_TRUE(absl::IsInvalidArgument(oracle.status()));
+  EXPECT_EQ(oracle.status().message().find("T1gerPw"), absl::string_view::npos) << oracle.status();
 }
 
 TEST(JdbcUrl, CredentialsInTheAuthorityAreRejectedWithoutEchoingThem) {
