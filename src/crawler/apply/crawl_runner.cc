@@ -139,8 +139,9 @@ StatusOr<CrawlResult> CrawlRunner::run(const Json& crawler, CrawlEnvironment& en
   MORTAR_ASSIGN_OR_RETURN(auto classifier, FileClassifier::create(env.custom_classifiers,
                                                                   ClassifyOptions{policy.config.smart_csv}));
   PlanEnvironment penv{*classifier, policy.config, env.cancel, env.log, env.file_system_for,
-                       // A DryRun writes nothing, not even the listing manifest.
-                       result.dry_run ? nullptr : &env.store, policy.crawler_name,
+                       // Read for reuse and new-folder detection; the planner never
+                       // saves it in a DryRun.
+                       &env.store, policy.crawler_name,
                        policy.table_prefix, policy.recrawl_behavior, env.threads};
 
   std::vector<PlannedWork> work;

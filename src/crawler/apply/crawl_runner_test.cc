@@ -3,6 +3,8 @@
 // parameters and SerDe in a real catalog; re-crawls; failures.
 #include "crawler/apply/crawl_runner.h"
 
+#include <sqlite3.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -247,7 +249,7 @@ TEST_F(CrawlRunnerTest, ChangedFormatOnRecrawl) {
 TEST_F(CrawlRunnerTest, DryRunReportsWhatTheRealCrawlDoes) {
   write(data_ / "d" / "k=1" / "a.csv", csv_rows("id,amount,item", 20));
   write(data_ / "d" / "k=2" / "a.csv", csv_rows("id,amount,item", 20));
-  auto dry = run(crawler((data_ / "d").string(), {{"Configuration", R"({"Mortar":{"DryRun":true}})"}}));
+  auto dry = run(crawler((data_ / "d").string(), {{"Configuration", R"({"Mortar":{"DryRun":true,"Manifest":true}})"}}));
   ASSERT_TRUE(dry.ok()) << dry.status();
   EXPECT_TRUE(dry->dry_run);
   EXPECT_FALSE(has_table("d"));
@@ -315,6 +317,49 @@ TEST_F(CrawlRunnerTest, CatalogTargetAddsPartitionsOnly) {
   Json t = table("ext");
   EXPECT_THAT(column_names(t), ElementsAre("id:bigint", "amount:double"));
   EXPECT_EQ(t["VersionId"], "0");
+}
+
+TEST_F(CrawlRunnerTest, JdbcSqliteTablesBecomeCatalogTables) {
+  const std::string db_path = (data_ / "shop.db").string();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE orders (id INTEGER, total REAL, note TEXT);"
+                             "CREATE VIEW big AS SELECT id FROM orders WHERE total > 10;",
+                         nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  ASSERT_TRUE(catalog_->create_connection(op("CreateConnection"),
+                                          {{"Name", "shop"}, {"ConnectionType", "JDBC"},
+                                           {"ConnectionProperties", {{"JDBC_CONNECTION_URL", "jdbc:sqlite:" + db_path}}}},
+                                          nullptr).ok());
+  Json c = {{"Name", "c1"}, {"DatabaseName", "sales"},
+            {"Targets", {{"JdbcTargets", Json::array({{{"ConnectionName", "shop"}, {"Path", "shop/%"}}})}}}};
+  auto r = run(c);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->summary.tables_created, 2);
+  Json t = table("shop_orders");
+  EXPECT_THAT(column_names(t), ElementsAre("id:bigint", "total:double", "note:string"));
+  EXPECT_EQ(t["Parameters"]["classification"], "sqlite");
+  EXPECT_EQ(t["Parameters"]["connectionName"], "shop");
+  EXPECT_EQ(t["Parameters"]["typeOfData"], "table");
+  EXPECT_EQ(t["Parameters"]["UPDATED_BY_CRAWLER"], "c1");
+  EXPECT_FALSE(t["Parameters"].contains("sizeKey"));
+  EXPECT_EQ(t["StorageDescriptor"]["Location"], "shop.orders");
+  EXPECT_EQ(table("shop_big")["Parameters"]["typeOfData"], "view");
+  // Re-crawl unchanged: nothing to do. A dropped table is deprecated.
+  auto again = run(c);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->changes.empty());
+  ASSERT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "DROP VIEW big;", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto dropped = run(c);
+  ASSERT_TRUE(dropped.ok());
+  EXPECT_THAT(actions(*dropped), ElementsAre("DEPRECATE_TABLE shop_big"));
+  Json missing = c;
+  missing["Targets"]["JdbcTargets"][0]["ConnectionName"] = "nope";
+  auto bad = run(missing);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(std::string(status_message(bad.status())), HasSubstr("connection nope not found"));
 }
 
 }  // namespace

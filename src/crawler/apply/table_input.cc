@@ -35,10 +35,12 @@ Json crawler_parameters(const Classification& c, int64_t object_count, int64_t s
   params["classification"] = c.classification;
   params["compressionType"] = c.compression_type.empty() ? "none" : c.compression_type;
   if (!params.contains("typeOfData")) params["typeOfData"] = "file";
-  params["recordCount"] = std::to_string(c.record_count);
-  params["averageRecordSize"] = std::to_string(c.average_record_size);
-  params["objectCount"] = std::to_string(object_count);
-  params["sizeKey"] = std::to_string(size_bytes);
+  if (params["typeOfData"] == "file") {  // database tables and views have no file figures
+    params["recordCount"] = std::to_string(c.record_count);
+    params["averageRecordSize"] = std::to_string(c.average_record_size);
+    params["objectCount"] = std::to_string(object_count);
+    params["sizeKey"] = std::to_string(size_bytes);
+  }
   params["UPDATED_BY_CRAWLER"] = policy.crawler_name;
   params["CrawlerSchemaSerializerVersion"] = "1.0";
   params["CrawlerSchemaDeserializerVersion"] = "1.0";
