@@ -97,20 +97,38 @@ def peak_rss_mb(pid):
 
 
 def crawl(glue, name, timeout=1800):
+    """StartCrawler, then poll until a LastCrawl newer than the previous one is
+    there and the crawler is READY; returns (seconds, LastCrawl, ListCrawls entry)."""
+    before = glue.get_crawler(Name=name)["Crawler"].get("LastCrawl", {})
     start = time.monotonic()
     glue.start_crawler(Name=name)
     while True:
         c = glue.get_crawler(Name=name)["Crawler"]
-        if c["State"] == "READY" and "LastCrawl" in c and time.monotonic() - start > 0:
-            # LastCrawl must describe this run (its StartTime after we started).
+        last = c.get("LastCrawl", {})
+        if c["State"] == "READY" and last and last != before:
             break
         if time.monotonic() - start > timeout:
             raise TimeoutError(f"crawl of {name} did not finish in {timeout}s")
-        time.sleep(0.01)
+        time.sleep(0.005)
     elapsed = time.monotonic() - start
     crawls = glue.list_crawls(CrawlerName=name).get("Crawls", [])
-    last = max(crawls, key=lambda c: c.get("StartTime", 0)) if crawls else {}
-    return elapsed, c.get("LastCrawl", {}), last
+    newest = max(crawls, key=lambda x: x.get("StartTime", 0)) if crawls else {}
+    return elapsed, last, newest
+
+
+def print_planner_timings(data_dir):
+    """The planner's per-stage timings from the per-crawl log files."""
+    lines = []
+    for path in sorted(Path(data_dir).rglob("*")):
+        if path.is_file() and path.suffix in (".log", ".jsonl", ".txt", ""):
+            try:
+                text = path.read_text(errors="replace")
+            except OSError:
+                continue
+            lines += [(path.stat().st_mtime, l) for l in text.splitlines()
+                      if "planned " in l and " files in " in l]
+    for _, line in sorted(lines):
+        print("  planner:", line[-400:])
 
 
 def duckdb_sniff(paths):
@@ -139,7 +157,8 @@ def main():
     env = {}
     if args.threads:
         env["MORTAR_CRAWLER_THREADS"] = str(args.threads)
-    server = MortarServer(data_dir, env=env).start()
+    server = MortarServer(data_dir, env=env)
+    server.start()
     results = {}
     try:
         glue = server.client(retries=3)
@@ -174,8 +193,13 @@ def main():
               f"{summary.get('Summary', '')[:300]}")
         results["rss_mb"] = peak_rss_mb(server.proc.pid)
         print(f"server peak RSS: {results['rss_mb']:.0f} MB")
+        print_planner_timings(data_dir)
     finally:
-        server.stop()
+        try:
+            server.stop()
+        except RuntimeError as e:  # a server that ignores SIGTERM must not hide the figures
+            print(f"warning: {str(e).splitlines()[0]}; killed it")
+            server.kill()
         shutil.rmtree(data_dir, ignore_errors=True)
 
     csv_files = sorted((root / "events_csv").rglob("*.csv"))[: args.sniff_sample]
