@@ -164,7 +164,7 @@ Status cmd_convert(const std::string& in, const std::string& out, const std::str
   const bool to_directory = !partitions.empty() || !format || (!out.empty() && out.back() == '/');
   if (!format) {
     return invalid_input(fmt::format(
-        "{}: cannot tell the output format from the name (use --format parquet|csv|json|avro)", out));
+        "{}: cannot tell the output format from the name (use --format parquet|csv|json|avro|orc)", out));
   }
   MORTAR_ASSIGN_OR_RETURN(io::FileSystem * fs, io::file_system_for(out));
   formats::WriteOptions wo;
@@ -201,11 +201,11 @@ Status cmd_convert(const std::string& in, const std::string& out, const std::str
 }  // namespace
 
 int run_file_command(int argc, char** argv) {
-  CLI::App app{"Inspect and convert data files (csv, json, parquet, avro, xml, grok logs)", "mortar file"};
+  CLI::App app{"Inspect and convert data files (csv, json, parquet, avro, orc, xml, grok logs)", "mortar file"};
   app.require_subcommand(1);
   Common common;
   auto add_common = [&](CLI::App* sub) {
-    sub->add_option("--input-format", common.input_format, "Input format (csv, json, parquet, avro, xml, grok)");
+    sub->add_option("--input-format", common.input_format, "Input format (csv, json, parquet, avro, orc, xml, grok)");
     sub->add_option("--option", common.options, "Read format option key=value (repeatable)");
     sub->add_option("--output-option", common.output_options,
                     "Write format option key=value (repeatable)");
@@ -231,7 +231,7 @@ int run_file_command(int argc, char** argv) {
   auto* convert = app.add_subcommand("convert", "Convert files to another format");
   convert->add_option("IN", path, "Input file or directory")->required();
   convert->add_option("OUT", out, "Output file, or directory (with --partition-by)")->required();
-  convert->add_option("--format", format, "Output format (parquet, csv, json, avro)");
+  convert->add_option("--format", format, "Output format (parquet, csv, json, avro, orc)");
   convert->add_option("--compression", compression, "gzip, zstd, snappy or none");
   convert->add_option("--partition-by", partition_by, "Comma-separated partition columns");
   add_common(convert);
