@@ -400,15 +400,8 @@ TEST_F(PlannerTest, PlanExistingTableDiscoversItsPartitions) {
   EXPECT_TRUE(has_problem(*r, "a.json", "the table is csv"));
 }
 
-// CPU seconds of this process: the machine running the tests may be busy, so
-// speed is asserted on CPU time, wall time is printed.
-double cpu_seconds() {
-  timespec ts;
-  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
-
-TEST_F(PlannerTest, HundredThousandEmptyFilesFinishQuickly) {
+// Speed is measured by bench/crawler, not asserted here (machines are noisy).
+TEST_F(PlannerTest, HundredThousandEmptyFilesArePlannedAndThenReusedFromTheManifest) {
   config_.ignore_marker_files = false;
   for (int d = 0; d < 100; ++d) {
     fs::path dir = root_ / ("d=" + std::to_string(d));
@@ -420,32 +413,19 @@ TEST_F(PlannerTest, HundredThousandEmptyFilesFinishQuickly) {
     }
   }
   config_.use_manifest = true;
-  auto start = std::chrono::steady_clock::now();
-  double cpu_start = cpu_seconds();
   auto r = plan();
-  double first = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  double first_cpu = cpu_seconds() - cpu_start;
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->files_listed, 100000);
   ASSERT_EQ(r->tables.size(), 1u);
   EXPECT_EQ(r->tables[0].partitions.size(), 100u);
   EXPECT_EQ(r->tables[0].object_count, 100000);
-  EXPECT_LT(first_cpu, 10.0);
-  // Unchanged: nothing is read, and it is fast.
+  // Unchanged: no file is classified again.
   classifier_.reset();
-  start = std::chrono::steady_clock::now();
-  cpu_start = cpu_seconds();
   auto again = plan();
-  double second = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  double second_cpu = cpu_seconds() - cpu_start;
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(classifier_.calls.load(), 0);
   EXPECT_EQ(again->files_reused, 100000);
   EXPECT_EQ(again->tables[0].object_count, 100000);
-  EXPECT_LT(second_cpu, 1.0) << "unchanged re-plan of 100,000 files";
-  std::printf("100,000 empty files: first plan %.3f s (%.3f s CPU), unchanged re-plan %.3f s "
-              "(%.3f s CPU)\n", first, first_cpu, second, second_cpu);
-  for (const auto& line : log_) std::printf("  log: %s\n", line.c_str());
 
   // With marker files ignored, zero-byte objects are not data at all.
   config_.ignore_marker_files = true;
@@ -455,7 +435,7 @@ TEST_F(PlannerTest, HundredThousandEmptyFilesFinishQuickly) {
   EXPECT_TRUE(ignored->tables.empty());
 }
 
-TEST_F(PlannerTest, ManifestSaveOf100000RowsIsFast) {
+TEST_F(PlannerTest, ManifestSavesAndLoads100000Rows) {
   std::vector<ManifestRecord> records(100000);
   auto c = std::make_shared<Classification>();
   c->classification = "csv";
@@ -466,13 +446,7 @@ TEST_F(PlannerTest, ManifestSaveOf100000RowsIsFast) {
     records[i].classification = c;
     records[i].record_count = 1;
   }
-  auto start = std::chrono::steady_clock::now();
-  double cpu_start = cpu_seconds();
   ASSERT_TRUE(CrawlManifest::save(*store_, "big", ManifestSnapshot(), records).ok());
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  double cpu = cpu_seconds() - cpu_start;
-  EXPECT_LT(cpu, 1.0);
-  std::printf("manifest: 100,000 rows saved in %.3f s (%.3f s CPU)\n", secs, cpu);
   auto snap = CrawlManifest::load(*store_, "big");
   ASSERT_TRUE(snap.ok());
   EXPECT_EQ(snap->files.size(), 100000u);
