@@ -57,7 +57,8 @@ class ColumnWriter {
   }
 
   // Encodes the buffered data as a chunk starting at `file_offset`, appends
-  // it to `out`, fills `meta` and resets the buffers.
+  // it to `out`, fills `meta` and resets the buffers. Different ColumnWriters
+  // may flush at the same time (the writer encodes a row group in parallel).
   Status flush(int64_t file_offset, std::string* out, ColumnMetaData* meta);
 
  private:

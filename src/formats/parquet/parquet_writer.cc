@@ -1,5 +1,8 @@
 #include "formats/parquet/parquet_writer.h"
 
+#include <atomic>
+#include <thread>
+
 #include <algorithm>
 #include <cstring>
 
@@ -220,6 +223,7 @@ StatusOr<std::unique_ptr<ParquetWriter>> ParquetWriter::open(std::unique_ptr<io:
   MORTAR_ASSIGN_OR_RETURN(cw.dictionary_page_size, int_option(o, "dictionaryPageSize", 1 << 20, 0));
   MORTAR_ASSIGN_OR_RETURN(w->row_group_rows_, int_option(o, "rowGroupRows", 1 << 20, 1));
   MORTAR_ASSIGN_OR_RETURN(w->block_size_, int_option(o, "blockSize", int64_t{128} << 20, 1));
+  MORTAR_ASSIGN_OR_RETURN(w->encode_threads_, int_option(o, "encodeThreads", 2, 1));
   if (auto it = o.find("enableDictionary"); it != o.end()) {
     cw.dictionary = absl::AsciiStrToLower(it->second) != "false";
   }
@@ -314,21 +318,39 @@ Status ParquetWriter::write_rows(const types::RecordBatch& batch, int64_t begin,
 
 Status ParquetWriter::flush_row_group() {
   if (buffered_rows_ == 0) return ok_status();
+  // Encoding and compressing the column chunks dominates a write: they are
+  // independent, so several threads encode them (each chunk as if it started
+  // at offset 0), then they are emitted in order and their offsets shifted.
+  const size_t n = columns_.size();
+  std::vector<std::string> chunks(n);
+  std::vector<ColumnMetaData> metas(n);
+  std::vector<Status> results(n);
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < n; i = next++) results[i] = columns_[i]->flush(0, &chunks[i], &metas[i]);
+  };
+  const size_t helpers = std::min<size_t>(n, static_cast<size_t>(encode_threads_)) - 1;
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < helpers; ++t) threads.emplace_back(work);
+  work();
+  for (auto& t : threads) t.join();
+
   RowGroup rg;
   rg.num_rows = buffered_rows_;
   rg.file_offset = offset_;
   int64_t compressed = 0;
-  std::string chunk;
-  for (auto& c : columns_) {
-    chunk.clear();
+  for (size_t i = 0; i < n; ++i) {
+    MORTAR_RETURN_IF_ERROR(results[i]);
     ColumnChunk cc;
     cc.file_offset = offset_;
-    ColumnMetaData meta;
-    MORTAR_RETURN_IF_ERROR(c->flush(offset_, &chunk, &meta));
+    ColumnMetaData& meta = metas[i];
+    meta.data_page_offset += offset_;
+    if (meta.dictionary_page_offset) *meta.dictionary_page_offset += offset_;
     cc.meta_data = std::move(meta);
     rg.total_byte_size += cc.meta_data->total_uncompressed_size;
     compressed += cc.meta_data->total_compressed_size;
-    MORTAR_RETURN_IF_ERROR(emit(chunk));
+    MORTAR_RETURN_IF_ERROR(emit(chunks[i]));
+    std::string().swap(chunks[i]);
     rg.columns.push_back(std::move(cc));
   }
   rg.total_compressed_size = compressed;

@@ -39,6 +39,7 @@ class ParquetWriter : public RecordWriter {
   FileMetaData metadata_;
   FileSchema file_schema_;
   std::vector<std::unique_ptr<ColumnWriter>> columns_;  // by leaf index
+  int64_t encode_threads_ = 2;  // threads that encode a row group's column chunks
   int64_t row_group_rows_ = 1 << 20;
   int64_t block_size_ = int64_t{128} << 20;
   int64_t buffered_rows_ = 0;
