@@ -5,17 +5,15 @@ import glob
 import http.server
 import json
 import os
-import socket
 import subprocess
-import sys
 import threading
-import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import boto3
 import pytest
+
+from support.moto import moto_server
 
 REPO = Path(__file__).resolve().parents[2]
 CREDS = {"AWS_ACCESS_KEY_ID": "AKIDMORTARTEST", "AWS_SECRET_ACCESS_KEY": "mortar-secret",
@@ -40,29 +38,9 @@ MOTO_LOG = None  # moto's request log (werkzeug writes one line per request)
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory):
     global MOTO_LOG
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     MOTO_LOG = tmp_path_factory.mktemp("moto") / "requests.log"
-    log = MOTO_LOG.open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 30
-        while True:
-            try:
-                urllib.request.urlopen(url + "/", timeout=2).read()
-                break
-            except Exception:
-                if proc.poll() is not None or time.time() > deadline:
-                    pytest.fail("moto server did not start")
-                time.sleep(0.2)
+    with moto_server(MOTO_LOG) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
 
 
 @pytest.fixture(scope="module")
