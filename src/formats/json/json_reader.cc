@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <thread>
 
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -38,6 +39,63 @@ int64_t count_newlines(const char* data, size_t len) {
   return n;
 }
 
+using RecordFn = std::function<Status(element record, size_t doc_offset)>;
+
+// What parsing one block of documents gave.
+struct BlockResult {
+  Status status;              // the callback's error, or a syntax error (then syntax_error)
+  bool syntax_error = false;  // status is invalid JSON at error_offset
+  size_t error_offset = 0;
+  size_t docs = 0;            // complete documents parsed
+  size_t truncated = 0;       // bytes of an incomplete final document
+};
+
+// Parses the documents of data[0, len) (SIMDJSON_PADDING readable bytes must
+// follow) and calls fn for each record (a document, each element of a
+// top-level array, or what `path` selects).
+BlockResult parse_block(simdjson::dom::parser& parser, const char* data, size_t len,
+                        const JsonPath& path, const RecordFn& fn) {
+  BlockResult r;
+  simdjson::dom::document_stream stream;
+  const size_t batch = std::max<size_t>(len + 1, simdjson::dom::MINIMAL_BATCH_SIZE);
+  if (auto err = parser.parse_many(data, len, batch).get(stream)) {
+    r.syntax_error = true;
+    r.status = invalid_input(std::string("invalid JSON: ") + simdjson::error_message(err));
+    return r;
+  }
+  for (auto it = stream.begin(); it != stream.end(); ++it) {
+    element doc;
+    const size_t offset = it.current_index();
+    if (auto e = (*it).get(doc)) {
+      r.syntax_error = true;
+      r.error_offset = offset;
+      r.status = invalid_input(std::string("invalid JSON: ") + simdjson::error_message(e));
+      return r;
+    }
+    ++r.docs;
+    auto call = [&](element record) { return fn(record, offset); };
+    if (path.empty()) {
+      simdjson::dom::array arr;
+      if (!doc.get_array().get(arr)) {
+        for (element rec : arr) {
+          r.status = call(rec);
+          if (!r.status.ok()) return r;
+        }
+      } else {
+        r.status = call(doc);
+      }
+    } else {
+      r.status = path.select(doc, call);
+    }
+    if (!r.status.ok()) return r;
+  }
+  r.truncated = stream.truncated_bytes();
+  return r;
+}
+
+// Line-delimited input at least this large is parsed as two halves on two threads.
+constexpr size_t kParallelMinBytes = 1 << 20;
+
 class JsonReaderImpl : public RecordReader {
  public:
   JsonReaderImpl(std::unique_ptr<io::InputStream> in, std::string path)
@@ -48,8 +106,13 @@ class JsonReaderImpl : public RecordReader {
   StatusOr<std::unique_ptr<types::RecordBatch>> next() override;
 
  private:
-  using RecordFn = std::function<Status(element record, size_t doc_offset)>;
   Status fill(size_t target);
+  // Parses the buffer's documents as two halves on two threads when it is
+  // large and splits at a line boundary into whole documents; false when the
+  // block must be read sequentially instead (nothing consumed then).
+  bool next_parallel();
+  // A fresh set of columns for one batch.
+  std::vector<std::unique_ptr<Column>> new_columns() const;
   // Parses the complete documents in the buffer (growing it until one is
   // complete) and calls fn for each record; *consumed: bytes to drop.
   Status for_each_record(const RecordFn& fn, size_t* consumed);
@@ -73,9 +136,12 @@ class JsonReaderImpl : public RecordReader {
   int64_t sample_rows_ = 10000;
   JsonPath json_path_;
   simdjson::dom::parser parser_;
+  simdjson::dom::parser second_parser_;  // the second half's, in next_parallel()
+  bool parallel_ = true;  // off after a block that did not split into whole documents
   TypePtr schema_;
   bool wrap_value_ = false;
   std::unique_ptr<JsonBuilder> builder_;
+  std::unique_ptr<JsonBuilder> second_builder_;
   std::vector<std::unique_ptr<Column>> columns_;
   int64_t rows_ = 0;
   std::deque<std::unique_ptr<types::RecordBatch>> ready_;
@@ -101,43 +167,11 @@ Status JsonReaderImpl::for_each_record(const RecordFn& fn, size_t* consumed) {
       continue;
     }
     buf_.append(simdjson::SIMDJSON_PADDING, '\0');
-    simdjson::dom::document_stream stream;
-    const size_t batch = std::max<size_t>(len + 1, simdjson::dom::MINIMAL_BATCH_SIZE);
-    auto err = parser_.parse_many(buf_.data(), len, batch).get(stream);
-    if (err) {
-      buf_.resize(len);
-      return error_at(0, std::string("invalid JSON: ") + simdjson::error_message(err));
-    }
-    size_t docs = 0;
-    Status status = ok_status();
-    for (auto it = stream.begin(); it != stream.end(); ++it) {
-      element doc;
-      size_t offset = it.current_index();
-      auto e = (*it).get(doc);
-      if (e) {
-        buf_.resize(len);
-        return error_at(offset, std::string("invalid JSON: ") + simdjson::error_message(e));
-      }
-      ++docs;
-      auto call = [&](element record) { return fn(record, offset); };
-      if (json_path_.empty()) {
-        simdjson::dom::array arr;
-        if (!doc.get_array().get(arr)) {
-          for (element r : arr) {
-            status = call(r);
-            if (!status.ok()) break;
-          }
-        } else {
-          status = call(doc);
-        }
-      } else {
-        status = json_path_.select(doc, call);
-      }
-      if (!status.ok()) break;
-    }
-    size_t truncated = stream.truncated_bytes();
+    BlockResult r = parse_block(parser_, buf_.data(), len, json_path_, fn);
     buf_.resize(len);
-    MORTAR_RETURN_IF_ERROR(status);
+    if (r.syntax_error) return error_at(r.error_offset, status_message(r.status));
+    MORTAR_RETURN_IF_ERROR(r.status);
+    const size_t docs = r.docs, truncated = r.truncated;
     if (docs > 0 && (truncated == 0 || !eof_)) {
       *consumed = len - truncated;
       return ok_status();
@@ -162,6 +196,8 @@ Status JsonReaderImpl::init(const ReadOptions& options) {
   if (block < 64 || block > (1LL << 30)) return invalid_input("option blockSize: must be 64 bytes .. 1 GiB");
   block_size_ = static_cast<size_t>(block);
   batch_rows_ = std::max<int64_t>(1, options.batch_rows);
+  MORTAR_ASSIGN_OR_RETURN(int64_t parallel, int_option(o, "parallelParse", 1));
+  parallel_ = parallel != 0;
   MORTAR_RETURN_IF_ERROR(fill(block_size_));
   if (buf_.size() >= 3 && std::memcmp(buf_.data(), "\xEF\xBB\xBF", 3) == 0) {
     buf_.erase(0, 3);
@@ -211,17 +247,84 @@ Status JsonReaderImpl::init(const ReadOptions& options) {
     schema_ = DataType::structure(std::move(fields));
   }
   builder_ = std::make_unique<JsonBuilder>(wrap_value_ ? schema_->fields()[0].type : schema_);
+  second_builder_ = std::make_unique<JsonBuilder>(wrap_value_ ? schema_->fields()[0].type : schema_);
   start_batch();
   return ok_status();
 }
 
-void JsonReaderImpl::start_batch() {
-  columns_.clear();
+std::vector<std::unique_ptr<Column>> JsonReaderImpl::new_columns() const {
+  std::vector<std::unique_ptr<Column>> columns;
   for (const auto& f : schema_->fields()) {
-    columns_.push_back(std::make_unique<Column>(f.type));
-    columns_.back()->reserve(std::min<int64_t>(batch_rows_, 1 << 16));
+    columns.push_back(std::make_unique<Column>(f.type));
+    columns.back()->reserve(std::min<int64_t>(batch_rows_, 1 << 16));
   }
+  return columns;
+}
+
+void JsonReaderImpl::start_batch() {
+  columns_ = new_columns();
   rows_ = 0;
+}
+
+bool JsonReaderImpl::next_parallel() {
+  const size_t len = buf_.size();
+  if (!parallel_ || len < kParallelMinBytes) return false;
+  const void* nl = std::memchr(buf_.data() + len / 2, '\n', len - len / 2);
+  if (!nl) return false;
+  const size_t split = static_cast<const char*>(nl) - buf_.data() + 1;
+  if (split >= len) return false;
+  struct Half {
+    std::vector<std::unique_ptr<Column>> columns;
+    int64_t rows = 0;
+    BlockResult result;
+  };
+  auto parse_half = [this](Half& h, simdjson::dom::parser& parser, JsonBuilder& builder,
+                           const char* data, size_t n) {
+    h.columns = new_columns();
+    h.result = parse_block(parser, data, n, json_path_, [&](element record, size_t) {
+      Status st;
+      if (wrap_value_) {
+        st = builder.append(*h.columns[0], record);
+      } else if (record.type() != simdjson::dom::element_type::OBJECT) {
+        st = invalid_input("record is not a JSON object");
+      } else {
+        st = builder.append_record(h.columns, record);
+      }
+      if (st.ok()) ++h.rows;
+      return st;
+    });
+  };
+  buf_.append(simdjson::SIMDJSON_PADDING, '\0');
+  Half first, second;
+  std::thread helper([&] {
+    parse_half(second, second_parser_, *second_builder_, buf_.data() + split, len - split);
+  });
+  parse_half(first, parser_, *builder_, buf_.data(), split);
+  helper.join();
+  buf_.resize(len);
+  // The split is trusted only when the first half ended exactly on a document
+  // boundary and both halves parsed cleanly; otherwise (multi-line documents,
+  // or an error whose location the sequential path reports) read sequentially.
+  const bool whole = first.result.status.ok() && second.result.status.ok() &&
+                     first.result.truncated == 0 && first.result.docs > 0 &&
+                     second.result.docs > 0 && !(eof_ && second.result.truncated > 0);
+  if (!whole) {
+    parallel_ = false;
+    return false;
+  }
+  flush_batch();  // rows decoded before this block come first
+  for (Half* h : {&first, &second}) {
+    auto batch = std::make_unique<types::RecordBatch>(schema_, std::move(h->columns), h->rows);
+    for (int64_t at = 0; at < h->rows; at += batch_rows_) {
+      const int64_t n = std::min(batch_rows_, h->rows - at);
+      ready_.push_back(at == 0 && n == h->rows ? std::move(batch) : batch->slice(at, n));
+    }
+  }
+  const size_t consumed = len - second.result.truncated;
+  base_line_ += count_newlines(buf_.data(), consumed);
+  base_offset_ += static_cast<int64_t>(consumed);
+  buf_.erase(0, consumed);
+  return true;
 }
 
 void JsonReaderImpl::flush_batch() {
@@ -257,6 +360,7 @@ StatusOr<std::unique_ptr<types::RecordBatch>> JsonReaderImpl::next() {
       done_ = true;
       continue;
     }
+    if (next_parallel()) continue;
     size_t consumed;
     MORTAR_RETURN_IF_ERROR(for_each_record(
         [&](element record, size_t offset) { return append(record, offset); }, &consumed));

@@ -177,5 +177,34 @@ TEST_F(JsonReaderTest, DuplicateKeysFirstWins) {
   EXPECT_EQ(r.rows, std::vector<std::string>{R"({"a":1})"});
 }
 
+// Blocks of 1 MB and more are parsed as two halves on two threads: the rows
+// must come out complete and in order, whatever the layout.
+TEST_F(JsonReaderTest, LargeInputsReadTheSameInParallelAndSequentially) {
+  std::string lines, pretty;
+  for (int i = 0; i < 60000; ++i) {
+    lines += "{\"id\": " + std::to_string(i) + ", \"name\": \"n" + std::to_string(i) + "\"}\n";
+    pretty += "{\n  \"id\": " + std::to_string(i) + ",\n  \"name\": \"n" + std::to_string(i) + "\"\n}\n";
+  }
+  for (const std::string* content : {&lines, &pretty}) {
+    auto parallel = read(*content, {}, "p.json", 4096);
+    auto sequential = read(*content, {{"parallelParse", "0"}}, "s.json", 4096);
+    ASSERT_TRUE(parallel.status.ok()) << parallel.status;
+    ASSERT_TRUE(sequential.status.ok()) << sequential.status;
+    ASSERT_EQ(parallel.rows.size(), 60000u);
+    EXPECT_EQ(parallel.rows, sequential.rows);
+    EXPECT_EQ(parallel.rows[59999], R"({"id":59999,"name":"n59999"})");
+  }
+}
+
+TEST_F(JsonReaderTest, AnErrorDeepInALargeInputNamesItsLine) {
+  std::string content;
+  for (int i = 0; i < 100000; ++i) content += "{\"a\": " + std::to_string(i) + "}\n";
+  content += "{\"a\": oops}\n";
+  for (int i = 0; i < 10; ++i) content += "{\"a\": 1}\n";
+  auto r = read(content, {}, "bad.json");
+  ASSERT_FALSE(r.status.ok());
+  EXPECT_THAT(std::string(r.status.message()), HasSubstr("bad.json: line 100001 "));
+}
+
 }  // namespace
 }  // namespace mortar::formats::json
