@@ -69,12 +69,17 @@ StatusOr<std::unique_ptr<MultiFileReader>> open_inputs(const std::string& path, 
   return MultiFileReader::open(std::move(files), options);
 }
 
+// Batches decoded ahead: enough that decoding goes on while the writer encodes
+// a whole row group (readers emit batches of up to 64k rows; small ones when
+// they parse in parallel), bounded so memory stays a few tens of MB.
+constexpr size_t kPrefetchBatches = 8;
+
 // The inputs decoded on a second thread while this one encodes/writes.
 StatusOr<std::unique_ptr<formats::RecordReader>> open_inputs_prefetched(const std::string& path,
                                                                          const Common& c) {
   MORTAR_ASSIGN_OR_RETURN(auto reader, open_inputs(path, c));
   return std::unique_ptr<formats::RecordReader>(
-      std::make_unique<formats::PrefetchReader>(std::move(reader)));
+      std::make_unique<formats::PrefetchReader>(std::move(reader), kPrefetchBatches));
 }
 
 Status cmd_schema(const std::string& path, const Common& c) {

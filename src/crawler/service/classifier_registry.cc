@@ -84,7 +84,9 @@ Status ClassifierRegistry::create(const std::string& account, const Json& reques
 
 Status ClassifierRegistry::update(const std::string& account, const Json& request) {
   MORTAR_ASSIGN_OR_RETURN(auto kind_body, one_kind(request));
-  auto& [kind, body] = kind_body;
+  // Plain references, not a structured binding: clang 14 cannot capture those.
+  auto& kind = kind_body.first;
+  auto& body = kind_body.second;
   // Members left out keep their values: validate the merged classifier.
   std::string name = body["Name"].get<std::string>();
   return store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
