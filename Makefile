@@ -46,6 +46,8 @@ fuzz: bootstrap-tests
 bench: build
 	MORTAR_BIN=$(abspath $(BUILD_DIR)/mortar) .venv/bin/python bench/catalog/run.py
 	MORTAR_BIN=$(abspath $(BUILD_DIR)/mortar) .venv/bin/python bench/formats/run_bench.py
+	MORTAR_BUILD_DIR=$(abspath $(BUILD_DIR)) .venv/bin/python bench/formats/s3_throughput.py
+	MORTAR_BIN=$(abspath $(BUILD_DIR)/mortar) .venv/bin/python bench/crawler/run.py
 
 clean:
 	rm -rf build
