@@ -11,6 +11,7 @@
 #include "absl/base/thread_annotations.h"
 #include "engine/glob.h"
 #include "engine/schema_merge.h"
+#include "formats/hive_path.h"
 #include "io/compression.h"
 #include "io/file_system.h"
 
@@ -24,26 +25,6 @@ namespace {
 std::string base_name(const std::string& path) {
   size_t slash = path.find_last_of('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-int hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string unescape(const std::string& v) {
-  std::string out;
-  for (size_t i = 0; i < v.size(); ++i) {
-    if (v[i] == '%' && i + 2 < v.size() && hex(v[i + 1]) >= 0 && hex(v[i + 2]) >= 0) {
-      out += static_cast<char>(hex(v[i + 1]) * 16 + hex(v[i + 2]));
-      i += 2;
-    } else {
-      out += v[i];
-    }
-  }
-  return out;
 }
 
 // Directory names between the root and the file; false when a directory is
@@ -64,7 +45,7 @@ bool relative_dirs(const std::string& rel, bool recurse,
       if (value == "__HIVE_DEFAULT_PARTITION__") {
         partitions->emplace_back(part.substr(0, eq), std::nullopt);
       } else {
-        partitions->emplace_back(part.substr(0, eq), unescape(value));
+        partitions->emplace_back(part.substr(0, eq), formats::hive_unescape(value));
       }
     } else if (!recurse) {
       return false;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "formats/csv/csv_format.h"
+#include "formats/hive_path.h"
 #include "io/compression.h"
 #include "io/file_system.h"
 
@@ -42,26 +43,6 @@ StatusOr<const formats::Format*> sniff(io::FileSystem& fs, const std::string& pa
   return best;
 }
 
-int hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string unescape(const std::string& v) {
-  std::string out;
-  for (size_t i = 0; i < v.size(); ++i) {
-    if (v[i] == '%' && i + 2 < v.size() && hex(v[i + 1]) >= 0 && hex(v[i + 2]) >= 0) {
-      out += static_cast<char>(hex(v[i + 1]) * 16 + hex(v[i + 2]));
-      i += 2;
-    } else {
-      out += v[i];
-    }
-  }
-  return out;
-}
-
 // key=value directory names between `root` and the file.
 std::vector<std::pair<std::string, std::optional<std::string>>> partitions_of(
     const std::string& root, const std::string& file) {
@@ -77,7 +58,7 @@ std::vector<std::pair<std::string, std::optional<std::string>>> partitions_of(
     if (eq != std::string::npos && eq > 0) {
       std::string value = part.substr(eq + 1);
       if (value == "__HIVE_DEFAULT_PARTITION__") out.emplace_back(part.substr(0, eq), std::nullopt);
-      else out.emplace_back(part.substr(0, eq), unescape(value));
+      else out.emplace_back(part.substr(0, eq), formats::hive_unescape(value));
     }
     start = slash + 1;
   }
