@@ -1,0 +1,1 @@
+"""Placeholder: the awsglue package is being written."""

@@ -1,0 +1,1 @@
+"""Placeholder: the pyspark compatibility layer is being written."""
