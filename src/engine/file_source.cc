@@ -5,10 +5,13 @@
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
+#include "engine/cast.h"
+#include "engine/column_ops.h"
 #include "engine/glob.h"
 #include "engine/schema_merge.h"
 #include "formats/hive_path.h"
@@ -53,6 +56,39 @@ bool relative_dirs(const std::string& rel, bool recurse,
   }
 }
 
+// Glue's compressionType: files without a compression suffix are
+// decompressed with the given codec before the reader sees them (readers
+// then find neither a suffix nor a magic and read the bytes as they are).
+class DecompressingFileSystem : public io::FileSystem {
+ public:
+  DecompressingFileSystem(io::FileSystem& base, io::Codec codec) : base_(base), codec_(codec) {}
+  StatusOr<io::FileInfo> stat(const std::string& p) override { return base_.stat(p); }
+  StatusOr<std::vector<io::FileInfo>> list_recursive(const std::string& p) override {
+    return base_.list_recursive(p);
+  }
+  StatusOr<std::unique_ptr<io::RandomAccessFile>> open_random_access(
+      const std::string& p) override {
+    return base_.open_random_access(p);
+  }
+  StatusOr<std::unique_ptr<io::InputStream>> open_input(const std::string& p) override {
+    MORTAR_ASSIGN_OR_RETURN(auto in, base_.open_input(p));
+    if (codec_ == io::Codec::kNone || io::codec_from_extension(p) != io::Codec::kNone) return in;
+    return io::decompressing_stream(std::move(in), codec_);
+  }
+  StatusOr<std::unique_ptr<io::OutputStream>> open_output(const std::string& p) override {
+    return base_.open_output(p);
+  }
+  Status rename(const std::string& from, const std::string& to) override {
+    return base_.rename(from, to);
+  }
+  Status remove(const std::string& p) override { return base_.remove(p); }
+  Status make_directories(const std::string& p) override { return base_.make_directories(p); }
+
+ private:
+  io::FileSystem& base_;
+  io::Codec codec_;
+};
+
 StatusOr<const formats::Format*> sniff(io::FileSystem& fs, const std::string& path) {
   MORTAR_ASSIGN_OR_RETURN(auto in, io::open_decompressed(fs, path));
   std::string head(64 * 1024, '\0');
@@ -87,46 +123,72 @@ bool excluded(const FileSourceOptions& o, const std::string& path, const std::st
 
 }  // namespace
 
+namespace {
+
+// Lists one root (a file or a folder), `given` partition values first.
+Status list_root(const FileSourceOptions& o, const std::string& root, const PartitionValues& given,
+                 const formats::Format* forced, io::Codec codec, std::vector<SourceFile>& out) {
+  MORTAR_ASSIGN_OR_RETURN(io::FileSystem * fs, io::file_system_for(root));
+  MORTAR_ASSIGN_OR_RETURN(io::FileInfo info, fs->stat(root));
+  std::vector<std::pair<io::FileInfo, std::string>> files;  // with the relative path
+  if (info.is_directory) {
+    MORTAR_ASSIGN_OR_RETURN(auto listed, fs->list_recursive(root));
+    std::string prefix = root;
+    if (!prefix.empty() && prefix.back() != '/') prefix += '/';
+    for (auto& f : listed) {
+      if (f.is_directory) continue;
+      std::string rel =
+          f.path.rfind(prefix, 0) == 0 ? f.path.substr(prefix.size()) : base_name(f.path);
+      files.emplace_back(std::move(f), std::move(rel));
+    }
+  } else {
+    files.emplace_back(info, "");
+  }
+  for (auto& [f, rel] : files) {
+    std::string name = base_name(f.path);
+    if (name.empty() || name[0] == '.' || name[0] == '_') continue;
+    SourceFile sf{f.path, forced, given, f.size};
+    PartitionValues found;
+    if (!rel.empty() && !relative_dirs(rel, o.recurse, &found)) continue;
+    if (excluded(o, f.path, rel)) continue;
+    for (auto& kv : found) {  // the given values win over folder names
+      bool dup = false;
+      for (const auto& g : given) dup = dup || g.first == kv.first;
+      if (!dup) sf.partitions.push_back(std::move(kv));
+    }
+    if (!o.partition_columns) sf.partitions.clear();
+    if (!sf.format) sf.format = formats::format_for_path(f.path);
+    if (!sf.format) {
+      DecompressingFileSystem dfs(*fs, codec);
+      MORTAR_ASSIGN_OR_RETURN(sf.format, sniff(codec == io::Codec::kNone ? *fs : dfs, f.path));
+    }
+    out.push_back(std::move(sf));
+  }
+  return ok_status();
+}
+
+}  // namespace
+
 StatusOr<std::vector<SourceFile>> list_source_files(const FileSourceOptions& o) {
-  if (o.paths.empty()) return invalid_input("file source: no paths");
+  if (o.paths.empty() && o.files.empty()) return invalid_input("file source: no paths");
   const formats::Format* forced = nullptr;
   if (!o.format.empty()) {
     MORTAR_ASSIGN_OR_RETURN(forced, formats::format_by_name(o.format));
   }
+  MORTAR_ASSIGN_OR_RETURN(io::Codec codec, io::codec_from_name(o.compression_type));
   std::vector<SourceFile> out;
+  std::vector<std::string> roots;
   for (const std::string& root : o.paths) {
-    MORTAR_ASSIGN_OR_RETURN(io::FileSystem * fs, io::file_system_for(root));
-    MORTAR_ASSIGN_OR_RETURN(io::FileInfo info, fs->stat(root));
-    std::vector<std::pair<io::FileInfo, std::string>> files;  // with the relative path
-    if (info.is_directory) {
-      MORTAR_ASSIGN_OR_RETURN(auto listed, fs->list_recursive(root));
-      std::string prefix = root;
-      if (!prefix.empty() && prefix.back() != '/') prefix += '/';
-      for (auto& f : listed) {
-        if (f.is_directory) continue;
-        std::string rel =
-            f.path.rfind(prefix, 0) == 0 ? f.path.substr(prefix.size()) : base_name(f.path);
-        files.emplace_back(std::move(f), std::move(rel));
-      }
-    } else {
-      files.emplace_back(info, "");
-    }
-    for (auto& [f, rel] : files) {
-      std::string name = base_name(f.path);
-      if (name.empty() || name[0] == '.' || name[0] == '_') continue;
-      SourceFile sf{f.path, forced, {}};
-      if (!rel.empty() && !relative_dirs(rel, o.recurse, &sf.partitions)) continue;
-      if (excluded(o, f.path, rel)) continue;
-      if (!o.partition_columns) sf.partitions.clear();
-      if (!sf.format) sf.format = formats::format_for_path(f.path);
-      if (!sf.format) {
-        MORTAR_ASSIGN_OR_RETURN(sf.format, sniff(*fs, f.path));
-      }
-      out.push_back(std::move(sf));
-    }
+    MORTAR_RETURN_IF_ERROR(list_root(o, root, {}, forced, codec, out));
+    roots.push_back(root);
+  }
+  for (const SourceInput& input : o.files) {
+    if (input.path.empty()) return invalid_input("file source: an input without a path");
+    MORTAR_RETURN_IF_ERROR(list_root(o, input.path, input.partitions, forced, codec, out));
+    roots.push_back(input.path);
   }
   if (out.empty()) {
-    return not_found(fmt::format("no data files under {}{}", fmt::join(o.paths, ", "),
+    return not_found(fmt::format("no data files under {}{}", fmt::join(roots, ", "),
                                  o.recurse ? "" : " (subdirectories are read only with recurse)"));
   }
   return out;
@@ -134,18 +196,29 @@ StatusOr<std::vector<SourceFile>> list_source_files(const FileSourceOptions& o) 
 
 namespace {
 
+// What every reader of one source shares.
+struct ScanConfig {
+  FileSourceOptions options;
+  io::Codec codec = io::Codec::kNone;
+  std::map<std::string, TypePtr> partition_types;  // parsed options.partition_types
+};
+
 // One file's batches with its partition columns appended.
 class FileReader {
  public:
-  static StatusOr<std::unique_ptr<FileReader>> open(const SourceFile& f,
-                                                    const FileSourceOptions& o) {
-    MORTAR_ASSIGN_OR_RETURN(io::FileSystem * fs, io::file_system_for(f.path));
+  static StatusOr<std::unique_ptr<FileReader>> open(const SourceFile& f, const ScanConfig& c) {
+    MORTAR_ASSIGN_OR_RETURN(io::FileSystem * base, io::file_system_for(f.path));
+    auto r = std::make_unique<FileReader>();
+    io::FileSystem* fs = base;
+    if (c.codec != io::Codec::kNone) {
+      r->fs_ = std::make_unique<DecompressingFileSystem>(*base, c.codec);
+      fs = r->fs_.get();
+    }
     formats::ReadOptions ro;
-    ro.format_options = o.format_options;
-    ro.batch_rows = o.batch_rows;
+    ro.format_options = c.options.format_options;
+    ro.batch_rows = c.options.batch_rows;
     auto reader = f.format->open_reader(*fs, f.path, ro);
     if (!reader.ok()) return annotate(reader.status(), f.path);
-    auto r = std::make_unique<FileReader>();
     r->file_ = &f;
     r->reader_ = std::move(*reader);
     TypePtr data = r->reader_->schema();
@@ -155,8 +228,22 @@ class FileReader {
       bool dup = false;
       for (const auto& fl : fields) dup = dup || fl.name == key;
       if (dup) continue;
-      r->partition_values_.push_back(value);
-      fields.push_back({key, types::DataType::string()});
+      auto t = c.partition_types.find(key);
+      TypePtr type = t == c.partition_types.end() ? types::DataType::string() : t->second;
+      // The value as a one-row column of its type, repeated per batch row.
+      auto text = std::make_unique<types::Column>(types::DataType::string());
+      if (value) {
+        text->append_string(*value);
+      } else {
+        text->append_null();
+      }
+      if (type->kind() == types::TypeKind::kString) {
+        r->partition_values_.push_back(std::move(text));
+      } else {
+        MORTAR_ASSIGN_OR_RETURN(auto typed, cast_column(*text, type));
+        r->partition_values_.push_back(std::move(typed));
+      }
+      fields.push_back({key, type});
     }
     r->schema_ = types::DataType::structure(std::move(fields));
     return r;
@@ -169,13 +256,12 @@ class FileReader {
     int64_t n = (*batch)->num_rows();
     std::vector<std::unique_ptr<types::Column>> columns = std::move((*batch)->columns());
     for (const auto& value : partition_values_) {
-      auto col = std::make_unique<types::Column>(types::DataType::string());
-      for (int64_t r = 0; r < n; ++r) {
-        if (value) {
-          col->append_string(*value);
-        } else {
-          col->append_null();
-        }
+      auto col = std::make_unique<types::Column>(value->type());
+      if (value->is_null(0)) {
+        col->append_nulls(n);
+      } else {
+        col->reserve(n);
+        for (int64_t r = 0; r < n; ++r) copy_row(*col, *value, 0);
       }
       columns.push_back(std::move(col));
     }
@@ -184,20 +270,48 @@ class FileReader {
 
  private:
   const SourceFile* file_ = nullptr;
+  std::unique_ptr<io::FileSystem> fs_;  // the compressionType wrapper, when set
   std::unique_ptr<formats::RecordReader> reader_;
-  std::vector<std::optional<std::string>> partition_values_;
+  std::vector<std::unique_ptr<types::Column>> partition_values_;  // one row each
   TypePtr schema_;
 };
 
-// Reads files on worker threads, yielding batches in file order.
+// Files read as one unit by one thread: a single file, or with groupFiles
+// consecutive files of the same partition up to the group size.
+std::vector<std::vector<size_t>> make_units(const std::vector<SourceFile>& files,
+                                            const FileSourceOptions& o) {
+  std::vector<std::vector<size_t>> units;
+  const int64_t limit = o.group_size > 0 ? o.group_size : kDefaultGroupSize;
+  int64_t unit_bytes = 0;
+  for (size_t i = 0; i < files.size(); ++i) {
+    bool join = o.group_files && !units.empty() && unit_bytes + files[i].size <= limit &&
+                files[units.back().back()].partitions == files[i].partitions;
+    if (!join) {
+      units.emplace_back();
+      unit_bytes = 0;
+    }
+    units.back().push_back(i);
+    unit_bytes += files[i].size;
+  }
+  return units;
+}
+
+// The immutable plan of one source: its files, read units and config.
+struct Scan {
+  std::vector<SourceFile> files;
+  std::vector<std::vector<size_t>> units;
+  ScanConfig config;
+};
+
+// Reads units on worker threads, yielding batches in file order.
 class ScanStream : public BatchStream {
  public:
   static constexpr size_t kQueueDepth = 2;
 
-  ScanStream(std::shared_ptr<const std::vector<SourceFile>> files, FileSourceOptions options)
-      : files_(std::move(files)), options_(std::move(options)), slots_(files_->size()) {
-    size_t threads =
-        std::clamp<size_t>(static_cast<size_t>(std::max(1, options_.threads)), 1, files_->size());
+  explicit ScanStream(std::shared_ptr<const Scan> scan)
+      : scan_(std::move(scan)), slots_(scan_->units.size()) {
+    size_t threads = std::clamp<size_t>(
+        static_cast<size_t>(std::max(1, scan_->config.options.threads)), 1, slots_.size());
     window_ = threads * 2;
     for (size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
   }
@@ -241,16 +355,19 @@ class ScanStream : public BatchStream {
       {
         std::unique_lock<std::mutex> lock(mu_);
         cv_.wait(lock, [&] {
-          return cancelled_ || next_file_ >= slots_.size() || next_file_ < current_ + window_;
+          return cancelled_ || next_unit_ >= slots_.size() || next_unit_ < current_ + window_;
         });
-        if (cancelled_ || next_file_ >= slots_.size()) return;
-        index = next_file_++;
+        if (cancelled_ || next_unit_ >= slots_.size()) return;
+        index = next_unit_++;
       }
       Status s;
-      try {  // an exception must not escape a worker thread
-        s = read_file(index);
-      } catch (const std::exception& e) {
-        s = internal_error((*files_)[index].path + ": " + e.what());
+      for (size_t file : scan_->units[index]) {
+        try {  // an exception must not escape a worker thread
+          s = read_file(index, file);
+        } catch (const std::exception& e) {
+          s = internal_error(scan_->files[file].path + ": " + e.what());
+        }
+        if (!s.ok()) break;
       }
       std::lock_guard<std::mutex> lock(mu_);
       slots_[index].status = s;
@@ -259,14 +376,14 @@ class ScanStream : public BatchStream {
     }
   }
 
-  Status read_file(size_t index) {
-    MORTAR_ASSIGN_OR_RETURN(auto reader, FileReader::open((*files_)[index], options_));
+  Status read_file(size_t slot, size_t file) {
+    MORTAR_ASSIGN_OR_RETURN(auto reader, FileReader::open(scan_->files[file], scan_->config));
     for (;;) {
       MORTAR_ASSIGN_OR_RETURN(auto batch, reader->next());
       if (!batch) return ok_status();
       if (batch->num_rows() == 0) continue;
       std::unique_lock<std::mutex> lock(mu_);
-      Slot& s = slots_[index];
+      Slot& s = slots_[slot];
       cv_.wait(lock, [&] { return cancelled_ || s.queue.size() < kQueueDepth; });
       if (cancelled_) return ok_status();
       s.queue.push_back(std::move(batch));
@@ -274,13 +391,12 @@ class ScanStream : public BatchStream {
     }
   }
 
-  std::shared_ptr<const std::vector<SourceFile>> files_;
-  FileSourceOptions options_;
+  std::shared_ptr<const Scan> scan_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<Slot> slots_ ABSL_GUARDED_BY(mu_);
   std::vector<std::thread> workers_;
-  size_t next_file_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t next_unit_ ABSL_GUARDED_BY(mu_) = 0;
   size_t current_ ABSL_GUARDED_BY(mu_) = 0;
   size_t window_ = 2;
   bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
@@ -288,35 +404,45 @@ class ScanStream : public BatchStream {
 
 class FileSourceNode : public PlanNode {
  public:
-  FileSourceNode(std::vector<SourceFile> files, FileSourceOptions options)
-      : files_(std::make_shared<const std::vector<SourceFile>>(std::move(files))),
-        options_(std::move(options)) {}
+  explicit FileSourceNode(std::shared_ptr<const Scan> scan) : scan_(std::move(scan)) {}
   std::string name() const override { return "FileSource"; }
   StatusOr<std::unique_ptr<BatchStream>> open(ExecContext&) const override {
-    return std::unique_ptr<BatchStream>(new ScanStream(files_, options_));
+    return std::unique_ptr<BatchStream>(new ScanStream(scan_));
   }
 
  protected:
   // The merge of every file's reader schema (readers infer from a sample).
   StatusOr<TypePtr> compute_schema() const override {
     TypePtr merged = types::DataType::structure({});
-    for (const SourceFile& f : *files_) {
-      MORTAR_ASSIGN_OR_RETURN(auto reader, FileReader::open(f, options_));
+    for (const SourceFile& f : scan_->files) {
+      MORTAR_ASSIGN_OR_RETURN(auto reader, FileReader::open(f, scan_->config));
       merged = merge_types(merged, reader->schema());
     }
     return merged;
   }
 
  private:
-  std::shared_ptr<const std::vector<SourceFile>> files_;
-  FileSourceOptions options_;
+  std::shared_ptr<const Scan> scan_;
 };
 
 }  // namespace
 
 StatusOr<NodePtr> make_file_source(FileSourceOptions options) {
-  MORTAR_ASSIGN_OR_RETURN(auto files, list_source_files(options));
-  return NodePtr(std::make_shared<FileSourceNode>(std::move(files), std::move(options)));
+  auto scan = std::make_shared<Scan>();
+  for (const auto& [key, type_name] : options.partition_types) {
+    auto type = parse_glue_type(type_name);
+    if (!type.ok() || !*type || (*type)->is_nested()) {
+      return invalid_input("partition column '" + key + "': '" + type_name +
+                           "' is not a scalar type name");
+    }
+    scan->config.partition_types[key] = *type;
+  }
+  MORTAR_ASSIGN_OR_RETURN(scan->config.codec, io::codec_from_name(options.compression_type));
+  if (options.group_size < 0) return invalid_input("groupSize must not be negative");
+  MORTAR_ASSIGN_OR_RETURN(scan->files, list_source_files(options));
+  scan->units = make_units(scan->files, options);
+  scan->config.options = std::move(options);
+  return NodePtr(std::make_shared<FileSourceNode>(std::move(scan)));
 }
 
 }  // namespace mortar::engine

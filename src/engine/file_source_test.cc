@@ -155,5 +155,111 @@ TEST(FileSource, ErrorsAreClear) {
       << n.status();
 }
 
+TEST(FileSource, ExplicitInputsWithTypedPartitionValues) {
+  TempDir dir;
+  // Catalog partitions whose locations are not key=value folders.
+  write_text(dir.file("p/one/a.json"), "{\"v\": 1}\n");
+  write_text(dir.file("p/two.json"), "{\"v\": 2}\n");
+  write_text(dir.file("p/three/b.json"), "{\"v\": 3}\n");
+  FileSourceOptions o;
+  o.format = "json";
+  o.files = {{dir.file("p/one"), {{"year", "2024"}, {"region", "eu"}}},
+             {dir.file("p/two.json"), {{"year", "2023"}, {"region", std::nullopt}}},
+             {dir.file("p/three"), {{"year", "x"}, {"region", "us"}}}};
+  o.partition_types = {{"year", "int"}};
+  auto frame = DynamicFrame::from_files(o);
+  ASSERT_TRUE(frame.ok()) << frame.status();
+  EXPECT_EQ(schema_of(*frame), "struct<v:bigint,year:int,region:string>");
+  EXPECT_EQ(lines(*frame),
+            "{\"v\": 1, \"year\": 2024, \"region\": \"eu\"}\n"
+            "{\"v\": 2, \"year\": 2023, \"region\": null}\n"
+            "{\"v\": 3, \"year\": null, \"region\": \"us\"}\n");  // "x" is no int
+
+  // Paths and explicit inputs together; folder partitions below an input add
+  // their values after the given ones, typed too.
+  write_text(dir.file("h/dt=2024-05-01/c.json"), "{\"v\": 4}\n");
+  o.paths = {dir.file("p/two.json")};
+  o.files = {{dir.file("h"), {{"year", "2022"}}}};
+  o.partition_types = {{"year", "bigint"}, {"dt", "date"}};
+  auto mixed = DynamicFrame::from_files(o);
+  ASSERT_TRUE(mixed.ok()) << mixed.status();
+  EXPECT_EQ(schema_of(*mixed), "struct<v:bigint,year:bigint,dt:date>");
+  EXPECT_EQ(lines(*mixed),
+            "{\"v\": 2, \"year\": null, \"dt\": null}\n"
+            "{\"v\": 4, \"year\": 2022, \"dt\": \"2024-05-01\"}\n");
+
+  o.partition_types = {{"year", "struct<a:int>"}};
+  auto bad = DynamicFrame::from_files(o);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(std::string(status_message(bad.status())).find("year"), std::string::npos);
+  o.partition_types = {};
+  o.paths = {};
+  o.files = {{dir.file("nothing-here"), {}}};
+  EXPECT_FALSE(DynamicFrame::from_files(o).ok());
+}
+
+TEST(FileSource, CompressionTypeForFilesWithoutSuffix) {
+  TempDir dir;
+  for (const auto& [name, codec] : {std::pair<std::string, io::Codec>{"a", io::Codec::kGzip},
+                                    {"b", io::Codec::kGzip},
+                                    {"c.gz", io::Codec::kGzip}}) {
+    auto out = io::local_file_system().open_output(dir.file("z/" + name));
+    ASSERT_TRUE(out.ok());
+    auto z = io::compressing_stream(std::move(*out), codec);
+    ASSERT_TRUE(z.ok());
+    ASSERT_TRUE((*z)->write("id,name\n1," + name + "\n").ok());
+    ASSERT_TRUE((*z)->close().ok());
+  }
+  FileSourceOptions o;
+  o.paths = {dir.file("z")};
+  o.format = "csv";
+  o.format_options = {{"withHeader", "true"}};
+  o.compression_type = "gzip";  // a suffixed file is not decompressed twice
+  o.exclusions = {"**/b"};
+  auto frame = DynamicFrame::from_files(o);
+  ASSERT_TRUE(frame.ok()) << frame.status();
+  EXPECT_EQ(lines(*frame),
+            "{\"id\": 1, \"name\": \"a\"}\n{\"id\": 1, \"name\": \"c.gz\"}\n");
+  // A codec that does not match the data (b is gzip) fails the read, naming the file.
+  o.compression_type = "bzip2";
+  o.exclusions = {"**.gz", "**/a"};
+  auto wrong = DynamicFrame::from_files(o);
+  ASSERT_TRUE(wrong.ok());
+  auto n = wrong->count();
+  ASSERT_FALSE(n.ok());
+  EXPECT_NE(std::string(status_message(n.status())).find("/z/b"), std::string::npos) << n.status();
+  o.compression_type = "rar";
+  auto unknown = DynamicFrame::from_files(o);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(std::string(status_message(unknown.status())).find("rar"), std::string::npos);
+}
+
+TEST(FileSource, GroupFilesKeepsOrderPartitionsAndThreads) {
+  TempDir dir;
+  std::string expected;
+  for (int p = 0; p < 3; ++p) {
+    for (int f = 0; f < 40; ++f) {
+      write_text(dir.file("g/k=" + std::to_string(p) + "/f" + std::to_string(100 + f) + ".json"),
+                 "{\"n\": " + std::to_string(p * 100 + f) + "}\n");
+      expected += "{\"n\": " + std::to_string(p * 100 + f) + ", \"k\": \"" +
+                  std::to_string(p) + "\"}\n";
+    }
+  }
+  FileSourceOptions o;
+  o.paths = {dir.file("g")};
+  o.group_files = true;
+  o.group_size = 100;  // ~10 files of 10 bytes per unit
+  for (int threads : {1, 2, 3}) {
+    o.threads = threads;
+    auto frame = DynamicFrame::from_files(o);
+    ASSERT_TRUE(frame.ok()) << frame.status();
+    EXPECT_EQ(lines(*frame), expected) << threads;
+  }
+  o.group_size = 0;  // the default: all files of a partition in one unit
+  EXPECT_EQ(lines(*DynamicFrame::from_files(o)), expected);
+  o.group_size = -1;
+  EXPECT_FALSE(DynamicFrame::from_files(o).ok());
+}
+
 }  // namespace
 }  // namespace mortar::engine
