@@ -1,8 +1,262 @@
-// Placeholder until this part of the module is written (see bindings.h).
+// `_mortar.Frame` (an engine DynamicFrame), from_files, from_records,
+// write_files, and the registration of MortarError and DynamicRecord.
+// Every engine call runs with the GIL released; arguments are converted
+// before and results after, with the GIL held.
+#include <pybind11/stl.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "bindings.h"
+#include "errors.h"
+#include "frame_callbacks.h"
+#include "frame_options.h"
+#include "record_binding.h"
+#include "value_convert.h"
+
+namespace py = pybind11;
 
 namespace mortar::python {
 
-void bind_frame(pybind11::module_& m) {}
+using engine::DynamicFrame;
+using engine::DynamicFrameCollection;
+
+namespace {
+
+// Runs fn with the GIL released and returns its result (a Status or
+// StatusOr is unwrapped afterwards, with the GIL held again).
+template <typename F>
+auto nogil(F&& fn) {
+  py::gil_scoped_release release;
+  return fn();
+}
+
+py::dict collection_dict(DynamicFrameCollection frames) {
+  py::dict out;
+  for (auto& [name, frame] : frames) out[py::str(name)] = py::cast(std::move(frame));
+  return out;
+}
+
+int partitions_arg(int64_t n, const char* what) {
+  if (n < 1 || n > 100000)
+    raise_invalid(std::string(what) + "(n): n must be between 1 and 100000, not " +
+                  std::to_string(n));
+  return static_cast<int>(n);
+}
+
+py::object callable_arg(py::object fn, const char* what) {
+  if (!PyCallable_Check(fn.ptr()))
+    raise_invalid(std::string(what) + " needs a callable, not " + Py_TYPE(fn.ptr())->tp_name);
+  return fn;
+}
+
+void bind_frame_class(py::module_& m) {
+  using F = DynamicFrame;
+  py::class_<F>(m, "Frame", "A lazy, immutable DynamicFrame on Mortar's native engine.")
+      // --- actions ---------------------------------------------------------
+      .def("schema",
+           [](const F& f) { return schema_to_dict(*unwrap(nogil([&] { return f.schema(); }))); })
+      .def("print_schema", [](const F& f) { return unwrap(nogil([&] { return f.print_schema(); })); })
+      .def("count", [](const F& f) { return unwrap(nogil([&] { return f.count(); })); })
+      .def(
+          "show",
+          [](const F& f, int64_t n) {
+            if (n < 0) raise_invalid("show(n): n must not be negative");
+            return unwrap(nogil([&] { return f.show(n); }));
+          },
+          py::arg("n") = 20)
+      .def("to_records",
+           [](const F& f) {
+             auto records = unwrap(nogil([&] { return f.to_records(); }));
+             py::list out(records.size());
+             for (size_t i = 0; i < records.size(); ++i) out[i] = record_to_dict(records[i]);
+             return out;
+           })
+      .def("num_partitions", &F::num_partitions)
+      .def("errors_count", [](const F& f) { return unwrap(nogil([&] { return f.errors_count(); })); })
+      .def("errors_frame", [](const F& f) { return nogil([&] { return f.errors_as_frame(); }); })
+      // --- transforms ------------------------------------------------------
+      .def(
+          "apply_mapping",
+          [](const F& f, py::handle mappings, bool case_sensitive, py::handle opts) {
+            auto m = mappings_arg(mappings);
+            auto o = transform_options(opts);
+            return unwrap(nogil([&] { return f.apply_mapping(m, case_sensitive, o); }));
+          },
+          py::arg("mappings"), py::arg("case_sensitive") = false, py::arg("opts") = py::none())
+      .def(
+          "resolve_choice",
+          [](const F& f, py::handle specs, const std::string& choice, py::handle opts) {
+            auto s = specs.is_none() ? std::vector<engine::ResolveSpec>{} : resolve_specs_arg(specs);
+            auto o = transform_options(opts);
+            return unwrap(nogil([&] { return f.resolve_choice(s, choice, o); }));
+          },
+          py::arg("specs") = py::none(), py::arg("choice") = "", py::arg("opts") = py::none())
+      .def(
+          "select_fields",
+          [](const F& f, py::handle paths, py::handle opts) {
+            auto p = string_list(paths, "paths");
+            auto o = transform_options(opts);
+            return unwrap(nogil([&] { return f.select_fields(p, o); }));
+          },
+          py::arg("paths"), py::arg("opts") = py::none())
+      .def(
+          "drop_fields",
+          [](const F& f, py::handle paths, py::handle opts) {
+            auto p = string_list(paths, "paths");
+            auto o = transform_options(opts);
+            return unwrap(nogil([&] { return f.drop_fields(p, o); }));
+          },
+          py::arg("paths"), py::arg("opts") = py::none())
+      .def(
+          "rename_field",
+          [](const F& f, const std::string& old_path, const std::string& new_path,
+             py::handle opts) {
+            auto o = transform_options(opts);
+            return unwrap(nogil([&] { return f.rename_field(old_path, new_path, o); }));
+          },
+          py::arg("old"), py::arg("new"), py::arg("opts") = py::none())
+      .def(
+          "drop_null_fields",
+          [](const F& f, py::handle opts) {
+            auto o = transform_options(opts);
+            return nogil([&] { return f.drop_null_fields(o); });
+          },
+          py::arg("opts") = py::none())
+      .def(
+          "filter",
+          [](const F& f, py::object fn, py::handle opts) {
+            auto cb = python_filter(callable_arg(fn, "filter"));
+            auto o = transform_options(opts);
+            return nogil([&] { return f.filter(std::move(cb), o); });
+          },
+          py::arg("fn"), py::arg("opts") = py::none())
+      .def(
+          "map",
+          [](const F& f, py::object fn, py::handle opts) {
+            auto cb = python_map(callable_arg(fn, "map"));
+            auto o = transform_options(opts);
+            return nogil([&] { return f.map(std::move(cb), o); });
+          },
+          py::arg("fn"), py::arg("opts") = py::none())
+      .def("union", [](const F& f, const F& other) { return nogil([&] { return f.union_with(other); }); },
+           py::arg("other"))
+      .def(
+          "join",
+          [](const F& f, py::handle keys1, const F& other, py::handle keys2, py::handle opts) {
+            auto k1 = string_list(keys1, "keys1");
+            auto k2 = string_list(keys2, "keys2");
+            auto o = transform_options(opts);
+            return unwrap(nogil([&] { return f.join(k1, other, k2, o); }));
+          },
+          py::arg("keys1"), py::arg("other"), py::arg("keys2"), py::arg("opts") = py::none())
+      .def(
+          "drop_duplicates",
+          [](const F& f, py::handle paths) {
+            auto p = paths.is_none() ? std::vector<std::string>{} : string_list(paths, "paths");
+            return unwrap(nogil([&] { return f.drop_duplicates(p); }));
+          },
+          py::arg("paths") = py::none())
+      .def(
+          "split_fields",
+          [](const F& f, py::handle paths, const std::string& name1, const std::string& name2) {
+            auto p = string_list(paths, "paths");
+            return collection_dict(unwrap(nogil([&] { return f.split_fields(p, name1, name2); })));
+          },
+          py::arg("paths"), py::arg("name1"), py::arg("name2"))
+      .def(
+          "split_rows",
+          [](const F& f, py::handle comparisons, const std::string& name1,
+             const std::string& name2, py::handle opts) {
+            auto c = comparisons_arg(comparisons);
+            auto o = transform_options(opts);
+            return collection_dict(
+                unwrap(nogil([&] { return f.split_rows(c, name1, name2, o); })));
+          },
+          py::arg("comparisons"), py::arg("name1"), py::arg("name2"), py::arg("opts") = py::none())
+      .def(
+          "relationalize",
+          [](const F& f, const std::string& root) {
+            return collection_dict(unwrap(nogil([&] { return f.relationalize(root); })));
+          },
+          py::arg("root"))
+      .def(
+          "unbox",
+          [](const F& f, const std::string& path, const std::string& format, py::handle opts) {
+            auto o = transform_options(opts);
+            return unwrap(nogil([&] { return f.unbox(path, format, o); }));
+          },
+          py::arg("path"), py::arg("format") = "json", py::arg("opts") = py::none())
+      .def("unnest", [](const F& f) { return nogil([&] { return f.unnest(); }); })
+      .def(
+          "spigot",
+          [](const F& f, const std::string& path, int64_t topk, double prob) {
+            if (topk < 0) raise_invalid("spigot: topk must not be negative");
+            if (!(prob >= 0.0 && prob <= 1.0)) raise_invalid("spigot: prob must be within [0, 1]");
+            return unwrap(nogil([&] { return f.spigot(path, topk, prob); }));
+          },
+          py::arg("path"), py::arg("topk") = 100, py::arg("prob") = 1.0)
+      .def(
+          "merge_frames",
+          [](const F& f, const F& staging, py::handle keys) {
+            auto k = string_list(keys, "primary_keys");
+            return unwrap(nogil([&] { return f.merge_frames(staging, k); }));
+          },
+          py::arg("staging"), py::arg("primary_keys"))
+      .def(
+          "repartition",
+          [](const F& f, int64_t n) { return f.repartition(partitions_arg(n, "repartition")); },
+          py::arg("n"))
+      .def(
+          "coalesce", [](const F& f, int64_t n) { return f.coalesce(partitions_arg(n, "coalesce")); },
+          py::arg("n"))
+      .def("__repr__", [](const F& f) {
+        return "<_mortar.Frame " + f.node()->name() +
+               (f.num_partitions() ? " partitions=" + std::to_string(f.num_partitions()) : "") +
+               ">";
+      });
+}
+
+}  // namespace
+
+void bind_frame(py::module_& m) {
+  register_mortar_error(m);
+  bind_record(m);
+  bind_frame_class(m);
+
+  m.def(
+      "from_files",
+      [](py::handle options) {
+        auto o = file_source_options(options);
+        return unwrap(nogil([&] { return DynamicFrame::from_files(o); }));
+      },
+      py::arg("options"), "A Frame reading files (FileSourceOptions as a dict).");
+  m.def(
+      "from_records",
+      [](py::handle records) {
+        if (!PyList_Check(records.ptr()) && !PyTuple_Check(records.ptr()))
+          raise_invalid(std::string("from_records needs a list of dicts, not ") +
+                        Py_TYPE(records.ptr())->tp_name);
+        std::vector<engine::Record> recs;
+        size_t i = 0;
+        for (py::handle item : py::reinterpret_borrow<py::sequence>(records))
+          recs.push_back(record_from_dict(item, "record " + std::to_string(i++)));
+        return unwrap(nogil([&] { return DynamicFrame::from_records(recs); }));
+      },
+      py::arg("records"), "A Frame over in-memory records (dicts; types inferred).");
+  m.def(
+      "write_files",
+      [](const DynamicFrame& frame, py::handle options) {
+        auto o = file_sink_options(options);
+        auto result = unwrap(nogil([&] { return engine::write_files(frame, o); }));
+        py::dict out;
+        out["files"] = py::cast(result.files);
+        out["rows"] = result.rows;
+        return out;
+      },
+      py::arg("frame"), py::arg("options"),
+      "Writes a Frame as files (FileSinkOptions as a dict); returns {files, rows}.");
+}
 
 }  // namespace mortar::python

@@ -173,6 +173,33 @@ TypePtr Record::type_of(std::string_view path) const {
   return t;
 }
 
+Status Record::assign(std::string_view path, Value value, TypePtr type) {
+  int i = schema_->field_index(path);
+  if (i >= 0 && value_.kind() == Value::Kind::kStruct &&
+      static_cast<size_t>(i) < value_.as_struct().fields.size() &&
+      fits(value, *schema_->fields()[i].type)) {
+    // value_ is not a const object, so writing through the const accessor is fine.
+    const_cast<Value::Struct&>(value_.as_struct()).fields[i] = std::move(value);
+    return ok_status();
+  }
+  if (i < 0 && path.find_first_of(".`") == std::string_view::npos) {
+    // A new top-level field: append without re-parsing a path.
+    if (!type) return invalid_input("set '" + std::string(path) + "': no type");
+    if (value_.kind() != Value::Kind::kStruct ||
+        value_.as_struct().fields.size() != schema_->fields().size())
+      return invalid_input("cannot set '" + std::string(path) +
+                           "': the record's values do not match its schema");
+    std::vector<Field> fields = schema_->fields();
+    fields.push_back({std::string(path), std::move(type)});
+    schema_ = DataType::structure(std::move(fields));
+    const_cast<Value::Struct&>(value_.as_struct()).fields.push_back(std::move(value));
+    return ok_status();
+  }
+  TypePtr current = i >= 0 ? schema_->fields()[i].type : type_of(path);
+  if (current && fits(value, *current)) type = std::move(current);
+  return set(path, std::move(value), std::move(type));
+}
+
 Status Record::set(std::string_view path, Value value) {
   TypePtr current = type_of(path);
   TypePtr t = current && fits(value, *current) ? current : infer_type(value);

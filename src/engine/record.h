@@ -38,6 +38,17 @@ class Record {
   Status set(std::string_view path, types::Value value, types::TypePtr type);
   // Sets a nested record as a struct field.
   Status set_record(std::string_view path, const Record& record);
+  // Sets the field at `path` keeping its type when the value fits it, else
+  // giving it `type` (a caller's inferred type; required). An existing
+  // top-level field whose type stays is replaced in place: the schema
+  // (shared with the batch the record came from) is not rebuilt, which keeps
+  // Map callbacks that set a field cheap.
+  Status assign(std::string_view path, types::Value value, types::TypePtr type);
+
+  // Top-level field access without path parsing: index or -1, and the value
+  // (the record's value is a struct with one entry per schema field).
+  int field_index(std::string_view name) const { return schema_->field_index(name); }
+  const types::Value& field(int index) const { return value_.as_struct().fields[index]; }
   // Removes the field; false when it was absent.
   bool remove(std::string_view path);
 
