@@ -7,6 +7,7 @@
 #include <random>
 
 #include "formats/format_options.h"
+#include "formats/hive_path.h"
 #include "formats/json/json_text.h"
 #include "io/file_system.h"
 
@@ -16,23 +17,6 @@ using types::Column;
 using types::RecordBatch;
 using types::TypeKind;
 using types::TypePtr;
-
-std::string escape_partition_value(std::string_view value) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : value) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7F ||
-        std::string_view("/=%\"'\\:#*?[]{^").find(c) != std::string_view::npos) {
-      out += '%';
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 namespace {
 
@@ -142,7 +126,7 @@ class Writer {
       if (col.is_null(row) || value.empty()) {
         value = "__HIVE_DEFAULT_PARTITION__";
       } else {
-        value = escape_partition_value(value);
+        value = formats::hive_escape(value);
       }
       dir += schema_->fields()[c].name + "=" + value + "/";
     }

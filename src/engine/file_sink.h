@@ -39,7 +39,4 @@ struct WriteResult {
 
 StatusOr<WriteResult> write_files(const DynamicFrame& frame, const FileSinkOptions& options);
 
-// Hive's escaping of a partition value in a folder name (%XX).
-std::string escape_partition_value(std::string_view value);
-
 }  // namespace mortar::engine

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "engine/test_util.h"
+#include "formats/hive_path.h"
 
 namespace mortar::engine {
 namespace {
@@ -62,6 +63,13 @@ TEST(FileSink, PartitionedJsonRoundTrip) {
             "{\"amount\": 1.5, \"year\": \"2024\", \"region\": \"eu/west\"}\n"
             "{\"amount\": 2.0, \"year\": \"2024\", \"region\": \"us\"}\n");
   EXPECT_TRUE(no_temp_left(dir.path()));
+}
+
+TEST(FileSink, HiveEscapingRoundTripsAwkwardValues) {
+  EXPECT_EQ(formats::hive_escape("a=b/c%d:e\x01 f"), "a%3Db%2Fc%25d%3Ae%01 f");
+  EXPECT_EQ(formats::hive_escape("caf\xC3\xA9 ok-_.~"), "caf\xC3\xA9 ok-_.~");  // UTF-8 kept
+  for (std::string v : std::vector<std::string>{"", "plain", "%41", "x?y*z[1]{2}^#'\"\\", std::string("\x7F\n\t", 3)})
+    EXPECT_EQ(formats::hive_unescape(formats::hive_escape(v)), v);
 }
 
 TEST(FileSink, ParquetWithCompressionAndFileCount) {

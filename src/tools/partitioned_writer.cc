@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "formats/hive_path.h"
 #include "formats/json/json_text.h"
 
 namespace mortar::tools {
@@ -35,24 +36,6 @@ StatusOr<std::unique_ptr<PartitionedWriter>> PartitionedWriter::open(
   return w;
 }
 
-std::string PartitionedWriter::escape_value(std::string_view value) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : value) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (u < 0x20 || c == '/' || c == '=' || c == '%' || c == '"' || c == '\'' || c == '\\' ||
-        c == ':' || c == '#' || c == '*' || c == '?' || c == '[' || c == ']' || c == '{' ||
-        c == '^' || u == 0x7F) {
-      out += '%';
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 Status PartitionedWriter::write(const types::RecordBatch& batch) {
   const int64_t n = batch.num_rows();
   auto key_of = [&](int64_t row) {
@@ -63,7 +46,7 @@ Status PartitionedWriter::write(const types::RecordBatch& batch) {
       if (col.is_null(row)) value = "__HIVE_DEFAULT_PARTITION__";
       else formats::json::append_text_value(value, col, row);
       if (value.empty()) value = "__HIVE_DEFAULT_PARTITION__";
-      key += schema_->fields()[c].name + "=" + escape_value(value) + "/";
+      key += schema_->fields()[c].name + "=" + formats::hive_escape(value) + "/";
     }
     return key;
   };

@@ -2,7 +2,7 @@
 // columns leave the data and name the directories
 // (OUT/year=2024/month=01/part-00000.parquet). Rows are routed in runs of
 // equal partition values, so clustered input stays cheap. Values are escaped
-// as Hive does (%XX for '/', '=', '%' ...); nulls go to
+// as Hive does (formats::hive_escape: %XX for '/', '=', '%' ...); nulls go to
 // __HIVE_DEFAULT_PARTITION__.
 #pragma once
 
@@ -24,8 +24,6 @@ class PartitionedWriter : public formats::RecordWriter {
       formats::WriteOptions options);
   Status write(const types::RecordBatch& batch) override;
   Status close() override;
-
-  static std::string escape_value(std::string_view value);
 
  private:
   PartitionedWriter() = default;
