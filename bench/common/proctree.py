@@ -46,8 +46,8 @@ def _rss_kb(pid):
     return 0
 
 
-def tree_rss_kb(root):
-    """Summed RSS (kB) of `root`, its descendants and its session's members."""
+def _members(root):
+    """`root`, its descendants and its session's members."""
     parents, sessions = {}, {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -61,7 +61,27 @@ def tree_rss_kb(root):
         before = len(members)
         members |= {p for p, pp in parents.items() if pp in members}
         grew = len(members) != before
-    return sum(_rss_kb(p) for p in members)
+    return members
+
+
+def tree_rss_kb(root):
+    """Summed RSS (kB) of `root`, its descendants and its session's members."""
+    return sum(_rss_kb(p) for p in _members(root))
+
+
+def tree_cpu_seconds(root):
+    """CPU seconds (user + system) used so far by `root`'s live tree,
+    including children those processes have already reaped."""
+    ticks = 0
+    for pid in _members(root):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                text = f.read()
+        except OSError:
+            continue
+        fields = text[text.rfind(")") + 2:].split()
+        ticks += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def run_tree(cmd, env=None, cwd=None, interval=0.05, timeout=None):
