@@ -23,13 +23,37 @@ std::string stage_name(const TransformOptions& o, const char* fallback) {
   return o.transformation_ctx.empty() ? fallback : o.transformation_ctx;
 }
 
-Status append_record(RecordBatch& out, const Record& rec) {
-  const TypePtr& schema = out.schema();
+// Where each output column's value sits in records of one schema (-1 =
+// absent). Map callbacks mostly return records of the schema they got, so
+// the mapping is computed once per distinct schema object, not per record.
+class ColumnMapping {
+ public:
+  explicit ColumnMapping(const TypePtr& out_schema) : out_(out_schema) {}
+  const std::vector<int>& of(const TypePtr& rec_schema) {
+    if (rec_schema.get() != last_) {
+      last_ = rec_schema.get();
+      keep_ = rec_schema;  // the pointer stays valid while cached
+      index_.assign(out_->fields().size(), -1);
+      for (size_t i = 0; i < index_.size(); ++i)
+        index_[i] = rec_schema->field_index(out_->fields()[i].name);
+    }
+    return index_;
+  }
+
+ private:
+  TypePtr out_;
+  TypePtr keep_;
+  const types::DataType* last_ = nullptr;
+  std::vector<int> index_;
+};
+
+Status append_record(RecordBatch& out, const Record& rec, ColumnMapping& mapping) {
   if (rec.value().kind() != Value::Kind::kStruct ||
       rec.value().as_struct().fields.size() != rec.schema()->fields().size())
     return invalid_input("Map returned a record whose values do not match its schema");
+  const std::vector<int>& index = mapping.of(rec.schema());
   for (int i = 0; i < out.num_columns(); ++i) {
-    int k = rec.schema()->field_index(schema->fields()[i].name);
+    int k = index[i];
     if (k < 0) {
       out.column(i).append_null();
     } else {
@@ -40,6 +64,7 @@ Status append_record(RecordBatch& out, const Record& rec) {
   return ok_status();
 }
 
+// The row as a Record sharing the batch's schema object (no per-row type).
 Record row_record(const RecordBatch& batch, int64_t row) {
   std::vector<Value> fields;
   fields.reserve(batch.num_columns());
@@ -105,22 +130,29 @@ class MapNode : public BatchTransformNode {
     std::vector<Record> results;
     results.reserve(batch->num_rows());
     TypePtr schema = types::DataType::structure({});
+    const types::DataType* merged = nullptr;  // the last record schema merged in
     for (int64_t r = 0; r < batch->num_rows(); ++r) {
-      Record record = row_record(*batch, r);
       std::string error;
       Record result;
-      if (!guarded([&] { result = fn_(record); }, &error)) {
-        MORTAR_RETURN_IF_ERROR(
-            ctx.add_error(this, options_, {stage_name(options_, "Map"), error, record.to_json()}));
+      // The record is moved into the callback; on failure it is rebuilt
+      // from the batch for the error record.
+      if (!guarded([&] { result = fn_(row_record(*batch, r)); }, &error)) {
+        MORTAR_RETURN_IF_ERROR(ctx.add_error(
+            this, options_,
+            {stage_name(options_, "Map"), error, row_record(*batch, r).to_json()}));
         continue;
       }
-      if (result.schema()->kind() == types::TypeKind::kStruct)
+      if (result.schema()->kind() == types::TypeKind::kStruct &&
+          result.schema().get() != merged) {
         schema = merge_types(schema, result.schema());
+        merged = result.schema().get();
+      }
       results.push_back(std::move(result));
     }
     auto out = RecordBatch::make_empty(schema);
+    ColumnMapping mapping(schema);
     for (const Record& rec : results) {
-      Status s = append_record(*out, rec);
+      Status s = append_record(*out, rec, mapping);
       if (!s.ok()) {  // a record that does not match its own schema
         for (int i = 0; i < out->num_columns(); ++i) out->column(i).truncate(out->num_rows());
         MORTAR_RETURN_IF_ERROR(ctx.add_error(
