@@ -192,7 +192,8 @@ engine::FileSourceOptions file_source_options(py::handle options) {
   for_each_option(
       dict_arg(options, "options"), "from_files options",
       {"paths", "recurse", "exclusions", "format", "format_options", "batch_rows", "threads",
-       "partition_columns", "files"},
+       "partition_columns", "files", "partition_types", "compression_type", "group_files",
+       "group_size"},
       [&](const std::string& key, py::handle v) {
         if (key == "paths") {
           o.paths = PyUnicode_Check(v.ptr()) ? std::vector<std::string>{str_arg(v, "paths")}
@@ -217,10 +218,22 @@ engine::FileSourceOptions file_source_options(py::handle options) {
         } else if (key == "files") {
           set_files(o, v);
           has_files = true;
+        } else if (key == "partition_types") {
+          for (auto item : dict_arg(v, "options['partition_types']"))
+            o.partition_types[str_arg(item.first, "options['partition_types'] keys")] =
+                str_arg(item.second, "options['partition_types'] values");
+        } else if (key == "compression_type") {
+          o.compression_type = str_arg(v, "options['compression_type']");
+        } else if (key == "group_files") {
+          o.group_files = bool_arg(v, "options['group_files']");
+        } else if (key == "group_size") {
+          o.group_size = int_arg(v, "options['group_size']");
+          if (o.group_size < 0) raise_invalid("options['group_size'] must not be negative");
         }
       });
   if (o.paths.empty() && !has_files)
-    raise_invalid("from_files needs options['paths'] (a list of files or folders)");
+    raise_invalid("from_files needs options['paths'] (a list of files or folders) or "
+                  "options['files']");
   return o;
 }
 

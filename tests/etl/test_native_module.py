@@ -92,7 +92,7 @@ def test_unconvertible_value_is_a_clear_error():
     with pytest.raises(MortarError, match="record 1 must be a dict"):
         m.from_records([{"a": 1}, 5])
     with pytest.raises(MortarError, match="field names must be str"):
-        m.from_records([{1: "x"}]) if False else m.from_records([{"a": 1, 2: "x"}])
+        m.from_records([{"a": 1, 2: "x"}])
 
 
 # --- actions -----------------------------------------------------------------
@@ -226,6 +226,21 @@ def test_from_files_csv_with_format_options(tmp_path):
                       "format_options": {"withHeader": True, "separator": ";"}})
     assert [(r["a"], r["b"]) for r in recs(f)] == [("1", "x"), ("2", "y")] or \
         [(r["a"], r["b"]) for r in recs(f)] == [(1, "x"), (2, "y")]
+
+
+def test_from_files_explicit_files_with_partition_values(tmp_path):
+    (tmp_path / "p1").mkdir()
+    (tmp_path / "p2").mkdir()
+    (tmp_path / "p1" / "a.json").write_text('{"v": "x"}\n')
+    (tmp_path / "p2" / "b.json").write_text('{"v": "y"}\n')
+    f = m.from_files({"paths": [], "format": "json",
+                      "files": [{"path": str(tmp_path / "p1"), "partitions": {"year": "2024"}},
+                                {"path": str(tmp_path / "p2" / "b.json"),
+                                 "partitions": {"year": None}}],
+                      "partition_types": {"year": "int"}})
+    assert recs(f) == [{"v": "x", "year": 2024}, {"v": "y", "year": None}]
+    with pytest.raises(MortarError, match="needs a 'path'"):
+        m.from_files({"files": [{"partitions": {}}]})
 
 
 def test_file_errors(tmp_path):
