@@ -33,8 +33,9 @@ class SplitFields(GlueTransform):
 
     def __call__(self, frame, paths, name1=None, name2=None, transformation_ctx="", info="",
                  stageThreshold=0, totalThreshold=0):
-        name1 = name1 or f"{frame.name}_split_fields"
-        name2 = name2 or f"{frame.name}_remaining"
+        base = frame.name or "frame"  # Glue's default names: <frame>1, <frame>2
+        name1 = base + "1" if name1 is None else name1
+        name2 = base + "2" if name2 is None else name2
         return frame.split_fields(paths, name1, name2, transformation_ctx, info, stageThreshold,
                                   totalThreshold)
 
