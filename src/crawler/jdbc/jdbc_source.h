@@ -9,11 +9,18 @@
 #include "common/status.h"
 #include "crawler/crawl_types.h"
 #include "crawler/jdbc/include_path.h"
-#include "crawler/jdbc/jdbc_url.h"
+#include "engine/jdbc/jdbc_url.h"
 #include "crawler/plan/glob_matcher.h"
 #include "types/data_type.h"
 
 namespace mortar::crawler::jdbc {
+
+// URL parsing and type mapping live in engine/jdbc (shared with the engine's
+// JDBC source and sink).
+using engine::jdbc::Engine;
+using engine::jdbc::JdbcUrl;
+using engine::jdbc::parse_jdbc_url;
+using engine::jdbc::scrub;
 
 struct JdbcRelation {
   std::string database;  // as the include path names it
@@ -44,8 +51,5 @@ struct JdbcListing {
 StatusOr<JdbcListing> list_postgres(const JdbcRequest& request);
 StatusOr<JdbcListing> list_sqlite(const JdbcRequest& request);
 
-// `message` with every occurrence of `secret` masked (for driver messages
-// that might echo a connection string).
-std::string scrub(std::string message, const std::string& secret);
 
 }  // namespace mortar::crawler::jdbc

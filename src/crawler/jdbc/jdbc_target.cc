@@ -51,21 +51,6 @@ PlannedTable to_planned(const jdbc::JdbcRelation& rel, Engine engine, const std:
 
 }  // namespace
 
-namespace jdbc {
-
-std::string scrub(std::string message, const std::string& secret) {
-  // Very short secrets would mask ordinary words; drivers never echo them anyway.
-  if (secret.size() < 3) return message;
-  size_t pos = 0;
-  while ((pos = message.find(secret, pos)) != std::string::npos) {
-    message.replace(pos, secret.size(), "****");
-    pos += 4;
-  }
-  return message;
-}
-
-}  // namespace jdbc
-
 StatusOr<JdbcPlan> plan_jdbc_target(const Json& connection, const Json& target,
                                     const std::string& table_prefix, const CancelToken& cancel,
                                     const CrawlLogFn& log) {

@@ -1,27 +1,24 @@
 // PostgreSQL through libpq: one connection to the include path's database,
 // the catalog read from pg_catalog (exact types via format_type, domains
 // resolved to their base type), one query per selected relation.
-#include <libpq-fe.h>
-
 #include <memory>
 
 #include <fmt/format.h>
 
 #include "crawler/jdbc/jdbc_source.h"
-#include "crawler/jdbc/jdbc_types.h"
+#include "engine/jdbc/jdbc_types.h"
+#include "engine/jdbc/pg_connection.h"
 
 namespace mortar::crawler::jdbc {
 
+using engine::jdbc::postgres_type_to_glue;
+
 namespace {
 
-struct ConnDeleter {
-  void operator()(PGconn* c) const { PQfinish(c); }
-};
-struct ResultDeleter {
-  void operator()(PGresult* r) const { PQclear(r); }
-};
-using Conn = std::unique_ptr<PGconn, ConnDeleter>;
-using Result = std::unique_ptr<PGresult, ResultDeleter>;
+using engine::jdbc::PgConn;
+using engine::jdbc::PgResult;
+using Conn = PgConn;
+using Result = PgResult;
 
 std::string trimmed(const char* text) {
   std::string s = text ? text : "";
@@ -33,53 +30,17 @@ void log_line(const JdbcRequest& r, const char* level, const std::string& msg) {
   if (r.log) r.log(level, msg);
 }
 
-// A failed connection as a Status of the right kind, naming the connection.
-Status connect_error(const JdbcRequest& r, const std::string& database, const std::string& driver_msg) {
-  const std::string msg = scrub(driver_msg, r.password);
-  const std::string where = fmt::format("connection {} ({}:{}/{})", r.connection_name,
-                                        r.url.host.empty() ? "localhost" : r.url.host, r.url.port, database);
-  if (msg.find("password authentication failed") != std::string::npos ||
-      msg.find("authentication failed") != std::string::npos ||
-      msg.find("no password supplied") != std::string::npos ||
-      msg.find("no pg_hba.conf entry") != std::string::npos)
-    return access_denied(fmt::format("{}: authentication failed: {}", where, msg));
-  if (msg.find("does not exist") != std::string::npos)
-    return not_found(fmt::format("{}: {}", where, msg));
-  return absl::UnavailableError(to_absl(fmt::format("{}: cannot connect: {}", where, msg)));
-}
-
+// The connection (engine/jdbc's connect_postgres) to the include path's
+// database; errors name the Glue connection and host:port/database.
 StatusOr<Conn> connect(const JdbcRequest& r) {
-  std::vector<std::pair<std::string, std::string>> kv;
-  for (const auto& [k, v] : r.url.options) kv.emplace_back(k, v);
-  auto set = [&](const std::string& key, const std::string& value) {
-    for (auto& p : kv)
-      if (p.first == key) {
-        p.second = value;
-        return;
-      }
-    kv.emplace_back(key, value);
-  };
-  set("host", r.url.host.empty() ? "localhost" : r.url.host);
-  set("port", std::to_string(r.url.port));
-  set("dbname", r.path.database());
-  if (!r.username.empty()) set("user", r.username);
-  if (!r.password.empty()) set("password", r.password);
-  if (!r.url.options.count("connect_timeout")) set("connect_timeout", "10");
-  if (!r.url.options.count("application_name")) set("application_name", "mortar-crawler");
-  // Never read ~/.pgpass or service files of the server's user.
-  set("passfile", "/dev/null");
-  std::vector<const char*> keys, values;
-  for (const auto& [k, v] : kv) {
-    keys.push_back(k.c_str());
-    values.push_back(v.c_str());
-  }
-  keys.push_back(nullptr);
-  values.push_back(nullptr);
-  Conn conn(PQconnectdbParams(keys.data(), values.data(), 0));
-  if (!conn) return internal_error("libpq could not allocate a connection");
-  if (PQstatus(conn.get()) != CONNECTION_OK)
-    return connect_error(r, r.path.database(), trimmed(PQerrorMessage(conn.get())));
-  return conn;
+  engine::jdbc::PgConnectParams params;
+  params.url = &r.url;
+  params.database = r.path.database();
+  params.user = r.username;
+  params.password = r.password;
+  params.application_name = "mortar-crawler";
+  params.label = "connection " + r.connection_name;
+  return engine::jdbc::connect_postgres(params);
 }
 
 // Runs a read-only catalog query; the error names the connection.

@@ -1,8 +1,8 @@
-#include "crawler/jdbc/jdbc_types.h"
+#include "engine/jdbc/jdbc_types.h"
 
 #include <gtest/gtest.h>
 
-namespace mortar::crawler::jdbc {
+namespace mortar::engine::jdbc {
 namespace {
 
 std::string pg(const char* t) { return postgres_type_to_glue(t)->to_string(); }
@@ -72,4 +72,4 @@ TEST(SqliteTypes, AffinityRules) {
 }
 
 }  // namespace
-}  // namespace mortar::crawler::jdbc
+}  // namespace mortar::engine::jdbc

@@ -1,11 +1,12 @@
-#include "crawler/jdbc/jdbc_url.h"
+#include "engine/jdbc/jdbc_url.h"
 
 #include <cctype>
 #include <charconv>
+#include <vector>
 
 #include <fmt/format.h>
 
-namespace mortar::crawler::jdbc {
+namespace mortar::engine::jdbc {
 
 namespace {
 
@@ -163,6 +164,73 @@ StatusOr<JdbcUrl> parse_sqlite(std::string_view rest) {
 
 }  // namespace
 
+std::string scrub(std::string message, const std::string& secret) {
+  // Very short secrets would mask ordinary words; drivers never echo them anyway.
+  if (secret.size() < 3) return message;
+  size_t pos = 0;
+  while ((pos = message.find(secret, pos)) != std::string::npos) {
+    message.replace(pos, secret.size(), "****");
+    pos += 4;
+  }
+  return message;
+}
+
+std::string quote_identifier(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+StatusOr<std::string> quote_table_name(std::string_view dbtable, bool fold_lower) {
+  std::vector<std::string> parts;
+  size_t i = 0;
+  while (i < dbtable.size() && std::isspace(static_cast<unsigned char>(dbtable[i]))) ++i;
+  std::string cur;
+  bool have = false;
+  while (i <= dbtable.size()) {
+    if (i == dbtable.size() || dbtable[i] == '.') {
+      while (!cur.empty() && std::isspace(static_cast<unsigned char>(cur.back()))) cur.pop_back();
+      if (cur.empty() && !have)
+        return invalid_input(fmt::format("dbtable '{}': empty name part", dbtable));
+      parts.push_back(quote_identifier(cur));
+      cur.clear();
+      have = false;
+      ++i;
+      continue;
+    }
+    if (dbtable[i] == '"') {
+      // A quoted part: "" is a literal quote; case is kept.
+      ++i;
+      bool closed = false;
+      while (i < dbtable.size()) {
+        if (dbtable[i] == '"') {
+          if (i + 1 < dbtable.size() && dbtable[i + 1] == '"') {
+            cur += '"';
+            i += 2;
+            continue;
+          }
+          closed = true;
+          ++i;
+          break;
+        }
+        cur += dbtable[i++];
+      }
+      if (!closed) return invalid_input(fmt::format("dbtable '{}': unclosed '\"'", dbtable));
+      have = true;
+      continue;
+    }
+    char c = dbtable[i++];
+    cur += fold_lower ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : c;
+  }
+  if (parts.size() > 3) return invalid_input(fmt::format("dbtable '{}': too many '.' parts", dbtable));
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : ".") + p;
+  return out;
+}
+
 std::string percent_decode(std::string_view s) {
   std::string out;
   out.reserve(s.size());
@@ -197,4 +265,4 @@ StatusOr<JdbcUrl> parse_jdbc_url(std::string_view url) {
       url.substr(0, second + 1)));
 }
 
-}  // namespace mortar::crawler::jdbc
+}  // namespace mortar::engine::jdbc

@@ -1,11 +1,13 @@
-#include "crawler/jdbc/jdbc_types.h"
+#include "engine/jdbc/jdbc_types.h"
 
 #include <cctype>
 #include <charconv>
 #include <string>
 #include <vector>
 
-namespace mortar::crawler::jdbc {
+#include <fmt/format.h>
+
+namespace mortar::engine::jdbc {
 
 namespace {
 
@@ -101,4 +103,66 @@ TypePtr sqlite_type_to_glue(std::string_view declared) {
   return DataType::float64();  // NUMERIC affinity
 }
 
-}  // namespace mortar::crawler::jdbc
+}  // namespace mortar::engine::jdbc
+
+namespace mortar::engine::jdbc {
+
+using types::TypeKind;
+
+namespace {
+
+Status choice_error(const types::DataType& type) {
+  return invalid_input(fmt::format("a column of type {} cannot be written to a database: resolve the "
+                                   "choice first (resolveChoice)", type.to_string()));
+}
+
+}  // namespace
+
+StatusOr<std::string> glue_to_postgres_type(const types::DataType& t) {
+  switch (t.kind()) {
+    case TypeKind::kNull: return std::string("text");
+    case TypeKind::kBoolean: return std::string("boolean");
+    case TypeKind::kTinyInt:
+    case TypeKind::kSmallInt: return std::string("smallint");
+    case TypeKind::kInt: return std::string("integer");
+    case TypeKind::kBigInt: return std::string("bigint");
+    case TypeKind::kFloat: return std::string("real");
+    case TypeKind::kDouble: return std::string("double precision");
+    case TypeKind::kDecimal: return fmt::format("numeric({},{})", t.precision(), t.scale());
+    case TypeKind::kString: return std::string("text");
+    case TypeKind::kVarchar: return fmt::format("varchar({})", t.length());
+    case TypeKind::kChar: return fmt::format("char({})", t.length());
+    case TypeKind::kBinary: return std::string("bytea");
+    case TypeKind::kDate: return std::string("date");
+    case TypeKind::kTimestamp: return std::string("timestamp");
+    case TypeKind::kArray:
+      if (t.element()->kind() == TypeKind::kChoice) return choice_error(t);
+      if (!t.element()->is_nested() && t.element()->kind() != TypeKind::kNull) {
+        MORTAR_ASSIGN_OR_RETURN(std::string elem, glue_to_postgres_type(*t.element()));
+        return elem + "[]";
+      }
+      return std::string("jsonb");
+    case TypeKind::kChoice: return choice_error(t);
+    default: return std::string("jsonb");
+  }
+}
+
+StatusOr<std::string> glue_to_sqlite_type(const types::DataType& t) {
+  switch (t.kind()) {
+    case TypeKind::kBoolean: return std::string("BOOLEAN");
+    case TypeKind::kTinyInt:
+    case TypeKind::kSmallInt:
+    case TypeKind::kInt:
+    case TypeKind::kBigInt: return std::string("INTEGER");
+    case TypeKind::kFloat:
+    case TypeKind::kDouble: return std::string("REAL");
+    case TypeKind::kDecimal: return fmt::format("DECIMAL({},{})", t.precision(), t.scale());
+    case TypeKind::kBinary: return std::string("BLOB");
+    case TypeKind::kDate: return std::string("DATE");
+    case TypeKind::kTimestamp: return std::string("TIMESTAMP");
+    case TypeKind::kChoice: return choice_error(t);
+    default: return std::string("TEXT");
+  }
+}
+
+}  // namespace mortar::engine::jdbc

@@ -10,7 +10,7 @@
 
 #include "common/status.h"
 
-namespace mortar::crawler::jdbc {
+namespace mortar::engine::jdbc {
 
 enum class Engine { kPostgres, kSqlite };
 
@@ -31,7 +31,18 @@ struct JdbcUrl {
 // a password given in the URL.
 StatusOr<JdbcUrl> parse_jdbc_url(std::string_view url);
 
+// `message` with every occurrence of `secret` masked (for driver messages
+// that might echo a connection string).
+std::string scrub(std::string message, const std::string& secret);
+
+// "schema.table" / "table" / "\"Mixed\".t" -> a quoted SQL identifier
+// path. Unquoted parts are folded to lower case as PostgreSQL does;
+// SQLite keeps case (it compares names case-insensitively anyway).
+StatusOr<std::string> quote_table_name(std::string_view dbtable, bool fold_lower);
+// "a\"b" -> "\"a\"\"b\"".
+std::string quote_identifier(std::string_view name);
+
 // "%41" -> "A"; malformed escapes are kept as written.
 std::string percent_decode(std::string_view s);
 
-}  // namespace mortar::crawler::jdbc
+}  // namespace mortar::engine::jdbc
