@@ -6,10 +6,19 @@ import sys
 _LOGGER_NAME = "awsglue"
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a message is logged (tests and
+    runners may replace it after the logger was made)."""
+
+    def emit(self, record):
+        self.stream = sys.stderr
+        super().emit(record)
+
+
 def _logger():
     logger = logging.getLogger(_LOGGER_NAME)
     if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _StderrHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [glue] %(message)s"))
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
