@@ -27,6 +27,8 @@ const Subcommand kSubcommands[] = {
     {"crawler", nullptr, mortar::server::add_crawler_command, nullptr},
     {"file", "Inspect and convert data files (schema, head, cat, convert)", nullptr,
      mortar::tools::run_file_command},
+    {"run", "Run a Glue ETL script locally (mortar run [--endpoint URL] SCRIPT.py [args...])",
+     nullptr, mortar::server::run_script_command},
 };
 
 }  // namespace

@@ -17,4 +17,8 @@ void add_admin_command(CLI::App& app);  // mortar admin accounts|keys|audit
 void add_logs_command(CLI::App& app);     // mortar logs crawler NAME [--crawl-id ID]
 void add_crawler_command(CLI::App& app);  // mortar crawler plan NAME
 
+// mortar run [--endpoint URL] [--data-dir DIR] [--python PATH] SCRIPT.py [args...]
+// (raw style: argv[0] = "mortar run"; returns the exit code).
+int run_script_command(int argc, char** argv);
+
 }  // namespace mortar::server
