@@ -1,0 +1,184 @@
+"""The pyspark compatibility layer: the boilerplate of AWS's published Glue
+scripts runs on the native engine, and every Spark-only call raises
+awsglue.SparkEngineRequired naming the call."""
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import awsglue
+from awsglue import SparkEngineRequired
+
+PACKAGE_DIR = Path(awsglue.__file__).resolve().parents[1]  # <build>/python
+
+
+@pytest.fixture
+def fresh_spark():
+    from pyspark.context import SparkContext
+    from pyspark.sql import SparkSession
+    yield
+    if SparkContext._active_spark_context is not None:
+        SparkContext._active_spark_context.stop()
+    SparkSession._instantiated = None
+
+
+def run_script(tmp_path, text, *args):
+    script = tmp_path / "job.py"
+    script.write_text(textwrap.dedent(text))
+    env = dict(os.environ, PYTHONPATH=str(PACKAGE_DIR))
+    return subprocess.run([sys.executable, str(script), *args], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_glue_job_template_runs_end_to_end(tmp_path):
+    """The script Glue's console generates (job template + ApplyMapping /
+    ResolveChoice / DropNullFields / parquet sink), unchanged but for paths."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "people.csv").write_text(
+        "id,name,age,nick\n1,Ann,30,\n2,Bob,x41,\n3,Cid,,\n")
+    done = run_script(tmp_path, f"""
+        import sys
+        from awsglue.transforms import *
+        from awsglue.utils import getResolvedOptions
+        from pyspark.context import SparkContext
+        from awsglue.context import GlueContext
+        from awsglue.job import Job
+
+        args = getResolvedOptions(sys.argv, ['JOB_NAME', 'output'])
+        sc = SparkContext()
+        glueContext = GlueContext(sc)
+        spark = glueContext.spark_session
+        job = Job(glueContext)
+        job.init(args['JOB_NAME'], args)
+        logger = glueContext.get_logger()
+
+        datasource0 = glueContext.create_dynamic_frame.from_options(
+            connection_type="s3", format="csv",
+            connection_options={{"paths": ["{tmp_path / 'in'}"], "recurse": True}},
+            format_options={{"withHeader": True, "separator": ","}},
+            transformation_ctx="datasource0")
+        applymapping1 = ApplyMapping.apply(frame=datasource0, mappings=[
+            ("id", "long", "person_id", "long"), ("name", "string", "name", "string"),
+            ("age", "string", "age", "int"), ("nick", "string", "nick", "string")],
+            transformation_ctx="applymapping1")
+        resolvechoice2 = ResolveChoice.apply(frame=applymapping1, choice="make_struct",
+                                             transformation_ctx="resolvechoice2")
+        dropnullfields3 = DropNullFields.apply(frame=resolvechoice2,
+                                               transformation_ctx="dropnullfields3")
+        logger.info("rows: %d" % dropnullfields3.count())
+        datasink4 = glueContext.write_dynamic_frame.from_options(
+            frame=dropnullfields3, connection_type="s3",
+            connection_options={{"path": args['output']}}, format="parquet",
+            transformation_ctx="datasink4")
+        job.commit()
+        """, "--JOB_NAME", "template", "--output", str(tmp_path / "out"),
+        "--job-bookmark-option", "job-bookmark-disable", "--TempDir", str(tmp_path / "tmp"))
+    assert done.returncode == 0, done.stderr
+    assert "rows: 3" in done.stderr
+    import pyarrow.parquet as pq
+    table = pq.read_table(tmp_path / "out")
+    assert table.column_names == ["person_id", "name", "age"]  # nick: null everywhere
+    assert table.to_pylist() == [{"person_id": 1, "name": "Ann", "age": 30},
+                                 {"person_id": 2, "name": "Bob", "age": None},
+                                 {"person_id": 3, "name": "Cid", "age": None}]
+
+
+def test_get_or_create_boilerplate_and_a_spark_call_in_a_script(tmp_path):
+    """The join-and-relationalize sample's start, then a toDF() the native
+    engine cannot run: the script fails with the documented message."""
+    (tmp_path / "p.json").write_text('{"id": 1, "name": "Ann"}\n')
+    done = run_script(tmp_path, f"""
+        import sys
+        from awsglue.transforms import *
+        from awsglue.utils import getResolvedOptions
+        from pyspark.context import SparkContext
+        from awsglue.context import GlueContext
+        from awsglue.job import Job
+
+        glueContext = GlueContext(SparkContext.getOrCreate())
+        persons = glueContext.create_dynamic_frame.from_options(
+            "s3", {{"paths": ["{tmp_path / 'p.json'}"]}}, format="json")
+        print("Count:", persons.count())
+        persons.printSchema()
+        persons.toDF().show()
+        """)
+    assert done.returncode == 1
+    assert "Count: 1" in done.stdout and "root" in done.stdout
+    assert "awsglue._errors.SparkEngineRequired: DynamicFrame.toDF() needs the Spark engine" \
+        in done.stderr
+
+
+def test_spark_context_boilerplate(fresh_spark):
+    from pyspark import SparkConf
+    from pyspark.context import SparkContext
+    sc = SparkContext.getOrCreate(SparkConf().setAppName("etl").set("spark.x", "1"))
+    assert SparkContext.getOrCreate() is sc
+    assert sc.appName == "etl" and sc.getConf().get("spark.x") == "1"
+    assert sc.version.startswith("3.")
+    assert sc.defaultParallelism >= 1
+    sc.setLogLevel("WARN")
+    with pytest.raises(ValueError, match="unknown level"):
+        sc.setLogLevel("LOUD")
+    with pytest.raises(ValueError, match="multiple SparkContexts"):
+        SparkContext()
+    sc.stop()
+    assert SparkContext.getOrCreate() is not sc
+
+
+def test_spark_session_boilerplate(fresh_spark):
+    from pyspark.sql import SparkSession
+    from awsglue.context import GlueContext
+    spark = (SparkSession.builder.appName("job").config("spark.sql.shuffle.partitions", "4")
+             .enableHiveSupport().getOrCreate())
+    assert SparkSession.builder.getOrCreate() is spark
+    assert spark.sparkContext.appName == "job"
+    assert spark.conf.get("spark.sql.shuffle.partitions") == "4"
+    spark.conf.set("spark.sql.sources.partitionOverwriteMode", "dynamic")
+    glue = GlueContext(spark.sparkContext)
+    assert glue.spark_session.sparkContext is spark.sparkContext
+    spark.stop()
+
+
+def test_every_spark_only_call_raises_naming_the_call(fresh_spark):
+    from pyspark.context import SparkContext
+    from pyspark.sql import DataFrame, SparkSession, SQLContext
+    from pyspark.sql import functions as F
+    from awsglue.context import GlueContext
+    sc = SparkContext.getOrCreate()
+    spark = GlueContext(sc).spark_session
+    calls = {
+        "SparkSession.sql()": lambda: spark.sql("select 1"),
+        "SparkSession.read": lambda: spark.read.csv("x"),
+        "SparkSession.createDataFrame()": lambda: spark.createDataFrame([(1,)], ["a"]),
+        "SparkSession.table()": lambda: spark.table("t"),
+        "SparkContext.parallelize()": lambda: sc.parallelize([1, 2]),
+        "SparkContext.textFile()": lambda: sc.textFile("x"),
+        "pyspark.sql.functions.col()": lambda: F.col("a"),
+        "pyspark.sql.functions.some_new_function()": lambda: F.some_new_function("a"),
+        "pyspark.sql.DataFrame": lambda: DataFrame(None, None),
+        "SQLContext.sql()": lambda: SQLContext(sc).sql("select 1"),
+    }
+    for name, call in calls.items():
+        with pytest.raises(SparkEngineRequired) as info:
+            call()
+        assert str(info.value).startswith(f"{name} needs the Spark engine"), str(info.value)
+        assert "Mortar does not have yet" in str(info.value)
+        assert isinstance(info.value, NotImplementedError)
+
+
+def test_star_imports_of_functions_and_types():
+    namespace = {}
+    exec("from pyspark.sql.functions import *\nfrom pyspark.sql.types import *", namespace)
+    assert "col" in namespace and "when" in namespace
+    StructType, StructField = namespace["StructType"], namespace["StructField"]
+    schema = StructType([StructField("a", namespace["LongType"]()),
+                         StructField("b", namespace["ArrayType"](namespace["StringType"]()))])
+    assert schema.simpleString() == "struct<a:bigint,b:array<string>>"
+    assert schema.fieldNames() == ["a", "b"]
+    Row = namespace["Row"]
+    row = Row(a=1, b="x")
+    assert row.a == 1 and row["b"] == "x" and row.asDict() == {"a": 1, "b": "x"}
