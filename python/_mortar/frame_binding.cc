@@ -38,7 +38,14 @@ py::dict collection_dict(DynamicFrameCollection frames) {
   return out;
 }
 
-int partitions_arg(int64_t n, const char* what) {
+const DynamicFrame& frame_arg(py::handle obj, const char* what) {
+  if (!py::isinstance<DynamicFrame>(obj))
+    raise_invalid(std::string(what) + " must be a _mortar.Frame, not " + Py_TYPE(obj.ptr())->tp_name);
+  return obj.cast<const DynamicFrame&>();
+}
+
+int partitions_arg(py::handle arg, const char* what) {
+  int64_t n = int_arg(arg, std::string(what) + "(n)");
   if (n < 1 || n > 100000)
     raise_invalid(std::string(what) + "(n): n must be between 1 and 100000, not " +
                   std::to_string(n));
@@ -61,7 +68,8 @@ void bind_frame_class(py::module_& m) {
       .def("count", [](const F& f) { return unwrap(nogil([&] { return f.count(); })); })
       .def(
           "show",
-          [](const F& f, int64_t n) {
+          [](const F& f, py::handle n_arg) {
+            int64_t n = int_arg(n_arg, "show(n)");
             if (n < 0) raise_invalid("show(n): n must not be negative");
             return unwrap(nogil([&] { return f.show(n); }));
           },
@@ -79,15 +87,17 @@ void bind_frame_class(py::module_& m) {
       // --- transforms ------------------------------------------------------
       .def(
           "apply_mapping",
-          [](const F& f, py::handle mappings, bool case_sensitive, py::handle opts) {
+          [](const F& f, py::handle mappings, py::handle case_arg, py::handle opts) {
             auto m = mappings_arg(mappings);
+            bool case_sensitive = bool_arg(case_arg, "case_sensitive");
             auto o = transform_options(opts);
             return unwrap(nogil([&] { return f.apply_mapping(m, case_sensitive, o); }));
           },
           py::arg("mappings"), py::arg("case_sensitive") = false, py::arg("opts") = py::none())
       .def(
           "resolve_choice",
-          [](const F& f, py::handle specs, const std::string& choice, py::handle opts) {
+          [](const F& f, py::handle specs, py::handle choice_arg, py::handle opts) {
+            std::string choice = str_arg(choice_arg, "choice");
             auto s = specs.is_none() ? std::vector<engine::ResolveSpec>{} : resolve_specs_arg(specs);
             auto o = transform_options(opts);
             return unwrap(nogil([&] { return f.resolve_choice(s, choice, o); }));
@@ -111,8 +121,9 @@ void bind_frame_class(py::module_& m) {
           py::arg("paths"), py::arg("opts") = py::none())
       .def(
           "rename_field",
-          [](const F& f, const std::string& old_path, const std::string& new_path,
-             py::handle opts) {
+          [](const F& f, py::handle old_arg, py::handle new_arg, py::handle opts) {
+            std::string old_path = str_arg(old_arg, "rename_field old");
+            std::string new_path = str_arg(new_arg, "rename_field new");
             auto o = transform_options(opts);
             return unwrap(nogil([&] { return f.rename_field(old_path, new_path, o); }));
           },
@@ -140,11 +151,18 @@ void bind_frame_class(py::module_& m) {
             return nogil([&] { return f.map(std::move(cb), o); });
           },
           py::arg("fn"), py::arg("opts") = py::none())
-      .def("union", [](const F& f, const F& other) { return nogil([&] { return f.union_with(other); }); },
-           py::arg("other"))
+      .def(
+          "union",
+          [](const F& f, py::handle other_arg) {
+            const F& other = frame_arg(other_arg, "union(other)");
+            return nogil([&] { return f.union_with(other); });
+          },
+          py::arg("other"))
       .def(
           "join",
-          [](const F& f, py::handle keys1, const F& other, py::handle keys2, py::handle opts) {
+          [](const F& f, py::handle keys1, py::handle other_arg, py::handle keys2,
+             py::handle opts) {
+            const F& other = frame_arg(other_arg, "join(other)");
             auto k1 = string_list(keys1, "keys1");
             auto k2 = string_list(keys2, "keys2");
             auto o = transform_options(opts);
@@ -160,16 +178,18 @@ void bind_frame_class(py::module_& m) {
           py::arg("paths") = py::none())
       .def(
           "split_fields",
-          [](const F& f, py::handle paths, const std::string& name1, const std::string& name2) {
+          [](const F& f, py::handle paths, py::handle name1_arg, py::handle name2_arg) {
             auto p = string_list(paths, "paths");
+            std::string name1 = str_arg(name1_arg, "name1"), name2 = str_arg(name2_arg, "name2");
             return collection_dict(unwrap(nogil([&] { return f.split_fields(p, name1, name2); })));
           },
           py::arg("paths"), py::arg("name1"), py::arg("name2"))
       .def(
           "split_rows",
-          [](const F& f, py::handle comparisons, const std::string& name1,
-             const std::string& name2, py::handle opts) {
+          [](const F& f, py::handle comparisons, py::handle name1_arg, py::handle name2_arg,
+             py::handle opts) {
             auto c = comparisons_arg(comparisons);
+            std::string name1 = str_arg(name1_arg, "name1"), name2 = str_arg(name2_arg, "name2");
             auto o = transform_options(opts);
             return collection_dict(
                 unwrap(nogil([&] { return f.split_rows(c, name1, name2, o); })));
@@ -177,13 +197,16 @@ void bind_frame_class(py::module_& m) {
           py::arg("comparisons"), py::arg("name1"), py::arg("name2"), py::arg("opts") = py::none())
       .def(
           "relationalize",
-          [](const F& f, const std::string& root) {
+          [](const F& f, py::handle root_arg) {
+            std::string root = str_arg(root_arg, "relationalize(root)");
             return collection_dict(unwrap(nogil([&] { return f.relationalize(root); })));
           },
           py::arg("root"))
       .def(
           "unbox",
-          [](const F& f, const std::string& path, const std::string& format, py::handle opts) {
+          [](const F& f, py::handle path_arg, py::handle format_arg, py::handle opts) {
+            std::string path = str_arg(path_arg, "unbox path");
+            std::string format = str_arg(format_arg, "unbox format");
             auto o = transform_options(opts);
             return unwrap(nogil([&] { return f.unbox(path, format, o); }));
           },
@@ -191,7 +214,10 @@ void bind_frame_class(py::module_& m) {
       .def("unnest", [](const F& f) { return nogil([&] { return f.unnest(); }); })
       .def(
           "spigot",
-          [](const F& f, const std::string& path, int64_t topk, double prob) {
+          [](const F& f, py::handle path_arg, py::handle topk_arg, py::handle prob_arg) {
+            std::string path = str_arg(path_arg, "spigot path");
+            int64_t topk = int_arg(topk_arg, "spigot topk");
+            double prob = float_arg(prob_arg, "spigot prob");
             if (topk < 0) raise_invalid("spigot: topk must not be negative");
             if (!(prob >= 0.0 && prob <= 1.0)) raise_invalid("spigot: prob must be within [0, 1]");
             return unwrap(nogil([&] { return f.spigot(path, topk, prob); }));
@@ -199,17 +225,18 @@ void bind_frame_class(py::module_& m) {
           py::arg("path"), py::arg("topk") = 100, py::arg("prob") = 1.0)
       .def(
           "merge_frames",
-          [](const F& f, const F& staging, py::handle keys) {
+          [](const F& f, py::handle staging_arg, py::handle keys) {
+            const F& staging = frame_arg(staging_arg, "merge_frames(staging)");
             auto k = string_list(keys, "primary_keys");
             return unwrap(nogil([&] { return f.merge_frames(staging, k); }));
           },
           py::arg("staging"), py::arg("primary_keys"))
       .def(
           "repartition",
-          [](const F& f, int64_t n) { return f.repartition(partitions_arg(n, "repartition")); },
+          [](const F& f, py::handle n) { return f.repartition(partitions_arg(n, "repartition")); },
           py::arg("n"))
       .def(
-          "coalesce", [](const F& f, int64_t n) { return f.coalesce(partitions_arg(n, "coalesce")); },
+          "coalesce", [](const F& f, py::handle n) { return f.coalesce(partitions_arg(n, "coalesce")); },
           py::arg("n"))
       .def("__repr__", [](const F& f) {
         return "<_mortar.Frame " + f.node()->name() +
@@ -247,7 +274,8 @@ void bind_frame(py::module_& m) {
       py::arg("records"), "A Frame over in-memory records (dicts; types inferred).");
   m.def(
       "write_files",
-      [](const DynamicFrame& frame, py::handle options) {
+      [](py::handle frame_obj, py::handle options) {
+        const DynamicFrame& frame = frame_arg(frame_obj, "write_files(frame)");
         auto o = file_sink_options(options);
         auto result = unwrap(nogil([&] { return engine::write_files(frame, o); }));
         py::dict out;

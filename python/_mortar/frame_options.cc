@@ -37,21 +37,6 @@ void for_each_option(py::dict d, std::string_view what, const std::set<std::stri
   }
 }
 
-std::string str_arg(py::handle obj, const std::string& what) {
-  return std::string(str_view(obj, what));
-}
-
-int64_t int_arg(py::handle obj, const std::string& what) {
-  if (!PyLong_Check(obj.ptr()) || PyBool_Check(obj.ptr()))
-    raise_invalid(what + " must be an int, not " + type_name(obj));
-  return obj.cast<int64_t>();
-}
-
-bool bool_arg(py::handle obj, const std::string& what) {
-  if (!PyBool_Check(obj.ptr())) raise_invalid(what + " must be a bool, not " + type_name(obj));
-  return obj.ptr() == Py_True;
-}
-
 // Glue's format_options values are strings; bools and numbers given as
 // Python values are written the way Glue's docs spell them.
 formats::Options format_options_arg(py::handle obj, const std::string& what) {
@@ -122,6 +107,30 @@ void set_files(Options& o, py::handle files) {
 }
 
 }  // namespace
+
+std::string str_arg(py::handle obj, const std::string& what) {
+  return std::string(str_view(obj, what));
+}
+
+int64_t int_arg(py::handle obj, const std::string& what) {
+  if (!PyLong_Check(obj.ptr()) || PyBool_Check(obj.ptr()))
+    raise_invalid(what + " must be an int, not " + type_name(obj));
+  int overflow = 0;
+  long long v = PyLong_AsLongLongAndOverflow(obj.ptr(), &overflow);
+  if (overflow) raise_invalid(what + " is out of range");
+  return v;
+}
+
+double float_arg(py::handle obj, const std::string& what) {
+  if ((!PyFloat_Check(obj.ptr()) && !PyLong_Check(obj.ptr())) || PyBool_Check(obj.ptr()))
+    raise_invalid(what + " must be a number, not " + type_name(obj));
+  return obj.cast<double>();
+}
+
+bool bool_arg(py::handle obj, const std::string& what) {
+  if (!PyBool_Check(obj.ptr())) raise_invalid(what + " must be a bool, not " + type_name(obj));
+  return obj.ptr() == Py_True;
+}
 
 std::vector<std::string> string_list(py::handle obj, std::string_view what) {
   if (PyUnicode_Check(obj.ptr()))

@@ -20,6 +20,13 @@ namespace mortar::python {
 // total_threshold.
 engine::TransformOptions transform_options(pybind11::handle opts);
 
+// Scalars: exact Python types (bool is not an int here), else MortarError
+// naming `what`.
+std::string str_arg(pybind11::handle obj, const std::string& what);
+int64_t int_arg(pybind11::handle obj, const std::string& what);
+bool bool_arg(pybind11::handle obj, const std::string& what);
+double float_arg(pybind11::handle obj, const std::string& what);
+
 // A list/tuple of str (a bare str is refused: it is almost always a
 // forgotten [...]).
 std::vector<std::string> string_list(pybind11::handle obj, std::string_view what);

@@ -241,7 +241,28 @@ std::string type_name(py::handle obj) { return Py_TYPE(obj.ptr())->tp_name; }
 
 }  // namespace
 
+namespace {
+// Nesting deeper than this is refused (a list that contains itself would
+// otherwise recurse until the stack overflows).
+constexpr int kMaxDepth = 200;
+thread_local int g_depth = 0;
+
+struct DepthGuard {
+  DepthGuard() {
+    if (++g_depth > kMaxDepth) {
+      g_depth = 0;  // the error unwinds every level; start afresh
+      raise_invalid("value nested more than " + std::to_string(kMaxDepth) +
+                    " levels deep (a container that contains itself?)");
+    }
+  }
+  ~DepthGuard() {
+    if (g_depth > 0) --g_depth;
+  }
+};
+}  // namespace
+
 TypedValue from_python(py::handle obj) {
+  DepthGuard depth;
   PyObject* o = obj.ptr();
   if (o == Py_None) return {Value(), DataType::null()};
   if (PyBool_Check(o)) return {Value::boolean(o == Py_True), DataType::boolean()};
@@ -313,6 +334,10 @@ TypedValue from_python(py::handle obj) {
     const engine::Record& r = obj.cast<const PyRecord&>().record;
     return {r.value(), r.schema()};
   }
+  // Integer-like and float-like objects of other libraries (numpy scalars).
+  if (PyIndex_Check(o)) return from_python(steal_or_throw(PyNumber_Index(o)));
+  if (PyObject_HasAttrString(o, "__float__") && !PyUnicode_Check(o))
+    return from_python(steal_or_throw(PyNumber_Float(o)));
   raise_invalid("cannot convert a value of Python type '" + type_name(obj) +
                 "' (expected None, bool, int, float, Decimal, str, bytes, date, datetime, "
                 "list or dict)");

@@ -72,6 +72,17 @@ def test_inferred_types_in_schema():
     assert types["st"] == {"type": "struct", "fields": [{"name": "k", "type": {"type": "null"}}]}
 
 
+def test_int_and_float_like_objects_convert():
+    class Count:  # e.g. a numpy integer: not an int, but has __index__
+        def __index__(self):
+            return 7
+
+    class Ratio:
+        def __float__(self):
+            return 0.25
+    assert recs(m.from_records([{"n": Count(), "r": Ratio()}])) == [{"n": 7, "r": 0.25}]
+
+
 def test_aware_datetime_is_stored_as_utc():
     tz = datetime.timezone(datetime.timedelta(hours=2))
     out = recs(m.from_records([{"t": datetime.datetime(2024, 1, 1, 12, 0, tzinfo=tz)}]))
@@ -89,6 +100,10 @@ def test_unconvertible_value_is_a_clear_error():
         m.from_records([{"a": object()}])
     assert e.value.code == "InvalidArgument"
     assert "object" in str(e.value)
+    loop = []
+    loop.append(loop)
+    with pytest.raises(MortarError, match="nested more than"):
+        m.from_records([{"a": loop}])
     with pytest.raises(MortarError, match="record 1 must be a dict"):
         m.from_records([{"a": 1}, 5])
     with pytest.raises(MortarError, match="field names must be str"):
@@ -359,6 +374,14 @@ def test_bad_arguments_raise_mortar_error(people):
         (lambda: people.split_rows([("id", ">")], "a", "b"), "comparison 0"),
         (lambda: people.repartition(0), "between 1 and"),
         (lambda: people.rename_field("name", "id").to_records(), "'id' already exists"),
+        (lambda: people.rename_field("name", 5), "rename_field new must be a str"),
+        (lambda: people.union([1]), "union(other) must be a _mortar.Frame"),
+        (lambda: people.join(["id"], None, ["id"]), "join(other) must be a _mortar.Frame"),
+        (lambda: people.show("3"), "show(n) must be an int"),
+        (lambda: people.spigot("/tmp/x", prob=2.0), "prob must be within"),
+        (lambda: people.apply_mapping([], case_sensitive="yes"), "case_sensitive must be a bool"),
+        (lambda: m.write_files("frame", {"path": "/tmp/x", "format": "json"}),
+         "write_files(frame) must be a _mortar.Frame"),
     ]
     for call, text in cases:
         with pytest.raises(MortarError) as e:
