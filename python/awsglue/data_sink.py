@@ -7,6 +7,9 @@ from awsglue._native import native
 from awsglue.dynamicframe import DynamicFrame, DynamicFrameCollection
 
 
+_UPDATE_BEHAVIORS = ("UPDATE_IN_DATABASE", "LOG")
+
+
 def _truthy(value):
     if isinstance(value, str):
         return value.strip().lower() == "true"
@@ -55,6 +58,10 @@ class DataSink:
             return self._glue_context.write_dynamic_frame_from_options(
                 dynamic_frame, self._connection_type, self._options)
         update_catalog = _truthy(self._options.get("enableUpdateCatalog", False))
+        behavior = self._options.get("updateBehavior", "UPDATE_IN_DATABASE")
+        if behavior not in _UPDATE_BEHAVIORS:
+            raise ValueError(f"updateBehavior must be one of {', '.join(_UPDATE_BEHAVIORS)}, "
+                             f"not {behavior!r}")
         if update_catalog and not (self._database and self._table_name):
             raise ValueError("enableUpdateCatalog needs the catalog table: call "
                              "setCatalogInfo(catalogDatabase=..., catalogTableName=...)")
@@ -75,6 +82,6 @@ class DataSink:
                 format=options["format"], format_options=options["format_options"],
                 partition_keys=options["partition_keys"], written=written,
                 frame_schema=dynamic_frame._frame.schema(),
-                update_behavior=self._options.get("updateBehavior", "UPDATE_IN_DATABASE"),
+                update_behavior=behavior,
                 catalog_id=self._catalog_id)
         return dynamic_frame

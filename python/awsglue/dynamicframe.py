@@ -14,6 +14,14 @@ def _paths(value, what):
     raise TypeError(f"{what} must be a string or a list of strings, not {value!r}")
 
 
+class ResolveOption:
+    """Glue's toDF() resolve option (path, action, target); kept so scripts
+    importing it load. toDF itself needs the Spark engine."""
+
+    def __init__(self, path, action, target=None):
+        self.path, self.action, self.target = path, action, target
+
+
 class DynamicFrame:
     """A distributed-in-Glue, native-in-Mortar table of self-describing
     records. `frame` is the engine's _mortar.Frame."""
