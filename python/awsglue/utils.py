@@ -24,7 +24,7 @@ def _reserved(option):
 def getResolvedOptions(args, options):
     if isinstance(options, str):
         options = [options]
-    options = list(options)
+    options = list(dict.fromkeys(options))  # a name asked twice is one option
     parser = _Parser(prog="glue job", add_help=False, allow_abbrev=False)
 
     bookmark, continuation = Job.job_bookmark_options(), Job.continuation_options()
