@@ -338,3 +338,22 @@ def test_logger(glue_ctx, capfd):
     logger.warn("careful")
     err = capfd.readouterr().err
     assert "hello from the job" in err and "careful" in err
+
+
+def test_compression_type_and_group_files(glue_ctx, tmp_path):
+    import gzip
+    (tmp_path / "z").mkdir()
+    (tmp_path / "z" / "part.data").write_bytes(gzip.compress(b"a,b\n1,x\n2,y\n"))
+    dyf = glue_ctx.create_dynamic_frame.from_options(
+        "s3", {"paths": [str(tmp_path / "z")], "compressionType": "gzip"}, format="csv",
+        format_options={"withHeader": True})
+    assert rows(dyf) == [{"a": 1, "b": "x"}, {"a": 2, "b": "y"}]
+    for i in range(20):
+        write(tmp_path / "many" / f"f{i:02}.json", f'{{"i": {i}}}\n')
+    grouped = glue_ctx.create_dynamic_frame.from_options(
+        "s3", {"paths": [str(tmp_path / "many")], "groupFiles": "inPartition",
+               "groupSize": "64"}, format="json")
+    assert [r["i"] for r in rows(grouped)] == list(range(20))
+    with pytest.raises(GlueOptionError, match="groupFiles"):
+        glue_ctx.create_dynamic_frame.from_options(
+            "s3", {"paths": [str(tmp_path / "many")], "groupFiles": "sometimes"}, format="json")
