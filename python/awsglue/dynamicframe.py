@@ -171,8 +171,7 @@ class DynamicFrame:
         opts = transform_opts(transformation_ctx, info, stageThreshold, totalThreshold)
         return self._derive(self._frame.filter(keep, opts))
 
-    def map(self, f, preservesPartitioning=False, transformation_ctx="", info="",
-            stageThreshold=0, totalThreshold=0):
+    def map(self, f, transformation_ctx="", info="", stageThreshold=0, totalThreshold=0):
         if not callable(f):
             raise TypeError(f"map takes a function of a DynamicRecord, not {f!r}")
 

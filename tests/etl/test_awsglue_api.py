@@ -357,3 +357,17 @@ def test_compression_type_and_group_files(glue_ctx, tmp_path):
     with pytest.raises(GlueOptionError, match="groupFiles"):
         glue_ctx.create_dynamic_frame.from_options(
             "s3", {"paths": [str(tmp_path / "many")], "groupFiles": "sometimes"}, format="json")
+
+
+def test_grok_log_and_xml_sources(glue_ctx, tmp_path):
+    write(tmp_path / "logs" / "app.log", "alice 3\nbob 15\n")
+    logs = glue_ctx.create_dynamic_frame.from_options(
+        "s3", {"paths": [str(tmp_path / "logs")]}, format="grokLog",
+        format_options={"logFormat": "%{WORD:user} %{NUMBER:n}"})
+    assert [(r["user"], str(r["n"])) for r in rows(logs)] == [("alice", "3"), ("bob", "15")]
+    write(tmp_path / "x" / "d.xml",
+          "<root><item><k>1</k><v>a</v></item><item><k>2</k><v>b</v></item></root>")
+    items = glue_ctx.create_dynamic_frame.from_options(
+        "s3", {"paths": [str(tmp_path / "x")]}, format="xml",
+        format_options={"rowTag": "item"})
+    assert [(r["k"], r["v"]) for r in rows(items)] == [(1, "a"), (2, "b")]

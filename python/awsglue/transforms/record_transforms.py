@@ -15,4 +15,4 @@ class Map(GlueTransform):
 
     def __call__(self, frame, f, transformation_ctx="", info="", stageThreshold=0,
                  totalThreshold=0):
-        return frame.map(f, False, transformation_ctx, info, stageThreshold, totalThreshold)
+        return frame.map(f, transformation_ctx, info, stageThreshold, totalThreshold)
