@@ -39,7 +39,7 @@ def _default(value):
         return float(value)
     if isinstance(value, (bytes, bytearray)):
         return base64.b64encode(bytes(value)).decode("ascii")
-    raise TypeError(f"glue_call: cannot send a {type(value).__name__} in a request")
+    raise TypeError(f"glue_call: cannot send a value of type {type(value).__name__} in a request")
 
 def to_json(request):
     return json.dumps(request, default=_default, separators=(",", ":"))
@@ -90,9 +90,15 @@ py::object glue_call(const std::string& operation, py::object request) {
   if (!request.is_none() && !py::isinstance<py::dict>(request))
     raise_invalid("glue_call: request must be a dict, not " +
                   std::string(py::str(request.get_type().attr("__name__"))));
-  std::string body = request.is_none()
-                         ? "{}"
-                         : json_helpers()["to_json"](request).cast<std::string>();
+  std::string body = "{}";
+  if (!request.is_none()) {
+    try {
+      body = json_helpers()["to_json"](request).cast<std::string>();
+    } catch (py::error_already_set& e) {
+      if (!e.matches(PyExc_TypeError) && !e.matches(PyExc_ValueError)) throw;
+      raise_invalid(std::string(py::str(e.value())));
+    }
+  }
   auto client = client_from_environment();
   if (!client) {
     auto options = io::aws::glue_options_from_environment(io::s3::process_environment());
