@@ -1,6 +1,7 @@
 #include "engine/record.h"
 
 #include <cmath>
+#include <cstdint>
 
 #include "engine/conform.h"
 #include "engine/field_path.h"
@@ -63,9 +64,16 @@ bool fits(const Value& v, const DataType& t) {
       return true;
     case K::kBool:
       return t.kind() == TypeKind::kBoolean;
-    case K::kInt:
-      return t.kind() == TypeKind::kTinyInt || t.kind() == TypeKind::kSmallInt ||
-             t.kind() == TypeKind::kInt || t.kind() == TypeKind::kBigInt;
+    case K::kInt: {
+      int64_t i = v.as_int();
+      switch (t.kind()) {
+        case TypeKind::kTinyInt: return i >= INT8_MIN && i <= INT8_MAX;
+        case TypeKind::kSmallInt: return i >= INT16_MIN && i <= INT16_MAX;
+        case TypeKind::kInt: return i >= INT32_MIN && i <= INT32_MAX;
+        case TypeKind::kBigInt: return true;
+        default: return false;
+      }
+    }
     case K::kDouble:
       return t.kind() == TypeKind::kDouble || t.kind() == TypeKind::kFloat;
     case K::kDecimal:
@@ -173,16 +181,35 @@ TypePtr Record::type_of(std::string_view path) const {
   return t;
 }
 
+namespace {
+
+// Whether a field of type `current` can take `value` (whose own type is
+// `type`) unchanged: scalars by fits(); nested values only when their type
+// is the same (fits() only looks at the outer kind).
+bool keeps_type(const Value& value, const TypePtr& type, const DataType& current) {
+  switch (value.kind()) {
+    case Value::Kind::kList:
+    case Value::Kind::kMap:
+    case Value::Kind::kStruct:
+      return type && type->equals(current);
+    default:
+      return fits(value, current);
+  }
+}
+
+}  // namespace
+
 Status Record::assign(std::string_view path, Value value, TypePtr type) {
+  if (path.empty()) return invalid_input("cannot set a field with an empty name");
   int i = schema_->field_index(path);
   if (i >= 0 && value_.kind() == Value::Kind::kStruct &&
       static_cast<size_t>(i) < value_.as_struct().fields.size() &&
-      fits(value, *schema_->fields()[i].type)) {
+      keeps_type(value, type, *schema_->fields()[i].type)) {
     // value_ is not a const object, so writing through the const accessor is fine.
     const_cast<Value::Struct&>(value_.as_struct()).fields[i] = std::move(value);
     return ok_status();
   }
-  if (i < 0 && path.find_first_of(".`") == std::string_view::npos) {
+  if (i < 0 && path.find_first_of(".`[") == std::string_view::npos) {
     // A new top-level field: append without re-parsing a path.
     if (!type) return invalid_input("set '" + std::string(path) + "': no type");
     if (value_.kind() != Value::Kind::kStruct ||
@@ -196,7 +223,7 @@ Status Record::assign(std::string_view path, Value value, TypePtr type) {
     return ok_status();
   }
   TypePtr current = i >= 0 ? schema_->fields()[i].type : type_of(path);
-  if (current && fits(value, *current)) type = std::move(current);
+  if (current && keeps_type(value, type, *current)) type = std::move(current);
   return set(path, std::move(value), std::move(type));
 }
 

@@ -320,6 +320,28 @@ def test_dynamic_record_standalone():
         r[3]
 
 
+def test_writes_that_change_a_fields_type():
+    f = m.from_records([{"small": 1, "s": {"t": 2}, "l": [1]}]).apply_mapping(
+        [("small", "long", "small", "int"), ("s", "struct", "s", "struct"),
+         ("l", "array", "l", "array")])
+
+    def fn(r):
+        r["small"] = 2 ** 40          # past int: the field becomes a bigint
+        r["s"] = {"q": [1, {"z": None}]}  # another struct shape
+        r["l"] = ["x"]                # another element type
+        return r
+    out = f.map(fn)
+    assert recs(out) == [{"small": 2 ** 40, "s": {"q": [1, {"z": None}]}, "l": ["x"]}]
+    assert out.errors_count() == 0
+    types = {x["name"]: x["type"] for x in out.schema()["fields"]}
+    assert types["small"] == {"type": "long"}
+    assert types["l"] == {"type": "array", "element": {"type": "string"}}
+    with pytest.raises(MortarError, match="empty name"):
+        m.DynamicRecord({"a": 1})[""] = 1
+    with pytest.raises(MortarError, match="\\[\\]"):
+        m.DynamicRecord({"a": [1]})["a[]"] = 1
+
+
 def test_map_may_return_another_record():
     keep = []
 
