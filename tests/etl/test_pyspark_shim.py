@@ -238,3 +238,64 @@ def test_join_and_relationalize_sample_runs(tmp_path):
     ann = [r for r in root if r["name"] == "Ann"][0]
     assert sorted((c["index"], c["contact_details.val.type"]) for c in contacts
                   if c["id"] == ann["contact_details"]) == [(0, "email"), (1, "phone")]
+
+
+def test_glue_studio_style_script_runs(tmp_path):
+    """The shape of a script Glue Studio generates from a visual job: every
+    call by keyword, as Studio writes them."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "a.csv").write_text(
+        'id,first,last,city\n1,Ann,Lee,Paris\n2,Bob,,Oslo\n3,Cid,Roe,Paris\n')
+    done = run_script(tmp_path, f"""
+        import sys
+        import re
+        from awsglue.transforms import *
+        from awsglue.utils import getResolvedOptions
+        from pyspark.context import SparkContext
+        from awsglue.context import GlueContext
+        from awsglue.job import Job
+        from awsglue import DynamicFrame
+
+        args = getResolvedOptions(sys.argv, ["JOB_NAME"])
+        sc = SparkContext()
+        glueContext = GlueContext(sc)
+        spark = glueContext.spark_session
+        job = Job(glueContext)
+        job.init(args["JOB_NAME"], args)
+
+        S3bucket_node1 = glueContext.create_dynamic_frame.from_options(
+            format_options={{"quoteChar": '"', "withHeader": True, "separator": ",",
+                            "optimizePerformance": False}},
+            connection_type="s3", format="csv",
+            connection_options={{"paths": ["{tmp_path / 'src'}"], "recurse": True}},
+            transformation_ctx="S3bucket_node1")
+        ChangeSchema_node2 = ApplyMapping.apply(frame=S3bucket_node1, mappings=[
+            ("id", "long", "id", "long"), ("first", "string", "name.first", "string"),
+            ("last", "string", "name.last", "string"), ("city", "string", "city", "string")],
+            transformation_ctx="ChangeSchema_node2")
+        Filter_node3 = Filter.apply(frame=ChangeSchema_node2,
+                                    f=lambda row: (bool(re.match("Par", row["city"]))),
+                                    transformation_ctx="Filter_node3")
+        RenameField_node4 = RenameField.apply(frame=Filter_node3, old_name="city",
+                                              new_name="town",
+                                              transformation_ctx="RenameField_node4")
+        SplitFields_node5 = SplitFields.apply(frame=RenameField_node4, paths=["id", "town"],
+                                              name1="ids", name2="names",
+                                              transformation_ctx="SplitFields_node5")
+        ids_node6 = SelectFromCollection.apply(dfc=SplitFields_node5,
+                                               key=list(SplitFields_node5.keys())[0],
+                                               transformation_ctx="ids_node6")
+        Spigot_node7 = Spigot.apply(frame=ids_node6, path="{tmp_path / 'spigot'}",
+                                    options={{"topk": 1}}, transformation_ctx="Spigot_node7")
+        S3bucket_node8 = glueContext.write_dynamic_frame.from_options(
+            frame=Spigot_node7, connection_type="s3", format="glueparquet",
+            connection_options={{"path": "{tmp_path / 'out'}", "partitionKeys": ["town"]}},
+            format_options={{"compression": "snappy"}}, transformation_ctx="S3bucket_node8")
+        job.commit()
+        """, "--JOB_NAME", "studio")
+    assert done.returncode == 0, done.stderr
+    import pyarrow.parquet as pq
+    out = pq.read_table(tmp_path / "out" / "town=Paris").to_pylist()
+    assert sorted(r["id"] for r in out) == [1, 3]
+    sample, = [p for p in (tmp_path / "spigot").rglob("*") if p.is_file()]
+    assert len(sample.read_text().splitlines()) == 1  # topk 1
