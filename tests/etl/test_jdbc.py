@@ -255,3 +255,69 @@ def test_throughput(pg):
     read4_s = time.perf_counter() - start
     print(f"\nPostgreSQL read {200000 / read_s:,.0f} rows/s, 4 partitions {200000 / read4_s:,.0f} "
           f"rows/s; COPY write (incl. re-reading the source) {200000 / write_s:,.0f} rows/s")
+
+
+def test_from_catalog_reads_a_crawled_postgres_table(pg, glue, glue_env, db, glue_ctx):  # noqa: F811
+    """A table as the JDBC crawler writes it (classification, connectionName,
+    Location db.schema.table) is read through its catalog Connection."""
+    name = unique("pgconn")
+    glue.create_connection(ConnectionInput={
+        "Name": name, "ConnectionType": "JDBC",
+        "ConnectionProperties": {"JDBC_CONNECTION_URL": pg.jdbc_url("shop"),
+                                 "USERNAME": "etl", "PASSWORD": PG_PASSWORD}})
+    try:
+        glue.create_table(DatabaseName=db, TableInput={
+            "Name": "shop_sales_orders", "TableType": "EXTERNAL_TABLE",
+            "Parameters": {"classification": "postgresql", "connectionName": name,
+                           "typeOfData": "table"},
+            "StorageDescriptor": {"Location": "shop.sales.orders", "Columns": [
+                {"Name": "id", "Type": "int"}, {"Name": "customer", "Type": "string"},
+                {"Name": "amount", "Type": "decimal(12,2)"}, {"Name": "day", "Type": "date"}]}})
+        dyf = glue_ctx.create_dynamic_frame.from_catalog(
+            database=db, table_name="shop_sales_orders",
+            additional_options={"hashfield": "customer", "hashpartitions": "3"})
+        got = sorted(rows(dyf), key=lambda r: r["id"])
+        assert len(got) == 5000
+        assert got[0] == {"id": 1, "customer": "customer 1", "amount": decimal.Decimal("0.25"),
+                          "day": datetime.date(2024, 1, 2)}
+    finally:
+        glue.delete_connection(ConnectionName=name)
+
+
+def test_glue_script_loads_csv_into_postgres_with_mortar_run(pg, run_script, tmp_path):
+    """The seed's case as a Glue script under `mortar run`: CSV -> ApplyMapping
+    -> PostgreSQL through COPY; psql sees the typed rows."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "sales.csv").write_text(
+        "id,customer,amount,day\n1,ann,10.50,2024-03-01\n2,bob,7,2024-03-02\n3,,0.25,\n")
+    result = run_script(f"""
+        import sys
+        from awsglue.context import GlueContext
+        from awsglue.job import Job
+        from awsglue.transforms import ApplyMapping
+        from awsglue.utils import getResolvedOptions
+        from pyspark.context import SparkContext
+
+        args = getResolvedOptions(sys.argv, ["JOB_NAME", "url"])
+        glue_context = GlueContext(SparkContext.getOrCreate())
+        job = Job(glue_context)
+        job.init(args["JOB_NAME"], args)
+        raw = glue_context.create_dynamic_frame.from_options(
+            "file", {{"paths": ["{tmp_path / 'in'}"]}}, format="csv",
+            format_options={{"withHeader": True}})
+        typed = ApplyMapping.apply(frame=raw, mappings=[
+            ("id", "string", "id", "int"), ("customer", "string", "customer", "string"),
+            ("amount", "string", "amount", "decimal(10,2)"), ("day", "string", "day", "date")])
+        glue_context.write_dynamic_frame.from_options(
+            frame=typed, connection_type="postgresql",
+            connection_options={{"url": args["url"], "user": "etl", "password": "{PG_PASSWORD}",
+                                 "dbtable": "sales.loaded"}})
+        job.commit()
+        """, "--url", pg.jdbc_url("shop"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert psql_rows(pg, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE "
+                         "attrelid = 'sales.loaded'::regclass AND attnum > 0 ORDER BY attnum") == [
+        ["integer"], ["text"], ["numeric(10,2)"], ["date"]]
+    assert psql_rows(pg, "SELECT id, customer, amount, day FROM sales.loaded ORDER BY id") == [
+        ["1", "ann", "10.50", "2024-03-01"], ["2", "bob", "7.00", "2024-03-02"],
+        ["3", "", "0.25", ""]]

@@ -1,113 +1,42 @@
-// plan_jdbc_target() against a real PostgreSQL started by the test (initdb +
-// pg_ctl on a free loopback port; as the `postgres` user when run as root,
-// since PostgreSQL refuses to run as root).
-#include <netinet/in.h>
-#include <pwd.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-
+// plan_jdbc_target() against a real PostgreSQL started by the test
+// (engine/jdbc/postgres_test_server.h: initdb + pg_ctl on a free loopback
+// port, as the `postgres` user when run as root).
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "crawler/jdbc/jdbc_target.h"
+#include "engine/jdbc/postgres_test_server.h"
 
 namespace mortar::crawler {
 namespace {
 
-constexpr const char* kPassword = "Pg-Test-Secret-77";
+using engine::jdbc::testing::PostgresTestServer;
 
-std::string find_pg_bin(const std::string& name) {
-  for (const char* dir : {"/usr/local/bin", "/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/bin",
-                          "/usr/lib/postgresql/15/bin"}) {
-    std::string p = std::string(dir) + "/" + name;
-    if (access(p.c_str(), X_OK) == 0) return p;
-  }
-  return "";
-}
-
-int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
+constexpr const char* kPassword = PostgresTestServer::kPassword;
 
 class PostgresFixture : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    std::string initdb = find_pg_bin("initdb"), pg_ctl = find_pg_bin("pg_ctl"), psql = find_pg_bin("psql");
-    if (initdb.empty() || pg_ctl.empty() || psql.empty()) {
-      setup_error_ = "PostgreSQL's initdb/pg_ctl/psql not found: install the Debian package `postgresql`";
-      return;
-    }
-    char tmpl[] = "/tmp/mortar_pgcxx_XXXXXX";
-    if (!mkdtemp(tmpl)) {
-      setup_error_ = "mkdtemp failed";
-      return;
-    }
-    dir_ = tmpl;
-    as_ = "";
-    if (geteuid() == 0) {
-      passwd* pw = getpwnam("postgres");
-      if (!pw) {
-        setup_error_ = "running as root without a `postgres` user: install the package `postgresql`";
-        return;
-      }
-      if (chown(dir_.c_str(), pw->pw_uid, pw->pw_gid) != 0) setup_error_ = "chown failed";
-      as_ = "runuser -u postgres -- ";
-    }
-    std::ofstream(dir_ + "/pw") << kPassword << "\n";
-    if (!as_.empty()) run("chown postgres " + dir_ + "/pw");
-    if (!run(fmt::format("{}{} -D {}/data -U postgres --pwfile={}/pw --auth-local=trust "
-                         "--auth-host=scram-sha-256 -E UTF8 --locale=C --no-sync >{}/initdb.log 2>&1",
-                         as_, initdb, dir_, dir_, dir_))) {
-      setup_error_ = "initdb failed, see " + dir_ + "/initdb.log";
-      return;
-    }
-    port_ = free_port();
-    if (!run(fmt::format("{}{} -D {}/data -l {}/server.log -o '-p {} -c listen_addresses=127.0.0.1 -k {} "
-                         "-c fsync=off' -w -t 60 start >/dev/null 2>&1",
-                         as_, pg_ctl, dir_, dir_, port_, dir_))) {
-      setup_error_ = "pg_ctl start failed, see " + dir_ + "/server.log";
-      return;
-    }
-    started_ = true;
-    psql_ = fmt::format("{}{} -h {} -p {} -U postgres -X -q -v ON_ERROR_STOP=1", as_, psql, dir_, port_);
+    setup_error_ = server_.start();
+    if (!setup_error_.empty()) return;
+    port_ = server_.port();
     const bool ok =
-        sql("postgres", fmt::format("CREATE ROLE crawler LOGIN PASSWORD '{}'", kPassword)) &&
-        sql("postgres", "CREATE DATABASE shop") &&  // not inside psql -c's transaction
-        sql("shop",
-            "CREATE SCHEMA sales; CREATE SCHEMA hr;"
-            "CREATE TABLE sales.orders (id bigint, qty int2, price numeric(10,2), note varchar(20), "
-            "  at timestamptz, tags int[]);"
-            "CREATE TABLE sales.tmp_x (a int);"
-            "CREATE VIEW sales.v_orders AS SELECT id, price FROM sales.orders;"
-            "CREATE TABLE sales.locked (a int);"
-            "CREATE TABLE hr.people (name text);"
-            "GRANT USAGE ON SCHEMA sales, hr TO crawler;"
-            "GRANT SELECT ON sales.orders, sales.tmp_x, sales.v_orders, hr.people TO crawler;");
+        server_.sql("postgres", fmt::format("CREATE ROLE crawler LOGIN PASSWORD '{}';", kPassword)) &&
+        server_.sql("postgres", "CREATE DATABASE shop;") &&  // not inside a transaction
+        server_.sql("shop",
+                    "CREATE SCHEMA sales; CREATE SCHEMA hr;"
+                    "CREATE TABLE sales.orders (id bigint, qty int2, price numeric(10,2), note varchar(20), "
+                    "  at timestamptz, tags int[]);"
+                    "CREATE TABLE sales.tmp_x (a int);"
+                    "CREATE VIEW sales.v_orders AS SELECT id, price FROM sales.orders;"
+                    "CREATE TABLE sales.locked (a int);"
+                    "CREATE TABLE hr.people (name text);"
+                    "GRANT USAGE ON SCHEMA sales, hr TO crawler;"
+                    "GRANT SELECT ON sales.orders, sales.tmp_x, sales.v_orders, hr.people TO crawler;");
     if (!ok) setup_error_ = "setting up the test database failed";
   }
 
-  static void TearDownTestSuite() {
-    if (started_)
-      run(fmt::format("{}{} -D {}/data -m fast -w stop >/dev/null 2>&1", as_, find_pg_bin("pg_ctl"), dir_));
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
-  }
-
-  static bool run(const std::string& cmd) { return std::system(cmd.c_str()) == 0; }
-  static bool sql(const std::string& db, const std::string& statements) {
-    return run(fmt::format("{} -d {} -c \"{}\" >/dev/null", psql_, db, statements));
-  }
+  static void TearDownTestSuite() { server_.stop(); }
 
   void SetUp() override { ASSERT_TRUE(setup_error_.empty()) << setup_error_; }
 
@@ -132,9 +61,9 @@ class PostgresFixture : public ::testing::Test {
     return out;
   }
 
-  static inline std::string dir_, as_, psql_, setup_error_;
+  static inline PostgresTestServer server_;
+  static inline std::string setup_error_;
   static inline int port_ = 0;
-  static inline bool started_ = false;
   CancelToken cancel_;
 };
 
