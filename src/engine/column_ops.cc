@@ -1,5 +1,7 @@
 #include "engine/column_ops.h"
 
+#include <cstring>
+
 #include "engine/conform.h"
 
 namespace mortar::engine {
@@ -52,6 +54,50 @@ void copy_row(Column& out, const Column& src, int64_t row) {
       out.append_fixed(src.values_buffer().data() + row * src.value_width(), 1);
       return;
   }
+}
+
+std::unique_ptr<Column> take_rows(const Column& src, const int64_t* rows, int64_t n) {
+  auto out = std::make_unique<Column>(src.type());
+  const TypeKind kind = src.type()->kind();
+  const bool fixed = src.value_width() > 0 && !src.type()->is_nested();
+  const bool text = kind == TypeKind::kString || kind == TypeKind::kVarchar ||
+                    kind == TypeKind::kChar || kind == TypeKind::kBinary;
+  if (!fixed && !text) {
+    out->reserve(n);
+    for (int64_t i = 0; i < n; ++i) copy_row(*out, src, rows[i]);
+    return out;
+  }
+  if (fixed) {
+    const int w = src.value_width();
+    out->values_buffer().resize(static_cast<size_t>(n) * w);
+    char* dst = out->values_buffer().data();
+    const char* from = src.values_buffer().data();
+    for (int64_t i = 0; i < n; ++i) std::memcpy(dst + i * w, from + rows[i] * w, w);
+  } else {
+    std::vector<int64_t>& offsets = out->offsets();
+    offsets.resize(static_cast<size_t>(n) + 1);
+    const std::vector<int64_t>& so = src.offsets();
+    int64_t bytes = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      bytes += so[rows[i] + 1] - so[rows[i]];
+      offsets[i + 1] = bytes;
+    }
+    std::vector<char>& data = out->data();
+    data.resize(static_cast<size_t>(bytes));
+    const char* from = src.data().data();
+    for (int64_t i = 0; i < n; ++i) {
+      int64_t len = offsets[i + 1] - offsets[i];
+      if (len) std::memcpy(data.data() + offsets[i], from + so[rows[i]], len);
+    }
+  }
+  if (!src.validity().empty()) {
+    std::vector<uint8_t>& v = out->validity();
+    v.assign(static_cast<size_t>((n + 7) / 8), 0);
+    for (int64_t i = 0; i < n; ++i)
+      if (src.is_valid(rows[i])) v[i >> 3] |= static_cast<uint8_t>(1u << (i & 7));
+  }
+  out->set_length(n);
+  return out;
 }
 
 std::unique_ptr<Column> extract_column(const Column& root, const FieldPath& path,

@@ -17,6 +17,10 @@ namespace mortar::engine {
 // Appends row `row` of `src` to `out`; both have the same type.
 void copy_row(types::Column& out, const types::Column& src, int64_t row);
 
+// The rows `rows[0..n)` of `src`, in that order (a gather). Fixed-width and
+// string columns are copied buffer to buffer; nested ones row by row.
+std::unique_ptr<types::Column> take_rows(const types::Column& src, const int64_t* rows, int64_t n);
+
 // A copy of the column at a struct-only path under `root` (a struct column),
 // null wherever an enclosing struct is null; nullptr when absent.
 std::unique_ptr<types::Column> extract_column(const types::Column& root, const FieldPath& path,

@@ -7,6 +7,7 @@
 #include "absl/base/thread_annotations.h"
 #include "engine/column_ops.h"
 #include "engine/conform.h"
+#include "engine/null_fields.h"
 #include "engine/transforms.h"
 
 namespace mortar::engine {
@@ -16,32 +17,6 @@ using types::RecordBatch;
 using types::TypeKind;
 
 namespace {
-
-struct Seen {
-  bool any = false;
-  std::map<std::string, Seen> fields;
-};
-
-void mark(const Column& c, Seen& seen) {
-  if (c.type()->kind() != TypeKind::kNull && c.null_count() < c.length()) seen.any = true;
-  if (c.type()->kind() != TypeKind::kStruct) return;
-  const auto& fields = c.type()->fields();
-  for (size_t i = 0; i < fields.size(); ++i) mark(c.child(i), seen.fields[fields[i].name]);
-}
-
-void null_paths(const types::DataType& t, const Seen& seen, FieldPath& prefix,
-                std::vector<FieldPath>& out) {
-  for (const auto& f : t.fields()) {
-    auto it = seen.fields.find(f.name);
-    prefix.push_back({f.name, 0});
-    if (it == seen.fields.end() || !it->second.any) {
-      out.push_back(prefix);
-    } else if (f.type->kind() == TypeKind::kStruct) {
-      null_paths(*f.type, it->second, prefix, out);
-    }
-    prefix.pop_back();
-  }
-}
 
 StatusOr<std::unique_ptr<Column>> drop_path(std::unique_ptr<Column> root, const FieldPath& path) {
   return rewrite_parent(std::move(root), path,
@@ -59,34 +34,75 @@ StatusOr<std::unique_ptr<Column>> drop_path(std::unique_ptr<Column> root, const 
                         });
 }
 
+}  // namespace
+
+void NullFieldTracker::mark_column(const Column& c, Seen& seen) {
+  if (c.type()->kind() != TypeKind::kNull && c.null_count() < c.length()) seen.any = true;
+  if (c.type()->kind() != TypeKind::kStruct) return;
+  const auto& fields = c.type()->fields();
+  for (size_t i = 0; i < fields.size(); ++i) mark_column(c.child(i), seen.fields[fields[i].name]);
+}
+
+void NullFieldTracker::mark(const RecordBatch& batch) {
+  root_.any = true;
+  const auto& fields = batch.schema()->fields();
+  for (int i = 0; i < batch.num_columns(); ++i)
+    mark_column(batch.column(i), root_.fields[fields[i].name]);
+}
+
+void NullFieldTracker::collect(const types::DataType& t, const Seen& seen, FieldPath& prefix,
+                               std::vector<FieldPath>& out) {
+  for (const auto& f : t.fields()) {
+    auto it = seen.fields.find(f.name);
+    prefix.push_back({f.name, 0});
+    if (it == seen.fields.end() || !it->second.any) {
+      out.push_back(prefix);
+    } else if (f.type->kind() == TypeKind::kStruct) {
+      collect(*f.type, it->second, prefix, out);
+    }
+    prefix.pop_back();
+  }
+}
+
+std::vector<FieldPath> NullFieldTracker::null_paths(const types::DataType& schema) const {
+  std::vector<FieldPath> out;
+  FieldPath prefix;
+  collect(schema, root_, prefix, out);
+  return out;
+}
+
+StatusOr<std::unique_ptr<RecordBatch>> drop_field_paths(std::unique_ptr<RecordBatch> batch,
+                                                        const std::vector<FieldPath>& paths) {
+  if (paths.empty()) return batch;
+  auto root = batch_to_struct(std::move(batch));
+  for (const FieldPath& p : paths) {
+    MORTAR_ASSIGN_OR_RETURN(root, drop_path(std::move(root), p));
+  }
+  return struct_to_batch(std::move(root));
+}
+
+namespace {
+
 class DropNullFieldsNode : public PlanNode {
  public:
   explicit DropNullFieldsNode(NodePtr input) : input_(std::move(input)) {}
   std::string name() const override { return "DropNullFields"; }
+  const NodePtr& input() const { return input_; }
 
   StatusOr<std::unique_ptr<BatchStream>> open(ExecContext& ctx) const override {
     MORTAR_ASSIGN_OR_RETURN(auto paths, null_field_paths());
     MORTAR_ASSIGN_OR_RETURN(auto in, open_conformed(*input_, ctx));
-    return map_stream(
-        std::move(in),
-        [paths](std::unique_ptr<RecordBatch> b) -> StatusOr<std::unique_ptr<RecordBatch>> {
-          auto root = batch_to_struct(std::move(b));
-          for (const FieldPath& p : paths) {
-            MORTAR_ASSIGN_OR_RETURN(root, drop_path(std::move(root), p));
-          }
-          return struct_to_batch(std::move(root));
-        });
+    return map_stream(std::move(in), [paths](std::unique_ptr<RecordBatch> b) {
+      return drop_field_paths(std::move(b), paths);
+    });
   }
 
  protected:
   StatusOr<types::TypePtr> compute_schema() const override {
     MORTAR_ASSIGN_OR_RETURN(auto in, input_->schema());
     MORTAR_ASSIGN_OR_RETURN(auto paths, null_field_paths());
-    auto root = batch_to_struct(RecordBatch::make_empty(in));
-    for (const FieldPath& p : paths) {
-      MORTAR_ASSIGN_OR_RETURN(root, drop_path(std::move(root), p));
-    }
-    return root->type();
+    MORTAR_ASSIGN_OR_RETURN(auto empty, drop_field_paths(RecordBatch::make_empty(in), paths));
+    return empty->schema();
   }
 
  private:
@@ -97,19 +113,14 @@ class DropNullFieldsNode : public PlanNode {
     MORTAR_ASSIGN_OR_RETURN(auto schema, input_->schema());
     ExecContext ctx(/*enforce_thresholds=*/false);
     MORTAR_ASSIGN_OR_RETURN(auto stream, open_conformed(*input_, ctx));
-    Seen seen;
-    seen.any = true;
+    NullFieldTracker tracker;
     for (;;) {
       MORTAR_ASSIGN_OR_RETURN(auto batch, stream->next());
       if (!batch) break;
-      for (int i = 0; i < batch->num_columns(); ++i)
-        mark(batch->column(i), seen.fields[batch->schema()->fields()[i].name]);
+      tracker.mark(*batch);
     }
-    std::vector<FieldPath> out;
-    FieldPath prefix;
-    null_paths(*schema, seen, prefix, out);
-    paths_ = out;
-    return out;
+    paths_ = tracker.null_paths(*schema);
+    return *paths_;
   }
 
   NodePtr input_;
@@ -118,6 +129,11 @@ class DropNullFieldsNode : public PlanNode {
 };
 
 }  // namespace
+
+NodePtr drop_null_fields_input(const PlanNode& node) {
+  auto* d = dynamic_cast<const DropNullFieldsNode*>(&node);
+  return d ? d->input() : nullptr;
+}
 
 NodePtr make_drop_null_fields(NodePtr input) {
   return std::make_shared<DropNullFieldsNode>(std::move(input));

@@ -21,6 +21,9 @@ StatusOr<NodePtr> make_drop_fields(NodePtr input, const std::vector<std::string>
 StatusOr<NodePtr> make_rename_field(NodePtr input, const std::string& old_path,
                                     const std::string& new_path);
 NodePtr make_drop_null_fields(NodePtr input);
+// The input of a DropNullFields node; nullptr for other nodes (sinks drop
+// null fields themselves in one pass, see file_sink.cc).
+NodePtr drop_null_fields_input(const PlanNode& node);
 NodePtr make_filter(NodePtr input, FilterFn fn, const TransformOptions& options);
 NodePtr make_map(NodePtr input, MapFn fn, const TransformOptions& options);
 NodePtr make_union(NodePtr a, NodePtr b);

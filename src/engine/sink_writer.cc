@@ -1,0 +1,277 @@
+#include "engine/sink_writer.h"
+
+#include <fmt/format.h>
+
+#include <string_view>
+#include <unordered_map>
+
+#include "engine/cast.h"
+#include "engine/column_ops.h"
+#include "engine/conform.h"
+#include "engine/schema_merge.h"
+#include "formats/hive_path.h"
+#include "formats/json/json_text.h"
+
+namespace mortar::engine {
+
+using types::Column;
+using types::RecordBatch;
+using types::TypeKind;
+using types::TypePtr;
+
+namespace {
+
+bool has_choice(const types::DataType& t) {
+  if (t.kind() == TypeKind::kChoice) return true;
+  for (const auto& f : t.fields())
+    if (has_choice(*f.type)) return true;
+  return false;
+}
+
+bool same_type(const TypePtr& a, const TypePtr& b) { return a == b || a->equals(*b); }
+
+// The raw bytes of a scalar row, as a grouping key (nullopt-free: callers
+// check nulls first).
+std::string_view row_bytes(const Column& c, int64_t row) {
+  if (c.value_width() > 0)
+    return {c.values_buffer().data() + row * c.value_width(),
+            static_cast<size_t>(c.value_width())};
+  return c.string_at(row);
+}
+
+// Dense group ids (0..groups) of the rows' partition values, in order of
+// first appearance; no per-row allocation.
+uint32_t group_rows(const RecordBatch& batch, const std::vector<int>& key_columns,
+                    std::vector<uint32_t>& group) {
+  const int64_t n = batch.num_rows();
+  group.assign(static_cast<size_t>(n), 0);
+  uint32_t groups = 1;
+  std::vector<uint32_t> ids(static_cast<size_t>(n));
+  for (int c : key_columns) {
+    const Column& col = batch.column(c);
+    std::unordered_map<std::string_view, uint32_t> dict;
+    for (int64_t r = 0; r < n; ++r) {
+      ids[r] = col.is_null(r)
+                   ? 0
+                   : dict.try_emplace(row_bytes(col, r), static_cast<uint32_t>(dict.size() + 1))
+                         .first->second;
+    }
+    std::unordered_map<uint64_t, uint32_t> combined;
+    for (int64_t r = 0; r < n; ++r) {
+      uint64_t key = (static_cast<uint64_t>(group[r]) << 32) | ids[r];
+      group[r] = combined.try_emplace(key, static_cast<uint32_t>(combined.size())).first->second;
+    }
+    groups = static_cast<uint32_t>(combined.size());
+  }
+  return groups;
+}
+
+}  // namespace
+
+SinkWriter::SinkWriter(SinkWriterConfig config) : config_(std::move(config)) {
+  config_.num_files = std::max(1, config_.num_files);
+}
+
+SinkWriter::~SinkWriter() = default;
+
+Status SinkWriter::start_generation(const TypePtr& schema) {
+  for (auto& [slot, w] : open_) MORTAR_RETURN_IF_ERROR(w->close());
+  open_.clear();
+  Generation g;
+  g.schema = schema;
+  std::vector<bool> is_key(schema->fields().size(), false);
+  for (const std::string& key : config_.partition_keys) {
+    int i = schema->field_index(key);
+    if (i < 0)
+      return invalid_input("partition key '" + key + "' is not a field of " + schema->to_string());
+    if (schema->fields()[i].type->is_nested())
+      return invalid_input("partition key '" + key + "' is " +
+                           schema->fields()[i].type->to_string() +
+                           ": partition keys must be scalar");
+    g.key_columns.push_back(i);
+    is_key[i] = true;
+  }
+  std::vector<types::Field> fields;
+  for (size_t i = 0; i < is_key.size(); ++i) {
+    if (is_key[i]) continue;
+    g.data_columns.push_back(static_cast<int>(i));
+    fields.push_back(schema->fields()[i]);
+  }
+  g.data_schema = types::DataType::structure(std::move(fields));
+  const std::string& name = config_.format->name();
+  if (name != "json" && name != "csv" && has_choice(*g.data_schema)) {
+    return invalid_input(name + " cannot store choice types (" + g.data_schema->to_string() +
+                         "): resolve them first with resolve_choice");
+  }
+  gen_ = std::move(g);
+  ++generation_;
+  return ok_status();
+}
+
+std::string SinkWriter::folder_text(const RecordBatch& batch, int64_t row) const {
+  std::string dir;
+  for (int c : gen_.key_columns) {
+    const Column& col = batch.column(c);
+    std::string value;
+    if (!col.is_null(row)) formats::json::append_text_value(value, col, row);
+    value = value.empty() ? "__HIVE_DEFAULT_PARTITION__" : formats::hive_escape(value);
+    dir += gen_.schema->fields()[c].name + "=" + value + "/";
+  }
+  return dir;
+}
+
+Status SinkWriter::write(std::unique_ptr<RecordBatch> batch) {
+  if (generation_ < 0 || !same_type(batch->schema(), gen_.schema)) {
+    MORTAR_RETURN_IF_ERROR(start_generation(batch->schema()));
+  }
+  const int64_t n = batch->num_rows();
+  if (n == 0) return ok_status();
+  if (gen_.key_columns.empty()) return write_rows(*batch, "", nullptr, n);
+  std::vector<uint32_t> group;
+  uint32_t groups = group_rows(*batch, gen_.key_columns, group);
+  if (groups == 1) return write_rows(*batch, folder_text(*batch, 0), nullptr, n);
+  // Rows ordered by group (stable), then one gather per group.
+  std::vector<int64_t> start(groups + 1, 0), first(groups, -1);
+  for (int64_t r = 0; r < n; ++r) {
+    ++start[group[r] + 1];
+    if (first[group[r]] < 0) first[group[r]] = r;
+  }
+  for (uint32_t g = 0; g < groups; ++g) start[g + 1] += start[g];
+  std::vector<int64_t> order(static_cast<size_t>(n));
+  std::vector<int64_t> fill(start.begin(), start.end() - 1);
+  for (int64_t r = 0; r < n; ++r) order[fill[group[r]]++] = r;
+  for (uint32_t g = 0; g < groups; ++g) {
+    MORTAR_RETURN_IF_ERROR(write_rows(*batch, folder_text(*batch, first[g]), order.data() + start[g],
+                                      start[g + 1] - start[g]));
+  }
+  return ok_status();
+}
+
+Status SinkWriter::write_rows(RecordBatch& batch, const std::string& dir, const int64_t* rows,
+                              int64_t n) {
+  // Rows spread over the folder's files in equal slices, as a round-robin
+  // repartition would.
+  const int64_t chunks = std::min<int64_t>(config_.num_files, n);
+  for (int64_t k = 0; k < chunks; ++k) {
+    int64_t from = n * k / chunks, to = n * (k + 1) / chunks;
+    std::vector<std::unique_ptr<Column>> cols;
+    for (int c : gen_.data_columns) {
+      if (!rows && chunks == 1) {
+        cols.push_back(std::move(batch.columns()[c]));  // the whole batch: no copy
+      } else if (!rows) {
+        cols.push_back(batch.column(c).slice(from, to - from));
+      } else {
+        cols.push_back(take_rows(batch.column(c), rows + from, to - from));
+      }
+    }
+    MORTAR_RETURN_IF_ERROR(write_slice(
+        std::make_unique<RecordBatch>(gen_.data_schema, std::move(cols), to - from), dir));
+  }
+  return ok_status();
+}
+
+Status SinkWriter::write_slice(std::unique_ptr<RecordBatch> part, const std::string& dir) {
+  int& next = next_slot_[dir];
+  const int slot_number = next;
+  next = (next + 1) % config_.num_files;
+  std::string slot = dir + "#" + std::to_string(slot_number);
+  auto it = open_.find(slot);
+  if (it == open_.end()) {
+    std::string gen = generation_ > 0 ? fmt::format("-g{}", generation_) : "";
+    std::string rel =
+        dir + fmt::format("part-{:05d}-{}{}{}", slot_number, config_.run, gen, config_.suffix);
+    MORTAR_ASSIGN_OR_RETURN(auto w,
+                            config_.format->open_writer(*config_.fs, io::join_path(config_.root, rel),
+                                                        gen_.data_schema, config_.options));
+    it = open_.emplace(slot, std::move(w)).first;
+    entries_.push_back({rel, slot, gen_.data_schema});
+  }
+  rows_ += part->num_rows();
+  return it->second->write(*part);
+}
+
+Status SinkWriter::finish(const TypePtr& final_schema) {
+  for (auto& [slot, w] : open_) MORTAR_RETURN_IF_ERROR(w->close());
+  open_.clear();
+  if (entries_.empty()) return ok_status();
+  std::vector<types::Field> fields;
+  for (const auto& f : final_schema->fields()) {
+    bool key = false;
+    for (const auto& k : config_.partition_keys) key = key || k == f.name;
+    if (!key) fields.push_back(f);
+  }
+  for (const auto& k : config_.partition_keys) {
+    if (final_schema->field_index(k) < 0)
+      return invalid_input("partition key '" + k + "' is not a field of " +
+                           final_schema->to_string());
+  }
+  TypePtr data_schema = types::DataType::structure(std::move(fields));
+  std::map<std::string, std::vector<size_t>> slots;
+  for (size_t i = 0; i < entries_.size(); ++i) slots[entries_[i].slot].push_back(i);
+  for (const auto& [slot, list] : slots) {
+    if (list.size() == 1 && same_type(entries_[list[0]].data_schema, data_schema)) continue;
+    MORTAR_RETURN_IF_ERROR(merge_slot(list, data_schema));
+  }
+  return ok_status();
+}
+
+Status SinkWriter::merge_slot(const std::vector<size_t>& list, const TypePtr& data_schema) {
+  io::FileSystem& fs = *config_.fs;
+  const std::string target = entries_[list[0]].rel;
+  const std::string merged = io::join_path(config_.root, target + ".merging");
+  MORTAR_ASSIGN_OR_RETURN(auto out,
+                          config_.format->open_writer(fs, merged, data_schema, config_.options));
+  for (size_t i : list) {
+    const std::string path = io::join_path(config_.root, entries_[i].rel);
+    auto reader = config_.format->open_reader(fs, path, formats::ReadOptions{});
+    if (!reader.ok()) return annotate(reader.status(), "re-reading " + path);
+    for (;;) {
+      MORTAR_ASSIGN_OR_RETURN(auto batch, (*reader)->next());
+      if (!batch) break;
+      MORTAR_ASSIGN_OR_RETURN(batch, fit_batch(std::move(batch), data_schema));
+      MORTAR_RETURN_IF_ERROR(out->write(*batch));
+    }
+  }
+  MORTAR_RETURN_IF_ERROR(out->close());
+  for (size_t i : list) {
+    MORTAR_RETURN_IF_ERROR(fs.remove(io::join_path(config_.root, entries_[i].rel)));
+    entries_[i].rel.clear();
+  }
+  MORTAR_RETURN_IF_ERROR(fs.rename(merged, io::join_path(config_.root, target)));
+  entries_[list[0]].rel = target;
+  entries_[list[0]].data_schema = data_schema;
+  rewritten_ += static_cast<int64_t>(list.size());
+  return ok_status();
+}
+
+std::vector<std::string> SinkWriter::files() const {
+  std::vector<std::string> out;
+  for (const auto& e : entries_)
+    if (!e.rel.empty()) out.push_back(e.rel);
+  return out;
+}
+
+StatusOr<std::unique_ptr<RecordBatch>> fit_batch(std::unique_ptr<RecordBatch> batch,
+                                                 const TypePtr& schema) {
+  const int64_t n = batch->num_rows();
+  std::vector<std::unique_ptr<Column>> cols;
+  for (const auto& f : schema->fields()) {
+    int i = batch->schema()->field_index(f.name);
+    if (i < 0) {
+      cols.push_back(null_column(f.type, n));
+      continue;
+    }
+    std::unique_ptr<Column> col = std::move(batch->columns()[i]);
+    if (!same_type(col->type(), f.type)) {
+      if (same_type(merge_types(col->type(), f.type), f.type)) {
+        MORTAR_ASSIGN_OR_RETURN(col, conform_column(std::move(col), f.type));
+      } else {
+        MORTAR_ASSIGN_OR_RETURN(col, cast_column(*col, f.type));
+      }
+    }
+    cols.push_back(std::move(col));
+  }
+  return std::make_unique<RecordBatch>(schema, std::move(cols), n);
+}
+
+}  // namespace mortar::engine

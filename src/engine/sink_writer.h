@@ -1,0 +1,89 @@
+// The file sink's writer: routes each batch's rows to Hive partition folders
+// (`key=value/`, grouped per batch with a gather, not row by row) and into
+// `num_files` files per folder under a temp root.
+//
+// The written schema may change between batches (a single-pass sink drops
+// fields that have been null so far, or widens the schema a Map callback
+// produces): each new schema starts a new generation of files. finish()
+// then brings every (folder, file slot) to one file of the final schema,
+// reading back and rewriting only the files written with another schema
+// (none in the common case). Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "formats/format.h"
+#include "io/file_system.h"
+#include "types/column.h"
+
+namespace mortar::engine {
+
+struct SinkWriterConfig {
+  io::FileSystem* fs = nullptr;
+  std::string root;  // the temp folder files go to
+  const formats::Format* format = nullptr;
+  std::string suffix;  // ".parquet", ".json.gz" ...
+  std::vector<std::string> partition_keys;
+  int num_files = 1;  // per folder
+  formats::WriteOptions options;
+  std::string run;  // in file names
+};
+
+class SinkWriter {
+ public:
+  explicit SinkWriter(SinkWriterConfig config);
+  ~SinkWriter();
+
+  // `batch` holds every field, partition keys included.
+  Status write(std::unique_ptr<types::RecordBatch> batch);
+  // Closes every file and rewrites those not written with `final_schema`
+  // (partition keys included) so each (folder, slot) is one such file.
+  Status finish(const types::TypePtr& final_schema);
+
+  // Written files relative to the root (after finish: the final ones).
+  std::vector<std::string> files() const;
+  int64_t rows() const { return rows_; }
+  const std::vector<std::string>& partition_keys() const { return config_.partition_keys; }
+  int64_t rewritten_files() const { return rewritten_; }
+
+ private:
+  struct Generation {
+    types::TypePtr schema;       // with keys
+    types::TypePtr data_schema;  // without
+    std::vector<int> key_columns, data_columns;
+  };
+  struct FileEntry {
+    std::string rel;
+    std::string slot;  // folder + slot number: files finish() merges
+    types::TypePtr data_schema;
+  };
+  Status start_generation(const types::TypePtr& schema);
+  // rows == nullptr: all rows in order (columns may then be moved out).
+  Status write_rows(types::RecordBatch& batch, const std::string& dir, const int64_t* rows,
+                    int64_t n);
+  Status write_slice(std::unique_ptr<types::RecordBatch> part, const std::string& dir);
+  std::string folder_text(const types::RecordBatch& batch, int64_t row) const;
+  Status merge_slot(const std::vector<size_t>& entries, const types::TypePtr& data_schema);
+
+  SinkWriterConfig config_;
+  Generation gen_;
+  int generation_ = -1;
+  std::map<std::string, std::unique_ptr<formats::RecordWriter>> open_;  // by slot
+  std::map<std::string, int> next_slot_;                                // by folder
+  std::vector<FileEntry> entries_;
+  int64_t rows_ = 0;
+  int64_t rewritten_ = 0;
+};
+
+// A copy of `batch` with `schema`'s fields in its order: fields matched by
+// name, converted when the types differ (conform, else cast), missing ones
+// null. Used when rewriting files read back with another schema.
+StatusOr<std::unique_ptr<types::RecordBatch>> fit_batch(std::unique_ptr<types::RecordBatch> batch,
+                                                        const types::TypePtr& schema);
+
+}  // namespace mortar::engine
