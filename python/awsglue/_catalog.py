@@ -268,6 +268,29 @@ def _rename_positional(frame, table, fmt, options):
     return frame
 
 
+_TEXT_CODECS = ("gzip", "bzip2", "zstd", "xz", "lz4", "snappy", "deflate", "brotli")
+
+
+def _source_tuning(options, fmt, params, additional_options):
+    """compressionType (the table's, for text files without a suffix, or the
+    caller's), groupFiles/groupSize from additional_options."""
+    codec = str(additional_options.get("compressionType")
+                or params.get("compressionType") or "").lower()
+    if codec in _TEXT_CODECS and fmt in ("csv", "json", "xml", "grok"):
+        options["compression_type"] = codec
+    group = additional_options.get("groupFiles")
+    if group:
+        if str(group) not in ("inPartition", "acrossPartitions", "none"):
+            raise ValueError(f"groupFiles must be 'inPartition' or 'none', not {group!r}")
+        options["group_files"] = str(group) != "none"
+    if additional_options.get("groupSize"):
+        try:
+            options["group_size"] = int(additional_options["groupSize"])
+        except (TypeError, ValueError):
+            raise ValueError(f"groupSize must be a number of bytes, not "
+                             f"{additional_options['groupSize']!r}") from None
+
+
 def create_frame_from_catalog(database, table_name, *, push_down_predicate="",
                               additional_options=None, catalog_id=None):
     """A frame over the catalog table's files (or its JDBC table)."""
@@ -287,6 +310,7 @@ def create_frame_from_catalog(database, table_name, *, push_down_predicate="",
             import json
             exclusions = json.loads(exclusions)
         options["exclusions"] = list(exclusions)
+    _source_tuning(options, fmt, _params(table), additional_options)
     keys = table.get("PartitionKeys") or []
     predicate = _and(push_down_predicate, additional_options.get("catalogPartitionPredicate"))
     if not keys:

@@ -117,3 +117,16 @@ def test_sqlite_table_reads_through_its_connection(glue_env, glue, db, tmp_path)
         assert _rows(frame, "id") == [{"id": 1, "name": "pen"}, {"id": 2, "name": "ink"}]
     finally:
         glue.delete_connection(ConnectionName=conn)
+
+
+def test_compression_type_of_table_for_files_without_suffix(glue_env, glue, db, tmp_path):
+    with gzip.open(tmp_path / "events-0001", "wt") as f:  # no .gz suffix
+        f.write('{"id": 1}\n{"id": 2}\n')
+    _table(glue, db, "z", tmp_path, [("id", "int")], "org.openx.data.jsonserde.JsonSerDe", {},
+           "org.apache.hadoop.mapred.TextInputFormat",
+           {"classification": "json", "compressionType": "gzip"})
+    frame = _catalog.create_frame_from_catalog(db, "z", additional_options={
+        "groupFiles": "inPartition", "groupSize": "1048576"})
+    assert _rows(frame, "id") == [{"id": 1}, {"id": 2}]
+    with pytest.raises(ValueError, match="groupSize"):
+        _catalog.create_frame_from_catalog(db, "z", additional_options={"groupSize": "big"})
