@@ -1,0 +1,118 @@
+"""from_catalog: a frame over a catalog table's files, or its JDBC table.
+
+As in Glue, data columns take their types from the data (use
+resolveChoice(choice="match_catalog") or ApplyMapping for the catalog's);
+partition columns come from the catalog with their catalog types. Only the
+partitions the predicate selects (GetPartitions' Expression) are listed and
+read."""
+import json
+import logging
+
+from awsglue._catalog.api import _get_partitions, _get_table
+from awsglue._catalog.formats import _is_jdbc, _jdbc_options, _params, _table_format
+from awsglue._native import native
+
+_log = logging.getLogger("awsglue.catalog")
+
+_HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"
+_TEXT_CODECS = ("gzip", "bzip2", "zstd", "xz", "lz4", "snappy", "deflate", "brotli")
+
+
+def _and(*predicates):
+    parts = [p.strip() for p in predicates if p and p.strip()]
+    if len(parts) <= 1:
+        return parts[0] if parts else ""
+    return " AND ".join(f"({p})" for p in parts)
+
+
+def _from_files(options):
+    """from_files, telling an empty selection (no files at all) from errors."""
+    mortar = native()
+    try:
+        return mortar.from_files(options)
+    except mortar.MortarError as e:
+        if e.code == "NotFound" and "no data files" in e.message:
+            return mortar.from_records([])
+        raise
+
+
+def _rename_positional(frame, table, fmt, options):
+    """Header-less CSV columns come out as col0, col1...: give them the
+    catalog's column names, as Glue does for CSV tables."""
+    if fmt != "csv" or options.get("withHeader") == "true":
+        return frame
+    columns = [c["Name"] for c in (table.get("StorageDescriptor") or {}).get("Columns") or []]
+    if not columns:
+        return frame
+    present = {f["name"] for f in frame.schema().get("fields", [])}
+    for i, name in enumerate(columns):
+        if f"col{i}" in present and f"col{i}" != name:
+            frame = frame.rename_field(f"col{i}", name)
+    return frame
+
+
+def _source_tuning(options, fmt, params, additional_options):
+    """compressionType (the table's, for text files without a suffix, or the
+    caller's), groupFiles/groupSize from additional_options."""
+    codec = str(additional_options.get("compressionType")
+                or params.get("compressionType") or "").lower()
+    if codec in _TEXT_CODECS and fmt in ("csv", "json", "xml", "grok"):
+        options["compression_type"] = codec
+    group = additional_options.get("groupFiles")
+    if group:
+        if str(group) not in ("inPartition", "acrossPartitions", "none"):
+            raise ValueError(f"groupFiles must be 'inPartition' or 'none', not {group!r}")
+        options["group_files"] = str(group) != "none"
+    if additional_options.get("groupSize"):
+        try:
+            options["group_size"] = int(additional_options["groupSize"])
+        except (TypeError, ValueError):
+            raise ValueError(f"groupSize must be a number of bytes, not "
+                             f"{additional_options['groupSize']!r}") from None
+
+
+def create_frame_from_catalog(database, table_name, *, push_down_predicate="",
+                              additional_options=None, catalog_id=None):
+    """A frame over the catalog table's files (or its JDBC table)."""
+    additional_options = dict(additional_options or {})
+    table = _get_table(database, table_name, catalog_id)
+    if _is_jdbc(table):
+        from awsglue import _jdbc
+        connection_type, options = _jdbc_options(table, additional_options)
+        return _jdbc.create_frame_from_jdbc(connection_type, options)
+    fmt, format_options = _table_format(table)
+    sd = table.get("StorageDescriptor") or {}
+    options = {"format": fmt, "format_options": format_options,
+               "recurse": bool(additional_options.get("recurse", True))}
+    if additional_options.get("exclusions"):
+        exclusions = additional_options["exclusions"]
+        if isinstance(exclusions, str):
+            exclusions = json.loads(exclusions)
+        options["exclusions"] = list(exclusions)
+    _source_tuning(options, fmt, _params(table), additional_options)
+    keys = table.get("PartitionKeys") or []
+    predicate = _and(push_down_predicate, additional_options.get("catalogPartitionPredicate"))
+    if not keys:
+        if predicate:
+            raise ValueError(f"push_down_predicate on {database}.{table_name}: the table has "
+                             "no partition keys")
+        if not sd.get("Location"):
+            raise ValueError(f"catalog table {database}.{table_name} has no Location")
+        options["paths"] = [sd["Location"]]
+    else:
+        names = [k["Name"] for k in keys]
+        options["files"] = []
+        for partition in _get_partitions(database, table_name, predicate, catalog_id):
+            location = (partition.get("StorageDescriptor") or {}).get("Location")
+            values = partition.get("Values") or []
+            if not location or len(values) != len(names):
+                _log.warning("partition %s of %s.%s skipped: no location or wrong number of "
+                             "values", values, database, table_name)
+                continue
+            options["files"].append({"path": location, "partitions": {
+                n: (None if v == _HIVE_NULL else v) for n, v in zip(names, values)}})
+        if not options["files"]:
+            return native().from_records([])
+        options["partition_types"] = {k["Name"]: k.get("Type") or "string" for k in keys}
+    frame = _from_files(options)
+    return _rename_positional(frame, table, fmt, format_options)
