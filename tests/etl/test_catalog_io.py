@@ -309,9 +309,18 @@ def test_sink_creates_table_then_adds_partitions_and_columns(glue_env, glue, db,
     d1 = glue.get_partition(DatabaseName=db, TableName="facts", PartitionValues=["d1"])
     assert d1["Partition"]["StorageDescriptor"]["Location"].rstrip("/").endswith("day=d1")
 
+    d2_before = glue.get_partition(DatabaseName=db, TableName="facts",
+                                   PartitionValues=["d2"])["Partition"]
     second = _mortar.from_records([{"id": 3, "name": "c", "day": "d2", "extra": 1.5},
                                    {"id": 4, "name": "d", "day": "d3", "extra": 2.5}])
     _write_and_register(second, out, db, "facts", ["day"])
+    # The existing partition is left as it was; the new one has the new column.
+    d2_after = glue.get_partition(DatabaseName=db, TableName="facts",
+                                  PartitionValues=["d2"])["Partition"]
+    assert d2_after["StorageDescriptor"] == d2_before["StorageDescriptor"]
+    d3 = glue.get_partition(DatabaseName=db, TableName="facts", PartitionValues=["d3"])
+    assert [c["Name"] for c in d3["Partition"]["StorageDescriptor"]["Columns"]] == [
+        "id", "name", "extra"]
     table = glue.get_table(DatabaseName=db, Name="facts")["Table"]
     assert [(c["Name"], c["Type"]) for c in table["StorageDescriptor"]["Columns"]] == [
         ("id", "bigint"), ("name", "string"), ("extra", "double")]
@@ -369,6 +378,20 @@ def test_write_frame_to_existing_catalog_table(glue_env, glue, db, tmp_path):
                                                            "region": "eu"}]), db, "target")
     assert _partition_values(glue, db, "target") == [("eu",), ("us",)]
     assert _catalog.create_frame_from_catalog(db, "target").count() == 3
+    columns = lambda: [c["Name"] for c in glue.get_table(  # noqa: E731
+        DatabaseName=db, Name="target")["Table"]["StorageDescriptor"]["Columns"]]
+    # A new column: kept out of the schema without enableUpdateCatalog ...
+    wider = _mortar.from_records([{"id": 4, "name": "w", "region": "ap", "size": 9}])
+    _catalog.write_frame_to_catalog(wider, db, "target")
+    assert columns() == ["id", "name"]
+    assert ("ap",) in _partition_values(glue, db, "target")
+    # ... added with it (UPDATE_IN_DATABASE is the default behaviour).
+    _catalog.write_frame_to_catalog(wider, db, "target",
+                                    additional_options={"enableUpdateCatalog": True})
+    assert columns() == ["id", "name", "size"]
+    with pytest.raises(ValueError, match="same order"):
+        _catalog.write_frame_to_catalog(wider, db, "target",
+                                        additional_options={"partitionKeys": ["name"]})
 
 
 # --- match_catalog, purge, connections -------------------------------------------
