@@ -1,14 +1,14 @@
 // The Glue side of `_mortar`: glue_call (one Glue API request over SigV4,
 // io/aws), GlueServiceError, and the file helpers the catalog code needs
 // (list_files, delete_files on any io FileSystem: local paths, file://, s3://).
+#include <pybind11/eval.h>
+#include <pybind11/stl.h>
+
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <tuple>
-
-#include <pybind11/eval.h>
-#include <pybind11/stl.h>
 
 #include "bindings.h"
 #include "errors.h"
@@ -20,7 +20,7 @@ namespace py = pybind11;
 namespace mortar::python {
 namespace {
 
-PyObject* g_glue_error = nullptr;  // _mortar.GlueServiceError, kept for the process
+PyObject* g_glue_error = nullptr;    // _mortar.GlueServiceError, kept for the process
 PyObject* g_json_helpers = nullptr;  // dict with to_json / from_json
 
 // Request dicts may hold datetimes (Glue's timestamps are epoch seconds on
@@ -57,10 +57,10 @@ std::shared_ptr<io::aws::JsonServiceClient> client_from_environment() {
   static std::map<std::string, std::shared_ptr<io::aws::JsonServiceClient>> clients;
   auto env = io::s3::process_environment();
   std::string key;
-  for (const char* name : {"MORTAR_ENDPOINT", "AWS_ENDPOINT_URL_GLUE", "AWS_ENDPOINT_URL",
-                           "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID",
-                           "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
-                           "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"}) {
+  for (const char* name :
+       {"MORTAR_ENDPOINT", "AWS_ENDPOINT_URL_GLUE", "AWS_ENDPOINT_URL", "AWS_REGION",
+        "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+        "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"}) {
     key += env(name).value_or("") + '\x1f';
   }
   std::lock_guard<std::mutex> lock(mu);
@@ -172,7 +172,8 @@ int64_t delete_files(const std::vector<std::string>& paths) {
         break;
       }
       Status s = (*fs)->remove(p);
-      if (s.ok()) ++removed;
+      if (s.ok())
+        ++removed;
       else if (s.code() != absl::StatusCode::kNotFound) {
         first_error = s;
         break;

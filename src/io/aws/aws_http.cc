@@ -26,8 +26,10 @@ struct HandleHolder {
 // Reset between requests but kept per thread: the connection cache lives in it.
 CURL* thread_handle() {
   thread_local HandleHolder holder;
-  if (!holder.handle) holder.handle = curl_easy_init();
-  else curl_easy_reset(holder.handle);
+  if (!holder.handle)
+    holder.handle = curl_easy_init();
+  else
+    curl_easy_reset(holder.handle);
   return holder.handle;
 }
 
@@ -46,7 +48,8 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
     std::string name(line.substr(0, colon));
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+      value.remove_prefix(1);
     while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
       value.remove_suffix(1);
     (*headers)[name] = std::string(value);
@@ -75,7 +78,8 @@ StatusOr<HttpReply> http_exchange(const HttpExchange& request) {
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &reply.headers);
   if (request.method == "POST" || request.method == "PUT") {
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size()));
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   } else if (request.method != "GET") {
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());

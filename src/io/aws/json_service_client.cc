@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "common/aws/sigv4.h"
 #include "common/clock.h"
@@ -16,12 +15,20 @@ namespace {
 
 // Codes AWS services use for "slow down" (botocore's standard retry mode list).
 bool throttling_code(std::string_view code) {
-  static const std::set<std::string_view> kCodes = {
-      "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
-      "TooManyRequestsException", "ProvisionedThroughputExceededException",
-      "TransactionInProgressException", "RequestLimitExceeded", "BandwidthLimitExceeded",
-      "LimitExceededException", "RequestThrottled", "SlowDown", "PriorRequestNotComplete",
-      "EC2ThrottledException"};
+  static const std::set<std::string_view> kCodes = {"Throttling",
+                                                    "ThrottlingException",
+                                                    "ThrottledException",
+                                                    "RequestThrottledException",
+                                                    "TooManyRequestsException",
+                                                    "ProvisionedThroughputExceededException",
+                                                    "TransactionInProgressException",
+                                                    "RequestLimitExceeded",
+                                                    "BandwidthLimitExceeded",
+                                                    "LimitExceededException",
+                                                    "RequestThrottled",
+                                                    "SlowDown",
+                                                    "PriorRequestNotComplete",
+                                                    "EC2ThrottledException"};
   return kCodes.count(code) > 0;
 }
 
@@ -153,14 +160,14 @@ StatusOr<std::string> JsonServiceClient::call(std::string_view operation,
     if (!retryable_reply(last)) return aws_error_status(operation, last);
   }
   std::string after = " (after " + std::to_string(attempts) + " attempts)";
-  if (!transport_error.ok())
-    return annotate(transport_error, std::string(operation) + after);
+  if (!transport_error.ok()) return annotate(transport_error, std::string(operation) + after);
   Status s = aws_error_status(operation, last);
   return glue_error(s.code(), glue_error_name(s).value_or(""),
                     std::string(status_message(s)) + after);
 }
 
-std::string aws_error_code(std::string_view body, const std::map<std::string, std::string>& headers) {
+std::string aws_error_code(std::string_view body,
+                           const std::map<std::string, std::string>& headers) {
   std::string code;
   nlohmann::json j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (j.is_object()) code = json_string(j, "__type");

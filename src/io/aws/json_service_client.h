@@ -30,7 +30,7 @@
 namespace mortar::io::aws {
 
 struct JsonServiceOptions {
-  std::string endpoint;                   // "http(s)://host[:port][/path]"
+  std::string endpoint;  // "http(s)://host[:port][/path]"
   std::string region = "us-east-1";
   std::string service = "glue";           // SigV4 signing name
   std::string target_prefix = "AWSGlue";  // X-Amz-Target: <prefix>.<Operation>
@@ -75,7 +75,8 @@ class JsonServiceClient {
 
 // The AWS error code of an error reply: `__type` (after any '#', before any
 // ':'), else the x-amzn-ErrorType header, else "" .
-std::string aws_error_code(std::string_view body, const std::map<std::string, std::string>& headers);
+std::string aws_error_code(std::string_view body,
+                           const std::map<std::string, std::string>& headers);
 
 // The Status for an error reply of `operation`: message
 // "<Operation>: <Code>: <message>", glue_error_name() = Code.
