@@ -77,12 +77,28 @@ class ApplyMappingNode : public BatchTransformNode {
     Column root(batch->schema());
     root.children() = std::move(batch->columns());
     root.set_length(n);
+    // Top-level sources used by one mapping are moved, not copied (the
+    // usual rename-and-cast mapping of every column copies nothing).
+    const auto& fields = root.type()->fields();
+    std::vector<int> uses(fields.size(), 0), index(mappings_.size(), -1);
+    for (size_t k = 0; k < mappings_.size(); ++k) {
+      const FieldPath& src = mappings_[k].source;
+      if (src.size() != 1 || src[0].array_depth) continue;
+      index[k] = find_field(*root.type(), src[0].name, !case_sensitive_);
+      if (index[k] >= 0) ++uses[index[k]];
+    }
     Target out;
-    for (const ParsedMapping& m : mappings_) {
-      auto source = extract_column(root, m.source, !case_sensitive_);
+    for (size_t k = 0; k < mappings_.size(); ++k) {
+      const ParsedMapping& m = mappings_[k];
+      std::unique_ptr<Column> source;
+      if (index[k] >= 0 && uses[index[k]] == 1) {
+        source = std::move(root.children()[index[k]]);
+      } else {
+        source = extract_column(root, m.source, !case_sensitive_);
+      }
       if (!source) continue;  // the data has no such field
       TypePtr target = m.target_type ? m.target_type : source->type();
-      MORTAR_ASSIGN_OR_RETURN(auto cast, cast_column(*source, target));
+      MORTAR_ASSIGN_OR_RETURN(auto cast, cast_column(std::move(source), target));
       MORTAR_RETURN_IF_ERROR(place(out, m.target, 0, std::move(cast)));
     }
     auto result = build(out, n);

@@ -1,5 +1,7 @@
 #include "engine/cast.h"
 
+#include <charconv>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -406,10 +408,76 @@ Status append_cast(Column& out, const Column& src, int64_t row) {
 
 }  // namespace
 
+namespace {
+
+bool int_fits(int64_t v, TypeKind k) {
+  switch (k) {
+    case TypeKind::kTinyInt: return v >= INT8_MIN && v <= INT8_MAX;
+    case TypeKind::kSmallInt: return v >= INT16_MIN && v <= INT16_MAX;
+    case TypeKind::kInt: return v >= INT32_MIN && v <= INT32_MAX;
+    default: return true;
+  }
+}
+
+int64_t int_at(const Column& c, int64_t row) {
+  switch (c.value_width()) {
+    case 1: return c.value<int8_t>(row);
+    case 2: return c.value<int16_t>(row);
+    case 4: return c.value<int32_t>(row);
+    default: return c.value<int64_t>(row);
+  }
+}
+
+// Buffer-level casts for the common scalar pairs (integer widths, plain
+// decimal digits to integers); rows they cannot decide take the general
+// path, so results are the same. False when the pair has no fast path.
+bool fast_cast(const Column& src, Column& out) {
+  const TypeKind from = src.type()->kind(), to = out.type()->kind();
+  if (!is_integer(to)) return false;
+  const int64_t n = src.length();
+  if (is_integer(from)) {
+    for (int64_t r = 0; r < n; ++r) {
+      int64_t v = int_at(src, r);
+      if (src.is_null(r) || !int_fits(v, to)) {
+        out.append_null();
+      } else {
+        out.append_int(v);
+      }
+    }
+    return true;
+  }
+  if (!is_text(from)) return false;
+  for (int64_t r = 0; r < n; ++r) {
+    if (src.is_null(r)) {
+      out.append_null();
+      continue;
+    }
+    std::string_view text = src.string_at(r);
+    int64_t v = 0;
+    const char* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(text.data() + (!text.empty() && text[0] == '+'), end, v);
+    if (!text.empty() && ec == std::errc() && ptr == end && int_fits(v, to)) {
+      out.append_int(v);
+    } else {
+      (void)append_cast(out, src, r);  // spaces, "12.7", text, overflow...
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Column>> cast_column(std::unique_ptr<Column> column,
+                                              const TypePtr& target) {
+  if (column->type()->equals(*target)) return column;
+  return cast_column(*column, target);
+}
+
 StatusOr<std::unique_ptr<Column>> cast_column(const Column& column, const TypePtr& target) {
   if (column.type()->equals(*target)) return column.slice(0, column.length());
   auto out = std::make_unique<Column>(target);
   out->reserve(column.length());
+  if (fast_cast(column, *out)) return out;
   for (int64_t r = 0; r < column.length(); ++r)
     MORTAR_RETURN_IF_ERROR(append_cast(*out, column, r));
   return out;

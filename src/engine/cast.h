@@ -28,6 +28,9 @@ std::string glue_type_name(const types::DataType& type);
 // element; choice columns value by value). Never fails for data reasons.
 StatusOr<std::unique_ptr<types::Column>> cast_column(const types::Column& column,
                                                      const types::TypePtr& target);
+// The same, taking the column: returned as it is when it has the type.
+StatusOr<std::unique_ptr<types::Column>> cast_column(std::unique_ptr<types::Column> column,
+                                                     const types::TypePtr& target);
 // One scalar value of type `from` converted to `to`; null when it cannot be.
 types::Value cast_value(const types::Value& value, const types::DataType& from,
                         const types::DataType& to);
