@@ -236,6 +236,12 @@ def test_push_down_predicate_prunes_before_reading(glue_env, glue, db, tmp_path)
     assert [(r["year"], r["region"], r["id"]) for r in _rows(frame)] == [
         (2024, "eu", 4), (2024, "eu", 5)]
 
+    # Spark SQL spellings, as Glue scripts write them.
+    frame = _catalog.create_frame_from_catalog(
+        db, "sales", push_down_predicate='year == 2024 and region == "us"')
+    assert [(r["year"], r["region"], r["id"]) for r in _rows(frame)] == [
+        (2024, "us", 6), (2024, "us", 7)]
+
     frame = _catalog.create_frame_from_catalog(db, "sales", push_down_predicate="year = 1999")
     assert frame.count() == 0
 

@@ -25,6 +25,38 @@ def _and(*predicates):
     return " AND ".join(f"({p})" for p in parts)
 
 
+def spark_predicate(text):
+    """A push_down_predicate (Spark SQL: `==`, "double-quoted" and
+    backslash-escaped string literals) in the catalog's GetPartitions
+    expression syntax (`=`, 'single-quoted' literals, '' escapes)."""
+    out, i, n = [], 0, len(text or "")
+    while i < n:
+        ch = text[i]
+        if ch in "'\"":
+            j, literal = i + 1, []
+            while j < n and text[j] != ch:
+                if text[j] == "\\" and j + 1 < n:
+                    j += 1
+                literal.append(text[j])
+                j += 1
+            if j >= n:
+                raise ValueError(f"push_down_predicate: unterminated string literal in {text!r}")
+            out.append("'" + "".join(literal).replace("'", "''") + "'")
+            i = j + 1
+        elif ch == "`":
+            j = text.find("`", i + 1)
+            j = n - 1 if j < 0 else j
+            out.append(text[i:j + 1])
+            i = j + 1
+        elif text.startswith("==", i):
+            out.append("=")
+            i += 2
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
 def _from_files(options):
     """from_files, telling an empty selection (no files at all) from errors."""
     mortar = native()
@@ -91,7 +123,8 @@ def create_frame_from_catalog(database, table_name, *, push_down_predicate="",
         options["exclusions"] = list(exclusions)
     _source_tuning(options, fmt, _params(table), additional_options)
     keys = table.get("PartitionKeys") or []
-    predicate = _and(push_down_predicate, additional_options.get("catalogPartitionPredicate"))
+    predicate = _and(spark_predicate(push_down_predicate),
+                     additional_options.get("catalogPartitionPredicate"))
     if not keys:
         if predicate:
             raise ValueError(f"push_down_predicate on {database}.{table_name}: the table has "
