@@ -33,8 +33,7 @@ _FORMATS = {
 _SOURCE_KEYS = {"paths", "recurse", "exclusions", "compressionType", "groupFiles", "groupSize"}
 # Glue source options that only tune Spark/S3 listing; accepted and ignored.
 _SOURCE_IGNORED = {"maxBand", "maxFilesInBand", "isFailFast", "useS3ListImplementation",
-                   "boundedSize", "boundedFiles", "excludeStorageClasses", "catalogPartitionPredicate",
-                   "attachFilename", "attachTimestamp", "partitionPredicate"}
+                   "boundedSize", "boundedFiles", "excludeStorageClasses"}
 _SINK_KEYS = {"path", "partitionKeys", "compression"}
 _SINK_IGNORED = {"enableUpdateCatalog", "updateBehavior", "groupFiles", "groupSize",
                  "blockSize", "catalogDatabase", "catalogTableName", "catalogId"}
@@ -136,7 +135,7 @@ def source_options(connection_type, connection_options, fmt, format_options):
     group_files = _get(options, "groupFiles")
     if group_files is not None:
         mode = str(group_files)
-        if mode.lower() not in ("inpartition", "none", "acrosspartition"):
+        if mode.lower() not in ("inpartition", "none"):
             raise GlueOptionError(f"connection option 'groupFiles' must be 'inPartition' or "
                                   f"'none', not {group_files!r}")
         out["group_files"] = mode.lower() != "none"
