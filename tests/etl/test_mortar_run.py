@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 
@@ -236,3 +237,47 @@ def test_signal_stops_the_script_and_the_local_server(tmp_path, sig):
     else:
         assert "KeyboardInterrupt" in err  # Python's own SIGINT handling
     assert not (data_dir / "server.addr").exists(), "the in-process server was not stopped"
+
+
+def test_ctrl_c_in_a_terminal_stops_the_script(tmp_path):
+    """In a terminal the script shares mortar run's foreground process group,
+    so Ctrl-C reaches it directly (once: mortar run does not pass it on again)."""
+    import pty
+    script = tmp_path / "wait.py"
+    script.write_text(textwrap.dedent("""
+        import sys, time
+        try:
+            print("waiting", flush=True)
+            time.sleep(60)
+        except KeyboardInterrupt:
+            print("interrupted once", flush=True)
+            time.sleep(0.5)   # a second, forwarded SIGINT would land here
+            print("clean exit", flush=True)
+            sys.exit(5)
+    """))
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: exec mortar run with the pty as its terminal
+        os.execve(mortar_bin(), [mortar_bin(), "run", "--data-dir", str(tmp_path / "d"),
+                                 str(script)], _local_env())
+    output = b""
+    try:
+        def read_until(text, timeout=30):
+            nonlocal output
+            deadline = time.monotonic() + timeout
+            while text not in output:
+                assert time.monotonic() < deadline, output.decode(errors="replace")
+                try:
+                    output += os.read(fd, 4096)
+                except OSError:
+                    break
+            return text in output
+        assert read_until(b"waiting")
+        os.write(fd, b"\x03")  # Ctrl-C
+        read_until(b"clean exit")
+        _, status = os.waitpid(pid, 0)
+    finally:
+        os.close(fd)
+    text = output.decode(errors="replace")
+    assert "interrupted once" in text and "clean exit" in text, text
+    assert os.waitstatus_to_exitcode(status) == 5, text
+    assert not (tmp_path / "d" / "server.addr").exists()
