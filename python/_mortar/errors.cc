@@ -10,6 +10,35 @@ namespace mortar::python {
 
 namespace {
 PyObject* g_mortar_error = nullptr;  // owned reference, kept for the process
+
+// The exception a callback parked for this thread (owned references).
+struct Pending {
+  PyObject* type = nullptr;
+  PyObject* value = nullptr;
+  PyObject* traceback = nullptr;
+};
+thread_local Pending t_pending;
+}  // namespace
+
+void set_pending_exception(py::error_already_set& e) {
+  e.restore();  // back into the interpreter's error indicator, then take it
+  PyObject *type, *value, *traceback;
+  PyErr_Fetch(&type, &value, &traceback);
+  if (t_pending.type) {  // keep the first one
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(traceback);
+    return;
+  }
+  t_pending = {type, value, traceback};
+}
+
+void raise_pending() {
+  if (!t_pending.type) return;
+  Pending p = t_pending;
+  t_pending = {};
+  PyErr_Restore(p.type, p.value, p.traceback);
+  throw py::error_already_set();
 }
 
 void register_mortar_error(py::module_& m) {
@@ -73,6 +102,7 @@ void raise_error(py::handle type, std::string_view code, std::string_view messag
 }
 
 void raise_if_error(const Status& status) {
+  raise_pending();
   if (status.ok()) return;
   raise_error(mortar_error_type(), status_code_name(status), status_message(status));
 }

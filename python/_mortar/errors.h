@@ -29,11 +29,21 @@ std::string status_code_name(const Status& status);
 [[noreturn]] void raise_error(pybind11::handle type, std::string_view code,
                               std::string_view message);
 
-// Throws (as a pybind11 error_already_set carrying MortarError) when !ok.
+// Throws (as a pybind11 error_already_set carrying MortarError) when !ok,
+// or the pending callback exception when there is one.
 void raise_if_error(const Status& status);
+
+// Callbacks: a Python exception that is not an Exception (KeyboardInterrupt,
+// SystemExit) must stop the engine and reach the script as itself. The
+// callback parks it here (for the calling thread) and aborts the execution;
+// raise_pending() re-raises it once the engine call returned. raise_if_error
+// and unwrap call it first, so every binding that uses them propagates it.
+void set_pending_exception(pybind11::error_already_set& e);
+void raise_pending();
 
 template <typename T>
 T unwrap(StatusOr<T> result) {
+  raise_pending();
   if (!result.ok()) raise_if_error(result.status());
   return std::move(result).value();
 }

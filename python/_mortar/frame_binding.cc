@@ -83,7 +83,12 @@ void bind_frame_class(py::module_& m) {
            })
       .def("num_partitions", &F::num_partitions)
       .def("errors_count", [](const F& f) { return unwrap(nogil([&] { return f.errors_count(); })); })
-      .def("errors_frame", [](const F& f) { return nogil([&] { return f.errors_as_frame(); }); })
+      .def("errors_frame",
+           [](const F& f) {
+             auto errors = nogil([&] { return f.errors_as_frame(); });
+             raise_pending();
+             return errors;
+           })
       // --- transforms ------------------------------------------------------
       .def(
           "apply_mapping",

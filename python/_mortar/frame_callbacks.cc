@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "errors.h"
 #include "record_binding.h"
 #include "value_convert.h"
 
@@ -38,7 +39,7 @@ class Callable {
 };
 
 // "ZeroDivisionError: division by zero"
-std::runtime_error callback_error(const py::error_already_set& e) {
+std::string describe(const py::error_already_set& e) {
   std::string type = "Exception";
   if (e.type()) type = py::str(e.type().attr("__name__"));
   std::string message;
@@ -47,7 +48,16 @@ std::runtime_error callback_error(const py::error_already_set& e) {
   } catch (const py::error_already_set&) {
     message = "(unprintable exception)";
   }
-  return std::runtime_error(message.empty() ? type : type + ": " + message);
+  return message.empty() ? type : type + ": " + message;
+}
+
+// An Exception becomes an error record; anything else (KeyboardInterrupt,
+// SystemExit) stops the execution and is re-raised by the binding.
+[[noreturn]] void rethrow(py::error_already_set& e) {
+  std::string text = describe(e);
+  if (e.matches(PyExc_Exception)) throw std::runtime_error(text);
+  set_pending_exception(e);
+  throw engine::ExecutionAborted(text);
 }
 
 }  // namespace
@@ -62,8 +72,8 @@ engine::FilterFn python_filter(py::object fn) {
       int keep = PyObject_IsTrue(result.ptr());
       if (keep < 0) throw py::error_already_set();
       return keep != 0;
-    } catch (const py::error_already_set& e) {
-      throw callback_error(e);
+    } catch (py::error_already_set& e) {
+      rethrow(e);
     }
   };
 }
@@ -86,8 +96,8 @@ engine::MapFn python_map(py::object fn) {
       throw std::runtime_error(
           std::string("the Map function must return a DynamicRecord or a dict, not ") +
           (result.is_none() ? "None" : Py_TYPE(result.ptr())->tp_name));
-    } catch (const py::error_already_set& e) {
-      throw callback_error(e);
+    } catch (py::error_already_set& e) {
+      rethrow(e);
     }
   };
 }

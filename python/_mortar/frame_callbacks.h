@@ -2,7 +2,9 @@
 // with the GIL released (actions run in gil_scoped_release); each call takes
 // the GIL back for the Python part only. A Python exception in the callable
 // is rethrown as a C++ exception whose message is "<Type>: <message>", which
-// the engine turns into an error record.
+// the engine turns into an error record. A BaseException that is not an
+// Exception (KeyboardInterrupt, SystemExit) aborts the execution instead and
+// is re-raised as itself when the engine call returns (errors.h).
 #pragma once
 
 #include <pybind11/pybind11.h>

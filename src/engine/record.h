@@ -5,6 +5,7 @@
 // unless given. Records are plain values: copy freely. Not thread-safe.
 #pragma once
 
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,6 +63,14 @@ class Record {
  private:
   types::TypePtr schema_;
   types::Value value_;
+};
+
+// Thrown by a Filter/Map callback to stop the whole execution (the action
+// fails with Cancelled and this message) instead of turning its record into
+// an error record, e.g. when the Python script was interrupted.
+class ExecutionAborted : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 // JSON text of a value of the given type (names from the type).

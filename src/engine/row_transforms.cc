@@ -1,6 +1,7 @@
 // Filter and Map: C++ callbacks over Records. A callback that throws turns
 // its record into an error record (kept aside with the message); the
 // thresholds of TransformOptions then decide whether the execution fails.
+// A callback that throws ExecutionAborted fails the execution instead.
 // Map's output schema is the merge of the records it returns, so knowing it
 // takes a pass over the data (callbacks run again when the frame's schema
 // is needed before its records).
@@ -73,12 +74,15 @@ Record row_record(const RecordBatch& batch, int64_t row) {
   return Record(batch.schema(), Value::structure(std::move(fields)));
 }
 
-// Runs fn, turning exceptions into an error message.
+// Runs fn, turning exceptions into an error message; ExecutionAborted
+// instead stops the execution (*abort gets the failure).
 template <typename F>
-bool guarded(F&& fn, std::string* error) {
+bool guarded(F&& fn, std::string* error, Status* abort) {
   try {
     fn();
     return true;
+  } catch (const ExecutionAborted& e) {
+    *abort = absl::CancelledError(e.what());
   } catch (const std::exception& e) {
     *error = e.what();
   } catch (...) {
@@ -101,7 +105,9 @@ class FilterNode : public BatchTransformNode {
       Record record = row_record(*batch, r);
       bool keep = false;
       std::string error;
-      if (!guarded([&] { keep = fn_(record); }, &error)) {
+      Status abort;
+      if (!guarded([&] { keep = fn_(record); }, &error, &abort)) {
+        MORTAR_RETURN_IF_ERROR(abort);
         MORTAR_RETURN_IF_ERROR(ctx.add_error(
             this, options_, {stage_name(options_, "Filter"), error, record.to_json()}));
         continue;
@@ -136,7 +142,9 @@ class MapNode : public BatchTransformNode {
       Record result;
       // The record is moved into the callback; on failure it is rebuilt
       // from the batch for the error record.
-      if (!guarded([&] { result = fn_(row_record(*batch, r)); }, &error)) {
+      Status abort;
+      if (!guarded([&] { result = fn_(row_record(*batch, r)); }, &error, &abort)) {
+        MORTAR_RETURN_IF_ERROR(abort);
         MORTAR_RETURN_IF_ERROR(ctx.add_error(
             this, options_,
             {stage_name(options_, "Map"), error, row_record(*batch, r).to_json()}));

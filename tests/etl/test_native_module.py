@@ -372,6 +372,23 @@ def test_raising_callable_makes_error_records():
         recs(bad.errors_frame())[0]["message"]
 
 
+def test_interrupts_in_callables_propagate_as_themselves():
+    f = m.from_records([{"a": i} for i in range(10)])
+    calls = []
+
+    def stop(r):
+        calls.append(r.a)
+        if r.a == 3:
+            raise KeyboardInterrupt()
+        return r
+    with pytest.raises(KeyboardInterrupt):
+        f.map(stop).to_records()
+    assert calls[-1] == 3  # the engine stopped at once
+    with pytest.raises(SystemExit):
+        f.filter(lambda r: exit(2)).count()
+    assert f.filter(lambda r: r.a < 2).count() == 2  # nothing left pending
+
+
 def test_stage_threshold_exceeded_fails_the_action():
     f = m.from_records([{"a": 0}, {"a": 0}, {"a": 1}])
     within = f.map(lambda r: {"x": 1 / r.a}, {"stage_threshold": 2})
