@@ -371,3 +371,14 @@ def test_grok_log_and_xml_sources(glue_ctx, tmp_path):
         "s3", {"paths": [str(tmp_path / "x")]}, format="xml",
         format_options={"rowTag": "item"})
     assert [(r["k"], r["v"]) for r in rows(items)] == [(1, "a"), (2, "b")]
+
+
+@pytest.mark.parametrize("fmt", ["avro", "orc", "json", "parquet"])
+def test_nested_round_trip_through_each_writer(glue_ctx, tmp_path, fmt):
+    records = [{"a": 1, "s": {"x": "y", "n": None}, "l": [1, 2]},
+               {"a": 2, "s": {"x": "z", "n": 5}, "l": []}]
+    glue_ctx.write_dynamic_frame.from_options(frame(records, glue_ctx), "file",
+                                              {"path": str(tmp_path / fmt)}, format=fmt)
+    back = glue_ctx.create_dynamic_frame.from_options("file", {"paths": [str(tmp_path / fmt)]},
+                                                      format=fmt)
+    assert rows(back) == records
