@@ -382,3 +382,23 @@ def test_nested_round_trip_through_each_writer(glue_ctx, tmp_path, fmt):
     back = glue_ctx.create_dynamic_frame.from_options("file", {"paths": [str(tmp_path / fmt)]},
                                                       format=fmt)
     assert rows(back) == records
+
+
+def test_a_sink_failing_on_the_error_threshold_leaves_no_output(glue_ctx, tmp_path):
+    def invert(r):
+        r["inv"] = 1 / r["n"]
+        return r
+    data = frame([{"n": 1}, {"n": 0}, {"n": 2}, {"n": 0}], glue_ctx)
+    strict = data.map(invert, transformation_ctx="invert", stageThreshold=1)
+    with pytest.raises(_mortar.MortarError, match="(?i)threshold"):
+        glue_ctx.write_dynamic_frame.from_options(strict, "s3", {"path": str(tmp_path / "o")},
+                                                  format="json")
+    assert not (tmp_path / "o").exists()
+    assert [p.name for p in tmp_path.iterdir()] == []  # no temp folder left either
+    # Within the threshold the good records are written and the errors counted.
+    lenient = data.map(invert, stageThreshold=2)
+    glue_ctx.write_dynamic_frame.from_options(lenient, "s3", {"path": str(tmp_path / "o")},
+                                              format="json")
+    written = [json.loads(l) for f in (tmp_path / "o").iterdir() for l in f.read_text().split()]
+    assert sorted(r["n"] for r in written) == [1, 2]
+    assert lenient.errorsCount() == 2
