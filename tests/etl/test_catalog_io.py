@@ -405,20 +405,25 @@ def test_write_frame_to_existing_catalog_table(glue_env, glue, db, tmp_path):
 def test_match_catalog_specs_resolve_choices(glue_env, glue, db, tmp_path):
     _create_table(glue, db, "typed",
                   _sd(tmp_path, [("id", "bigint"), ("label", "string"),
-                                 ("info", "struct<code:int,note:string>")], LAZY),
+                                 ("info", "struct<code:int,note:string>"),
+                                 ("items", "array<struct<n:double>>")], LAZY),
                   {"classification": "csv"})
     frame = _mortar.from_records([
-        {"id": 1, "label": "a", "info": {"code": 7, "note": "n"}, "free": 1},
-        {"id": "2", "label": "b", "info": {"code": "8", "note": "m"}, "free": "x"}])
+        {"id": 1, "label": "a", "info": {"code": 7, "note": "n"}, "free": 1,
+         "items": [{"n": 1}]},
+        {"id": "2", "label": "b", "info": {"code": "8", "note": "m"}, "free": "x",
+         "items": [{"n": "2.5"}]}])
     types = _field_types(frame)
     assert types["id"]["type"] == "choice" and types["free"]["type"] == "choice"
     specs = _catalog.match_catalog_specs(frame.schema(), db, "typed")
-    assert sorted(specs) == [("id", "cast:bigint"), ("info.code", "cast:int")]
+    assert sorted(specs) == [("id", "cast:bigint"), ("info.code", "cast:int"),
+                             ("items[].n", "cast:double")]
     resolved = frame.resolve_choice(specs)
     types = _field_types(resolved)
     assert types["id"] == {"type": "long"}
     assert types["free"]["type"] == "choice"  # the catalog does not know it
-    assert sorted((r["id"], r["info"]["code"]) for r in resolved.to_records()) == [(1, 7), (2, 8)]
+    assert sorted((r["id"], r["info"]["code"], r["items"][0]["n"])
+                  for r in resolved.to_records()) == [(1, 7, 1.0), (2, 8, 2.5)]
 
 
 def test_purge_table_with_partition_predicate(glue_env, glue, db, tmp_path):
