@@ -1,6 +1,5 @@
 """GlueContext.getSource(...): a source configured step by step
 (setFormat, then getFrame)."""
-from awsglue.dynamicframe import DynamicFrame
 
 
 class DataSource:
