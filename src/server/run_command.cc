@@ -4,7 +4,9 @@
 // the local data dir for the length of the run. See README.md ("ETL").
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <map>
