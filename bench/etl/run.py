@@ -17,6 +17,7 @@ then compared (bench/etl/verify.py) so the figures compare the same work.
   .venv/bin/python bench/etl/run.py --rows 200000 --legs pyspark,duckdb       # quick
 """
 import argparse
+import importlib.util
 import json
 import os
 import shutil
@@ -70,8 +71,23 @@ def leg_env(leg):
     return env
 
 
+def missing_tool(leg):
+    """Why a leg cannot run here, or None."""
+    if leg == "pyspark":
+        if importlib.util.find_spec("pyspark") is None:
+            return "pyspark is not installed: .venv/bin/pip install -r requirements-bench.txt"
+        if not shutil.which("java") and not os.environ.get("JAVA_HOME"):
+            return "no java for PySpark: apt-get install openjdk-17-jre-headless"
+    if leg == "duckdb" and importlib.util.find_spec("duckdb") is None:
+        return "duckdb is not installed: .venv/bin/pip install -r requirements-test.txt"
+    return None
+
+
 def run_leg(leg, args, csv_path, scratch):
     """Runs one leg `--repeat` times; the median run's figures and its output dir."""
+    missing = missing_tool(leg)
+    if missing:
+        return {"leg": leg, "error": missing}, None
     runs = []
     for i in range(args.repeat):
         out_dir = os.path.join(scratch, f"out-{leg}")
