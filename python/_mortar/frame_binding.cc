@@ -40,7 +40,8 @@ py::dict collection_dict(DynamicFrameCollection frames) {
 
 const DynamicFrame& frame_arg(py::handle obj, const char* what) {
   if (!py::isinstance<DynamicFrame>(obj))
-    raise_invalid(std::string(what) + " must be a _mortar.Frame, not " + Py_TYPE(obj.ptr())->tp_name);
+    raise_invalid(std::string(what) + " must be a _mortar.Frame, not " +
+                  Py_TYPE(obj.ptr())->tp_name);
   return obj.cast<const DynamicFrame&>();
 }
 
@@ -64,7 +65,8 @@ void bind_frame_class(py::module_& m) {
       // --- actions ---------------------------------------------------------
       .def("schema",
            [](const F& f) { return schema_to_dict(*unwrap(nogil([&] { return f.schema(); }))); })
-      .def("print_schema", [](const F& f) { return unwrap(nogil([&] { return f.print_schema(); })); })
+      .def("print_schema",
+           [](const F& f) { return unwrap(nogil([&] { return f.print_schema(); })); })
       .def("count", [](const F& f) { return unwrap(nogil([&] { return f.count(); })); })
       .def(
           "show",
@@ -82,7 +84,8 @@ void bind_frame_class(py::module_& m) {
              return out;
            })
       .def("num_partitions", &F::num_partitions)
-      .def("errors_count", [](const F& f) { return unwrap(nogil([&] { return f.errors_count(); })); })
+      .def("errors_count",
+           [](const F& f) { return unwrap(nogil([&] { return f.errors_count(); })); })
       .def("errors_frame",
            [](const F& f) {
              auto errors = nogil([&] { return f.errors_as_frame(); });
@@ -103,7 +106,8 @@ void bind_frame_class(py::module_& m) {
           "resolve_choice",
           [](const F& f, py::handle specs, py::handle choice_arg, py::handle opts) {
             std::string choice = str_arg(choice_arg, "choice");
-            auto s = specs.is_none() ? std::vector<engine::ResolveSpec>{} : resolve_specs_arg(specs);
+            auto s =
+                specs.is_none() ? std::vector<engine::ResolveSpec>{} : resolve_specs_arg(specs);
             auto o = transform_options(opts);
             return unwrap(nogil([&] { return f.resolve_choice(s, choice, o); }));
           },
@@ -196,8 +200,7 @@ void bind_frame_class(py::module_& m) {
             auto c = comparisons_arg(comparisons);
             std::string name1 = str_arg(name1_arg, "name1"), name2 = str_arg(name2_arg, "name2");
             auto o = transform_options(opts);
-            return collection_dict(
-                unwrap(nogil([&] { return f.split_rows(c, name1, name2, o); })));
+            return collection_dict(unwrap(nogil([&] { return f.split_rows(c, name1, name2, o); })));
           },
           py::arg("comparisons"), py::arg("name1"), py::arg("name2"), py::arg("opts") = py::none())
       .def(
@@ -241,7 +244,8 @@ void bind_frame_class(py::module_& m) {
           [](const F& f, py::handle n) { return f.repartition(partitions_arg(n, "repartition")); },
           py::arg("n"))
       .def(
-          "coalesce", [](const F& f, py::handle n) { return f.coalesce(partitions_arg(n, "coalesce")); },
+          "coalesce",
+          [](const F& f, py::handle n) { return f.coalesce(partitions_arg(n, "coalesce")); },
           py::arg("n"))
       .def("__repr__", [](const F& f) {
         return "<_mortar.Frame " + f.node()->name() +

@@ -189,8 +189,8 @@ std::vector<engine::Comparison> comparisons_arg(py::handle obj) {
   for (py::handle item : sequence_items(obj, "comparisons")) {
     std::string what = "comparison " + std::to_string(i++);
     auto t = tuple_items(item, 3, what + " (path, op, value)");
-    out.push_back({str_arg(t[0], what + " path"), str_arg(t[1], what + " op"),
-                   from_python(t[2]).value});
+    out.push_back(
+        {str_arg(t[0], what + " path"), str_arg(t[1], what + " op"), from_python(t[2]).value});
   }
   return out;
 }
@@ -198,77 +198,81 @@ std::vector<engine::Comparison> comparisons_arg(py::handle obj) {
 engine::FileSourceOptions file_source_options(py::handle options) {
   engine::FileSourceOptions o;
   bool has_files = false;
-  for_each_option(
-      dict_arg(options, "options"), "from_files options",
-      {"paths", "recurse", "exclusions", "format", "format_options", "batch_rows", "threads",
-       "partition_columns", "files", "partition_types", "compression_type", "group_files",
-       "group_size"},
-      [&](const std::string& key, py::handle v) {
-        if (key == "paths") {
-          o.paths = PyUnicode_Check(v.ptr()) ? std::vector<std::string>{str_arg(v, "paths")}
-                                             : string_list(v, "options['paths']");
-        } else if (key == "recurse") {
-          o.recurse = bool_arg(v, "options['recurse']");
-        } else if (key == "exclusions") {
-          o.exclusions = string_list(v, "options['exclusions']");
-        } else if (key == "format") {
-          o.format = str_arg(v, "options['format']");
-        } else if (key == "format_options") {
-          o.format_options = format_options_arg(v, "options['format_options']");
-        } else if (key == "batch_rows") {
-          o.batch_rows = int_arg(v, "options['batch_rows']");
-          if (o.batch_rows < 1) raise_invalid("options['batch_rows'] must be at least 1");
-        } else if (key == "threads") {
-          int64_t n = int_arg(v, "options['threads']");
-          if (n < 1 || n > 64) raise_invalid("options['threads'] must be between 1 and 64");
-          o.threads = static_cast<int>(n);
-        } else if (key == "partition_columns") {
-          o.partition_columns = bool_arg(v, "options['partition_columns']");
-        } else if (key == "files") {
-          set_files(o, v);
-          has_files = true;
-        } else if (key == "partition_types") {
-          for (auto item : dict_arg(v, "options['partition_types']"))
-            o.partition_types[str_arg(item.first, "options['partition_types'] keys")] =
-                str_arg(item.second, "options['partition_types'] values");
-        } else if (key == "compression_type") {
-          o.compression_type = str_arg(v, "options['compression_type']");
-        } else if (key == "group_files") {
-          o.group_files = bool_arg(v, "options['group_files']");
-        } else if (key == "group_size") {
-          o.group_size = int_arg(v, "options['group_size']");
-          if (o.group_size < 0) raise_invalid("options['group_size'] must not be negative");
-        }
-      });
+  for_each_option(dict_arg(options, "options"), "from_files options",
+                  {"paths", "recurse", "exclusions", "format", "format_options", "batch_rows",
+                   "threads", "partition_columns", "files", "partition_types", "compression_type",
+                   "group_files", "group_size"},
+                  [&](const std::string& key, py::handle v) {
+                    if (key == "paths") {
+                      o.paths = PyUnicode_Check(v.ptr())
+                                    ? std::vector<std::string>{str_arg(v, "paths")}
+                                    : string_list(v, "options['paths']");
+                    } else if (key == "recurse") {
+                      o.recurse = bool_arg(v, "options['recurse']");
+                    } else if (key == "exclusions") {
+                      o.exclusions = string_list(v, "options['exclusions']");
+                    } else if (key == "format") {
+                      o.format = str_arg(v, "options['format']");
+                    } else if (key == "format_options") {
+                      o.format_options = format_options_arg(v, "options['format_options']");
+                    } else if (key == "batch_rows") {
+                      o.batch_rows = int_arg(v, "options['batch_rows']");
+                      if (o.batch_rows < 1)
+                        raise_invalid("options['batch_rows'] must be at least 1");
+                    } else if (key == "threads") {
+                      int64_t n = int_arg(v, "options['threads']");
+                      if (n < 1 || n > 64)
+                        raise_invalid("options['threads'] must be between 1 and 64");
+                      o.threads = static_cast<int>(n);
+                    } else if (key == "partition_columns") {
+                      o.partition_columns = bool_arg(v, "options['partition_columns']");
+                    } else if (key == "files") {
+                      set_files(o, v);
+                      has_files = true;
+                    } else if (key == "partition_types") {
+                      for (auto item : dict_arg(v, "options['partition_types']"))
+                        o.partition_types[str_arg(item.first, "options['partition_types'] keys")] =
+                            str_arg(item.second, "options['partition_types'] values");
+                    } else if (key == "compression_type") {
+                      o.compression_type = str_arg(v, "options['compression_type']");
+                    } else if (key == "group_files") {
+                      o.group_files = bool_arg(v, "options['group_files']");
+                    } else if (key == "group_size") {
+                      o.group_size = int_arg(v, "options['group_size']");
+                      if (o.group_size < 0)
+                        raise_invalid("options['group_size'] must not be negative");
+                    }
+                  });
   if (o.paths.empty() && !has_files)
-    raise_invalid("from_files needs options['paths'] (a list of files or folders) or "
-                  "options['files']");
+    raise_invalid(
+        "from_files needs options['paths'] (a list of files or folders) or "
+        "options['files']");
   return o;
 }
 
 engine::FileSinkOptions file_sink_options(py::handle options) {
   engine::FileSinkOptions o;
-  for_each_option(dict_arg(options, "options"), "write_files options",
-                  {"path", "format", "format_options", "partition_keys", "compression",
-                   "num_files"},
-                  [&](const std::string& key, py::handle v) {
-                    if (key == "path") {
-                      o.path = str_arg(v, "options['path']");
-                    } else if (key == "format") {
-                      o.format = str_arg(v, "options['format']");
-                    } else if (key == "format_options") {
-                      o.format_options = format_options_arg(v, "options['format_options']");
-                    } else if (key == "partition_keys") {
-                      o.partition_keys = string_list(v, "options['partition_keys']");
-                    } else if (key == "compression") {
-                      o.compression = str_arg(v, "options['compression']");
-                    } else if (key == "num_files") {
-                      int64_t n = int_arg(v, "options['num_files']");
-                      if (n < 0 || n > 100000)
-                        raise_invalid("options['num_files'] must be between 0 and 100000");
-                      o.num_files = static_cast<int>(n);
-                    }
-                  });
+  for_each_option(
+      dict_arg(options, "options"), "write_files options",
+      {"path", "format", "format_options", "partition_keys", "compression", "num_files"},
+      [&](const std::string& key, py::handle v) {
+        if (key == "path") {
+          o.path = str_arg(v, "options['path']");
+        } else if (key == "format") {
+          o.format = str_arg(v, "options['format']");
+        } else if (key == "format_options") {
+          o.format_options = format_options_arg(v, "options['format_options']");
+        } else if (key == "partition_keys") {
+          o.partition_keys = string_list(v, "options['partition_keys']");
+        } else if (key == "compression") {
+          o.compression = str_arg(v, "options['compression']");
+        } else if (key == "num_files") {
+          int64_t n = int_arg(v, "options['num_files']");
+          if (n < 0 || n > 100000)
+            raise_invalid("options['num_files'] must be between 0 and 100000");
+          o.num_files = static_cast<int>(n);
+        }
+      });
   if (o.path.empty()) raise_invalid("write_files needs options['path']");
   if (o.format.empty()) raise_invalid("write_files needs options['format']");
   return o;

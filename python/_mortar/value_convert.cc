@@ -52,8 +52,7 @@ py::object by_kind(const Value& v) {
   switch (v.kind()) {
     case Value::Kind::kList: {
       py::list out(v.as_list().items.size());
-      for (size_t i = 0; i < v.as_list().items.size(); ++i)
-        out[i] = by_kind(v.as_list().items[i]);
+      for (size_t i = 0; i < v.as_list().items.size(); ++i) out[i] = by_kind(v.as_list().items[i]);
       return out;
     }
     case Value::Kind::kStruct: {
@@ -112,8 +111,9 @@ py::object to_python(const Value& v, const DataType& t) {
       int64_t y;
       unsigned m, d;
       types::civil_from_days(v.as_date(), &y, &m, &d);
-      if (y < 1 || y > 9999) raise_invalid("date " + types::format_date(v.as_date()) +
-                                           " is outside Python's datetime range");
+      if (y < 1 || y > 9999)
+        raise_invalid("date " + types::format_date(v.as_date()) +
+                      " is outside Python's datetime range");
       return steal_or_throw(PyDate_FromDate(static_cast<int>(y), m, d));
     }
     case Value::Kind::kTimestamp: {
@@ -128,13 +128,14 @@ py::object to_python(const Value& v, const DataType& t) {
       int64_t y;
       unsigned m, d;
       types::civil_from_days(days, &y, &m, &d);
-      if (y < 1 || y > 9999) raise_invalid("timestamp " + types::format_timestamp(micros) +
-                                           " is outside Python's datetime range");
+      if (y < 1 || y > 9999)
+        raise_invalid("timestamp " + types::format_timestamp(micros) +
+                      " is outside Python's datetime range");
       int64_t secs = rem / 1000000;
-      return steal_or_throw(PyDateTime_FromDateAndTime(
-          static_cast<int>(y), m, d, static_cast<int>(secs / 3600),
-          static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60),
-          static_cast<int>(rem % 1000000)));
+      return steal_or_throw(
+          PyDateTime_FromDateAndTime(static_cast<int>(y), m, d, static_cast<int>(secs / 3600),
+                                     static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60),
+                                     static_cast<int>(rem % 1000000)));
     }
     default:
       break;
@@ -201,14 +202,14 @@ TypedValue decimal_from_python(py::handle obj) {
     raise_invalid("cannot convert Decimal " + std::string(py::str(obj)) + " (not finite)");
   int64_t exponent = exp.cast<int64_t>();
   py::tuple digits = t[1];
-  if (digits.size() > 38) raise_invalid("Decimal " + std::string(py::str(obj)) +
-                                        " has more than 38 digits");
+  if (digits.size() > 38)
+    raise_invalid("Decimal " + std::string(py::str(obj)) + " has more than 38 digits");
   types::int128 unscaled = 0;
   for (py::handle d : digits) unscaled = unscaled * 10 + d.cast<int>();
   int scale = 0;
   if (exponent < 0) {
-    if (-exponent > 38) raise_invalid("Decimal " + std::string(py::str(obj)) +
-                                      " has a scale above 38");
+    if (-exponent > 38)
+      raise_invalid("Decimal " + std::string(py::str(obj)) + " has a scale above 38");
     scale = static_cast<int>(-exponent);
   } else if (exponent > 0) {
     if (static_cast<int64_t>(digits.size()) + exponent > 38)
@@ -225,14 +226,15 @@ int64_t datetime_micros(py::handle obj) {
                                         PyDateTime_GET_DAY(o));
   int64_t micros = days * kMicrosPerDay +
                    (PyDateTime_DATE_GET_HOUR(o) * 3600LL + PyDateTime_DATE_GET_MINUTE(o) * 60LL +
-                    PyDateTime_DATE_GET_SECOND(o)) * 1000000LL +
+                    PyDateTime_DATE_GET_SECOND(o)) *
+                       1000000LL +
                    PyDateTime_DATE_GET_MICROSECOND(o);
   py::object offset = obj.attr("utcoffset")();
   if (!offset.is_none() && PyDelta_Check(offset.ptr())) {
     PyObject* d = offset.ptr();
-    micros -= (PyDateTime_DELTA_GET_DAYS(d) * 86400LL + PyDateTime_DELTA_GET_SECONDS(d)) *
-                  1000000LL +
-              PyDateTime_DELTA_GET_MICROSECONDS(d);
+    micros -=
+        (PyDateTime_DELTA_GET_DAYS(d) * 86400LL + PyDateTime_DELTA_GET_SECONDS(d)) * 1000000LL +
+        PyDateTime_DELTA_GET_MICROSECONDS(d);
   }
   return micros;
 }
@@ -351,8 +353,7 @@ engine::Record record_from_dict(py::handle obj, std::string_view what) {
   std::vector<Value> values;
   for (auto item : py::reinterpret_borrow<py::dict>(obj)) {
     if (!PyUnicode_Check(item.first.ptr()))
-      raise_invalid(std::string(what) + ": field names must be str, not " +
-                    type_name(item.first));
+      raise_invalid(std::string(what) + ": field names must be str, not " + type_name(item.first));
     TypedValue tv = from_python(item.second);
     fields.push_back({std::string(str_view(item.first, "a field name")), std::move(tv.type)});
     values.push_back(std::move(tv.value));
@@ -365,14 +366,30 @@ py::dict schema_to_dict(const DataType& t) {
   py::dict out;
   auto leaf = [&](const char* name) { out["type"] = name; };
   switch (t.kind()) {
-    case TypeKind::kNull: leaf("null"); break;
-    case TypeKind::kBoolean: leaf("boolean"); break;
-    case TypeKind::kTinyInt: leaf("byte"); break;
-    case TypeKind::kSmallInt: leaf("short"); break;
-    case TypeKind::kInt: leaf("int"); break;
-    case TypeKind::kBigInt: leaf("long"); break;
-    case TypeKind::kFloat: leaf("float"); break;
-    case TypeKind::kDouble: leaf("double"); break;
+    case TypeKind::kNull:
+      leaf("null");
+      break;
+    case TypeKind::kBoolean:
+      leaf("boolean");
+      break;
+    case TypeKind::kTinyInt:
+      leaf("byte");
+      break;
+    case TypeKind::kSmallInt:
+      leaf("short");
+      break;
+    case TypeKind::kInt:
+      leaf("int");
+      break;
+    case TypeKind::kBigInt:
+      leaf("long");
+      break;
+    case TypeKind::kFloat:
+      leaf("float");
+      break;
+    case TypeKind::kDouble:
+      leaf("double");
+      break;
     case TypeKind::kDecimal:
       leaf("decimal");
       out["precision"] = t.precision();
@@ -380,10 +397,18 @@ py::dict schema_to_dict(const DataType& t) {
       break;
     case TypeKind::kString:
     case TypeKind::kVarchar:
-    case TypeKind::kChar: leaf("string"); break;
-    case TypeKind::kBinary: leaf("binary"); break;
-    case TypeKind::kDate: leaf("date"); break;
-    case TypeKind::kTimestamp: leaf("timestamp"); break;
+    case TypeKind::kChar:
+      leaf("string");
+      break;
+    case TypeKind::kBinary:
+      leaf("binary");
+      break;
+    case TypeKind::kDate:
+      leaf("date");
+      break;
+    case TypeKind::kTimestamp:
+      leaf("timestamp");
+      break;
     case TypeKind::kArray:
       leaf("array");
       out["element"] = schema_to_dict(*t.element());

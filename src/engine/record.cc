@@ -67,11 +67,16 @@ bool fits(const Value& v, const DataType& t) {
     case K::kInt: {
       int64_t i = v.as_int();
       switch (t.kind()) {
-        case TypeKind::kTinyInt: return i >= INT8_MIN && i <= INT8_MAX;
-        case TypeKind::kSmallInt: return i >= INT16_MIN && i <= INT16_MAX;
-        case TypeKind::kInt: return i >= INT32_MIN && i <= INT32_MAX;
-        case TypeKind::kBigInt: return true;
-        default: return false;
+        case TypeKind::kTinyInt:
+          return i >= INT8_MIN && i <= INT8_MAX;
+        case TypeKind::kSmallInt:
+          return i >= INT16_MIN && i <= INT16_MAX;
+        case TypeKind::kInt:
+          return i >= INT32_MIN && i <= INT32_MAX;
+        case TypeKind::kBigInt:
+          return true;
+        default:
+          return false;
       }
     }
     case K::kDouble:

@@ -146,12 +146,10 @@ class MapNode : public BatchTransformNode {
       if (!guarded([&] { result = fn_(row_record(*batch, r)); }, &error, &abort)) {
         MORTAR_RETURN_IF_ERROR(abort);
         MORTAR_RETURN_IF_ERROR(ctx.add_error(
-            this, options_,
-            {stage_name(options_, "Map"), error, row_record(*batch, r).to_json()}));
+            this, options_, {stage_name(options_, "Map"), error, row_record(*batch, r).to_json()}));
         continue;
       }
-      if (result.schema()->kind() == types::TypeKind::kStruct &&
-          result.schema().get() != merged) {
+      if (result.schema()->kind() == types::TypeKind::kStruct && result.schema().get() != merged) {
         schema = merge_types(schema, result.schema());
         merged = result.schema().get();
       }
