@@ -56,6 +56,21 @@ void copy_row(Column& out, const Column& src, int64_t row) {
   }
 }
 
+int64_t column_bytes(const Column& c) {
+  int64_t n = static_cast<int64_t>(c.validity().capacity() + c.values_buffer().capacity() +
+                                   c.data().capacity() + c.type_ids().capacity()) +
+              static_cast<int64_t>((c.offsets().capacity() + c.child_index().capacity()) * 8) +
+              static_cast<int64_t>(sizeof(Column));
+  for (const auto& child : c.children()) n += column_bytes(*child);
+  return n;
+}
+
+int64_t batch_bytes(const types::RecordBatch& batch) {
+  int64_t n = 0;
+  for (int i = 0; i < batch.num_columns(); ++i) n += column_bytes(batch.column(i));
+  return n;
+}
+
 std::unique_ptr<Column> take_rows(const Column& src, const int64_t* rows, int64_t n) {
   auto out = std::make_unique<Column>(src.type());
   const TypeKind kind = src.type()->kind();

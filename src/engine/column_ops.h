@@ -17,6 +17,11 @@ namespace mortar::engine {
 // Appends row `row` of `src` to `out`; both have the same type.
 void copy_row(types::Column& out, const types::Column& src, int64_t row);
 
+// Bytes a column's (or batch's) buffers hold, children included (what the
+// memory budget counts).
+int64_t column_bytes(const types::Column& column);
+int64_t batch_bytes(const types::RecordBatch& batch);
+
 // The rows `rows[0..n)` of `src`, in that order (a gather). Fixed-width and
 // string columns are copied buffer to buffer; nested ones row by row.
 std::unique_ptr<types::Column> take_rows(const types::Column& src, const int64_t* rows, int64_t n);

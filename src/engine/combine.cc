@@ -89,6 +89,9 @@ std::vector<std::unique_ptr<Column>> key_columns(const RecordBatch& batch,
   return out;
 }
 
+// Bytes a hash table entry costs beyond its key (node, bucket, value).
+constexpr int64_t kEntryOverhead = 64;
+
 class JoinNode : public PlanNode {
  public:
   JoinNode(NodePtr left, std::vector<FieldPath> keys1, NodePtr right, std::vector<FieldPath> keys2)
@@ -111,8 +114,13 @@ class JoinNode : public PlanNode {
       MORTAR_ASSIGN_OR_RETURN(auto b, rs->next());
       if (!b) break;
       auto keys = key_columns(*b, keys2_);
-      for (int64_t r = 0; r < b->num_rows(); ++r)
-        if (row_key(keys, r, &key)) index->emplace(key, std::make_pair(right->size(), r));
+      int64_t bytes = batch_bytes(*b);
+      for (int64_t r = 0; r < b->num_rows(); ++r) {
+        if (!row_key(keys, r, &key)) continue;
+        index->emplace(key, std::make_pair(right->size(), r));
+        bytes += static_cast<int64_t>(key.size()) + kEntryOverhead;
+      }
+      MORTAR_RETURN_IF_ERROR(ctx.memory().reserve("Join (its right frame, held in memory)", bytes));
       right->push_back(std::move(b));
     }
     MORTAR_ASSIGN_OR_RETURN(auto ls, open_conformed(*left_, ctx));
@@ -165,9 +173,10 @@ class DropDuplicatesNode : public BatchTransformNode {
     MORTAR_ASSIGN_OR_RETURN(auto in, open_conformed(*input(), ctx));
     auto seen = std::make_shared<std::unordered_set<std::string>>();
     auto paths = paths_;
+    ExecContext* c = &ctx;
     return map_stream(
         std::move(in),
-        [seen, paths](std::unique_ptr<RecordBatch> b) -> StatusOr<std::unique_ptr<RecordBatch>> {
+        [seen, paths, c](std::unique_ptr<RecordBatch> b) -> StatusOr<std::unique_ptr<RecordBatch>> {
           std::vector<std::unique_ptr<Column>> keys;
           if (paths.empty()) {
             for (int i = 0; i < b->num_columns(); ++i)
@@ -184,6 +193,9 @@ class DropDuplicatesNode : public BatchTransformNode {
               k.push_back('\x1f');
             }
             if (!seen->insert(k).second) continue;
+            MORTAR_RETURN_IF_ERROR(c->memory().reserve(
+                "DropDuplicates (the keys seen, held in memory)",
+                static_cast<int64_t>(k.size()) + kEntryOverhead));
             for (int c = 0; c < b->num_columns(); ++c) copy_row(out->column(c), b->column(c), r);
             out->set_num_rows(out->num_rows() + 1);
           }

@@ -2,7 +2,44 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 namespace mortar::engine {
+
+namespace {
+constexpr int64_t kMiB = 1 << 20;
+constexpr int64_t kDefaultMemoryMb = 2048;
+}  // namespace
+
+int64_t engine_memory_limit() {
+  const char* env = std::getenv("MORTAR_ENGINE_MEMORY_MB");
+  if (!env || !*env) return kDefaultMemoryMb * kMiB;
+  char* end = nullptr;
+  long long mb = std::strtoll(env, &end, 10);
+  if (*end != '\0' || mb < 1 || mb > (int64_t{1} << 40) / kMiB) return kDefaultMemoryMb * kMiB;
+  return mb * kMiB;
+}
+
+Status MemoryBudget::reserve(std::string_view transform, int64_t bytes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  used_ += bytes;
+  if (used_ <= limit_) return ok_status();
+  return limit_exceeded(fmt::format(
+      "{} needs more than the engine's memory budget of {} MB (MORTAR_ENGINE_MEMORY_MB) for "
+      "the data it must hold in memory; raise the budget, or reduce that data (filter or select "
+      "fields first; for a join, put the smaller frame on the right)",
+      transform, limit_ / kMiB));
+}
+
+void MemoryBudget::release(int64_t bytes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  used_ -= bytes;
+}
+
+int64_t MemoryBudget::used() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return used_;
+}
 
 Status ExecContext::add_error(const void* stage_key, const TransformOptions& options,
                               ErrorRecord record) {

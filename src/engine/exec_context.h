@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -30,10 +31,38 @@ struct TransformOptions {
   int64_t total_threshold = 0;  // errors so far in the execution; 0 = unlimited
 };
 
+// The memory budget of one execution for what transforms must hold beyond
+// the batches in flight: a join's build (right) side, DropDuplicates' keys,
+// mergeDynamicFrame's staged keys, Relationalize's tables. Past the limit the
+// action fails with a message naming the transform and the budget, instead
+// of the process being killed for want of memory. The limit is
+// MORTAR_ENGINE_MEMORY_MB (default 2048). Thread-safe.
+class MemoryBudget {
+ public:
+  explicit MemoryBudget(int64_t limit_bytes) : limit_(limit_bytes) {}
+  // Counts `bytes` more held by `transform`; fails once the total passes the
+  // limit (the bytes stay counted: the execution is failing anyway).
+  Status reserve(std::string_view transform, int64_t bytes);
+  void release(int64_t bytes);
+  int64_t used() const;
+  int64_t limit() const { return limit_; }
+
+ private:
+  const int64_t limit_;
+  mutable std::mutex mu_;
+  int64_t used_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+// MORTAR_ENGINE_MEMORY_MB in bytes (default 2048 MB; unparsable or < 1 -> default).
+int64_t engine_memory_limit();
+
 class ExecContext {
  public:
   // With enforce_thresholds false, errors are only collected (errors_as_frame).
-  explicit ExecContext(bool enforce_thresholds = true) : enforce_(enforce_thresholds) {}
+  explicit ExecContext(bool enforce_thresholds = true)
+      : enforce_(enforce_thresholds), memory_(engine_memory_limit()) {}
+
+  MemoryBudget& memory() { return memory_; }
 
   // Records an error of the stage identified by `stage_key`; returns a
   // failure once a threshold is exceeded.
@@ -44,6 +73,7 @@ class ExecContext {
 
  private:
   const bool enforce_;
+  MemoryBudget memory_;
   mutable std::mutex mu_;
   std::vector<ErrorRecord> errors_ ABSL_GUARDED_BY(mu_);
   std::map<const void*, int64_t> per_stage_ ABSL_GUARDED_BY(mu_);

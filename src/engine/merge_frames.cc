@@ -53,8 +53,12 @@ class MergeNode : public PlanNode {
       for (;;) {
         MORTAR_ASSIGN_OR_RETURN(auto b, s->next());
         if (!b) break;
+        int64_t bytes = 0;
         for (int64_t r = 0; r < b->num_rows(); ++r)
-          if (key_of(*b, keys_, r, &k)) staged->insert(k);
+          if (key_of(*b, keys_, r, &k) && staged->insert(k).second)
+            bytes += static_cast<int64_t>(k.size()) + 64;  // + hash node
+        MORTAR_RETURN_IF_ERROR(ctx.memory().reserve(
+            "mergeDynamicFrame (the staging frame's keys, held in memory)", bytes));
       }
     }
     MORTAR_ASSIGN_OR_RETURN(auto src, open_conformed(*source_, ctx));

@@ -7,6 +7,7 @@
 // path; Mortar builds them in memory (one pass over the input).
 #include <map>
 
+#include "engine/column_ops.h"
 #include "engine/conform.h"
 #include "engine/transforms.h"
 
@@ -127,7 +128,12 @@ StatusOr<std::map<std::string, DynamicFrame>> relationalize_frame(const DynamicF
   MORTAR_ASSIGN_OR_RETURN(TypePtr schema, frame.schema());
   Relationalizer r(root_name);
   r.plan(schema);
+  // The tables are built in memory as values: roughly three times the
+  // columnar size of the input.
+  MemoryBudget budget(engine_memory_limit());
   MORTAR_RETURN_IF_ERROR(frame.for_each_batch([&](const RecordBatch& b) {
+    MORTAR_RETURN_IF_ERROR(
+        budget.reserve("Relationalize (its tables, built in memory)", 3 * batch_bytes(b)));
     for (auto& row : types::batch_rows(b)) r.add_record(b.schema(), row);
     return ok_status();
   }));
