@@ -281,3 +281,24 @@ def test_ctrl_c_in_a_terminal_stops_the_script(tmp_path):
     assert "interrupted once" in text and "clean exit" in text, text
     assert os.waitstatus_to_exitcode(status) == 5, text
     assert not (tmp_path / "d" / "server.addr").exists()
+
+
+def test_interpreter_and_python_path_selection(tmp_path):
+    script = tmp_path / "which.py"
+    script.write_text("import sys, os\nprint('EXE', sys.executable)\n"
+                      "print('PATH0', os.environ['PYTHONPATH'].split(':')[0])\n")
+    # --python wins over $MORTAR_PYTHON; the build's python dir leads PYTHONPATH.
+    env = _local_env(MORTAR_PYTHON=str(tmp_path / "not-this-one"), PYTHONPATH="/elsewhere")
+    proc = _run(["--python", sys.executable, "--data-dir", str(tmp_path / "d"), str(script)],
+                env, tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert f"EXE {sys.executable}" in proc.stdout
+    python_dir = os.path.join(os.path.dirname(os.path.realpath(mortar_bin())), "python")
+    assert f"PATH0 {python_dir}" in proc.stdout
+    # $MORTAR_PYTHON_PATH replaces the build's python dir.
+    alt = tmp_path / "alt"
+    (alt / "awsglue").mkdir(parents=True)
+    proc = _run(["--data-dir", str(tmp_path / "d"), str(script)],
+                _local_env(MORTAR_PYTHON_PATH=str(alt)), tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert f"PATH0 {alt}" in proc.stdout
