@@ -9,7 +9,11 @@ import signal
 import subprocess
 import textwrap
 
-from support.server import mortar_bin, wait_for
+from support.server import mortar_bin as _mortar_bin, wait_for
+
+def mortar_bin():
+    return os.path.abspath(_mortar_bin())  # runs below use other working dirs
+
 
 HEADER = """
 import sys, os, time

@@ -14,7 +14,11 @@ import time
 import pytest
 
 from support.catalog import unique
-from support.server import MortarServer, mortar_bin, wait_for
+from support.server import MortarServer, mortar_bin as _mortar_bin
+
+def mortar_bin():
+    return os.path.abspath(_mortar_bin())  # runs below use other working dirs
+
 
 RESOLVED_OPTIONS_SCRIPT = """
     import json, sys
