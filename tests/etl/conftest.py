@@ -42,7 +42,7 @@ def run_script(server, tmp_path):
         full_env.update(server.credentials.env())
         full_env["MORTAR_ENDPOINT"] = server.endpoint
         full_env.update(env or {})
-        return subprocess.run([mortar_bin(), "run", str(script), *args], env=full_env,
+        return subprocess.run([os.path.abspath(mortar_bin()), "run", str(script), *args], env=full_env,
                               cwd=cwd or tmp_path, capture_output=True, text=True,
                               timeout=timeout)
     return run
