@@ -87,12 +87,13 @@ engine::MapFn python_map(py::object fn) {
       py::object result = callable->call(arg);
       if (result.ptr() == arg.ptr()) {
         auto& held = arg.cast<PyRecord&>();
+        sync_record(held);
         // Only `arg` and `result` refer to it: nobody can see it change.
         if (Py_REFCNT(arg.ptr()) <= 2) return std::move(held.record);
         return held.record;
       }
-      if (py::isinstance<PyRecord>(result)) return result.cast<const PyRecord&>().record;
-      if (PyDict_Check(result.ptr())) return record_from_dict(result, "the record Map returned");
+      if (py::isinstance<PyRecord>(result) || PyDict_Check(result.ptr()))
+        return record_from_dict(result, "the record Map returned");
       throw std::runtime_error(
           std::string("the Map function must return a DynamicRecord or a dict, not ") +
           (result.is_none() ? "None" : Py_TYPE(result.ptr())->tp_name));

@@ -16,24 +16,78 @@ namespace {
 
 bool is_path(std::string_view key) { return key.find_first_of(".`") != std::string_view::npos; }
 
+py::object* handed_out(PyRecord& r, std::string_view name) {
+  for (auto& [n, obj] : r.handed_out)
+    if (n == name) return &obj;
+  return nullptr;
+}
+
+void forget(PyRecord& r, std::string_view name) {
+  for (size_t i = 0; i < r.handed_out.size(); ++i) {
+    if (r.handed_out[i].first == name) {
+      r.handed_out.erase(r.handed_out.begin() + static_cast<std::ptrdiff_t>(i));
+      return;
+    }
+  }
+}
+
+// Before the record is read or changed through a path (which may reach into
+// a handed-out container), bring it up to date and start afresh.
+void sync_for_path(PyRecord& r, bool writing) {
+  if (r.handed_out.empty()) return;
+  sync_record(r);
+  if (writing) r.handed_out.clear();
+}
+
 // The converted value at `key`, or a null handle when absent.
-py::object lookup(const Record& r, std::string_view key) {
+py::object lookup(PyRecord& self, std::string_view key) {
+  const Record& r = self.record;
   int i = r.field_index(key);
-  if (i >= 0) return to_python(r.field(i), *r.schema()->fields()[i].type);
+  if (i >= 0) {
+    if (py::object* held = handed_out(self, key)) return *held;
+    py::object v = to_python(r.field(i), *r.schema()->fields()[i].type);
+    if (PyDict_Check(v.ptr()) || PyList_Check(v.ptr()))
+      self.handed_out.emplace_back(std::string(key), v);
+    return v;
+  }
   if (is_path(key)) {
+    sync_for_path(self, false);
     types::TypePtr t = r.type_of(key);
     if (t) return to_python(r.get(key), *t);
   }
   return py::object();
 }
 
-bool contains(const Record& r, std::string_view key) {
-  return r.field_index(key) >= 0 || (is_path(key) && r.has(key));
+bool contains(PyRecord& self, std::string_view key) {
+  if (self.record.field_index(key) >= 0) return true;
+  if (!is_path(key)) return false;
+  sync_for_path(self, false);
+  return self.record.has(key);
 }
 
-void assign(Record& r, std::string_view key, py::handle value) {
-  TypedValue tv = from_python(value);
+void assign(PyRecord& self, std::string_view key, py::handle value) {
+  Record& r = self.record;
+  int i = r.field_index(key);
+  bool top_level = i >= 0 || !is_path(key);
+  if (top_level) {
+    forget(self, key);
+  } else {
+    sync_for_path(self, true);
+  }
+  types::TypePtr current = i >= 0 ? r.schema()->fields()[i].type : r.type_of(key);
+  TypedValue tv = from_python(value, current);
   raise_if_error(r.assign(key, std::move(tv.value), std::move(tv.type)));
+  if (top_level && (PyDict_Check(value.ptr()) || PyList_Check(value.ptr())))
+    self.handed_out.emplace_back(std::string(key), py::reinterpret_borrow<py::object>(value));
+}
+
+bool remove(PyRecord& self, std::string_view key) {
+  if (self.record.field_index(key) >= 0 || !is_path(key)) {
+    forget(self, key);
+  } else {
+    sync_for_path(self, true);
+  }
+  return self.record.remove(key);
 }
 
 py::list keys(const Record& r) {
@@ -42,9 +96,23 @@ py::list keys(const Record& r) {
   return out;
 }
 
+const Record& synced(PyRecord& self) {
+  sync_record(self);
+  return self.record;
+}
+
 }  // namespace
 
-py::object wrap_record(Record record) { return py::cast(PyRecord{std::move(record)}); }
+void sync_record(PyRecord& self) {
+  for (auto& [name, obj] : self.handed_out) {
+    int i = self.record.field_index(name);
+    if (i < 0) continue;
+    TypedValue tv = from_python(obj, self.record.schema()->fields()[i].type);
+    raise_if_error(self.record.assign(name, std::move(tv.value), std::move(tv.type)));
+  }
+}
+
+py::object wrap_record(Record record) { return py::cast(PyRecord{std::move(record), {}}); }
 
 void bind_record(py::module_& m) {
   py::class_<PyRecord>(m, "DynamicRecord",
@@ -52,18 +120,18 @@ void bind_record(py::module_& m) {
                        "attribute access; keys may be dotted paths.")
       .def(py::init([](py::object data) {
              if (data.is_none()) return PyRecord{};
-             return PyRecord{record_from_dict(data, "DynamicRecord(data)")};
+             return PyRecord{record_from_dict(data, "DynamicRecord(data)"), {}};
            }),
            py::arg("data") = py::none())
       .def("__getitem__",
-           [](const PyRecord& self, py::handle key) {
-             py::object v = lookup(self.record, str_view(key, "a DynamicRecord key"));
+           [](PyRecord& self, py::handle key) {
+             py::object v = lookup(self, str_view(key, "a DynamicRecord key"));
              if (!v) throw py::key_error(std::string(py::repr(key)));
              return v;
            })
       .def("__getattr__",
-           [](const PyRecord& self, py::handle name) {
-             py::object v = lookup(self.record, str_view(name, "an attribute name"));
+           [](PyRecord& self, py::handle name) {
+             py::object v = lookup(self, str_view(name, "an attribute name"));
              if (!v)
                throw py::attribute_error("DynamicRecord has no field " +
                                          std::string(py::repr(name)));
@@ -71,70 +139,66 @@ void bind_record(py::module_& m) {
            })
       .def("__setitem__",
            [](PyRecord& self, py::handle key, py::handle value) {
-             assign(self.record, str_view(key, "a DynamicRecord key"), value);
+             assign(self, str_view(key, "a DynamicRecord key"), value);
            })
       .def("__setattr__",
            [](PyRecord& self, py::handle name, py::handle value) {
-             assign(self.record, str_view(name, "an attribute name"), value);
+             assign(self, str_view(name, "an attribute name"), value);
            })
       .def("__delitem__",
            [](PyRecord& self, py::handle key) {
-             if (!self.record.remove(str_view(key, "a DynamicRecord key")))
+             if (!remove(self, str_view(key, "a DynamicRecord key")))
                throw py::key_error(std::string(py::repr(key)));
            })
       .def("__delattr__",
            [](PyRecord& self, py::handle name) {
-             if (!self.record.remove(str_view(name, "an attribute name")))
+             if (!remove(self, str_view(name, "an attribute name")))
                throw py::attribute_error("DynamicRecord has no field " +
                                          std::string(py::repr(name)));
            })
       .def("__contains__",
-           [](const PyRecord& self, py::handle key) {
-             return PyUnicode_Check(key.ptr()) && contains(self.record, str_view(key, "a key"));
+           [](PyRecord& self, py::handle key) {
+             return PyUnicode_Check(key.ptr()) && contains(self, str_view(key, "a key"));
            })
       .def(
           "get",
-          [](const PyRecord& self, py::handle key, py::object fallback) {
-            py::object v = lookup(self.record, str_view(key, "a DynamicRecord key"));
+          [](PyRecord& self, py::handle key, py::object fallback) {
+            py::object v = lookup(self, str_view(key, "a DynamicRecord key"));
             return v ? v : fallback;
           },
           py::arg("key"), py::arg("default") = py::none())
       .def("keys", [](const PyRecord& self) { return keys(self.record); })
+      // The same objects item access returns (containers stay live).
       .def("values",
-           [](const PyRecord& self) {
+           [](PyRecord& self) {
              py::list out;
-             const auto& fields = self.record.schema()->fields();
-             for (size_t i = 0; i < fields.size(); ++i)
-               out.append(to_python(self.record.field(static_cast<int>(i)), *fields[i].type));
+             for (const auto& f : self.record.schema()->fields()) out.append(lookup(self, f.name));
              return out;
            })
       .def("items",
-           [](const PyRecord& self) {
+           [](PyRecord& self) {
              py::list out;
-             const auto& fields = self.record.schema()->fields();
-             for (size_t i = 0; i < fields.size(); ++i)
-               out.append(py::make_tuple(
-                   py::str(fields[i].name),
-                   to_python(self.record.field(static_cast<int>(i)), *fields[i].type)));
+             for (const auto& f : self.record.schema()->fields())
+               out.append(py::make_tuple(py::str(f.name), lookup(self, f.name)));
              return out;
            })
       .def("__len__", [](const PyRecord& self) { return self.record.schema()->fields().size(); })
       .def("__iter__", [](const PyRecord& self) { return py::iter(keys(self.record)); })
-      .def("to_dict", [](const PyRecord& self) { return record_to_dict(self.record); })
-      .def("to_json", [](const PyRecord& self) { return self.record.to_json(); })
+      .def("to_dict", [](PyRecord& self) { return record_to_dict(synced(self)); })
+      .def("to_json", [](PyRecord& self) { return synced(self).to_json(); })
       .def("__eq__",
-           [](const PyRecord& self, py::handle other) -> py::object {
+           [](PyRecord& self, py::handle other) -> py::object {
              if (py::isinstance<PyRecord>(other) || PyDict_Check(other.ptr())) {
-               py::dict mine = record_to_dict(self.record);
+               py::dict mine = record_to_dict(synced(self));
                py::object theirs = py::isinstance<PyRecord>(other)
-                                       ? record_to_dict(other.cast<const PyRecord&>().record)
+                                       ? record_to_dict(synced(other.cast<PyRecord&>()))
                                        : py::reinterpret_borrow<py::object>(other);
                return py::bool_(mine.equal(theirs));
              }
              return py::reinterpret_borrow<py::object>(Py_NotImplemented);
            })
-      .def("__repr__", [](const PyRecord& self) {
-        return "DynamicRecord(" + std::string(py::repr(record_to_dict(self.record))) + ")";
+      .def("__repr__", [](PyRecord& self) {
+        return "DynamicRecord(" + std::string(py::repr(record_to_dict(synced(self)))) + ")";
       });
 }
 

@@ -2,6 +2,7 @@
 
 #include <datetime.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -263,103 +264,216 @@ struct DepthGuard {
 };
 }  // namespace
 
-TypedValue from_python(py::handle obj) {
+namespace {
+
+bool fits_precision(types::int128 unscaled, int digits) {
+  if (digits < 0) return unscaled == 0;
+  if (digits > 38) return true;
+  types::int128 max = types::decimal_max_unscaled(digits);
+  return unscaled <= max && unscaled >= -max;
+}
+
+// A scalar keeps the hinted type when it fits it (int -> narrower ints in
+// range, double, decimal; Decimal -> a decimal of larger scale; None -> any).
+TypedValue with_hint(TypedValue tv, const TypePtr& hint) {
+  if (!hint) return tv;
+  const DataType& h = *hint;
+  const Value& v = tv.value;
+  switch (v.kind()) {
+    case Value::Kind::kNull:
+      return {Value(), hint};
+    case Value::Kind::kBool:
+      if (h.kind() == TypeKind::kBoolean) tv.type = hint;
+      return tv;
+    case Value::Kind::kInt: {
+      int64_t i = v.as_int();
+      switch (h.kind()) {
+        case TypeKind::kTinyInt:
+          if (i >= INT8_MIN && i <= INT8_MAX) tv.type = hint;
+          return tv;
+        case TypeKind::kSmallInt:
+          if (i >= INT16_MIN && i <= INT16_MAX) tv.type = hint;
+          return tv;
+        case TypeKind::kInt:
+          if (i >= INT32_MIN && i <= INT32_MAX) tv.type = hint;
+          return tv;
+        case TypeKind::kBigInt:
+          tv.type = hint;
+          return tv;
+        case TypeKind::kFloat:
+        case TypeKind::kDouble:
+          return {Value::real(static_cast<double>(i)), hint};
+        case TypeKind::kDecimal:
+          if (fits_precision(i, h.precision() - h.scale()))
+            return {Value::decimal(types::int128(i) * types::pow10_int128(h.scale()), h.scale()),
+                    hint};
+          return tv;
+        default:
+          return tv;
+      }
+    }
+    case Value::Kind::kDouble:
+      if (h.kind() == TypeKind::kDouble || h.kind() == TypeKind::kFloat) tv.type = hint;
+      return tv;
+    case Value::Kind::kDecimal: {
+      if (h.kind() != TypeKind::kDecimal || h.scale() < v.as_decimal().scale) return tv;
+      int up = h.scale() - v.as_decimal().scale;
+      if (!fits_precision(v.as_decimal().unscaled, h.precision() - up)) return tv;
+      return {Value::decimal(v.as_decimal().unscaled * types::pow10_int128(up), h.scale()), hint};
+    }
+    case Value::Kind::kString:
+      if (tv.type->kind() == h.kind() &&
+          (h.kind() == TypeKind::kString || h.kind() == TypeKind::kBinary))
+        tv.type = hint;
+      return tv;
+    case Value::Kind::kDate:
+      if (h.kind() == TypeKind::kDate) tv.type = hint;
+      return tv;
+    case Value::Kind::kTimestamp:
+      if (h.kind() == TypeKind::kTimestamp) tv.type = hint;
+      return tv;
+    default:
+      return tv;
+  }
+}
+
+// The hint itself when the built type is the same (keeps schema objects
+// shared, which makes merging them cheap).
+TypePtr same_or(const TypePtr& built, const TypePtr& hint) {
+  return hint && built->equals(*hint) ? hint : built;
+}
+
+TypePtr child_hint(const TypePtr& hint, TypeKind kind, int index) {
+  if (!hint || hint->kind() != kind) return nullptr;
+  return hint->fields()[index].type;
+}
+
+TypedValue map_from_dict(py::handle obj, const TypePtr& hint) {
+  TypePtr kh = child_hint(hint, TypeKind::kMap, 0), vh = child_hint(hint, TypeKind::kMap, 1);
+  std::vector<Value> keys, values;
+  TypePtr kt = DataType::null(), vt = DataType::null();
+  for (auto item : py::reinterpret_borrow<py::dict>(obj)) {
+    TypedValue k = from_python(item.first, kh), v = from_python(item.second, vh);
+    kt = engine::merge_types(kt, k.type);
+    vt = engine::merge_types(vt, v.type);
+    keys.push_back(std::move(k.value));
+    values.push_back(std::move(v.value));
+  }
+  if (keys.empty() && hint && hint->kind() == TypeKind::kMap) return {Value::map({}, {}), hint};
+  return {Value::map(std::move(keys), std::move(values)), same_or(DataType::map(kt, vt), hint)};
+}
+
+TypedValue struct_from_dict(py::handle obj, std::string_view what, const TypePtr& hint) {
+  const bool hinted = hint && hint->kind() == TypeKind::kStruct;
+  std::vector<types::Field> fields;
+  std::vector<Value> values;
+  for (auto item : py::reinterpret_borrow<py::dict>(obj)) {
+    if (!PyUnicode_Check(item.first.ptr()))
+      raise_invalid(std::string(what) + ": field names must be str, not " + type_name(item.first));
+    std::string_view name = str_view(item.first, "a field name");
+    TypePtr fh;
+    if (hinted) {
+      int i = hint->field_index(name);
+      if (i >= 0) fh = hint->fields()[i].type;
+    }
+    TypedValue tv = from_python(item.second, fh);
+    fields.push_back({std::string(name), std::move(tv.type)});
+    values.push_back(std::move(tv.value));
+  }
+  return {Value::structure(std::move(values)),
+          same_or(DataType::structure(std::move(fields)), hint)};
+}
+
+}  // namespace
+
+TypedValue from_python(py::handle obj, const TypePtr& hint) {
   DepthGuard depth;
   PyObject* o = obj.ptr();
-  if (o == Py_None) return {Value(), DataType::null()};
-  if (PyBool_Check(o)) return {Value::boolean(o == Py_True), DataType::boolean()};
+  if (o == Py_None) return {Value(), hint ? hint : DataType::null()};
+  if (PyBool_Check(o)) return with_hint({Value::boolean(o == Py_True), DataType::boolean()}, hint);
   if (PyLong_Check(o)) {
     int overflow = 0;
     long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
     if (overflow == 0) {
       if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
-      return {Value::integer(v), DataType::bigint()};
+      return with_hint({Value::integer(v), DataType::bigint()}, hint);
     }
     std::string text = py::str(obj);
     auto unscaled = types::parse_decimal(text, 38, 0);
     if (!unscaled.ok()) raise_invalid("integer " + text + " does not fit in decimal(38,0)");
-    return {Value::decimal(*unscaled, 0), DataType::decimal(38, 0)};
+    return with_hint({Value::decimal(*unscaled, 0), DataType::decimal(38, 0)}, hint);
   }
-  if (PyFloat_Check(o)) return {Value::real(PyFloat_AS_DOUBLE(o)), DataType::float64()};
+  if (PyFloat_Check(o))
+    return with_hint({Value::real(PyFloat_AS_DOUBLE(o)), DataType::float64()}, hint);
   if (PyUnicode_Check(o)) {
     std::string_view s = str_view(obj, "a string");
-    return {Value::string(std::string(s)), DataType::string()};
+    return with_hint({Value::string(std::string(s)), DataType::string()}, hint);
   }
   if (PyBytes_Check(o))
-    return {Value::string(std::string(PyBytes_AS_STRING(o), PyBytes_GET_SIZE(o))),
-            DataType::binary()};
+    return with_hint(
+        {Value::string(std::string(PyBytes_AS_STRING(o), PyBytes_GET_SIZE(o))), DataType::binary()},
+        hint);
   if (PyByteArray_Check(o))
-    return {Value::string(std::string(PyByteArray_AS_STRING(o), PyByteArray_GET_SIZE(o))),
-            DataType::binary()};
+    return with_hint({Value::string(std::string(PyByteArray_AS_STRING(o), PyByteArray_GET_SIZE(o))),
+                      DataType::binary()},
+                     hint);
   if (PyDict_Check(o)) {
+    if (hint && hint->kind() == TypeKind::kMap) return map_from_dict(obj, hint);
     bool all_str = true;
     for (auto item : py::reinterpret_borrow<py::dict>(obj))
       if (!PyUnicode_Check(item.first.ptr())) all_str = false;
-    if (all_str) {
-      engine::Record r = record_from_dict(obj, "a dict");
-      return {r.value(), r.schema()};
-    }
-    std::vector<Value> keys, values;
-    TypePtr kt = DataType::null(), vt = DataType::null();
-    for (auto item : py::reinterpret_borrow<py::dict>(obj)) {
-      TypedValue k = from_python(item.first), v = from_python(item.second);
-      kt = engine::merge_types(kt, k.type);
-      vt = engine::merge_types(vt, v.type);
-      keys.push_back(std::move(k.value));
-      values.push_back(std::move(v.value));
-    }
-    return {Value::map(std::move(keys), std::move(values)), DataType::map(kt, vt)};
+    if (all_str) return struct_from_dict(obj, "a dict", hint);
+    return map_from_dict(obj, hint);
   }
   if (PyList_Check(o) || PyTuple_Check(o)) {
+    TypePtr eh = child_hint(hint, TypeKind::kArray, 0);
     py::sequence seq = py::reinterpret_borrow<py::sequence>(obj);
     std::vector<Value> items;
     items.reserve(seq.size());
     TypePtr et = DataType::null();
     for (py::handle item : seq) {
-      TypedValue tv = from_python(item);
+      TypedValue tv = from_python(item, eh);
       et = engine::merge_types(et, tv.type);
       items.push_back(std::move(tv.value));
     }
-    return {Value::list(std::move(items)), DataType::array(et)};
+    if (items.empty() && eh) return {Value::list({}), hint};
+    return {Value::list(std::move(items)), same_or(DataType::array(et), hint)};
   }
   refs();
-  if (PyDateTime_Check(o)) return {Value::timestamp(datetime_micros(obj)), DataType::timestamp()};
+  if (PyDateTime_Check(o))
+    return with_hint({Value::timestamp(datetime_micros(obj)), DataType::timestamp()}, hint);
   if (PyDate_Check(o)) {
     int64_t days = types::days_from_civil(PyDateTime_GET_YEAR(o), PyDateTime_GET_MONTH(o),
                                           PyDateTime_GET_DAY(o));
-    return {Value::date(static_cast<int32_t>(days)), DataType::date()};
+    return with_hint({Value::date(static_cast<int32_t>(days)), DataType::date()}, hint);
   }
   int is_decimal = PyObject_IsInstance(o, refs().decimal_cls);
   if (is_decimal < 0) throw py::error_already_set();
-  if (is_decimal) return decimal_from_python(obj);
+  if (is_decimal) return with_hint(decimal_from_python(obj), hint);
   if (py::isinstance<PyRecord>(obj)) {
-    const engine::Record& r = obj.cast<const PyRecord&>().record;
-    return {r.value(), r.schema()};
+    PyRecord& held = obj.cast<PyRecord&>();
+    sync_record(held);
+    return {held.record.value(), held.record.schema()};
   }
   // Integer-like and float-like objects of other libraries (numpy scalars).
-  if (PyIndex_Check(o)) return from_python(steal_or_throw(PyNumber_Index(o)));
-  if (PyObject_HasAttrString(o, "__float__") && !PyUnicode_Check(o))
-    return from_python(steal_or_throw(PyNumber_Float(o)));
+  if (PyIndex_Check(o)) return from_python(steal_or_throw(PyNumber_Index(o)), hint);
+  if (PyObject_HasAttrString(o, "__float__"))
+    return from_python(steal_or_throw(PyNumber_Float(o)), hint);
   raise_invalid("cannot convert a value of Python type '" + type_name(obj) +
                 "' (expected None, bool, int, float, Decimal, str, bytes, date, datetime, "
                 "list or dict)");
 }
 
 engine::Record record_from_dict(py::handle obj, std::string_view what) {
-  if (py::isinstance<PyRecord>(obj)) return obj.cast<const PyRecord&>().record;
+  if (py::isinstance<PyRecord>(obj)) {
+    PyRecord& held = obj.cast<PyRecord&>();
+    sync_record(held);
+    return held.record;
+  }
   if (!PyDict_Check(obj.ptr()))
     raise_invalid(std::string(what) + " must be a dict, not " + type_name(obj));
-  std::vector<types::Field> fields;
-  std::vector<Value> values;
-  for (auto item : py::reinterpret_borrow<py::dict>(obj)) {
-    if (!PyUnicode_Check(item.first.ptr()))
-      raise_invalid(std::string(what) + ": field names must be str, not " + type_name(item.first));
-    TypedValue tv = from_python(item.second);
-    fields.push_back({std::string(str_view(item.first, "a field name")), std::move(tv.type)});
-    values.push_back(std::move(tv.value));
-  }
-  return engine::Record(DataType::structure(std::move(fields)),
-                        Value::structure(std::move(values)));
+  TypedValue tv = struct_from_dict(obj, what, nullptr);
+  return engine::Record(std::move(tv.type), std::move(tv.value));
 }
 
 py::dict schema_to_dict(const DataType& t) {

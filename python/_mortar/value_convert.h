@@ -29,7 +29,11 @@ struct TypedValue {
 };
 
 pybind11::object to_python(const types::Value& value, const types::DataType& type);
-TypedValue from_python(pybind11::handle obj);
+// With a hint (the type of the field being written), values that fit it
+// keep it: writing 5 into an int field keeps int, into a double field
+// stores 5.0, None keeps any type, a dict written over a struct keeps its
+// fields' types where they fit; the rest is inferred.
+TypedValue from_python(pybind11::handle obj, const types::TypePtr& hint = nullptr);
 
 // A record (or a struct value of `type`) as a dict in field order.
 pybind11::dict record_to_dict(const engine::Record& record);

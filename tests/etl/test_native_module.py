@@ -320,6 +320,46 @@ def test_dynamic_record_standalone():
         r[3]
 
 
+def test_glue_docs_merge_address_example():
+    # AWS's Map example: assign an empty dict, then fill it in place.
+    f = m.from_records([{"id": 1, "Provider Street Address": "1 Main St",
+                         "Provider City": "Oslo", "Provider State": "NO"}])
+
+    def merge_address(rec):
+        rec["Address"] = {}
+        rec["Address"]["Street"] = rec["Provider Street Address"]
+        rec["Address"]["City"] = rec["Provider City"]
+        rec["Address"]["State"] = rec["Provider State"]
+        del rec["Provider Street Address"]
+        del rec["Provider City"]
+        del rec["Provider State"]
+        return rec
+    assert recs(f.map(merge_address)) == [
+        {"id": 1, "Address": {"Street": "1 Main St", "City": "Oslo", "State": "NO"}}]
+
+
+def test_nested_values_change_in_place_and_keep_their_types():
+    f = m.from_records([{"n": 1, "s": {"k": 1, "d": decimal.Decimal("1.50")},
+                         "l": [{"x": 1}]}]).apply_mapping(
+        [("n", "long", "n", "int"), ("s.k", "long", "s.k", "int"),
+         ("s.d", "decimal", "s.d", "decimal(10,2)"), ("l", "array", "l", "array")])
+
+    def fn(r):
+        assert r["s"] is r["s"] and r.values()[1] is r["s"]  # one object, as in a dict
+        r["s"]["k"] = 5
+        r["s"]["d"] = decimal.Decimal("2.5")
+        r["l"][0]["x"] = 9
+        r["l"].append({"x": 10})
+        r["n"] = 7
+        assert r["s.k"] == 5  # paths see the change
+        return r
+    out = f.map(fn)
+    assert recs(out) == [{"n": 7, "s": {"k": 5, "d": decimal.Decimal("2.50")},
+                          "l": [{"x": 9}, {"x": 10}]}]
+    assert out.schema() == f.schema()  # int stays int, decimal(10,2) stays decimal(10,2)
+    assert f.map(lambda r: (r["s"], r["l"], r)[2]).schema() == f.schema()
+
+
 def test_writes_that_change_a_fields_type():
     f = m.from_records([{"small": 1, "s": {"t": 2}, "l": [1]}]).apply_mapping(
         [("small", "long", "small", "int"), ("s", "struct", "s", "struct"),
