@@ -48,6 +48,7 @@ Status ExecContext::add_error(const void* stage_key, const TransformOptions& opt
   std::string stage = record.stage;
   std::string message = record.message;
   errors_.push_back(std::move(record));
+  error_stages_.emplace_back(stage_key, options);
   int64_t total = static_cast<int64_t>(errors_.size());
   if (!enforce_) return ok_status();
   if (options.stage_threshold > 0 && stage_count > options.stage_threshold) {
@@ -66,6 +67,14 @@ Status ExecContext::add_error(const void* stage_key, const TransformOptions& opt
 std::vector<ErrorRecord> ExecContext::errors() const {
   std::lock_guard<std::mutex> lock(mu_);
   return errors_;
+}
+
+std::vector<ExecContext::StageError> ExecContext::stage_errors() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<StageError> out;
+  for (size_t i = 0; i < errors_.size(); ++i)
+    out.push_back({error_stages_[i].first, error_stages_[i].second, errors_[i]});
+  return out;
 }
 
 int64_t ExecContext::total_errors() const {

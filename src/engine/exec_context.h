@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -71,11 +72,21 @@ class ExecContext {
   std::vector<ErrorRecord> errors() const;
   int64_t total_errors() const;
 
+  // Errors with the stage and options they were added with, to add them
+  // again to another execution (a node's cached first pass, plan_node.h).
+  struct StageError {
+    const void* stage_key;
+    TransformOptions options;
+    ErrorRecord record;
+  };
+  std::vector<StageError> stage_errors() const;
+
  private:
   const bool enforce_;
   MemoryBudget memory_;
   mutable std::mutex mu_;
   std::vector<ErrorRecord> errors_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::pair<const void*, TransformOptions>> error_stages_ ABSL_GUARDED_BY(mu_);
   std::map<const void*, int64_t> per_stage_ ABSL_GUARDED_BY(mu_);
 };
 

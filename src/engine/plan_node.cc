@@ -5,6 +5,7 @@
 #include <deque>
 #include <thread>
 
+#include "engine/column_ops.h"
 #include "engine/conform.h"
 #include "engine/schema_merge.h"
 
@@ -27,12 +28,32 @@ StatusOr<types::TypePtr> PlanNode::compute_schema() const {
   ExecContext ctx(/*enforce_thresholds=*/false);
   MORTAR_ASSIGN_OR_RETURN(auto stream, open(ctx));
   types::TypePtr merged = types::DataType::structure({});
+  auto pass = std::make_unique<FirstPass>();
+  const int64_t limit = std::min(kFirstPassCacheBytes, engine_memory_limit() / 4);
+  int64_t bytes = 0;
   for (;;) {
     MORTAR_ASSIGN_OR_RETURN(auto batch, stream->next());
     if (!batch) break;
     merged = merge_types(merged, batch->schema());
+    if (!pass) continue;
+    bytes += batch_bytes(*batch);
+    if (bytes > limit) {
+      pass.reset();  // too big to keep: the next pass runs the node again
+    } else {
+      pass->batches.push_back(std::move(batch));
+    }
+  }
+  if (pass) {
+    pass->errors = ctx.stage_errors();
+    std::lock_guard<std::mutex> lock(schema_mu_);
+    first_pass_ = std::move(pass);
   }
   return merged;
+}
+
+std::unique_ptr<PlanNode::FirstPass> PlanNode::take_first_pass() const {
+  std::lock_guard<std::mutex> lock(schema_mu_);
+  return std::move(first_pass_);
 }
 
 namespace {
@@ -150,7 +171,16 @@ std::unique_ptr<BatchStream> map_stream(std::unique_ptr<BatchStream> input, Batc
 
 StatusOr<std::unique_ptr<BatchStream>> open_conformed(const PlanNode& node, ExecContext& ctx) {
   MORTAR_ASSIGN_OR_RETURN(types::TypePtr schema, node.schema());
-  MORTAR_ASSIGN_OR_RETURN(auto stream, node.open(ctx));
+  std::unique_ptr<BatchStream> stream;
+  if (auto pass = node.take_first_pass()) {
+    // The schema pass's output, replayed with its error records (which
+    // count against this execution's thresholds as if produced now).
+    for (auto& e : pass->errors)
+      MORTAR_RETURN_IF_ERROR(ctx.add_error(e.stage_key, e.options, std::move(e.record)));
+    stream = vector_stream(std::move(pass->batches));
+  } else {
+    MORTAR_ASSIGN_OR_RETURN(stream, node.open(ctx));
+  }
   return map_stream(std::move(stream), [schema](std::unique_ptr<RecordBatch> b) {
     return conform_batch(std::move(b), schema);
   });

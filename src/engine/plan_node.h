@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "common/status.h"
@@ -39,13 +40,27 @@ class PlanNode : public std::enable_shared_from_this<PlanNode> {
   // The merged schema of the node's batches (a struct type); cached.
   StatusOr<types::TypePtr> schema() const;
 
+  // The batches and error records of the data pass that computed the
+  // schema (default compute_schema), when they fitted kFirstPassCacheBytes
+  // (and a quarter of the memory budget): handed out once, so the pass that
+  // follows (open_conformed) does not run the node again, e.g. Map
+  // callbacks. nullptr when there is none.
+  struct FirstPass {
+    std::vector<std::unique_ptr<types::RecordBatch>> batches;
+    std::vector<ExecContext::StageError> errors;
+  };
+  static constexpr int64_t kFirstPassCacheBytes = int64_t{256} << 20;
+  std::unique_ptr<FirstPass> take_first_pass() const;
+
  protected:
-  // Default: merge the schemas of every batch (one pass, errors discarded).
+  // Default: merge the schemas of every batch (one pass, errors set aside
+  // with the batches as the FirstPass).
   virtual StatusOr<types::TypePtr> compute_schema() const;
 
  private:
   mutable std::mutex schema_mu_;
   mutable types::TypePtr schema_ ABSL_GUARDED_BY(schema_mu_);
+  mutable std::unique_ptr<FirstPass> first_pass_ ABSL_GUARDED_BY(schema_mu_);
 };
 
 using NodePtr = std::shared_ptr<const PlanNode>;

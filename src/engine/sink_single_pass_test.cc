@@ -201,3 +201,58 @@ TEST(SinglePassSink, TakeRowsGathersEveryLayout) {
 
 }  // namespace
 }  // namespace mortar::engine
+
+namespace mortar::engine {
+namespace {
+
+TEST(FirstPassCache, MapDeeperInThePlanRunsItsCallbackOnce) {
+  TempDir dir;
+  std::string text;
+  for (int i = 0; i < 10; ++i) text += "{\"id\": " + std::to_string(i) + "}\n";
+  auto calls = std::make_shared<std::atomic<int>>(0);
+  TransformOptions strict;
+  strict.stage_threshold = 1;
+  auto mapped = source(dir, text, 4).map(
+      [calls](Record r) {
+        ++*calls;
+        if (r.get("id").as_int() == 3) throw std::runtime_error("bad record 3");
+        EXPECT_TRUE(r.set("twice", types::Value::integer(2 * r.get("id").as_int())).ok());
+        return r;
+      },
+      strict);
+  // ApplyMapping needs Map's schema (a pass), then reads its records: the
+  // pass's output is replayed, not recomputed.
+  auto renamed = mapped.apply_mapping({{"twice", "long", "double_id", "int"}});
+  ASSERT_TRUE(renamed.ok());
+  auto rows = renamed->to_records();
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(rows->size(), 9u);
+  EXPECT_EQ(calls->load(), 10);
+  EXPECT_EQ((*rows)[3].to_json(), "{\"double_id\": 8}");
+  // The replayed error is counted once (stageThreshold 1 is not passed).
+  // A second action runs the Map again: the cache is handed out once.
+  EXPECT_EQ(*renamed->errors_count(), 1);
+  EXPECT_EQ(calls->load(), 20);
+}
+
+TEST(FirstPassCache, ReplayedErrorsStillEnforceThresholds) {
+  TempDir dir;
+  auto frame = source(dir, "{\"id\": 1}\n{\"id\": 2}\n{\"id\": 3}\n", 1);
+  TransformOptions strict;
+  strict.stage_threshold = 1;
+  auto mapped = frame.map(
+      [](Record r) -> Record {
+        if (r.get("id").as_int() >= 2) throw std::runtime_error("no");
+        return r;
+      },
+      strict);
+  auto renamed = mapped.apply_mapping({{"id", "long", "n", "long"}});
+  ASSERT_TRUE(renamed.ok());
+  auto rows = renamed->to_records();  // schema pass (2 errors, not enforced), then replay
+  ASSERT_FALSE(rows.ok());
+  EXPECT_NE(std::string(status_message(rows.status())).find("stageThreshold"), std::string::npos)
+      << rows.status();
+}
+
+}  // namespace
+}  // namespace mortar::engine
