@@ -185,6 +185,8 @@ void bind_record(py::module_& m) {
       .def("__len__", [](const PyRecord& self) { return self.record.schema()->fields().size(); })
       .def("__iter__", [](const PyRecord& self) { return py::iter(keys(self.record)); })
       .def("to_dict", [](PyRecord& self) { return record_to_dict(synced(self)); })
+      .def("__copy__", [](PyRecord& self) { return wrap_record(synced(self)); })
+      .def("__deepcopy__", [](PyRecord& self, py::handle) { return wrap_record(synced(self)); })
       .def("to_json", [](PyRecord& self) { return synced(self).to_json(); })
       .def("__eq__",
            [](PyRecord& self, py::handle other) -> py::object {

@@ -318,6 +318,10 @@ def test_dynamic_record_standalone():
     assert r.to_dict() == {"a": 1, "b": {"c": "x", "d": 2.5}}
     with pytest.raises(MortarError, match="must be a str"):
         r[3]
+    import copy
+    twin = copy.deepcopy(r)
+    twin["a"] = 2
+    assert r.a == 1 and twin.a == 2 and dict(twin) == {"a": 2, "b": {"c": "x", "d": 2.5}}
 
 
 def test_glue_docs_merge_address_example():
