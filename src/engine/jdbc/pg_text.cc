@@ -330,6 +330,19 @@ void append_copy_field(std::string& out, const Column& col, int64_t row) {
     append_escaped(out, col.string_at(row));  // the common case, without a copy
     return;
   }
+  if (kind == TypeKind::kBinary) {  // bytea hex input, its backslash escaped for COPY
+    static const char* kHex = "0123456789abcdef";
+    out += "\\\\x";
+    for (unsigned char c : col.string_at(row)) {
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+    return;
+  }
+  if (!col.type()->is_nested()) {  // numbers, booleans, dates: nothing to escape
+    render_value(out, col, row, false);
+    return;
+  }
   std::string text;
   render_value(text, col, row, false);
   append_escaped(out, text);
