@@ -4,6 +4,7 @@
 // before and results after, with the GIL held.
 #include <pybind11/stl.h>
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -59,6 +60,40 @@ py::object callable_arg(py::object fn, const char* what) {
   return fn;
 }
 
+// Batch by batch, each converted as it arrives (the GIL taken per batch),
+// so the engine's copy of the data never exists all at once.
+py::list to_records(const DynamicFrame& f) {
+  py::list out;
+  std::optional<py::error_already_set> failure;
+  Status status = nogil([&] {
+    return f.for_each_batch([&](const types::RecordBatch& batch) -> Status {
+      py::gil_scoped_acquire gil;
+      try {
+        const auto& fields = batch.schema()->fields();
+        std::vector<py::str> names;
+        for (const auto& field : fields) names.emplace_back(field.name);
+        for (int64_t r = 0; r < batch.num_rows(); ++r) {
+          py::dict row;
+          for (size_t c = 0; c < fields.size(); ++c) {
+            py::object v =
+                to_python(types::get_value(batch.column(static_cast<int>(c)), r), *fields[c].type);
+            if (PyDict_SetItem(row.ptr(), names[c].ptr(), v.ptr()) < 0)
+              throw py::error_already_set();
+          }
+          out.append(std::move(row));
+        }
+        return ok_status();
+      } catch (py::error_already_set& e) {
+        failure.emplace(std::move(e));
+        return absl::CancelledError("converting records to Python failed");
+      }
+    });
+  });
+  if (failure) throw *failure;
+  raise_if_error(status);
+  return out;
+}
+
 void bind_frame_class(py::module_& m) {
   using F = DynamicFrame;
   py::class_<F>(m, "Frame", "A lazy, immutable DynamicFrame on Mortar's native engine.")
@@ -76,13 +111,7 @@ void bind_frame_class(py::module_& m) {
             return unwrap(nogil([&] { return f.show(n); }));
           },
           py::arg("n") = 20)
-      .def("to_records",
-           [](const F& f) {
-             auto records = unwrap(nogil([&] { return f.to_records(); }));
-             py::list out(records.size());
-             for (size_t i = 0; i < records.size(); ++i) out[i] = record_to_dict(records[i]);
-             return out;
-           })
+      .def("to_records", [](const F& f) { return to_records(f); })
       .def("num_partitions", &F::num_partitions)
       .def("errors_count",
            [](const F& f) { return unwrap(nogil([&] { return f.errors_count(); })); })

@@ -89,6 +89,14 @@ def test_aware_datetime_is_stored_as_utc():
     assert out == [{"t": datetime.datetime(2024, 1, 1, 10, 0)}]
 
 
+def test_timestamp_outside_pythons_range_is_a_clear_error():
+    f = m.from_records([{"t": 0}, {"t": 300_000_000_000}]).apply_mapping(
+        [("t", "long", "t", "timestamp")])
+    with pytest.raises(MortarError, match="11476-08-15 05:20:00 is outside Python's datetime"):
+        f.to_records()
+    assert f.count() == 2  # the frame itself is fine
+
+
 def test_choice_schema_and_values(people):
     v = [f for f in people.schema()["fields"] if f["name"] == "v"][0]
     assert v["type"] == {"type": "choice", "alternatives": [{"type": "long"}, {"type": "string"}]}
