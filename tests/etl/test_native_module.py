@@ -448,7 +448,11 @@ def test_stage_threshold_exceeded_fails_the_action():
     over = f.map(lambda r: {"x": 1 / r.a}, {"stage_threshold": 1})
     with pytest.raises(MortarError) as e:
         over.to_records()
-    assert "threshold" in str(e.value).lower()
+    assert "exceed stageThreshold 1" in str(e.value)
+    assert "ZeroDivisionError: division by zero" in str(e.value)
+    total = f.map(lambda r: {"x": 1 / r.a}, {"total_threshold": 1})
+    with pytest.raises(MortarError, match="exceed totalThreshold 1"):
+        total.count()
 
 
 # --- argument errors -------------------------------------------------------------
