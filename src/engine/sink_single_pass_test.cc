@@ -256,3 +256,37 @@ TEST(FirstPassCache, ReplayedErrorsStillEnforceThresholds) {
 
 }  // namespace
 }  // namespace mortar::engine
+
+namespace mortar::engine {
+namespace {
+
+TEST(SinglePassSink, ManyPartitionValuesAcrossTwoKeys) {
+  TempDir dir;
+  // 600 rows, 300 values per key, ~600 folders: the hash-based grouping.
+  std::string text;
+  std::vector<std::string> want;
+  for (int i = 0; i < 600; ++i) {
+    int a = i % 300, b = (i * 7) % 300;
+    text += "{\"i\": " + std::to_string(i) + ", \"a\": " + std::to_string(a) + ", \"b\": \"v" +
+            std::to_string(b) + "\"}\n";
+    want.push_back("{\"i\": " + std::to_string(i) + ", \"a\": \"" + std::to_string(a) +
+                   "\", \"b\": \"v" + std::to_string(b) + "\"}");
+  }
+  FileSinkOptions o;
+  o.path = dir.file("out");
+  o.format = "json";
+  o.partition_keys = {"a", "b"};
+  auto written = write_files(source(dir, text, 1000), o);
+  ASSERT_TRUE(written.ok()) << written.status();
+  EXPECT_EQ(written->rows, 600);
+  auto back = read_back(o.path).to_records();
+  ASSERT_TRUE(back.ok()) << back.status();
+  std::vector<std::string> got;
+  for (const auto& r : *back) got.push_back(r.to_json());
+  std::sort(got.begin(), got.end());
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(got, want);
+}
+
+}  // namespace
+}  // namespace mortar::engine

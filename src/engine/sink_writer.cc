@@ -39,6 +39,49 @@ std::string_view row_bytes(const Column& c, int64_t row) {
   return c.string_at(row);
 }
 
+// Ids (1..) of a key column's distinct values per row, 0 for null; returns
+// the number of ids including 0. Partition keys have few values: a linear
+// scan over them (last hit first) beats hashing; a hash map takes over when
+// there are many.
+uint32_t value_ids(const Column& col, std::vector<uint32_t>& ids) {
+  constexpr size_t kScanLimit = 16;
+  const int64_t n = col.length();
+  std::vector<std::string_view> distinct;
+  std::unordered_map<std::string_view, uint32_t> dict;
+  uint32_t last = 0;
+  for (int64_t r = 0; r < n; ++r) {
+    if (col.is_null(r)) {
+      ids[r] = 0;
+      continue;
+    }
+    std::string_view v = row_bytes(col, r);
+    if (last && distinct[last - 1] == v) {
+      ids[r] = last;
+      continue;
+    }
+    uint32_t id = 0;
+    if (distinct.size() <= kScanLimit) {
+      for (size_t k = 0; k < distinct.size() && !id; ++k)
+        if (distinct[k] == v) id = static_cast<uint32_t>(k + 1);
+    } else {
+      auto it = dict.find(v);
+      if (it != dict.end()) id = it->second;
+    }
+    if (!id) {
+      distinct.push_back(v);
+      id = static_cast<uint32_t>(distinct.size());
+      if (distinct.size() > kScanLimit) {
+        if (dict.empty())
+          for (size_t k = 0; k < distinct.size(); ++k)
+            dict.emplace(distinct[k], static_cast<uint32_t>(k + 1));
+        dict.emplace(v, id);
+      }
+    }
+    ids[r] = last = id;
+  }
+  return static_cast<uint32_t>(distinct.size() + 1);
+}
+
 // Dense group ids (0..groups) of the rows' partition values, in order of
 // first appearance; no per-row allocation.
 uint32_t group_rows(const RecordBatch& batch, const std::vector<int>& key_columns,
@@ -48,13 +91,17 @@ uint32_t group_rows(const RecordBatch& batch, const std::vector<int>& key_column
   uint32_t groups = 1;
   std::vector<uint32_t> ids(static_cast<size_t>(n));
   for (int c : key_columns) {
-    const Column& col = batch.column(c);
-    std::unordered_map<std::string_view, uint32_t> dict;
-    for (int64_t r = 0; r < n; ++r) {
-      ids[r] = col.is_null(r)
-                   ? 0
-                   : dict.try_emplace(row_bytes(col, r), static_cast<uint32_t>(dict.size() + 1))
-                         .first->second;
+    const uint64_t card = value_ids(batch.column(c), ids);
+    if (uint64_t{groups} * card <= (1u << 16)) {  // a direct table of (group, id) pairs
+      std::vector<int32_t> table(groups * card, -1);
+      uint32_t next = 0;
+      for (int64_t r = 0; r < n; ++r) {
+        int32_t& slot = table[group[r] * card + ids[r]];
+        if (slot < 0) slot = static_cast<int32_t>(next++);
+        group[r] = static_cast<uint32_t>(slot);
+      }
+      groups = next;
+      continue;
     }
     std::unordered_map<uint64_t, uint32_t> combined;
     for (int64_t r = 0; r < n; ++r) {
