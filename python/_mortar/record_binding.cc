@@ -90,6 +90,13 @@ bool remove(PyRecord& self, std::string_view key) {
   return self.record.remove(key);
 }
 
+// pop()'s "no default given" marker.
+py::object missing() {
+  static PyObject* marker =
+      py::object(py::module_::import("builtins").attr("object")()).release().ptr();
+  return py::reinterpret_borrow<py::object>(marker);
+}
+
 py::list keys(const Record& r) {
   py::list out;
   for (const auto& f : r.schema()->fields()) out.append(py::str(f.name));
@@ -115,14 +122,14 @@ void sync_record(PyRecord& self) {
 py::object wrap_record(Record record) { return py::cast(PyRecord{std::move(record), {}}); }
 
 void bind_record(py::module_& m) {
-  py::class_<PyRecord>(m, "DynamicRecord",
-                       "A record as Map and Filter callables see it: a mutable mapping with "
-                       "attribute access; keys may be dotted paths.")
-      .def(py::init([](py::object data) {
-             if (data.is_none()) return PyRecord{};
-             return PyRecord{record_from_dict(data, "DynamicRecord(data)"), {}};
-           }),
-           py::arg("data") = py::none())
+  py::class_<PyRecord> cls(m, "DynamicRecord",
+                           "A record as Map and Filter callables see it: a mutable mapping with "
+                           "attribute access; keys may be dotted paths.");
+  cls.def(py::init([](py::object data) {
+            if (data.is_none()) return PyRecord{};
+            return PyRecord{record_from_dict(data, "DynamicRecord(data)"), {}};
+          }),
+          py::arg("data") = py::none())
       .def("__getitem__",
            [](PyRecord& self, py::handle key) {
              py::object v = lookup(self, str_view(key, "a DynamicRecord key"));
@@ -185,6 +192,48 @@ void bind_record(py::module_& m) {
       .def("__len__", [](const PyRecord& self) { return self.record.schema()->fields().size(); })
       .def("__iter__", [](const PyRecord& self) { return py::iter(keys(self.record)); })
       .def("to_dict", [](PyRecord& self) { return record_to_dict(synced(self)); })
+      .def(
+          "pop",
+          [](PyRecord& self, py::handle key, py::object fallback) {
+            std::string_view k = str_view(key, "a DynamicRecord key");
+            py::object v = lookup(self, k);
+            if (!v) {
+              if (fallback.ptr() == missing().ptr())
+                throw py::key_error(std::string(py::repr(key)));
+              return fallback;
+            }
+            remove(self, k);
+            return v;
+          },
+          py::arg("key"), py::arg("default") = missing())
+      .def(
+          "setdefault",
+          [](PyRecord& self, py::handle key, py::object fallback) {
+            std::string_view k = str_view(key, "a DynamicRecord key");
+            py::object v = lookup(self, k);
+            if (v) return v;
+            assign(self, k, fallback);
+            return lookup(self, k);
+          },
+          py::arg("key"), py::arg("default") = py::none())
+      .def(
+          "update",
+          [](PyRecord& self, py::object other, py::kwargs kwargs) {
+            if (!other.is_none()) {
+              py::object items =
+                  py::hasattr(other, "keys")
+                      ? py::object(
+                            py::module_::import("builtins").attr("dict")(other).attr("items")())
+                      : other;
+              for (py::handle item : items) {
+                py::tuple kv = py::reinterpret_borrow<py::object>(item);
+                assign(self, str_view(kv[0], "a DynamicRecord key"), kv[1]);
+              }
+            }
+            for (auto item : kwargs) assign(self, str_view(item.first, "a key"), item.second);
+          },
+          py::arg("other") = py::none())
+      .def("copy", [](PyRecord& self) { return wrap_record(synced(self)); })
       .def("__copy__", [](PyRecord& self) { return wrap_record(synced(self)); })
       .def("__deepcopy__", [](PyRecord& self, py::handle) { return wrap_record(synced(self)); })
       .def("to_json", [](PyRecord& self) { return synced(self).to_json(); })
@@ -202,6 +251,8 @@ void bind_record(py::module_& m) {
       .def("__repr__", [](PyRecord& self) {
         return "DynamicRecord(" + std::string(py::repr(record_to_dict(synced(self)))) + ")";
       });
+  // isinstance(r, collections.abc.Mapping / MutableMapping) holds, as for a dict.
+  py::module_::import("collections.abc").attr("MutableMapping").attr("register")(cls);
 }
 
 }  // namespace mortar::python

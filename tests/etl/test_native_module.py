@@ -326,6 +326,14 @@ def test_dynamic_record_standalone():
     assert r.to_dict() == {"a": 1, "b": {"c": "x", "d": 2.5}}
     with pytest.raises(MortarError, match="must be a str"):
         r[3]
+    from collections.abc import MutableMapping
+    assert isinstance(r, MutableMapping)
+    assert r.pop("missing", 0) == 0
+    with pytest.raises(KeyError):
+        r.pop("missing")
+    r.update({"u": 1}, v="w")
+    assert r.pop("u") == 1 and r.pop("v") == "w" and "u" not in r
+    assert r.setdefault("a", 9) == 1 and r.setdefault("z", 3) == 3 and r.pop("z") == 3
     import copy
     twin = copy.deepcopy(r)
     twin["a"] = 2
