@@ -207,29 +207,34 @@ bool keeps_type(const Value& value, const TypePtr& type, const DataType& current
 Status Record::assign(std::string_view path, Value value, TypePtr type) {
   if (path.empty()) return invalid_input("cannot set a field with an empty name");
   int i = schema_->field_index(path);
-  if (i >= 0 && value_.kind() == Value::Kind::kStruct &&
-      static_cast<size_t>(i) < value_.as_struct().fields.size() &&
-      keeps_type(value, type, *schema_->fields()[i].type)) {
-    // value_ is not a const object, so writing through the const accessor is fine.
-    const_cast<Value::Struct&>(value_.as_struct()).fields[i] = std::move(value);
+  const bool top_level = i >= 0 || path.find_first_of(".`[") == std::string_view::npos;
+  if (!top_level) {
+    TypePtr current = type_of(path);
+    if (current && keeps_type(value, type, *current)) type = std::move(current);
+    return set(path, std::move(value), std::move(type));
+  }
+  // An exact top-level name (even one with dots in it): no path parsing.
+  if (value_.kind() != Value::Kind::kStruct ||
+      value_.as_struct().fields.size() != schema_->fields().size())
+    return invalid_input("cannot set '" + std::string(path) +
+                         "': the record's values do not match its schema");
+  // value_ is not a const object, so writing through the const accessor is fine.
+  auto& values = const_cast<Value::Struct&>(value_.as_struct()).fields;
+  if (i >= 0 && keeps_type(value, type, *schema_->fields()[i].type)) {
+    values[i] = std::move(value);  // the schema (often the batch's) stays shared
     return ok_status();
   }
-  if (i < 0 && path.find_first_of(".`[") == std::string_view::npos) {
-    // A new top-level field: append without re-parsing a path.
-    if (!type) return invalid_input("set '" + std::string(path) + "': no type");
-    if (value_.kind() != Value::Kind::kStruct ||
-        value_.as_struct().fields.size() != schema_->fields().size())
-      return invalid_input("cannot set '" + std::string(path) +
-                           "': the record's values do not match its schema");
-    std::vector<Field> fields = schema_->fields();
+  if (!type) return invalid_input("set '" + std::string(path) + "': no type");
+  std::vector<Field> fields = schema_->fields();
+  if (i >= 0) {
+    fields[i].type = std::move(type);
+    values[i] = std::move(value);
+  } else {
     fields.push_back({std::string(path), std::move(type)});
-    schema_ = DataType::structure(std::move(fields));
-    const_cast<Value::Struct&>(value_.as_struct()).fields.push_back(std::move(value));
-    return ok_status();
+    values.push_back(std::move(value));
   }
-  TypePtr current = i >= 0 ? schema_->fields()[i].type : type_of(path);
-  if (current && keeps_type(value, type, *current)) type = std::move(current);
-  return set(path, std::move(value), std::move(type));
+  schema_ = DataType::structure(std::move(fields));
+  return ok_status();
 }
 
 Status Record::set(std::string_view path, Value value) {

@@ -396,6 +396,13 @@ def test_writes_that_change_a_fields_type():
     types = {x["name"]: x["type"] for x in out.schema()["fields"]}
     assert types["small"] == {"type": "long"}
     assert types["l"] == {"type": "array", "element": {"type": "string"}}
+    # A top-level name with a dot in it (unnest makes them) is written as itself.
+    dotted = m.from_records([{"a": {"b": 1}}]).unnest()
+
+    def retype(r):
+        r["a.b"] = "one"
+        return r
+    assert recs(dotted.map(retype)) == [{"a.b": "one"}]
     with pytest.raises(MortarError, match="empty name"):
         m.DynamicRecord({"a": 1})[""] = 1
     with pytest.raises(MortarError, match="\\[\\]"):
