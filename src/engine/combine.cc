@@ -1,11 +1,12 @@
-// Transforms over two frames or over all records: Union, Join (the right
-// frame is held in memory as a hash table, the left one streams) and
-// DropDuplicates (remembers the keys it has seen).
+// Transforms over two frames or over all records: Union and DropDuplicates
+// (remembers the keys it has seen); the key helpers of keys.h. Join is in
+// join.cc.
 #include <unordered_map>
 #include <unordered_set>
 
 #include "engine/column_ops.h"
 #include "engine/conform.h"
+#include "engine/keys.h"
 #include "engine/schema_merge.h"
 #include "engine/transforms.h"
 #include "formats/json/json_text.h"
@@ -58,111 +59,8 @@ class UnionNode : public PlanNode {
   NodePtr a_, b_;
 };
 
-// Key text of one row (JSON of each key value, typed enough to tell 1 from
-// "1"); false when a key is null (nulls never join).
-bool row_key(const std::vector<std::unique_ptr<Column>>& keys, int64_t row, std::string* out) {
-  out->clear();
-  for (const auto& k : keys) {
-    if (!k || k->is_null(row)) return false;
-    formats::json::append_json_value(*out, *k, row);
-    out->push_back('\x1f');
-  }
-  return true;
-}
-
-std::vector<std::unique_ptr<Column>> key_columns(const RecordBatch& batch,
-                                                 const std::vector<FieldPath>& paths) {
-  std::vector<std::unique_ptr<Column>> out;
-  for (const FieldPath& p : paths) {
-    int top = batch.column_index(p[0].name);
-    if (top < 0) {
-      out.push_back(nullptr);
-      continue;
-    }
-    if (p.size() == 1) {
-      out.push_back(batch.column(top).slice(0, batch.num_rows()));
-      continue;
-    }
-    FieldPath rest(p.begin() + 1, p.end());
-    out.push_back(extract_column(batch.column(top), rest));
-  }
-  return out;
-}
-
 // Bytes a hash table entry costs beyond its key (node, bucket, value).
 constexpr int64_t kEntryOverhead = 64;
-
-class JoinNode : public PlanNode {
- public:
-  JoinNode(NodePtr left, std::vector<FieldPath> keys1, NodePtr right, std::vector<FieldPath> keys2)
-      : left_(std::move(left)),
-        right_(std::move(right)),
-        keys1_(std::move(keys1)),
-        keys2_(std::move(keys2)) {}
-  std::string name() const override { return "Join"; }
-
-  StatusOr<std::unique_ptr<BatchStream>> open(ExecContext& ctx) const override {
-    MORTAR_ASSIGN_OR_RETURN(TypePtr schema, this->schema());
-    MORTAR_ASSIGN_OR_RETURN(TypePtr left_schema, left_->schema());
-    // The right side, in memory, indexed by key.
-    auto right = std::make_shared<std::vector<std::unique_ptr<RecordBatch>>>();
-    auto index =
-        std::make_shared<std::unordered_multimap<std::string, std::pair<size_t, int64_t>>>();
-    MORTAR_ASSIGN_OR_RETURN(auto rs, open_conformed(*right_, ctx));
-    std::string key;
-    for (;;) {
-      MORTAR_ASSIGN_OR_RETURN(auto b, rs->next());
-      if (!b) break;
-      auto keys = key_columns(*b, keys2_);
-      int64_t bytes = batch_bytes(*b);
-      for (int64_t r = 0; r < b->num_rows(); ++r) {
-        if (!row_key(keys, r, &key)) continue;
-        index->emplace(key, std::make_pair(right->size(), r));
-        bytes += static_cast<int64_t>(key.size()) + kEntryOverhead;
-      }
-      MORTAR_RETURN_IF_ERROR(ctx.memory().reserve("Join (its right frame, held in memory)", bytes));
-      right->push_back(std::move(b));
-    }
-    MORTAR_ASSIGN_OR_RETURN(auto ls, open_conformed(*left_, ctx));
-    const size_t left_columns = left_schema->fields().size();
-    auto keys1 = keys1_;
-    return map_stream(
-        std::move(ls),
-        [=](std::unique_ptr<RecordBatch> b) -> StatusOr<std::unique_ptr<RecordBatch>> {
-          auto out = RecordBatch::make_empty(schema);
-          auto keys = key_columns(*b, keys1);
-          std::string k;
-          for (int64_t r = 0; r < b->num_rows(); ++r) {
-            if (!row_key(keys, r, &k)) continue;
-            auto [begin, end] = index->equal_range(k);
-            for (auto it = begin; it != end; ++it) {
-              const RecordBatch& rb = *(*right)[it->second.first];
-              for (size_t c = 0; c < left_columns; ++c) copy_row(out->column(c), b->column(c), r);
-              for (int c = 0; c < rb.num_columns(); ++c)
-                copy_row(out->column(left_columns + c), rb.column(c), it->second.second);
-              out->set_num_rows(out->num_rows() + 1);
-            }
-          }
-          return out;
-        });
-  }
-
- protected:
-  StatusOr<TypePtr> compute_schema() const override {
-    MORTAR_ASSIGN_OR_RETURN(auto l, left_->schema());
-    MORTAR_ASSIGN_OR_RETURN(auto r, right_->schema());
-    std::vector<types::Field> fields = l->fields();
-    for (types::Field f : r->fields()) {
-      while (l->field_index(f.name) >= 0) f.name = "." + f.name;
-      fields.push_back(f);
-    }
-    return DataType::structure(std::move(fields));
-  }
-
- private:
-  NodePtr left_, right_;
-  std::vector<FieldPath> keys1_, keys2_;
-};
 
 class DropDuplicatesNode : public BatchTransformNode {
  public:
@@ -213,7 +111,38 @@ class DropDuplicatesNode : public BatchTransformNode {
   std::vector<FieldPath> paths_;
 };
 
-StatusOr<std::vector<FieldPath>> parse_paths(const std::vector<std::string>& paths,
+}  // namespace
+
+bool row_key(const std::vector<std::unique_ptr<Column>>& keys, int64_t row, std::string* out) {
+  out->clear();
+  for (const auto& k : keys) {
+    if (!k || k->is_null(row)) return false;
+    formats::json::append_json_value(*out, *k, row);
+    out->push_back('\x1f');
+  }
+  return true;
+}
+
+std::vector<std::unique_ptr<Column>> key_columns(const RecordBatch& batch,
+                                                 const std::vector<FieldPath>& paths) {
+  std::vector<std::unique_ptr<Column>> out;
+  for (const FieldPath& p : paths) {
+    int top = batch.column_index(p[0].name);
+    if (top < 0) {
+      out.push_back(nullptr);
+      continue;
+    }
+    if (p.size() == 1) {
+      out.push_back(batch.column(top).slice(0, batch.num_rows()));
+      continue;
+    }
+    FieldPath rest(p.begin() + 1, p.end());
+    out.push_back(extract_column(batch.column(top), rest));
+  }
+  return out;
+}
+
+StatusOr<std::vector<FieldPath>> parse_key_paths(const std::vector<std::string>& paths,
                                              const char* what) {
   std::vector<FieldPath> out;
   for (const auto& p : paths) {
@@ -226,24 +155,12 @@ StatusOr<std::vector<FieldPath>> parse_paths(const std::vector<std::string>& pat
   return out;
 }
 
-}  // namespace
-
 NodePtr make_union(NodePtr a, NodePtr b) {
   return std::make_shared<UnionNode>(std::move(a), std::move(b));
 }
 
-StatusOr<NodePtr> make_join(NodePtr left, const std::vector<std::string>& keys1, NodePtr right,
-                            const std::vector<std::string>& keys2, const TransformOptions&) {
-  if (keys1.empty() || keys1.size() != keys2.size())
-    return invalid_input("Join: keys1 and keys2 must be non-empty and of equal length");
-  MORTAR_ASSIGN_OR_RETURN(auto k1, parse_paths(keys1, "Join"));
-  MORTAR_ASSIGN_OR_RETURN(auto k2, parse_paths(keys2, "Join"));
-  return NodePtr(
-      std::make_shared<JoinNode>(std::move(left), std::move(k1), std::move(right), std::move(k2)));
-}
-
 StatusOr<NodePtr> make_drop_duplicates(NodePtr input, const std::vector<std::string>& paths) {
-  MORTAR_ASSIGN_OR_RETURN(auto p, parse_paths(paths, "DropDuplicates"));
+  MORTAR_ASSIGN_OR_RETURN(auto p, parse_key_paths(paths, "DropDuplicates"));
   return NodePtr(std::make_shared<DropDuplicatesNode>(std::move(input), std::move(p)));
 }
 

@@ -31,6 +31,13 @@ Status MemoryBudget::reserve(std::string_view transform, int64_t bytes) {
       transform, limit_ / kMiB));
 }
 
+bool MemoryBudget::try_reserve(int64_t bytes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (used_ + bytes > limit_) return false;
+  used_ += bytes;
+  return true;
+}
+
 void MemoryBudget::release(int64_t bytes) {
   std::lock_guard<std::mutex> lock(mu_);
   used_ -= bytes;

@@ -44,6 +44,8 @@ class MemoryBudget {
   // Counts `bytes` more held by `transform`; fails once the total passes the
   // limit (the bytes stay counted: the execution is failing anyway).
   Status reserve(std::string_view transform, int64_t bytes);
+  // Counts `bytes` only if they fit; false (nothing counted) otherwise.
+  bool try_reserve(int64_t bytes);
   void release(int64_t bytes);
   int64_t used() const;
   int64_t limit() const { return limit_; }

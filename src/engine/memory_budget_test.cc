@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <algorithm>
+#include <filesystem>
+
 #include "engine/exec_context.h"
 #include "engine/test_util.h"
 
@@ -63,9 +66,6 @@ TEST(MemoryBudget, HoldingTransformsFailClearlyPastTheBudget) {
   auto right = big_frame(dir, "r");
   {
     ScopedBudget b("1");
-    auto joined = left.join({"k"}, right, {"k"});
-    ASSERT_TRUE(joined.ok());
-    expect_budget_error(joined->count().status(), "Join");
     auto dedup = left.drop_duplicates({"k"});
     ASSERT_TRUE(dedup.ok());
     expect_budget_error(dedup->count().status(), "DropDuplicates");
@@ -75,14 +75,56 @@ TEST(MemoryBudget, HoldingTransformsFailClearlyPastTheBudget) {
     expect_budget_error(left.relationalize("root").status(), "Relationalize");
   }
   // Within the default budget the same work succeeds.
-  auto joined = left.join({"k"}, right, {"k"});
-  ASSERT_TRUE(joined.ok());
-  auto n = joined->count();
-  ASSERT_TRUE(n.ok()) << n.status();
-  EXPECT_EQ(*n, 20000);
   auto dedup = left.drop_duplicates({"k"});
   ASSERT_TRUE(dedup.ok());
   EXPECT_EQ(*dedup->count(), 20000);
+}
+
+std::vector<std::string> sorted_json(const DynamicFrame& frame) {
+  auto records = frame.to_records();
+  EXPECT_TRUE(records.ok()) << records.status();
+  std::vector<std::string> out;
+  if (records.ok())
+    for (const auto& r : *records) out.push_back(r.to_json());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(MemoryBudget, JoinSpillsItsRightSidePastTheBudget) {
+  TempDir dir;
+  TempDir spill_dir;
+  setenv("TMPDIR", spill_dir.path().c_str(), 1);
+  auto left = big_frame(dir, "l");
+  auto right = big_frame(dir, "r");
+  auto joined = left.join({"k"}, right, {"k"});
+  ASSERT_TRUE(joined.ok());
+  auto in_memory = sorted_json(*joined);
+  ASSERT_EQ(in_memory.size(), 20000u);
+  {
+    ScopedBudget b("1");  // the right side (~3 MB) spills into 16 partitions
+    EXPECT_EQ(sorted_json(*joined), in_memory);
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(spill_dir.path()));  // spill files removed
+
+  // One key everywhere: a partition cannot be smaller than its key's rows.
+  std::string same;
+  for (int i = 0; i < 20000; ++i) same += "{\"k\": 7, \"pad\": \"" + std::string(100, 'q') + "\"}\n";
+  write_text(dir.file("same/a.json"), same);
+  write_text(dir.file("one/a.json"), "{\"k\": 7}\n");
+  FileSourceOptions o;
+  o.paths = {dir.file("same")};
+  auto skewed = DynamicFrame::from_files(o);
+  o.paths = {dir.file("one")};
+  auto one = DynamicFrame::from_files(o);
+  ASSERT_TRUE(skewed.ok() && one.ok());
+  auto skew_join = one->join({"k"}, *skewed, {"k"});
+  ASSERT_TRUE(skew_join.ok());
+  {
+    ScopedBudget b("1");
+    expect_budget_error(skew_join->count().status(), "Join");
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(spill_dir.path()));
+  unsetenv("TMPDIR");
 }
 
 }  // namespace
