@@ -157,6 +157,13 @@ def _jdbc_options(table, additional_options):
     options = {"connectionName": params.get("connectionName", "")}
     parts = location.split(".", 1)
     options["dbtable"] = parts[1] if len(parts) == 2 else (location or table.get("Name"))
+    if connection_type == "postgresql" and len(parts) == 2:
+        # The crawl's include path may name another database than the Connection's URL.
+        options["database"] = parts[0]
+    # Glue also takes parallel-read settings from the table's own parameters.
+    for key in ("hashfield", "hashexpression", "hashpartitions"):
+        if params.get(key):
+            options[key] = params[key]
     for key, value in (additional_options or {}).items():
         if key not in ("catalogPartitionPredicate",):
             options[key] = value
