@@ -3,7 +3,11 @@
 #include <curl/curl.h>
 
 #include <cctype>
-#include <string_view>
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <random>
+#include <thread>
 
 namespace mortar::io::aws {
 namespace {
@@ -33,9 +37,29 @@ CURL* thread_handle() {
   return holder.handle;
 }
 
+struct BodySink {
+  CURL* curl;
+  std::string* body;
+  size_t limit;  // 0 = none
+  bool over_limit = false;
+};
+
 size_t on_body(char* data, size_t size, size_t n, void* user) {
-  static_cast<std::string*>(user)->append(data, size * n);
-  return size * n;
+  auto* sink = static_cast<BodySink*>(user);
+  size_t bytes = size * n;
+  if (sink->limit != 0 && sink->body->size() + bytes > sink->limit) {
+    sink->over_limit = true;
+    return 0;  // curl stops with a write error
+  }
+  if (sink->body->empty()) {  // one allocation for the whole body when its length is known
+    curl_off_t length = -1;
+    curl_easy_getinfo(sink->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
+    if (length > 0 && length < (int64_t(1) << 32) &&
+        (sink->limit == 0 || static_cast<size_t>(length) <= sink->limit))
+      sink->body->reserve(static_cast<size_t>(length));
+  }
+  sink->body->append(data, bytes);
+  return bytes;
 }
 
 size_t on_header(char* data, size_t size, size_t n, void* user) {
@@ -57,27 +81,43 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto* cancel = static_cast<const std::atomic<bool>*>(user);
+  return cancel->load() ? 1 : 0;  // non-zero aborts the transfer
+}
+
 }  // namespace
 
 StatusOr<HttpReply> http_exchange(const HttpExchange& request) {
   global_init();
+  std::string label = request.label.empty() ? request.method + " " + request.url : request.label;
   CURL* curl = thread_handle();
   if (!curl) return internal_error("curl_easy_init failed");
   curl_slist* list = nullptr;
   for (const auto& [k, v] : request.headers) list = curl_slist_append(list, (k + ": " + v).c_str());
   list = curl_slist_append(list, "Expect:");
   HttpReply reply;
+  BodySink sink{curl, &reply.body, request.max_body_bytes};
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, request.connect_timeout_seconds);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, request.timeout_seconds);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, request.connect_timeout_millis);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, request.timeout_millis);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &reply.body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &reply.headers);
-  if (request.method == "POST" || request.method == "PUT") {
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+  if (request.no_proxy) curl_easy_setopt(curl, CURLOPT_PROXY, "");
+  if (request.cancel != nullptr) {
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, request.cancel);
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  }
+  if (request.method == "HEAD") {
+    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  } else if (request.method == "POST" || request.method == "PUT") {
+    // Never a null pointer: curl would then read the body from stdin.
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.empty() ? "" : request.body.data());
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(request.body.size()));
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
@@ -86,12 +126,24 @@ StatusOr<HttpReply> http_exchange(const HttpExchange& request) {
   }
   CURLcode rc = curl_easy_perform(curl);
   curl_slist_free_all(list);
+  if (rc == CURLE_ABORTED_BY_CALLBACK && request.cancel != nullptr && request.cancel->load()) {
+    return absl::CancelledError(to_absl(label + ": cancelled"));
+  }
   if (rc != CURLE_OK) {
-    return absl::UnavailableError(
-        to_absl(request.method + " " + request.url + ": " + curl_easy_strerror(rc)));
+    std::string reason = sink.over_limit
+                             ? "response body over " + std::to_string(request.max_body_bytes) + " bytes"
+                             : curl_easy_strerror(rc);
+    return absl::UnavailableError(to_absl(label + ": " + reason));
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply.status);
   return reply;
+}
+
+void sleep_before_retry(int attempt, int64_t base_millis, int64_t cap_millis) {
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  int64_t ceiling = std::min<int64_t>(cap_millis, base_millis << std::clamp(attempt, 0, 16));
+  std::uniform_int_distribution<int64_t> dist(0, std::max<int64_t>(0, ceiling));
+  std::this_thread::sleep_for(std::chrono::milliseconds(dist(rng)));
 }
 
 }  // namespace mortar::io::aws

@@ -1,11 +1,8 @@
 #include "io/aws/json_service_client.h"
 
 #include <algorithm>
-#include <chrono>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <set>
-#include <thread>
 
 #include "common/aws/sigv4.h"
 #include "common/clock.h"
@@ -111,9 +108,9 @@ StatusOr<HttpReply> JsonServiceClient::send_once(std::string_view operation,
   HttpExchange ex;
   ex.method = "POST";
   ex.url = url_;
-  ex.body = std::string(body);
-  ex.connect_timeout_seconds = options_.connect_timeout_seconds;
-  ex.timeout_seconds = options_.request_timeout_seconds;
+  ex.body = body;  // call()'s string, alive until the exchange returns
+  ex.connect_timeout_millis = options_.connect_timeout_seconds * 1000;
+  ex.timeout_millis = options_.request_timeout_seconds * 1000;
   ex.headers["host"] = host_;
   ex.headers["content-type"] = "application/x-amz-json-1.1";
   ex.headers["x-amz-target"] = options_.target_prefix + "." + std::string(operation);
@@ -137,17 +134,12 @@ StatusOr<std::string> JsonServiceClient::call(std::string_view operation,
                                               std::string_view request) const {
   if (operation.empty()) return invalid_input("empty operation name");
   std::string body = request.empty() ? "{}" : std::string(request);
-  thread_local std::mt19937_64 rng(std::random_device{}());
   int attempts = std::max(1, options_.max_attempts);
   Status transport_error;
   HttpReply last;
   for (int attempt = 0; attempt < attempts; ++attempt) {
-    if (attempt > 0) {
-      int64_t ceiling = std::min<int64_t>(options_.backoff_cap_millis,
-                                          options_.backoff_base_millis << std::min(attempt, 16));
-      std::uniform_int_distribution<int64_t> dist(0, std::max<int64_t>(0, ceiling));
-      std::this_thread::sleep_for(std::chrono::milliseconds(dist(rng)));
-    }
+    if (attempt > 0)
+      sleep_before_retry(attempt, options_.backoff_base_millis, options_.backoff_cap_millis);
     StatusOr<HttpReply> reply = send_once(operation, body);
     if (!reply.ok()) {
       if (reply.status().code() != absl::StatusCode::kUnavailable) return reply.status();

@@ -1,4 +1,4 @@
-// One small plain HTTP request over libcurl, for the credential endpoints
+// One small plain HTTP request (through io/aws/aws_http.h), for the credential endpoints
 // (container, EC2 instance metadata): short timeouts, no retries, no signing.
 #pragma once
 

@@ -1,79 +1,12 @@
 #include "io/s3/s3_client.h"
 
-#include <curl/curl.h>
-
-#include <chrono>
-#include <random>
-#include <thread>
-
 #include "common/aws/sigv4.h"
 #include "common/clock.h"
+#include "io/aws/aws_http.h"
 #include "io/s3/s3_xml.h"
 
 namespace mortar::io::s3 {
 namespace {
-
-void global_init() {
-  static const bool done = [] {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    return true;
-  }();
-  (void)done;
-}
-
-// One handle per thread (reset between requests) keeps connections alive.
-struct HandleHolder {
-  CURL* handle = nullptr;
-  ~HandleHolder() {
-    if (handle) curl_easy_cleanup(handle);
-  }
-};
-
-CURL* thread_handle() {
-  thread_local HandleHolder holder;
-  if (!holder.handle) holder.handle = curl_easy_init();
-  else curl_easy_reset(holder.handle);
-  return holder.handle;
-}
-
-struct BodySink {
-  CURL* curl;
-  std::string* body;
-};
-
-size_t on_body(char* data, size_t size, size_t n, void* user) {
-  auto* sink = static_cast<BodySink*>(user);
-  if (sink->body->empty()) {  // one allocation for the whole body when its length is known
-    curl_off_t length = -1;
-    curl_easy_getinfo(sink->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
-    if (length > 0 && length < (int64_t(1) << 32)) sink->body->reserve(static_cast<size_t>(length));
-  }
-  sink->body->append(data, size * n);
-  return size * n;
-}
-
-size_t on_header(char* data, size_t size, size_t n, void* user) {
-  auto* headers = static_cast<std::map<std::string, std::string>*>(user);
-  std::string_view line(data, size * n);
-  size_t colon = line.find(':');
-  if (colon != std::string_view::npos) {
-    std::string name(line.substr(0, colon));
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
-      value.remove_suffix(1);
-    (*headers)[name] = std::string(value);
-  } else if (line.starts_with("HTTP/")) {
-    headers->clear();  // a new response (after 100 Continue or a redirect)
-  }
-  return size * n;
-}
-
-int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  const auto* cancel = static_cast<const std::atomic<bool>*>(user);
-  return cancel->load() ? 1 : 0;  // non-zero aborts the transfer
-}
 
 bool retryable(const S3Response& r) {
   if (r.status >= 500 || r.status == 429) return true;
@@ -83,7 +16,6 @@ bool retryable(const S3Response& r) {
 }  // namespace
 
 S3Client::S3Client(S3Options options) : options_(std::move(options)) {
-  global_init();
   std::string endpoint = options_.endpoint;
   if (endpoint.empty()) endpoint = "https://s3." + options_.region + ".amazonaws.com";
   size_t sep = endpoint.find("://");
@@ -105,7 +37,7 @@ bool dns_compatible_bucket(std::string_view bucket) {  // see s3_client.h
   return bucket.front() != '-' && bucket.back() != '-';
 }
 
-StatusOr<S3Response> S3Client::send_once(const S3Request& req, std::string* transport_error) const {
+StatusOr<S3Response> S3Client::send_once(const S3Request& req, Status* transport_error) const {
   std::string host = host_;
   std::string path;
   if (options_.path_style || !dns_compatible_bucket(req.bucket)) {
@@ -143,72 +75,47 @@ StatusOr<S3Response> S3Client::send_once(const S3Request& req, std::string* tran
       MORTAR_RETURN_IF_ERROR(sigv4_sign(req.method, target, headers, req.body, params));
     }
   }
-  std::string url = scheme_ + "://" + host + target;
-
-  CURL* curl = thread_handle();
-  if (!curl) return internal_error("curl_easy_init failed");
-  curl_slist* list = nullptr;
-  for (const auto& [k, v] : headers) list = curl_slist_append(list, (k + ": " + v).c_str());
-  list = curl_slist_append(list, "Expect:");
+  aws::HttpExchange ex;
+  ex.method = req.method;
+  ex.url = scheme_ + "://" + host + target;
+  ex.headers = std::move(headers);
+  ex.body = req.body;
+  ex.connect_timeout_millis = options_.connect_timeout_seconds * 1000;
+  ex.timeout_millis = options_.request_timeout_seconds * 1000;
+  ex.cancel = req.cancel;
+  ex.label = req.method + " s3://" + req.bucket + "/" + req.key;
+  StatusOr<aws::HttpReply> exchanged = aws::http_exchange(ex);
   S3Response resp;
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  if (req.cancel != nullptr) {
-    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
-    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, req.cancel);
-    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-  }
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, options_.connect_timeout_seconds);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, options_.request_timeout_seconds);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-  BodySink sink{curl, &resp.body};
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &resp.headers);
-  if (req.method == "HEAD") {
-    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
-  } else if (req.method == "PUT" || req.method == "POST") {
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, req.body.data());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, req.method.c_str());
-  } else if (req.method != "GET") {
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, req.method.c_str());
-  }
-  CURLcode rc = curl_easy_perform(curl);
-  curl_slist_free_all(list);
-  if (rc != CURLE_OK) {
-    *transport_error = curl_easy_strerror(rc);
+  if (!exchanged.ok()) {
+    if (exchanged.status().code() != absl::StatusCode::kUnavailable) return exchanged.status();
+    *transport_error = exchanged.status();
     return resp;
   }
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp.status);
+  aws::HttpReply& reply = *exchanged;
+  resp.status = reply.status;
+  resp.headers = std::move(reply.headers);
+  resp.body = std::move(reply.body);
   return resp;
 }
 
 StatusOr<S3Response> S3Client::send(const S3Request& req) const {
-  thread_local std::mt19937_64 rng(std::random_device{}());
-  std::string uri = "s3://" + req.bucket + "/" + req.key;
   S3Response last;
-  std::string transport_error;
+  Status transport_error;
   int attempts = std::max(1, options_.max_attempts);
   for (int attempt = 0; attempt < attempts; ++attempt) {
-    if (attempt > 0) {
-      // Full jitter: uniform in [0, min(cap, base * 2^attempt)).
-      int64_t ceiling = std::min<int64_t>(5000, 100LL << std::min(attempt, 10));
-      std::uniform_int_distribution<int64_t> dist(0, ceiling);
-      std::this_thread::sleep_for(std::chrono::milliseconds(dist(rng)));
-    }
+    if (attempt > 0) aws::sleep_before_retry(attempt, 100, 5000);
     if (req.cancel != nullptr && req.cancel->load()) {
-      return absl::CancelledError(to_absl(req.method + " " + uri + ": cancelled"));
+      return absl::CancelledError(
+          to_absl(req.method + " s3://" + req.bucket + "/" + req.key + ": cancelled"));
     }
-    transport_error.clear();
+    transport_error = ok_status();
     MORTAR_ASSIGN_OR_RETURN(last, send_once(req, &transport_error));
     last.attempts = attempt + 1;
-    if (!transport_error.empty()) continue;
+    if (!transport_error.ok()) continue;
     if (!retryable(last)) return last;
   }
-  if (!transport_error.empty()) {
-    return absl::UnavailableError(to_absl(req.method + " " + uri + ": " + transport_error + " (after " +
+  if (!transport_error.ok()) {
+    return absl::UnavailableError(to_absl(std::string(status_message(transport_error)) + " (after " +
                                           std::to_string(attempts) + " attempts)"));
   }
   return last;

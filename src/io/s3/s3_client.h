@@ -1,6 +1,6 @@
-// Signed S3 requests (common/aws/sigv4) over libcurl with bounded retries (exponential backoff
-// with full jitter on connection errors, 5xx, 429 and SlowDown). One curl
-// handle per thread, reused for keep-alive. Thread-safe.
+// Signed S3 requests (common/aws/sigv4) with bounded retries (exponential backoff
+// with full jitter on connection errors, 5xx, 429 and SlowDown), sent through
+// io/aws/aws_http.h (one curl handle per thread, reused for keep-alive). Thread-safe.
 #pragma once
 
 #include <atomic>
@@ -54,7 +54,9 @@ class S3Client {
   static Status error_for(const S3Response& response, const std::string& uri, std::string_view what);
 
  private:
-  StatusOr<S3Response> send_once(const S3Request& request, std::string* transport_error) const;
+  // One attempt. A transport failure (to retry) goes to *transport_error;
+  // credential and signing errors, or a cancelled transfer, are returned.
+  StatusOr<S3Response> send_once(const S3Request& request, Status* transport_error) const;
 
   S3Options options_;
   std::string scheme_;  // "http" or "https"
