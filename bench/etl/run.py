@@ -11,8 +11,9 @@ Parquet partitioned by two keys -- run three ways on the same generated CSV:
 
 Each leg is a cold process (the CSV is in the page cache for all of them);
 wall time, CPU time and peak RSS are those of its whole process tree
-(bench/common/proctree.py). CPU time is the figure to read on a busy machine. The outputs are
-then compared (bench/etl/verify.py) so the figures compare the same work.
+(bench/common/proctree.py); CPU time is the figure to read on a busy
+machine. The outputs are then compared (bench/etl/verify.py) so the figures
+compare the same work.
 
   MORTAR_BIN=build/release/mortar .venv/bin/python bench/etl/run.py            # ~1 GB CSV
   .venv/bin/python bench/etl/run.py --rows 200000 --legs pyspark,duckdb       # quick
@@ -22,7 +23,6 @@ import importlib.util
 import json
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -41,11 +41,14 @@ GOALS = {"pyspark": ("at least 10x faster than PySpark", lambda r: r >= 10),
          "duckdb": ("within 1.5x of DuckDB", lambda r: r >= 1 / 1.5)}
 
 
+LEGS = ("mortar", "pyspark", "duckdb")
+
+
 def mortar_bin(arg):
-    for candidate in (arg, os.environ.get("MORTAR_BIN"), os.path.join(ROOT, "build/release/mortar")):
-        if candidate and os.path.exists(candidate):
-            return os.path.abspath(candidate)
-    sys.exit("no mortar binary: pass --mortar-bin or set MORTAR_BIN")
+    """The mortar binary to run (the first of --mortar-bin, $MORTAR_BIN,
+    build/release/mortar that is given), or None if it does not exist."""
+    path = arg or os.environ.get("MORTAR_BIN") or os.path.join(ROOT, "build/release/mortar")
+    return os.path.abspath(path) if os.path.isfile(path) else None
 
 
 def leg_command(leg, args, csv_path, out_dir, scratch):
@@ -59,7 +62,7 @@ def leg_command(leg, args, csv_path, out_dir, scratch):
         return [PY, os.path.join(HERE, "spark_job.py"), "--input", csv_path, "--output", out_dir]
     if leg == "duckdb":
         return [PY, os.path.join(HERE, "duckdb_job.py"), "--input", csv_path, "--output", out_dir]
-    sys.exit(f"unknown leg '{leg}' (mortar, pyspark, duckdb)")
+    raise ValueError(leg)
 
 
 def leg_env(leg):
@@ -72,8 +75,11 @@ def leg_env(leg):
     return env
 
 
-def missing_tool(leg):
+def missing_tool(leg, args):
     """Why a leg cannot run here, or None."""
+    if leg == "mortar" and not mortar_bin(args.mortar_bin):
+        return ("no mortar binary at --mortar-bin, $MORTAR_BIN or build/release/mortar "
+                "(`make build` makes the last)")
     if leg == "pyspark":
         if importlib.util.find_spec("pyspark") is None:
             return "pyspark is not installed: .venv/bin/pip install -r requirements-bench.txt"
@@ -86,7 +92,7 @@ def missing_tool(leg):
 
 def run_leg(leg, args, csv_path, scratch):
     """Runs one leg `--repeat` times; the median run's figures and its output dir."""
-    missing = missing_tool(leg)
+    missing = missing_tool(leg, args)
     if missing:
         return {"leg": leg, "error": missing}, None
     runs = []
@@ -147,6 +153,9 @@ def main():
     ap.add_argument("--json", help="also write the results to this file")
     ap.add_argument("--keep", action="store_true", help="keep the outputs (the CSV is always kept)")
     args = ap.parse_args()
+    legs = [leg.strip() for leg in args.legs.split(",") if leg.strip()]
+    if not legs or any(leg not in LEGS for leg in legs):
+        ap.error(f"--legs takes a comma-separated list of {', '.join(LEGS)}")
 
     os.makedirs(args.dir, exist_ok=True)
     rows = args.rows or data.rows_for_mb(args.mb, args.dir)
@@ -162,7 +171,7 @@ def main():
     scratch = tempfile.mkdtemp(prefix="run-", dir=args.dir)
     results, outputs = [], {}
     try:
-        for leg in [l.strip() for l in args.legs.split(",") if l.strip()]:
+        for leg in legs:
             result, out_dir = run_leg(leg, args, csv_path, scratch)
             results.append(result)
             if out_dir:
