@@ -206,7 +206,9 @@ struct ScanConfig {
 // One file's batches with its partition columns appended.
 class FileReader {
  public:
-  static StatusOr<std::unique_ptr<FileReader>> open(const SourceFile& f, const ScanConfig& c) {
+  // `schema_only`: the caller reads schema() alone (CSV then covers the whole file).
+  static StatusOr<std::unique_ptr<FileReader>> open(const SourceFile& f, const ScanConfig& c,
+                                                    bool schema_only = false) {
     MORTAR_ASSIGN_OR_RETURN(io::FileSystem * base, io::file_system_for(f.path));
     auto r = std::make_unique<FileReader>();
     io::FileSystem* fs = base;
@@ -216,6 +218,12 @@ class FileReader {
     }
     formats::ReadOptions ro;
     ro.format_options = c.options.format_options;
+    // DynamicFrame types CSV values one by one (mixed columns are choices)
+    // unless the script sets choiceTypes false.
+    if (f.format->name() == "csv") {
+      ro.format_options.emplace("choiceTypes", "true");
+      if (schema_only) ro.format_options.emplace("wholeFileSchema", "true");
+    }
     ro.batch_rows = c.options.batch_rows;
     auto reader = f.format->open_reader(*fs, f.path, ro);
     if (!reader.ok()) return annotate(reader.status(), f.path);
@@ -415,7 +423,7 @@ class FileSourceNode : public PlanNode {
   StatusOr<TypePtr> compute_schema() const override {
     TypePtr merged = types::DataType::structure({});
     for (const SourceFile& f : scan_->files) {
-      MORTAR_ASSIGN_OR_RETURN(auto reader, FileReader::open(f, scan_->config));
+      MORTAR_ASSIGN_OR_RETURN(auto reader, FileReader::open(f, scan_->config, true));
       merged = merge_types(merged, reader->schema());
     }
     return merged;

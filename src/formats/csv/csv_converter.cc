@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "formats/csv/csv_choice.h"
 #include "formats/format_options.h"
 #include "formats/text_values.h"
 
@@ -61,7 +62,7 @@ void put(Column* c, size_t i, T v) {
 
 Status CsvConverter::convert_column(const char* data, const CsvIndex& index, size_t row_begin,
                                     size_t row_end, int64_t base_offset, int64_t base_line,
-                                    int out_col, Column* column) const {
+                                    int out_col, Column* column, bool* widen) const {
   const int src = sources_[out_col];
   const types::DataType& type = *column->type();
   const TypeKind kind = type.kind();
@@ -95,6 +96,7 @@ Status CsvConverter::convert_column(const char* data, const CsvIndex& index, siz
                      fmt::format("column '{}': malformed quoted field", name));
   };
   auto bad_value = [&](size_t r, uint32_t at, std::string_view v) {
+    if (widen) *widen = true;  // the caller retypes the column; the error is not shown
     std::string msg = fmt::format("column '{}': cannot parse '{}' as {}", name, shorten(v),
                                   type.to_string());
     if (inferred_)
@@ -231,6 +233,22 @@ Status CsvConverter::convert_column(const char* data, const CsvIndex& index, siz
       }
       break;
     }
+    case TypeKind::kChoice: {
+      if (!is_csv_choice(type))
+        return invalid_input(fmt::format("{}: column '{}': type {} is not supported in CSV",
+                                         path_, name, type.to_string()));
+      column->reserve(static_cast<int64_t>(n));
+      for (size_t r = row_begin; r < row_end; ++r) {
+        int s = field(r, &v, &at, true);
+        if (s < 0) return bad_quote(r, at);
+        if (s == 1) {
+          column->append_null();
+        } else if (!append_choice_value(*column, v)) {
+          return bad_value(r, at, v);
+        }
+      }
+      return ok_status();  // built by appending: length and validity are set
+    }
     default:
       return invalid_input(fmt::format("{}: column '{}': type {} is not supported in CSV", path_,
                                        name, type.to_string()));
@@ -258,13 +276,30 @@ StatusOr<std::unique_ptr<types::RecordBatch>> CsvConverter::convert(
   }
   std::vector<std::unique_ptr<Column>> columns;
   columns.reserve(schema_->fields().size());
+  // choiceTypes: an inferred column whose value here does not parse becomes
+  // choice<type,string> in this batch (the batch gets its own schema).
+  const bool can_widen = inferred_ && options_.choice_types;
+  std::vector<types::Field> widened;
   for (size_t c = 0; c < schema_->fields().size(); ++c) {
-    auto column = std::make_unique<Column>(schema_->fields()[c].type);
-    MORTAR_RETURN_IF_ERROR(convert_column(data, index, row_begin, row_end, base_offset,
-                                          base_line, static_cast<int>(c), column.get()));
+    const types::TypePtr& type = schema_->fields()[c].type;
+    auto column = std::make_unique<Column>(type);
+    bool widen = false;
+    Status s = convert_column(data, index, row_begin, row_end, base_offset, base_line,
+                              static_cast<int>(c), column.get(), can_widen ? &widen : nullptr);
+    if (!s.ok() && widen) {
+      if (widened.empty()) widened = schema_->fields();
+      // (Inferred choices hold a string alternative and never get here.)
+      widened[c].type = types::DataType::choice({type, types::DataType::string()});
+      column = std::make_unique<Column>(widened[c].type);
+      s = convert_column(data, index, row_begin, row_end, base_offset, base_line,
+                         static_cast<int>(c), column.get(), nullptr);
+    }
+    MORTAR_RETURN_IF_ERROR(s);
     columns.push_back(std::move(column));
   }
-  return std::make_unique<types::RecordBatch>(schema_, std::move(columns),
+  types::TypePtr schema =
+      widened.empty() ? schema_ : types::DataType::structure(std::move(widened));
+  return std::make_unique<types::RecordBatch>(std::move(schema), std::move(columns),
                                               static_cast<int64_t>(row_end - row_begin));
 }
 

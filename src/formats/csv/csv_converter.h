@@ -23,7 +23,9 @@ class CsvConverter {
                std::vector<int> sources, int expected_fields, bool inferred);
 
   // Rows [row_begin, row_end) of `index` over `data`; `base_offset`/`base_line`
-  // locate data[0] in the file (for errors).
+  // locate data[0] in the file (for errors). With choiceTypes and an
+  // inferred schema, a column holding a value its type does not parse is
+  // returned as choice<type,string> (the batch's schema then differs).
   StatusOr<std::unique_ptr<types::RecordBatch>> convert(const char* data, const CsvIndex& index,
                                                         size_t row_begin, size_t row_end,
                                                         int64_t base_offset,
@@ -36,7 +38,7 @@ class CsvConverter {
  private:
   Status convert_column(const char* data, const CsvIndex& index, size_t row_begin,
                         size_t row_end, int64_t base_offset, int64_t base_line, int out_col,
-                        types::Column* column) const;
+                        types::Column* column, bool* widen) const;
 
   CsvOptions options_;
   std::string path_;

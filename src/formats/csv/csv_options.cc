@@ -37,6 +37,8 @@ StatusOr<CsvOptions> CsvOptions::parse(const Options& o, const std::string& path
   MORTAR_ASSIGN_OR_RETURN(c.skip_rows, int_option(o, "skipRows", 0));
   MORTAR_ASSIGN_OR_RETURN(c.allow_ragged, bool_option(o, "allowRaggedRows", false));
   MORTAR_ASSIGN_OR_RETURN(c.infer_schema, bool_option(o, "inferSchema", true));
+  MORTAR_ASSIGN_OR_RETURN(c.choice_types, bool_option(o, "choiceTypes", false));
+  MORTAR_ASSIGN_OR_RETURN(c.whole_file_schema, bool_option(o, "wholeFileSchema", false));
   MORTAR_ASSIGN_OR_RETURN(c.infer_sample_rows, int_option(o, "inferSampleRows", 20000));
   MORTAR_ASSIGN_OR_RETURN(int64_t threads, int_option(o, "threads", 2));
   MORTAR_ASSIGN_OR_RETURN(c.block_size, int_option(o, "blockSize", 8 << 20));

@@ -7,7 +7,16 @@
 //   (short rows padded with nulls, long rows truncated, instead of an error),
 //   inferSchema (default true; false reads every column as string, as
 //   Spark's option does), inferSampleRows (rows sampled, default 20000),
-//   threads (parsing threads, default 2), blockSize (bytes per read block).
+//   threads (parsing threads, default 2), blockSize (bytes per read block),
+//   choiceTypes (default false; the engine's file source turns it on, as
+//   DynamicFrame types each value: a column mixing numbers and text is
+//   choice<bigint|double,string>, and values past the inference sample that
+//   do not parse as the inferred type make their batch's column a choice
+//   instead of failing the read), wholeFileSchema (with choiceTypes and an
+//   inferred schema: open() reads the whole file so schema() also covers
+//   values past the sample; for callers that want only the schema, e.g. a
+//   DynamicFrame's schema pass: when it had to read past the sample, next()
+//   then fails).
 #pragma once
 
 #include <optional>
@@ -29,6 +38,8 @@ struct CsvOptions {
   std::optional<std::string> null_value;
   bool allow_ragged = false;
   bool infer_schema = true;
+  bool choice_types = false;
+  bool whole_file_schema = false;
   int64_t infer_sample_rows = 20000;
   int threads = 2;
   int64_t block_size = 8 << 20;

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "formats/csv/csv_choice.h"
 #include "formats/csv/csv_inference.h"
 #include "formats/format_options.h"
 #include "io/compression.h"
@@ -166,6 +167,7 @@ Status CsvReader::init(const ReadOptions& options) {
   }
   std::vector<types::Field> fields;
   bool inferred = false;
+  bool sample_covers_file = true;
   if (options.schema) {
     for (int c = 0; c < width; ++c) {
       TypePtr t = c < static_cast<int>(options.schema->fields().size())
@@ -175,7 +177,7 @@ Status CsvReader::init(const ReadOptions& options) {
     }
   } else {
     inferred = true;
-    std::vector<ColumnGuess> guesses(width);
+    std::vector<ColumnGuess> guesses(width, ColumnGuess(options_.choice_types));
     size_t end = std::min<size_t>(index_.num_rows(),
                                   first_data_row + static_cast<size_t>(options_.infer_sample_rows));
     if (!options_.infer_schema) end = first_data_row;
@@ -191,6 +193,7 @@ Status CsvReader::init(const ReadOptions& options) {
       }
     }
     for (int c = 0; c < width; ++c) fields.push_back({names_[c], guesses[c].result()});
+    sample_covers_file = eof_ && end >= index_.num_rows();
   }
   // Projection.
   std::vector<int> sources;
@@ -208,18 +211,62 @@ Status CsvReader::init(const ReadOptions& options) {
     }
   }
   for (const auto& f : out_fields) {
-    if (f.type->is_nested())
+    if (f.type->is_nested() && !is_csv_choice(*f.type))
       return invalid_input(fmt::format("{}: column '{}': type {} is not supported in CSV", path_,
                                        f.name, f.type->to_string()));
   }
   schema_ = DataType::structure(std::move(out_fields));
-  converter_ = std::make_unique<CsvConverter>(options_, path_, schema_, std::move(sources), width,
+  converter_ = std::make_unique<CsvConverter>(options_, path_, schema_, sources, width,
                                               inferred);
   if (first_data_row == 1) {
     size_t bytes = index_.num_rows() > 1 ? index_.row_start[1] : index_.consumed;
     consume(bytes, count_lines(buf_.data(), bytes));
   }
   index_.clear();
+  if (inferred && options_.choice_types && options_.whole_file_schema && !sample_covers_file)
+    return widen_past_sample(sources);
+  return ok_status();
+}
+
+Status CsvReader::widen_past_sample(const std::vector<int>& sources) {
+  std::vector<types::Field> fields = schema_->fields();
+  std::vector<size_t> open;  // output columns whose type may still fail
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const types::TypeKind kind = fields[i].type->kind();
+    if (kind != types::TypeKind::kString && kind != types::TypeKind::kChoice) open.push_back(i);
+  }
+  std::string scratch;
+  std::string_view v;
+  bool quoted;
+  while (!open.empty()) {
+    MORTAR_RETURN_IF_ERROR(fill(block_size_));
+    if (buf_.empty()) break;
+    MORTAR_RETURN_IF_ERROR(tokenize_block(&index_));
+    for (size_t k = 0; k < open.size();) {
+      const size_t i = open[k];
+      const uint32_t src = static_cast<uint32_t>(sources[i]);
+      bool fits = true;
+      for (size_t r = 0; r < index_.num_rows() && fits; ++r) {
+        if (index_.num_fields(r) <= src) continue;
+        std::string_view raw = index_.raw_field(buf_.data(), r, src);
+        if (raw.empty()) continue;
+        // Malformed quoting is left for the reading pass to report.
+        if (!decode_field(raw, options_.dialect, &scratch, &v, &quoted)) continue;
+        if (quoted && v.empty()) continue;
+        if (!quoted && options_.null_value && v == *options_.null_value) continue;
+        fits = parses_as(fields[i].type, v);
+      }
+      if (fits) {
+        ++k;
+        continue;
+      }
+      fields[i].type = DataType::choice({fields[i].type, DataType::string()});
+      open.erase(open.begin() + static_cast<std::ptrdiff_t>(k));
+    }
+    consume(index_.consumed, index_.lines);
+  }
+  schema_ = DataType::structure(std::move(fields));
+  schema_only_ = true;
   return ok_status();
 }
 
@@ -257,6 +304,9 @@ Status CsvReader::produce_batches() {
 }
 
 StatusOr<std::unique_ptr<types::RecordBatch>> CsvReader::next() {
+  if (schema_only_)
+    return absl::FailedPreconditionError(
+        path_ + ": opened with wholeFileSchema, which reads the file for its schema only");
   while (ready_.empty()) {
     if (eof_ && buf_.empty()) return std::unique_ptr<types::RecordBatch>();
     MORTAR_RETURN_IF_ERROR(produce_batches());

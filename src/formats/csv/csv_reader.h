@@ -49,12 +49,17 @@ class CsvReader : public RecordReader {
   // Drops the first `bytes` of the buffer (consumed records).
   void consume(size_t bytes, int64_t lines);
   Status produce_batches();
+  // wholeFileSchema: reads the rest of the file, widening the inferred
+  // columns that hold values their type does not parse to choice<type,string>
+  // (as the converter does per batch).
+  Status widen_past_sample(const std::vector<int>& sources);
 
   std::unique_ptr<io::InputStream> in_;
   std::string path_;
   CsvOptions options_;
   int64_t batch_rows_ = 65536;
   bool parallel_ = false;
+  bool schema_only_ = false;  // the stream was consumed by widen_past_sample
   std::string buf_;
   bool eof_ = false;
   int64_t base_offset_ = 0;  // file offset of buf_[0]

@@ -273,5 +273,117 @@ TEST(CsvDetectSeparator, PicksTheConsistentOne) {
   EXPECT_EQ(detect_separator("justone\nline\n"), '\0');
 }
 
+
+// --- choiceTypes: per-value typing, as DynamicFrame reads CSV ---------------
+
+TEST_F(CsvReaderTest, ChoiceTypesOffMixedColumnIsString) {
+  auto r = read("id,zip\n1,12345\n2,abc12\n", {{"withHeader", "true"}});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.schema->to_string(), "struct<id:bigint,zip:string>");
+  EXPECT_EQ(r.rows[0], R"({"id":1,"zip":"12345"})");
+}
+
+TEST_F(CsvReaderTest, ChoiceTypesMixedColumnInTheSample) {
+  auto r = read("id,zip,city\n1,12345,Paris\n2,abc12,Lyon\n3,,Nice\n4,\"98765\",Metz\n5,n/a,\n",
+                {{"withHeader", "true"}, {"choiceTypes", "true"}});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  // Numbers-only and text-only columns keep their one type.
+  EXPECT_EQ(r.schema->to_string(), "struct<id:bigint,zip:choice<bigint,string>,city:string>");
+  ASSERT_EQ(r.rows.size(), 5u);
+  EXPECT_EQ(r.rows[0], R"({"id":1,"zip":12345,"city":"Paris"})");
+  EXPECT_EQ(r.rows[1], R"({"id":2,"zip":"abc12","city":"Lyon"})");
+  EXPECT_EQ(r.rows[2], R"({"id":3,"zip":null,"city":"Nice"})");  // empty: null, as before
+  EXPECT_EQ(r.rows[3], R"({"id":4,"zip":98765,"city":"Metz"})");  // quotes are CSV syntax
+  EXPECT_EQ(r.rows[4], R"({"id":5,"zip":"n/a","city":null})");
+}
+
+TEST_F(CsvReaderTest, ChoiceTypesAlternativesHoldTheValues) {
+  ReadOptions o;
+  o.format_options = {{"withHeader", "true"}, {"choiceTypes", "true"}};
+  std::string path = dir_.file("alt.csv");
+  write_text(path, "v\n7\nx\n\n8\n");
+  auto reader = csv_format().open_reader(io::local_file_system(), path, o);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  auto batch = (*reader)->next();
+  ASSERT_TRUE(batch.ok() && *batch) << batch.status();
+  ASSERT_TRUE((*batch)->validate().ok());
+  const types::Column& c = (*batch)->column(0);
+  ASSERT_EQ(c.length(), 3);  // the blank line is no record
+  EXPECT_EQ(c.type_ids(), (std::vector<int8_t>{0, 1, 0}));
+  EXPECT_EQ(c.child(0).value<int64_t>(c.child_index()[2]), 8);
+  EXPECT_EQ(c.child(1).string_at(c.child_index()[1]), "x");
+}
+
+TEST_F(CsvReaderTest, ChoiceTypesFractionsMakeADoubleAlternative) {
+  auto r = read("p\n2.5\n3\nfree\n", {{"withHeader", "true"}, {"choiceTypes", "true"}});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.schema->to_string(), "struct<p:choice<double,string>>");
+  EXPECT_EQ(r.rows[1], R"({"p":3.0})");
+  EXPECT_EQ(r.rows[2], R"({"p":"free"})");
+}
+
+TEST_F(CsvReaderTest, ChoiceTypesLeaveOtherMixesAsString) {
+  // Only numbers against text make a choice (dates or booleans mixed with
+  // text stay string), and a column of numbers stays bigint.
+  auto r = read("d,b,n\n2024-01-01,true,1\nsoon,maybe,2\n",
+                {{"withHeader", "true"}, {"choiceTypes", "true"}});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.schema->to_string(), "struct<d:string,b:string,n:bigint>");
+}
+
+TEST_F(CsvReaderTest, ChoiceTypesValuesAfterTheSampleTurnTheirBatchIntoAChoice) {
+  ReadOptions o;
+  o.format_options = {{"withHeader", "true"}, {"choiceTypes", "true"}, {"inferSampleRows", "2"}};
+  o.batch_rows = 2;
+  std::string path = dir_.file("late.csv");
+  write_text(path, "n,d\n1,2024-01-01\n2,2024-01-02\n3,2024-01-03\nx,later\n5,2024-01-05\n");
+  auto reader = csv_format().open_reader(io::local_file_system(), path, o);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  EXPECT_EQ((*reader)->schema()->to_string(), "struct<n:bigint,d:date>");
+  std::vector<std::string> schemas, rows;
+  for (;;) {
+    auto batch = (*reader)->next();
+    ASSERT_TRUE(batch.ok()) << batch.status();
+    if (!*batch) break;
+    ASSERT_TRUE((*batch)->validate().ok());
+    schemas.push_back((*batch)->schema()->to_string());
+    for (int64_t i = 0; i < (*batch)->num_rows(); ++i) {
+      std::string line;
+      types::append_json_line(line, **batch, i);
+      rows.push_back(line.substr(0, line.size() - 1));
+    }
+  }
+  // Nothing lost or nulled: the batch holding the text has choice columns.
+  EXPECT_EQ(schemas, (std::vector<std::string>{"struct<n:bigint,d:date>",
+                                               "struct<n:choice<bigint,string>,d:choice<date,string>>",
+                                               "struct<n:bigint,d:date>"}));
+  EXPECT_EQ(rows[3], R"({"n":"x","d":"later"})");
+  EXPECT_EQ(rows[2], R"({"n":3,"d":"2024-01-03"})");
+  EXPECT_EQ(rows[4], R"({"n":5,"d":"2024-01-05"})");
+}
+
+TEST_F(CsvReaderTest, ChoiceTypesNeverApplyToAGivenSchema) {
+  // A caller's schema is a contract: text in a bigint column stays an error.
+  ReadOptions o;
+  o.format_options = {{"withHeader", "true"}, {"choiceTypes", "true"}};
+  o.schema = types::DataType::parse("struct<n:bigint>").value();
+  std::string path = dir_.file("given.csv");
+  write_text(path, "n\n1\nx\n");
+  auto r = read_all(csv_format(), path, o);
+  ASSERT_FALSE(r.status.ok());
+  EXPECT_THAT(std::string(r.status.message()), HasSubstr("cannot parse 'x' as bigint"));
+  // A choice in the given schema is read per value.
+  o.schema = types::DataType::parse("struct<n:choice<int,string>>").value();
+  auto c = read_all(csv_format(), path, o);
+  ASSERT_TRUE(c.status.ok()) << c.status;
+  EXPECT_EQ(c.rows, (std::vector<std::string>{R"({"n":1})", R"({"n":"x"})"}));
+}
+
+TEST_F(CsvReaderTest, ChoiceTypesOptionIsValidated) {
+  auto r = read("a\n1\n", {{"choiceTypes", "perhaps"}});
+  ASSERT_FALSE(r.status.ok());
+  EXPECT_THAT(std::string(r.status.message()), HasSubstr("choiceTypes"));
+}
+
 }  // namespace
 }  // namespace mortar::formats::csv
