@@ -85,8 +85,9 @@ StatusOr<TypePtr> stream_into(const DynamicFrame& frame, bool single_pass, SinkW
     MORTAR_ASSIGN_OR_RETURN(running, tail->schema());
     MORTAR_ASSIGN_OR_RETURN(stream, open_conformed(*tail, ctx));
   }
-  // Reading and transforming run on their own thread while this one writes.
-  stream = pipelined(std::move(stream), 2);
+  // Partitioning and encoding run on their own thread while this one reads
+  // and transforms (and runs any callbacks, on the caller's thread).
+  AsyncSinkWriter async(writer, 2);
   NullFieldTracker tracker;
   std::vector<FieldPath> dropped;
   auto drop_set = [&](const TypePtr& schema) {
@@ -113,8 +114,9 @@ StatusOr<TypePtr> stream_into(const DynamicFrame& frame, bool single_pass, SinkW
       dropped = drop_set(running);
       MORTAR_ASSIGN_OR_RETURN(batch, drop_field_paths(std::move(batch), dropped));
     }
-    MORTAR_RETURN_IF_ERROR(writer.write(std::move(batch)));
+    MORTAR_RETURN_IF_ERROR(async.push(std::move(batch)));
   }
+  MORTAR_RETURN_IF_ERROR(async.drain());
   if (!drop_nulls) return running;
   MORTAR_ASSIGN_OR_RETURN(auto empty,
                           drop_field_paths(RecordBatch::make_empty(running), drop_set(running)));

@@ -1,9 +1,6 @@
 #include "engine/plan_node.h"
 
 #include <algorithm>
-#include <condition_variable>
-#include <deque>
-#include <thread>
 
 #include "engine/column_ops.h"
 #include "engine/conform.h"
@@ -90,76 +87,7 @@ class MapStream : public BatchStream {
   BatchFn fn_;
 };
 
-class PipelinedStream : public BatchStream {
- public:
-  PipelinedStream(std::unique_ptr<BatchStream> input, size_t depth)
-      : input_(std::move(input)), depth_(std::max<size_t>(1, depth)) {
-    worker_ = std::thread([this] { run(); });
-  }
-  ~PipelinedStream() override {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    worker_.join();
-  }
-  StatusOr<std::unique_ptr<RecordBatch>> next() override {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return !queue_.empty() || finished_; });
-    if (queue_.empty()) {
-      if (!status_.ok()) return status_;
-      return std::unique_ptr<RecordBatch>();
-    }
-    auto b = std::move(queue_.front());
-    queue_.pop_front();
-    cv_.notify_all();
-    return b;
-  }
-
- private:
-  void run() {
-    Status s = ok_status();
-    for (;;) {
-      StatusOr<std::unique_ptr<RecordBatch>> b = std::unique_ptr<RecordBatch>();
-      try {  // an exception must not escape the thread
-        b = input_->next();
-      } catch (const std::exception& e) {
-        b = internal_error(std::string("pipeline: ") + e.what());
-      }
-      if (!b.ok() || !*b) {
-        if (!b.ok()) s = b.status();
-        break;
-      }
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [&] { return stop_ || queue_.size() < depth_; });
-      if (stop_) break;
-      queue_.push_back(std::move(*b));
-      cv_.notify_all();
-    }
-    input_.reset();  // on this thread: reader threads stop before we finish
-    std::lock_guard<std::mutex> lock(mu_);
-    status_ = s;
-    finished_ = true;
-    cv_.notify_all();
-  }
-
-  std::unique_ptr<BatchStream> input_;
-  const size_t depth_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::unique_ptr<RecordBatch>> queue_ ABSL_GUARDED_BY(mu_);
-  Status status_ ABSL_GUARDED_BY(mu_) = ok_status();
-  bool finished_ ABSL_GUARDED_BY(mu_) = false;
-  bool stop_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread worker_;
-};
-
 }  // namespace
-
-std::unique_ptr<BatchStream> pipelined(std::unique_ptr<BatchStream> input, size_t depth) {
-  return std::make_unique<PipelinedStream>(std::move(input), depth);
-}
 
 std::unique_ptr<BatchStream> vector_stream(std::vector<std::unique_ptr<RecordBatch>> batches) {
   return std::make_unique<VectorStream>(std::move(batches));

@@ -72,12 +72,6 @@ StatusOr<std::unique_ptr<BatchStream>> open_conformed(const PlanNode& node, Exec
 std::unique_ptr<BatchStream> vector_stream(
     std::vector<std::unique_ptr<types::RecordBatch>> batches);
 
-// Pulls `input` on a thread of its own, up to `depth` batches ahead, so the
-// stages below it (reading, transforms) overlap with the consumer's work (a
-// sink encoding). Errors and the end arrive in order; destroying the stream
-// stops the thread.
-std::unique_ptr<BatchStream> pipelined(std::unique_ptr<BatchStream> input, size_t depth);
-
 // Applies `fn` to each batch of `input`; fn may return nullptr to drop a batch.
 using BatchFn = std::function<StatusOr<std::unique_ptr<types::RecordBatch>>(
     std::unique_ptr<types::RecordBatch>)>;

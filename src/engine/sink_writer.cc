@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <string_view>
 #include <unordered_map>
 
@@ -296,6 +297,58 @@ std::vector<std::string> SinkWriter::files() const {
   for (const auto& e : entries_)
     if (!e.rel.empty()) out.push_back(e.rel);
   return out;
+}
+
+AsyncSinkWriter::AsyncSinkWriter(SinkWriter& writer, size_t depth)
+    : writer_(writer), depth_(std::max<size_t>(1, depth)) {
+  thread_ = std::thread([this] { run(); });
+}
+
+AsyncSinkWriter::~AsyncSinkWriter() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+Status AsyncSinkWriter::push(std::unique_ptr<RecordBatch> batch) {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait(lock, [&] { return !status_.ok() || queue_.size() < depth_; });
+  if (!status_.ok()) return status_;
+  queue_.push_back(std::move(batch));
+  cv_.notify_all();
+  return ok_status();
+}
+
+Status AsyncSinkWriter::drain() {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait(lock, [&] { return !status_.ok() || (queue_.empty() && !busy_); });
+  return status_;
+}
+
+void AsyncSinkWriter::run() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+    if (stop_) return;
+    auto batch = std::move(queue_.front());
+    queue_.pop_front();
+    busy_ = true;
+    lock.unlock();
+    Status s;
+    try {  // an exception must not escape the thread
+      s = writer_.write(std::move(batch));
+    } catch (const std::exception& e) {
+      s = internal_error(std::string("write: ") + e.what());
+    }
+    lock.lock();
+    busy_ = false;
+    if (!s.ok() && status_.ok()) status_ = s;
+    cv_.notify_all();
+    if (!status_.ok()) return;  // later batches are not written
+  }
 }
 
 StatusOr<std::unique_ptr<RecordBatch>> fit_batch(std::unique_ptr<RecordBatch> batch,

@@ -10,12 +10,17 @@
 // (none in the common case). Not thread-safe.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "common/status.h"
 #include "formats/format.h"
 #include "io/file_system.h"
@@ -78,6 +83,32 @@ class SinkWriter {
   std::vector<FileEntry> entries_;
   int64_t rows_ = 0;
   int64_t rewritten_ = 0;
+};
+
+// Runs a SinkWriter's write() on a thread of its own, up to `depth` batches
+// behind the caller, so partitioning and encoding overlap with reading and
+// the transforms. The plan keeps running on the calling thread: callbacks
+// (Python's Map/Filter) stay on the thread that called the action.
+class AsyncSinkWriter {
+ public:
+  AsyncSinkWriter(SinkWriter& writer, size_t depth);
+  ~AsyncSinkWriter();  // stops the thread (queued batches are dropped)
+  // Queues a batch; returns the writer's first failure once known.
+  Status push(std::unique_ptr<types::RecordBatch> batch);
+  // Waits for the queue to drain; the writer's first failure, if any.
+  Status drain();
+
+ private:
+  void run();
+  SinkWriter& writer_;
+  const size_t depth_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::unique_ptr<types::RecordBatch>> queue_ ABSL_GUARDED_BY(mu_);
+  bool busy_ ABSL_GUARDED_BY(mu_) = false;
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  Status status_ ABSL_GUARDED_BY(mu_);
+  std::thread thread_;
 };
 
 // A copy of `batch` with `schema`'s fields in its order: fields matched by
