@@ -140,11 +140,15 @@ def make_parquet(directory, rows):
     return path
 
 
+def mortar_python_dir(args):
+    build = args.mortar_build_dir or os.environ.get("MORTAR_BUILD_DIR") or os.path.join(ROOT, "build/release")
+    return os.path.join(os.path.abspath(build), "python")
+
+
 def child_env(impl, args):
     env = dict(os.environ)
     if impl == "mortar":
-        build = args.mortar_build_dir or os.environ.get("MORTAR_BUILD_DIR") or os.path.join(ROOT, "build/release")
-        env["PYTHONPATH"] = os.path.join(os.path.abspath(build), "python")
+        env["PYTHONPATH"] = mortar_python_dir(args)
     if impl == "pyspark":
         env["SPARK_LOCAL_IP"] = "127.0.0.1"
         env["PYSPARK_PYTHON"] = sys.executable
@@ -166,6 +170,9 @@ def main():
         print(json.dumps(IMPLS[impl](pq)))
         return
 
+    impls = [i.strip() for i in args.impls.split(",") if i.strip()]
+    if not impls or any(i not in IMPLS for i in impls):
+        ap.error(f"--impls takes a comma-separated list of {', '.join(IMPLS)}")
     os.makedirs(args.dir, exist_ok=True)
     pq = make_parquet(args.dir, args.rows)
     print(f"{args.rows:,} records from {pq}; {os.cpu_count()} CPUs, load average "
@@ -174,7 +181,12 @@ def main():
           "CPU s | records per CPU-second |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
     results, failed = {}, False
-    for impl in [i.strip() for i in args.impls.split(",") if i.strip()]:
+    for impl in impls:
+        if impl == "mortar" and not os.path.isdir(os.path.join(mortar_python_dir(args), "awsglue")):
+            failed = True
+            print(f"| mortar | failed: no awsglue package in {mortar_python_dir(args)} (pass "
+                  f"--mortar-build-dir or set MORTAR_BUILD_DIR to a build dir) | | | | | | |")
+            continue
         proc = subprocess.run([sys.executable, __file__, "--child", f"{impl}:{pq}"],
                               env=child_env(impl, args), capture_output=True, text=True)
         if proc.returncode != 0:
