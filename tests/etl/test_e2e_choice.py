@@ -81,10 +81,23 @@ def _write_csv(path, rows):
             f.write(f"{i},{z},{c}\n")
 
 
+def test_resolve_choice_each_way_on_one_csv(run_script, tmp_path):
+    # One file whose zip column mixes numbers and text: DynamicFrame types each
+    # value, so the column is choice<long,string> (Glue's "provider id" example).
+    data = tmp_path / "stores.csv"
+    _write_csv(data, ROWS)
+    out = tmp_path / "out"
+    proc = run_script(SCRIPT, "--input", str(data), "--output", str(out))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "zip: choice" in proc.stdout and "|-- long" in proc.stdout and "|-- string" in proc.stdout
+    assert "id: long" in proc.stdout and "city: string" in proc.stdout
+    assert "wrote make_cols 5" in proc.stdout
+    _check_outputs(out)
+
+
 def test_resolve_choice_each_way_on_csv_parts(run_script, tmp_path):
     # A folder of CSV parts where one part's zips are all numbers and another's all
-    # text. (Mortar's CSV reader infers one type per column per file, so one file
-    # mixing both reads as string where Glue sees a choice: docs/compatibility.md.)
+    # text: the parts' types merge into the same choice.
     data = tmp_path / "stores"
     data.mkdir()
     _write_csv(data / "part-0.csv", [r for r in ROWS if r[1].isdigit()])
@@ -109,3 +122,61 @@ def test_cast_long_parses_numeric_text(run_script, tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     got = _read_json_dir(out / "cast_long")
     assert [(r["id"], r.get("zip")) for r in got] == [(1, 12345), (2, None), (3, 75001)]
+
+
+LATE_SCRIPT = """
+import sys
+from awsglue.utils import getResolvedOptions
+from pyspark.context import SparkContext
+from awsglue.context import GlueContext
+
+args = getResolvedOptions(sys.argv, ["JOB_NAME", "input", "output"])
+glueContext = GlueContext(SparkContext.getOrCreate())
+frame = glueContext.create_dynamic_frame.from_options(
+    connection_type="s3", connection_options={"paths": [args["input"]]}, format="csv",
+    format_options={"withHeader": True, "inferSampleRows": 100})
+frame.printSchema()
+cols = frame.resolveChoice(choice="make_cols")
+glueContext.write_dynamic_frame.from_options(
+    frame=cols, connection_type="s3", connection_options={"path": args["output"]}, format="json")
+print("rows", cols.count())
+"""
+
+
+def test_text_after_the_inference_sample_is_kept(run_script, tmp_path):
+    # Only numbers in the rows sampled for inference, text far after them
+    # (and in several batches): nothing is lost or nulled, the column is a choice.
+    data = tmp_path / "late.csv"
+    late = {150_000: "N/A", 199_998: "pending"}
+    with open(data, "w") as f:
+        f.write("id,amount\n")
+        for i in range(200_000):
+            f.write(f"{i},{late.get(i, i * 3)}\n")
+    out = tmp_path / "out"
+    proc = run_script(LATE_SCRIPT, "--input", str(data), "--output", str(out))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "amount: choice" in proc.stdout
+    assert "rows 200000" in proc.stdout
+    got = [_without_nulls(r) for r in _read_json_dir(out)]
+    assert len(got) == 200_000
+    assert got[150_000] == {"id": 150_000, "amount_string": "N/A"}
+    assert got[199_998] == {"id": 199_998, "amount_string": "pending"}
+    assert got[199_999] == {"id": 199_999, "amount_long": 599_997}
+    assert sum("amount_long" in r for r in got) == 199_998
+
+
+def test_choice_types_off_reads_the_mixed_column_as_text(tmp_path):
+    # The engine turns choiceTypes on for CSV; set false, a mixed column is one
+    # string column again (as `mortar file` reads it).
+    import _mortar
+    data = tmp_path / "stores.csv"
+    _write_csv(data, ROWS)
+    on = _mortar.from_files({"paths": [str(data)], "format": "csv",
+                             "format_options": {"withHeader": "true"}})
+    assert on.schema()["fields"][1] == {
+        "name": "zip", "type": {"type": "choice",
+                                "alternatives": [{"type": "long"}, {"type": "string"}]}}
+    off = _mortar.from_files({"paths": [str(data)], "format": "csv",
+                              "format_options": {"withHeader": "true", "choiceTypes": "false"}})
+    assert off.schema()["fields"][1] == {"name": "zip", "type": {"type": "string"}}
+    assert [r["zip"] for r in off.to_records()] == [z for _, z, _ in ROWS]

@@ -362,6 +362,41 @@ TEST_F(CsvReaderTest, ChoiceTypesValuesAfterTheSampleTurnTheirBatchIntoAChoice) 
   EXPECT_EQ(rows[4], R"({"n":5,"d":"2024-01-05"})");
 }
 
+TEST_F(CsvReaderTest, WholeFileSchemaCoversValuesPastTheSample) {
+  // 3000 rows past a 10-row sample, in 64-byte blocks: one late text value
+  // in n, none in d; the schema-only reader sees it, a plain one does not.
+  std::string text = "n,d,s\n";
+  for (int i = 0; i < 3000; ++i)
+    text += (i == 2500 ? std::string("late") : std::to_string(i)) + ",2024-01-02,x\n";
+  std::string path = dir_.file("whole.csv");
+  write_text(path, text);
+  ReadOptions o;
+  o.format_options = {{"withHeader", "true"},  {"choiceTypes", "true"},
+                      {"inferSampleRows", "10"}, {"blockSize", "64"},
+                      {"wholeFileSchema", "true"}};
+  auto schema_reader = csv_format().open_reader(io::local_file_system(), path, o);
+  ASSERT_TRUE(schema_reader.ok()) << schema_reader.status();
+  EXPECT_EQ((*schema_reader)->schema()->to_string(),
+            "struct<n:choice<bigint,string>,d:date,s:string>");
+  auto next = (*schema_reader)->next();
+  EXPECT_FALSE(next.ok());  // its stream went into the schema
+  o.format_options.erase("wholeFileSchema");
+  auto r = read_all(csv_format(), path, o);
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.schema->to_string(), "struct<n:bigint,d:date,s:string>");
+  ASSERT_EQ(r.rows.size(), 3000u);
+  EXPECT_EQ(r.rows[2500], R"({"n":"late","d":"2024-01-02","s":"x"})");
+  EXPECT_EQ(r.rows[2999], R"({"n":2999,"d":"2024-01-02","s":"x"})");
+  // A file the sample covers whole is read as usual.
+  o.format_options["wholeFileSchema"] = "true";
+  o.format_options["inferSampleRows"] = "20000";
+  o.format_options.erase("blockSize");
+  auto whole = read_all(csv_format(), path, o);
+  ASSERT_TRUE(whole.status.ok()) << whole.status;
+  EXPECT_EQ(whole.schema->to_string(), "struct<n:choice<bigint,string>,d:date,s:string>");
+  EXPECT_EQ(whole.rows.size(), 3000u);
+}
+
 TEST_F(CsvReaderTest, ChoiceTypesNeverApplyToAGivenSchema) {
   // A caller's schema is a contract: text in a bigint column stays an error.
   ReadOptions o;
