@@ -4,8 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "common/aws/sigv4.h"
-#include "common/clock.h"
+#include "io/aws/aws_signing.h"
 
 namespace mortar::io::aws {
 namespace {
@@ -114,19 +113,11 @@ StatusOr<HttpReply> JsonServiceClient::send_once(std::string_view operation,
   ex.headers["host"] = host_;
   ex.headers["content-type"] = "application/x-amz-json-1.1";
   ex.headers["x-amz-target"] = options_.target_prefix + "." + std::string(operation);
-  if (options_.credentials) {
-    MORTAR_ASSIGN_OR_RETURN(s3::Credentials creds, options_.credentials->get());
-    if (!creds.empty()) {
-      SigV4SigningParams params;
-      params.access_key_id = creds.access_key_id;
-      params.secret_access_key = creds.secret_access_key;
-      params.session_token = creds.session_token;
-      params.region = options_.region;
-      params.service = options_.service;
-      params.epoch_seconds = Clock::real().now_seconds();
-      MORTAR_RETURN_IF_ERROR(sigv4_sign("POST", path_, ex.headers, ex.body, params));
-    }
-  }
+  SigV4SigningParams params;
+  params.region = options_.region;
+  params.service = options_.service;
+  MORTAR_RETURN_IF_ERROR(sign_with_credentials(options_.credentials.get(), "POST", path_,
+                                               ex.headers, ex.body, std::move(params)));
   return options_.transport ? options_.transport(ex) : http_exchange(ex);
 }
 

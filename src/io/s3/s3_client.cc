@@ -1,8 +1,8 @@
 #include "io/s3/s3_client.h"
 
 #include "common/aws/sigv4.h"
-#include "common/clock.h"
 #include "io/aws/aws_http.h"
+#include "io/aws/aws_signing.h"
 #include "io/s3/s3_xml.h"
 
 namespace mortar::io::s3 {
@@ -59,22 +59,14 @@ StatusOr<S3Response> S3Client::send_once(const S3Request& req, Status* transport
   if ((req.method == "PUT" || req.method == "POST") && !headers.count("content-type")) {
     headers["content-type"] = "application/octet-stream";
   }
-  if (options_.credentials) {
-    MORTAR_ASSIGN_OR_RETURN(s3::Credentials creds, options_.credentials->get());
-    if (!creds.empty()) {
-      SigV4SigningParams params;
-      params.access_key_id = creds.access_key_id;
-      params.secret_access_key = creds.secret_access_key;
-      params.session_token = creds.session_token;
-      params.region = options_.region;
-      params.service = "s3";
-      params.epoch_seconds = Clock::real().now_seconds();
-      params.add_content_sha256 = true;
-      params.normalize_path = false;  // S3 signs the path as sent, encoded once
-      if (options_.unsigned_payload) params.payload_hash = std::string(kUnsignedPayload);
-      MORTAR_RETURN_IF_ERROR(sigv4_sign(req.method, target, headers, req.body, params));
-    }
-  }
+  SigV4SigningParams params;
+  params.region = options_.region;
+  params.service = "s3";
+  params.add_content_sha256 = true;
+  params.normalize_path = false;  // S3 signs the path as sent, encoded once
+  if (options_.unsigned_payload) params.payload_hash = std::string(kUnsignedPayload);
+  MORTAR_RETURN_IF_ERROR(aws::sign_with_credentials(options_.credentials.get(), req.method, target,
+                                                    headers, req.body, std::move(params)));
   aws::HttpExchange ex;
   ex.method = req.method;
   ex.url = scheme_ + "://" + host + target;
