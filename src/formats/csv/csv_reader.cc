@@ -235,34 +235,55 @@ Status CsvReader::widen_past_sample(const std::vector<int>& sources) {
     const types::TypeKind kind = fields[i].type->kind();
     if (kind != types::TypeKind::kString && kind != types::TypeKind::kChoice) open.push_back(i);
   }
-  std::string scratch;
-  std::string_view v;
-  bool quoted;
+  const Dialect& d = options_.dialect;
+  // Whether every value of output column i in rows [b, e) parses as its type.
+  auto fits = [&](size_t i, size_t b, size_t e, std::string* scratch) {
+    const uint32_t src = static_cast<uint32_t>(sources[i]);
+    std::string_view v;
+    bool quoted = false;
+    for (size_t r = b; r < e; ++r) {
+      if (index_.num_fields(r) <= src) continue;
+      std::string_view raw = index_.raw_field(buf_.data(), r, src);
+      if (raw.empty()) continue;
+      if (d.escape == '\0' && raw[0] != d.quote) {
+        v = raw;
+        quoted = false;
+      } else if (!decode_field(raw, d, scratch, &v, &quoted)) {
+        continue;  // malformed quoting is left for the reading pass to report
+      }
+      if (quoted && v.empty()) continue;
+      if (!quoted && options_.null_value && v == *options_.null_value) continue;
+      if (!parses_as(fields[i].type, v)) return false;
+    }
+    return true;
+  };
+  auto check = [&](size_t b, size_t e, std::vector<char>* result) {
+    std::string scratch;
+    for (size_t k = 0; k < open.size(); ++k) (*result)[k] = fits(open[k], b, e, &scratch);
+  };
   while (!open.empty()) {
     MORTAR_RETURN_IF_ERROR(fill(block_size_));
     if (buf_.empty()) break;
     MORTAR_RETURN_IF_ERROR(tokenize_block(&index_));
-    for (size_t k = 0; k < open.size();) {
-      const size_t i = open[k];
-      const uint32_t src = static_cast<uint32_t>(sources[i]);
-      bool fits = true;
-      for (size_t r = 0; r < index_.num_rows() && fits; ++r) {
-        if (index_.num_fields(r) <= src) continue;
-        std::string_view raw = index_.raw_field(buf_.data(), r, src);
-        if (raw.empty()) continue;
-        // Malformed quoting is left for the reading pass to report.
-        if (!decode_field(raw, options_.dialect, &scratch, &v, &quoted)) continue;
-        if (quoted && v.empty()) continue;
-        if (!quoted && options_.null_value && v == *options_.null_value) continue;
-        fits = parses_as(fields[i].type, v);
-      }
-      if (fits) {
-        ++k;
-        continue;
-      }
-      fields[i].type = DataType::choice({fields[i].type, DataType::string()});
-      open.erase(open.begin() + static_cast<std::ptrdiff_t>(k));
+    const size_t rows = index_.num_rows();
+    std::vector<char> ok(open.size(), 1), ok2(open.size(), 1);
+    if (parallel_ && options_.threads > 1 && rows >= 4096) {
+      std::thread second([&] { check(rows / 2, rows, &ok2); });
+      check(0, rows / 2, &ok);
+      second.join();
+    } else {
+      check(0, rows, &ok);
     }
+    std::vector<size_t> still_open;
+    for (size_t k = 0; k < open.size(); ++k) {
+      const size_t i = open[k];
+      if (ok[k] && ok2[k]) {
+        still_open.push_back(i);
+      } else {
+        fields[i].type = DataType::choice({fields[i].type, DataType::string()});
+      }
+    }
+    open = std::move(still_open);
     consume(index_.consumed, index_.lines);
   }
   schema_ = DataType::structure(std::move(fields));
