@@ -175,9 +175,11 @@ StatusOr<WriteResult> write_files(const DynamicFrame& frame, const FileSinkOptio
     return s;
   };
   Status s;
+  TypePtr written_schema;
   try {
     auto final_schema = stream_into(frame, !text, *writer);
     s = final_schema.ok() ? writer->finish(*final_schema) : final_schema.status();
+    if (s.ok()) written_schema = *final_schema;
   } catch (const std::exception& e) {
     s = internal_error(std::string("write: ") + e.what());
   }
@@ -193,6 +195,7 @@ StatusOr<WriteResult> write_files(const DynamicFrame& frame, const FileSinkOptio
   for (const auto& rel : files) result.files.push_back(io::join_path(target, rel));
   std::sort(result.files.begin(), result.files.end());
   result.rows = writer->rows();
+  result.schema = written_schema;
   return result;
 }
 

@@ -35,6 +35,9 @@ struct FileSinkOptions {
 struct WriteResult {
   std::vector<std::string> files;  // final paths, sorted
   int64_t rows = 0;
+  // The schema of what was written, partition keys included (the frame's
+  // schema, known without another pass: e.g. for a catalog update).
+  types::TypePtr schema;
 };
 
 StatusOr<WriteResult> write_files(const DynamicFrame& frame, const FileSinkOptions& options);

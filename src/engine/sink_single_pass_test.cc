@@ -103,6 +103,8 @@ TEST(SinglePassSink, MapCallbacksRunOncePerRecordOnTheWayToTheSink) {
   auto written = write_files(mapped.drop_null_fields(), o);
   ASSERT_TRUE(written.ok()) << written.status();
   EXPECT_EQ(calls->load(), 10);  // no schema pass before the write
+  ASSERT_TRUE(written->schema);
+  EXPECT_EQ(written->schema->to_string(), "struct<id:bigint,k:string,extra:string>");
   EXPECT_EQ(written->files.size(), 2u);  // one per folder
   EXPECT_EQ(count_files(o.path), 2u);
   auto back = read_back(o.path + "/k=odd");
