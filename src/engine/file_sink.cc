@@ -76,7 +76,9 @@ StatusOr<TypePtr> stream_into(const DynamicFrame& frame, bool single_pass, SinkW
       drop_nulls = true;
     }
   }
-  const bool evolving = single_pass && schema_from_data(*tail);
+  // (A Map whose schema was asked for already has its output cached: that is
+  // replayed through open_conformed instead of running it again.)
+  const bool evolving = single_pass && schema_from_data(*tail) && !tail->has_first_pass();
   TypePtr running = types::DataType::structure({});
   std::unique_ptr<BatchStream> stream;
   if (evolving) {

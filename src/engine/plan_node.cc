@@ -48,6 +48,11 @@ StatusOr<types::TypePtr> PlanNode::compute_schema() const {
   return merged;
 }
 
+bool PlanNode::has_first_pass() const {
+  std::lock_guard<std::mutex> lock(schema_mu_);
+  return first_pass_ != nullptr;
+}
+
 std::unique_ptr<PlanNode::FirstPass> PlanNode::take_first_pass() const {
   std::lock_guard<std::mutex> lock(schema_mu_);
   return std::move(first_pass_);

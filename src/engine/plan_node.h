@@ -51,6 +51,7 @@ class PlanNode : public std::enable_shared_from_this<PlanNode> {
   };
   static constexpr int64_t kFirstPassCacheBytes = int64_t{256} << 20;
   std::unique_ptr<FirstPass> take_first_pass() const;
+  bool has_first_pass() const;
 
  protected:
   // Default: merge the schemas of every batch (one pass, errors set aside

@@ -237,6 +237,23 @@ TEST(FirstPassCache, MapDeeperInThePlanRunsItsCallbackOnce) {
   EXPECT_EQ(calls->load(), 20);
 }
 
+TEST(FirstPassCache, SchemaAskedBeforeASinkIsNotRecomputed) {
+  TempDir dir;
+  auto calls = std::make_shared<std::atomic<int>>(0);
+  auto mapped = source(dir, "{\"id\": 1}\n{\"id\": 2}\n", 1).map([calls](Record r) {
+    ++*calls;
+    return r;
+  });
+  EXPECT_EQ(schema_of(mapped), "struct<id:bigint>");  // printSchema() in a script
+  FileSinkOptions o;
+  o.path = dir.file("out");
+  o.format = "parquet";
+  auto written = write_files(mapped, o);
+  ASSERT_TRUE(written.ok()) << written.status();
+  EXPECT_EQ(written->rows, 2);
+  EXPECT_EQ(calls->load(), 2);
+}
+
 TEST(FirstPassCache, ReplayedErrorsStillEnforceThresholds) {
   TempDir dir;
   auto frame = source(dir, "{\"id\": 1}\n{\"id\": 2}\n{\"id\": 3}\n", 1);
