@@ -1,6 +1,9 @@
 // DropNullFields: drops every field (nested struct fields too) that is null
 // in every record, as Glue drops fields whose type is NullType. Knowing that
-// takes one pass over the input before the records flow.
+// takes one pass over the input before the records flow (its batches are
+// kept for the records when they fit the first-pass cache; a typed file
+// sink avoids the pass altogether, see file_sink.cc).
+#include <algorithm>
 #include <map>
 #include <optional>
 
@@ -91,7 +94,19 @@ class DropNullFieldsNode : public PlanNode {
 
   StatusOr<std::unique_ptr<BatchStream>> open(ExecContext& ctx) const override {
     MORTAR_ASSIGN_OR_RETURN(auto paths, null_field_paths());
-    MORTAR_ASSIGN_OR_RETURN(auto in, open_conformed(*input_, ctx));
+    std::unique_ptr<BatchStream> in;
+    std::unique_ptr<FirstPass> pass;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      pass = std::move(pass_);
+    }
+    if (pass) {  // the null pass's batches, once, with its error records
+      for (auto& e : pass->errors)
+        MORTAR_RETURN_IF_ERROR(ctx.add_error(e.stage_key, e.options, std::move(e.record)));
+      in = vector_stream(std::move(pass->batches));
+    } else {
+      MORTAR_ASSIGN_OR_RETURN(in, open_conformed(*input_, ctx));
+    }
     return map_stream(std::move(in), [paths](std::unique_ptr<RecordBatch> b) {
       return drop_field_paths(std::move(b), paths);
     });
@@ -114,11 +129,25 @@ class DropNullFieldsNode : public PlanNode {
     ExecContext ctx(/*enforce_thresholds=*/false);
     MORTAR_ASSIGN_OR_RETURN(auto stream, open_conformed(*input_, ctx));
     NullFieldTracker tracker;
+    // The input's batches are kept (as a node's first pass is, plan_node.h)
+    // when small enough, so the records that follow are not read again.
+    auto pass = std::make_unique<FirstPass>();
+    const int64_t limit = std::min(kFirstPassCacheBytes, engine_memory_limit() / 4);
+    int64_t bytes = 0;
     for (;;) {
       MORTAR_ASSIGN_OR_RETURN(auto batch, stream->next());
       if (!batch) break;
       tracker.mark(*batch);
+      if (!pass) continue;
+      bytes += batch_bytes(*batch);
+      if (bytes > limit) {
+        pass.reset();
+      } else {
+        pass->batches.push_back(std::move(batch));
+      }
     }
+    if (pass) pass->errors = ctx.stage_errors();
+    pass_ = std::move(pass);
     paths_ = tracker.null_paths(*schema);
     return *paths_;
   }
@@ -126,6 +155,7 @@ class DropNullFieldsNode : public PlanNode {
   NodePtr input_;
   mutable std::mutex mu_;
   mutable std::optional<std::vector<FieldPath>> paths_ ABSL_GUARDED_BY(mu_);
+  mutable std::unique_ptr<FirstPass> pass_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace

@@ -254,6 +254,21 @@ TEST(FirstPassCache, SchemaAskedBeforeASinkIsNotRecomputed) {
   EXPECT_EQ(calls->load(), 2);
 }
 
+TEST(FirstPassCache, DropNullFieldsKeepsItsNullPassForTheRecords) {
+  TempDir dir;
+  auto calls = std::make_shared<std::atomic<int>>(0);
+  auto mapped = source(dir, "{\"id\": 1, \"n\": null}\n{\"id\": 2, \"n\": null}\n", 1)
+                    .map([calls](Record r) {
+                      ++*calls;
+                      return r;
+                    });
+  auto rows = mapped.drop_null_fields().to_records();
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[1].to_json(), "{\"id\": 2}");
+  EXPECT_EQ(calls->load(), 2);  // Map's schema pass, replayed twice over
+}
+
 TEST(FirstPassCache, ReplayedErrorsStillEnforceThresholds) {
   TempDir dir;
   auto frame = source(dir, "{\"id\": 1}\n{\"id\": 2}\n{\"id\": 3}\n", 1);
