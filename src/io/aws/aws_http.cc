@@ -2,8 +2,8 @@
 
 #include <curl/curl.h>
 
-#include <cctype>
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdint>
 #include <random>
@@ -130,9 +130,9 @@ StatusOr<HttpReply> http_exchange(const HttpExchange& request) {
     return absl::CancelledError(to_absl(label + ": cancelled"));
   }
   if (rc != CURLE_OK) {
-    std::string reason = sink.over_limit
-                             ? "response body over " + std::to_string(request.max_body_bytes) + " bytes"
-                             : curl_easy_strerror(rc);
+    std::string reason =
+        sink.over_limit ? "response body over " + std::to_string(request.max_body_bytes) + " bytes"
+                        : curl_easy_strerror(rc);
     return absl::UnavailableError(to_absl(label + ": " + reason));
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply.status);

@@ -18,8 +18,8 @@
 namespace mortar::io::aws {
 
 struct HttpExchange {
-  std::string method = "POST";  // GET, HEAD (no body read), PUT, POST, DELETE, ...
-  std::string url;              // "http://host:port/path?query", already encoded
+  std::string method = "POST";                 // GET, HEAD (no body read), PUT, POST, DELETE, ...
+  std::string url;                             // "http://host:port/path?query", already encoded
   std::map<std::string, std::string> headers;  // sent as given
   // Borrowed, not copied (S3 parts are megabytes): must outlive the call.
   std::string_view body;

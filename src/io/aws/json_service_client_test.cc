@@ -12,7 +12,7 @@ namespace {
 // A transport that records requests and answers from a script.
 struct FakeTransport {
   std::vector<HttpExchange> seen;
-  std::vector<std::string> bodies;  // seen[i].body borrows memory gone after the call
+  std::vector<std::string> bodies;           // seen[i].body borrows memory gone after the call
   std::vector<StatusOr<HttpReply>> replies;  // one per call, the last repeated
   std::function<StatusOr<HttpReply>(const HttpExchange&)> fn() {
     return [this](const HttpExchange& ex) -> StatusOr<HttpReply> {

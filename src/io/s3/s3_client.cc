@@ -107,8 +107,8 @@ StatusOr<S3Response> S3Client::send(const S3Request& req) const {
     if (!retryable(last)) return last;
   }
   if (!transport_error.ok()) {
-    return absl::UnavailableError(to_absl(std::string(status_message(transport_error)) + " (after " +
-                                          std::to_string(attempts) + " attempts)"));
+    return absl::UnavailableError(to_absl(std::string(status_message(transport_error)) +
+                                          " (after " + std::to_string(attempts) + " attempts)"));
   }
   return last;
 }

@@ -5,8 +5,8 @@
 
 #include <atomic>
 #include <map>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -51,7 +51,8 @@ class S3Client {
 
   // An error Status for a non-2xx response: names the s3:// URI, the HTTP
   // status and S3's error code/message; 404 -> NotFound, 403 -> PermissionDenied.
-  static Status error_for(const S3Response& response, const std::string& uri, std::string_view what);
+  static Status error_for(const S3Response& response, const std::string& uri,
+                          std::string_view what);
 
  private:
   // One attempt. A transport failure (to retry) goes to *transport_error;
