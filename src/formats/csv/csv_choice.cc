@@ -79,6 +79,32 @@ bool append_parsed(types::Column& column, std::string_view v) {
   }
 }
 
+bool parses_as_double(std::string_view v) {
+  // [+-]digits[.digits][(e|E)[+-]digits]: always taken by parse_double; its
+  // full parse (from_chars) runs only for the other shapes (".5", "nan" ...).
+  size_t i = 0;
+  const size_t n = v.size();
+  auto digits = [&] {
+    size_t start = i;
+    while (i < n && v[i] >= '0' && v[i] <= '9') ++i;
+    return i > start;
+  };
+  if (i < n && (v[i] == '-' || v[i] == '+')) ++i;
+  bool plain = digits();
+  if (plain && i < n && v[i] == '.') {
+    ++i;
+    plain = digits();
+  }
+  if (plain && i < n && (v[i] == 'e' || v[i] == 'E')) {
+    ++i;
+    if (i < n && (v[i] == '-' || v[i] == '+')) ++i;
+    plain = digits();
+  }
+  if (plain && i == n) return true;
+  double x;
+  return parse_double(v, &x);
+}
+
 bool parses_as(const types::TypePtr& type, std::string_view v) {
   switch (type->kind()) {
     case TypeKind::kString:
@@ -94,10 +120,8 @@ bool parses_as(const types::TypePtr& type, std::string_view v) {
       int64_t x;
       return parse_int64(v, &x);
     }
-    case TypeKind::kDouble: {
-      double x;
-      return parse_double(v, &x);
-    }
+    case TypeKind::kDouble:
+      return parses_as_double(v);
     case TypeKind::kDate: {
       int32_t d;
       return parse_date(v, &d);

@@ -19,6 +19,8 @@ bool append_parsed(types::Column& column, std::string_view text);
 
 // Whether `text` parses as `type` (a scalar type; string-like take anything).
 bool parses_as(const types::TypePtr& type, std::string_view text);
+// The same for double, with a fast path for plain decimals ("-12.5e3").
+bool parses_as_double(std::string_view text);
 
 // Appends `text` to the first alternative of the choice column that takes
 // it; false when none does.

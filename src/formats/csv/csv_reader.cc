@@ -8,6 +8,7 @@
 #include "formats/csv/csv_choice.h"
 #include "formats/csv/csv_inference.h"
 #include "formats/format_options.h"
+#include "formats/text_values.h"
 #include "io/compression.h"
 #include "io/io_util.h"
 
@@ -236,8 +237,8 @@ Status CsvReader::widen_past_sample(const std::vector<int>& sources) {
     if (kind != types::TypeKind::kString && kind != types::TypeKind::kChoice) open.push_back(i);
   }
   const Dialect& d = options_.dialect;
-  // Whether every value of output column i in rows [b, e) parses as its type.
-  auto fits = [&](size_t i, size_t b, size_t e, std::string* scratch) {
+  // Whether every value of output column i in rows [b, e) passes `ok`.
+  auto all_fit = [&](size_t i, size_t b, size_t e, std::string* scratch, auto ok) {
     const uint32_t src = static_cast<uint32_t>(sources[i]);
     std::string_view v;
     bool quoted = false;
@@ -253,9 +254,24 @@ Status CsvReader::widen_past_sample(const std::vector<int>& sources) {
       }
       if (quoted && v.empty()) continue;
       if (!quoted && options_.null_value && v == *options_.null_value) continue;
-      if (!parses_as(fields[i].type, v)) return false;
+      if (!ok(v)) return false;
     }
     return true;
+  };
+  // The common kinds get their own loop (no per-value dispatch).
+  auto fits = [&](size_t i, size_t b, size_t e, std::string* scratch) {
+    const types::TypePtr& type = fields[i].type;
+    switch (type->kind()) {
+      case types::TypeKind::kBigInt:
+        return all_fit(i, b, e, scratch, [](std::string_view v) {
+          int64_t x;
+          return parse_int64(v, &x);
+        });
+      case types::TypeKind::kDouble:
+        return all_fit(i, b, e, scratch, [](std::string_view v) { return parses_as_double(v); });
+      default:
+        return all_fit(i, b, e, scratch, [&](std::string_view v) { return parses_as(type, v); });
+    }
   };
   auto check = [&](size_t b, size_t e, std::vector<char>* result) {
     std::string scratch;

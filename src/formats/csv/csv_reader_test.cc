@@ -5,7 +5,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "formats/csv/csv_choice.h"
 #include "formats/csv/csv_format.h"
+#include "formats/text_values.h"
 #include "formats/testing_util.h"
 #include "io/compression.h"
 
@@ -395,6 +397,28 @@ TEST_F(CsvReaderTest, WholeFileSchemaCoversValuesPastTheSample) {
   ASSERT_TRUE(whole.status.ok()) << whole.status;
   EXPECT_EQ(whole.schema->to_string(), "struct<n:choice<bigint,string>,d:date,s:string>");
   EXPECT_EQ(whole.rows.size(), 3000u);
+}
+
+TEST(CsvChoice, DoubleCheckAgreesWithTheParser) {
+  // The whole-file check's fast path must say exactly what parse_double says.
+  std::vector<std::string> cases = {"1", "-1", "+2.5", "1e5", "1E-5", "2.5e+10", "1e400",
+                                    "1e-400", ".5", "5.", "-.5", "nan", "-inf", "Infinity",
+                                    "1.2.3", "1e", "e5", "--1", "+-1", "1,5", "0x10", " 1", "",
+                                    "-", "+", "1e+", "12345678901234567890123"};
+  uint32_t seed = 7;
+  const std::string alphabet = "0123456789.eE+-nai ";
+  for (int n = 0; n < 20000; ++n) {
+    std::string v;
+    for (int k = static_cast<int>(seed % 7); k >= 0; --k) {
+      seed = seed * 1103515245u + 12345u;
+      v += alphabet[(seed >> 16) % alphabet.size()];
+    }
+    cases.push_back(v);
+  }
+  for (const auto& v : cases) {
+    double x;
+    EXPECT_EQ(parses_as_double(v), parse_double(v, &x)) << "'" << v << "'";
+  }
 }
 
 TEST_F(CsvReaderTest, ChoiceTypesNeverApplyToAGivenSchema) {
