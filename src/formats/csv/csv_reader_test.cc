@@ -324,6 +324,17 @@ TEST_F(CsvReaderTest, ChoiceTypesFractionsMakeADoubleAlternative) {
   EXPECT_EQ(r.rows[2], R"({"p":"free"})");
 }
 
+TEST_F(CsvReaderTest, ChoiceTypesNullValueIsNullNotText) {
+  // nullValue marks nulls, so it neither makes a numeric column mixed nor
+  // lands in the string alternative of a mixed one.
+  auto r = read("a,b\n1,1\nNA,x\n3,NA\n",
+                {{"withHeader", "true"}, {"choiceTypes", "true"}, {"nullValue", "NA"}});
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(r.schema->to_string(), "struct<a:bigint,b:choice<bigint,string>>");
+  EXPECT_EQ(r.rows[1], R"({"a":null,"b":"x"})");
+  EXPECT_EQ(r.rows[2], R"({"a":3,"b":null})");
+}
+
 TEST_F(CsvReaderTest, ChoiceTypesLeaveOtherMixesAsString) {
   // Only numbers against text make a choice (dates or booleans mixed with
   // text stay string), and a column of numbers stays bigint.
