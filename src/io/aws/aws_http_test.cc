@@ -5,32 +5,19 @@
 #include "io/aws/aws_http.h"
 
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <stdio.h>
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <thread>
+
+#include "io/aws/python_http_stub.h"
 
 namespace mortar::io::aws {
 namespace {
 
-constexpr char kStub[] = R"PY(
-import http.server, json, os, time
-
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def log_message(self, *args):
-        pass
-    def reply(self, status, body=b"", headers=()):
-        self.send_response(status)
-        for k, v in headers:
-            self.send_header(k, v)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+// Echoes what it got as JSON; /big is 2 MiB, /slow answers after 10 s.
+constexpr char kHandler[] = R"PY(
+class Handler(StubHandler):
     def answer(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         if self.path == "/big":
@@ -43,12 +30,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 "body_size": len(body), "body_sum": sum(body) % 1000003}
         self.reply(201, json.dumps(echo).encode(), [("X-Mixed-Case", "Value 1")])
     do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = answer
-
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-server.daemon_threads = True
-server.handle_error = lambda *args: None  # clients that hang up on purpose are not news
-print(server.server_address[1], os.getpid(), flush=True)
-server.serve_forever()
 )PY";
 
 class AwsHttpTest : public ::testing::Test {
@@ -56,17 +37,12 @@ class AwsHttpTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = std::filesystem::temp_directory_path() / ("awshttp-" + std::to_string(getpid()));
     std::filesystem::create_directories(dir_);
-    std::ofstream(dir_ / "stub.py") << kStub;
-    stub_ = popen(("python3 " + (dir_ / "stub.py").string()).c_str(), "r");
-    int port = 0;
-    if (stub_ == nullptr || fscanf(stub_, "%d %d", &port, &pid_) != 2) {
-      FAIL() << "could not start the python3 HTTP stub";
-    }
-    base_ = "http://127.0.0.1:" + std::to_string(port);
+    stub_ = new test_support::PythonHttpStub();
+    if (!stub_->start(dir_, kHandler)) FAIL() << "could not start the python3 HTTP stub";
+    base_ = stub_->endpoint();
   }
   static void TearDownTestSuite() {
-    if (pid_ > 0) kill(pid_, SIGTERM);
-    if (stub_) pclose(stub_);
+    delete stub_;
     std::filesystem::remove_all(dir_);
   }
 
@@ -78,8 +54,7 @@ class AwsHttpTest : public ::testing::Test {
   }
 
   static inline std::filesystem::path dir_;
-  static inline FILE* stub_ = nullptr;
-  static inline int pid_ = 0;
+  static inline test_support::PythonHttpStub* stub_ = nullptr;
   static inline std::string base_;
 };
 

@@ -7,14 +7,13 @@
 // uploads keep at most write_parallelism parts in flight, assemble in order,
 // and a failed part aborts the upload.
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <stdio.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <random>
 
+#include "io/aws/python_http_stub.h"
 #include "io/s3/s3_file_system.h"
 #include "io/s3/s3_streams.h"
 
@@ -22,7 +21,6 @@ namespace mortar::io {
 namespace {
 
 constexpr char kStub[] = R"PY(
-import http.server, json, os, re, sys, threading, time
 data = open(os.path.join(sys.argv[1], "data.bin"), "rb").read()
 chunk = int(sys.argv[2])
 ETAG = '"0123456789abcdef"'
@@ -31,18 +29,7 @@ state = {"inflight": 0, "max_inflight": 0, "gets": 0, "puts_inflight": 0, "max_p
 uploads = {}
 written = {}
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def log_message(self, *args):
-        pass
-    def reply(self, status, body=b"", headers=()):
-        self.send_response(status)
-        for k, v in headers:
-            self.send_header(k, v)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+class Handler(StubHandler):
     def do_HEAD(self):
         self.reply(200, data, [("ETag", ETAG)]) if self.path.startswith("/b/") else self.reply(404)
     def do_GET(self):
@@ -126,10 +113,6 @@ def do_DELETE(self):
 Handler.do_POST = do_POST
 Handler.do_PUT = do_PUT
 Handler.do_DELETE = do_DELETE
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-server.handle_error = lambda *args: None  # clients that hang up on purpose are not news
-print(server.server_address[1], os.getpid(), flush=True)
-server.serve_forever()
 )PY";
 
 constexpr int64_t kChunk = 1 << 20;
@@ -147,19 +130,14 @@ class S3ReadAheadTest : public ::testing::Test {
       std::memcpy(data_->data() + i, &v, 8);
     }
     std::ofstream(dir_ / "data.bin", std::ios::binary).write(data_->data(), kSize);
-    std::ofstream(dir_ / "stub.py") << kStub;
-    std::string cmd = "python3 " + (dir_ / "stub.py").string() + " " + dir_.string() + " " +
-                      std::to_string(kChunk);
-    stub_ = popen(cmd.c_str(), "r");
-    int port = 0;
-    if (stub_ == nullptr || fscanf(stub_, "%d %d", &port, &pid_) != 2) {
+    stub_ = new test_support::PythonHttpStub();
+    if (!stub_->start(dir_, kStub, dir_.string() + " " + std::to_string(kChunk))) {
       FAIL() << "could not start the python3 S3 stub";
     }
-    endpoint_ = "http://127.0.0.1:" + std::to_string(port);
+    endpoint_ = stub_->endpoint();
   }
   static void TearDownTestSuite() {
-    if (pid_ > 0) kill(pid_, SIGTERM);
-    if (stub_) pclose(stub_);
+    delete stub_;
     std::filesystem::remove_all(dir_);
     delete data_;
   }
@@ -205,8 +183,7 @@ class S3ReadAheadTest : public ::testing::Test {
 
   static inline std::filesystem::path dir_;
   static inline std::string* data_ = nullptr;
-  static inline FILE* stub_ = nullptr;
-  static inline int pid_ = 0;
+  static inline test_support::PythonHttpStub* stub_ = nullptr;
   static inline std::string endpoint_;
 };
 
