@@ -16,7 +16,7 @@ _FORMATS = {
     "csv": ("csv", {"separator", "escaper", "quoteChar", "multiLine", "withHeader",
                     "writeHeader", "skipFirst", "optimizePerformance", "strictCheckForQuoting",
                     "skipRows", "nullValue", "allowRaggedRows", "inferSchema",
-                    "inferSampleRows", "threads", "blockSize", "delimiter"}),
+                    "inferSampleRows", "threads", "blockSize", "delimiter", "choiceTypes"}),
     "json": ("json", {"jsonPath", "multiLine", "optimizePerformance", "withSchema",
                       "blockSize", "inferSampleRows", "parallelParse"}),
     "parquet": ("parquet", {"useGlueParquetWriter", "blockSize", "pageSize",

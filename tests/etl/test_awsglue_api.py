@@ -100,6 +100,18 @@ def test_from_options_csv_with_header_and_separator(glue_ctx, tmp_path):
     assert raw.count() == 3
 
 
+def test_csv_mixed_column_is_a_choice_unless_choice_types_is_off(glue_ctx, tmp_path):
+    write(tmp_path / "in" / "a.csv", "id,zip\n1,12345\n2,abc12\n")
+    opts = {"paths": [str(tmp_path / "in")]}
+    typed = glue_ctx.create_dynamic_frame.from_options(
+        "file", opts, format="csv", format_options={"withHeader": True})
+    assert typed.schema().getField("zip").dataType.typeName() == "choice"
+    plain = glue_ctx.create_dynamic_frame.from_options(
+        "file", opts, format="csv", format_options={"withHeader": True, "choiceTypes": False})
+    assert plain.schema().getField("zip").dataType.typeName() == "string"
+    assert rows(plain) == [{"id": 1, "zip": "12345"}, {"id": 2, "zip": "abc12"}]
+
+
 def test_from_options_recurse_and_exclusions(glue_ctx, tmp_path):
     write(tmp_path / "d" / "top.json", '{"f": "top"}\n')
     write(tmp_path / "d" / "sub" / "deep.json", '{"f": "deep"}\n')
