@@ -107,6 +107,12 @@ StatusOr<TypePtr> stream_into(const DynamicFrame& frame, bool single_pass, SinkW
     if (evolving) {
       if (batch->schema() != running && !batch->schema()->equals(*running)) {
         TypePtr merged = merge_types(running, batch->schema());
+        // A partition key the records have not shown yet is null so far
+        // (its rows go to __HIVE_DEFAULT_PARTITION__).
+        for (const auto& k : writer.partition_keys()) {
+          if (merged->field_index(k) < 0)
+            merged = merge_types(merged, types::DataType::structure({{k, types::DataType::null()}}));
+        }
         if (!merged->equals(*running)) running = merged;
       }
       MORTAR_ASSIGN_OR_RETURN(batch, conform_batch(std::move(batch), running));

@@ -119,6 +119,24 @@ TEST(SinglePassSink, MapCallbacksRunOncePerRecordOnTheWayToTheSink) {
             "{\"id\": 8, \"extra\": null}\n");
 }
 
+TEST(SinglePassSink, MapThatAddsThePartitionKeyLate) {
+  TempDir dir;
+  auto mapped = source(dir, "{\"id\": 1}\n{\"id\": 2}\n{\"id\": 3}\n", 1).map([](Record r) {
+    if (r.get("id").as_int() == 3) EXPECT_TRUE(r.set("k", types::Value::string("x")).ok());
+    return r;
+  });
+  FileSinkOptions o;
+  o.path = dir.file("out");
+  o.format = "parquet";
+  o.partition_keys = {"k"};
+  auto written = write_files(mapped, o);
+  ASSERT_TRUE(written.ok()) << written.status();
+  EXPECT_EQ(written->schema->to_string(), "struct<id:bigint,k:string>");
+  EXPECT_EQ(lines(read_back(o.path + "/k=__HIVE_DEFAULT_PARTITION__")),
+            "{\"id\": 1}\n{\"id\": 2}\n");
+  EXPECT_EQ(lines(read_back(o.path + "/k=x")), "{\"id\": 3}\n");
+}
+
 TEST(SinglePassSink, TextFormatsStillDropNullFields) {
   TempDir dir;
   auto frame = source(dir, "{\"a\": 1, \"b\": null}\n{\"a\": 2, \"b\": null}\n", 1);
