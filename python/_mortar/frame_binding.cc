@@ -319,10 +319,12 @@ void bind_frame(py::module_& m) {
         py::dict out;
         out["files"] = py::cast(result.files);
         out["rows"] = result.rows;
+        // What was written (keys included), so catalog updates need no schema pass.
+        if (result.schema) out["schema"] = schema_to_dict(*result.schema);
         return out;
       },
       py::arg("frame"), py::arg("options"),
-      "Writes a Frame as files (FileSinkOptions as a dict); returns {files, rows}.");
+      "Writes a Frame as files (FileSinkOptions as a dict); returns {files, rows, schema}.");
 }
 
 }  // namespace mortar::python

@@ -81,7 +81,7 @@ class DataSink:
                 database=self._database, table_name=self._table_name, path=options["path"],
                 format=options["format"], format_options=options["format_options"],
                 partition_keys=options["partition_keys"], written=written,
-                frame_schema=dynamic_frame._frame.schema(),
+                frame_schema=written.get("schema") or dynamic_frame._frame.schema(),
                 update_behavior=behavior,
                 catalog_id=self._catalog_id)
         return dynamic_frame

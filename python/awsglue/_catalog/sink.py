@@ -175,6 +175,6 @@ def write_frame_to_catalog(frame, database, table_name, *, additional_options=No
     update_catalog_after_write(
         database=database, table_name=table_name, path=location, format=fmt,
         format_options=format_options, partition_keys=list(keys), written=written,
-        frame_schema=frame.schema() if update else {"fields": []},
+        frame_schema=(written.get("schema") or frame.schema()) if update else {"fields": []},
         update_behavior=additional_options.get("updateBehavior", "UPDATE_IN_DATABASE"),
         catalog_id=catalog_id, update_schema=update)
