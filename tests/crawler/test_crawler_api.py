@@ -83,12 +83,9 @@ def test_create_crawler_rejects_bad_input(glue, kwargs, fragment):
 def test_crawl_creates_tables_and_records_history(glue, crawl_db, new_crawler, wait_for_crawl, sales_tree):
     path = sales_tree
     name = new_crawler(path, crawl_db)
+    # (A second start while this small crawl runs would race its end: test_wrong_state_errors
+    # checks the refusal on a crawl that surely runs.)
     glue.start_crawler(Name=name)
-    with pytest.raises(ClientError) as e:
-        glue.start_crawler(Name=name)
-    # The crawl may be over already on a fast machine; if not, it is RUNNING.
-    assert error_code(e) in ("CrawlerRunningException",) or \
-        glue.get_crawler(Name=name)["Crawler"]["State"] == "READY"
     crawler = wait_for_crawl(glue, name)
     last = crawler["LastCrawl"]
     assert last["Status"] == "SUCCEEDED", last
