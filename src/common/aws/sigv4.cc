@@ -1,4 +1,5 @@
 #include "common/aws/sigv4.h"
+#include "common/percent_encoding.h"
 
 #include <algorithm>
 #include <ctime>
@@ -12,13 +13,6 @@ namespace {
 bool is_unreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '_' || c == '.' || c == '~';
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 // Headers a signer leaves out: proxies and clients rewrite them.
@@ -50,23 +44,6 @@ std::string sigv4_uri_encode(std::string_view s, bool encode_slash) {
       out += kHex[c >> 4];
       out += kHex[c & 15];
     }
-  }
-  return out;
-}
-
-std::string sigv4_uri_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out += char(hi * 16 + lo);
-        i += 2;
-        continue;
-      }
-    }
-    out += s[i];
   }
   return out;
 }
@@ -108,7 +85,7 @@ std::string sigv4_canonical_query(std::string_view wire_query) {
       size_t eq = piece.find('=');
       std::string_view name = piece.substr(0, eq);
       std::string_view value = eq == std::string_view::npos ? "" : piece.substr(eq + 1);
-      pairs.emplace_back(sigv4_uri_decode(name), sigv4_uri_decode(value));
+      pairs.emplace_back(percent_decode(name), percent_decode(value));
     }
     start = end + 1;
   }

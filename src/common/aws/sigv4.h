@@ -34,8 +34,6 @@ inline constexpr std::string_view kUnsignedPayload = "UNSIGNED-PAYLOAD";
 // RFC 3986 percent-encoding of everything but unreserved characters
 // (A-Z a-z 0-9 - _ . ~), and '/' too unless encode_slash.
 std::string sigv4_uri_encode(std::string_view s, bool encode_slash);
-// Decodes %XX escapes; malformed escapes are kept literally.
-std::string sigv4_uri_decode(std::string_view s);
 
 // The canonical URI of a path as sent on the wire (percent-encoded once).
 // With normalize (every service but S3) dot segments and duplicate slashes

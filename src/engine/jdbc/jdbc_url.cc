@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "common/percent_encoding.h"
+
 namespace mortar::engine::jdbc {
 
 namespace {
@@ -24,13 +26,6 @@ std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 // PgJDBC parameter names (case-insensitive) -> libpq keywords. Parameters
@@ -228,23 +223,6 @@ StatusOr<std::string> quote_table_name(std::string_view dbtable, bool fold_lower
   if (parts.size() > 3) return invalid_input(fmt::format("dbtable '{}': too many '.' parts", dbtable));
   std::string out;
   for (const auto& p : parts) out += (out.empty() ? "" : ".") + p;
-  return out;
-}
-
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(s[i]);
-  }
   return out;
 }
 

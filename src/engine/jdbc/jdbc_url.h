@@ -42,7 +42,4 @@ StatusOr<std::string> quote_table_name(std::string_view dbtable, bool fold_lower
 // "a\"b" -> "\"a\"\"b\"".
 std::string quote_identifier(std::string_view name);
 
-// "%41" -> "A"; malformed escapes are kept as written.
-std::string percent_decode(std::string_view s);
-
 }  // namespace mortar::engine::jdbc
