@@ -11,6 +11,7 @@
 #include "engine/jdbc/jdbc_sink.h"
 #include "engine/jdbc/jdbc_source.h"
 #include "errors.h"
+#include "frame_options.h"
 
 namespace py = pybind11;
 
@@ -18,17 +19,13 @@ namespace mortar::python {
 
 namespace {
 
+// None means "not given" (awsglue passes absent options through as None).
 std::string str_value(py::handle v, const std::string& key) {
-  if (v.is_none()) return "";
-  if (!py::isinstance<py::str>(v))
-    raise_invalid("JDBC option '" + key + "' must be a string, not " + std::string(Py_TYPE(v.ptr())->tp_name));
-  return v.cast<std::string>();
+  return v.is_none() ? "" : str_arg(v, "JDBC option '" + key + "'");
 }
 
 int64_t int_value(py::handle v, const std::string& key) {
   if (v.is_none()) return 0;
-  if (py::isinstance<py::bool_>(v)) raise_invalid("JDBC option '" + key + "' must be an integer");
-  if (py::isinstance<py::int_>(v)) return v.cast<int64_t>();
   if (py::isinstance<py::str>(v)) {  // Glue passes numbers as strings ('hashpartitions': '5')
     const std::string s = v.cast<std::string>();
     try {
@@ -37,8 +34,9 @@ int64_t int_value(py::handle v, const std::string& key) {
       if (used == s.size()) return n;
     } catch (const std::exception&) {
     }
+    raise_invalid("JDBC option '" + key + "' must be an integer, got " + std::string(py::repr(v)));
   }
-  raise_invalid("JDBC option '" + key + "' must be an integer, got " + std::string(py::repr(v)));
+  return int_arg(v, "JDBC option '" + key + "'");
 }
 
 py::dict options_dict(py::handle options) {

@@ -3,7 +3,7 @@ enableUpdateCatalog step after a file sink (create the table when missing,
 add the frame's new columns with UPDATE_IN_DATABASE, register the new
 partitions with BatchCreatePartition, leaving existing ones alone)."""
 import logging
-import re
+from urllib.parse import unquote
 
 from awsglue._catalog.api import _call, _get_table, _with_context
 from awsglue._catalog.formats import (_is_jdbc, _jdbc_options, _params, _storage_for,
@@ -14,10 +14,6 @@ from awsglue._native import native
 _log = logging.getLogger("awsglue.catalog")
 
 _BATCH = 100  # BatchCreatePartition's limit
-
-
-def _hive_unescape(value):
-    return re.sub(r"%([0-9A-Fa-f]{2})", lambda m: chr(int(m.group(1), 16)), value)
 
 
 def _written_partitions(files, partition_keys):
@@ -36,7 +32,7 @@ def _written_partitions(files, partition_keys):
             name, eq, value = part.partition("=")
             if not eq or name.lower() != key.lower():
                 break
-            values.append(_hive_unescape(value))
+            values.append(unquote(value))  # Hive's %XX folder escapes
         if len(values) == n:
             out.setdefault(tuple(values), folder + "/")
     return out
