@@ -50,12 +50,6 @@ Status publish(io::FileSystem& fs, const std::string& tmp, const std::string& ta
   return fs.remove(tmp);
 }
 
-// Schemas only a pass over the data reveals (the records a callback returns).
-bool schema_from_data(const PlanNode& node) {
-  const std::string name = node.name();
-  return name == "Map" || name == "FlatMap" || name == "Unbox";
-}
-
 // Streams the frame into `writer` in one pass and returns the final schema.
 //
 // Text formats take the frame's schema first (DropNullFields and Map run a
@@ -78,7 +72,7 @@ StatusOr<TypePtr> stream_into(const DynamicFrame& frame, bool single_pass, SinkW
   }
   // (A Map whose schema was asked for already has its output cached: that is
   // replayed through open_conformed instead of running it again.)
-  const bool evolving = single_pass && schema_from_data(*tail) && !tail->has_first_pass();
+  const bool evolving = single_pass && tail->schema_from_data() && !tail->has_first_pass();
   TypePtr running = types::DataType::structure({});
   std::unique_ptr<BatchStream> stream;
   if (evolving) {

@@ -37,6 +37,9 @@ class PlanNode : public std::enable_shared_from_this<PlanNode> {
   // The transform's name for messages ("ApplyMapping").
   virtual std::string name() const = 0;
   virtual StatusOr<std::unique_ptr<BatchStream>> open(ExecContext& ctx) const = 0;
+  // True when only a pass over the data reveals the output schema (the
+  // records a callback returns: Map, Unbox); sinks then let it grow.
+  virtual bool schema_from_data() const { return false; }
   // The merged schema of the node's batches (a struct type); cached.
   StatusOr<types::TypePtr> schema() const;
 

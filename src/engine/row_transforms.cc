@@ -129,6 +129,7 @@ class MapNode : public BatchTransformNode {
   MapNode(NodePtr input, MapFn fn, TransformOptions options)
       : BatchTransformNode(std::move(input)), fn_(std::move(fn)), options_(std::move(options)) {}
   std::string name() const override { return "Map"; }
+  bool schema_from_data() const override { return true; }
 
  protected:
   StatusOr<std::unique_ptr<RecordBatch>> transform(std::unique_ptr<RecordBatch> batch,

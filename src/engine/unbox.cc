@@ -90,6 +90,7 @@ class UnboxNode : public BatchTransformNode {
         path_(std::move(path)),
         options_(std::move(options)) {}
   std::string name() const override { return "Unbox"; }
+  bool schema_from_data() const override { return true; }
 
  protected:
   StatusOr<std::unique_ptr<RecordBatch>> transform(std::unique_ptr<RecordBatch> batch,
