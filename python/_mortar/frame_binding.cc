@@ -321,10 +321,18 @@ void bind_frame(py::module_& m) {
         out["rows"] = result.rows;
         // What was written (keys included), so catalog updates need no schema pass.
         if (result.schema) out["schema"] = schema_to_dict(*result.schema);
+        out["attempts"] = result.attempts;
+        if (result.attempts > 1) {
+          // Why this write took longer than its data alone explains.
+          PySys_WriteStderr(
+              "mortar: writing %s: a CSV value past the rows sampled for the schema changed a "
+              "column's type; the write ran again with the whole files' schema\n",
+              o.path.c_str());
+        }
         return out;
       },
       py::arg("frame"), py::arg("options"),
-      "Writes a Frame as files (FileSinkOptions as a dict); returns {files, rows, schema}.");
+      "Writes a Frame as files (FileSinkOptions as a dict); returns {files, rows, schema, attempts}.");
 }
 
 }  // namespace mortar::python

@@ -3,6 +3,7 @@
 #include "engine/cast.h"
 #include "engine/conform.h"
 #include "engine/file_source.h"
+#include "engine/schema_guess.h"
 #include "engine/schema_merge.h"
 #include "engine/transforms.h"
 
@@ -51,9 +52,20 @@ StatusOr<DynamicFrame> DynamicFrame::from_records(const std::vector<Record>& rec
   return from_batches(std::move(batches));
 }
 
-StatusOr<TypePtr> DynamicFrame::schema() const { return node_->schema(); }
+StatusOr<TypePtr> DynamicFrame::schema() const {
+  return rerun_if_widened([&] {
+    ExactSchemaScope exact;  // what the user is shown is not a guess
+    return node_->schema();
+  });
+}
 
 Status DynamicFrame::for_each_batch(const std::function<Status(const RecordBatch&)>& fn) const {
+  // fn may not see batches twice, so no guessed schema that could rerun.
+  ExactSchemaScope exact;
+  return stream_batches(fn);
+}
+
+Status DynamicFrame::stream_batches(const std::function<Status(const RecordBatch&)>& fn) const {
   ExecContext ctx;
   MORTAR_ASSIGN_OR_RETURN(auto stream, open_conformed(*node_, ctx));
   for (;;) {
@@ -64,34 +76,40 @@ Status DynamicFrame::for_each_batch(const std::function<Status(const RecordBatch
 }
 
 StatusOr<int64_t> DynamicFrame::count() const {
-  // Rows do not need the merged schema: count the raw batches.
-  ExecContext ctx;
-  MORTAR_ASSIGN_OR_RETURN(auto stream, node_->open(ctx));
-  int64_t n = 0;
-  for (;;) {
-    MORTAR_ASSIGN_OR_RETURN(auto batch, stream->next());
-    if (!batch) return n;
-    n += batch->num_rows();
-  }
+  return rerun_if_widened([&]() -> StatusOr<int64_t> {
+    // Rows do not need the merged schema: count the raw batches.
+    ExecContext ctx;
+    MORTAR_ASSIGN_OR_RETURN(auto stream, node_->open(ctx));
+    int64_t n = 0;
+    for (;;) {
+      MORTAR_ASSIGN_OR_RETURN(auto batch, stream->next());
+      if (!batch) return n;
+      n += batch->num_rows();
+    }
+  });
 }
 
 StatusOr<std::vector<Record>> DynamicFrame::to_records() const {
-  std::vector<Record> out;
-  MORTAR_RETURN_IF_ERROR(for_each_batch([&](const RecordBatch& b) {
-    for (auto& row : types::batch_rows(b))
-      out.emplace_back(b.schema(), Value::structure(std::move(row)));
-    return ok_status();
-  }));
-  return out;
+  return rerun_if_widened([&]() -> StatusOr<std::vector<Record>> {
+    std::vector<Record> out;
+    MORTAR_RETURN_IF_ERROR(stream_batches([&](const RecordBatch& b) {
+      for (auto& row : types::batch_rows(b))
+        out.emplace_back(b.schema(), Value::structure(std::move(row)));
+      return ok_status();
+    }));
+    return out;
+  });
 }
 
 StatusOr<std::vector<Value>> DynamicFrame::to_rows() const {
-  std::vector<Value> out;
-  MORTAR_RETURN_IF_ERROR(for_each_batch([&](const RecordBatch& b) {
-    for (auto& row : types::batch_rows(b)) out.push_back(Value::structure(std::move(row)));
-    return ok_status();
-  }));
-  return out;
+  return rerun_if_widened([&]() -> StatusOr<std::vector<Value>> {
+    std::vector<Value> out;
+    MORTAR_RETURN_IF_ERROR(stream_batches([&](const RecordBatch& b) {
+      for (auto& row : types::batch_rows(b)) out.push_back(Value::structure(std::move(row)));
+      return ok_status();
+    }));
+    return out;
+  });
 }
 
 namespace {
@@ -138,22 +156,24 @@ StatusOr<std::string> DynamicFrame::print_schema() const {
 }
 
 StatusOr<std::string> DynamicFrame::show(int64_t n) const {
-  std::string out;
-  int64_t shown = 0;
-  ExecContext ctx;
-  MORTAR_ASSIGN_OR_RETURN(auto stream, open_conformed(*node_, ctx));
-  while (shown < n) {
-    MORTAR_ASSIGN_OR_RETURN(auto batch, stream->next());
-    if (!batch) break;
-    for (int64_t r = 0; r < batch->num_rows() && shown < n; ++r, ++shown) {
-      std::vector<Value> fields;
-      for (int c = 0; c < batch->num_columns(); ++c)
-        fields.push_back(types::get_value(batch->column(c), r));
-      out += Record(batch->schema(), Value::structure(std::move(fields))).to_json();
-      out += '\n';
+  return rerun_if_widened([&]() -> StatusOr<std::string> {
+    std::string out;
+    int64_t shown = 0;
+    ExecContext ctx;
+    MORTAR_ASSIGN_OR_RETURN(auto stream, open_conformed(*node_, ctx));
+    while (shown < n) {
+      MORTAR_ASSIGN_OR_RETURN(auto batch, stream->next());
+      if (!batch) break;
+      for (int64_t r = 0; r < batch->num_rows() && shown < n; ++r, ++shown) {
+        std::vector<Value> fields;
+        for (int c = 0; c < batch->num_columns(); ++c)
+          fields.push_back(types::get_value(batch->column(c), r));
+        out += Record(batch->schema(), Value::structure(std::move(fields))).to_json();
+        out += '\n';
+      }
     }
-  }
-  return out;
+    return out;
+  });
 }
 
 DynamicFrame DynamicFrame::errors_as_frame() const { return DynamicFrame(make_errors_node(node_)); }

@@ -82,7 +82,8 @@ class DynamicFrame {
   StatusOr<std::string> print_schema() const;
   // The first n records as JSON, one per line (Glue's show()).
   StatusOr<std::string> show(int64_t n = 20) const;
-  // Streams the conformed batches to `fn` (sinks, bindings).
+  // Streams the conformed batches to `fn` (sinks, bindings), each once: the
+  // schema is the exact one, so a CSV source reads its files for it first.
   Status for_each_batch(const std::function<Status(const types::RecordBatch&)>& fn) const;
   // The error records this frame's plan sets aside, as a frame with fields
   // stage, message, record (the record as JSON text). Runs the plan.
@@ -151,6 +152,10 @@ class DynamicFrame {
   const NodePtr& node() const { return node_; }
 
  private:
+  // for_each_batch on a schema that may be a guess (schema_guess.h): the
+  // caller reruns it when that fails with schema_widened().
+  Status stream_batches(const std::function<Status(const types::RecordBatch&)>& fn) const;
+
   NodePtr node_;
   int num_partitions_ = 0;  // 0 = sink default (one file per output folder)
 };

@@ -8,6 +8,7 @@
 
 #include "engine/conform.h"
 #include "engine/null_fields.h"
+#include "engine/schema_guess.h"
 #include "engine/schema_merge.h"
 #include "engine/sink_writer.h"
 #include "engine/transforms.h"
@@ -127,8 +128,9 @@ StatusOr<TypePtr> stream_into(const DynamicFrame& frame, bool single_pass, SinkW
 
 }  // namespace
 
-StatusOr<WriteResult> write_files(const DynamicFrame& frame, const FileSinkOptions& options) {
-  if (options.path.empty()) return invalid_input("write: no path");
+namespace {
+
+StatusOr<WriteResult> write_files_once(const DynamicFrame& frame, const FileSinkOptions& options) {
   MORTAR_ASSIGN_OR_RETURN(const formats::Format* format, formats::format_by_name(options.format));
   MORTAR_ASSIGN_OR_RETURN(io::FileSystem * fs, io::file_system_for(options.path));
   formats::WriteOptions wo;
@@ -198,6 +200,21 @@ StatusOr<WriteResult> write_files(const DynamicFrame& frame, const FileSinkOptio
   std::sort(result.files.begin(), result.files.end());
   result.rows = writer->rows();
   result.schema = written_schema;
+  return result;
+}
+
+}  // namespace
+
+StatusOr<WriteResult> write_files(const DynamicFrame& frame, const FileSinkOptions& options) {
+  if (options.path.empty()) return invalid_input("write: no path");
+  // A failed attempt leaves nothing behind, so a guessed schema that proves
+  // too narrow midway costs a rerun, not a wrong or partial output.
+  int attempts = 0;
+  auto result = rerun_if_widened([&] {
+    ++attempts;
+    return write_files_once(frame, options);
+  });
+  if (result.ok()) result->attempts = attempts;
   return result;
 }
 

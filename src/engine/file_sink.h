@@ -38,6 +38,8 @@ struct WriteResult {
   // The schema of what was written, partition keys included (the frame's
   // schema, known without another pass: e.g. for a catalog update).
   types::TypePtr schema;
+  // Runs it took: 2 when a guessed CSV schema widened midway (schema_guess.h).
+  int attempts = 1;
 };
 
 StatusOr<WriteResult> write_files(const DynamicFrame& frame, const FileSinkOptions& options);

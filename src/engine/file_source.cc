@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -13,6 +14,7 @@
 #include "engine/cast.h"
 #include "engine/column_ops.h"
 #include "engine/glob.h"
+#include "engine/schema_guess.h"
 #include "engine/schema_merge.h"
 #include "formats/hive_path.h"
 #include "io/compression.h"
@@ -262,6 +264,16 @@ class FileReader {
     if (!batch.ok()) return annotate(batch.status(), file_->path);
     if (!*batch || partition_values_.empty()) return std::move(*batch);
     int64_t n = (*batch)->num_rows();
+    TypePtr schema = schema_;
+    if ((*batch)->schema() != reader_->schema()) {
+      // The reader widened this batch (a CSV value past the sample): its
+      // fields, then the partition columns.
+      std::vector<types::Field> fields = (*batch)->schema()->fields();
+      const auto& all = schema_->fields();
+      fields.insert(fields.end(), all.end() - static_cast<long>(partition_values_.size()),
+                    all.end());
+      schema = types::DataType::structure(std::move(fields));
+    }
     std::vector<std::unique_ptr<types::Column>> columns = std::move((*batch)->columns());
     for (const auto& value : partition_values_) {
       auto col = std::make_unique<types::Column>(value->type());
@@ -273,7 +285,7 @@ class FileReader {
       }
       columns.push_back(std::move(col));
     }
-    return std::make_unique<RecordBatch>(schema_, std::move(columns), n);
+    return std::make_unique<RecordBatch>(std::move(schema), std::move(columns), n);
   }
 
  private:
@@ -304,11 +316,36 @@ std::vector<std::vector<size_t>> make_units(const std::vector<SourceFile>& files
   return units;
 }
 
-// The immutable plan of one source: its files, read units and config.
+// What a source knows of its exact schema (schema_guess.h): CSV files are
+// typed value by value, so only a pass over whole files knows it.
+class ScanSchema {
+ public:
+  TypePtr exact() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return exact_;
+  }
+  void set_exact(TypePtr schema) {
+    std::lock_guard<std::mutex> lock(mu_);
+    exact_ = std::move(schema);
+  }
+  // A guess proved too narrow: from now on read whole files for it.
+  void mark_widened() { widened_.store(true); }
+  bool widened() const { return widened_.load(); }
+
+ private:
+  mutable std::mutex mu_;
+  TypePtr exact_ ABSL_GUARDED_BY(mu_);
+  std::atomic<bool> widened_{false};
+};
+
+// The plan of one source: its files, read units and config (immutable), and
+// its schema knowledge.
 struct Scan {
   std::vector<SourceFile> files;
   std::vector<std::vector<size_t>> units;
   ScanConfig config;
+  bool guesses = false;  // some file is CSV: its reader's schema is a guess
+  mutable ScanSchema schema;
 };
 
 // Reads units on worker threads, yielding batches in file order.
@@ -410,21 +447,61 @@ class ScanStream : public BatchStream {
   bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
 };
 
+// Passes a guessing source's batches on while they fit the guessed schema;
+// the first that does not fails the pass with schema_widened().
+class GuessCheckStream : public BatchStream {
+ public:
+  GuessCheckStream(std::unique_ptr<BatchStream> input, TypePtr guess,
+                   std::shared_ptr<const Scan> scan)
+      : input_(std::move(input)), guess_(std::move(guess)), scan_(std::move(scan)) {}
+  StatusOr<std::unique_ptr<RecordBatch>> next() override {
+    MORTAR_ASSIGN_OR_RETURN(auto batch, input_->next());
+    if (!batch || batch->schema() == fits_) return batch;
+    if (!merge_types(guess_, batch->schema())->equals(*guess_)) {
+      scan_->schema.mark_widened();
+      invalidate_schemas();
+      return schema_widened(
+          "a CSV value past the sampled rows changed a column's type; the run starts again "
+          "with the schema of the whole files");
+    }
+    fits_ = batch->schema();  // readers share one schema object per file
+    return batch;
+  }
+
+ private:
+  std::unique_ptr<BatchStream> input_;
+  TypePtr guess_;
+  std::shared_ptr<const Scan> scan_;
+  TypePtr fits_;
+};
+
 class FileSourceNode : public PlanNode {
  public:
   explicit FileSourceNode(std::shared_ptr<const Scan> scan) : scan_(std::move(scan)) {}
   std::string name() const override { return "FileSource"; }
   StatusOr<std::unique_ptr<BatchStream>> open(ExecContext&) const override {
-    return std::unique_ptr<BatchStream>(new ScanStream(scan_));
+    std::unique_ptr<BatchStream> stream(new ScanStream(scan_));
+    if (!scan_->guesses || scan_->schema.exact()) return stream;
+    MORTAR_ASSIGN_OR_RETURN(TypePtr schema, this->schema());
+    if (schema == scan_->schema.exact()) return stream;
+    return std::unique_ptr<BatchStream>(new GuessCheckStream(std::move(stream), schema, scan_));
   }
 
  protected:
-  // The merge of every file's reader schema (readers infer from a sample).
+  // The merge of every file's reader schema: readers infer from a sample,
+  // CSV readers from the whole file when the exact schema is wanted.
   StatusOr<TypePtr> compute_schema() const override {
+    if (TypePtr exact = scan_->schema.exact()) return exact;
+    const bool whole = scan_->guesses && (scan_->schema.widened() || exact_schema_wanted());
     TypePtr merged = types::DataType::structure({});
     for (const SourceFile& f : scan_->files) {
-      MORTAR_ASSIGN_OR_RETURN(auto reader, FileReader::open(f, scan_->config, true));
+      MORTAR_ASSIGN_OR_RETURN(auto reader, FileReader::open(f, scan_->config, whole));
       merged = merge_types(merged, reader->schema());
+    }
+    if (whole) {
+      scan_->schema.set_exact(merged);
+    } else if (scan_->guesses) {
+      note_schema_guessed();
     }
     return merged;
   }
@@ -449,6 +526,7 @@ StatusOr<NodePtr> make_file_source(FileSourceOptions options) {
   if (options.group_size < 0) return invalid_input("groupSize must not be negative");
   MORTAR_ASSIGN_OR_RETURN(scan->files, list_source_files(options));
   scan->units = make_units(scan->files, options);
+  for (const SourceFile& f : scan->files) scan->guesses = scan->guesses || f.format->name() == "csv";
   scan->config.options = std::move(options);
   return NodePtr(std::make_shared<FileSourceNode>(std::move(scan)));
 }

@@ -4,6 +4,7 @@
 
 #include "engine/column_ops.h"
 #include "engine/conform.h"
+#include "engine/schema_guess.h"
 #include "engine/schema_merge.h"
 
 namespace mortar::engine {
@@ -11,17 +12,22 @@ namespace mortar::engine {
 using types::RecordBatch;
 
 StatusOr<types::TypePtr> PlanNode::schema() const {
+  const uint64_t epoch = schema_epoch();
   {
     std::lock_guard<std::mutex> lock(schema_mu_);
-    if (schema_) return schema_;
+    if (schema_ && schema_epoch_ == epoch) return schema_;
   }
   MORTAR_ASSIGN_OR_RETURN(types::TypePtr s, compute_schema());
   std::lock_guard<std::mutex> lock(schema_mu_);
-  if (!schema_) schema_ = s;
+  if (!schema_ || schema_epoch_ != epoch) {
+    schema_ = s;
+    schema_epoch_ = epoch;
+  }
   return schema_;
 }
 
 StatusOr<types::TypePtr> PlanNode::compute_schema() const {
+  const uint64_t epoch = schema_epoch();
   ExecContext ctx(/*enforce_thresholds=*/false);
   MORTAR_ASSIGN_OR_RETURN(auto stream, open(ctx));
   types::TypePtr merged = types::DataType::structure({});
@@ -44,17 +50,19 @@ StatusOr<types::TypePtr> PlanNode::compute_schema() const {
     pass->errors = ctx.stage_errors();
     std::lock_guard<std::mutex> lock(schema_mu_);
     first_pass_ = std::move(pass);
+    first_pass_epoch_ = epoch;
   }
   return merged;
 }
 
 bool PlanNode::has_first_pass() const {
   std::lock_guard<std::mutex> lock(schema_mu_);
-  return first_pass_ != nullptr;
+  return first_pass_ != nullptr && first_pass_epoch_ == schema_epoch();
 }
 
 std::unique_ptr<PlanNode::FirstPass> PlanNode::take_first_pass() const {
   std::lock_guard<std::mutex> lock(schema_mu_);
+  if (first_pass_epoch_ != schema_epoch()) first_pass_.reset();  // conformed to a stale schema
   return std::move(first_pass_);
 }
 

@@ -5,8 +5,9 @@
 // A node's batches may each carry their own schema (files differ, a Map
 // callback adds fields); schema() is the merge of them all, and
 // open_conformed() yields every batch reshaped to it. Schemas are computed on
-// demand and cached; nodes whose schema follows from their input's override
-// compute_schema(), others fall back to one pass over the data.
+// demand and cached (until the schema epoch moves: schema_guess.h); nodes
+// whose schema follows from their input's override compute_schema(), others
+// fall back to one pass over the data.
 // Thread-safe: nodes are immutable apart from the schema cache; a stream
 // belongs to one thread.
 #pragma once
@@ -64,7 +65,9 @@ class PlanNode : public std::enable_shared_from_this<PlanNode> {
  private:
   mutable std::mutex schema_mu_;
   mutable types::TypePtr schema_ ABSL_GUARDED_BY(schema_mu_);
+  mutable uint64_t schema_epoch_ ABSL_GUARDED_BY(schema_mu_) = 0;
   mutable std::unique_ptr<FirstPass> first_pass_ ABSL_GUARDED_BY(schema_mu_);
+  mutable uint64_t first_pass_epoch_ ABSL_GUARDED_BY(schema_mu_) = 0;
 };
 
 using NodePtr = std::shared_ptr<const PlanNode>;

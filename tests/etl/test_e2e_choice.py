@@ -165,6 +165,55 @@ def test_text_after_the_inference_sample_is_kept(run_script, tmp_path):
     assert sum("amount_long" in r for r in got) == 199_998
 
 
+GUESS_SCRIPT = """
+import sys
+from awsglue.transforms import ApplyMapping, ResolveChoice
+from awsglue.utils import getResolvedOptions
+from pyspark.context import SparkContext
+from awsglue.context import GlueContext
+
+args = getResolvedOptions(sys.argv, ["JOB_NAME", "input", "output"])
+glueContext = GlueContext(SparkContext.getOrCreate())
+frame = glueContext.create_dynamic_frame.from_options(
+    connection_type="s3", connection_options={"paths": [args["input"]]}, format="csv",
+    format_options={"withHeader": True, "inferSampleRows": 100})
+mapped = ApplyMapping.apply(frame=frame, mappings=[
+    ("id", "long", "id", "long"), ("amount", "string", "amount", "string"),
+    ("part", "string", "part", "string")])
+resolved = ResolveChoice.apply(frame=mapped, specs=[("amount", "cast:long")])
+glueContext.write_dynamic_frame.from_options(
+    frame=resolved, connection_type="s3",
+    connection_options={"path": args["output"], "partitionKeys": ["part"]}, format="parquet")
+frame.printSchema()
+"""
+
+
+def test_sink_started_on_the_sampled_schema_reruns_when_text_comes_late(run_script, tmp_path):
+    # No schema is asked for before the write: the sink starts on the types
+    # of the sampled rows, meets text far past them, and runs again on the
+    # whole file's schema. The output is complete and right, nothing of the
+    # first attempt is left, and the schema printed afterwards is the choice.
+    import pyarrow.dataset as ds
+    data = tmp_path / "late.csv"
+    with open(data, "w") as f:
+        f.write("id,amount,part\n")
+        for i in range(120_000):
+            amount = "N/A" if i == 100_000 else str(i * 3)
+            f.write(f"{i},{amount},{'a' if i % 2 else 'b'}\n")
+    out = tmp_path / "out"
+    proc = run_script(GUESS_SCRIPT, "--input", str(data), "--output", str(out))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "the write ran again with the whole files' schema" in proc.stderr
+    assert "amount: choice" in proc.stdout
+    assert sorted(os.listdir(tmp_path)) == ["late.csv", "out", "script.py"]  # no temp folder
+    table = ds.dataset(str(out), format="parquet", partitioning="hive").to_table()
+    rows = sorted(table.to_pylist(), key=lambda r: r["id"])
+    assert len(rows) == 120_000
+    assert rows[100_000]["amount"] is None
+    assert rows[99_999] == {"id": 99_999, "amount": 299_997, "part": "a"}
+    assert rows[119_998]["amount"] == 359_994 and rows[119_998]["part"] == "b"
+
+
 def test_choice_types_off_reads_the_mixed_column_as_text(tmp_path):
     # The engine turns choiceTypes on for CSV; set false, a mixed column is one
     # string column again (as `mortar file` reads it).
