@@ -74,7 +74,10 @@ void assign(PyRecord& self, std::string_view key, py::handle value) {
   } else {
     sync_for_path(self, true);
   }
-  types::TypePtr current = i >= 0 ? r.schema()->fields()[i].type : r.type_of(key);
+  // A new top-level name has no current type (type_of would parse it as a path).
+  types::TypePtr current = i >= 0     ? r.schema()->fields()[i].type
+                           : top_level ? nullptr
+                                       : r.type_of(key);
   TypedValue tv = from_python(value, current);
   raise_if_error(r.assign(key, std::move(tv.value), std::move(tv.type)));
   if (top_level && (PyDict_Check(value.ptr()) || PyList_Check(value.ptr())))

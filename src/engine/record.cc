@@ -7,6 +7,7 @@
 #include "engine/field_path.h"
 #include "engine/schema_merge.h"
 #include "formats/text_values.h"
+#include "types/column.h"
 #include "types/decimal.h"
 #include "types/json_text.h"
 #include "types/temporal.h"
@@ -23,6 +24,91 @@ Record::Record() : schema_(DataType::structure({})), value_(Value::structure({})
 
 Record::Record(TypePtr schema, Value value)
     : schema_(std::move(schema)), value_(std::move(value)) {}
+
+namespace {
+constexpr int kMaxLazyFields = 64;
+}  // namespace
+
+Record Record::lazy_row(const types::RecordBatch& batch, int64_t row) {
+  const int n = batch.num_columns();
+  std::vector<Value> fields;
+  fields.reserve(n + 2);  // room for fields a Map callback adds
+  Record out(batch.schema(), Value());
+  if (n > kMaxLazyFields) {
+    for (int i = 0; i < n; ++i) fields.push_back(types::get_value(batch.column(i), row));
+    out.value_ = Value::structure(std::move(fields));
+    return out;
+  }
+  fields.resize(n);
+  out.value_ = Value::structure(std::move(fields));
+  out.batch_ = &batch;
+  out.row_ = row;
+  out.unread_ = n == kMaxLazyFields ? ~uint64_t{0} : (uint64_t{1} << n) - 1;
+  return out;
+}
+
+Record::Record(const Record& other) : schema_(other.schema_), value_(other.value()) {}
+
+Record& Record::operator=(const Record& other) {
+  if (this != &other) {
+    schema_ = other.schema_;
+    value_ = other.value();
+    batch_ = nullptr;
+    unread_ = 0;
+    written_ = 0;
+  }
+  return *this;
+}
+
+Record::Record(Record&& other) noexcept
+    : schema_(std::move(other.schema_)),
+      value_(std::move(other.value_)),
+      batch_(other.batch_),
+      row_(other.row_),
+      unread_(other.unread_),
+      written_(other.written_) {
+  other.batch_ = nullptr;
+  other.unread_ = 0;
+  other.written_ = 0;
+}
+
+Record& Record::operator=(Record&& other) noexcept {
+  if (this != &other) {
+    schema_ = std::move(other.schema_);
+    value_ = std::move(other.value_);
+    batch_ = other.batch_;
+    row_ = other.row_;
+    unread_ = other.unread_;
+    written_ = other.written_;
+    other.batch_ = nullptr;
+    other.unread_ = 0;
+    other.written_ = 0;
+  }
+  return *this;
+}
+
+void Record::read_field(int index) const {
+  auto& fields = const_cast<Value::Struct&>(value_.as_struct()).fields;
+  fields[index] = types::get_value(batch_->column(index), row_);
+  unread_ &= ~(uint64_t{1} << index);
+}
+
+void Record::read_all() const {
+  while (unread_) read_field(__builtin_ctzll(unread_));
+}
+
+void Record::detach() {
+  read_all();
+  batch_ = nullptr;
+  written_ = 0;
+}
+
+void Record::forget_source() { detach(); }
+
+bool Record::unchanged_from(const types::RecordBatch& batch, int64_t row, int index) const {
+  return batch_ == &batch && row_ == row && index >= 0 && index < kMaxLazyFields &&
+         index < batch.num_columns() && !(written_ >> index & 1);
+}
 
 std::vector<std::string> Record::field_names() const {
   std::vector<std::string> out;
@@ -173,7 +259,7 @@ Value Record::get(std::string_view path) const {
   if (!p.ok()) return Value();
   TypePtr t;
   const Value* v;
-  if (!lookup(schema_, value_, *p, &t, &v)) return Value();
+  if (!lookup(schema_, value(), *p, &t, &v)) return Value();
   return *v;
 }
 
@@ -182,7 +268,7 @@ TypePtr Record::type_of(std::string_view path) const {
   if (!p.ok()) return nullptr;
   TypePtr t;
   const Value* v;
-  if (!lookup(schema_, value_, *p, &t, &v)) return nullptr;
+  if (!lookup(schema_, value(), *p, &t, &v)) return nullptr;
   return t;
 }
 
@@ -204,6 +290,39 @@ bool keeps_type(const Value& value, const TypePtr& type, const DataType& current
 
 }  // namespace
 
+namespace {
+
+// `schema` with field `index` retyped, or (index -1) with `name` added.
+// Records of a Map that adds a field derive the same schema from the same
+// batch schema record after record: the last result is kept per thread and
+// handed out again, so the records share one schema object (merged and
+// mapped once by the Map node instead of per record).
+TypePtr derived_schema(const TypePtr& schema, int index, std::string_view name, TypePtr type) {
+  struct Last {
+    TypePtr base, type, result;
+    int index = -1;
+    std::string name;
+  };
+  thread_local Last last;
+  if (last.base == schema && last.index == index && (index >= 0 || last.name == name) &&
+      (last.type == type || last.type->equals(*type)))
+    return last.result;
+  std::vector<Field> fields = schema->fields();
+  if (index >= 0) {
+    fields[index].type = type;
+  } else {
+    fields.push_back({std::string(name), type});
+  }
+  last.base = schema;
+  last.index = index;
+  last.name = index >= 0 ? std::string() : std::string(name);
+  last.type = std::move(type);
+  last.result = DataType::structure(std::move(fields));
+  return last.result;
+}
+
+}  // namespace
+
 Status Record::assign(std::string_view path, Value value, TypePtr type) {
   if (path.empty()) return invalid_input("cannot set a field with an empty name");
   int i = schema_->field_index(path);
@@ -220,20 +339,21 @@ Status Record::assign(std::string_view path, Value value, TypePtr type) {
                          "': the record's values do not match its schema");
   // value_ is not a const object, so writing through the const accessor is fine.
   auto& values = const_cast<Value::Struct&>(value_.as_struct()).fields;
+  if (i >= 0 && i < kMaxLazyFields) {
+    unread_ &= ~(uint64_t{1} << i);
+    written_ |= uint64_t{1} << i;
+  }
   if (i >= 0 && keeps_type(value, type, *schema_->fields()[i].type)) {
     values[i] = std::move(value);  // the schema (often the batch's) stays shared
     return ok_status();
   }
   if (!type) return invalid_input("set '" + std::string(path) + "': no type");
-  std::vector<Field> fields = schema_->fields();
+  schema_ = derived_schema(schema_, i, path, std::move(type));
   if (i >= 0) {
-    fields[i].type = std::move(type);
     values[i] = std::move(value);
   } else {
-    fields.push_back({std::string(path), std::move(type)});
     values.push_back(std::move(value));
   }
-  schema_ = DataType::structure(std::move(fields));
   return ok_status();
 }
 
@@ -250,6 +370,7 @@ Status Record::set(std::string_view path, Value value) {
 Status Record::set(std::string_view path, Value value, TypePtr type) {
   MORTAR_ASSIGN_OR_RETURN(FieldPath p, parse_path(path));
   if (!type) return invalid_input("set '" + std::string(path) + "': no type");
+  forget_source();
   return set_at(schema_, value_, p, 0, std::move(value), type);
 }
 
@@ -260,6 +381,7 @@ Status Record::set_record(std::string_view path, const Record& record) {
 bool Record::remove(std::string_view path) {
   auto p = parse_path(path);
   if (!p.ok()) return false;
+  forget_source();
   return remove_at(schema_, value_, *p, 0);
 }
 
@@ -312,7 +434,7 @@ TypePtr Record::infer_type(const Value& v) {
 
 std::string Record::to_json() const {
   std::string out;
-  append_value_json(out, value_, *schema_);
+  append_value_json(out, value(), *schema_);
   return out;
 }
 

@@ -14,6 +14,10 @@
 #include "types/data_type.h"
 #include "types/value.h"
 
+namespace mortar::types {
+class RecordBatch;
+}
+
 namespace mortar::engine {
 
 class Record {
@@ -21,9 +25,31 @@ class Record {
   Record();  // empty struct
   // `schema` a struct type, `value` a struct Value with one entry per field.
   Record(types::TypePtr schema, types::Value value);
+  // A record over row `row` of `batch` that reads each field from the batch
+  // only when it is first used (a Map callback that touches two fields of
+  // twenty does not build the other eighteen), and remembers which fields
+  // were written since (unchanged_from). The batch must outlive the record
+  // or detach() must be called first; copies never refer to the batch.
+  // Batches of more than 64 columns are read at once.
+  static Record lazy_row(const types::RecordBatch& batch, int64_t row);
+  // Copying reads the whole source; moving keeps the record lazy.
+  Record(const Record& other);
+  Record& operator=(const Record& other);
+  Record(Record&& other) noexcept;
+  Record& operator=(Record&& other) noexcept;
+
+  // Reads every field still unread and forgets the batch.
+  void detach();
+  // Whether top-level field `index` is still column `index` of row `row` of
+  // `batch`, never written since lazy_row(): the caller may copy the column
+  // instead of the value.
+  bool unchanged_from(const types::RecordBatch& batch, int64_t row, int index) const;
 
   const types::TypePtr& schema() const { return schema_; }
-  const types::Value& value() const { return value_; }
+  const types::Value& value() const {
+    if (unread_) read_all();
+    return value_;
+  }
   std::vector<std::string> field_names() const;
 
   bool has(std::string_view path) const;
@@ -49,7 +75,17 @@ class Record {
   // Top-level field access without path parsing: index or -1, and the value
   // (the record's value is a struct with one entry per schema field).
   int field_index(std::string_view name) const { return schema_->field_index(name); }
-  const types::Value& field(int index) const { return value_.as_struct().fields[index]; }
+  const types::Value& field(int index) const {
+    if (index < 64 && (unread_ >> index & 1)) read_field(index);
+    return value_.as_struct().fields[index];
+  }
+  // Whether the value is a struct with one entry per schema field (checked
+  // without reading a lazy record's fields).
+  bool well_formed() const {
+    return schema_->kind() == types::TypeKind::kStruct &&
+           value_.kind() == types::Value::Kind::kStruct &&
+           value_.as_struct().fields.size() == schema_->fields().size();
+  }
   // Removes the field; false when it was absent.
   bool remove(std::string_view path);
 
@@ -61,8 +97,19 @@ class Record {
   static types::TypePtr infer_type(const types::Value& value);
 
  private:
+  void read_field(int index) const;
+  void read_all() const;
+  // After a change that may move fields (path writes, removal): no lazy source.
+  void forget_source();
+
   types::TypePtr schema_;
-  types::Value value_;
+  mutable types::Value value_;
+  // lazy_row(): the source and, per field (bit i = field i), whether it is
+  // still to be read and whether it was written.
+  const types::RecordBatch* batch_ = nullptr;
+  int64_t row_ = 0;
+  mutable uint64_t unread_ = 0;
+  uint64_t written_ = 0;
 };
 
 // Thrown by a Filter/Map callback to stop the whole execution (the action

@@ -25,41 +25,60 @@ std::string stage_name(const TransformOptions& o, const char* fallback) {
 }
 
 // Where each output column's value sits in records of one schema (-1 =
-// absent). Map callbacks mostly return records of the schema they got, so
-// the mapping is computed once per distinct schema object, not per record.
+// absent), and whether it can be copied from the input batch's column of the
+// same index when the record left that field untouched (same name and type).
+// Map callbacks mostly return records of one schema, so this is computed once
+// per distinct schema object, not per record.
 class ColumnMapping {
  public:
-  explicit ColumnMapping(const TypePtr& out_schema) : out_(out_schema) {}
-  const std::vector<int>& of(const TypePtr& rec_schema) {
-    if (rec_schema.get() != last_) {
-      last_ = rec_schema.get();
-      keep_ = rec_schema;  // the pointer stays valid while cached
-      index_.assign(out_->fields().size(), -1);
-      for (size_t i = 0; i < index_.size(); ++i)
-        index_[i] = rec_schema->field_index(out_->fields()[i].name);
+  ColumnMapping(const TypePtr& out_schema, const RecordBatch& input)
+      : out_(out_schema), input_(input) {}
+  void use(const TypePtr& rec_schema) {
+    if (rec_schema.get() == last_) return;
+    last_ = rec_schema.get();
+    keep_ = rec_schema;  // the pointer stays valid while cached
+    const auto& out_fields = out_->fields();
+    const auto& in_fields = input_.schema()->fields();
+    index_.assign(out_fields.size(), -1);
+    copyable_.assign(out_fields.size(), false);
+    for (size_t i = 0; i < index_.size(); ++i) {
+      int k = rec_schema->field_index(out_fields[i].name);
+      index_[i] = k;
+      copyable_[i] = k >= 0 && static_cast<size_t>(k) < in_fields.size() &&
+                     in_fields[k].name == out_fields[i].name &&
+                     in_fields[k].type->equals(*out_fields[i].type) &&
+                     rec_schema->fields()[k].type->equals(*in_fields[k].type);
     }
-    return index_;
   }
+  const RecordBatch& input() const { return input_; }
+  int index(int column) const { return index_[column]; }
+  bool copyable(int column) const { return copyable_[column]; }
 
  private:
   TypePtr out_;
+  const RecordBatch& input_;
   TypePtr keep_;
   const types::DataType* last_ = nullptr;
   std::vector<int> index_;
+  std::vector<bool> copyable_;
 };
 
-Status append_record(RecordBatch& out, const Record& rec, ColumnMapping& mapping) {
-  if (rec.value().kind() != Value::Kind::kStruct ||
-      rec.value().as_struct().fields.size() != rec.schema()->fields().size())
+// Appends a record the callback returned for input row `row`: fields it did
+// not write are copied column to column from the input batch (no Value built
+// or converted), the others appended from their values.
+Status append_record(RecordBatch& out, const Record& rec, int64_t row, ColumnMapping& mapping) {
+  if (!rec.well_formed())
     return invalid_input("Map returned a record whose values do not match its schema");
-  const std::vector<int>& index = mapping.of(rec.schema());
+  mapping.use(rec.schema());
   for (int i = 0; i < out.num_columns(); ++i) {
-    int k = index[i];
+    int k = mapping.index(i);
     if (k < 0) {
       out.column(i).append_null();
+    } else if (mapping.copyable(i) && rec.unchanged_from(mapping.input(), row, k)) {
+      copy_row(out.column(i), mapping.input().column(k), row);
     } else {
-      MORTAR_RETURN_IF_ERROR(append_typed(out.column(i), rec.value().as_struct().fields[k],
-                                          *rec.schema()->fields()[k].type));
+      MORTAR_RETURN_IF_ERROR(
+          append_typed(out.column(i), rec.field(k), *rec.schema()->fields()[k].type));
     }
   }
   return ok_status();
@@ -134,32 +153,38 @@ class MapNode : public BatchTransformNode {
  protected:
   StatusOr<std::unique_ptr<RecordBatch>> transform(std::unique_ptr<RecordBatch> batch,
                                                    ExecContext& ctx) const override {
+    // Each callback gets a lazy record over its row: fields it never reads
+    // are never built, and fields it never writes are copied column to
+    // column below (the batch outlives the records; the Python binding
+    // detaches a record a script keeps).
     std::vector<Record> results;
+    std::vector<int64_t> rows;
     results.reserve(batch->num_rows());
+    rows.reserve(batch->num_rows());
     TypePtr schema = types::DataType::structure({});
     const types::DataType* merged = nullptr;  // the last record schema merged in
     for (int64_t r = 0; r < batch->num_rows(); ++r) {
       std::string error;
-      Record result;
-      // The record is moved into the callback; on failure it is rebuilt
-      // from the batch for the error record.
       Status abort;
-      if (!guarded([&] { result = fn_(row_record(*batch, r)); }, &error, &abort)) {
+      if (!guarded([&] { results.push_back(fn_(Record::lazy_row(*batch, r))); }, &error,
+                   &abort)) {
         MORTAR_RETURN_IF_ERROR(abort);
         MORTAR_RETURN_IF_ERROR(ctx.add_error(
             this, options_, {stage_name(options_, "Map"), error, row_record(*batch, r).to_json()}));
         continue;
       }
-      if (result.schema()->kind() == types::TypeKind::kStruct && result.schema().get() != merged) {
-        schema = merge_types(schema, result.schema());
-        merged = result.schema().get();
+      rows.push_back(r);
+      const TypePtr& rs = results.back().schema();
+      if (rs->kind() == types::TypeKind::kStruct && rs.get() != merged) {
+        schema = merge_types(schema, rs);
+        merged = rs.get();
       }
-      results.push_back(std::move(result));
     }
     auto out = RecordBatch::make_empty(schema);
-    ColumnMapping mapping(schema);
-    for (const Record& rec : results) {
-      Status s = append_record(*out, rec, mapping);
+    ColumnMapping mapping(schema, *batch);
+    for (size_t j = 0; j < results.size(); ++j) {
+      const Record& rec = results[j];
+      Status s = append_record(*out, rec, rows[j], mapping);
       if (!s.ok()) {  // a record that does not match its own schema
         for (int i = 0; i < out->num_columns(); ++i) out->column(i).truncate(out->num_rows());
         MORTAR_RETURN_IF_ERROR(ctx.add_error(
