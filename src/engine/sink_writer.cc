@@ -9,6 +9,7 @@
 #include "engine/cast.h"
 #include "engine/column_ops.h"
 #include "engine/conform.h"
+#include "engine/exec_context.h"
 #include "engine/schema_merge.h"
 #include "formats/hive_path.h"
 #include "formats/json/json_text.h"
@@ -116,15 +117,26 @@ uint32_t group_rows(const RecordBatch& batch, const std::vector<int>& key_column
 
 }  // namespace
 
+int64_t sink_buffer_budget() {
+  return std::clamp<int64_t>(engine_memory_limit() / 16, int64_t{16} << 20, int64_t{256} << 20);
+}
+
 SinkWriter::SinkWriter(SinkWriterConfig config) : config_(std::move(config)) {
   config_.num_files = std::max(1, config_.num_files);
+  if (config_.buffer_budget <= 0) config_.buffer_budget = sink_buffer_budget();
 }
 
 SinkWriter::~SinkWriter() = default;
 
-Status SinkWriter::start_generation(const TypePtr& schema) {
-  for (auto& [slot, w] : open_) MORTAR_RETURN_IF_ERROR(w->close());
+Status SinkWriter::close_open() {
+  for (auto& [slot, w] : open_) MORTAR_RETURN_IF_ERROR(w.writer->close());
   open_.clear();
+  buffered_ = 0;
+  return ok_status();
+}
+
+Status SinkWriter::start_generation(const TypePtr& schema) {
+  MORTAR_RETURN_IF_ERROR(close_open());
   Generation g;
   g.schema = schema;
   std::vector<bool> is_key(schema->fields().size(), false);
@@ -231,16 +243,38 @@ Status SinkWriter::write_slice(std::unique_ptr<RecordBatch> part, const std::str
     MORTAR_ASSIGN_OR_RETURN(auto w,
                             config_.format->open_writer(*config_.fs, io::join_path(config_.root, rel),
                                                         gen_.data_schema, config_.options));
-    it = open_.emplace(slot, std::move(w)).first;
+    it = open_.emplace(slot, OpenWriter{std::move(w), 0}).first;
     entries_.push_back({rel, slot, gen_.data_schema});
   }
   rows_ += part->num_rows();
-  return it->second->write(*part);
+  OpenWriter& w = it->second;
+  MORTAR_RETURN_IF_ERROR(w.writer->write(*part));
+  const int64_t now = w.writer->buffered_bytes();
+  buffered_ += now - w.buffered;
+  w.buffered = now;
+  peak_buffered_ = std::max(peak_buffered_, buffered_);
+  return buffered_ > config_.buffer_budget ? enforce_budget() : ok_status();
+}
+
+Status SinkWriter::enforce_budget() {
+  while (buffered_ > config_.buffer_budget) {
+    OpenWriter* most = nullptr;
+    for (auto& [slot, w] : open_)
+      if (!most || w.buffered > most->buffered) most = &w;
+    if (!most || most->buffered == 0) break;
+    MORTAR_RETURN_IF_ERROR(most->writer->flush());
+    ++budget_flushes_;
+    const int64_t now = most->writer->buffered_bytes();
+    const bool freed = now < most->buffered;
+    buffered_ += now - most->buffered;
+    most->buffered = now;
+    if (!freed) break;  // a writer that cannot release its memory: nothing more to do
+  }
+  return ok_status();
 }
 
 Status SinkWriter::finish(const TypePtr& final_schema) {
-  for (auto& [slot, w] : open_) MORTAR_RETURN_IF_ERROR(w->close());
-  open_.clear();
+  MORTAR_RETURN_IF_ERROR(close_open());
   if (entries_.empty()) return ok_status();
   std::vector<types::Field> fields;
   for (const auto& f : final_schema->fields()) {

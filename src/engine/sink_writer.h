@@ -7,7 +7,10 @@
 // produces): each new schema starts a new generation of files. finish()
 // then brings every (folder, file slot) to one file of the final schema,
 // reading back and rewriting only the files written with another schema
-// (none in the common case). Not thread-safe.
+// (none in the common case). The open writers' buffered bytes together are
+// bounded (SinkWriterConfig::buffer_budget): with one writer per folder, each
+// holding a row group, memory would otherwise grow with the folder count and
+// all the encoding would happen at the end. Not thread-safe.
 #pragma once
 
 #include <condition_variable>
@@ -37,7 +40,15 @@ struct SinkWriterConfig {
   int num_files = 1;  // per folder
   formats::WriteOptions options;
   std::string run;  // in file names
+  // Bytes the open writers may buffer together (Parquet row groups, ORC
+  // stripes not yet encoded); past it the writer holding the most flushes.
+  // 0: the default, sink_buffer_budget().
+  int64_t buffer_budget = 0;
 };
+
+// The default buffer budget of a sink: 1/16 of the engine's memory limit
+// (MORTAR_ENGINE_MEMORY_MB), at least 16 MB and at most 256 MB.
+int64_t sink_buffer_budget();
 
 class SinkWriter {
  public:
@@ -55,6 +66,14 @@ class SinkWriter {
   int64_t rows() const { return rows_; }
   const std::vector<std::string>& partition_keys() const { return config_.partition_keys; }
   int64_t rewritten_files() const { return rewritten_; }
+  int64_t buffer_budget() const { return config_.buffer_budget; }
+  // What the open writers buffer together now (at most the budget between writes).
+  int64_t buffered_bytes() const { return buffered_; }
+  // The most the open writers buffered together, measured after each write
+  // to one of them and before any flush it triggered; the flushes made to
+  // stay within the budget.
+  int64_t peak_buffered_bytes() const { return peak_buffered_; }
+  int64_t budget_flushes() const { return budget_flushes_; }
 
  private:
   struct Generation {
@@ -74,11 +93,22 @@ class SinkWriter {
   Status write_slice(std::unique_ptr<types::RecordBatch> part, const std::string& dir);
   std::string folder_text(const types::RecordBatch& batch, int64_t row) const;
   Status merge_slot(const std::vector<size_t>& entries, const types::TypePtr& data_schema);
+  // Flushes the writers holding the most until the total fits the budget.
+  Status enforce_budget();
+  Status close_open();
+
+  struct OpenWriter {
+    std::unique_ptr<formats::RecordWriter> writer;
+    int64_t buffered = 0;  // its buffered_bytes() when last asked
+  };
 
   SinkWriterConfig config_;
   Generation gen_;
   int generation_ = -1;
-  std::map<std::string, std::unique_ptr<formats::RecordWriter>> open_;  // by slot
+  std::map<std::string, OpenWriter> open_;  // by slot
+  int64_t buffered_ = 0;                    // sum of open_'s `buffered`
+  int64_t peak_buffered_ = 0;
+  int64_t budget_flushes_ = 0;
   std::map<std::string, int> next_slot_;                                // by folder
   std::vector<FileEntry> entries_;
   int64_t rows_ = 0;

@@ -68,6 +68,12 @@ class RecordWriter {
   virtual Status write(const types::RecordBatch& batch) = 0;
   // Flushes footers and closes the output; nothing is visible before close().
   virtual Status close() = 0;
+  // Bytes of written rows held in memory, not yet encoded into the output
+  // (a Parquet row group, an ORC stripe); 0 for writers that stream.
+  virtual int64_t buffered_bytes() const { return 0; }
+  // Encodes what is buffered now (ends the row group or stripe early) so
+  // its memory is released; a caller bounding several writers' memory uses it.
+  virtual Status flush() { return ok_status(); }
 };
 
 class Format {

@@ -110,11 +110,16 @@ Status OrcWriter::write(const types::RecordBatch& batch) {
     for (size_t i = 0; i < top.size(); ++i) top[i]->add(batch.column(static_cast<int>(i)), rows);
     stripe_rows_ += n;
     total_rows_ += static_cast<uint64_t>(n);
-    int64_t buffered = 0;
-    for (ColumnWriter* c : columns_) buffered += c->buffered_bytes();
-    if (buffered >= stripe_size_) MORTAR_RETURN_IF_ERROR(flush_stripe());
+    buffered_ = 0;
+    for (ColumnWriter* c : columns_) buffered_ += c->buffered_bytes();
+    if (buffered_ >= stripe_size_) MORTAR_RETURN_IF_ERROR(flush_stripe());
   }
   return ok_status();
+}
+
+Status OrcWriter::flush() {
+  if (closed_) return invalid_input("orc: flush after close");
+  return flush_stripe();
 }
 
 Status OrcWriter::flush_stripe() {
@@ -160,6 +165,7 @@ Status OrcWriter::flush_stripe() {
   }
   stripe_stats_.push_back(ss.buffer());
   stripe_rows_ = 0;
+  buffered_ = 0;
   return ok_status();
 }
 

@@ -25,6 +25,10 @@ class OrcWriter : public RecordWriter {
                                                    const WriteOptions& options);
   Status write(const types::RecordBatch& batch) override;
   Status close() override;
+  // The bytes of the stripe being built.
+  int64_t buffered_bytes() const override { return buffered_; }
+  // Ends the stripe being built (none when it is empty).
+  Status flush() override;
 
  private:
   OrcWriter() = default;
@@ -41,6 +45,7 @@ class OrcWriter : public RecordWriter {
   std::vector<ColumnWriter*> columns_;  // pre-order, index = column id
   int64_t offset_ = 0;                  // bytes written so far
   int64_t stripe_rows_ = 0;
+  int64_t buffered_ = 0;  // the columns' buffered bytes after the last write
   uint64_t total_rows_ = 0;
   std::vector<StripeInformation> stripes_;
   std::vector<std::string> stripe_stats_;  // serialized StripeStatistics

@@ -33,6 +33,11 @@ io::Codec io_codec(CompressionCodec c) {
   }
 }
 
+template <typename T>
+void release(std::vector<T>& v) {
+  std::vector<T>().swap(v);
+}
+
 void put_u32(std::string* out, uint32_t v) { out->append(reinterpret_cast<const char*>(&v), 4); }
 
 __int128 be_to_int128(const char* p) {
@@ -69,75 +74,166 @@ uint64_t hash_bytes(std::string_view v) {
   return mix(h ^ tail);
 }
 
-// Open-addressing map from values to dictionary ids (linear probing; slots
-// hold id + 1, 0 = empty). `Key(i)` returns the key of dictionary entry i.
+// Open-addressing map from values to dictionary ids (linear probing). A slot
+// holds the id + 1 (0 = empty) and the hash's upper half, so a probe only
+// reads the key of an entry whose hash matches; `eq(id)` compares the keys.
 class DictIndex {
  public:
   template <typename Eq>
-  // Returns the id of the entry equal to the probe (by `eq(id)`), or -1 and
-  // the slot where a new id goes.
+  // Returns the id of the entry equal to the probe, or -1 and the slot where
+  // a new id goes.
   int64_t find(uint64_t hash, Eq&& eq, size_t* slot) const {
-    size_t mask = slots_.size() - 1;
+    const size_t mask = slots_.size() - 1;
+    const uint64_t tag = hash >> 32;
     for (size_t i = hash & mask;; i = (i + 1) & mask) {
-      uint32_t s = slots_[i];
+      uint64_t s = slots_[i];
       if (s == 0) {
         *slot = i;
         return -1;
       }
-      if (hashes_[s - 1] == hash && eq(s - 1)) return s - 1;
+      uint32_t id = static_cast<uint32_t>(s) - 1;
+      if ((s >> 32) == tag && eq(id)) return id;
     }
   }
   void insert(size_t slot, uint64_t hash) {
     hashes_.push_back(hash);
-    slots_[slot] = static_cast<uint32_t>(hashes_.size());
+    slots_[slot] = (hash >> 32) << 32 | hashes_.size();
     if (hashes_.size() * 2 > slots_.size()) grow();
   }
-  size_t size() const { return hashes_.size(); }
 
  private:
   void grow() {
-    std::vector<uint32_t> next(slots_.size() * 2, 0);
+    std::vector<uint64_t> next(slots_.size() * 2, 0);
     size_t mask = next.size() - 1;
     for (size_t id = 0; id < hashes_.size(); ++id) {
       size_t i = hashes_[id] & mask;
       while (next[i] != 0) i = (i + 1) & mask;
-      next[i] = static_cast<uint32_t>(id + 1);
+      next[i] = (hashes_[id] >> 32) << 32 | (id + 1);
     }
     slots_ = std::move(next);
   }
-  std::vector<uint32_t> slots_ = std::vector<uint32_t>(1024, 0);
+  std::vector<uint64_t> slots_ = std::vector<uint64_t>(1024, 0);
   std::vector<uint64_t> hashes_;
+};
+
+// The same for 4- and 8-byte values, which the slots hold themselves: a
+// probe touches one cache line instead of a slot and then the key.
+class FixedDictIndex {
+ public:
+  // The id of `key`, or -1 and the slot where a new id goes.
+  int64_t find(uint64_t key, size_t* slot) const {
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = mix(key) & mask;; i = (i + 1) & mask) {
+      const Slot& s = slots_[i];
+      if (s.id1 == 0) {
+        *slot = i;
+        return -1;
+      }
+      if (s.key == key) return s.id1 - 1;
+    }
+  }
+  void insert(size_t slot, uint64_t key) {
+    slots_[slot] = Slot{key, static_cast<uint32_t>(++size_)};
+    if (size_ * 2 > slots_.size()) grow();
+  }
+
+ private:
+  struct Slot {
+    uint64_t key = 0;
+    uint32_t id1 = 0;  // id + 1; 0 = empty
+  };
+  void grow() {
+    std::vector<Slot> next(slots_.size() * 2);
+    const size_t mask = next.size() - 1;
+    for (const Slot& s : slots_) {
+      if (s.id1 == 0) continue;
+      size_t i = mix(s.key) & mask;
+      while (next[i].id1 != 0) i = (i + 1) & mask;
+      next[i] = s;
+    }
+    slots_ = std::move(next);
+  }
+  std::vector<Slot> slots_ = std::vector<Slot>(1024);
+  size_t size_ = 0;
+};
+
+// Tells early that a dictionary is going to pass its byte limit, or would
+// not make the column smaller than PLAIN (nearly unique values), so the
+// values are not all hashed for a dictionary that is then thrown away.
+// Until the dictionary holds a quarter of the limit nothing is decided (a
+// column with fewer distinct values always gets its dictionary, even if they
+// all come first). From there, at every doubling, the rate of new values
+// since the previous check projects the final dictionary over the remaining
+// values; giving up takes a projection past the limit plus a margin, or
+// nearly only new values and a dictionary plus its indices at least as big
+// as the PLAIN values. After the
+// column's previous row group fell back, the first check comes at 1/32 of
+// the limit.
+class OverflowPredictor {
+ public:
+  OverflowPredictor(int64_t limit, int64_t values, int64_t plain_bytes, bool fell_back_before)
+      : limit_(limit),
+        values_(values),
+        plain_bytes_(plain_bytes),
+        next_check_(std::max<int64_t>(1, limit / (fell_back_before ? 32 : 4))) {}
+
+  // After a new entry: the dictionary holds `distinct` entries of `bytes`,
+  // `seen` values were read. True = give up.
+  bool overflows(int64_t bytes, int64_t distinct, int64_t seen) {
+    if (bytes > limit_) return true;
+    if (bytes < next_check_) return false;
+    const double rate = static_cast<double>(distinct - checked_distinct_) / static_cast<double>(seen - checked_seen_);
+    const double more = rate * static_cast<double>(values_ - seen);
+    const double projected = static_cast<double>(bytes) + more * static_cast<double>(bytes) / distinct;
+    const double index_bytes =
+        static_cast<double>(values_) * bit_width_for(static_cast<uint64_t>(distinct + more)) / 8;
+    checked_distinct_ = distinct;
+    checked_seen_ = seen;
+    next_check_ = bytes * 2;
+    return projected > static_cast<double>(limit_) * kMargin ||
+           (rate >= kNearlyUnique && projected + index_bytes >= static_cast<double>(plain_bytes_));
+  }
+
+ private:
+  static constexpr double kMargin = 1.25;
+  static constexpr double kNearlyUnique = 0.9;  // new values per value read
+  const int64_t limit_, values_, plain_bytes_;
+  int64_t next_check_;
+  int64_t checked_distinct_ = 0, checked_seen_ = 0;
 };
 
 }  // namespace
 
 bool ColumnWriter::build_dictionary(std::vector<uint32_t>* indices, std::string* dict_plain,
                                     int64_t* dict_count) {
-  int64_t n = num_values();
+  const int64_t n = num_values();
   indices->resize(n);
-  const int64_t limit = options_.dictionary_page_size;
-  DictIndex index;
+  const int64_t plain_bytes = physical_width_ ? static_cast<int64_t>(fixed_.size())
+                                            : static_cast<int64_t>(data_.size()) + 4 * n;
+  OverflowPredictor predictor(options_.dictionary_page_size, n, plain_bytes, fell_back_);
   size_t slot;
   if (physical_width_ == 4 || physical_width_ == 8) {
     const int w = physical_width_;
+    FixedDictIndex index;
     std::vector<uint64_t> keys;
     for (int64_t i = 0; i < n; ++i) {
       uint64_t key = 0;
       std::memcpy(&key, fixed_.data() + i * w, w);
-      uint64_t h = mix(key);
-      int64_t id = index.find(h, [&](size_t e) { return keys[e] == key; }, &slot);
+      int64_t id = index.find(key, &slot);
       if (id < 0) {
         id = static_cast<int64_t>(keys.size());
-        if ((id + 1) * w > limit) return false;
+        if (predictor.overflows((id + 1) * w, id + 1, i + 1)) return false;
         keys.push_back(key);
-        index.insert(slot, h);
-        dict_plain->append(fixed_.data() + i * w, w);
+        index.insert(slot, key);
       }
       (*indices)[i] = static_cast<uint32_t>(id);
     }
+    dict_plain->resize(keys.size() * w);
+    for (size_t k = 0; k < keys.size(); ++k) std::memcpy(dict_plain->data() + k * w, &keys[k], w);
     *dict_count = static_cast<int64_t>(keys.size());
     return true;
   }
+  DictIndex index;
   std::vector<std::string_view> keys;
   int64_t bytes = 0;
   for (int64_t i = 0; i < n; ++i) {
@@ -149,15 +245,20 @@ bool ColumnWriter::build_dictionary(std::vector<uint32_t>* indices, std::string*
     if (id < 0) {
       id = static_cast<int64_t>(keys.size());
       bytes += v.size() + (physical_width_ ? 0 : 4);
-      if (bytes > limit) return false;
+      if (predictor.overflows(bytes, id + 1, i + 1)) return false;
       keys.push_back(v);
       index.insert(slot, h);
-      if (!physical_width_) put_u32(dict_plain, static_cast<uint32_t>(v.size()));
-      dict_plain->append(v);
     }
     (*indices)[i] = static_cast<uint32_t>(id);
   }
+  dict_plain->reserve(bytes);
+  for (std::string_view v : keys) {
+    if (!physical_width_) put_u32(dict_plain, static_cast<uint32_t>(v.size()));
+    dict_plain->append(v);
+  }
   *dict_count = static_cast<int64_t>(keys.size());
+  // BYTE_ARRAY statistics then compare only the distinct values.
+  if (!physical_width_) dict_keys_ = std::move(keys);
   return true;
 }
 
@@ -240,10 +341,17 @@ Statistics ColumnWriter::statistics() const {
     }
     case PhysicalType::kByteArray: {
       std::string_view lo(data_.data() + offsets_[0], offsets_[1] - offsets_[0]), hi = lo;
-      for (int64_t i = 1; i < n; ++i) {
-        std::string_view v(data_.data() + offsets_[i], offsets_[i + 1] - offsets_[i]);
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
+      if (!dict_keys_.empty()) {
+        for (std::string_view v : dict_keys_) {
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+        }
+      } else {
+        for (int64_t i = 1; i < n; ++i) {
+          std::string_view v(data_.data() + offsets_[i], offsets_[i + 1] - offsets_[i]);
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+        }
       }
       if (lo.size() > 256 || hi.size() > 256) return s;  // keep footers small
       mn.assign(lo);
@@ -285,13 +393,17 @@ Status ColumnWriter::flush(int64_t file_offset, std::string* out, ColumnMetaData
   meta->path_in_schema = path_;
   meta->codec = options_.codec;
   meta->num_values = num_entries_;
-  meta->statistics = statistics();
 
   std::vector<uint32_t> indices;
   std::string dict_plain;
   int64_t dict_count = 0;
-  bool use_dict = options_.dictionary && leaf_.physical != PhysicalType::kBoolean && nvals > 0 &&
-                  build_dictionary(&indices, &dict_plain, &dict_count);
+  bool use_dict = false;
+  if (options_.dictionary && leaf_.physical != PhysicalType::kBoolean && nvals > 0) {
+    use_dict = build_dictionary(&indices, &dict_plain, &dict_count);
+    fell_back_ = !use_dict;
+    if (!use_dict) std::vector<uint32_t>().swap(indices);
+  }
+  meta->statistics = statistics();
   int dict_bw = use_dict ? std::max(1, bit_width_for(dict_count > 0 ? dict_count - 1 : 0)) : 0;
   if (use_dict) {
     meta->dictionary_page_offset = file_offset + static_cast<int64_t>(out->size() - chunk_start);
@@ -372,11 +484,15 @@ Status ColumnWriter::flush(int64_t file_offset, std::string* out, ColumnMetaData
   meta->total_compressed_size = static_cast<int64_t>(out->size() - chunk_start);
   meta->total_uncompressed_size = uncompressed_total;
 
-  def_.clear();
-  rep_.clear();
-  fixed_.clear();
-  offsets_.assign(1, 0);
-  data_.clear();
+  // The buffers' memory goes back too: a writer flushed early to bound a
+  // sink's memory must not keep holding it.
+  release(dict_keys_);
+  release(def_);
+  release(rep_);
+  release(fixed_);
+  release(offsets_);
+  offsets_.push_back(0);
+  release(data_);
   num_entries_ = 0;
   null_count_ = 0;
   return ok_status();

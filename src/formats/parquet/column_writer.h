@@ -1,11 +1,13 @@
 // Buffers one leaf column's levels and values for the current row group and
 // encodes them as a column chunk: an optional dictionary page (dropped for
-// PLAIN when the dictionary grows past its limit), v1 data pages cut at
-// record boundaries, compression, and min/max/null-count statistics.
+// PLAIN when the dictionary grows, or is projected to grow, past its limit),
+// v1 data pages cut at record boundaries, compression, and
+// min/max/null-count statistics.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -52,9 +54,18 @@ class ColumnWriter {
     null_count_ += nulls;
   }
 
+  // About the encoded size of the buffered values (what blockSize bounds).
   int64_t buffered_bytes() const {
     return static_cast<int64_t>(fixed_.size() + data_.size() + offsets_.size() * 4 + def_.size() / 4 + rep_.size() / 4);
   }
+  // The memory the buffers hold.
+  int64_t memory_bytes() const {
+    return static_cast<int64_t>(fixed_.capacity() + data_.capacity() + offsets_.capacity() * sizeof(int64_t) +
+                                (def_.capacity() + rep_.capacity()) * sizeof(int16_t));
+  }
+  // Whether the last row group's dictionary overflowed (the column was
+  // written PLAIN); the next row group then gives up sooner.
+  bool fell_back() const { return fell_back_; }
 
   // Encodes the buffered data as a chunk starting at `file_offset`, appends
   // it to `out`, fills `meta` and resets the buffers. Different ColumnWriters
@@ -78,6 +89,8 @@ class ColumnWriter {
   std::vector<char> data_;
   int64_t num_entries_ = 0;
   int64_t null_count_ = 0;
+  std::vector<std::string_view> dict_keys_;  // BYTE_ARRAY dictionary of the row group being flushed
+  bool fell_back_ = false;
 };
 
 }  // namespace mortar::formats::parquet

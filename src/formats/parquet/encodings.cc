@@ -58,21 +58,30 @@ void put_zigzag(std::string* out, int64_t v) {
   put_uvarint(out, (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63));
 }
 
-// Appends `count` values of bit_width bits, LSB first.
+// Appends `count` values of bit_width bits, LSB first: bits gather in a
+// 64-bit word that is stored whole (dictionary indices are mostly literals,
+// so this runs for nearly every value of a dictionary-encoded column).
 void pack_bits(std::string* out, const uint64_t* values, int64_t count, int bit_width) {
-  size_t start = out->size();
-  out->resize(start + (count * bit_width + 7) / 8, 0);
+  const size_t start = out->size();
+  const size_t total = (static_cast<uint64_t>(count) * bit_width + 7) / 8;
+  out->resize(start + total, 0);
+  if (bit_width == 0) return;
   uint8_t* dst = reinterpret_cast<uint8_t*>(out->data() + start);
-  uint64_t bitpos = 0;
+  const uint64_t mask = bit_width == 64 ? ~uint64_t{0} : (uint64_t{1} << bit_width) - 1;
+  uint64_t acc = 0;
+  int bits = 0;  // pending in acc
   for (int64_t i = 0; i < count; ++i) {
-    uint64_t v = values[i];
-    for (int b = 0; b < bit_width;) {
-      int take = std::min(8 - static_cast<int>(bitpos & 7), bit_width - b);
-      dst[bitpos >> 3] |= static_cast<uint8_t>(((v >> b) & ((1u << take) - 1)) << (bitpos & 7));
-      bitpos += take;
-      b += take;
+    const uint64_t v = values[i] & mask;
+    acc |= v << bits;
+    bits += bit_width;
+    if (bits >= 64) {
+      std::memcpy(dst, &acc, 8);
+      dst += 8;
+      bits -= 64;
+      acc = bits ? v >> (bit_width - bits) : 0;
     }
   }
+  if (bits) std::memcpy(dst, &acc, static_cast<size_t>((bits + 7) / 8));
 }
 
 }  // namespace

@@ -360,6 +360,19 @@ Status ParquetWriter::flush_row_group() {
   return ok_status();
 }
 
+int64_t ParquetWriter::buffered_bytes() const {
+  int64_t total = 0;
+  for (const auto& c : columns_) total += c->memory_bytes();
+  return total;
+}
+
+Status ParquetWriter::flush() {
+  if (closed_) return invalid_input(path_ + ": flush after close");
+  MORTAR_RETURN_IF_ERROR(flush_row_group());
+  buffered_bytes_ = 0;
+  return ok_status();
+}
+
 Status ParquetWriter::close() {
   if (closed_) return ok_status();
   MORTAR_RETURN_IF_ERROR(flush_row_group());

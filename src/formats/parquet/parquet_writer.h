@@ -6,6 +6,7 @@
 // "rowGroupRows", "pageSize" (default 1 MiB), "enableDictionary"
 // (true), "dictionaryPageSize" (1 MiB), and "metadata.<key>" entries that
 // become key-value metadata. Nothing is visible at the path before close().
+// flush() ends a row group early (a partitioned sink bounding its memory).
 #pragma once
 
 #include <memory>
@@ -26,6 +27,11 @@ class ParquetWriter : public RecordWriter {
                                                        const WriteOptions& options);
   Status write(const types::RecordBatch& batch) override;
   Status close() override;
+  // The memory the row group being built holds.
+  int64_t buffered_bytes() const override;
+  // Ends the row group being built (none when it is empty).
+  Status flush() override;
+  int64_t row_groups() const { return static_cast<int64_t>(metadata_.row_groups.size()); }
 
  private:
   ParquetWriter() = default;
