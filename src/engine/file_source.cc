@@ -186,6 +186,8 @@ StatusOr<std::vector<SourceFile>> list_source_files(const FileSourceOptions& o) 
   }
   for (const SourceInput& input : o.files) {
     if (input.path.empty()) return invalid_input("file source: an input without a path");
+    MORTAR_ASSIGN_OR_RETURN(io::FileSystem * fs, io::file_system_for(input.path));
+    if (absl::IsNotFound(fs->stat(input.path).status())) continue;  // holds no files
     MORTAR_RETURN_IF_ERROR(list_root(o, input.path, input.partitions, forced, codec, out));
     roots.push_back(input.path);
   }

@@ -29,7 +29,9 @@ using PartitionValues = std::vector<std::pair<std::string, std::optional<std::st
 // An explicit input with its partition values, e.g. a catalog partition whose
 // location is not a Hive `key=value` folder. `path` is a file or a folder
 // (listed with the source's recurse/exclusions rules; key=value folders below
-// it add their own values after these).
+// it add their own values after these). A path that does not exist holds no
+// files (a catalog partition whose objects are gone reads as empty, as an S3
+// prefix without objects does).
 struct SourceInput {
   std::string path;
   PartitionValues partitions;

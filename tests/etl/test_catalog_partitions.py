@@ -64,6 +64,20 @@ def test_hive_null_partition_reads_as_null(glue_env, glue, db, tmp_path):
     assert rows == [{"id": 1, "k": "a"}, {"id": 2, "k": None}]
 
 
+def test_partition_whose_folder_is_gone_reads_as_empty(glue_env, glue, db, tmp_path):
+    # As an S3 prefix without objects: the other partitions still read.
+    _table(glue, db, "gone", tmp_path, [("k", "string")])
+    kept = tmp_path / "k=a"
+    kept.mkdir()
+    (kept / "d.csv").write_text("id\n1\n")
+    _add(glue, db, "gone", [{"Values": ["a"], "StorageDescriptor": _sd(kept)},
+                            {"Values": ["b"], "StorageDescriptor": _sd(tmp_path / "k=b")}])
+    rows = _catalog.create_frame_from_catalog(db, "gone").to_records()
+    assert rows == [{"id": 1, "k": "a"}]
+    only_gone = _catalog.create_frame_from_catalog(db, "gone", push_down_predicate="k = 'b'")
+    assert only_gone.to_records() == []
+
+
 def test_catalog_id_is_sent(glue_env, glue, db, tmp_path, account_id):
     (tmp_path / "d.csv").write_text("id\n7\n")
     _table(glue, db, "own", tmp_path, [])
