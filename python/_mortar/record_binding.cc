@@ -111,6 +111,107 @@ const Record& synced(PyRecord& self) {
   return self.record;
 }
 
+// --- Item and attribute access without pybind11's dispatcher -------------
+//
+// r["x"], r["x"] = v, r.x and r.x = v run once or more per record in every
+// Map and Filter callable; pybind11's generic dispatch (argument vectors,
+// type-caster lookups) costs several times the access itself. These slots
+// do the same as the __getitem__/__setitem__/__delitem__/__getattr__/
+// __setattr__/__delattr__ methods below (which stay, for explicit calls).
+
+PyRecord* record_of(PyObject* self) {
+  auto* inst = reinterpret_cast<py::detail::instance*>(self);
+  auto vh = inst->get_value_and_holder();
+  if (!vh.holder_constructed()) {
+    PyErr_SetString(PyExc_TypeError, "DynamicRecord object is not initialized");
+    return nullptr;
+  }
+  return static_cast<PyRecord*>(vh.value_ptr());
+}
+
+// Runs fn, turning C++ exceptions into the pending Python error (as the
+// dispatcher does); returns fallback on error.
+template <typename R, typename F>
+R guarded_slot(R fallback, F&& fn) {
+  try {
+    return fn();
+  } catch (py::error_already_set& e) {
+    e.restore();
+  } catch (py::builtin_exception& e) {
+    e.set_error();
+  } catch (const std::bad_alloc&) {
+    PyErr_NoMemory();
+  } catch (const std::exception& e) {
+    PyErr_SetString(PyExc_RuntimeError, e.what());
+  } catch (...) {
+    PyErr_SetString(PyExc_SystemError, "unknown C++ exception in DynamicRecord");
+  }
+  return fallback;
+}
+
+PyObject* slot_getitem(PyObject* self, PyObject* key) {
+  PyRecord* r = record_of(self);
+  if (!r) return nullptr;
+  return guarded_slot<PyObject*>(nullptr, [&]() -> PyObject* {
+    py::object v = lookup(*r, str_view(key, "a DynamicRecord key"));
+    if (!v) throw py::key_error(std::string(py::repr(key)));
+    return v.release().ptr();
+  });
+}
+
+int slot_setitem(PyObject* self, PyObject* key, PyObject* value) {
+  PyRecord* r = record_of(self);
+  if (!r) return -1;
+  return guarded_slot<int>(-1, [&] {
+    std::string_view k = str_view(key, "a DynamicRecord key");
+    if (value) {
+      assign(*r, k, value);
+    } else if (!remove(*r, k)) {
+      throw py::key_error(std::string(py::repr(key)));
+    }
+    return 0;
+  });
+}
+
+PyObject* slot_getattr(PyObject* self, PyObject* name) {
+  // The class's own attributes (methods, dunders) come first, as they did
+  // with __getattr__, which Python calls only when normal lookup fails.
+  if (!PyUnicode_Check(name) || _PyType_Lookup(Py_TYPE(self), name))
+    return PyObject_GenericGetAttr(self, name);
+  PyRecord* r = record_of(self);
+  if (!r) return nullptr;
+  return guarded_slot<PyObject*>(nullptr, [&]() -> PyObject* {
+    py::object v = lookup(*r, str_view(name, "an attribute name"));
+    if (!v)
+      throw py::attribute_error("DynamicRecord has no field " +
+                                std::string(py::repr(name)));
+    return v.release().ptr();
+  });
+}
+
+int slot_setattr(PyObject* self, PyObject* name, PyObject* value) {
+  PyRecord* r = record_of(self);
+  if (!r) return -1;
+  return guarded_slot<int>(-1, [&] {
+    std::string_view k = str_view(name, "an attribute name");
+    if (value) {
+      assign(*r, k, value);
+    } else if (!remove(*r, k)) {
+      throw py::attribute_error("DynamicRecord has no field " + std::string(py::repr(name)));
+    }
+    return 0;
+  });
+}
+
+void install_fast_slots(py::handle cls) {
+  auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());
+  type->tp_as_mapping->mp_subscript = slot_getitem;
+  type->tp_as_mapping->mp_ass_subscript = slot_setitem;
+  type->tp_getattro = slot_getattr;
+  type->tp_setattro = slot_setattr;
+  PyType_Modified(type);
+}
+
 }  // namespace
 
 void sync_record(PyRecord& self) {
@@ -254,6 +355,7 @@ void bind_record(py::module_& m) {
       .def("__repr__", [](PyRecord& self) {
         return "DynamicRecord(" + std::string(py::repr(record_to_dict(synced(self)))) + ")";
       });
+  install_fast_slots(cls);
   // isinstance(r, collections.abc.Mapping / MutableMapping) holds, as for a dict.
   py::module_::import("collections.abc").attr("MutableMapping").attr("register")(cls);
 }

@@ -44,6 +44,12 @@ class Record {
   // `batch`, never written since lazy_row(): the caller may copy the column
   // instead of the value.
   bool unchanged_from(const types::RecordBatch& batch, int64_t row, int index) const;
+  // The same per field at once: whether the record is lazy_row(batch, row)
+  // (not detached), and bit i set when field i was written since.
+  bool is_row(const types::RecordBatch& batch, int64_t row) const {
+    return batch_ == &batch && row_ == row;
+  }
+  uint64_t written_fields() const { return written_; }
 
   const types::TypePtr& schema() const { return schema_; }
   const types::Value& value() const {

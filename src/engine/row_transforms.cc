@@ -6,6 +6,8 @@
 // takes a pass over the data (callbacks run again when the frame's schema
 // is needed before its records).
 #include <exception>
+#include <utility>
+#include <vector>
 
 #include "engine/column_ops.h"
 #include "engine/conform.h"
@@ -63,25 +65,82 @@ class ColumnMapping {
   std::vector<bool> copyable_;
 };
 
-// Appends a record the callback returned for input row `row`: fields it did
-// not write are copied column to column from the input batch (no Value built
-// or converted), the others appended from their values.
-Status append_record(RecordBatch& out, const Record& rec, int64_t row, ColumnMapping& mapping) {
+// Appends a record the callback returned for input row `row` to the columns
+// not filled later (`skip`): fields it did not write are copied column to
+// column from the input batch (no Value built or converted), the others
+// appended from their values.
+Status append_record(RecordBatch& out, const Record& rec, int64_t row, ColumnMapping& mapping,
+                     const std::vector<int>& skip) {
   if (!rec.well_formed())
     return invalid_input("Map returned a record whose values do not match its schema");
   mapping.use(rec.schema());
+  const bool lazy = rec.is_row(mapping.input(), row);
+  const uint64_t written = rec.written_fields();
   for (int i = 0; i < out.num_columns(); ++i) {
+    if (skip[i] >= 0) continue;
     int k = mapping.index(i);
+    Status s;
     if (k < 0) {
       out.column(i).append_null();
-    } else if (mapping.copyable(i) && rec.unchanged_from(mapping.input(), row, k)) {
+    } else if (lazy && mapping.copyable(i) && k < 64 && !((written >> k) & 1)) {
       copy_row(out.column(i), mapping.input().column(k), row);
     } else {
-      MORTAR_RETURN_IF_ERROR(
-          append_typed(out.column(i), rec.field(k), *rec.schema()->fields()[k].type));
+      s = append_typed(out.column(i), rec.field(k), *rec.schema()->fields()[k].type);
+    }
+    if (!s.ok()) {
+      for (int c = 0; c < i; ++c)
+        if (skip[c] < 0) out.column(c).truncate(out.num_rows());
+      return s;
     }
   }
   return ok_status();
+}
+
+// Per output column, the input column every record left untouched (so it
+// can be taken whole), or -1. Only when every input row has its record.
+std::vector<int> untouched_columns(const RecordBatch& out, const RecordBatch& input,
+                                   const std::vector<Record>& results,
+                                   const std::vector<int64_t>& rows, ColumnMapping& mapping) {
+  const int n = out.num_columns();
+  std::vector<int> whole(n, -1);
+  if (results.empty() || static_cast<int64_t>(results.size()) != input.num_rows() ||
+      input.num_columns() > 64)
+    return whole;
+  // Candidates: (output column, input column) pairs still possible, and the
+  // input columns they need unwritten as a bit mask.
+  std::vector<std::pair<int, int>> candidates;
+  uint64_t watched = 0;
+  const types::DataType* last = nullptr;
+  for (size_t j = 0; j < results.size(); ++j) {
+    const Record& rec = results[j];
+    if (!rec.well_formed() || !rec.is_row(input, rows[j])) return whole;
+    if (rec.schema().get() != last) {  // (re)check the pairs against this schema
+      mapping.use(rec.schema());
+      std::vector<std::pair<int, int>> kept;
+      for (int i = 0; i < n; ++i) {
+        int k = mapping.index(i);
+        bool ok = k >= 0 && mapping.copyable(i) && input.column(k).length() == input.num_rows();
+        if (last) {  // must also have been a candidate, from the same input column
+          bool was = false;
+          for (const auto& c : candidates) was = was || (c.first == i && c.second == k);
+          ok = ok && was;
+        }
+        if (ok) kept.emplace_back(i, k);
+      }
+      candidates = std::move(kept);
+      watched = 0;
+      for (const auto& c : candidates) watched |= uint64_t{1} << c.second;
+      last = rec.schema().get();
+      if (candidates.empty()) return whole;
+    }
+    if (uint64_t w = rec.written_fields() & watched) {
+      std::erase_if(candidates, [w](const auto& c) { return (w >> c.second) & 1; });
+      watched &= ~w;
+      if (candidates.empty()) return whole;
+    }
+  }
+  for (const auto& [i, k] : candidates) whole[i] = k;
+  return whole;
 }
 
 // The row as a Record sharing the batch's schema object (no per-row type).
@@ -182,17 +241,30 @@ class MapNode : public BatchTransformNode {
     }
     auto out = RecordBatch::make_empty(schema);
     ColumnMapping mapping(schema, *batch);
+    // Columns no callback touched are taken whole from the input at the end
+    // (after every record has read what it needs from the batch).
+    std::vector<int> whole = untouched_columns(*out, *batch, results, rows, mapping);
+    std::vector<int64_t> appended;  // input rows of the records appended
+    appended.reserve(results.size());
     for (size_t j = 0; j < results.size(); ++j) {
       const Record& rec = results[j];
-      Status s = append_record(*out, rec, rows[j], mapping);
+      Status s = append_record(*out, rec, rows[j], mapping, whole);
       if (!s.ok()) {  // a record that does not match its own schema
-        for (int i = 0; i < out->num_columns(); ++i) out->column(i).truncate(out->num_rows());
         MORTAR_RETURN_IF_ERROR(ctx.add_error(
             this, options_,
             {stage_name(options_, "Map"), std::string(status_message(s)), rec.to_json()}));
         continue;
       }
+      appended.push_back(rows[j]);
       out->set_num_rows(out->num_rows() + 1);
+    }
+    for (int i = 0; i < out->num_columns(); ++i) {
+      if (whole[i] < 0) continue;
+      if (appended.size() == static_cast<size_t>(batch->num_rows())) {
+        out->columns()[i] = std::move(batch->columns()[whole[i]]);
+      } else {
+        for (int64_t r : appended) copy_row(out->column(i), batch->column(whole[i]), r);
+      }
     }
     return out;
   }
