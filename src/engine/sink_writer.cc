@@ -41,6 +41,16 @@ std::string_view row_bytes(const Column& c, int64_t row) {
   return c.string_at(row);
 }
 
+// Equality of short byte strings without a call to memcmp: partition values
+// are short, and value_ids compares them for every row.
+inline bool same_bytes(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  if (a.size() > 16) return a == b;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
 // Ids (1..) of a key column's distinct values per row, 0 for null; returns
 // the number of ids including 0. Partition keys have few values: a linear
 // scan over them (last hit first) beats hashing; a hash map takes over when
@@ -57,14 +67,14 @@ uint32_t value_ids(const Column& col, std::vector<uint32_t>& ids) {
       continue;
     }
     std::string_view v = row_bytes(col, r);
-    if (last && distinct[last - 1] == v) {
+    if (last && same_bytes(distinct[last - 1], v)) {
       ids[r] = last;
       continue;
     }
     uint32_t id = 0;
     if (distinct.size() <= kScanLimit) {
       for (size_t k = 0; k < distinct.size() && !id; ++k)
-        if (distinct[k] == v) id = static_cast<uint32_t>(k + 1);
+        if (same_bytes(distinct[k], v)) id = static_cast<uint32_t>(k + 1);
     } else {
       auto it = dict.find(v);
       if (it != dict.end()) id = it->second;

@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <cstring>
+#include <optional>
+#include <utility>
 
 #include "formats/parquet/encodings.h"
 
@@ -158,15 +160,16 @@ class FixedDictIndex {
 };
 
 // Tells early that a dictionary is going to pass its byte limit, or would
-// not make the column smaller than PLAIN (nearly unique values), so the
+// not make the column smaller than PLAIN (mostly distinct values), so the
 // values are not all hashed for a dictionary that is then thrown away.
 // Until the dictionary holds a quarter of the limit nothing is decided (a
 // column with fewer distinct values always gets its dictionary, even if they
 // all come first). From there, at every doubling, the rate of new values
 // since the previous check projects the final dictionary over the remaining
-// values; giving up takes a projection past the limit plus a margin, or
-// nearly only new values and a dictionary plus its indices at least as big
-// as the PLAIN values. After the
+// values; giving up takes a projection past the limit plus a margin, or a
+// dictionary plus its indices at least as big as the PLAIN values (mostly
+// distinct values: a dictionary would only cost time, and once compressed
+// PLAIN is often smaller). After the
 // column's previous row group fell back, the first check comes at 1/32 of
 // the limit.
 class OverflowPredictor {
@@ -191,16 +194,49 @@ class OverflowPredictor {
     checked_seen_ = seen;
     next_check_ = bytes * 2;
     return projected > static_cast<double>(limit_) * kMargin ||
-           (rate >= kNearlyUnique && projected + index_bytes >= static_cast<double>(plain_bytes_));
+           projected + index_bytes >= static_cast<double>(plain_bytes_);
   }
 
  private:
   static constexpr double kMargin = 1.25;
-  static constexpr double kNearlyUnique = 0.9;  // new values per value read
   const int64_t limit_, values_, plain_bytes_;
   int64_t next_check_;
   int64_t checked_distinct_ = 0, checked_seen_ = 0;
 };
+
+// Dictionary ids of integers spanning a small range (quantities, dates,
+// codes) from a table indexed by value: no hashing, no probing. `keys` gets
+// the distinct values in order of appearance.
+template <typename T>
+bool direct_ids(const T* v, int64_t n, T lo, uint64_t span, OverflowPredictor& predictor, uint32_t* ids,
+                std::vector<uint64_t>* keys) {
+  std::vector<int32_t> table(span + 1, -1);
+  for (int64_t i = 0; i < n; ++i) {
+    int32_t& id = table[static_cast<uint64_t>(static_cast<int64_t>(v[i]) - static_cast<int64_t>(lo))];
+    if (id < 0) {
+      const int64_t next = static_cast<int64_t>(keys->size());
+      if (predictor.overflows((next + 1) * static_cast<int64_t>(sizeof(T)), next + 1, i + 1)) return false;
+      id = static_cast<int32_t>(next);
+      uint64_t key = 0;
+      std::memcpy(&key, &v[i], sizeof(T));
+      keys->push_back(key);
+    }
+    ids[i] = static_cast<uint32_t>(id);
+  }
+  return true;
+}
+
+// The span of an integer column when small enough for direct_ids (at most
+// 64 Ki values and fewer than the values themselves), else nullopt.
+template <typename T>
+std::optional<std::pair<T, uint64_t>> small_span(const T* v, int64_t n) {
+  if (n == 0) return std::nullopt;
+  T lo = v[0], hi = v[0];
+  for (int64_t i = 1; i < n; ++i) lo = std::min(lo, v[i]), hi = std::max(hi, v[i]);
+  const uint64_t span = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo);
+  if (span >= (uint64_t{1} << 16) || span >= static_cast<uint64_t>(n)) return std::nullopt;
+  return std::make_pair(lo, span);
+}
 
 }  // namespace
 
@@ -214,8 +250,25 @@ bool ColumnWriter::build_dictionary(std::vector<uint32_t>* indices, std::string*
   size_t slot;
   if (physical_width_ == 4 || physical_width_ == 8) {
     const int w = physical_width_;
-    FixedDictIndex index;
     std::vector<uint64_t> keys;
+    auto done = [&] {
+      dict_plain->resize(keys.size() * w);
+      for (size_t k = 0; k < keys.size(); ++k) std::memcpy(dict_plain->data() + k * w, &keys[k], w);
+      *dict_count = static_cast<int64_t>(keys.size());
+      return true;
+    };
+    if (leaf_.physical == PhysicalType::kInt32) {
+      const int32_t* v = reinterpret_cast<const int32_t*>(fixed_.data());
+      if (auto s = small_span(v, n)) {
+        return direct_ids(v, n, s->first, s->second, predictor, indices->data(), &keys) && done();
+      }
+    } else if (leaf_.physical == PhysicalType::kInt64) {
+      const int64_t* v = reinterpret_cast<const int64_t*>(fixed_.data());
+      if (auto s = small_span(v, n)) {
+        return direct_ids(v, n, s->first, s->second, predictor, indices->data(), &keys) && done();
+      }
+    }
+    FixedDictIndex index;
     for (int64_t i = 0; i < n; ++i) {
       uint64_t key = 0;
       std::memcpy(&key, fixed_.data() + i * w, w);
@@ -228,10 +281,7 @@ bool ColumnWriter::build_dictionary(std::vector<uint32_t>* indices, std::string*
       }
       (*indices)[i] = static_cast<uint32_t>(id);
     }
-    dict_plain->resize(keys.size() * w);
-    for (size_t k = 0; k < keys.size(); ++k) std::memcpy(dict_plain->data() + k * w, &keys[k], w);
-    *dict_count = static_cast<int64_t>(keys.size());
-    return true;
+    return done();
   }
   DictIndex index;
   std::vector<std::string_view> keys;

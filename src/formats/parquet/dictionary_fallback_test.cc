@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <limits>
 
 #include "formats/parquet/parquet_format.h"
 #include "formats/parquet/parquet_reader.h"
@@ -149,6 +150,35 @@ TEST(ParquetDictionary, ManyDistinctFirstValuesRoundTripWhateverTheEncoding) {
   // its dictionary again.
   EXPECT_FALSE(dictionary_encoded(back->meta, 0, 2));
   EXPECT_TRUE(dictionary_encoded(back->meta, 1, 2));
+}
+
+TEST(ParquetDictionary, IntegersInASmallRangeOrFewDistinctAnywhere) {
+  // Small spans (negative ones too) take a table indexed by value; few
+  // values spread over the whole range take the hash table.
+  const int64_t rows = 50000;
+  TypePtr schema = DataType::structure({{"small32", DataType::int32()},
+                                        {"small64", DataType::bigint()},
+                                        {"wide32", DataType::int32()},
+                                        {"wide64", DataType::bigint()}});
+  const int64_t extremes[] = {std::numeric_limits<int64_t>::min(), -1, 0, std::numeric_limits<int64_t>::max()};
+  auto batch = RecordBatch::make_empty(schema);
+  for (int64_t i = 0; i < rows; ++i) {
+    batch->column(0).append_int(i * 13 % 1001 - 500);
+    if (i % 9 == 0) {
+      batch->column(1).append_null();
+    } else {
+      batch->column(1).append_int(18000 + i % 1461);
+    }
+    batch->column(2).append_int(i % 3 == 0 ? std::numeric_limits<int32_t>::min() : (i % 3) * 1000000000);
+    batch->column(3).append_int(extremes[i % 4]);
+  }
+  batch->set_num_rows(rows);
+  std::string path = temp_path("integers.parquet");
+  ASSERT_TRUE(write_file(path, *batch).ok());
+  auto back = read_back(path);
+  ASSERT_TRUE(back.ok()) << back.status();
+  for (size_t c = 0; c < 4; ++c) EXPECT_TRUE(dictionary_encoded(back->meta, 0, c)) << c;
+  EXPECT_EQ(back->json, types::to_json_lines(*batch));
 }
 
 TEST(ParquetDictionary, ZeroDictionaryLimitAndDisabledDictionaryWritePlain) {
