@@ -13,6 +13,7 @@
 #include "errors.h"
 #include "frame_callbacks.h"
 #include "frame_options.h"
+#include "interrupt.h"
 #include "record_binding.h"
 #include "value_convert.h"
 
@@ -24,14 +25,6 @@ using engine::DynamicFrame;
 using engine::DynamicFrameCollection;
 
 namespace {
-
-// Runs fn with the GIL released and returns its result (a Status or
-// StatusOr is unwrapped afterwards, with the GIL held again).
-template <typename F>
-auto nogil(F&& fn) {
-  py::gil_scoped_release release;
-  return fn();
-}
 
 py::dict collection_dict(DynamicFrameCollection frames) {
   py::dict out;
@@ -65,7 +58,7 @@ py::object callable_arg(py::object fn, const char* what) {
 py::list to_records(const DynamicFrame& f) {
   py::list out;
   std::optional<py::error_already_set> failure;
-  Status status = nogil([&] {
+  Status status = run_action([&] {
     return f.for_each_batch([&](const types::RecordBatch& batch) -> Status {
       py::gil_scoped_acquire gil;
       try {
@@ -99,25 +92,27 @@ void bind_frame_class(py::module_& m) {
   py::class_<F>(m, "Frame", "A lazy, immutable DynamicFrame on Mortar's native engine.")
       // --- actions ---------------------------------------------------------
       .def("schema",
-           [](const F& f) { return schema_to_dict(*unwrap(nogil([&] { return f.schema(); }))); })
+           [](const F& f) {
+             return schema_to_dict(*unwrap(run_action([&] { return f.schema(); })));
+           })
       .def("print_schema",
-           [](const F& f) { return unwrap(nogil([&] { return f.print_schema(); })); })
-      .def("count", [](const F& f) { return unwrap(nogil([&] { return f.count(); })); })
+           [](const F& f) { return unwrap(run_action([&] { return f.print_schema(); })); })
+      .def("count", [](const F& f) { return unwrap(run_action([&] { return f.count(); })); })
       .def(
           "show",
           [](const F& f, py::handle n_arg) {
             int64_t n = int_arg(n_arg, "show(n)");
             if (n < 0) raise_invalid("show(n): n must not be negative");
-            return unwrap(nogil([&] { return f.show(n); }));
+            return unwrap(run_action([&] { return f.show(n); }));
           },
           py::arg("n") = 20)
       .def("to_records", [](const F& f) { return to_records(f); })
       .def("num_partitions", &F::num_partitions)
       .def("errors_count",
-           [](const F& f) { return unwrap(nogil([&] { return f.errors_count(); })); })
+           [](const F& f) { return unwrap(run_action([&] { return f.errors_count(); })); })
       .def("errors_frame",
            [](const F& f) {
-             auto errors = nogil([&] { return f.errors_as_frame(); });
+             auto errors = run_action([&] { return f.errors_as_frame(); });
              raise_pending();
              return errors;
            })
@@ -128,7 +123,7 @@ void bind_frame_class(py::module_& m) {
             auto m = mappings_arg(mappings);
             bool case_sensitive = bool_arg(case_arg, "case_sensitive");
             auto o = transform_options(opts);
-            return unwrap(nogil([&] { return f.apply_mapping(m, case_sensitive, o); }));
+            return unwrap(run_action([&] { return f.apply_mapping(m, case_sensitive, o); }));
           },
           py::arg("mappings"), py::arg("case_sensitive") = false, py::arg("opts") = py::none())
       .def(
@@ -138,7 +133,7 @@ void bind_frame_class(py::module_& m) {
             auto s =
                 specs.is_none() ? std::vector<engine::ResolveSpec>{} : resolve_specs_arg(specs);
             auto o = transform_options(opts);
-            return unwrap(nogil([&] { return f.resolve_choice(s, choice, o); }));
+            return unwrap(run_action([&] { return f.resolve_choice(s, choice, o); }));
           },
           py::arg("specs") = py::none(), py::arg("choice") = "", py::arg("opts") = py::none())
       .def(
@@ -146,7 +141,7 @@ void bind_frame_class(py::module_& m) {
           [](const F& f, py::handle paths, py::handle opts) {
             auto p = string_list(paths, "paths");
             auto o = transform_options(opts);
-            return unwrap(nogil([&] { return f.select_fields(p, o); }));
+            return unwrap(run_action([&] { return f.select_fields(p, o); }));
           },
           py::arg("paths"), py::arg("opts") = py::none())
       .def(
@@ -154,7 +149,7 @@ void bind_frame_class(py::module_& m) {
           [](const F& f, py::handle paths, py::handle opts) {
             auto p = string_list(paths, "paths");
             auto o = transform_options(opts);
-            return unwrap(nogil([&] { return f.drop_fields(p, o); }));
+            return unwrap(run_action([&] { return f.drop_fields(p, o); }));
           },
           py::arg("paths"), py::arg("opts") = py::none())
       .def(
@@ -163,14 +158,14 @@ void bind_frame_class(py::module_& m) {
             std::string old_path = str_arg(old_arg, "rename_field old");
             std::string new_path = str_arg(new_arg, "rename_field new");
             auto o = transform_options(opts);
-            return unwrap(nogil([&] { return f.rename_field(old_path, new_path, o); }));
+            return unwrap(run_action([&] { return f.rename_field(old_path, new_path, o); }));
           },
           py::arg("old"), py::arg("new"), py::arg("opts") = py::none())
       .def(
           "drop_null_fields",
           [](const F& f, py::handle opts) {
             auto o = transform_options(opts);
-            return nogil([&] { return f.drop_null_fields(o); });
+            return run_action([&] { return f.drop_null_fields(o); });
           },
           py::arg("opts") = py::none())
       .def(
@@ -178,7 +173,7 @@ void bind_frame_class(py::module_& m) {
           [](const F& f, py::object fn, py::handle opts) {
             auto cb = python_filter(callable_arg(fn, "filter"));
             auto o = transform_options(opts);
-            return nogil([&] { return f.filter(std::move(cb), o); });
+            return run_action([&] { return f.filter(std::move(cb), o); });
           },
           py::arg("fn"), py::arg("opts") = py::none())
       .def(
@@ -186,14 +181,14 @@ void bind_frame_class(py::module_& m) {
           [](const F& f, py::object fn, py::handle opts) {
             auto cb = python_map(callable_arg(fn, "map"));
             auto o = transform_options(opts);
-            return nogil([&] { return f.map(std::move(cb), o); });
+            return run_action([&] { return f.map(std::move(cb), o); });
           },
           py::arg("fn"), py::arg("opts") = py::none())
       .def(
           "union",
           [](const F& f, py::handle other_arg) {
             const F& other = frame_arg(other_arg, "union(other)");
-            return nogil([&] { return f.union_with(other); });
+            return run_action([&] { return f.union_with(other); });
           },
           py::arg("other"))
       .def(
@@ -204,14 +199,14 @@ void bind_frame_class(py::module_& m) {
             auto k1 = string_list(keys1, "keys1");
             auto k2 = string_list(keys2, "keys2");
             auto o = transform_options(opts);
-            return unwrap(nogil([&] { return f.join(k1, other, k2, o); }));
+            return unwrap(run_action([&] { return f.join(k1, other, k2, o); }));
           },
           py::arg("keys1"), py::arg("other"), py::arg("keys2"), py::arg("opts") = py::none())
       .def(
           "drop_duplicates",
           [](const F& f, py::handle paths) {
             auto p = paths.is_none() ? std::vector<std::string>{} : string_list(paths, "paths");
-            return unwrap(nogil([&] { return f.drop_duplicates(p); }));
+            return unwrap(run_action([&] { return f.drop_duplicates(p); }));
           },
           py::arg("paths") = py::none())
       .def(
@@ -219,7 +214,8 @@ void bind_frame_class(py::module_& m) {
           [](const F& f, py::handle paths, py::handle name1_arg, py::handle name2_arg) {
             auto p = string_list(paths, "paths");
             std::string name1 = str_arg(name1_arg, "name1"), name2 = str_arg(name2_arg, "name2");
-            return collection_dict(unwrap(nogil([&] { return f.split_fields(p, name1, name2); })));
+            return collection_dict(
+                unwrap(run_action([&] { return f.split_fields(p, name1, name2); })));
           },
           py::arg("paths"), py::arg("name1"), py::arg("name2"))
       .def(
@@ -229,14 +225,15 @@ void bind_frame_class(py::module_& m) {
             auto c = comparisons_arg(comparisons);
             std::string name1 = str_arg(name1_arg, "name1"), name2 = str_arg(name2_arg, "name2");
             auto o = transform_options(opts);
-            return collection_dict(unwrap(nogil([&] { return f.split_rows(c, name1, name2, o); })));
+            return collection_dict(
+                unwrap(run_action([&] { return f.split_rows(c, name1, name2, o); })));
           },
           py::arg("comparisons"), py::arg("name1"), py::arg("name2"), py::arg("opts") = py::none())
       .def(
           "relationalize",
           [](const F& f, py::handle root_arg) {
             std::string root = str_arg(root_arg, "relationalize(root)");
-            return collection_dict(unwrap(nogil([&] { return f.relationalize(root); })));
+            return collection_dict(unwrap(run_action([&] { return f.relationalize(root); })));
           },
           py::arg("root"))
       .def(
@@ -245,10 +242,10 @@ void bind_frame_class(py::module_& m) {
             std::string path = str_arg(path_arg, "unbox path");
             std::string format = str_arg(format_arg, "unbox format");
             auto o = transform_options(opts);
-            return unwrap(nogil([&] { return f.unbox(path, format, o); }));
+            return unwrap(run_action([&] { return f.unbox(path, format, o); }));
           },
           py::arg("path"), py::arg("format") = "json", py::arg("opts") = py::none())
-      .def("unnest", [](const F& f) { return nogil([&] { return f.unnest(); }); })
+      .def("unnest", [](const F& f) { return run_action([&] { return f.unnest(); }); })
       .def(
           "spigot",
           [](const F& f, py::handle path_arg, py::handle topk_arg, py::handle prob_arg) {
@@ -257,7 +254,7 @@ void bind_frame_class(py::module_& m) {
             double prob = float_arg(prob_arg, "spigot prob");
             if (topk < 0) raise_invalid("spigot: topk must not be negative");
             if (!(prob >= 0.0 && prob <= 1.0)) raise_invalid("spigot: prob must be within [0, 1]");
-            return unwrap(nogil([&] { return f.spigot(path, topk, prob); }));
+            return unwrap(run_action([&] { return f.spigot(path, topk, prob); }));
           },
           py::arg("path"), py::arg("topk") = 100, py::arg("prob") = 1.0)
       .def(
@@ -265,7 +262,7 @@ void bind_frame_class(py::module_& m) {
           [](const F& f, py::handle staging_arg, py::handle keys) {
             const F& staging = frame_arg(staging_arg, "merge_frames(staging)");
             auto k = string_list(keys, "primary_keys");
-            return unwrap(nogil([&] { return f.merge_frames(staging, k); }));
+            return unwrap(run_action([&] { return f.merge_frames(staging, k); }));
           },
           py::arg("staging"), py::arg("primary_keys"))
       .def(
@@ -294,7 +291,7 @@ void bind_frame(py::module_& m) {
       "from_files",
       [](py::handle options) {
         auto o = file_source_options(options);
-        return unwrap(nogil([&] { return DynamicFrame::from_files(o); }));
+        return unwrap(run_action([&] { return DynamicFrame::from_files(o); }));
       },
       py::arg("options"), "A Frame reading files (FileSourceOptions as a dict).");
   m.def(
@@ -307,7 +304,7 @@ void bind_frame(py::module_& m) {
         size_t i = 0;
         for (py::handle item : py::reinterpret_borrow<py::sequence>(records))
           recs.push_back(record_from_dict(item, "record " + std::to_string(i++)));
-        return unwrap(nogil([&] { return DynamicFrame::from_records(recs); }));
+        return unwrap(run_action([&] { return DynamicFrame::from_records(recs); }));
       },
       py::arg("records"), "A Frame over in-memory records (dicts; types inferred).");
   m.def(
@@ -315,7 +312,7 @@ void bind_frame(py::module_& m) {
       [](py::handle frame_obj, py::handle options) {
         const DynamicFrame& frame = frame_arg(frame_obj, "write_files(frame)");
         auto o = file_sink_options(options);
-        auto result = unwrap(nogil([&] { return engine::write_files(frame, o); }));
+        auto result = unwrap(run_action([&] { return engine::write_files(frame, o); }));
         py::dict out;
         out["files"] = py::cast(result.files);
         out["rows"] = result.rows;

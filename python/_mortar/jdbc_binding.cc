@@ -12,6 +12,7 @@
 #include "engine/jdbc/jdbc_source.h"
 #include "errors.h"
 #include "frame_options.h"
+#include "interrupt.h"
 
 namespace py = pybind11;
 
@@ -89,11 +90,7 @@ void bind_jdbc(py::module_& m) {
       "from_jdbc",
       [](py::handle options) {
         auto o = source_options(options);
-        StatusOr<engine::DynamicFrame> frame = [&] {
-          py::gil_scoped_release release;
-          return engine::jdbc::read_jdbc(o);
-        }();
-        return unwrap(std::move(frame));
+        return unwrap(run_action([&] { return engine::jdbc::read_jdbc(o); }));
       },
       py::arg("options"),
       "A lazy Frame over a PostgreSQL or SQLite table (url, dbtable, hashfield/hashexpression/"
@@ -102,11 +99,7 @@ void bind_jdbc(py::module_& m) {
       "write_jdbc",
       [](const engine::DynamicFrame& frame, py::handle options) {
         auto o = sink_options(options);
-        StatusOr<engine::jdbc::JdbcWriteResult> result = [&] {
-          py::gil_scoped_release release;
-          return engine::jdbc::write_jdbc(frame, o);
-        }();
-        auto r = unwrap(std::move(result));
+        auto r = unwrap(run_action([&] { return engine::jdbc::write_jdbc(frame, o); }));
         py::dict out;
         out["rows"] = r.rows;
         out["created_table"] = r.created_table;

@@ -14,6 +14,7 @@
 #include "engine/cast.h"
 #include "engine/column_ops.h"
 #include "engine/glob.h"
+#include "engine/interrupt.h"
 #include "engine/schema_guess.h"
 #include "engine/schema_merge.h"
 #include "formats/hive_path.h"
@@ -482,7 +483,7 @@ class FileSourceNode : public PlanNode {
   explicit FileSourceNode(std::shared_ptr<const Scan> scan) : scan_(std::move(scan)) {}
   std::string name() const override { return "FileSource"; }
   StatusOr<std::unique_ptr<BatchStream>> open(ExecContext&) const override {
-    std::unique_ptr<BatchStream> stream(new ScanStream(scan_));
+    auto stream = interruptible(std::make_unique<ScanStream>(scan_));
     if (!scan_->guesses || scan_->schema.exact()) return stream;
     MORTAR_ASSIGN_OR_RETURN(TypePtr schema, this->schema());
     if (schema == scan_->schema.exact()) return stream;
@@ -528,7 +529,8 @@ StatusOr<NodePtr> make_file_source(FileSourceOptions options) {
   if (options.group_size < 0) return invalid_input("groupSize must not be negative");
   MORTAR_ASSIGN_OR_RETURN(scan->files, list_source_files(options));
   scan->units = make_units(scan->files, options);
-  for (const SourceFile& f : scan->files) scan->guesses = scan->guesses || f.format->name() == "csv";
+  for (const SourceFile& f : scan->files)
+    scan->guesses = scan->guesses || f.format->name() == "csv";
   scan->config.options = std::move(options);
   return NodePtr(std::make_shared<FileSourceNode>(std::move(scan)));
 }

@@ -115,7 +115,8 @@ TEST(SchemaGuess, PartitionColumnsFollowAWidenedBatch) {
   TempDir dir;
   write_text(dir.file("in/day=1/a.csv"), csv(200, 150));
   auto frame = frame_over(dir.file("in"), 10);
-  auto mapped = frame.apply_mapping({{"v", "string", "v", "string"}, {"day", "string", "day", "int"}});
+  auto mapped =
+      frame.apply_mapping({{"v", "string", "v", "string"}, {"day", "string", "day", "int"}});
   ASSERT_TRUE(mapped.ok()) << mapped.status();
   auto rows = mapped->to_rows();
   ASSERT_TRUE(rows.ok()) << rows.status();

@@ -157,6 +157,49 @@ def test_stopping_a_run_midway_leaves_no_output(server, tmp_path):
     assert _visible_files(out) == []
 
 
+def test_ctrl_c_stops_an_action_without_callbacks(server, tmp_path):
+    # No Python runs during a CSV -> Parquet write: Ctrl-C must still stop it
+    # midway (not after it finished and published its output).
+    data = tmp_path / "big.csv"
+    with open(data, "w") as f:
+        f.write("id,name,amount\n")
+        block = "".join(f"{i},name-{i},{i * 7}\n" for i in range(100_000))
+        for _ in range(30):  # ~70 MB: a second or more of work
+            f.write(block)
+    out = tmp_path / "out"
+    script = tmp_path / "copy.py"
+    script.write_text(HEADER + textwrap.dedent(f"""
+        frame = glueContext.create_dynamic_frame.from_options(
+            "s3", {{"paths": [{str(data)!r}]}}, format="csv", format_options={{"withHeader": True}})
+        glueContext.write_dynamic_frame.from_options(
+            frame=frame, connection_type="s3", connection_options={{"path": {str(out)!r}}},
+            format="parquet")
+        print("finished")
+    """))
+    env = dict(os.environ)
+    env.update(server.credentials.env())
+    env["MORTAR_ENDPOINT"] = server.endpoint
+    proc = subprocess.Popen([mortar_bin(), "run", str(script)], env=env, cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def writing():  # the sink's temp folder: the action is under way
+        return any(n.startswith(".out.mortar-") for n in os.listdir(tmp_path))
+    try:
+        wait_for(lambda: writing() or proc.poll() is not None, 120, "the write to start")
+        assert proc.poll() is None, proc.communicate()
+        proc.send_signal(signal.SIGINT)
+        out_text, err_text = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode != 0
+    assert "KeyboardInterrupt" in err_text, err_text
+    assert "finished" not in out_text
+    assert not out.exists()  # nothing published
+    assert not writing()     # and the temp folder is gone
+
+
 def test_bad_format_options_are_a_clear_error(run_script, tmp_path):
     data = tmp_path / "in"
     data.mkdir()

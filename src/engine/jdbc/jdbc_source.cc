@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/interrupt.h"
 #include "engine/jdbc/jdbc_reader.h"
 #include "engine/jdbc/pg_connection.h"
 
@@ -100,8 +101,11 @@ class JdbcSourceNode : public PlanNode {
   std::string name() const override { return "JdbcSource"; }
   StatusOr<std::unique_ptr<BatchStream>> open(ExecContext&) const override {
     MORTAR_ASSIGN_OR_RETURN(TypePtr s, schema());
-    if (spec_->partitions == 1) return open_partition(*spec_, s, 0);
-    return std::unique_ptr<BatchStream>(std::make_unique<ParallelStream>(spec_, s));
+    if (spec_->partitions == 1) {
+      MORTAR_ASSIGN_OR_RETURN(auto single, open_partition(*spec_, s, 0));
+      return interruptible(std::move(single));
+    }
+    return interruptible(std::make_unique<ParallelStream>(spec_, s));
   }
 
  protected:
