@@ -130,9 +130,10 @@ engine::FilterFn python_filter(py::object fn) {
   auto callable = std::make_shared<const Callable>(std::move(fn));
   return [callable](const engine::Record& record) -> bool {
     py::gil_scoped_acquire gil;
+    // Lazy like the engine's record: a predicate reading one field builds one.
+    RecordLease lease(*callable, record.lazy_copy());
     try {
-      py::object arg = wrap_record(record);
-      py::object result = callable->call(arg);
+      py::object result = callable->call(lease.object());
       int keep = PyObject_IsTrue(result.ptr());
       if (keep < 0) throw py::error_already_set();
       return keep != 0;

@@ -87,6 +87,15 @@ Record& Record::operator=(Record&& other) noexcept {
   return *this;
 }
 
+Record Record::lazy_copy() const {
+  Record out(schema_, value_);
+  out.batch_ = batch_;
+  out.row_ = row_;
+  out.unread_ = unread_;
+  out.written_ = written_;
+  return out;
+}
+
 void Record::read_field(int index) const {
   auto& fields = const_cast<Value::Struct&>(value_.as_struct()).fields;
   fields[index] = types::get_value(batch_->column(index), row_);

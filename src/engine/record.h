@@ -38,6 +38,10 @@ class Record {
   Record(Record&& other) noexcept;
   Record& operator=(Record&& other) noexcept;
 
+  // A copy that stays lazy: fields not read yet are read from the same batch
+  // row when used (same lifetime rule as lazy_row). For a callback that
+  // gets the record by const reference and needs its own.
+  Record lazy_copy() const;
   // Reads every field still unread and forgets the batch.
   void detach();
   // Whether top-level field `index` is still column `index` of row `row` of

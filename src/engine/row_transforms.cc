@@ -180,7 +180,8 @@ class FilterNode : public BatchTransformNode {
                                                    ExecContext& ctx) const override {
     auto out = RecordBatch::make_empty(batch->schema());
     for (int64_t r = 0; r < batch->num_rows(); ++r) {
-      Record record = row_record(*batch, r);
+      // Fields the predicate never reads are never built.
+      Record record = Record::lazy_row(*batch, r);
       bool keep = false;
       std::string error;
       Status abort;

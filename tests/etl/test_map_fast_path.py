@@ -257,3 +257,33 @@ def test_decimal_and_timestamp_fields_pass_through(tmp_path):
         {"amount": decimal.Decimal("1.25"), "at": datetime.datetime(2024, 5, 6, 7, 8, 9), "k": 2},
         {"amount": None, "at": None, "k": 3}]
     assert out.schema() == frame.schema()  # k stays int, the decimal keeps (10,2)
+
+
+def test_filter_sees_lazy_records_and_never_changes_the_rows(parquet):
+    kept = []
+
+    def pred(r):
+        kept.append(r)            # kept past the batch: still whole afterwards
+        r["name"] = "changed"     # a predicate's writes do not reach the output
+        del r["tags"]
+        if r["id"] == 3:
+            raise ValueError("three")
+        return r["id"] != 2
+    out = parquet.filter(pred, {"transformation_ctx": "pick"})
+    assert recs(out) == [ROWS[0]]
+    [error] = recs(out.errors_frame())
+    assert error["stage"] == "pick" and error["message"] == "ValueError: three"
+    assert json.loads(error["record"])["name"] is None  # the row as read
+    assert [r.to_dict() for r in kept[-3:]] == [
+        {k: v for k, v in (row | {"name": "changed"}).items() if k != "tags"} for row in ROWS]
+
+
+def test_filter_reading_one_field_of_wide_rows(tmp_path):
+    n = 5_000
+    pq.write_table(pa.table({"i": pa.array(range(n), pa.int64()),
+                             "s": pa.array([f"v{i}" for i in range(n)]),
+                             "l": pa.array([[i, i + 1] for i in range(n)])}),
+                   tmp_path / "f.parquet", row_group_size=700)
+    frame = m.from_files({"paths": [str(tmp_path / "f.parquet")]})
+    out = recs(frame.filter(lambda r: r.i % 1000 == 999))
+    assert out == [{"i": i, "s": f"v{i}", "l": [i, i + 1]} for i in range(999, n, 1000)]
