@@ -133,6 +133,27 @@ uint32_t value_ids(const Column& col, std::vector<uint32_t>& ids) {
   constexpr size_t kScanLimit = 16;
   const int64_t n = col.length();
   std::vector<std::string_view> distinct;
+  // Values of up to 8 bytes (most partition values) also as one integer
+  // (bytes, zero-padded) and their size, so the scan compares integers.
+  std::vector<uint64_t> words;
+  std::vector<size_t> sizes;
+  const std::vector<char>& buffer = col.value_width() > 0 ? col.values_buffer() : col.data();
+  const char* const buffer_end = buffer.data() + buffer.size();
+  auto word_of = [&](std::string_view v) {
+    uint64_t w = 0;
+    if (v.empty() || v.size() > 8) return w;
+    if (v.data() + 8 <= buffer_end) {
+      std::memcpy(&w, v.data(), 8);
+      if (v.size() < 8) w &= (uint64_t{1} << (8 * v.size())) - 1;
+    } else {
+      for (size_t i = 0; i < v.size(); ++i) w |= uint64_t{static_cast<uint8_t>(v[i])} << (8 * i);
+    }
+    return w;
+  };
+  auto same = [&](size_t k, std::string_view v, uint64_t w) {
+    if (sizes[k] != v.size()) return false;
+    return v.size() <= 8 ? words[k] == w : same_bytes(distinct[k], v);
+  };
   std::unordered_map<std::string_view, uint32_t> dict;
   uint32_t last = 0;
   for (int64_t r = 0; r < n; ++r) {
@@ -141,20 +162,23 @@ uint32_t value_ids(const Column& col, std::vector<uint32_t>& ids) {
       continue;
     }
     std::string_view v = row_bytes(col, r);
-    if (last && same_bytes(distinct[last - 1], v)) {
+    const uint64_t w = word_of(v);
+    if (last && same(last - 1, v, w)) {
       ids[r] = last;
       continue;
     }
     uint32_t id = 0;
     if (distinct.size() <= kScanLimit) {
       for (size_t k = 0; k < distinct.size() && !id; ++k)
-        if (same_bytes(distinct[k], v)) id = static_cast<uint32_t>(k + 1);
+        if (same(k, v, w)) id = static_cast<uint32_t>(k + 1);
     } else {
       auto it = dict.find(v);
       if (it != dict.end()) id = it->second;
     }
     if (!id) {
       distinct.push_back(v);
+      words.push_back(w);
+      sizes.push_back(v.size());
       id = static_cast<uint32_t>(distinct.size());
       if (distinct.size() > kScanLimit) {
         if (dict.empty())
