@@ -5,6 +5,9 @@
 // the engine turns into an error record. A BaseException that is not an
 // Exception (KeyboardInterrupt, SystemExit) aborts the execution instead and
 // is re-raised as itself when the engine call returns (errors.h).
+// The DynamicRecord a call gets may read its fields lazily from the engine's
+// batch; one the script keeps is detached from it before the call returns,
+// one nobody keeps is reused for the next call.
 #pragma once
 
 #include <pybind11/pybind11.h>

@@ -1,6 +1,7 @@
 // `_mortar.DynamicRecord`: the record Map and Filter callables receive (Glue's
 // DynamicRecord), a mutable mapping over an engine::Record with attribute
-// access. Fields are converted to Python only when read; writes go straight
+// access. Fields are converted to Python only when read (and, for Map and
+// Filter, built from the batch only then: Record::lazy_row); writes go straight
 // into the Record (an existing top-level field keeps its type and is
 // replaced in place), so a Map that returns the record it got costs no
 // conversion back. Nested containers read from top-level fields behave like
