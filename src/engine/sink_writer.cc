@@ -322,23 +322,31 @@ Status SinkWriter::write_rows(RecordBatch& batch, const std::string& dir, const 
   const int64_t chunks = std::min<int64_t>(config_.num_files, n);
   for (int64_t k = 0; k < chunks; ++k) {
     int64_t from = n * k / chunks, to = n * (k + 1) / chunks;
-    std::vector<std::unique_ptr<Column>> cols;
-    for (int c : gen_.data_columns) {
-      if (!rows && chunks == 1) {
-        cols.push_back(std::move(batch.columns()[c]));  // the whole batch: no copy
-      } else if (!rows) {
-        cols.push_back(batch.column(c).slice(from, to - from));
-      } else {
-        cols.push_back(gather_rows(batch.column(c), rows + from, to - from));
+    MORTAR_ASSIGN_OR_RETURN(OpenWriter * w, next_writer(dir));
+    if (rows && w->writer->can_write_rows()) {
+      // The writer gathers the rows itself: no intermediate columns.
+      std::vector<const Column*> cols;
+      for (int c : gen_.data_columns) cols.push_back(&batch.column(c));
+      MORTAR_RETURN_IF_ERROR(w->writer->write_rows(cols, rows + from, to - from));
+    } else {
+      std::vector<std::unique_ptr<Column>> cols;
+      for (int c : gen_.data_columns) {
+        if (!rows && chunks == 1) {
+          cols.push_back(std::move(batch.columns()[c]));  // the whole batch: no copy
+        } else if (!rows) {
+          cols.push_back(batch.column(c).slice(from, to - from));
+        } else {
+          cols.push_back(gather_rows(batch.column(c), rows + from, to - from));
+        }
       }
+      MORTAR_RETURN_IF_ERROR(w->writer->write(RecordBatch(gen_.data_schema, std::move(cols), to - from)));
     }
-    MORTAR_RETURN_IF_ERROR(write_slice(
-        std::make_unique<RecordBatch>(gen_.data_schema, std::move(cols), to - from), dir));
+    MORTAR_RETURN_IF_ERROR(wrote(*w, to - from));
   }
   return ok_status();
 }
 
-Status SinkWriter::write_slice(std::unique_ptr<RecordBatch> part, const std::string& dir) {
+StatusOr<SinkWriter::OpenWriter*> SinkWriter::next_writer(const std::string& dir) {
   int& next = next_slot_[dir];
   const int slot_number = next;
   next = (next + 1) % config_.num_files;
@@ -354,9 +362,11 @@ Status SinkWriter::write_slice(std::unique_ptr<RecordBatch> part, const std::str
     it = open_.emplace(slot, OpenWriter{std::move(w), 0}).first;
     entries_.push_back({rel, slot, gen_.data_schema});
   }
-  rows_ += part->num_rows();
-  OpenWriter& w = it->second;
-  MORTAR_RETURN_IF_ERROR(w.writer->write(*part));
+  return &it->second;
+}
+
+Status SinkWriter::wrote(OpenWriter& w, int64_t rows) {
+  rows_ += rows;
   const int64_t now = w.writer->buffered_bytes();
   buffered_ += now - w.buffered;
   w.buffered = now;

@@ -90,7 +90,6 @@ class SinkWriter {
   // rows == nullptr: all rows in order (columns may then be moved out).
   Status write_rows(types::RecordBatch& batch, const std::string& dir, const int64_t* rows,
                     int64_t n);
-  Status write_slice(std::unique_ptr<types::RecordBatch> part, const std::string& dir);
   std::string folder_text(const types::RecordBatch& batch, int64_t row) const;
   Status merge_slot(const std::vector<size_t>& entries, const types::TypePtr& data_schema);
   // Flushes the writers holding the most until the total fits the budget.
@@ -101,6 +100,10 @@ class SinkWriter {
     std::unique_ptr<formats::RecordWriter> writer;
     int64_t buffered = 0;  // its buffered_bytes() when last asked
   };
+  // The writer of the folder's next file slot (round robin), opened if new.
+  StatusOr<OpenWriter*> next_writer(const std::string& dir);
+  // Counts `rows` written to `w` and keeps the buffers within the budget.
+  Status wrote(OpenWriter& w, int64_t rows);
 
   SinkWriterConfig config_;
   Generation gen_;

@@ -74,6 +74,15 @@ class RecordWriter {
   // Encodes what is buffered now (ends the row group or stripe early) so
   // its memory is released; a caller bounding several writers' memory uses it.
   virtual Status flush() { return ok_status(); }
+  // Writes rows rows[0, n) of `columns` (one per field of the writer's
+  // schema, in order) as write() would a batch gathered from them, without
+  // building that batch (a partitioned sink's rows of one folder). Only
+  // writers whose can_write_rows() is true implement it; for the others the
+  // caller gathers the rows and calls write().
+  virtual bool can_write_rows() const { return false; }
+  virtual Status write_rows(const std::vector<const types::Column*>& columns, const int64_t* rows, int64_t n) {
+    return internal_error("this writer cannot write gathered rows");
+  }
 };
 
 class Format {

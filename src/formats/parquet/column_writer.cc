@@ -54,6 +54,35 @@ ColumnWriter::ColumnWriter(const FieldNode& leaf, std::vector<std::string> path,
                            const ColumnWriterOptions& options)
     : leaf_(leaf), path_(std::move(path)), options_(options), physical_width_(physical_width_of(leaf)) {}
 
+void ColumnWriter::add_bytes_gather(const int64_t* offsets, const char* data, const int64_t* rows, int64_t n) {
+  size_t total = 0;
+  for (int64_t i = 0; i < n; ++i) total += offsets[rows[i] + 1] - offsets[rows[i]];
+  size_t at = data_.size();
+  data_.resize(at + total);
+  const size_t first = offsets_.size();
+  offsets_.resize(first + n);
+  for (int64_t i = 0; i < n; ++i) {
+    const char* from = data + offsets[rows[i]];
+    const size_t len = offsets[rows[i] + 1] - offsets[rows[i]];
+    char* to = data_.data() + at;
+    // Values are mostly short: fixed-size copies the compiler inlines beat
+    // a memcpy call each.
+    if (len >= 8 && len <= 16) {
+      std::memcpy(to, from, 8);
+      std::memcpy(to + len - 8, from + len - 8, 8);
+    } else if (len >= 4 && len < 8) {
+      std::memcpy(to, from, 4);
+      std::memcpy(to + len - 4, from + len - 4, 4);
+    } else if (len < 4) {
+      for (size_t k = 0; k < len; ++k) to[k] = from[k];
+    } else {
+      std::memcpy(to, from, len);
+    }
+    at += len;
+    offsets_[first + i] = static_cast<int64_t>(at);
+  }
+}
+
 namespace {
 
 inline uint64_t mix(uint64_t h) {

@@ -47,6 +47,8 @@ class ColumnWriter {
     data_.insert(data_.end(), data + offsets[begin], data + offsets[end]);
     for (int64_t i = begin + 1; i <= end; ++i) offsets_.push_back(offsets[i] + base);
   }
+  // Appends byte strings rows[0, n) of an offsets+data column.
+  void add_bytes_gather(const int64_t* offsets, const char* data, const int64_t* rows, int64_t n);
   // Bulk: entries for a flat column (no repetition).
   std::vector<int16_t>& def_levels() { return def_; }
   void add_entries(int64_t n, int64_t nulls) {

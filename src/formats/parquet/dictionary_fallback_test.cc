@@ -2,6 +2,8 @@
 // (early, without building a dictionary that is thrown away), repeating
 // columns get a dictionary even when their distinct values all come first,
 // and every variant reads back equal. Encodings are read from the footer.
+// Also the writer's flush() and write_rows() (gathered rows), which a
+// partitioned sink uses.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -16,6 +18,7 @@
 namespace mortar::formats::parquet {
 namespace {
 
+using types::Column;
 using types::DataType;
 using types::RecordBatch;
 using types::TypePtr;
@@ -225,6 +228,77 @@ TEST(ParquetWriterFlush, FlushEndsARowGroupAndReleasesItsMemory) {
   ASSERT_EQ(back->meta.row_groups.size(), 2u);
   EXPECT_EQ(back->meta.num_rows, 6000);
   EXPECT_EQ(back->json, types::to_json_lines(*batch) + types::to_json_lines(*batch));
+}
+
+// Row `i` of the gather test's data.
+void append_gather_row(RecordBatch& batch, int64_t i) {
+  auto& c = batch.columns();
+  i % 13 == 5 ? c[0]->append_null() : c[0]->append_int(i * 1000003);
+  i % 7 == 2 ? c[1]->append_null() : c[1]->append_string(std::string(static_cast<size_t>(i % 41), 'a' + i % 26));
+  c[2]->append_string(std::string(static_cast<size_t>(i % 19), 'k') + std::to_string(i % 5));
+  c[3]->append_double(i / 8.0);
+  c[4]->append_bool(i % 3 == 0);
+  c[5]->append_int(static_cast<int32_t>(i % 500));
+  Column& st = *c[6];
+  if (i % 11 == 4) {
+    st.append_null();
+  } else {
+    st.child(0).append_int(i);
+    Column& arr = st.child(1);
+    for (int64_t k = 0; k < i % 3; ++k) arr.child(0).append_string("e" + std::to_string(i + k));
+    arr.append_list_length(i % 3);
+    st.append_struct_row();
+  }
+}
+
+TEST(ParquetWriterRows, WritingGatheredRowsEqualsWritingTheGatheredBatch) {
+  TypePtr schema = DataType::structure({
+      {"id", DataType::bigint()},
+      {"s", DataType::string()},
+      {"t", DataType::string()},
+      {"d", DataType::float64()},
+      {"b", DataType::boolean()},
+      {"i", DataType::int32()},
+      {"st", DataType::structure({{"x", DataType::bigint()}, {"arr", DataType::array(DataType::string())}})},
+  });
+  const int64_t rows = 5000;
+  auto source = RecordBatch::make_empty(schema);
+  for (int64_t i = 0; i < rows; ++i) append_gather_row(*source, i);
+  source->set_num_rows(rows);
+  ASSERT_TRUE(source->validate().ok());
+  // Every third row, backwards, then some rows twice.
+  std::vector<int64_t> picked;
+  for (int64_t i = rows - 1; i >= 0; i -= 3) picked.push_back(i);
+  for (int64_t i = 0; i < 100; ++i) picked.push_back(i * 7);
+  auto expected = RecordBatch::make_empty(schema);
+  for (int64_t r : picked) append_gather_row(*expected, r);
+  expected->set_num_rows(static_cast<int64_t>(picked.size()));
+
+  std::vector<const Column*> cols;
+  for (int c = 0; c < source->num_columns(); ++c) cols.push_back(&source->column(c));
+  std::string path = temp_path("gathered.parquet");
+  auto out = io::local_file_system().open_output(path);
+  ASSERT_TRUE(out.ok()) << out.status();
+  // Small row groups, so gathers also cross row group boundaries.
+  WriteOptions wo;
+  wo.format_options = {{"rowGroupRows", "700"}};
+  auto w = ParquetWriter::open(std::move(*out), path, schema, wo);
+  ASSERT_TRUE(w.ok()) << w.status();
+  EXPECT_TRUE((*w)->can_write_rows());
+  const int64_t half = static_cast<int64_t>(picked.size()) / 2;
+  ASSERT_TRUE((*w)->write_rows(cols, picked.data(), half).ok());
+  ASSERT_TRUE((*w)->write_rows(cols, picked.data() + half, static_cast<int64_t>(picked.size()) - half).ok());
+  const int64_t bad = rows;
+  Status s = (*w)->write_rows(cols, &bad, 1);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("not all in a column of 5000 rows"), std::string::npos) << s;
+  std::vector<const Column*> too_few(cols.begin(), cols.end() - 1);
+  EXPECT_FALSE((*w)->write_rows(too_few, picked.data(), 1).ok());
+  ASSERT_TRUE((*w)->close().ok());
+  auto back = read_back(path);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->meta.row_groups.size(), 3u);  // 1,767 rows in groups of 700
+  EXPECT_EQ(back->json, types::to_json_lines(*expected));
 }
 
 }  // namespace

@@ -48,8 +48,9 @@ class Shredder {
   Shredder(const std::vector<const FieldNode*>& path, const std::vector<int>& child_pos, ColumnWriter& w)
       : path_(path), child_pos_(child_pos), w_(w) {}
 
-  void run(const Column& col, int64_t begin, int64_t end) {
-    for (int64_t r = begin; r < end; ++r) shred(0, col, r, 0, 0);
+  // Rows [begin, end), or rows[begin, end) when `rows` is set.
+  void run(const Column& col, const int64_t* rows, int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) shred(0, col, rows ? rows[i] : i, 0, 0);
   }
 
  private:
@@ -130,16 +131,26 @@ class Shredder {
   ColumnWriter& w_;
 };
 
+template <int W>
+void gather_fixed(std::vector<char>& f, const char* from, const int64_t* rows, int64_t n) {
+  size_t base = f.size();
+  f.resize(base + n * W);
+  char* dst = f.data() + base;
+  for (int64_t i = 0; i < n; ++i) std::memcpy(dst + i * W, from + rows[i] * W, W);
+}
+
 // Top-level primitive column: levels straight from the validity bitmap,
-// values in bulk.
-void write_flat(const FieldNode& leaf, const Column& col, int64_t begin, int64_t end, ColumnWriter& w) {
+// values in bulk; rows [begin, end), or rows[begin, end) when `rows` is set
+// (gathered straight into the column writer).
+void write_flat(const FieldNode& leaf, const Column& col, const int64_t* rows, int64_t begin, int64_t end,
+                ColumnWriter& w) {
   int64_t n = end - begin;
   std::vector<int16_t>& def = w.def_levels();
   size_t base = def.size();
   def.resize(base + n);
   int64_t nulls = 0;
   for (int64_t i = 0; i < n; ++i) {
-    bool v = col.is_valid(begin + i);
+    bool v = col.is_valid(rows ? rows[begin + i] : begin + i);
     def[base + i] = v ? 1 : 0;
     nulls += !v;
   }
@@ -151,16 +162,28 @@ void write_flat(const FieldNode& leaf, const Column& col, int64_t begin, int64_t
                     kind == TypeKind::kTimestamp || kind == TypeKind::kFloat || kind == TypeKind::kDouble;
   if (same_width && nulls == 0) {
     int width = (kind == TypeKind::kBigInt || kind == TypeKind::kTimestamp || kind == TypeKind::kDouble) ? 8 : 4;
-    f.insert(f.end(), col.values_buffer().data() + begin * width, col.values_buffer().data() + end * width);
+    const char* from = col.values_buffer().data();
+    if (!rows) {
+      f.insert(f.end(), from + begin * width, from + end * width);
+    } else if (width == 8) {
+      gather_fixed<8>(f, from, rows + begin, n);
+    } else {
+      gather_fixed<4>(f, from, rows + begin, n);
+    }
     return;
   }
   bool bytes = kind == TypeKind::kString || kind == TypeKind::kVarchar || kind == TypeKind::kChar ||
                kind == TypeKind::kBinary;
   if (bytes && nulls == 0) {
-    w.add_bytes_bulk(col.offsets().data(), col.data().data(), begin, end);
+    if (rows) {
+      w.add_bytes_gather(col.offsets().data(), col.data().data(), rows + begin, n);
+    } else {
+      w.add_bytes_bulk(col.offsets().data(), col.data().data(), begin, end);
+    }
     return;
   }
-  for (int64_t r = begin; r < end; ++r) {
+  for (int64_t i = begin; i < end; ++i) {
+    const int64_t r = rows ? rows[i] : i;
     if (!col.is_valid(r)) continue;
     switch (kind) {
       case TypeKind::kBoolean: f.push_back(col.value<uint8_t>(r) ? 1 : 0); break;
@@ -255,23 +278,48 @@ Status ParquetWriter::emit(std::string_view bytes) {
   return ok_status();
 }
 
-Status ParquetWriter::write(const types::RecordBatch& batch) {
+Status ParquetWriter::check_columns(const std::vector<const Column*>& columns) const {
   if (closed_) return invalid_input(path_ + ": write after close");
-  if (batch.num_columns() != static_cast<int>(file_schema_.fields.size())) {
-    return invalid_input(path_ + ": batch has " + std::to_string(batch.num_columns()) +
+  if (columns.size() != file_schema_.fields.size()) {
+    return invalid_input(path_ + ": batch has " + std::to_string(columns.size()) +
                          " columns, the writer's schema " + std::to_string(file_schema_.fields.size()));
   }
-  for (int i = 0; i < batch.num_columns(); ++i) {
-    if (!batch.column(i).type()->equals(*file_schema_.fields[i]->type) &&
-        !batch.column(i).type()->equals(*schema_->fields()[i].type)) {
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (!columns[i]->type()->equals(*file_schema_.fields[i]->type) &&
+        !columns[i]->type()->equals(*schema_->fields()[i].type)) {
       return invalid_input(path_ + ": column " + file_schema_.fields[i]->name + " has type " +
-                           batch.column(i).type()->to_string() + ", expected " +
+                           columns[i]->type()->to_string() + ", expected " +
                            schema_->fields()[i].type->to_string());
     }
   }
+  return ok_status();
+}
+
+Status ParquetWriter::write(const types::RecordBatch& batch) {
+  std::vector<const Column*> columns;
+  for (int i = 0; i < batch.num_columns(); ++i) columns.push_back(&batch.column(i));
+  MORTAR_RETURN_IF_ERROR(check_columns(columns));
+  return append(columns, nullptr, batch.num_rows());
+}
+
+Status ParquetWriter::write_rows(const std::vector<const Column*>& columns, const int64_t* rows, int64_t n) {
+  MORTAR_RETURN_IF_ERROR(check_columns(columns));
+  if (n == 0) return ok_status();
+  int64_t lo = rows[0], hi = rows[0];
+  for (int64_t i = 1; i < n; ++i) lo = std::min(lo, rows[i]), hi = std::max(hi, rows[i]);
+  for (const Column* c : columns) {
+    if (lo < 0 || hi >= c->length()) {
+      return invalid_input(path_ + ": rows " + std::to_string(lo) + ".." + std::to_string(hi) +
+                           " are not all in a column of " + std::to_string(c->length()) + " rows");
+    }
+  }
+  return append(columns, rows, n);
+}
+
+Status ParquetWriter::append(const std::vector<const Column*>& columns, const int64_t* rows, int64_t n) {
   int64_t begin = 0;
-  while (begin < batch.num_rows()) {
-    int64_t end = std::min(batch.num_rows(), begin + (row_group_rows_ - buffered_rows_));
+  while (begin < n) {
+    int64_t end = std::min(n, begin + (row_group_rows_ - buffered_rows_));
     // Bound the bytes of one step too, so blockSize is respected: steps are
     // sized from the bytes per row seen so far.
     int64_t step = 65536;
@@ -282,7 +330,7 @@ Status ParquetWriter::write(const types::RecordBatch& batch) {
       step = 1024;
     }
     end = std::min(end, begin + step);
-    MORTAR_RETURN_IF_ERROR(write_rows(batch, begin, end));
+    shred(columns, rows, begin, end);
     buffered_rows_ += end - begin;
     begin = end;
     buffered_bytes_ = 0;
@@ -295,12 +343,13 @@ Status ParquetWriter::write(const types::RecordBatch& batch) {
   return ok_status();
 }
 
-Status ParquetWriter::write_rows(const types::RecordBatch& batch, int64_t begin, int64_t end) {
+void ParquetWriter::shred(const std::vector<const Column*>& columns, const int64_t* rows, int64_t begin,
+                          int64_t end) {
   for (size_t f = 0; f < file_schema_.fields.size(); ++f) {
     const FieldNode* field = file_schema_.fields[f].get();
-    const Column& col = batch.column(static_cast<int>(f));
+    const Column& col = *columns[f];
     if (field->kind == FieldNode::kLeaf) {
-      write_flat(*field, col, begin, end, *columns_[field->leaf_index]);
+      write_flat(*field, col, rows, begin, end, *columns_[field->leaf_index]);
       continue;
     }
     std::vector<std::tuple<std::vector<const FieldNode*>, std::vector<int>, std::vector<std::string>>> paths;
@@ -310,10 +359,9 @@ Status ParquetWriter::write_rows(const types::RecordBatch& batch, int64_t begin,
     leaf_paths(field, p, pos, names, &paths);
     for (auto& [path, child_pos, unused] : paths) {
       Shredder s(path, child_pos, *columns_[path.back()->leaf_index]);
-      s.run(col, begin, end);
+      s.run(col, rows, begin, end);
     }
   }
-  return ok_status();
 }
 
 Status ParquetWriter::flush_row_group() {

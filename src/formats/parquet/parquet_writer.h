@@ -26,6 +26,8 @@ class ParquetWriter : public RecordWriter {
                                                        types::TypePtr schema,
                                                        const WriteOptions& options);
   Status write(const types::RecordBatch& batch) override;
+  bool can_write_rows() const override { return true; }
+  Status write_rows(const std::vector<const types::Column*>& columns, const int64_t* rows, int64_t n) override;
   Status close() override;
   // The memory the row group being built holds.
   int64_t buffered_bytes() const override;
@@ -35,7 +37,12 @@ class ParquetWriter : public RecordWriter {
 
  private:
   ParquetWriter() = default;
-  Status write_rows(const types::RecordBatch& batch, int64_t begin, int64_t end);
+  Status check_columns(const std::vector<const types::Column*>& columns) const;
+  // Rows [0, n) of `columns`, or rows[0, n) when `rows` is set, cut into
+  // row groups.
+  Status append(const std::vector<const types::Column*>& columns, const int64_t* rows, int64_t n);
+  // Shreds rows [begin, end) (through `rows` when set) into the column writers.
+  void shred(const std::vector<const types::Column*>& columns, const int64_t* rows, int64_t begin, int64_t end);
   Status flush_row_group();
   Status emit(std::string_view bytes);
 
