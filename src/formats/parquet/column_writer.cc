@@ -525,7 +525,14 @@ Status ColumnWriter::flush(int64_t file_offset, std::string* out, ColumnMetaData
       body += enc;
     };
     if (leaf_.max_rep > 0) levels(rep_, leaf_.max_rep);
-    if (leaf_.max_def > 0) levels(def_, leaf_.max_def);
+    if (leaf_.max_def > 0 && present == count) {
+      // Every entry defined (the common case): one run, no copy of the levels.
+      std::string enc = rle_encode_run(static_cast<uint32_t>(leaf_.max_def), count, bit_width_for(leaf_.max_def));
+      put_u32(&body, static_cast<uint32_t>(enc.size()));
+      body += enc;
+    } else if (leaf_.max_def > 0) {
+      levels(def_, leaf_.max_def);
+    }
     Encoding enc = Encoding::kPlain;
     if (use_dict) {
       enc = Encoding::kRleDictionary;

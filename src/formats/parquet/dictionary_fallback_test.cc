@@ -199,6 +199,27 @@ TEST(ParquetDictionary, ZeroDictionaryLimitAndDisabledDictionaryWritePlain) {
   }
 }
 
+TEST(ParquetDictionary, TinyPagesWithoutNullsRoundTrip) {
+  // Pages of a few entries: the levels of a page without nulls are one
+  // short RLE run; lists whose elements are all present too.
+  TypePtr schema = DataType::structure({{"k", DataType::bigint()}, {"l", DataType::array(DataType::int32())}});
+  auto batch = RecordBatch::make_empty(schema);
+  for (int64_t i = 0; i < 3000; ++i) {
+    batch->column(0).append_int(i % 37);
+    Column& l = batch->column(1);
+    for (int64_t k = 0; k <= i % 3; ++k) l.child(0).append_int(static_cast<int32_t>(i + k));
+    l.append_list_length(i % 3 + 1);
+  }
+  batch->set_num_rows(3000);
+  for (const std::string& dictionary : {"true", "false"}) {
+    std::string path = temp_path("tiny_pages.parquet");
+    ASSERT_TRUE(write_file(path, *batch, {{"pageSize", "16"}, {"enableDictionary", dictionary}}).ok());
+    auto back = read_back(path);
+    ASSERT_TRUE(back.ok()) << back.status();
+    EXPECT_EQ(back->json, types::to_json_lines(*batch)) << dictionary;
+  }
+}
+
 TEST(ParquetWriterFlush, FlushEndsARowGroupAndReleasesItsMemory) {
   TypePtr schema = DataType::structure({{"id", DataType::bigint()}, {"s", DataType::string()}});
   auto batch = RecordBatch::make_empty(schema);

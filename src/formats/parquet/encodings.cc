@@ -230,6 +230,14 @@ std::string rle_encode(const uint32_t* values, int64_t n, int bit_width) {
   return out;
 }
 
+std::string rle_encode_run(uint32_t value, int64_t n, int bit_width) {
+  std::string out;
+  if (n <= 0) return out;
+  put_uvarint(&out, static_cast<uint64_t>(n) << 1);
+  out.append(reinterpret_cast<const char*>(&value), (bit_width + 7) / 8);
+  return out;
+}
+
 // --------------------------------------------------------------- delta ----
 
 Status delta_binary_decode(std::string_view data, int64_t max_values, std::vector<int64_t>* out,

@@ -46,6 +46,8 @@ class RleDecoder {
 
 // Encodes values with the hybrid (RLE runs of >= 8, else bit-packed groups).
 std::string rle_encode(const uint32_t* values, int64_t n, int bit_width);
+// The same for `n` copies of one value: a single RLE run.
+std::string rle_encode_run(uint32_t value, int64_t n, int bit_width);
 
 // DELTA_BINARY_PACKED: decodes all values of a page section; `consumed`
 // receives the encoded length (the data of DELTA_LENGTH_BYTE_ARRAY follows).

@@ -147,12 +147,16 @@ void write_flat(const FieldNode& leaf, const Column& col, const int64_t* rows, i
   int64_t n = end - begin;
   std::vector<int16_t>& def = w.def_levels();
   size_t base = def.size();
-  def.resize(base + n);
   int64_t nulls = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    bool v = col.is_valid(rows ? rows[begin + i] : begin + i);
-    def[base + i] = v ? 1 : 0;
-    nulls += !v;
+  if (col.validity().empty()) {  // no nulls
+    def.resize(base + n, 1);
+  } else {
+    def.resize(base + n);
+    for (int64_t i = 0; i < n; ++i) {
+      bool v = col.is_valid(rows ? rows[begin + i] : begin + i);
+      def[base + i] = v ? 1 : 0;
+      nulls += !v;
+    }
   }
   w.add_entries(n, nulls);
   TypeKind kind = col.type()->kind();
