@@ -5,7 +5,9 @@
 // Map's output schema is the merge of the records it returns, so knowing it
 // takes a pass over the data (callbacks run again when the frame's schema
 // is needed before its records).
+#include <algorithm>
 #include <exception>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -21,6 +23,9 @@ using types::TypePtr;
 using types::Value;
 
 namespace {
+
+// Rows whose Map records are alive at once (see MapNode::transform).
+constexpr int64_t kMapChunk = 1024;
 
 std::string stage_name(const TransformOptions& o, const char* fallback) {
   return o.transformation_ctx.empty() ? fallback : o.transformation_ctx;
@@ -65,82 +70,90 @@ class ColumnMapping {
   std::vector<bool> copyable_;
 };
 
-// Appends a record the callback returned for input row `row` to the columns
-// not filled later (`skip`): fields it did not write are copied column to
-// column from the input batch (no Value built or converted), the others
-// appended from their values.
+// Output columns taken from the input batch's columns at the end instead of
+// row by row, while every record leaves them untouched: per output column
+// the input column, or -1. A record that writes one (or a record schema
+// change) makes it an ordinary column: the rows so far are copied in first.
+class DeferredColumns {
+ public:
+  DeferredColumns(const RecordBatch& out, const RecordBatch& input) : input_(input) {
+    from_.assign(out.num_columns(), -1);
+    if (input.num_columns() > 64) return;  // lazy records track 64 fields
+    for (int i = 0; i < out.num_columns(); ++i) {
+      const types::Field& f = out.schema()->fields()[i];
+      int k = input.column_index(f.name);
+      if (k >= 0 && input.column(k).length() == input.num_rows() &&
+          input.schema()->fields()[k].type->equals(*f.type))
+        from_[i] = k;
+    }
+  }
+  int from(int column) const { return from_[column]; }
+  void note_appended(int64_t row) { appended_.push_back(row); }
+  // Copies the rows appended so far into the column; it is ordinary from now on.
+  void fill(RecordBatch& out, int column) {
+    if (from_[column] < 0) return;
+    for (int64_t r : appended_) copy_row(out.column(column), input_.column(from_[column]), r);
+    from_[column] = -1;
+  }
+  // Before the output is reshaped to a wider schema: every column ordinary,
+  // and as many as the new schema has.
+  void fill_all(RecordBatch& out, int new_width) {
+    for (int i = 0; i < out.num_columns(); ++i) fill(out, i);
+    from_.assign(new_width, -1);
+  }
+  // At the end: every input row appended, in order -> the columns move whole.
+  void finish(RecordBatch& out, RecordBatch& input) {
+    const bool all = static_cast<int64_t>(appended_.size()) == input.num_rows();
+    for (int i = 0; i < out.num_columns(); ++i) {
+      if (from_[i] < 0) continue;
+      if (all) {
+        out.columns()[i] = std::move(input.columns()[from_[i]]);
+        from_[i] = -1;
+      } else {
+        fill(out, i);
+      }
+    }
+  }
+
+ private:
+  const RecordBatch& input_;
+  std::vector<int> from_;
+  std::vector<int64_t> appended_;
+};
+
+// Appends a record the callback returned for input row `row`: fields it did
+// not write are copied column to column from the input batch (or left to
+// the deferred columns), the others appended from their values.
 Status append_record(RecordBatch& out, const Record& rec, int64_t row, ColumnMapping& mapping,
-                     const std::vector<int>& skip) {
+                     DeferredColumns& deferred) {
   if (!rec.well_formed())
     return invalid_input("Map returned a record whose values do not match its schema");
   mapping.use(rec.schema());
   const bool lazy = rec.is_row(mapping.input(), row);
   const uint64_t written = rec.written_fields();
   for (int i = 0; i < out.num_columns(); ++i) {
-    if (skip[i] >= 0) continue;
     int k = mapping.index(i);
+    const bool untouched = lazy && k >= 0 && k < 64 && mapping.copyable(i) && !((written >> k) & 1);
+    if (deferred.from(i) >= 0) {
+      if (untouched && k == deferred.from(i)) continue;
+      deferred.fill(out, i);
+    }
     Status s;
     if (k < 0) {
       out.column(i).append_null();
-    } else if (lazy && mapping.copyable(i) && k < 64 && !((written >> k) & 1)) {
+    } else if (untouched) {
       copy_row(out.column(i), mapping.input().column(k), row);
     } else {
       s = append_typed(out.column(i), rec.field(k), *rec.schema()->fields()[k].type);
     }
     if (!s.ok()) {
       for (int c = 0; c < i; ++c)
-        if (skip[c] < 0) out.column(c).truncate(out.num_rows());
+        if (deferred.from(c) < 0) out.column(c).truncate(out.num_rows());
       return s;
     }
   }
+  deferred.note_appended(row);
   return ok_status();
-}
-
-// Per output column, the input column every record left untouched (so it
-// can be taken whole), or -1. Only when every input row has its record.
-std::vector<int> untouched_columns(const RecordBatch& out, const RecordBatch& input,
-                                   const std::vector<Record>& results,
-                                   const std::vector<int64_t>& rows, ColumnMapping& mapping) {
-  const int n = out.num_columns();
-  std::vector<int> whole(n, -1);
-  if (results.empty() || static_cast<int64_t>(results.size()) != input.num_rows() ||
-      input.num_columns() > 64)
-    return whole;
-  // Candidates: (output column, input column) pairs still possible, and the
-  // input columns they need unwritten as a bit mask.
-  std::vector<std::pair<int, int>> candidates;
-  uint64_t watched = 0;
-  const types::DataType* last = nullptr;
-  for (size_t j = 0; j < results.size(); ++j) {
-    const Record& rec = results[j];
-    if (!rec.well_formed() || !rec.is_row(input, rows[j])) return whole;
-    if (rec.schema().get() != last) {  // (re)check the pairs against this schema
-      mapping.use(rec.schema());
-      std::vector<std::pair<int, int>> kept;
-      for (int i = 0; i < n; ++i) {
-        int k = mapping.index(i);
-        bool ok = k >= 0 && mapping.copyable(i) && input.column(k).length() == input.num_rows();
-        if (last) {  // must also have been a candidate, from the same input column
-          bool was = false;
-          for (const auto& c : candidates) was = was || (c.first == i && c.second == k);
-          ok = ok && was;
-        }
-        if (ok) kept.emplace_back(i, k);
-      }
-      candidates = std::move(kept);
-      watched = 0;
-      for (const auto& c : candidates) watched |= uint64_t{1} << c.second;
-      last = rec.schema().get();
-      if (candidates.empty()) return whole;
-    }
-    if (uint64_t w = rec.written_fields() & watched) {
-      std::erase_if(candidates, [w](const auto& c) { return (w >> c.second) & 1; });
-      watched &= ~w;
-      if (candidates.empty()) return whole;
-    }
-  }
-  for (const auto& [i, k] : candidates) whole[i] = k;
-  return whole;
 }
 
 // The row as a Record sharing the batch's schema object (no per-row type).
@@ -215,58 +228,70 @@ class MapNode : public BatchTransformNode {
                                                    ExecContext& ctx) const override {
     // Each callback gets a lazy record over its row: fields it never reads
     // are never built, and fields it never writes are copied column to
-    // column below (the batch outlives the records; the Python binding
-    // detaches a record a script keeps).
+    // column (the batch outlives the records; the Python binding detaches a
+    // record a script keeps). Rows run in chunks, each chunk's records
+    // appended before the next runs: a whole batch of records alive at once
+    // (~1 KB each) costs more in fresh pages than the callbacks themselves.
+    const int64_t n = batch->num_rows();
     std::vector<Record> results;
     std::vector<int64_t> rows;
-    results.reserve(batch->num_rows());
-    rows.reserve(batch->num_rows());
+    results.reserve(std::min(n, kMapChunk));
+    rows.reserve(std::min(n, kMapChunk));
     TypePtr schema = types::DataType::structure({});
     const types::DataType* merged = nullptr;  // the last record schema merged in
-    for (int64_t r = 0; r < batch->num_rows(); ++r) {
-      std::string error;
-      Status abort;
-      if (!guarded([&] { results.push_back(fn_(Record::lazy_row(*batch, r))); }, &error,
-                   &abort)) {
-        MORTAR_RETURN_IF_ERROR(abort);
-        MORTAR_RETURN_IF_ERROR(ctx.add_error(
-            this, options_, {stage_name(options_, "Map"), error, row_record(*batch, r).to_json()}));
-        continue;
+    std::unique_ptr<RecordBatch> out;
+    TypePtr out_schema;
+    std::optional<ColumnMapping> mapping;
+    std::optional<DeferredColumns> deferred;
+    for (int64_t begin = 0; begin < n; begin += kMapChunk) {
+      const int64_t end = std::min(n, begin + kMapChunk);
+      results.clear();
+      rows.clear();
+      for (int64_t r = begin; r < end; ++r) {
+        std::string error;
+        Status abort;
+        if (!guarded([&] { results.push_back(fn_(Record::lazy_row(*batch, r))); }, &error,
+                     &abort)) {
+          MORTAR_RETURN_IF_ERROR(abort);
+          MORTAR_RETURN_IF_ERROR(ctx.add_error(
+              this, options_,
+              {stage_name(options_, "Map"), error, row_record(*batch, r).to_json()}));
+          continue;
+        }
+        rows.push_back(r);
+        const TypePtr& rs = results.back().schema();
+        if (rs->kind() == types::TypeKind::kStruct && rs.get() != merged) {
+          schema = merge_types(schema, rs);
+          merged = rs.get();
+        }
       }
-      rows.push_back(r);
-      const TypePtr& rs = results.back().schema();
-      if (rs->kind() == types::TypeKind::kStruct && rs.get() != merged) {
-        schema = merge_types(schema, rs);
-        merged = rs.get();
+      if (results.empty()) continue;
+      if (!out) {
+        out = RecordBatch::make_empty(schema);
+        deferred.emplace(*out, *batch);
+      } else if (out_schema != schema) {  // a record widened the schema
+        deferred->fill_all(*out, static_cast<int>(schema->fields().size()));
+        MORTAR_ASSIGN_OR_RETURN(out, conform_batch(std::move(out), schema));
+      }
+      if (out_schema != schema) {
+        out_schema = schema;
+        mapping.emplace(schema, *batch);
+      }
+      for (size_t j = 0; j < results.size(); ++j) {
+        const Record& rec = results[j];
+        Status s = append_record(*out, rec, rows[j], *mapping, *deferred);
+        if (!s.ok()) {  // a record that does not match its own schema
+          MORTAR_RETURN_IF_ERROR(ctx.add_error(
+              this, options_,
+              {stage_name(options_, "Map"), std::string(status_message(s)), rec.to_json()}));
+          continue;
+        }
+        out->set_num_rows(out->num_rows() + 1);
       }
     }
-    auto out = RecordBatch::make_empty(schema);
-    ColumnMapping mapping(schema, *batch);
-    // Columns no callback touched are taken whole from the input at the end
-    // (after every record has read what it needs from the batch).
-    std::vector<int> whole = untouched_columns(*out, *batch, results, rows, mapping);
-    std::vector<int64_t> appended;  // input rows of the records appended
-    appended.reserve(results.size());
-    for (size_t j = 0; j < results.size(); ++j) {
-      const Record& rec = results[j];
-      Status s = append_record(*out, rec, rows[j], mapping, whole);
-      if (!s.ok()) {  // a record that does not match its own schema
-        MORTAR_RETURN_IF_ERROR(ctx.add_error(
-            this, options_,
-            {stage_name(options_, "Map"), std::string(status_message(s)), rec.to_json()}));
-        continue;
-      }
-      appended.push_back(rows[j]);
-      out->set_num_rows(out->num_rows() + 1);
-    }
-    for (int i = 0; i < out->num_columns(); ++i) {
-      if (whole[i] < 0) continue;
-      if (appended.size() == static_cast<size_t>(batch->num_rows())) {
-        out->columns()[i] = std::move(batch->columns()[whole[i]]);
-      } else {
-        for (int64_t r : appended) copy_row(out->column(i), batch->column(whole[i]), r);
-      }
-    }
+    if (!out) return RecordBatch::make_empty(schema);
+    results.clear();  // nothing reads the batch after this
+    deferred->finish(*out, *batch);
     return out;
   }
   // The records returned decide the schema: run the callbacks.

@@ -287,3 +287,48 @@ def test_filter_reading_one_field_of_wide_rows(tmp_path):
     frame = m.from_files({"paths": [str(tmp_path / "f.parquet")]})
     out = recs(frame.filter(lambda r: r.i % 1000 == 999))
     assert out == [{"i": i, "s": f"v{i}", "l": [i, i + 1]} for i in range(999, n, 1000)]
+
+
+def test_schema_changes_late_in_a_large_batch(tmp_path):
+    # One 3,000-row batch: the Map node runs it in chunks, so records far
+    # into the batch retype a column every earlier record left untouched,
+    # add a field, drop one, or come back as a new dict.
+    n = 3000
+    rows = [{"id": i, "s": f"s{i}", "d": i / 2, "st": {"x": i}} for i in range(n)]
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "big.parquet", row_group_size=n)
+    frame = m.from_files({"paths": [str(tmp_path / "big.parquet")]})
+
+    def fn(r):
+        i = r["id"]
+        if i >= 2100:
+            r["d"] = f"d{i}"
+        if i >= 2500:
+            r["late"] = i
+        if i == 2700:
+            del r["s"]
+        if i == 1500:
+            return {"id": i, "other": True}
+        if i == 1800:
+            r["st"]["x"] = -1
+        return r
+
+    def expected(row):
+        i = row["id"]
+        if i == 1500:
+            return {"id": i, "s": None, "d": None, "st": None, "other": True, "late": None}
+        out = dict(row, st={"x": -1 if i == 1800 else i}, other=None, late=None)
+        if i >= 2100:
+            out["d"] = f"d{i}"
+        if i >= 2500:
+            out["late"] = i
+        if i == 2700:
+            out["s"] = None
+        return out
+    out = frame.map(fn)
+    assert recs(out) == [expected(row) for row in rows]
+    assert fields(out)["d"] == {"type": "choice",
+                                "alternatives": [{"type": "double"}, {"type": "string"}]}
+    assert list(fields(out)) == ["id", "s", "d", "st", "other", "late"]
+    # Only an added field: every other column passes through whole.
+    plus = frame.map(lambda r: (r.__setitem__("x", r["id"] % 7), r)[1])
+    assert recs(plus) == [dict(row, x=row["id"] % 7) for row in rows]
