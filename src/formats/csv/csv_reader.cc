@@ -42,11 +42,11 @@ StatusOr<std::unique_ptr<CsvReader>> CsvReader::open_stream(std::unique_ptr<io::
 }
 
 Status CsvReader::fill(size_t target) {
-  return annotate(io::fill_buffer(*in_, buf_, target, &eof_), path_);
+  return annotate(buf_.fill(*in_, target, &eof_), path_);
 }
 
 void CsvReader::consume(size_t bytes, int64_t lines) {
-  buf_.erase(0, bytes);
+  buf_.consume(bytes);
   base_offset_ += static_cast<int64_t>(bytes);
   base_line_ += lines;
 }

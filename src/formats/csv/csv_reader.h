@@ -19,6 +19,7 @@
 #include "formats/csv/csv_options.h"
 #include "formats/format.h"
 #include "io/file_system.h"
+#include "io/read_buffer.h"
 
 namespace mortar::formats::csv {
 
@@ -60,7 +61,7 @@ class CsvReader : public RecordReader {
   int64_t batch_rows_ = 65536;
   bool parallel_ = false;
   bool schema_only_ = false;  // the stream was consumed by widen_past_sample
-  std::string buf_;
+  io::ReadBuffer buf_;
   bool eof_ = false;
   int64_t base_offset_ = 0;  // file offset of buf_[0]
   int64_t base_line_ = 1;    // line number of buf_[0]

@@ -14,6 +14,7 @@
 #include "formats/json/json_path.h"
 #include "io/compression.h"
 #include "io/io_util.h"
+#include "io/read_buffer.h"
 
 namespace mortar::formats::json {
 
@@ -126,7 +127,7 @@ class JsonReaderImpl : public RecordReader {
 
   std::unique_ptr<io::InputStream> in_;
   std::string path_;
-  std::string buf_;
+  io::ReadBuffer buf_;
   bool eof_ = false;
   bool done_ = false;
   int64_t base_offset_ = 0;
@@ -149,16 +150,17 @@ class JsonReaderImpl : public RecordReader {
 };
 
 Status JsonReaderImpl::fill(size_t target) {
-  return annotate(io::fill_buffer(*in_, buf_, target, &eof_), path_);
+  return annotate(buf_.fill(*in_, target, &eof_), path_);
 }
 
 Status JsonReaderImpl::for_each_record(const RecordFn& fn, size_t* consumed) {
   *consumed = 0;
   for (;;) {
     const size_t len = buf_.size();
+    const char* text = buf_.data();
     size_t first = 0;
-    while (first < len && (buf_[first] == ' ' || buf_[first] == '\n' || buf_[first] == '\r' ||
-                           buf_[first] == '\t'))
+    while (first < len && (text[first] == ' ' || text[first] == '\n' || text[first] == '\r' ||
+                           text[first] == '\t'))
       ++first;
     if (first == len) {
       *consumed = eof_ ? len : first;
@@ -166,9 +168,8 @@ Status JsonReaderImpl::for_each_record(const RecordFn& fn, size_t* consumed) {
       MORTAR_RETURN_IF_ERROR(fill(len + block_size_));
       continue;
     }
-    buf_.append(simdjson::SIMDJSON_PADDING, '\0');
+    buf_.zero_padding(simdjson::SIMDJSON_PADDING);
     BlockResult r = parse_block(parser_, buf_.data(), len, json_path_, fn);
-    buf_.resize(len);
     if (r.syntax_error) return error_at(r.error_offset, status_message(r.status));
     MORTAR_RETURN_IF_ERROR(r.status);
     const size_t docs = r.docs, truncated = r.truncated;
@@ -200,7 +201,7 @@ Status JsonReaderImpl::init(const ReadOptions& options) {
   parallel_ = parallel != 0;
   MORTAR_RETURN_IF_ERROR(fill(block_size_));
   if (buf_.size() >= 3 && std::memcmp(buf_.data(), "\xEF\xBB\xBF", 3) == 0) {
-    buf_.erase(0, 3);
+    buf_.consume(3);
     base_offset_ = 3;
   } else if (buf_.size() >= 2 && (std::memcmp(buf_.data(), "\xFF\xFE", 2) == 0 ||
                                   std::memcmp(buf_.data(), "\xFE\xFF", 2) == 0)) {
@@ -294,14 +295,13 @@ bool JsonReaderImpl::next_parallel() {
       return st;
     });
   };
-  buf_.append(simdjson::SIMDJSON_PADDING, '\0');
+  buf_.zero_padding(simdjson::SIMDJSON_PADDING);
   Half first, second;
   std::thread helper([&] {
     parse_half(second, second_parser_, *second_builder_, buf_.data() + split, len - split);
   });
   parse_half(first, parser_, *builder_, buf_.data(), split);
   helper.join();
-  buf_.resize(len);
   // The split is trusted only when the first half ended exactly on a document
   // boundary and both halves parsed cleanly; otherwise (multi-line documents,
   // or an error whose location the sequential path reports) read sequentially.
@@ -323,7 +323,7 @@ bool JsonReaderImpl::next_parallel() {
   const size_t consumed = len - second.result.truncated;
   base_line_ += count_newlines(buf_.data(), consumed);
   base_offset_ += static_cast<int64_t>(consumed);
-  buf_.erase(0, consumed);
+  buf_.consume(consumed);
   return true;
 }
 
@@ -366,7 +366,7 @@ StatusOr<std::unique_ptr<types::RecordBatch>> JsonReaderImpl::next() {
         [&](element record, size_t offset) { return append(record, offset); }, &consumed));
     base_line_ += count_newlines(buf_.data(), consumed);
     base_offset_ += static_cast<int64_t>(consumed);
-    buf_.erase(0, consumed);
+    buf_.consume(consumed);
   }
   auto b = std::move(ready_.front());
   ready_.pop_front();
