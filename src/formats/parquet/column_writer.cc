@@ -188,47 +188,68 @@ class FixedDictIndex {
   size_t size_ = 0;
 };
 
+// The distinct values among `n` projected from `d` distinct among the first
+// `s` (d <= s), `rate` being the share of new values among the latest ones.
+// While new values come as often as ever (sorted data, unique values) the
+// rate goes on; once they get rarer, as if the values were drawn uniformly
+// from D: d = D (1 - e^(-s/D)), solved for D.
+double project_distinct(double s, double d, double rate, double n) {
+  const double avg = d / s;
+  if (d >= s || rate >= 0.98 * avg) return d + rate * (n - s);
+  double lo = 1e-9, hi = 64;  // x = s / D; (1 - e^-x) / x falls from 1 to 0
+  for (int i = 0; i < 64; ++i) {
+    const double mid = (lo + hi) / 2;
+    ((1 - std::exp(-mid)) / mid > avg ? lo : hi) = mid;
+  }
+  const double values = s / lo;
+  return std::max(d, values * (1 - std::exp(-n / values)));
+}
+
 // Tells early that a dictionary is going to pass its byte limit, or would
 // not make the column smaller than PLAIN (mostly distinct values), so the
 // values are not all hashed for a dictionary that is then thrown away.
 // Until the dictionary holds a quarter of the limit nothing is decided (a
 // column with fewer distinct values always gets its dictionary, even if they
-// all come first). From there, at every doubling, the rate of new values
-// since the previous check projects the final dictionary over the remaining
-// values; giving up takes a projection past the limit plus a margin, or a
-// dictionary plus its indices at least as big as the PLAIN values (mostly
-// distinct values: a dictionary would only cost time, and once compressed
-// PLAIN is often smaller). After the
-// column's previous row group fell back, the first check comes at 1/32 of
-// the limit.
+// all come first). From there, at every doubling, the final dictionary is
+// projected (project_distinct, with the rate of new values since the
+// previous doubling); giving up takes a projection past the limit plus a
+// margin, or a dictionary plus its indices not clearly smaller than the
+// PLAIN values (mostly distinct values: the dictionary would only cost time;
+// when compressed, bit-packed indices hardly shrink while PLAIN values
+// often do, so the dictionary must save a quarter). After the column's
+// previous row group fell back, decisions start at 1/32 of the limit.
 class OverflowPredictor {
  public:
-  OverflowPredictor(int64_t limit, int64_t values, int64_t plain_bytes, bool fell_back_before)
+  OverflowPredictor(int64_t limit, int64_t values, int64_t plain_bytes, bool compressed, bool fell_back_before)
       : limit_(limit),
         values_(values),
-        plain_bytes_(plain_bytes),
-        next_check_(std::max<int64_t>(1, limit / (fell_back_before ? 32 : 4))) {}
+        plain_bytes_(static_cast<double>(plain_bytes) * (compressed ? 0.75 : 1.0)),
+        next_check_(std::max<int64_t>(1, limit / (fell_back_before ? 64 : 8))) {}
 
   // After a new entry: the dictionary holds `distinct` entries of `bytes`,
   // `seen` values were read. True = give up.
   bool overflows(int64_t bytes, int64_t distinct, int64_t seen) {
     if (bytes > limit_) return true;
     if (bytes < next_check_) return false;
+    next_check_ = bytes * 2;
+    const bool first = checked_seen_ == 0;  // only gives the next check its rate
     const double rate = static_cast<double>(distinct - checked_distinct_) / static_cast<double>(seen - checked_seen_);
-    const double more = rate * static_cast<double>(values_ - seen);
-    const double projected = static_cast<double>(bytes) + more * static_cast<double>(bytes) / distinct;
-    const double index_bytes =
-        static_cast<double>(values_) * bit_width_for(static_cast<uint64_t>(distinct + more)) / 8;
     checked_distinct_ = distinct;
     checked_seen_ = seen;
-    next_check_ = bytes * 2;
+    if (first) return false;
+    const double final_distinct = project_distinct(static_cast<double>(seen), static_cast<double>(distinct), rate,
+                                                   static_cast<double>(values_));
+    const double projected = final_distinct * static_cast<double>(bytes) / static_cast<double>(distinct);
+    const double index_bytes =
+        static_cast<double>(values_) * bit_width_for(static_cast<uint64_t>(final_distinct)) / 8;
     return projected > static_cast<double>(limit_) * kMargin ||
-           projected + index_bytes >= static_cast<double>(plain_bytes_);
+           projected + index_bytes >= plain_bytes_;
   }
 
  private:
   static constexpr double kMargin = 1.25;
-  const int64_t limit_, values_, plain_bytes_;
+  const int64_t limit_, values_;
+  const double plain_bytes_;  // what a dictionary must beat
   int64_t next_check_;
   int64_t checked_distinct_ = 0, checked_seen_ = 0;
 };
@@ -275,7 +296,8 @@ bool ColumnWriter::build_dictionary(std::vector<uint32_t>* indices, std::string*
   indices->resize(n);
   const int64_t plain_bytes = physical_width_ ? static_cast<int64_t>(fixed_.size())
                                             : static_cast<int64_t>(data_.size()) + 4 * n;
-  OverflowPredictor predictor(options_.dictionary_page_size, n, plain_bytes, fell_back_);
+  OverflowPredictor predictor(options_.dictionary_page_size, n, plain_bytes,
+                              options_.codec != CompressionCodec::kUncompressed, fell_back_);
   size_t slot;
   if (physical_width_ == 4 || physical_width_ == 8) {
     const int w = physical_width_;
