@@ -233,7 +233,7 @@ TEST(ParquetDictionary, TinyPagesWithoutNullsRoundTrip) {
     l.append_list_length(i % 3 + 1);
   }
   batch->set_num_rows(3000);
-  for (const std::string& dictionary : {"true", "false"}) {
+  for (const char* dictionary : {"true", "false"}) {
     std::string path = temp_path("tiny_pages.parquet");
     ASSERT_TRUE(write_file(path, *batch, {{"pageSize", "16"}, {"enableDictionary", dictionary}}).ok());
     auto back = read_back(path);
