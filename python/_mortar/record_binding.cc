@@ -75,7 +75,7 @@ void assign(PyRecord& self, std::string_view key, py::handle value) {
     sync_for_path(self, true);
   }
   // A new top-level name has no current type (type_of would parse it as a path).
-  types::TypePtr current = i >= 0     ? r.schema()->fields()[i].type
+  types::TypePtr current = i >= 0      ? r.schema()->fields()[i].type
                            : top_level ? nullptr
                                        : r.type_of(key);
   TypedValue tv = from_python(value, current);
@@ -182,9 +182,7 @@ PyObject* slot_getattr(PyObject* self, PyObject* name) {
   if (!r) return nullptr;
   return guarded_slot<PyObject*>(nullptr, [&]() -> PyObject* {
     py::object v = lookup(*r, str_view(name, "an attribute name"));
-    if (!v)
-      throw py::attribute_error("DynamicRecord has no field " +
-                                std::string(py::repr(name)));
+    if (!v) throw py::attribute_error("DynamicRecord has no field " + std::string(py::repr(name)));
     return v.release().ptr();
   });
 }

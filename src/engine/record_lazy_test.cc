@@ -25,8 +25,8 @@ std::unique_ptr<RecordBatch> two_rows() {
       {{"a", DataType::bigint()}, {"s", DataType::string()}, {"d", DataType::float64()}}));
   for (int64_t i = 0; i < 2; ++i) {
     EXPECT_TRUE(types::append_value(batch->column(0), Value::integer(i + 1)).ok());
-    EXPECT_TRUE(types::append_value(batch->column(1), Value::string("row" + std::to_string(i)))
-                    .ok());
+    EXPECT_TRUE(
+        types::append_value(batch->column(1), Value::string("row" + std::to_string(i))).ok());
     batch->column(2).append_null();
     batch->set_num_rows(i + 1);
   }

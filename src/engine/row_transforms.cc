@@ -253,9 +253,9 @@ class MapNode : public BatchTransformNode {
         if (!guarded([&] { results.push_back(fn_(Record::lazy_row(*batch, r))); }, &error,
                      &abort)) {
           MORTAR_RETURN_IF_ERROR(abort);
-          MORTAR_RETURN_IF_ERROR(ctx.add_error(
-              this, options_,
-              {stage_name(options_, "Map"), error, row_record(*batch, r).to_json()}));
+          MORTAR_RETURN_IF_ERROR(
+              ctx.add_error(this, options_,
+                            {stage_name(options_, "Map"), error, row_record(*batch, r).to_json()}));
           continue;
         }
         rows.push_back(r);
