@@ -24,8 +24,6 @@ using types::TypePtr;
 
 namespace {
 
-constexpr int64_t kPartitionedBlockSize = int64_t{32} << 20;
-
 std::string run_id() {
   std::random_device rd;
   return fmt::format("{:08x}", rd());
@@ -139,14 +137,6 @@ StatusOr<WriteResult> write_files_once(const DynamicFrame& frame, const FileSink
   if (codec.empty())
     codec = formats::find_option(options.format_options, "compression").value_or("");
   if (!codec.empty()) wo.format_options["compression"] = codec;
-  // Every partition folder's Parquet writer buffers a row group: with many
-  // folders open at once, 128 MB each would add up to gigabytes. Smaller
-  // row groups (unless the script sets them) keep the sink's memory bounded.
-  if (!options.partition_keys.empty() && format->name() == "parquet" &&
-      !formats::find_option(wo.format_options, "blockSize") &&
-      !formats::find_option(wo.format_options, "rowGroupRows")) {
-    wo.format_options["blockSize"] = std::to_string(kPartitionedBlockSize);
-  }
   std::string lower_codec = codec;
   std::transform(lower_codec.begin(), lower_codec.end(), lower_codec.begin(), ::tolower);
   const bool text = format->name() == "csv" || format->name() == "json" || format->name() == "xml";

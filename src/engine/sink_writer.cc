@@ -42,79 +42,6 @@ std::string_view row_bytes(const Column& c, int64_t row) {
   return c.string_at(row);
 }
 
-// Copies `n` bytes, n <= 16, as fixed-size copies the compiler inlines
-// (a partition's gather copies every value: a memcpy call each costs more
-// than the copy).
-inline void copy_short(char* dst, const char* src, int64_t n) {
-  if (n >= 8) {
-    std::memcpy(dst, src, 8);
-    std::memcpy(dst + n - 8, src + n - 8, 8);
-  } else if (n >= 4) {
-    std::memcpy(dst, src, 4);
-    std::memcpy(dst + n - 4, src + n - 4, 4);
-  } else {
-    for (int64_t i = 0; i < n; ++i) dst[i] = src[i];
-  }
-}
-
-template <int W>
-void gather_fixed(char* dst, const char* from, const int64_t* rows, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) std::memcpy(dst + i * W, from + rows[i] * W, W);
-}
-
-// take_rows for the columns partitioned sinks mostly see (fixed-width
-// scalars and strings), with inlined copies; other columns go to take_rows.
-std::unique_ptr<Column> gather_rows(const Column& src, const int64_t* rows, int64_t n) {
-  const TypeKind kind = src.type()->kind();
-  const int w = src.value_width();
-  const bool text = kind == TypeKind::kString || kind == TypeKind::kVarchar ||
-                    kind == TypeKind::kChar || kind == TypeKind::kBinary;
-  const bool fixed = w == 1 || w == 2 || w == 4 || w == 8 || w == 16;
-  if (src.type()->is_nested() || (!text && !fixed)) return take_rows(src, rows, n);
-  auto out = std::make_unique<Column>(src.type());
-  if (!text) {
-    out->values_buffer().resize(static_cast<size_t>(n) * w);
-    char* dst = out->values_buffer().data();
-    const char* from = src.values_buffer().data();
-    switch (w) {
-      case 1: gather_fixed<1>(dst, from, rows, n); break;
-      case 2: gather_fixed<2>(dst, from, rows, n); break;
-      case 4: gather_fixed<4>(dst, from, rows, n); break;
-      case 8: gather_fixed<8>(dst, from, rows, n); break;
-      default: gather_fixed<16>(dst, from, rows, n); break;
-    }
-  } else {
-    std::vector<int64_t>& offsets = out->offsets();
-    offsets.resize(static_cast<size_t>(n) + 1);
-    const int64_t* so = src.offsets().data();
-    int64_t bytes = 0;
-    for (int64_t i = 0; i < n; ++i) {
-      bytes += so[rows[i] + 1] - so[rows[i]];
-      offsets[i + 1] = bytes;
-    }
-    std::vector<char>& data = out->data();
-    data.resize(static_cast<size_t>(bytes));
-    const char* from = src.data().data();
-    char* dst = data.data();
-    for (int64_t i = 0; i < n; ++i) {
-      const int64_t len = offsets[i + 1] - offsets[i];
-      if (len <= 16) {
-        copy_short(dst + offsets[i], from + so[rows[i]], len);
-      } else {
-        std::memcpy(dst + offsets[i], from + so[rows[i]], static_cast<size_t>(len));
-      }
-    }
-  }
-  if (!src.validity().empty()) {
-    std::vector<uint8_t>& v = out->validity();
-    v.assign(static_cast<size_t>((n + 7) / 8), 0);
-    for (int64_t i = 0; i < n; ++i)
-      if (src.is_valid(rows[i])) v[i >> 3] |= static_cast<uint8_t>(1u << (i & 7));
-  }
-  out->set_length(n);
-  return out;
-}
-
 // Equality of short byte strings without a call to memcmp: partition values
 // are short, and value_ids compares them for every row.
 inline bool same_bytes(std::string_view a, std::string_view b) {
@@ -336,7 +263,7 @@ Status SinkWriter::write_rows(RecordBatch& batch, const std::string& dir, const 
         } else if (!rows) {
           cols.push_back(batch.column(c).slice(from, to - from));
         } else {
-          cols.push_back(gather_rows(batch.column(c), rows + from, to - from));
+          cols.push_back(take_rows(batch.column(c), rows + from, to - from));
         }
       }
       MORTAR_RETURN_IF_ERROR(w->writer->write(RecordBatch(gen_.data_schema, std::move(cols), to - from)));
