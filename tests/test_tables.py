@@ -126,6 +126,24 @@ def test_create_table_with_partition_indexes(glue, db):
     assert "by_year" in names
 
 
+def test_create_table_with_a_bad_partition_index_creates_nothing(glue, db):
+    # One call, one outcome: the refused index leaves no table behind, and
+    # no version or index either when the same name is created again.
+    with pytest.raises(glue.exceptions.InvalidInputException) as info:
+        glue.create_table(DatabaseName=db,
+                          TableInput=table_input("half", partition_keys=(("y", "int"),)),
+                          PartitionIndexes=[{"Keys": ["y"], "IndexName": "ok"},
+                                            {"Keys": ["nope"], "IndexName": "bad"}])
+    assert "nope" in info.value.response["Error"]["Message"]
+    with pytest.raises(glue.exceptions.EntityNotFoundException):
+        glue.get_table(DatabaseName=db, Name="half")
+    glue.create_table(DatabaseName=db, TableInput=table_input("half", partition_keys=(("y", "int"),)))
+    assert glue.get_partition_indexes(DatabaseName=db, TableName="half")[
+        "PartitionIndexDescriptorList"] == []
+    versions = glue.get_table_versions(DatabaseName=db, TableName="half")["TableVersions"]
+    assert [v["VersionId"] for v in versions] == ["0"]
+
+
 def test_view_text_and_table_type_round_trip(glue, db):
     ti = {"Name": "v", "TableType": "VIRTUAL_VIEW",
           "ViewOriginalText": "SELECT 1", "ViewExpandedText": "SELECT 1 AS one",

@@ -66,7 +66,10 @@ class Catalog {
   Status delete_database(const CallContext& ctx, const std::string& name);
 
   // --- Tables --------------------------------------------------------------
-  Status create_table(const CallContext& ctx, const std::string& database, const Json& table_input);
+  // `then` runs in the same transaction after the insert (CreateTable's
+  // partition indexes): its failure undoes the whole call.
+  Status create_table(const CallContext& ctx, const std::string& database, const Json& table_input,
+                      const std::function<Status(store::Transaction&)>& then = nullptr);
   StatusOr<Json> get_table(const CallContext& ctx, const std::string& database, const std::string& name);
   // `expression`: Glue's name pattern ('*' wildcard, '|' alternatives, regex otherwise).
   StatusOr<Page> get_tables(const CallContext& ctx, const std::string& database,

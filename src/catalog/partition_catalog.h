@@ -68,6 +68,10 @@ class PartitionCatalog {
   static constexpr int kMaxPartitionIndexes = 3;
   Status create_partition_index(const CallContext& ctx, const std::string& database,
                                 const std::string& table, const Json& partition_index);
+  // The same inside a caller's transaction (CreateTable with PartitionIndexes).
+  static Status add_partition_index(store::Transaction& tx, const CallContext& ctx,
+                                    const std::string& database, const std::string& table,
+                                    const Json& partition_index, double create_time);
   // PartitionIndexDescriptor objects, by name.
   StatusOr<std::vector<Json>> get_partition_indexes(const CallContext& ctx,
                                                     const std::string& database,

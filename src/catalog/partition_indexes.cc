@@ -16,57 +16,60 @@ namespace rows = partition_rows;
 Status PartitionCatalog::create_partition_index(const CallContext& ctx,
                                                 const std::string& database,
                                                 const std::string& table, const Json& index) {
+  return catalog_.mutate(ctx, resource(ctx, database, table), [&](store::Transaction& tx) {
+    return add_partition_index(tx, ctx, database, table, index, now());
+  });
+}
+
+Status PartitionCatalog::add_partition_index(store::Transaction& tx, const CallContext& ctx,
+                                             const std::string& database,
+                                             const std::string& table, const Json& index,
+                                             double create_time) {
   std::string name = string_member(index, "IndexName");
   if (name.empty()) return invalid_input("PartitionIndex.IndexName is required.");
-  return catalog_.mutate(
-      ctx, resource(ctx, database, table), [&](store::Transaction& tx) -> Status {
-        MORTAR_ASSIGN_OR_RETURN(auto t, rows::load_table(tx, ctx.catalog_id, database, table));
-        if (t.keys.empty()) {
-          return invalid_input(absl::StrCat("Table ", t.table_name,
-                                            " has no partition keys to index."));
-        }
-        auto keys_it = index.find("Keys");
-        if (keys_it == index.end() || !keys_it->is_array() || keys_it->empty()) {
-          return invalid_input("PartitionIndex.Keys must name at least one partition key.");
-        }
-        Json keys = Json::array();
-        std::set<std::string> seen;
-        for (const Json& k : *keys_it) {
-          std::string wanted = k.is_string() ? lower_name(k.get<std::string>()) : "";
-          const expression::PartitionKey* match = nullptr;
-          for (const auto& key : t.keys) {
-            if (lower_name(key.name) == wanted) match = &key;
-          }
-          if (match == nullptr) {
-            return invalid_input(absl::StrCat("Partition index key ", k.is_string() ? k.get<std::string>() : k.dump(),
-                                              " is not a partition key of table ", t.table_name,
-                                              "."));
-          }
-          if (!seen.insert(wanted).second) {
-            return invalid_input(absl::StrCat("Partition index key ", match->name,
-                                              " is listed twice."));
-          }
-          keys.push_back(match->name);
-        }
-        MORTAR_ASSIGN_OR_RETURN(
-            auto existing, tx.query("SELECT name FROM partition_indexes WHERE table_id = ?",
-                                    {t.ref.table_id}));
-        for (const auto& r : existing) {
-          if (r.text_at(0) == name) {
-            return already_exists(absl::StrCat("Partition index ", name, " already exists."));
-          }
-        }
-        if (existing.size() >= static_cast<size_t>(kMaxPartitionIndexes)) {
-          return limit_exceeded(absl::StrCat("Table ", t.table_name, " already has ",
-                                             kMaxPartitionIndexes,
-                                             " partition indexes, the maximum."));
-        }
-        return tx
-            .exec("INSERT INTO partition_indexes(table_id, name, keys, status, create_time) "
-                  "VALUES(?,?,?,'ACTIVE',?)",
-                  {t.ref.table_id, name, keys.dump(), now()})
-            .status();
-      });
+  MORTAR_ASSIGN_OR_RETURN(auto t, rows::load_table(tx, ctx.catalog_id, database, table));
+  if (t.keys.empty()) {
+    return invalid_input(absl::StrCat("Table ", t.table_name, " has no partition keys to index."));
+  }
+  auto keys_it = index.find("Keys");
+  if (keys_it == index.end() || !keys_it->is_array() || keys_it->empty()) {
+    return invalid_input("PartitionIndex.Keys must name at least one partition key.");
+  }
+  Json keys = Json::array();
+  std::set<std::string> seen;
+  for (const Json& k : *keys_it) {
+    std::string wanted = k.is_string() ? lower_name(k.get<std::string>()) : "";
+    const expression::PartitionKey* match = nullptr;
+    for (const auto& key : t.keys) {
+      if (lower_name(key.name) == wanted) match = &key;
+    }
+    if (match == nullptr) {
+      return invalid_input(absl::StrCat("Partition index key ",
+                                        k.is_string() ? k.get<std::string>() : k.dump(),
+                                        " is not a partition key of table ", t.table_name, "."));
+    }
+    if (!seen.insert(wanted).second) {
+      return invalid_input(absl::StrCat("Partition index key ", match->name, " is listed twice."));
+    }
+    keys.push_back(match->name);
+  }
+  MORTAR_ASSIGN_OR_RETURN(auto existing,
+                          tx.query("SELECT name FROM partition_indexes WHERE table_id = ?",
+                                   {t.ref.table_id}));
+  for (const auto& r : existing) {
+    if (r.text_at(0) == name) {
+      return already_exists(absl::StrCat("Partition index ", name, " already exists."));
+    }
+  }
+  if (existing.size() >= static_cast<size_t>(kMaxPartitionIndexes)) {
+    return limit_exceeded(absl::StrCat("Table ", t.table_name, " already has ",
+                                       kMaxPartitionIndexes, " partition indexes, the maximum."));
+  }
+  return tx
+      .exec("INSERT INTO partition_indexes(table_id, name, keys, status, create_time) "
+            "VALUES(?,?,?,'ACTIVE',?)",
+            {t.ref.table_id, name, keys.dump(), create_time})
+      .status();
 }
 
 StatusOr<std::vector<Json>> PartitionCatalog::get_partition_indexes(const CallContext& ctx,

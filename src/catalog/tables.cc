@@ -33,7 +33,8 @@ Json table_from_input(const Json& input, const std::string& db, const std::strin
 
 }  // namespace
 
-Status Catalog::create_table(const CallContext& ctx, const std::string& database, const Json& input) {
+Status Catalog::create_table(const CallContext& ctx, const std::string& database, const Json& input,
+                             const std::function<Status(store::Transaction&)>& then) {
   std::string db = lower_name(database);
   std::string name = lower_name(string_member(input, "Name"));
   if (name.empty()) return invalid_input("TableInput.Name is required.");
@@ -45,7 +46,8 @@ Status Catalog::create_table(const CallContext& ctx, const std::string& database
                       " VALUES(?,?,0,?,?,?)",
                       {dbref.database_id, name, table.dump(), t, t});
     if (absl::IsAlreadyExists(st.status())) return already_exists("Table already exists.");
-    return st.status();
+    MORTAR_RETURN_IF_ERROR(st.status());
+    return then ? then(tx) : ok_status();
   });
 }
 

@@ -1,10 +1,7 @@
 // CreateTable, GetTable, GetTables, UpdateTable, DeleteTable, BatchDeleteTable.
 #include "api/ops/op_support.h"
 
-#if __has_include("catalog/partition_catalog.h")
 #include "catalog/partition_catalog.h"
-#define MORTAR_HAVE_PARTITION_INDEXES 1
-#endif
 
 namespace mortar::api::ops {
 
@@ -14,33 +11,24 @@ void register_table_operations(OperationRegistry& r, catalog::Catalog& c, const 
     catalog::CallContext cc = call_context(ctx, in);
     std::string db = str(in, "DatabaseName");
     Json indexes = member(in, "PartitionIndexes");
-#ifdef MORTAR_HAVE_PARTITION_INDEXES
     if (indexes.is_array() && static_cast<int>(indexes.size()) >
                                   catalog::PartitionCatalog::kMaxPartitionIndexes) {
       return limit_exceeded("A table may have at most " +
                             std::to_string(catalog::PartitionCatalog::kMaxPartitionIndexes) +
                             " partition indexes.");
     }
-#else
-    if (indexes.is_array() && !indexes.empty()) {
-      return unimplemented("CreateTable with PartitionIndexes is not supported in this build.");
-    }
-#endif
-    MORTAR_RETURN_IF_ERROR(c.create_table(cc, db, in["TableInput"]));
-#ifdef MORTAR_HAVE_PARTITION_INDEXES
-    if (indexes.is_array() && !indexes.empty()) {
-      // Indexes are created after the table; if one is refused the table is
-      // removed again so the call fails as a whole.
-      catalog::PartitionCatalog partitions(c);
-      for (const Json& index : indexes) {
-        Status st = partitions.create_partition_index(cc, db, str(in["TableInput"], "Name"), index);
-        if (!st.ok()) {
-          (void)c.delete_table(cc, db, str(in["TableInput"], "Name"));
-          return st;
-        }
-      }
-    }
-#endif
+    // The table and its indexes in one transaction: a refused index leaves no table.
+    const std::string table = str(in["TableInput"], "Name");
+    const double created = static_cast<double>(c.clock().now_seconds());
+    MORTAR_RETURN_IF_ERROR(
+        c.create_table(cc, db, in["TableInput"], [&](store::Transaction& tx) -> Status {
+          if (!indexes.is_array()) return ok_status();
+          for (const Json& index : indexes) {
+            MORTAR_RETURN_IF_ERROR(catalog::PartitionCatalog::add_partition_index(
+                tx, cc, db, table, index, created));
+          }
+          return ok_status();
+        }));
     return Json::object();
   });
   r.add("GetTable", [&c](RequestContext& ctx, const Json& in) -> StatusOr<Json> {
