@@ -13,8 +13,7 @@ namespace mortar::catalog {
 
 namespace rows = partition_rows;
 
-Status PartitionCatalog::create_partition_index(const CallContext& ctx,
-                                                const std::string& database,
+Status PartitionCatalog::create_partition_index(const CallContext& ctx, const std::string& database,
                                                 const std::string& table, const Json& index) {
   return catalog_.mutate(ctx, resource(ctx, database, table), [&](store::Transaction& tx) {
     return add_partition_index(tx, ctx, database, table, index, now());
@@ -22,9 +21,8 @@ Status PartitionCatalog::create_partition_index(const CallContext& ctx,
 }
 
 Status PartitionCatalog::add_partition_index(store::Transaction& tx, const CallContext& ctx,
-                                             const std::string& database,
-                                             const std::string& table, const Json& index,
-                                             double create_time) {
+                                             const std::string& database, const std::string& table,
+                                             const Json& index, double create_time) {
   std::string name = string_member(index, "IndexName");
   if (name.empty()) return invalid_input("PartitionIndex.IndexName is required.");
   MORTAR_ASSIGN_OR_RETURN(auto t, rows::load_table(tx, ctx.catalog_id, database, table));
@@ -53,9 +51,9 @@ Status PartitionCatalog::add_partition_index(store::Transaction& tx, const CallC
     }
     keys.push_back(match->name);
   }
-  MORTAR_ASSIGN_OR_RETURN(auto existing,
-                          tx.query("SELECT name FROM partition_indexes WHERE table_id = ?",
-                                   {t.ref.table_id}));
+  MORTAR_ASSIGN_OR_RETURN(
+      auto existing,
+      tx.query("SELECT name FROM partition_indexes WHERE table_id = ?", {t.ref.table_id}));
   for (const auto& r : existing) {
     if (r.text_at(0) == name) {
       return already_exists(absl::StrCat("Partition index ", name, " already exists."));
@@ -66,9 +64,10 @@ Status PartitionCatalog::add_partition_index(store::Transaction& tx, const CallC
                                        kMaxPartitionIndexes, " partition indexes, the maximum."));
   }
   return tx
-      .exec("INSERT INTO partition_indexes(table_id, name, keys, status, create_time) "
-            "VALUES(?,?,?,'ACTIVE',?)",
-            {t.ref.table_id, name, keys.dump(), create_time})
+      .exec(
+          "INSERT INTO partition_indexes(table_id, name, keys, status, create_time) "
+          "VALUES(?,?,?,'ACTIVE',?)",
+          {t.ref.table_id, name, keys.dump(), create_time})
       .status();
 }
 
@@ -76,8 +75,8 @@ StatusOr<std::vector<Json>> PartitionCatalog::get_partition_indexes(const CallCo
                                                                     const std::string& database,
                                                                     const std::string& table) {
   std::vector<Json> out;
-  MORTAR_RETURN_IF_ERROR(store::run_in_read_transaction(
-      catalog_.store(), [&](store::Transaction& tx) -> Status {
+  MORTAR_RETURN_IF_ERROR(
+      store::run_in_read_transaction(catalog_.store(), [&](store::Transaction& tx) -> Status {
         out.clear();
         MORTAR_ASSIGN_OR_RETURN(auto t, rows::load_table(tx, ctx.catalog_id, database, table));
         MORTAR_ASSIGN_OR_RETURN(
@@ -96,15 +95,15 @@ StatusOr<std::vector<Json>> PartitionCatalog::get_partition_indexes(const CallCo
             }
             keys.push_back({{"Name", key_name}, {"Type", type}});
           }
-          out.push_back({{"IndexName", r.text_at(0)}, {"Keys", keys}, {"IndexStatus", r.text_at(2)}});
+          out.push_back(
+              {{"IndexName", r.text_at(0)}, {"Keys", keys}, {"IndexStatus", r.text_at(2)}});
         }
         return ok_status();
       }));
   return out;
 }
 
-Status PartitionCatalog::delete_partition_index(const CallContext& ctx,
-                                                const std::string& database,
+Status PartitionCatalog::delete_partition_index(const CallContext& ctx, const std::string& database,
                                                 const std::string& table,
                                                 const std::string& index_name) {
   return catalog_.mutate(
