@@ -119,6 +119,26 @@ print("errors", enriched.errorsCount())
     assert written == total - 3
 
 
+def _stop_run_midway(server, script, cwd, started, sig, what):
+    """Runs `mortar run script`, waits until started() (the work under way),
+    sends `sig`, and returns (returncode, stdout, stderr)."""
+    env = dict(os.environ)
+    env.update(server.credentials.env())
+    env["MORTAR_ENDPOINT"] = server.endpoint
+    proc = subprocess.Popen([mortar_bin(), "run", str(script)], env=env, cwd=cwd,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(lambda: started() or proc.poll() is not None, 120, what)
+        assert proc.poll() is None, proc.communicate()
+        proc.send_signal(sig)
+        out_text, err_text = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return proc.returncode, out_text, err_text
+
+
 def test_stopping_a_run_midway_leaves_no_output(server, tmp_path):
     total = _make_events(str(tmp_path / "events"), files=4, per_file=5000)
     out = tmp_path / "out"
@@ -138,21 +158,9 @@ def test_stopping_a_run_midway_leaves_no_output(server, tmp_path):
             format="parquet")
         print("finished")
     """))
-    env = dict(os.environ)
-    env.update(server.credentials.env())
-    env["MORTAR_ENDPOINT"] = server.endpoint
-    proc = subprocess.Popen([mortar_bin(), "run", str(script)], env=env, cwd=tmp_path,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        wait_for(lambda: reached.exists() or proc.poll() is not None, 120, "the slow records")
-        assert proc.poll() is None, proc.communicate()
-        proc.send_signal(signal.SIGTERM)
-        out_text, err_text = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == 128 + signal.SIGTERM, err_text
+    code, out_text, err_text = _stop_run_midway(server, script, tmp_path, reached.exists,
+                                                signal.SIGTERM, "the slow records")
+    assert code == 128 + signal.SIGTERM, err_text
     assert "finished" not in out_text
     assert _visible_files(out) == []
 
@@ -176,24 +184,12 @@ def test_ctrl_c_stops_an_action_without_callbacks(server, tmp_path):
             format="parquet")
         print("finished")
     """))
-    env = dict(os.environ)
-    env.update(server.credentials.env())
-    env["MORTAR_ENDPOINT"] = server.endpoint
-    proc = subprocess.Popen([mortar_bin(), "run", str(script)], env=env, cwd=tmp_path,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def writing():  # the sink's temp folder: the action is under way
         return any(n.startswith(".out.mortar-") for n in os.listdir(tmp_path))
-    try:
-        wait_for(lambda: writing() or proc.poll() is not None, 120, "the write to start")
-        assert proc.poll() is None, proc.communicate()
-        proc.send_signal(signal.SIGINT)
-        out_text, err_text = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode != 0
+    code, out_text, err_text = _stop_run_midway(server, script, tmp_path, writing,
+                                                signal.SIGINT, "the write to start")
+    assert code != 0
     assert "KeyboardInterrupt" in err_text, err_text
     assert "finished" not in out_text
     assert not out.exists()  # nothing published

@@ -11,6 +11,7 @@
 
 #include "formats/parquet/parquet_format.h"
 #include "formats/parquet/parquet_reader.h"
+#include "formats/parquet/parquet_test_util.h"
 #include "formats/parquet/parquet_writer.h"
 #include "io/file_system.h"
 #include "types/json_text.h"
@@ -23,24 +24,11 @@ using types::DataType;
 using types::RecordBatch;
 using types::TypePtr;
 
-std::string temp_path(const std::string& name) {
-  auto dir = std::filesystem::path(testing::TempDir()) / "mortar_parquet_dict_test";
-  std::filesystem::create_directories(dir);
-  return (dir / name).string();
-}
+using testing_util::temp_path;
 
+// As a sink hands them over: in slices.
 Status write_file(const std::string& path, const RecordBatch& batch, Options opts = {}) {
-  WriteOptions wo;
-  wo.format_options = std::move(opts);
-  MORTAR_ASSIGN_OR_RETURN(auto w, parquet_format().open_writer(io::local_file_system(), path, batch.schema(), wo));
-  // In slices, as a sink hands them over.
-  for (int64_t begin = 0; begin < batch.num_rows(); begin += 10000) {
-    int64_t n = std::min<int64_t>(10000, batch.num_rows() - begin);
-    std::vector<std::unique_ptr<types::Column>> cols;
-    for (int c = 0; c < batch.num_columns(); ++c) cols.push_back(batch.column(c).slice(begin, n));
-    MORTAR_RETURN_IF_ERROR(w->write(RecordBatch(batch.schema(), std::move(cols), n)));
-  }
-  return w->close();
+  return testing_util::write_file(path, batch, std::move(opts), 10000);
 }
 
 struct ReadBack {

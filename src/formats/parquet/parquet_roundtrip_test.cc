@@ -9,6 +9,7 @@
 
 #include "formats/parquet/parquet_format.h"
 #include "formats/parquet/parquet_reader.h"
+#include "formats/parquet/parquet_test_util.h"
 #include "io/file_system.h"
 #include "types/json_text.h"
 
@@ -20,19 +21,8 @@ using types::DataType;
 using types::RecordBatch;
 using types::TypePtr;
 
-std::string temp_path(const std::string& name) {
-  auto dir = std::filesystem::path(testing::TempDir()) / "mortar_parquet_test";
-  std::filesystem::create_directories(dir);
-  return (dir / name).string();
-}
-
-Status write_file(const std::string& path, const RecordBatch& batch, Options opts = {}) {
-  WriteOptions wo;
-  wo.format_options = std::move(opts);
-  MORTAR_ASSIGN_OR_RETURN(auto w, parquet_format().open_writer(io::local_file_system(), path, batch.schema(), wo));
-  MORTAR_RETURN_IF_ERROR(w->write(batch));
-  return w->close();
-}
+using testing_util::temp_path;
+using testing_util::write_file;
 
 // Reads the whole file as JSON lines (and checks every batch validates).
 StatusOr<std::string> read_json(const std::string& path, ReadOptions ro = {}, int* batches = nullptr) {
