@@ -93,6 +93,7 @@ Status AvroReader::read_header() {
       MORTAR_ASSIGN_OR_RETURN(auto sync, in.read_fixed(16));
       sync_ = std::string(sync);
       offset_ = 4 + in.position();
+      data_start_ = offset_;
       return ok_status();
     }();
     if (st.ok()) break;

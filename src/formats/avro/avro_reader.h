@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "formats/avro/avro_block_count.h"
 #include "formats/avro/avro_decoder.h"
 #include "formats/avro/avro_schema.h"
 #include "formats/format.h"
@@ -24,6 +25,13 @@ class AvroReader : public RecordReader {
   const std::string& codec_name() const { return codec_name_; }
   const std::string& schema_json() const { return schema_json_; }
 
+  // The file's records, counted from the block headers (see
+  // avro_block_count.h); independent of next()'s position.
+  StatusOr<AvroRecordCount> count_records(const AvroCountOptions& options = {}) const {
+    return count_avro_records(*file_, data_start_, sync_, options);
+  }
+  int64_t data_start() const { return data_start_; }
+
  private:
   Status read_header();
   // Loads the next block into block_; false at the end of the file.
@@ -41,7 +49,8 @@ class AvroReader : public RecordReader {
   types::TypePtr out_schema_;   // after projection
   std::vector<int> projection_;
   std::string sync_;
-  int64_t offset_ = 0;  // of the next block
+  int64_t data_start_ = 0;  // of the first block
+  int64_t offset_ = 0;      // of the next block
   std::string block_;
   std::unique_ptr<Cursor> cursor_;
   int64_t block_left_ = 0;
