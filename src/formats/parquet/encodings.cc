@@ -391,4 +391,10 @@ void byte_stream_split_decode(std::string_view data, int width, char* out) {
   }
 }
 
+void put_u32(std::string* out, uint32_t v) {
+  const char bytes[4] = {static_cast<char>(v), static_cast<char>(v >> 8), static_cast<char>(v >> 16),
+                         static_cast<char>(v >> 24)};
+  out->append(bytes, 4);
+}
+
 }  // namespace mortar::formats::parquet

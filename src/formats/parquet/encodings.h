@@ -16,6 +16,8 @@ namespace mortar::formats::parquet {
 
 // Bits needed to represent `max_value` (0 for 0).
 int bit_width_for(uint64_t max_value);
+// Appends v as 4 little-endian bytes (PLAIN BYTE_ARRAY lengths, level lengths).
+void put_u32(std::string* out, uint32_t v);
 
 // Unpacks `count` values of `bit_width` bits (LSB-first) from `in` (which
 // holds `in_size` bytes; missing bytes read as zero).
