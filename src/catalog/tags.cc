@@ -4,12 +4,11 @@
 #include "catalog/json_util.h"
 #include "catalog/names.h"
 #include "catalog/table_lookup.h"
+#include "catalog/tag_rules.h"
 #include "catalog/tag_store.h"
 
 namespace mortar::catalog {
 namespace {
-
-constexpr int kMaxTags = 50;
 
 std::vector<std::string> split(const std::string& s, char sep) {
   std::vector<std::string> out;
@@ -25,14 +24,8 @@ std::vector<std::string> split(const std::string& s, char sep) {
 
 // Resolves an ARN to the entity row its tags hang off.
 StatusOr<TagTarget> resolve(store::Transaction& tx, const CallContext& ctx, const std::string& arn) {
-  auto parts = split(arn, ':');
-  if (parts.size() != 6 || parts[0] != "arn" || parts[2] != "glue") {
-    return invalid_input("Invalid ResourceArn: " + arn);
-  }
-  if (parts[4] != ctx.catalog_id) {
-    return access_denied("ResourceArn " + arn + " belongs to another account.");
-  }
-  auto path = split(parts[5], '/');
+  MORTAR_ASSIGN_OR_RETURN(TagArn parsed, parse_tag_arn(ctx, arn));
+  auto path = split(parsed.resource, '/');
   const std::string& type = path[0];
   if (type == "database" && path.size() == 2) {
     std::string db = lower_name(path[1]);
@@ -70,16 +63,13 @@ Status put_tags(store::Transaction& tx, const TagTarget& target, const nlohmann:
   static const char* kColumns[] = {"database_id", "table_id", "connection_id", "function_id"};
   std::string sql = std::string("INSERT INTO tags(resource, key, value, ") + kColumns[target.kind] +
                     ") VALUES(?,?,?,?) ON CONFLICT(resource, key) DO UPDATE SET value=excluded.value";
+  MORTAR_RETURN_IF_ERROR(check_tag_values(tags));
   for (auto it = tags.begin(); it != tags.end(); ++it) {
-    if (!it.value().is_string()) return invalid_input("Tag values must be strings.");
     MORTAR_RETURN_IF_ERROR(
         tx.exec(sql, {target.resource, it.key(), it.value().get<std::string>(), target.id}).status());
   }
   MORTAR_ASSIGN_OR_RETURN(auto rows, tx.query("SELECT count(*) FROM tags WHERE resource=?", {target.resource}));
-  if (rows[0].int_at(0) > kMaxTags) {
-    return limit_exceeded("A resource may have at most " + std::to_string(kMaxTags) + " tags.");
-  }
-  return ok_status();
+  return check_tag_count(rows[0].int_at(0));
 }
 
 Status Catalog::tag_resource(const CallContext& ctx, const std::string& arn, const Json& tags) {

@@ -2,6 +2,7 @@
 #include "api/ops/crawler_operations.h"
 
 #include "api/ops/op_support.h"
+#include "api/ops/tag_operations.h"
 #include "schedule/glue_schedule.h"
 
 namespace mortar::api {
@@ -33,6 +34,32 @@ StatusOr<std::string> after_name(const Paging& paging) {
   MORTAR_ASSIGN_OR_RETURN(Json pos, paging.position());
   return pos.is_string() ? pos.get<std::string>() : std::string();
 }
+
+// Tags on arn:aws:glue:<region>:<account>:crawler/<name>.
+class CrawlerTagger : public ops::ResourceTagger {
+ public:
+  explicit CrawlerTagger(crawler::CrawlerService& s) : s_(s) {}
+  Status tag(const catalog::CallContext& ctx, const catalog::TagArn& arn, const Json& tags) override {
+    MORTAR_RETURN_IF_ERROR(check(arn));
+    return s_.tag_crawler(ctx, arn.path, tags);
+  }
+  Status untag(const catalog::CallContext& ctx, const catalog::TagArn& arn,
+               const std::vector<std::string>& keys) override {
+    MORTAR_RETURN_IF_ERROR(check(arn));
+    return s_.untag_crawler(ctx, arn.path, keys);
+  }
+  StatusOr<Json> get_tags(const catalog::CallContext& ctx, const catalog::TagArn& arn) override {
+    MORTAR_RETURN_IF_ERROR(check(arn));
+    return s_.get_crawler_tags(ctx, arn.path);
+  }
+
+ private:
+  static Status check(const catalog::TagArn& arn) {
+    if (arn.path.empty()) return invalid_input("Invalid ResourceArn: " + arn.text + " names no crawler.");
+    return ok_status();
+  }
+  crawler::CrawlerService& s_;
+};
 
 }  // namespace
 
@@ -119,6 +146,7 @@ void register_crawler_operations(OperationRegistry& r, crawler::CrawlerService& 
     return Json::object();
   });
   register_classifier_operations(r, s.classifiers(), codec);
+  ops::tag_router(r).add("crawler", std::make_shared<CrawlerTagger>(s));
 }
 
 }  // namespace mortar::api

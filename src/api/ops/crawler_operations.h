@@ -2,7 +2,8 @@
 // Create/Get/GetCrawlers/BatchGetCrawlers/ListCrawlers/Update/DeleteCrawler,
 // Start/StopCrawler, GetCrawlerMetrics, ListCrawls,
 // Update/Start/StopCrawlerSchedule, and Create/Get/GetClassifiers/
-// Update/DeleteClassifier. Schedules are validated here with
+// Update/DeleteClassifier, and TagResource/UntagResource/GetTags on crawler
+// ARNs (a "crawler" tagger on the registry's TagRouter). Schedules are validated here with
 // schedule::parse_glue_schedule before they reach the CrawlerService.
 #pragma once
 

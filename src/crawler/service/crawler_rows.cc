@@ -101,6 +101,14 @@ Status save_crawler(store::Transaction& tx, const std::string& account, const Cr
   return ok_status();
 }
 
+Status save_crawler_tags(store::Transaction& tx, const std::string& account, const std::string& name,
+                         const Json& tags) {
+  MORTAR_ASSIGN_OR_RETURN(int64_t n, tx.exec("UPDATE crawlers SET tags=? WHERE account_id=? AND name=?",
+                                             {tags.dump(), account, name}));
+  if (n == 0) return not_found("Crawler entry with name " + name + " does not exist");
+  return ok_status();
+}
+
 Status delete_crawler_row(store::Transaction& tx, const std::string& account, const std::string& name) {
   MORTAR_ASSIGN_OR_RETURN(int64_t n,
                           tx.exec("DELETE FROM crawlers WHERE account_id=? AND name=?", {account, name}));

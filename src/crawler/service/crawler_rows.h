@@ -36,6 +36,10 @@ StatusOr<CrawlerRow> require_crawler(store::Transaction& tx, const std::string& 
 // AlreadyExists when the name is taken.
 Status insert_crawler(store::Transaction& tx, const std::string& account, const CrawlerRow& row);
 Status save_crawler(store::Transaction& tx, const std::string& account, const CrawlerRow& row);
+// Rewrites only the crawler's tags (TagResource/UntagResource), leaving its
+// body and state alone. NotFound when absent.
+Status save_crawler_tags(store::Transaction& tx, const std::string& account, const std::string& name,
+                         const Json& tags);
 // Deletes the crawler and its crawl history.
 Status delete_crawler_row(store::Transaction& tx, const std::string& account, const std::string& name);
 // Names after `after` (exclusive), in name order, at most `limit`.

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "catalog/tag_rules.h"
 #include "crawler/service/crawler_rows.h"
 
 namespace mortar::crawler {
@@ -167,7 +168,11 @@ Status CrawlerService::create_crawler(const catalog::CallContext& ctx, const Jso
   row.body["CreationTime"] = t;
   row.body["LastUpdated"] = t;
   row.body["Version"] = 1;
-  if (request.contains("Tags") && request["Tags"].is_object()) row.tags = request["Tags"];
+  if (request.contains("Tags") && request["Tags"].is_object()) {
+    row.tags = request["Tags"];
+    MORTAR_RETURN_IF_ERROR(catalog::check_tag_values(row.tags));
+    MORTAR_RETURN_IF_ERROR(catalog::check_tag_count(static_cast<int64_t>(row.tags.size())));
+  }
   MORTAR_RETURN_IF_ERROR(validate_crawler(ctx.account_id, row.body));
 
   absl::MutexLock lock(&mu_);

@@ -90,6 +90,14 @@ class CrawlerService {
   // {"Crawlers": [...], "CrawlersNotFound": [...]}.
   StatusOr<Json> batch_get_crawlers(const catalog::CallContext& ctx, const std::vector<std::string>& names);
 
+  // Tags by ARN (crawler_tags.cc): the same tags CreateCrawler stored and
+  // ListCrawlers filters on. Glue's rules (catalog/tag_rules.h): at most 50
+  // per crawler, string values; removing an absent key is fine.
+  StatusOr<Json> get_crawler_tags(const catalog::CallContext& ctx, const std::string& name);
+  Status tag_crawler(const catalog::CallContext& ctx, const std::string& name, const Json& tags_to_add);
+  Status untag_crawler(const catalog::CallContext& ctx, const std::string& name,
+                       const std::vector<std::string>& keys);
+
   Status start_crawler(const catalog::CallContext& ctx, const std::string& name);
   Status stop_crawler(const catalog::CallContext& ctx, const std::string& name);
 

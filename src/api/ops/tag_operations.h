@@ -1,0 +1,51 @@
+// TagResource, UntagResource and GetTags route by the ARN's resource type
+// ("database", "crawler" ...) to a ResourceTagger. Each module registers its
+// taggers on the registry's TagRouter when it registers its operations:
+//
+//   ops::tag_router(registry).add("crawler", std::make_shared<CrawlerTagger>(service));
+//
+// The router checks the ARN's form and account once (catalog/tag_rules.h);
+// taggers apply Glue's other rules (50 tags, string values) with the same
+// shared checks.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "api/operation.h"
+#include "catalog/catalog.h"
+#include "catalog/tag_rules.h"
+
+namespace mortar::api::ops {
+
+// The tags of one kind of resource. `arn` is already parsed and belongs to
+// the caller's account; a missing resource is NotFound (EntityNotFoundException).
+class ResourceTagger {
+ public:
+  virtual ~ResourceTagger() = default;
+  virtual Status tag(const catalog::CallContext& ctx, const catalog::TagArn& arn, const Json& tags_to_add) = 0;
+  virtual Status untag(const catalog::CallContext& ctx, const catalog::TagArn& arn,
+                       const std::vector<std::string>& keys) = 0;
+  virtual StatusOr<Json> get_tags(const catalog::CallContext& ctx, const catalog::TagArn& arn) = 0;
+};
+
+// Resource type -> tagger. Filled during registration, read-only afterwards.
+class TagRouter {
+ public:
+  // Replaces any tagger for `type`.
+  void add(const std::string& type, std::shared_ptr<ResourceTagger> tagger);
+  // The tagger for `arn`'s type; InvalidInput when that type cannot be tagged.
+  StatusOr<ResourceTagger*> route(const catalog::TagArn& arn) const;
+  bool handles(const std::string& type) const { return taggers_.count(type) > 0; }
+
+ private:
+  std::map<std::string, std::shared_ptr<ResourceTagger>> taggers_;
+};
+
+// The router behind `registry`'s TagResource/UntagResource/GetTags; the first
+// call registers those operations (with no resource types yet).
+TagRouter& tag_router(OperationRegistry& registry);
+
+}  // namespace mortar::api::ops
