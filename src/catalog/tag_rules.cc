@@ -39,7 +39,8 @@ Status check_tag_values(const nlohmann::json& tags) {
 
 Status check_tag_count(int64_t count) {
   if (count > kMaxTagsPerResource) {
-    return limit_exceeded("A resource may have at most " + std::to_string(kMaxTagsPerResource) + " tags.");
+    return limit_exceeded("A resource may have at most " + std::to_string(kMaxTagsPerResource) +
+                          " tags.");
   }
   return ok_status();
 }

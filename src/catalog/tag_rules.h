@@ -4,9 +4,8 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "catalog/catalog.h"
 
@@ -16,7 +15,7 @@ constexpr int kMaxTagsPerResource = 50;
 
 // arn:<partition>:glue:<region>:<account>:<type>/<path>
 struct TagArn {
-  std::string text;      // the ARN as given
+  std::string text;  // the ARN as given
   std::string account;
   std::string resource;  // "<type>/<path>", or "<type>" without a slash
   std::string type;      // "database", "crawler" ...

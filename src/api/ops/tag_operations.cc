@@ -11,7 +11,8 @@ namespace {
 class CatalogTagger : public ResourceTagger {
  public:
   explicit CatalogTagger(catalog::Catalog& c) : c_(c) {}
-  Status tag(const catalog::CallContext& ctx, const catalog::TagArn& arn, const Json& tags) override {
+  Status tag(const catalog::CallContext& ctx, const catalog::TagArn& arn,
+             const Json& tags) override {
     return c_.tag_resource(ctx, arn.text, tags);
   }
   Status untag(const catalog::CallContext& ctx, const catalog::TagArn& arn,
@@ -35,7 +36,8 @@ struct TagHandler {
 
   StatusOr<Json> operator()(RequestContext& rctx, const Json& in) const {
     catalog::CallContext ctx = call_context(rctx, in);
-    MORTAR_ASSIGN_OR_RETURN(catalog::TagArn arn, catalog::parse_tag_arn(ctx, str(in, "ResourceArn")));
+    MORTAR_ASSIGN_OR_RETURN(catalog::TagArn arn,
+                            catalog::parse_tag_arn(ctx, str(in, "ResourceArn")));
     MORTAR_ASSIGN_OR_RETURN(ResourceTagger * tagger, router->route(arn));
     switch (op) {
       case kTag:
@@ -82,7 +84,8 @@ TagRouter& tag_router(OperationRegistry& registry) {
 void register_tag_operations(OperationRegistry& r, catalog::Catalog& c) {
   auto tagger = std::make_shared<CatalogTagger>(c);
   TagRouter& router = tag_router(r);
-  for (const char* type : {"database", "table", "connection", "userDefinedFunction"}) router.add(type, tagger);
+  for (const char* type : {"database", "table", "connection", "userDefinedFunction"})
+    router.add(type, tagger);
 }
 
 }  // namespace mortar::api::ops

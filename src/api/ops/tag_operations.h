@@ -25,7 +25,8 @@ namespace mortar::api::ops {
 class ResourceTagger {
  public:
   virtual ~ResourceTagger() = default;
-  virtual Status tag(const catalog::CallContext& ctx, const catalog::TagArn& arn, const Json& tags_to_add) = 0;
+  virtual Status tag(const catalog::CallContext& ctx, const catalog::TagArn& arn,
+                     const Json& tags_to_add) = 0;
   virtual Status untag(const catalog::CallContext& ctx, const catalog::TagArn& arn,
                        const std::vector<std::string>& keys) = 0;
   virtual StatusOr<Json> get_tags(const catalog::CallContext& ctx, const catalog::TagArn& arn) = 0;

@@ -65,24 +65,34 @@ TEST_F(TagOpsTest, ModuleTaggerBesideTheCatalogInEitherOrder) {
   EXPECT_TRUE(ops::tag_router(registry_).handles("job"));
   EXPECT_TRUE(ops::tag_router(registry_).handles("database"));
 
-  ASSERT_TRUE(call("TagResource", {{"ResourceArn", arn("job/etl")}, {"TagsToAdd", {{"a", "1"}}}}).ok());
+  ASSERT_TRUE(
+      call("TagResource", {{"ResourceArn", arn("job/etl")}, {"TagsToAdd", {{"a", "1"}}}}).ok());
   EXPECT_EQ(*call("GetTags", {{"ResourceArn", arn("job/etl")}}), Json({{"Tags", {{"a", "1"}}}}));
-  ASSERT_TRUE(call("UntagResource", {{"ResourceArn", arn("job/etl")}, {"TagsToRemove", {"a"}}}).ok());
+  ASSERT_TRUE(
+      call("UntagResource", {{"ResourceArn", arn("job/etl")}, {"TagsToRemove", {"a"}}}).ok());
   EXPECT_EQ(*call("GetTags", {{"ResourceArn", arn("job/etl")}}), Json({{"Tags", Json::object()}}));
-  EXPECT_EQ(call("GetTags", {{"ResourceArn", arn("job/other")}}).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(call("GetTags", {{"ResourceArn", arn("job/other")}}).status().code(),
+            absl::StatusCode::kNotFound);
 
-  ASSERT_TRUE(catalog_->create_database({"123456789012", "123456789012"}, {{"Name", "d"}}, Json()).ok());
-  ASSERT_TRUE(call("TagResource", {{"ResourceArn", arn("database/d")}, {"TagsToAdd", {{"k", "v"}}}}).ok());
+  ASSERT_TRUE(
+      catalog_->create_database({"123456789012", "123456789012"}, {{"Name", "d"}}, Json()).ok());
+  ASSERT_TRUE(
+      call("TagResource", {{"ResourceArn", arn("database/d")}, {"TagsToAdd", {{"k", "v"}}}}).ok());
   EXPECT_EQ(*call("GetTags", {{"ResourceArn", arn("database/d")}}), Json({{"Tags", {{"k", "v"}}}}));
 }
 
 TEST_F(TagOpsTest, RefusesWhatCannotBeTagged) {
   register_catalog_operations(registry_, *catalog_, codec_);
-  auto code = [&](const std::string& a) { return call("GetTags", {{"ResourceArn", a}}).status().code(); };
-  EXPECT_EQ(code(arn("crawler/c")), absl::StatusCode::kInvalidArgument);  // no crawler tagger registered
-  EXPECT_EQ(code("arn:aws:glue:us-east-1:999999999999:database/d"), absl::StatusCode::kPermissionDenied);
+  auto code = [&](const std::string& a) {
+    return call("GetTags", {{"ResourceArn", a}}).status().code();
+  };
+  EXPECT_EQ(code(arn("crawler/c")),
+            absl::StatusCode::kInvalidArgument);  // no crawler tagger registered
+  EXPECT_EQ(code("arn:aws:glue:us-east-1:999999999999:database/d"),
+            absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(code("not-an-arn"), absl::StatusCode::kInvalidArgument);
-  auto s = call("TagResource", {{"ResourceArn", arn("classifier/c")}, {"TagsToAdd", {{"a", "b"}}}}).status();
+  auto s = call("TagResource", {{"ResourceArn", arn("classifier/c")}, {"TagsToAdd", {{"a", "b"}}}})
+               .status();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(std::string(s.message()).find("Classifiers cannot be tagged"), std::string::npos) << s;
 }

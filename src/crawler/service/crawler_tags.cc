@@ -7,13 +7,15 @@
 
 namespace mortar::crawler {
 
-StatusOr<Json> CrawlerService::get_crawler_tags(const catalog::CallContext& ctx, const std::string& name) {
+StatusOr<Json> CrawlerService::get_crawler_tags(const catalog::CallContext& ctx,
+                                                const std::string& name) {
   Json tags;
-  MORTAR_RETURN_IF_ERROR(store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
-    MORTAR_ASSIGN_OR_RETURN(CrawlerRow row, require_crawler(tx, ctx.account_id, name));
-    tags = row.tags.is_object() ? std::move(row.tags) : Json::object();
-    return ok_status();
-  }));
+  MORTAR_RETURN_IF_ERROR(
+      store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
+        MORTAR_ASSIGN_OR_RETURN(CrawlerRow row, require_crawler(tx, ctx.account_id, name));
+        tags = row.tags.is_object() ? std::move(row.tags) : Json::object();
+        return ok_status();
+      }));
   return tags;
 }
 

@@ -1,10 +1,10 @@
 // CrawlerService tags: what TagResource/UntagResource/GetTags on a crawler
 // ARN do to the tags CreateCrawler stored and ListCrawlers filters on.
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <chrono>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "catalog/tag_rules.h"
 #include "crawler/service/crawler_service.h"
@@ -103,7 +103,8 @@ TEST_F(CrawlerTagsTest, AtMostFiftyTagsPerCrawler) {
 
 TEST_F(CrawlerTagsTest, TagValuesMustBeStrings) {
   ASSERT_TRUE(create("c", Json()).ok());
-  EXPECT_EQ(service_->tag_crawler(ctx_, "c", {{"n", 5}}).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(service_->tag_crawler(ctx_, "c", {{"n", 5}}).code(),
+            absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(create("d", {{"n", true}}).code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(tags("c"), Json::object());
 }
@@ -142,10 +143,12 @@ TEST(TagArnTest, ParsesGlueArnsAndRefusesOthers) {
   EXPECT_EQ(a->path, "my/odd:name");
   EXPECT_EQ(catalog::parse_tag_arn(ctx, "arn:aws:glue:us-east-1:111122223333").status().code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(catalog::parse_tag_arn(ctx, "arn:aws:s3:us-east-1:111122223333:crawler/x").status().code(),
-            absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(catalog::parse_tag_arn(ctx, "arn:aws:glue:us-east-1:444455556666:crawler/x").status().code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      catalog::parse_tag_arn(ctx, "arn:aws:s3:us-east-1:111122223333:crawler/x").status().code(),
+      absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      catalog::parse_tag_arn(ctx, "arn:aws:glue:us-east-1:444455556666:crawler/x").status().code(),
+      absl::StatusCode::kPermissionDenied);
 }
 
 }  // namespace
