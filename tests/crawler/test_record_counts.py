@@ -2,7 +2,8 @@
 row count for Avro (counted from the block headers, several blocks), Parquet
 (footers, several row groups; written by pyarrow and by `mortar file
 convert`) and ORC (footers, several stripes), per file and summed over a
-table's files and partitions."""
+table's files and partitions; Avro on S3 (moto) by ranged reads, exact for a
+small file and estimated past the remote read budget."""
 import csv
 import os
 import subprocess
@@ -135,3 +136,49 @@ def test_truncated_avro_gets_an_estimate_not_a_failure(glue, crawl_db, new_crawl
     # Scaled from the whole blocks that remain over the bytes left: about
     # the two thirds of the rows still in the file.
     assert 12000 <= record_count(t) <= 14500
+
+
+S3_CREDS = {"AWS_ACCESS_KEY_ID": "AKIDMORTARTEST", "AWS_SECRET_ACCESS_KEY": "mortar-secret",
+            "AWS_REGION": "us-east-1"}
+
+
+@pytest.fixture(scope="module")
+def avro_bucket(tmp_path_factory):
+    """moto's S3 with lake/small/ (one Avro file, many blocks) and lake/big/
+    (one ~24 MB Avro file: more than the remote walk's 16 x 1 MB reads)."""
+    import io
+
+    import boto3
+    import fastavro
+    from support.moto import moto_server
+    with moto_server(tmp_path_factory.mktemp("moto") / "requests.log") as url:
+        s3 = boto3.client("s3", endpoint_url=url, region_name="us-east-1",
+                          aws_access_key_id=S3_CREDS["AWS_ACCESS_KEY_ID"],
+                          aws_secret_access_key=S3_CREDS["AWS_SECRET_ACCESS_KEY"])
+        s3.create_bucket(Bucket="lake")
+        for key, n in (("small/a.avro", 9000), ("big/a.avro", 1000000)):
+            buf = io.BytesIO()
+            fastavro.writer(buf, fastavro.parse_schema(AVRO_SCHEMA), avro_rows(n), sync_interval=4000)
+            assert key.startswith("small") or len(buf.getvalue()) > 17 << 20
+            s3.put_object(Bucket="lake", Key=key, Body=buf.getvalue())
+        yield url
+
+
+def test_avro_on_s3_counted_by_ranged_reads(start_server, avro_bucket, wait_for_crawl):
+    from support.catalog import unique
+    srv = start_server("s3avro", env={**S3_CREDS, "MORTAR_S3_ENDPOINT": avro_bucket,
+                                      "AWS_EC2_METADATA_DISABLED": "true"})
+    glue = srv.client()
+    db = unique("s3avro")
+    glue.create_database(DatabaseInput={"Name": db})
+    name = unique("s3avrocrawler")
+    glue.create_crawler(Name=name, Role="arn:aws:iam::111122223333:role/crawler", DatabaseName=db,
+                        Targets={"S3Targets": [{"Path": "s3://lake/small/"}, {"Path": "s3://lake/big/"}]})
+    glue.start_crawler(Name=name)
+    crawler = wait_for_crawl(glue, name)
+    assert crawler["LastCrawl"]["Status"] == "SUCCEEDED", crawler["LastCrawl"]
+    small = glue.get_table(DatabaseName=db, Name="small")["Table"]
+    assert record_count(small) == 9000  # the whole file walked: exact
+    big = glue.get_table(DatabaseName=db, Name="big")["Table"]
+    # The first 16 MB of blocks walked, scaled to the file's size: an estimate.
+    assert abs(record_count(big) - 1000000) <= 1000000 * 0.02, record_count(big)

@@ -17,7 +17,8 @@ constexpr int64_t kSyncBytes = 16;
 class Window {
  public:
   Window(const io::RandomAccessFile& file, const AvroCountOptions& options)
-      : file_(file), read_size_(std::max<int64_t>(options.read_size, kMaxHeaderBytes + kSyncBytes)),
+      : file_(file),
+        read_size_(std::max<int64_t>(options.read_size, kMaxHeaderBytes + kSyncBytes)),
         reads_left_(options.max_reads) {}
 
   // Up to n bytes at offset (fewer at the end of the file); false when the
@@ -31,7 +32,7 @@ class Window {
     }
     int64_t have = std::min<int64_t>(end, start_ + static_cast<int64_t>(bytes_.size())) - offset;
     *out = std::string_view(bytes_).substr(static_cast<size_t>(offset - start_),
-                                            static_cast<size_t>(std::max<int64_t>(have, 0)));
+                                           static_cast<size_t>(std::max<int64_t>(have, 0)));
     return true;
   }
 
@@ -54,18 +55,21 @@ int64_t AvroRecordCount::estimate(int64_t data_start, int64_t file_size) const {
   int64_t walked = end_offset - data_start;
   int64_t total = file_size - data_start;
   if (walked <= 0 || total <= walked) return records;
-  double scaled = static_cast<double>(records) * static_cast<double>(total) / static_cast<double>(walked);
+  double scaled =
+      static_cast<double>(records) * static_cast<double>(total) / static_cast<double>(walked);
   if (scaled >= static_cast<double>(std::numeric_limits<int64_t>::max())) return records;
   return static_cast<int64_t>(scaled + 0.5);
 }
 
 StatusOr<AvroRecordCount> count_avro_records(const io::RandomAccessFile& file, int64_t data_start,
-                                             std::string_view sync, const AvroCountOptions& options) {
+                                             std::string_view sync,
+                                             const AvroCountOptions& options) {
   AvroRecordCount out;
   out.end_offset = data_start;
   const int64_t size = file.size();
   if (sync.size() != kSyncBytes) return invalid_input("an Avro sync marker has 16 bytes");
-  if (data_start < 0 || data_start > size) return invalid_input("Avro data start past the end of the file");
+  if (data_start < 0 || data_start > size)
+    return invalid_input("Avro data start past the end of the file");
   Window window(file, options);
   int64_t offset = data_start;
   std::string_view bytes;

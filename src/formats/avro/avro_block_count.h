@@ -19,7 +19,7 @@ struct AvroCountOptions {
 };
 
 struct AvroRecordCount {
-  int64_t records = 0;     // in the blocks walked
+  int64_t records = 0;  // in the blocks walked
   int64_t blocks = 0;
   int64_t end_offset = 0;  // just past the last walked block's sync marker
   bool complete = false;   // every block to the end of the file was walked
@@ -35,6 +35,7 @@ struct AvroRecordCount {
 // the walk with `problem` set (the count so far is kept); only read errors
 // are returned as errors.
 StatusOr<AvroRecordCount> count_avro_records(const io::RandomAccessFile& file, int64_t data_start,
-                                             std::string_view sync, const AvroCountOptions& options = {});
+                                             std::string_view sync,
+                                             const AvroCountOptions& options = {});
 
 }  // namespace mortar::formats::avro

@@ -189,7 +189,8 @@ TEST(AvroBlockCount, ReaderCountsAgreeWithTheRowsItReads) {
   std::string bytes = file_with_blocks({7, 1234, 99});
   ReadOptions options;
   options.batch_rows = 100;
-  auto reader = AvroReader::open(std::make_unique<io::MemoryRandomAccessFile>(bytes, "t.avro"), options);
+  auto reader =
+      AvroReader::open(std::make_unique<io::MemoryRandomAccessFile>(bytes, "t.avro"), options);
   ASSERT_TRUE(reader.ok()) << reader.status();
   EXPECT_EQ((*reader)->data_start(), static_cast<int64_t>(header().size()));
   int64_t rows = 0;
