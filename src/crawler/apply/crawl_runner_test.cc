@@ -163,12 +163,14 @@ TEST_F(CrawlRunnerTest, ParquetAndAvroFromTheFormatsWriters) {
   Json pq = table("pq");
   EXPECT_THAT(column_names(pq), ElementsAre("id:bigint", "amount:double", "item:string"));
   EXPECT_EQ(pq["Parameters"]["classification"], "parquet");
+  EXPECT_EQ(pq["Parameters"]["recordCount"], "50");  // the footer's count
   EXPECT_EQ(pq["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"],
             "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe");
   EXPECT_EQ(pq["StorageDescriptor"]["InputFormat"], "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat");
   Json av = table("av");
   EXPECT_THAT(column_names(av), ElementsAre("id:bigint", "amount:double", "item:string"));
   EXPECT_EQ(av["Parameters"]["classification"], "avro");
+  EXPECT_EQ(av["Parameters"]["recordCount"], "40");  // counted over the block headers
   EXPECT_EQ(av["StorageDescriptor"]["SerdeInfo"]["SerializationLibrary"], "org.apache.hadoop.hive.serde2.avro.AvroSerDe");
 }
 
