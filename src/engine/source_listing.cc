@@ -50,18 +50,10 @@ bool relative_dirs(const std::string& rel, bool recurse,
 
 StatusOr<const formats::Format*> sniff(io::FileSystem& fs, const std::string& path) {
   MORTAR_ASSIGN_OR_RETURN(std::string head, io::read_head(fs, path, 64 * 1024));
-  const formats::Format* best = nullptr;
-  double best_score = 0.0;
-  for (const formats::Format* f : formats::all_formats()) {
-    double s = f->sniff(head);
-    if (s > best_score) {
-      best_score = s;
-      best = f;
-    }
-  }
-  if (!best || best_score < 0.3)
+  const formats::Format* format = formats::format_for_content(head);
+  if (!format)
     return invalid_input(fmt::format("{}: cannot tell the file format (pass format)", path));
-  return best;
+  return format;
 }
 
 bool excluded(const FileSourceOptions& o, const std::string& path, const std::string& rel) {

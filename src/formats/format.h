@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -112,5 +113,8 @@ const std::vector<const Format*>& all_formats();
 StatusOr<const Format*> format_by_name(const std::string& name);
 // By extension of the path (ignoring a compression suffix such as .gz).
 const Format* format_for_path(const std::string& path);
+// By content: the format that claims `head` (a file's first bytes,
+// decompressed) most surely, or nullptr when none is fairly sure (0.3).
+const Format* format_for_content(std::string_view head);
 
 }  // namespace mortar::formats

@@ -88,4 +88,17 @@ const Format* format_for_path(const std::string& path) {
   return nullptr;
 }
 
+const Format* format_for_content(std::string_view head) {
+  const Format* best = nullptr;
+  double best_score = 0.0;
+  for (const Format* f : all_formats()) {
+    double score = f->sniff(head);
+    if (score > best_score) {
+      best_score = score;
+      best = f;
+    }
+  }
+  return best_score >= 0.3 ? best : nullptr;
+}
+
 }  // namespace mortar::formats

@@ -8,6 +8,7 @@
 #include "formats/hive_path.h"
 #include "io/compression.h"
 #include "io/file_system.h"
+#include "io/io_util.h"
 
 namespace mortar::tools {
 
@@ -20,27 +21,11 @@ std::string base_name(const std::string& path) {
 
 // Best format by content, for files without a known extension.
 StatusOr<const formats::Format*> sniff(io::FileSystem& fs, const std::string& path) {
-  MORTAR_ASSIGN_OR_RETURN(auto in, io::open_decompressed(fs, path));
-  std::string head(64 * 1024, '\0');
-  size_t have = 0;
-  while (have < head.size()) {
-    MORTAR_ASSIGN_OR_RETURN(int64_t n, in->read(head.data() + have, static_cast<int64_t>(head.size() - have)));
-    if (n == 0) break;
-    have += static_cast<size_t>(n);
-  }
-  head.resize(have);
-  const formats::Format* best = nullptr;
-  double best_score = 0.0;
-  for (const formats::Format* f : formats::all_formats()) {
-    double s = f->sniff(head);
-    if (s > best_score) {
-      best_score = s;
-      best = f;
-    }
-  }
-  if (!best || best_score < 0.3)
+  MORTAR_ASSIGN_OR_RETURN(std::string head, io::read_head(fs, path, 64 * 1024));
+  const formats::Format* format = formats::format_for_content(head);
+  if (!format)
     return invalid_input(fmt::format("{}: cannot tell the file format (use --input-format)", path));
-  return best;
+  return format;
 }
 
 // key=value directory names between `root` and the file.
