@@ -45,24 +45,37 @@ class Handler(StubHandler):
         fault = self.path[len("/b/"):]
         first, last = (int(x) for x in self.headers["Range"].split("=")[1].split("-"))
         with lock:
-            state["inflight"] += 1
             state["gets"] += 1
-            state["max_inflight"] = max(state["max_inflight"], state["inflight"])
-        try:
+        # A request stops counting before its reply goes out: the client may
+        # send the next one as soon as it has the reply.
+        with Counted("inflight"):
             time.sleep(0.01)  # long enough for requests to overlap
             if self.headers.get("If-Match") != ETAG or (fault == "changed" and first == 2 * chunk):
-                return self.reply(412, b"<Error><Code>PreconditionFailed</Code></Error>")
-            if fault == "denied" and first == 2 * chunk:
-                return self.reply(403, b"<Error><Code>AccessDenied</Code><Message>no</Message></Error>")
-            if fault == "slow" and first > 0:
-                time.sleep(20)  # the reader is gone long before this
-            body = data[first:last + 1]
-            if fault == "short" and first == 2 * chunk:
-                body = body[:-1000]
-            self.reply(206, body, [("Content-Range", "bytes %d-%d/%d" % (first, last, len(data)))])
-        finally:
-            with lock:
-                state["inflight"] -= 1
+                reply = (412, b"<Error><Code>PreconditionFailed</Code></Error>")
+            elif fault == "denied" and first == 2 * chunk:
+                reply = (403, b"<Error><Code>AccessDenied</Code><Message>no</Message></Error>")
+            else:
+                if fault == "slow" and first > 0:
+                    time.sleep(20)  # the reader is gone long before this
+                body = data[first:last + 1]
+                if fault == "short" and first == 2 * chunk:
+                    body = body[:-1000]
+                reply = (206, body, [("Content-Range", "bytes %d-%d/%d" % (first, last, len(data)))])
+        self.reply(*reply)
+
+class Counted:
+    """Counts a request in state[key] (and its peak in max_<key>) while the
+    block runs."""
+    def __init__(self, key):
+        self.key = key
+    def __enter__(self):
+        with lock:
+            state[self.key] += 1
+            peak = "max_" + self.key
+            state[peak] = max(state[peak], state[self.key])
+    def __exit__(self, *exc):
+        with lock:
+            state[self.key] -= 1
 
 def query(handler):
     path, _, q = handler.path.partition("?")
@@ -90,18 +103,14 @@ def do_POST(self):
 def do_PUT(self):
     path, q = query(self)
     body = body_of(self)
-    with lock:
-        state["puts_inflight"] += 1
-        state["max_puts_inflight"] = max(state["max_puts_inflight"], state["puts_inflight"])
-    try:
+    with Counted("puts_inflight"):
         time.sleep(0.05)
         if path.endswith("failpart") and q.get("partNumber") == "3":
-            return self.reply(403, b"<Error><Code>AccessDenied</Code></Error>")
-        uploads[q["uploadId"]][int(q["partNumber"])] = body
-        self.reply(200, b"", [("ETag", '"etag-%s"' % q["partNumber"])])
-    finally:
-        with lock:
-            state["puts_inflight"] -= 1
+            reply = (403, b"<Error><Code>AccessDenied</Code></Error>")
+        else:
+            uploads[q["uploadId"]][int(q["partNumber"])] = body
+            reply = (200, b"", [("ETag", '"etag-%s"' % q["partNumber"])])
+    self.reply(*reply)
 
 def do_DELETE(self):
     path, q = query(self)
