@@ -68,10 +68,14 @@ bool excluded(const FileSourceOptions& o, const std::string& path, const std::st
 namespace {
 
 // Lists one root (a file or a folder), `given` partition values first.
+// `missing_ok`: a root that does not exist holds no files (explicit inputs).
 Status list_root(const FileSourceOptions& o, const std::string& root, const PartitionValues& given,
-                 const formats::Format* forced, io::Codec codec, std::vector<SourceFile>& out) {
+                 const formats::Format* forced, io::Codec codec, std::vector<SourceFile>& out,
+                 bool missing_ok = false) {
   MORTAR_ASSIGN_OR_RETURN(io::FileSystem * fs, io::file_system_for(root));
-  MORTAR_ASSIGN_OR_RETURN(io::FileInfo info, fs->stat(root));
+  auto stat = fs->stat(root);
+  if (missing_ok && absl::IsNotFound(stat.status())) return ok_status();
+  MORTAR_ASSIGN_OR_RETURN(io::FileInfo info, std::move(stat));
   std::vector<std::pair<io::FileInfo, std::string>> files;  // with the relative path
   if (info.is_directory) {
     MORTAR_ASSIGN_OR_RETURN(auto listed, fs->list_recursive(root));
@@ -126,9 +130,8 @@ StatusOr<std::vector<SourceFile>> list_source_files(const FileSourceOptions& o) 
   }
   for (const SourceInput& input : o.files) {
     if (input.path.empty()) return invalid_input("file source: an input without a path");
-    MORTAR_ASSIGN_OR_RETURN(io::FileSystem * fs, io::file_system_for(input.path));
-    if (absl::IsNotFound(fs->stat(input.path).status())) continue;  // holds no files
-    MORTAR_RETURN_IF_ERROR(list_root(o, input.path, input.partitions, forced, codec, out));
+    MORTAR_RETURN_IF_ERROR(
+        list_root(o, input.path, input.partitions, forced, codec, out, /*missing_ok=*/true));
     roots.push_back(input.path);
   }
   if (out.empty()) {
