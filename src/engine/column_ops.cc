@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "common/byte_gather.h"
 #include "engine/conform.h"
 
 namespace mortar::engine {
@@ -73,25 +74,6 @@ int64_t batch_bytes(const types::RecordBatch& batch) {
 
 namespace {
 
-// Copies `n` bytes, n <= 16, as fixed-size copies the compiler inlines (a
-// gather copies every value: a memcpy call each cost more than the copy).
-inline void copy_short(char* dst, const char* src, int64_t n) {
-  if (n >= 8) {
-    std::memcpy(dst, src, 8);
-    std::memcpy(dst + n - 8, src + n - 8, 8);
-  } else if (n >= 4) {
-    std::memcpy(dst, src, 4);
-    std::memcpy(dst + n - 4, src + n - 4, 4);
-  } else {
-    for (int64_t i = 0; i < n; ++i) dst[i] = src[i];
-  }
-}
-
-template <int W>
-void gather_fixed(char* dst, const char* from, const int64_t* rows, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) std::memcpy(dst + i * W, from + rows[i] * W, W);
-}
-
 void gather_any_width(char* dst, const char* from, const int64_t* rows, int64_t n, int w) {
   switch (w) {
     case 1: return gather_fixed<1>(dst, from, rows, n);
@@ -137,11 +119,7 @@ std::unique_ptr<Column> take_rows(const Column& src, const int64_t* rows, int64_
     char* dst = data.data();
     for (int64_t i = 0; i < n; ++i) {
       const int64_t len = offsets[i + 1] - offsets[i];
-      if (len <= 16) {
-        copy_short(dst + offsets[i], from + so[rows[i]], len);
-      } else {
-        std::memcpy(dst + offsets[i], from + so[rows[i]], static_cast<size_t>(len));
-      }
+      copy_value_bytes(dst + offsets[i], from + so[rows[i]], len);
     }
   }
   if (!src.validity().empty()) {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <utility>
 
+#include "common/byte_gather.h"
 #include "formats/parquet/encodings.h"
 
 namespace mortar::formats::parquet {
@@ -63,19 +64,7 @@ void ColumnWriter::add_bytes_gather(const int64_t* offsets, const char* data, co
     const char* from = data + offsets[rows[i]];
     const size_t len = offsets[rows[i] + 1] - offsets[rows[i]];
     char* to = data_.data() + at;
-    // Values are mostly short: fixed-size copies the compiler inlines beat
-    // a memcpy call each.
-    if (len >= 8 && len <= 16) {
-      std::memcpy(to, from, 8);
-      std::memcpy(to + len - 8, from + len - 8, 8);
-    } else if (len >= 4 && len < 8) {
-      std::memcpy(to, from, 4);
-      std::memcpy(to + len - 4, from + len - 4, 4);
-    } else if (len < 4) {
-      for (size_t k = 0; k < len; ++k) to[k] = from[k];
-    } else {
-      std::memcpy(to, from, len);
-    }
+    copy_value_bytes(to, from, static_cast<int64_t>(len));
     at += len;
     offsets_[first + i] = static_cast<int64_t>(at);
   }

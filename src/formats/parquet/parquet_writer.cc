@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "absl/strings/ascii.h"
+#include "common/byte_gather.h"
 
 namespace mortar::formats::parquet {
 
@@ -131,12 +132,12 @@ class Shredder {
   ColumnWriter& w_;
 };
 
+// Appends the W-byte values at `rows` to `f`.
 template <int W>
-void gather_fixed(std::vector<char>& f, const char* from, const int64_t* rows, int64_t n) {
+void append_gathered(std::vector<char>& f, const char* from, const int64_t* rows, int64_t n) {
   size_t base = f.size();
   f.resize(base + n * W);
-  char* dst = f.data() + base;
-  for (int64_t i = 0; i < n; ++i) std::memcpy(dst + i * W, from + rows[i] * W, W);
+  gather_fixed<W>(f.data() + base, from, rows, n);
 }
 
 // Top-level primitive column: levels straight from the validity bitmap,
@@ -170,9 +171,9 @@ void write_flat(const FieldNode& leaf, const Column& col, const int64_t* rows, i
     if (!rows) {
       f.insert(f.end(), from + begin * width, from + end * width);
     } else if (width == 8) {
-      gather_fixed<8>(f, from, rows + begin, n);
+      append_gathered<8>(f, from, rows + begin, n);
     } else {
-      gather_fixed<4>(f, from, rows + begin, n);
+      append_gathered<4>(f, from, rows + begin, n);
     }
     return;
   }
