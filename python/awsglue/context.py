@@ -68,6 +68,19 @@ class GlueContext:
     def get_logger(self):
         return GlueLogger()
 
+    # Glue's handles on the JVM: there is no JVM behind Mortar's GlueContext.
+    @property
+    def _jvm(self):
+        raise SparkEngineRequired("GlueContext._jvm")
+
+    @property
+    def _jsc(self):
+        raise SparkEngineRequired("GlueContext._jsc")
+
+    @property
+    def _glue_scala_context(self):
+        raise SparkEngineRequired("GlueContext._glue_scala_context")
+
     # --- sources ----------------------------------------------------------
     def create_dynamic_frame_from_rdd(self, data, name, schema=None, sample_ratio=None,
                                       transformation_ctx=""):

@@ -5,7 +5,7 @@ import logging
 import os
 import time
 
-from pyspark._stub import spark_only
+from pyspark._stub import SparkOnlyAttribute, spark_only
 from pyspark.conf import SparkConf
 
 _LEVELS = {"ALL": logging.NOTSET, "TRACE": logging.DEBUG, "DEBUG": logging.DEBUG,
@@ -104,6 +104,12 @@ class SparkContext:
         self._stopped = True
         if SparkContext._active_spark_context is self:
             SparkContext._active_spark_context = None
+
+    # PySpark's handles on the JVM (sc._jvm.org.apache.log4j ...,
+    # sc._jsc.hadoopConfiguration()): there is no JVM behind Mortar's.
+    _jvm = SparkOnlyAttribute("SparkContext._jvm")
+    _jsc = SparkOnlyAttribute("SparkContext._jsc")
+    _gateway = SparkOnlyAttribute("SparkContext._gateway")
 
     parallelize = spark_only("SparkContext.parallelize()")
     textFile = spark_only("SparkContext.textFile()")

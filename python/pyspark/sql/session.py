@@ -1,6 +1,6 @@
 """SparkSession: what `glueContext.spark_session` and
 `SparkSession.builder...getOrCreate()` return."""
-from pyspark._stub import spark_only
+from pyspark._stub import SparkOnlyAttribute, spark_only
 from pyspark.context import SparkContext
 from awsglue._errors import SparkEngineRequired
 
@@ -118,6 +118,10 @@ class SparkSession:
     def streams(self):
         raise SparkEngineRequired("SparkSession.streams")
 
+    _jvm = SparkOnlyAttribute("SparkSession._jvm")
+    _jsc = SparkOnlyAttribute("SparkSession._jsc")
+    _jsparkSession = SparkOnlyAttribute("SparkSession._jsparkSession")
+
     sql = spark_only("SparkSession.sql()")
     table = spark_only("SparkSession.table()")
     range = spark_only("SparkSession.range()")
@@ -135,6 +139,14 @@ class SQLContext:
     def read(self):
         raise SparkEngineRequired("SQLContext.read")
 
+    _jvm = SparkOnlyAttribute("SQLContext._jvm")
+    _jsc = SparkOnlyAttribute("SQLContext._jsc")
+    _ssql_ctx = SparkOnlyAttribute("SQLContext._ssql_ctx")
+
     sql = spark_only("SQLContext.sql()")
     table = spark_only("SQLContext.table()")
     createDataFrame = spark_only("SQLContext.createDataFrame()")
+
+
+class HiveContext(SQLContext):
+    """The pre-2.0 Hive entry point (SQLContext with Hive support)."""
