@@ -201,7 +201,7 @@ engine::FileSourceOptions file_source_options(py::handle options) {
   for_each_option(dict_arg(options, "options"), "from_files options",
                   {"paths", "recurse", "exclusions", "format", "format_options", "batch_rows",
                    "threads", "partition_columns", "files", "partition_types", "compression_type",
-                   "group_files", "group_size"},
+                   "group_files", "group_size", "table_columns"},
                   [&](const std::string& key, py::handle v) {
                     if (key == "paths") {
                       o.paths = PyUnicode_Check(v.ptr())
@@ -235,6 +235,14 @@ engine::FileSourceOptions file_source_options(py::handle options) {
                             str_arg(item.second, "options['partition_types'] values");
                     } else if (key == "compression_type") {
                       o.compression_type = str_arg(v, "options['compression_type']");
+                    } else if (key == "table_columns") {
+                      size_t i = 0;
+                      for (py::handle item : sequence_items(v, "options['table_columns']")) {
+                        std::string what = "table column " + std::to_string(i++);
+                        auto t = tuple_items(item, 2, what + " (name, type)");
+                        o.table_columns.emplace_back(str_arg(t[0], what + " name"),
+                                                     str_arg(t[1], what + " type"));
+                      }
                     } else if (key == "group_files") {
                       o.group_files = bool_arg(v, "options['group_files']");
                     } else if (key == "group_size") {

@@ -13,7 +13,9 @@
 #include "absl/base/thread_annotations.h"
 #include "engine/cast.h"
 #include "engine/column_ops.h"
+#include "engine/conform.h"
 #include "engine/decompressing_file_system.h"
+#include "engine/field_path.h"
 #include "engine/interrupt.h"
 #include "engine/schema_guess.h"
 #include "engine/schema_merge.h"
@@ -32,6 +34,7 @@ struct ScanConfig {
   FileSourceOptions options;
   io::Codec codec = io::Codec::kNone;
   std::map<std::string, TypePtr> partition_types;  // parsed options.partition_types
+  std::vector<types::Field> table_columns;         // parsed options.table_columns
 };
 
 // One file's batches with its partition columns appended.
@@ -61,6 +64,8 @@ class FileReader {
     r->file_ = &f;
     r->reader_ = std::move(*reader);
     TypePtr data = r->reader_->schema();
+    if (!c.table_columns.empty())
+      data = r->table_view(*data, c.table_columns, f.format->name() == "csv");
     std::vector<types::Field> fields = data->fields();
     for (const auto& [key, value] : f.partitions) {
       if (data->field_index(key) >= 0) continue;
@@ -91,19 +96,35 @@ class FileReader {
   StatusOr<std::unique_ptr<RecordBatch>> next() {
     auto batch = reader_->next();
     if (!batch.ok()) return annotate(batch.status(), file_->path);
-    if (!*batch || partition_values_.empty()) return std::move(*batch);
+    if (!*batch || (partition_values_.empty() && !table_)) return std::move(*batch);
     int64_t n = (*batch)->num_rows();
     TypePtr schema = schema_;
-    if ((*batch)->schema() != reader_->schema()) {
+    const bool widened = (*batch)->schema() != reader_->schema();
+    std::vector<types::Field> fields;  // a widened batch's own schema
+    std::vector<std::unique_ptr<types::Column>> columns = std::move((*batch)->columns());
+    if (widened) fields = (*batch)->schema()->fields();
+    if (table_) {
+      std::vector<std::unique_ptr<types::Column>> file_columns = std::move(columns);
+      columns.clear();
+      std::vector<types::Field> table_fields;
+      for (size_t i = 0; i < sources_.size(); ++i) {
+        const int s = sources_[i];
+        columns.push_back(s < 0 ? null_column(types::DataType::null(), n)
+                                : std::move(file_columns[s]));
+        if (widened)
+          table_fields.push_back(
+              {schema_->fields()[i].name, s < 0 ? types::DataType::null() : fields[s].type});
+      }
+      fields = std::move(table_fields);
+    }
+    if (widened) {
       // The reader widened this batch (a CSV value past the sample): its
       // fields, then the partition columns.
-      std::vector<types::Field> fields = (*batch)->schema()->fields();
       const auto& all = schema_->fields();
       fields.insert(fields.end(), all.end() - static_cast<long>(partition_values_.size()),
                     all.end());
       schema = types::DataType::structure(std::move(fields));
     }
-    std::vector<std::unique_ptr<types::Column>> columns = std::move((*batch)->columns());
     for (const auto& value : partition_values_) {
       auto col = std::make_unique<types::Column>(value->type());
       if (value->is_null(0)) {
@@ -118,10 +139,34 @@ class FileReader {
   }
 
  private:
+  // The file's data columns as the table's (FileSourceOptions::table_columns):
+  // sets sources_, returns the struct type they read as.
+  TypePtr table_view(const types::DataType& file, const std::vector<types::Field>& table,
+                     bool by_position) {
+    table_ = true;
+    const auto& have = file.fields();
+    std::vector<types::Field> fields;
+    for (size_t i = 0; i < table.size(); ++i) {
+      int s = -1;
+      if (by_position) {
+        s = i < have.size() ? static_cast<int>(i) : -1;
+      } else {
+        s = find_field(file, table[i].name, /*case_insensitive=*/true);
+      }
+      // Two table columns differing only in case: the file's column feeds one.
+      if (s >= 0 && std::find(sources_.begin(), sources_.end(), s) != sources_.end()) s = -1;
+      sources_.push_back(s);
+      fields.push_back({table[i].name, s < 0 ? types::DataType::null() : have[s].type});
+    }
+    return types::DataType::structure(std::move(fields));
+  }
+
   const SourceFile* file_ = nullptr;
   std::unique_ptr<io::FileSystem> fs_;  // the compressionType wrapper, when set
   std::unique_ptr<formats::RecordReader> reader_;
   std::vector<std::unique_ptr<types::Column>> partition_values_;  // one row each
+  bool table_ = false;        // table_columns given: columns come out as sources_ says
+  std::vector<int> sources_;  // per table column, the reader's column (-1: none, nulls)
   TypePtr schema_;
 };
 
@@ -327,6 +372,7 @@ class FileSourceNode : public PlanNode {
       MORTAR_ASSIGN_OR_RETURN(auto reader, FileReader::open(f, scan_->config, whole));
       merged = merge_types(merged, reader->schema());
     }
+    merged = with_catalog_types(std::move(merged));
     if (whole) {
       scan_->schema.set_exact(merged);
     } else if (scan_->guesses) {
@@ -336,6 +382,21 @@ class FileSourceNode : public PlanNode {
   }
 
  private:
+  // A table column no file has (null-typed) takes its catalog type.
+  TypePtr with_catalog_types(TypePtr merged) const {
+    const auto& table = scan_->config.table_columns;
+    if (table.empty()) return merged;
+    std::vector<types::Field> fields = merged->fields();
+    bool changed = false;
+    for (const types::Field& column : table) {
+      const int i = merged->field_index(column.name);
+      if (i < 0 || fields[i].type->kind() != types::TypeKind::kNull) continue;
+      fields[i].type = column.type;
+      changed = true;
+    }
+    return changed ? types::DataType::structure(std::move(fields)) : merged;
+  }
+
   std::shared_ptr<const Scan> scan_;
 };
 
@@ -350,6 +411,13 @@ StatusOr<NodePtr> make_file_source(FileSourceOptions options) {
                            "' is not a scalar type name");
     }
     scan->config.partition_types[key] = *type;
+  }
+  for (const auto& [name, type_name] : options.table_columns) {
+    // The type only shapes a column no file has: one Mortar cannot parse
+    // (a catalog written by another tool) reads as string rather than failing.
+    auto type = parse_glue_type(type_name);
+    scan->config.table_columns.push_back(
+        {name, type.ok() && *type ? *type : types::DataType::string()});
   }
   MORTAR_ASSIGN_OR_RETURN(scan->config.codec, io::codec_from_name(options.compression_type));
   if (options.group_size < 0) return invalid_input("groupSize must not be negative");

@@ -67,6 +67,15 @@ struct FileSourceOptions {
   int threads = 2;
   // Adds key=value directory names as string columns (unless the data has them).
   bool partition_columns = true;
+  // A catalog table's data columns (name, Glue type name), in order. Set,
+  // every file's data columns come out as a Hive SerDe presents the table:
+  // under these names in this order, CSV columns by position (whatever the
+  // header says), other formats' top-level fields by name, ignoring case; a
+  // column a file lacks is null, file columns not listed are dropped. Values
+  // keep the data's types, as Glue's DynamicFrame does (ResolveChoice
+  // match_catalog applies the catalog's); a column no file has takes its
+  // catalog type. Partition columns follow.
+  std::vector<std::pair<std::string, std::string>> table_columns;
 };
 
 inline constexpr int64_t kDefaultGroupSize = 32 << 20;

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/file_sink.h"
 #include "engine/glob.h"
 #include "engine/test_util.h"
 #include "io/compression.h"
@@ -210,6 +211,55 @@ TEST(FileSource, ExplicitInputsWithTypedPartitionValues) {
   EXPECT_EQ(lines(*some), "{\"v\": 1, \"year\": \"2024\"}\n");
 }
 
+TEST(FileSource, TableColumnsByNameIgnoringCaseMissingOnesNull) {
+  TempDir dir;
+  write_text(dir.file("t/a.json"), "{\"ID\": 1, \"Score\": 10, \"extra\": true}\n");
+  write_text(dir.file("t/b.json"), "{\"id\": 2}\n");
+  FileSourceOptions o;
+  o.paths = {dir.file("t")};
+  o.format = "json";
+  o.table_columns = {{"id", "bigint"}, {"score", "string"}, {"gone", "int"}};
+  auto frame = DynamicFrame::from_files(o);
+  ASSERT_TRUE(frame.ok()) << frame.status();
+  // score keeps the data's type (b.json's missing score does not make it a
+  // choice); gone, in no file, takes its catalog type; extra is dropped.
+  EXPECT_EQ(schema_of(*frame), "struct<id:bigint,score:bigint,gone:int>");
+  EXPECT_EQ(lines(*frame),
+            "{\"id\": 1, \"score\": 10, \"gone\": null}\n"
+            "{\"id\": 2, \"score\": null, \"gone\": null}\n");
+}
+
+TEST(FileSource, TableColumnsTakeCsvColumnsByPositionPastTheSample) {
+  TempDir dir;
+  std::string text = "Some Id,Tag,Extra\n";
+  for (int i = 0; i < 1000; ++i)
+    text += (i == 900 ? std::string("n/a") : std::to_string(i)) + ",t" + std::to_string(i) + ",z\n";
+  write_text(dir.file("in/a.csv"), text);
+  FileSourceOptions o;
+  o.paths = {dir.file("in")};
+  o.format = "csv";
+  o.format_options = {{"withHeader", "true"}, {"inferSampleRows", "10"}};
+  o.batch_rows = 64;
+  o.table_columns = {{"id", "bigint"}, {"tag", "string"}, {"gone", "int"}};
+  auto frame = DynamicFrame::from_files(o);
+  ASSERT_TRUE(frame.ok()) << frame.status();
+  EXPECT_EQ(schema_of(*frame), "struct<id:choice<bigint,string>,tag:string,gone:int>");
+  // A sink starts on the sampled schema; the text past the sample widens a
+  // batch, which still comes out under the table's names.
+  auto fresh = DynamicFrame::from_files(o);
+  ASSERT_TRUE(fresh.ok()) << fresh.status();
+  auto resolved = fresh->resolve_choice({{"id", "cast:long"}});
+  ASSERT_TRUE(resolved.ok()) << resolved.status();
+  FileSinkOptions sink;
+  sink.path = dir.file("out");
+  sink.format = "json";
+  auto written = write_files(*resolved, sink);
+  ASSERT_TRUE(written.ok()) << written.status();
+  EXPECT_EQ(written->rows, 1000);
+  EXPECT_EQ(written->attempts, 2);
+  EXPECT_EQ(written->schema->to_string(), "struct<id:bigint,tag:string,gone:int>");
+}
+
 TEST(FileSource, CompressionTypeForFilesWithoutSuffix) {
   TempDir dir;
   for (const auto& [name, codec] : {std::pair<std::string, io::Codec>{"a", io::Codec::kGzip},
@@ -230,8 +280,7 @@ TEST(FileSource, CompressionTypeForFilesWithoutSuffix) {
   o.exclusions = {"**/b"};
   auto frame = DynamicFrame::from_files(o);
   ASSERT_TRUE(frame.ok()) << frame.status();
-  EXPECT_EQ(lines(*frame),
-            "{\"id\": 1, \"name\": \"a\"}\n{\"id\": 1, \"name\": \"c.gz\"}\n");
+  EXPECT_EQ(lines(*frame), "{\"id\": 1, \"name\": \"a\"}\n{\"id\": 1, \"name\": \"c.gz\"}\n");
   // A codec that does not match the data (b is gzip) fails the read, naming the file.
   o.compression_type = "bzip2";
   o.exclusions = {"**.gz", "**/a"};
@@ -253,8 +302,8 @@ TEST(FileSource, GroupFilesKeepsOrderPartitionsAndThreads) {
     for (int f = 0; f < 40; ++f) {
       write_text(dir.file("g/k=" + std::to_string(p) + "/f" + std::to_string(100 + f) + ".json"),
                  "{\"n\": " + std::to_string(p * 100 + f) + "}\n");
-      expected += "{\"n\": " + std::to_string(p * 100 + f) + ", \"k\": \"" +
-                  std::to_string(p) + "\"}\n";
+      expected +=
+          "{\"n\": " + std::to_string(p * 100 + f) + ", \"k\": \"" + std::to_string(p) + "\"}\n";
     }
   }
   FileSourceOptions o;

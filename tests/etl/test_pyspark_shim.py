@@ -161,6 +161,18 @@ def test_every_spark_only_call_raises_naming_the_call(fresh_spark):
         "pyspark.sql.functions.some_new_function()": lambda: F.some_new_function("a"),
         "pyspark.sql.DataFrame": lambda: DataFrame(None, None),
         "SQLContext.sql()": lambda: SQLContext(sc).sql("select 1"),
+        # Reaching for the JVM, as scripts do for log4j or Hadoop settings.
+        "SparkContext._jvm": lambda: sc._jvm.org.apache.log4j.LogManager,
+        "SparkContext._jsc": lambda: sc._jsc.hadoopConfiguration(),
+        "SparkContext._gateway": lambda: SparkContext._gateway,
+        "SparkSession._jsparkSession": lambda: spark._jsparkSession,
+        "SparkSession._jvm": lambda: spark._jvm,
+        "GlueContext._jvm": lambda: GlueContext(sc)._jvm,
+        "GlueContext._glue_scala_context": lambda: GlueContext(sc)._glue_scala_context,
+        "pyspark.RDD": lambda: __import__("pyspark").RDD(None, None),
+        "SparkFiles.get()": lambda: __import__("pyspark").SparkFiles.get("x.conf"),
+        "pyspark.sql.Window.partitionBy()":
+            lambda: __import__("pyspark.sql").sql.Window.partitionBy("a"),
     }
     for name, call in calls.items():
         with pytest.raises(SparkEngineRequired) as info:
@@ -299,3 +311,54 @@ def test_glue_studio_style_script_runs(tmp_path):
     assert sorted(r["id"] for r in out) == [1, 3]
     sample, = [p for p in (tmp_path / "spigot").rglob("*") if p.is_file()]
     assert len(sample.read_text().splitlines()) == 1  # topk 1
+
+
+def test_top_level_pyspark_names_import():
+    """What Glue scripts and their unit tests import from `pyspark` itself,
+    as PySpark 3.3 exports it (Row, SQLContext and HiveContext included)."""
+    import pyspark
+    namespace = {}
+    exec("from pyspark import *", namespace)
+    assert set(pyspark.__all__) - {"__version__"} <= set(namespace)
+    from pyspark import HiveContext, Row, SQLContext, StorageLevel, TaskContext
+    from pyspark.sql import Column, Window
+    from pyspark.sql.utils import AnalysisException
+    assert Row(a=1, b="x").asDict() == {"a": 1, "b": "x"}
+    assert issubclass(HiveContext, SQLContext)
+    assert StorageLevel.MEMORY_AND_DISK == StorageLevel(True, True, False, False)
+    assert TaskContext.get() is None  # on the driver, as in Spark
+    assert Window.unboundedPreceding < Window.currentRow == 0 < Window.unboundedFollowing
+    assert issubclass(AnalysisException, Exception) and Column is not None
+
+    class Summing(pyspark.AccumulatorParam):  # scripts define these at import time
+        def zero(self, value):
+            return 0
+    assert Summing().zero(5) == 0
+
+
+def test_script_imports_and_logger_under_mortar_run(run_script):
+    """Through `mortar run`: a script importing what real Glue scripts import
+    from `pyspark`, logging with glueContext.get_logger(), then reaching for
+    log4j through the JVM fails with the Spark-engine error naming the call."""
+    proc = run_script("""
+        import sys
+        from pyspark import Row, SparkConf, SparkContext, SQLContext, StorageLevel
+        from pyspark.sql import HiveContext, SparkSession, Window
+        from pyspark.sql.utils import AnalysisException
+        from awsglue.context import GlueContext
+        from awsglue.utils import getResolvedOptions
+
+        args = getResolvedOptions(sys.argv, ["JOB_NAME"])
+        sc = SparkContext.getOrCreate(SparkConf().setAppName(args["JOB_NAME"]))
+        glueContext = GlueContext(sc)
+        logger = glueContext.get_logger()
+        logger.info("first row: %s" % (Row(id=1, name="Ann"),))
+        logger.warn("storage: %s" % (StorageLevel.MEMORY_AND_DISK,))
+        log4j = sc._jvm.org.apache.log4j
+        print("not reached")
+    """, "--JOB_NAME", "imports")
+    assert proc.returncode == 1
+    assert "INFO [glue] first row: Row(id=1, name='Ann')" in proc.stderr
+    assert "WARNING [glue] storage: StorageLevel(True, True, False, False, 1)" in proc.stderr
+    assert "SparkEngineRequired: SparkContext._jvm needs the Spark engine" in proc.stderr
+    assert "not reached" not in proc.stdout

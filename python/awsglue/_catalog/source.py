@@ -1,6 +1,9 @@
 """from_catalog: a frame over a catalog table's files, or its JDBC table.
 
-As in Glue, data columns take their types from the data (use
+The frame has the table's columns, named as the catalog names them (CSV
+columns by position, other formats' by name ignoring case; a column a file
+lacks is null, file columns the table does not list are dropped). As in
+Glue, data columns take their types from the data (use
 resolveChoice(choice="match_catalog") or ApplyMapping for the catalog's);
 partition columns come from the catalog with their catalog types. Only the
 partitions the predicate selects (GetPartitions' Expression) are listed and
@@ -68,21 +71,6 @@ def _from_files(options):
         raise
 
 
-def _rename_positional(frame, table, fmt, options):
-    """Header-less CSV columns come out as col0, col1...: give them the
-    catalog's column names, as Glue does for CSV tables."""
-    if fmt != "csv" or options.get("withHeader") == "true":
-        return frame
-    columns = [c["Name"] for c in (table.get("StorageDescriptor") or {}).get("Columns") or []]
-    if not columns:
-        return frame
-    present = {f["name"] for f in frame.schema().get("fields", [])}
-    for i, name in enumerate(columns):
-        if f"col{i}" in present and f"col{i}" != name:
-            frame = frame.rename_field(f"col{i}", name)
-    return frame
-
-
 def _source_tuning(options, fmt, params, additional_options):
     """compressionType (the table's, for text files without a suffix, or the
     caller's), groupFiles/groupSize from additional_options."""
@@ -122,6 +110,11 @@ def create_frame_from_catalog(database, table_name, *, push_down_predicate="",
             exclusions = json.loads(exclusions)
         options["exclusions"] = list(exclusions)
     _source_tuning(options, fmt, _params(table), additional_options)
+    columns = sd.get("Columns") or []
+    if columns:
+        # The files' columns as the table's (CSV by position, others by name
+        # ignoring case; missing ones null, others dropped), as Glue's SerDes.
+        options["table_columns"] = [(c["Name"], c.get("Type") or "string") for c in columns]
     keys = table.get("PartitionKeys") or []
     predicate = _and(spark_predicate(push_down_predicate),
                      additional_options.get("catalogPartitionPredicate"))
@@ -147,5 +140,4 @@ def create_frame_from_catalog(database, table_name, *, push_down_predicate="",
         if not options["files"]:
             return native().from_records([])
         options["partition_types"] = {k["Name"]: k.get("Type") or "string" for k in keys}
-    frame = _from_files(options)
-    return _rename_positional(frame, table, fmt, format_options)
+    return _from_files(options)
