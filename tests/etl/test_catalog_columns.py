@@ -104,7 +104,7 @@ def _table(glue, db, name, location, columns, classification, serde, input_forma
 
 
 def _fields(frame):
-    return [(f["name"], f["type"]) for f in frame.schema()["fields"]]
+    return [(f["name"], f["type"]["type"]) for f in frame.schema()["fields"]]
 
 
 # A file whose columns are `ID`, `Name` and `extra`; the table says id, name, missing.
