@@ -160,6 +160,8 @@ def sink_options(connection_type, connection_options, fmt, format_options):
         raise GlueOptionError(f"connection_options 'path' is required for a '{connection_type}' "
                               "sink (the output folder)")
     name, fopts = engine_format(fmt, format_options)
+    if str(fmt).lower() == "glueparquet":
+        name = "glueparquet"  # Parquet files; the engine refuses unresolved choices as Glue does
     out = {"path": path, "format": name, "format_options": fopts,
            "partition_keys": _as_list(_get(options, "partitionKeys"), "partitionKeys")}
     compression = _get(options, "compression") or fopts.get("compression")

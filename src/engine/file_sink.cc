@@ -49,6 +49,15 @@ Status publish(io::FileSystem& fs, const std::string& tmp, const std::string& ta
   return fs.remove(tmp);
 }
 
+// What a writer gets for an unresolved choice (docs/compatibility.md):
+// JSON and CSV write each value as it is; the formats Glue writes through
+// Spark (Parquet, ORC, Avro) get the struct toDF() makes of it (SinkWriter's
+// choices_as_structs); Glue's own glueparquet writer takes no type change
+// within a column, so it refuses (stream_into's refuse_choices).
+constexpr const char* kGlueParquetRefusal =
+    ": Glue's glueparquet writer allows no type change within a column (format \"parquet\" "
+    "writes it as a struct with one field per type, as Glue's Spark writer does)";
+
 // Streams the frame into `writer` in one pass and returns the final schema.
 //
 // Text formats take the frame's schema first (DropNullFields and Map run a
@@ -59,7 +68,8 @@ Status publish(io::FileSystem& fs, const std::string& tmp, const std::string& ta
 // batches merged into a growing schema. Either may change the written
 // schema midway; SinkWriter then starts new files and finish() rewrites the
 // earlier ones to the final schema (none when nothing changed).
-StatusOr<TypePtr> stream_into(const DynamicFrame& frame, bool single_pass, SinkWriter& writer) {
+StatusOr<TypePtr> stream_into(const DynamicFrame& frame, bool single_pass, bool refuse_choices,
+                              SinkWriter& writer) {
   ExecContext ctx;
   NodePtr tail = frame.node();
   bool drop_nulls = false;
@@ -78,8 +88,11 @@ StatusOr<TypePtr> stream_into(const DynamicFrame& frame, bool single_pass, SinkW
     MORTAR_ASSIGN_OR_RETURN(stream, tail->open(ctx));
   } else {
     MORTAR_ASSIGN_OR_RETURN(running, tail->schema());
+    if (refuse_choices && has_choice(*running))  // before reading anything
+      return unresolved_choice_error("glueparquet", running, kGlueParquetRefusal);
     MORTAR_ASSIGN_OR_RETURN(stream, open_conformed(*tail, ctx));
   }
+
   // Partitioning and encoding run on their own thread while this one reads
   // and transforms (and runs any callbacks, on the caller's thread).
   AsyncSinkWriter async(writer, 2);
@@ -104,7 +117,8 @@ StatusOr<TypePtr> stream_into(const DynamicFrame& frame, bool single_pass, SinkW
         // (its rows go to __HIVE_DEFAULT_PARTITION__).
         for (const auto& k : writer.partition_keys()) {
           if (merged->field_index(k) < 0)
-            merged = merge_types(merged, types::DataType::structure({{k, types::DataType::null()}}));
+            merged =
+                merge_types(merged, types::DataType::structure({{k, types::DataType::null()}}));
         }
         if (!merged->equals(*running)) running = merged;
       }
@@ -115,6 +129,8 @@ StatusOr<TypePtr> stream_into(const DynamicFrame& frame, bool single_pass, SinkW
       dropped = drop_set(running);
       MORTAR_ASSIGN_OR_RETURN(batch, drop_field_paths(std::move(batch), dropped));
     }
+    if (refuse_choices && has_choice(*batch->schema()))
+      return unresolved_choice_error("glueparquet", batch->schema(), kGlueParquetRefusal);
     MORTAR_RETURN_IF_ERROR(async.push(std::move(batch)));
   }
   MORTAR_RETURN_IF_ERROR(async.drain());
@@ -129,7 +145,12 @@ StatusOr<TypePtr> stream_into(const DynamicFrame& frame, bool single_pass, SinkW
 namespace {
 
 StatusOr<WriteResult> write_files_once(const DynamicFrame& frame, const FileSinkOptions& options) {
-  MORTAR_ASSIGN_OR_RETURN(const formats::Format* format, formats::format_by_name(options.format));
+  std::string format_name = options.format;
+  std::transform(format_name.begin(), format_name.end(), format_name.begin(), ::tolower);
+  // Glue's DynamicFrame Parquet writer: Parquet files, choices refused.
+  const bool glue_parquet = format_name == "glueparquet";
+  MORTAR_ASSIGN_OR_RETURN(const formats::Format* format,
+                          formats::format_by_name(glue_parquet ? "parquet" : options.format));
   MORTAR_ASSIGN_OR_RETURN(io::FileSystem * fs, io::file_system_for(options.path));
   formats::WriteOptions wo;
   wo.format_options = options.format_options;
@@ -162,6 +183,8 @@ StatusOr<WriteResult> write_files_once(const DynamicFrame& frame, const FileSink
       options.num_files > 0 ? options.num_files : std::max(1, frame.num_partitions());
   config.options = wo;
   config.run = run;
+  const bool as_structs = !text && !glue_parquet;
+  config.choices_as_structs = as_structs;
   auto writer = std::make_unique<SinkWriter>(std::move(config));
   auto cleanup = [&](Status s) {
     writer.reset();         // unclosed outputs leave nothing behind
@@ -171,9 +194,14 @@ StatusOr<WriteResult> write_files_once(const DynamicFrame& frame, const FileSink
   Status s;
   TypePtr written_schema;
   try {
-    auto final_schema = stream_into(frame, !text, *writer);
+    auto final_schema = stream_into(frame, !text, glue_parquet, *writer);
     s = final_schema.ok() ? writer->finish(*final_schema) : final_schema.status();
     if (s.ok()) written_schema = *final_schema;
+    if (s.ok() && as_structs && has_choice(*written_schema)) {  // as the files hold it
+      auto empty = choices_to_structs(RecordBatch::make_empty(written_schema));
+      s = empty.status();
+      if (s.ok()) written_schema = (*empty)->schema();
+    }
   } catch (const std::exception& e) {
     s = internal_error(std::string("write: ") + e.what());
   }

@@ -23,8 +23,11 @@
 namespace mortar::engine {
 
 struct FileSinkOptions {
-  std::string path;    // the target folder (plain, file://, s3://)
-  std::string format;  // "csv", "json", "parquet", "avro", "xml"
+  std::string path;  // the target folder (plain, file://, s3://)
+  // "csv", "json", "parquet", "avro", "orc", "xml", or "glueparquet" (Parquet
+  // files, but unresolved choices are refused as Glue's writer does; the
+  // others write them as docs/compatibility.md says).
+  std::string format;
   formats::Options format_options;
   std::vector<std::string> partition_keys;  // top-level fields
   // "gzip", "zstd", "snappy", "none"...; also read from format_options.

@@ -68,7 +68,8 @@ TEST(FileSink, PartitionedJsonRoundTrip) {
 TEST(FileSink, HiveEscapingRoundTripsAwkwardValues) {
   EXPECT_EQ(formats::hive_escape("a=b/c%d:e\x01 f"), "a%3Db%2Fc%25d%3Ae%01 f");
   EXPECT_EQ(formats::hive_escape("caf\xC3\xA9 ok-_.~"), "caf\xC3\xA9 ok-_.~");  // UTF-8 kept
-  for (std::string v : std::vector<std::string>{"", "plain", "%41", "x?y*z[1]{2}^#'\"\\", std::string("\x7F\n\t", 3)})
+  for (std::string v : std::vector<std::string>{"", "plain", "%41", "x?y*z[1]{2}^#'\"\\",
+                                                std::string("\x7F\n\t", 3)})
     EXPECT_EQ(formats::hive_unescape(formats::hive_escape(v)), v);
 }
 
@@ -219,16 +220,102 @@ TEST(FileSink, RepartitionSplitsOneBatchIntoEqualFiles) {
   EXPECT_EQ(in.repartition(2).coalesce(5).num_partitions(), 2);
 }
 
-TEST(FileSink, ChoiceTypesNeedResolvingForParquet) {
+// An unresolved choice (p is a number in one record, text in the other; q
+// nests one in an array of structs).
+constexpr const char* kChoices =
+    "{\"p\": 1, \"q\": [{\"v\": 2}]}\n"
+    "{\"p\": \"x\", \"q\": [{\"v\": \"y\"}]}\n";
+
+DynamicFrame read_back(const std::string& path, const std::string& format) {
+  FileSourceOptions back;
+  back.paths = {path};
+  back.format = format;
+  auto frame = DynamicFrame::from_files(back);
+  EXPECT_TRUE(frame.ok()) << frame.status();
+  return *frame;
+}
+
+TEST(FileSink, TypedFormatsWriteAChoiceAsTheStructToDFMakes) {
+  for (std::string format : {"parquet", "orc", "avro"}) {
+    SCOPED_TRACE(format);
+    TempDir dir;
+    auto in = json_frame(dir, {kChoices});
+    FileSinkOptions o;
+    o.path = dir.file("out");
+    o.format = format;
+    auto result = write_files(in, o);
+    ASSERT_TRUE(result.ok()) << result.status();
+    // The written schema (what a catalog update takes) is the struct's.
+    EXPECT_EQ(result->schema->to_string(),
+              "struct<p:struct<long:bigint,string:string>,"
+              "q:array<struct<v:struct<long:bigint,string:string>>>>");
+    EXPECT_EQ(lines(read_back(o.path, format)),
+              "{\"p\": {\"long\": 1, \"string\": null}, "
+              "\"q\": [{\"v\": {\"long\": 2, \"string\": null}}]}\n"
+              "{\"p\": {\"long\": null, \"string\": \"x\"}, "
+              "\"q\": [{\"v\": {\"long\": null, \"string\": \"y\"}}]}\n");
+  }
+}
+
+TEST(FileSink, TextFormatsWriteAChoiceValueAsItIs) {
   TempDir dir;
-  auto in = json_frame(dir, {"{\"p\": 1}\n{\"p\": \"x\"}\n"});
+  auto in = json_frame(dir, {kChoices});
   FileSinkOptions o;
-  o.path = dir.file("pq");
-  o.format = "parquet";
+  o.path = dir.file("json");
+  o.format = "json";
+  auto json = write_files(in, o);
+  ASSERT_TRUE(json.ok()) << json.status();
+  ASSERT_EQ(json->files.size(), 1u);
+  EXPECT_EQ(read_text(json->files[0]),
+            "{\"p\":1,\"q\":[{\"v\":2}]}\n{\"p\":\"x\",\"q\":[{\"v\":\"y\"}]}\n");
+  o.path = dir.file("csv");
+  o.format = "csv";
+  auto csv = write_files(in.select_fields({"p"}).value(), o);
+  ASSERT_TRUE(csv.ok()) << csv.status();
+  ASSERT_EQ(csv->files.size(), 1u);
+  EXPECT_EQ(read_text(csv->files[0]), "p\n1\nx\n");
+}
+
+TEST(FileSink, GlueParquetRefusesAChoiceNamingTheFix) {
+  TempDir dir;
+  auto in = json_frame(dir, {kChoices});
+  FileSinkOptions o;
+  o.path = dir.file("gpq");
+  o.format = "glueparquet";
   auto result = write_files(in, o);
   ASSERT_FALSE(result.ok());
-  EXPECT_NE(std::string(status_message(result.status())).find("resolve"), std::string::npos);
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  const std::string message(status_message(result.status()));
+  EXPECT_NE(message.find("glueparquet cannot write the unresolved choice column 'p' "
+                         "(choice<bigint,string>)"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("resolveChoice(specs=[(\"p\", \"cast:long\")])"), std::string::npos)
+      << message;
   EXPECT_FALSE(fs::exists(o.path));
+  EXPECT_TRUE(no_temp_left(dir.path()));
+  // Resolved, the same frame is written as Parquet.
+  auto resolved = in.resolve_choice({}, "cast:string");
+  ASSERT_TRUE(resolved.ok()) << resolved.status();
+  auto written = write_files(*resolved, o);
+  ASSERT_TRUE(written.ok()) << written.status();
+  EXPECT_EQ(lines(read_back(o.path, "parquet")),
+            "{\"p\": \"1\", \"q\": [{\"v\": \"2\"}]}\n"
+            "{\"p\": \"x\", \"q\": [{\"v\": \"y\"}]}\n");
+}
+
+TEST(FileSink, AChoiceInAnArrayIsNamedWithGluesPathSyntax) {
+  TempDir dir;
+  auto in = json_frame(dir, {"{\"tags\": [1, \"a\"]}\n"});
+  FileSinkOptions o;
+  o.path = dir.file("gpq");
+  o.format = "glueparquet";
+  auto result = write_files(in, o);
+  ASSERT_FALSE(result.ok());
+  const std::string message(status_message(result.status()));
+  EXPECT_NE(message.find("column 'tags[]'"), std::string::npos) << message;
+  EXPECT_NE(message.find("resolveChoice(specs=[(\"tags[]\", \"cast:long\")])"), std::string::npos)
+      << message;
 }
 
 }  // namespace

@@ -209,6 +209,71 @@ class ResolveChoiceNode : public BatchTransformNode {
 
 }  // namespace
 
+bool has_choice(const DataType& type) {
+  if (type.kind() == TypeKind::kChoice) return true;
+  for (const auto& f : type.fields())
+    if (has_choice(*f.type)) return true;
+  return false;
+}
+
+StatusOr<std::unique_ptr<RecordBatch>> choices_to_structs(std::unique_ptr<RecordBatch> batch) {
+  Spec spec;
+  spec.action = Action::kMakeStruct;
+  // Each round turns the outermost choices into structs; a choice inside a
+  // choice's struct alternative is found in the next.
+  for (;;) {
+    std::vector<FieldPath> paths;
+    FieldPath prefix;
+    find_choices(batch->schema(), prefix, paths);
+    if (paths.empty()) return batch;
+    auto root = batch_to_struct(std::move(batch));
+    for (auto& path : paths) {
+      spec.path = std::move(path);
+      MORTAR_ASSIGN_OR_RETURN(root, apply_spec(std::move(root), spec));
+    }
+    batch = struct_to_batch(std::move(root));
+  }
+}
+
+Status unresolved_choice_error(const std::string& writer, const TypePtr& schema,
+                               const std::string& why) {
+  std::vector<FieldPath> paths;
+  FieldPath prefix;
+  find_choices(schema, prefix, paths);
+  const std::string head = writer + " cannot write ";
+  if (paths.empty()) {  // only inside maps
+    for (const auto& f : schema->fields()) {
+      if (!has_choice(*f.type)) continue;
+      return invalid_input(head + "column '" + path_to_string({{f.name, 0}}) + "' (" +
+                           f.type->to_string() + ")" + why +
+                           "; it holds a choice inside a map, which resolveChoice cannot reach: "
+                           "give the column one type first with ApplyMapping");
+    }
+    return internal_error("unresolved_choice_error: no choice in " + schema->to_string());
+  }
+  const std::string path = path_to_string(paths.front());
+  TypePtr choice = type_at(schema, paths.front());
+  while (choice && choice->kind() == TypeKind::kArray) choice = choice->element();
+  std::string scalar;  // the first alternative a cast can name
+  if (choice) {
+    for (const auto& alt : choice->fields()) {
+      if (alt.type->is_nested()) continue;
+      scalar = glue_type_name(*alt.type);
+      break;
+    }
+  }
+  std::string fix = "resolveChoice(specs=[(\"" + path + "\", \"" +
+                    (scalar.empty() ? std::string("make_struct") : "cast:" + scalar) + "\")])";
+  if (!scalar.empty() && scalar != "string") {
+    fix += ", or \"cast:string\" / \"make_struct\" to keep every value";
+  } else if (!scalar.empty()) {
+    fix += ", or \"make_struct\" to keep every alternative";
+  }
+  return invalid_input(head + "the unresolved choice column '" + path + "' (" +
+                       (choice ? choice->to_string() : std::string("choice")) + ")" + why +
+                       "; resolve it first, e.g. " + fix);
+}
+
 StatusOr<NodePtr> make_resolve_choice(NodePtr input, const std::vector<ResolveSpec>& specs,
                                       const std::string& choice, const TransformOptions&) {
   if (!specs.empty() && !choice.empty())

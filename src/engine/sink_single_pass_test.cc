@@ -56,10 +56,12 @@ TEST(SinglePassSink, DropNullFieldsKeepsAFieldThatTurnsNonNullLate) {
   }
   auto input = source(dir, text, 2);
   int batches = 0;
-  ASSERT_TRUE(input.for_each_batch([&](const types::RecordBatch&) {
-    ++batches;
-    return ok_status();
-  }).ok());
+  ASSERT_TRUE(input
+                  .for_each_batch([&](const types::RecordBatch&) {
+                    ++batches;
+                    return ok_status();
+                  })
+                  .ok());
   ASSERT_EQ(batches, 3);  // so `late` first shows in the last batch
   auto frame = input.drop_null_fields();
   FileSinkOptions o;
@@ -137,6 +139,40 @@ TEST(SinglePassSink, MapThatAddsThePartitionKeyLate) {
   EXPECT_EQ(lines(read_back(o.path + "/k=x")), "{\"id\": 3}\n");
 }
 
+TEST(SinglePassSink, MapThatMakesAChoiceMidwayWritesTheStructForAll) {
+  TempDir dir;
+  // x is a number in the first batches and text in the last: the growing
+  // schema becomes choice<bigint,string> midway, written as toDF's struct;
+  // the files written before are rewritten with their numbers kept.
+  auto mapped = source(dir, "{\"x\": 1}\n{\"x\": 2}\n{\"x\": 3}\n", 1).map([](Record r) {
+    if (r.get("x").as_int() == 3) EXPECT_TRUE(r.set("x", types::Value::string("three")).ok());
+    return r;
+  });
+  for (std::string format : {"parquet", "orc", "avro"}) {
+    SCOPED_TRACE(format);
+    FileSinkOptions o;
+    o.path = dir.file("out-" + format);
+    o.format = format;
+    auto written = write_files(mapped, o);
+    ASSERT_TRUE(written.ok()) << written.status();
+    EXPECT_EQ(written->schema->to_string(), "struct<x:struct<long:bigint,string:string>>");
+    EXPECT_EQ(count_files(o.path), 1u);
+    EXPECT_EQ(lines(read_back(o.path)),
+              "{\"x\": {\"long\": 1, \"string\": null}}\n"
+              "{\"x\": {\"long\": 2, \"string\": null}}\n"
+              "{\"x\": {\"long\": null, \"string\": \"three\"}}\n");
+  }
+  // glueparquet refuses once the choice shows, and leaves nothing behind.
+  FileSinkOptions o;
+  o.path = dir.file("out-glueparquet");
+  o.format = "glueparquet";
+  auto refused = write_files(mapped, o);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(std::string(status_message(refused.status())).find("column 'x'"), std::string::npos)
+      << refused.status();
+  EXPECT_FALSE(std::filesystem::exists(o.path));
+}
+
 TEST(SinglePassSink, TextFormatsStillDropNullFields) {
   TempDir dir;
   auto frame = source(dir, "{\"a\": 1, \"b\": null}\n{\"a\": 2, \"b\": null}\n", 1);
@@ -153,8 +189,8 @@ TEST(SinglePassSink, UnclusteredPartitionsAndFileSlices) {
   std::string text, even, odd, none;
   for (int i = 0; i < 40; ++i) {
     std::string k = i % 5 == 0 ? "null" : (i % 2 ? "\"o/dd\"" : "\"even\"");
-    text += "{\"i\": " + std::to_string(i) + ", \"k\": " + k + ", \"t\": " +
-            (i % 3 ? "\"t" + std::to_string(i) + "\"" : "null") + "}\n";
+    text += "{\"i\": " + std::to_string(i) + ", \"k\": " + k +
+            ", \"t\": " + (i % 3 ? "\"t" + std::to_string(i) + "\"" : "null") + "}\n";
   }
   FileSinkOptions o;
   o.path = dir.file("out");
@@ -173,8 +209,8 @@ TEST(SinglePassSink, UnclusteredPartitionsAndFileSlices) {
                     ? i % 5 == 0
                     : (i % 5 != 0 && (i % 2 == 1) == (std::string(folder) == "k=o%2Fdd"));
       if (!in) continue;
-      want += "{\"i\": " + std::to_string(i) + ", \"t\": " +
-              (i % 3 ? "\"t" + std::to_string(i) + "\"" : "null") + "}\n";
+      want += "{\"i\": " + std::to_string(i) +
+              ", \"t\": " + (i % 3 ? "\"t" + std::to_string(i) + "\"" : "null") + "}\n";
     }
     // Both files of a folder, in file order, hold the folder's rows.
     auto got = back.to_records();
@@ -215,8 +251,8 @@ TEST(SinglePassSink, TakeRowsGathersEveryLayout) {
   ASSERT_TRUE(b->validate().ok());
   std::vector<std::string> got;
   for (int i = 0; i < 5; ++i) got.push_back(a->debug_string(i) + "/" + b->debug_string(i));
-  EXPECT_EQ(got, (std::vector<std::string>{"90/xxxxxxxxx", "null/null", "0/", "null/null",
-                                          "10/x"}));
+  EXPECT_EQ(got,
+            (std::vector<std::string>{"90/xxxxxxxxx", "null/null", "0/", "null/null", "10/x"}));
 }
 
 }  // namespace
@@ -232,14 +268,16 @@ TEST(FirstPassCache, MapDeeperInThePlanRunsItsCallbackOnce) {
   auto calls = std::make_shared<std::atomic<int>>(0);
   TransformOptions strict;
   strict.stage_threshold = 1;
-  auto mapped = source(dir, text, 4).map(
-      [calls](Record r) {
-        ++*calls;
-        if (r.get("id").as_int() == 3) throw std::runtime_error("bad record 3");
-        EXPECT_TRUE(r.set("twice", types::Value::integer(2 * r.get("id").as_int())).ok());
-        return r;
-      },
-      strict);
+  auto mapped =
+      source(dir, text, 4)
+          .map(
+              [calls](Record r) {
+                ++*calls;
+                if (r.get("id").as_int() == 3) throw std::runtime_error("bad record 3");
+                EXPECT_TRUE(r.set("twice", types::Value::integer(2 * r.get("id").as_int())).ok());
+                return r;
+              },
+              strict);
   // ApplyMapping needs Map's schema (a pass), then reads its records: the
   // pass's output is replayed, not recomputed.
   auto renamed = mapped.apply_mapping({{"twice", "long", "double_id", "int"}});
@@ -275,11 +313,11 @@ TEST(FirstPassCache, SchemaAskedBeforeASinkIsNotRecomputed) {
 TEST(FirstPassCache, DropNullFieldsKeepsItsNullPassForTheRecords) {
   TempDir dir;
   auto calls = std::make_shared<std::atomic<int>>(0);
-  auto mapped = source(dir, "{\"id\": 1, \"n\": null}\n{\"id\": 2, \"n\": null}\n", 1)
-                    .map([calls](Record r) {
-                      ++*calls;
-                      return r;
-                    });
+  auto mapped =
+      source(dir, "{\"id\": 1, \"n\": null}\n{\"id\": 2, \"n\": null}\n", 1).map([calls](Record r) {
+        ++*calls;
+        return r;
+      });
   auto rows = mapped.drop_null_fields().to_records();
   ASSERT_TRUE(rows.ok()) << rows.status();
   ASSERT_EQ(rows->size(), 2u);

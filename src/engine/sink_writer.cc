@@ -12,6 +12,7 @@
 #include "engine/conform.h"
 #include "engine/exec_context.h"
 #include "engine/schema_merge.h"
+#include "engine/transforms.h"
 #include "formats/hive_path.h"
 #include "formats/json/json_text.h"
 
@@ -24,21 +25,13 @@ using types::TypePtr;
 
 namespace {
 
-bool has_choice(const types::DataType& t) {
-  if (t.kind() == TypeKind::kChoice) return true;
-  for (const auto& f : t.fields())
-    if (has_choice(*f.type)) return true;
-  return false;
-}
-
 bool same_type(const TypePtr& a, const TypePtr& b) { return a == b || a->equals(*b); }
 
 // The raw bytes of a scalar row, as a grouping key (nullopt-free: callers
 // check nulls first).
 std::string_view row_bytes(const Column& c, int64_t row) {
   if (c.value_width() > 0)
-    return {c.values_buffer().data() + row * c.value_width(),
-            static_cast<size_t>(c.value_width())};
+    return {c.values_buffer().data() + row * c.value_width(), static_cast<size_t>(c.value_width())};
   return c.string_at(row);
 }
 
@@ -193,11 +186,11 @@ Status SinkWriter::start_generation(const TypePtr& schema) {
     fields.push_back(schema->fields()[i]);
   }
   g.data_schema = types::DataType::structure(std::move(fields));
+  MORTAR_ASSIGN_OR_RETURN(g.file_schema, file_schema(g.data_schema));
   const std::string& name = config_.format->name();
-  if (name != "json" && name != "csv" && has_choice(*g.data_schema)) {
-    return invalid_input(name + " cannot store choice types (" + g.data_schema->to_string() +
-                         "): resolve them first with resolve_choice");
-  }
+  // (What choices_as_structs leaves is a choice inside a map.)
+  if (name != "json" && name != "csv" && has_choice(*g.file_schema))
+    return unresolved_choice_error(name, g.file_schema, "");
   gen_ = std::move(g);
   ++generation_;
   return ok_status();
@@ -221,6 +214,9 @@ Status SinkWriter::write(std::unique_ptr<RecordBatch> batch) {
   }
   const int64_t n = batch->num_rows();
   if (n == 0) return ok_status();
+  if (gen_.file_schema != gen_.data_schema) {  // same columns, choices made structs
+    MORTAR_ASSIGN_OR_RETURN(batch, choices_to_structs(std::move(batch)));
+  }
   if (gen_.key_columns.empty()) return write_rows(*batch, "", nullptr, n);
   std::vector<uint32_t> group;
   uint32_t groups = group_rows(*batch, gen_.key_columns, group);
@@ -236,8 +232,8 @@ Status SinkWriter::write(std::unique_ptr<RecordBatch> batch) {
   std::vector<int64_t> fill(start.begin(), start.end() - 1);
   for (int64_t r = 0; r < n; ++r) order[fill[group[r]]++] = r;
   for (uint32_t g = 0; g < groups; ++g) {
-    MORTAR_RETURN_IF_ERROR(write_rows(*batch, folder_text(*batch, first[g]), order.data() + start[g],
-                                      start[g + 1] - start[g]));
+    MORTAR_RETURN_IF_ERROR(write_rows(*batch, folder_text(*batch, first[g]),
+                                      order.data() + start[g], start[g + 1] - start[g]));
   }
   return ok_status();
 }
@@ -266,7 +262,8 @@ Status SinkWriter::write_rows(RecordBatch& batch, const std::string& dir, const 
           cols.push_back(take_rows(batch.column(c), rows + from, to - from));
         }
       }
-      MORTAR_RETURN_IF_ERROR(w->writer->write(RecordBatch(gen_.data_schema, std::move(cols), to - from)));
+      MORTAR_RETURN_IF_ERROR(
+          w->writer->write(RecordBatch(gen_.file_schema, std::move(cols), to - from)));
     }
     MORTAR_RETURN_IF_ERROR(wrote(*w, to - from));
   }
@@ -283,9 +280,9 @@ StatusOr<SinkWriter::OpenWriter*> SinkWriter::next_writer(const std::string& dir
     std::string gen = generation_ > 0 ? fmt::format("-g{}", generation_) : "";
     std::string rel =
         dir + fmt::format("part-{:05d}-{}{}{}", slot_number, config_.run, gen, config_.suffix);
-    MORTAR_ASSIGN_OR_RETURN(auto w,
-                            config_.format->open_writer(*config_.fs, io::join_path(config_.root, rel),
-                                                        gen_.data_schema, config_.options));
+    MORTAR_ASSIGN_OR_RETURN(
+        auto w, config_.format->open_writer(*config_.fs, io::join_path(config_.root, rel),
+                                            gen_.file_schema, config_.options));
     it = open_.emplace(slot, OpenWriter{std::move(w), 0}).first;
     entries_.push_back({rel, slot, gen_.data_schema});
   }
@@ -346,8 +343,9 @@ Status SinkWriter::merge_slot(const std::vector<size_t>& list, const TypePtr& da
   io::FileSystem& fs = *config_.fs;
   const std::string target = entries_[list[0]].rel;
   const std::string merged = io::join_path(config_.root, target + ".merging");
+  MORTAR_ASSIGN_OR_RETURN(TypePtr written_schema, file_schema(data_schema));
   MORTAR_ASSIGN_OR_RETURN(auto out,
-                          config_.format->open_writer(fs, merged, data_schema, config_.options));
+                          config_.format->open_writer(fs, merged, written_schema, config_.options));
   for (size_t i : list) {
     const std::string path = io::join_path(config_.root, entries_[i].rel);
     auto reader = config_.format->open_reader(fs, path, formats::ReadOptions{});
@@ -355,7 +353,7 @@ Status SinkWriter::merge_slot(const std::vector<size_t>& list, const TypePtr& da
     for (;;) {
       MORTAR_ASSIGN_OR_RETURN(auto batch, (*reader)->next());
       if (!batch) break;
-      MORTAR_ASSIGN_OR_RETURN(batch, fit_batch(std::move(batch), data_schema));
+      MORTAR_ASSIGN_OR_RETURN(batch, refit(std::move(batch), entries_[i].data_schema, data_schema));
       MORTAR_RETURN_IF_ERROR(out->write(*batch));
     }
   }
@@ -369,6 +367,47 @@ Status SinkWriter::merge_slot(const std::vector<size_t>& list, const TypePtr& da
   entries_[list[0]].data_schema = data_schema;
   rewritten_ += static_cast<int64_t>(list.size());
   return ok_status();
+}
+
+StatusOr<TypePtr> SinkWriter::file_schema(const TypePtr& data_schema) const {
+  if (!config_.choices_as_structs || !has_choice(*data_schema)) return data_schema;
+  MORTAR_ASSIGN_OR_RETURN(auto empty, choices_to_structs(RecordBatch::make_empty(data_schema)));
+  return empty->schema();
+}
+
+StatusOr<std::unique_ptr<RecordBatch>> SinkWriter::refit(std::unique_ptr<RecordBatch> batch,
+                                                         const TypePtr& written,
+                                                         const TypePtr& data_schema) const {
+  if (!config_.choices_as_structs) return fit_batch(std::move(batch), data_schema);
+  // Column by column: one written without a choice is fitted to the final
+  // type (its values move into their choice alternative) and then made a
+  // struct; one written as a struct already is fitted to the final struct
+  // (a struct of more alternatives).
+  const int64_t n = batch->num_rows();
+  MORTAR_ASSIGN_OR_RETURN(TypePtr target, file_schema(data_schema));
+  std::vector<std::unique_ptr<Column>> cols;
+  for (size_t f = 0; f < data_schema->fields().size(); ++f) {
+    const types::Field& field = data_schema->fields()[f];
+    int i = batch->schema()->field_index(field.name);
+    int w = written->field_index(field.name);
+    if (i < 0 || w < 0) {
+      cols.push_back(null_column(target->fields()[f].type, n));
+      continue;
+    }
+    std::vector<std::unique_ptr<Column>> alone;
+    alone.push_back(std::move(batch->columns()[i]));
+    auto one = std::make_unique<RecordBatch>(
+        types::DataType::structure({batch->schema()->fields()[i]}), std::move(alone), n);
+    if (!has_choice(*written->fields()[w].type)) {
+      MORTAR_ASSIGN_OR_RETURN(one, fit_batch(std::move(one), types::DataType::structure({field})));
+      MORTAR_ASSIGN_OR_RETURN(one, choices_to_structs(std::move(one)));
+    } else {
+      MORTAR_ASSIGN_OR_RETURN(
+          one, fit_batch(std::move(one), types::DataType::structure({target->fields()[f]})));
+    }
+    cols.push_back(std::move(one->columns()[0]));
+  }
+  return std::make_unique<RecordBatch>(target, std::move(cols), n);
 }
 
 std::vector<std::string> SinkWriter::files() const {

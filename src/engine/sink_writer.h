@@ -44,6 +44,9 @@ struct SinkWriterConfig {
   // stripes not yet encoded); past it the writer holding the most flushes.
   // 0: the default, sink_buffer_budget().
   int64_t buffer_budget = 0;
+  // Unresolved choices are written as the struct Glue's toDF() makes of them
+  // (choices_to_structs); schemas given to write()/finish() keep the choices.
+  bool choices_as_structs = false;
 };
 
 // The default buffer budget of a sink: 1/16 of the engine's memory limit
@@ -79,6 +82,7 @@ class SinkWriter {
   struct Generation {
     types::TypePtr schema;       // with keys
     types::TypePtr data_schema;  // without
+    types::TypePtr file_schema;  // data_schema as the files hold it
     std::vector<int> key_columns, data_columns;
   };
   struct FileEntry {
@@ -86,6 +90,13 @@ class SinkWriter {
     std::string slot;  // folder + slot number: files finish() merges
     types::TypePtr data_schema;
   };
+  // data_schema as the files hold it (choices as structs when configured).
+  StatusOr<types::TypePtr> file_schema(const types::TypePtr& data_schema) const;
+  // A batch read back from a file written with `written` (a data schema),
+  // fitted to the files' form of `data_schema`.
+  StatusOr<std::unique_ptr<types::RecordBatch>> refit(std::unique_ptr<types::RecordBatch> batch,
+                                                      const types::TypePtr& written,
+                                                      const types::TypePtr& data_schema) const;
   Status start_generation(const types::TypePtr& schema);
   // rows == nullptr: all rows in order (columns may then be moved out).
   Status write_rows(types::RecordBatch& batch, const std::string& dir, const int64_t* rows,
@@ -112,7 +123,7 @@ class SinkWriter {
   int64_t buffered_ = 0;                    // sum of open_'s `buffered`
   int64_t peak_buffered_ = 0;
   int64_t budget_flushes_ = 0;
-  std::map<std::string, int> next_slot_;                                // by folder
+  std::map<std::string, int> next_slot_;  // by folder
   std::vector<FileEntry> entries_;
   int64_t rows_ = 0;
   int64_t rewritten_ = 0;

@@ -42,6 +42,20 @@ StatusOr<NodePtr> make_unbox(NodePtr input, const std::string& path, const std::
 StatusOr<std::map<std::string, DynamicFrame>> relationalize_frame(const DynamicFrame& frame,
                                                                   const std::string& root_name);
 NodePtr make_errors_node(NodePtr input);
+
+// Unresolved choices on the way to a file writer (resolve_choice.cc).
+// True when `type` holds a choice anywhere (fields, elements, map values).
+bool has_choice(const types::DataType& type);
+// What Glue's toDF() does before a Spark writer: every choice (nested ones
+// too, except inside maps, which resolveChoice cannot reach either) becomes
+// a struct with one field per alternative, as resolveChoice make_struct.
+StatusOr<std::unique_ptr<types::RecordBatch>> choices_to_structs(
+    std::unique_ptr<types::RecordBatch> batch);
+// InvalidInput for `writer`, which cannot store the choices of the record
+// type `schema` (`why` says why): names the first choice's column and the
+// resolveChoice spec that would fix it.
+Status unresolved_choice_error(const std::string& writer, const types::TypePtr& schema,
+                               const std::string& why);
 NodePtr make_memory_source(std::vector<std::shared_ptr<const types::RecordBatch>> batches);
 
 }  // namespace mortar::engine

@@ -214,7 +214,7 @@ def test_get_sink_with_enable_update_catalog_registers_the_write(glue_ctx, tmp_p
     assert name == "update_catalog_after_write"
     assert kwargs["database"] == "sales" and kwargs["table_name"] == "orders"
     assert kwargs["path"] == str(tmp_path / "t")
-    assert kwargs["format"] == "parquet"
+    assert kwargs["format"] == "glueparquet"  # registered as a parquet table
     assert kwargs["partition_keys"] == ["day"]
     assert kwargs["update_behavior"] == "UPDATE_IN_DATABASE"
     assert kwargs["written"]["rows"] == 2 and len(kwargs["written"]["files"]) == 2
