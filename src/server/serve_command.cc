@@ -17,7 +17,8 @@ void add_serve_command(CLI::App& app) {
     const std::string name = key.key;
     cmd->add_option_function<std::string>(
         key.flag_name(), [flags, name](const std::string& v) { (*flags)[name] = v; },
-        std::string(key.help) + " [env " + key.env_name() + "]");
+        std::string(key.help) + " [env " + key.env_name() + "]")
+        ->type_name(key.type_name());
   }
   cmd->footer(
       "Every option can also be set as an environment variable (shown) or in\n"
