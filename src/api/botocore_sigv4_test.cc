@@ -189,6 +189,7 @@ TEST(BotocoreSigV4, ServiceAcceptsBotocoreRequestForRegisteredKey) {
     return Json{{"DatabaseList", Json::array()}, {"Caller", ctx.principal}};
   });
   ServiceOptions options;
+  options.region = "us-west-2";  // the region botocore signs for below
   auto service = Service::create_with_operations(options, **store, std::move(ops));
   ASSERT_TRUE(service.ok()) << service.status();
   AccountRegistry accounts(**store, Clock::real());
