@@ -135,7 +135,7 @@ def test_server_log_has_crawl_start_and_end(crawled):
     log = srv.log_path.read_text()
     assert re.search(rf" info crawler {good}: crawl \S+ started", log), log[-3000:]
     assert re.search(rf" info crawler {good}: crawl \S+ SUCCEEDED", log), log[-3000:]
-    assert re.search(rf" warn crawler {bad}: crawl \S+ FAILED: Database no_such_database "
+    assert re.search(rf" warning crawler {bad}: crawl \S+ FAILED: Database no_such_database "
                      "not found", log), log[-3000:]
 
 
@@ -148,7 +148,7 @@ def test_auth_failures_are_warnings_and_rate_limited(start_server):
     assert srv.stop() == 0
     lines = srv.log_path.read_text().splitlines()
     logged = [line for line in lines if "authentication failed" in line]
-    assert logged and all(" warn authentication failed " in line for line in logged), logged
+    assert logged and all(" warning authentication failed " in line for line in logged), logged
     assert "zz-nowhere-9" in logged[0]
     assert not [line for line in lines if " info request " in line and " status=403 " in line]
     # Every failure is either logged or counted in a `suppressed=N` report.
