@@ -65,8 +65,8 @@ bool explain_subcommand_error(CLI::App& app, const CLI::Error& error) {
   if (unknown.empty()) {
     std::cerr << path << ": a subcommand is required: " << choices << "\n";
   } else {
-    std::cerr << path << ": unknown subcommand '" << unknown << "'; the subcommands are: "
-              << choices << "\n";
+    std::cerr << path << ": unknown subcommand '" << unknown
+              << "'; the subcommands are: " << choices << "\n";
   }
   std::cerr << "Run '" << path << " --help' for more.\n";
   return true;

@@ -148,7 +148,8 @@ class ServiceImpl : public Service {
       return ok_status();
     }
     AccessKey key;
-    auto lookup = [&](const std::string& id, const std::string& session_token) -> StatusOr<std::string> {
+    auto lookup = [&](const std::string& id,
+                      const std::string& session_token) -> StatusOr<std::string> {
       // Mortar issues no session tokens yet: any token is one it did not
       // issue. (STS sessions will resolve (id, token) to their secret here.)
       if (!session_token.empty()) return not_found("unknown session token");

@@ -193,9 +193,9 @@ TEST_F(SuiteVectors, UnknownKeyIsUnrecognizedClient) {
 }
 
 TEST_F(SuiteVectors, SessionTokenIsHandedToTheLookup) {
-  HttpRequest r = suite_request("POST", "/",
-                                "85d96828115b5dc0cfc3bd16ad9e210dd772bbebba041836c64533a82be05ead",
-                                "host;x-amz-date;x-amz-security-token");
+  HttpRequest r =
+      suite_request("POST", "/", "85d96828115b5dc0cfc3bd16ad9e210dd772bbebba041836c64533a82be05ead",
+                    "host;x-amz-date;x-amz-security-token");
   r.headers["x-amz-security-token"] = "a-token-nobody-issued";
   std::string seen;
   auto result = verifier_.verify(
@@ -206,7 +206,8 @@ TEST_F(SuiteVectors, SessionTokenIsHandedToTheLookup) {
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(seen, "a-token-nobody-issued");
   EXPECT_EQ(error_name(result.status()), "UnrecognizedClientException");
-  EXPECT_EQ(status_message(result.status()), "The security token included in the request is invalid.");
+  EXPECT_EQ(status_message(result.status()),
+            "The security token included in the request is invalid.");
 }
 
 TEST_F(SuiteVectors, RegionOutsideTheConfiguredOnesIsRejected) {

@@ -84,7 +84,8 @@ void Router::log_suppressed() const {
     const std::string limit = std::to_string(kAuthFailureLinesPerWindow);
     const std::string window = std::to_string(kAuthFailureWindowSeconds);
     log_event(LogLevel::kWarn, "authentication failures not logged (rate limit)",
-              {{"suppressed", count, true}, {"limit_per_window", limit, true},
+              {{"suppressed", count, true},
+               {"limit_per_window", limit, true},
                {"window_seconds", window, true}});
   }
 }

@@ -12,8 +12,8 @@
 #include <string>
 
 #include "api/service.h"
-#include "common/http_message.h"
 #include "common/clock.h"
+#include "common/http_message.h"
 #include "server/log_rate_limiter.h"
 #include "server/metrics.h"
 

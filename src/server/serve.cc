@@ -121,13 +121,13 @@ Status serve(const Config& config, const ServeHooks& hooks) {
     if (const Router* router = ready.load()) return router->server_error(status, type, message, id);
     return api::Service::error_response(status, type, message, id);
   };
-  MORTAR_ASSIGN_OR_RETURN(
-      std::unique_ptr<http::HttpServer> server,
-      http::HttpServer::start(http_options, [&ready](const HttpRequest& r) {
-        if (const Router* router = ready.load()) return router->handle(r);
-        return api::Service::error_response(503, "ServiceUnavailableException",
-                                            "Mortar is starting; try again in a moment", "");
-      }));
+  auto handler = [&ready](const HttpRequest& r) {
+    if (const Router* router = ready.load()) return router->handle(r);
+    return api::Service::error_response(503, "ServiceUnavailableException",
+                                        "Mortar is starting; try again in a moment", "");
+  };
+  MORTAR_ASSIGN_OR_RETURN(std::unique_ptr<http::HttpServer> server,
+                          http::HttpServer::start(http_options, handler));
   http::HttpServer* raw_server = server.get();
   metrics.add_gauge("mortar_open_connections", "Open HTTP connections.",
                     [raw_server] { return static_cast<double>(raw_server->connection_count()); });

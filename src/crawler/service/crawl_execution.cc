@@ -298,9 +298,10 @@ void CrawlerService::finish(const std::shared_ptr<ActiveCrawl>& crawl, const std
     return save_crawler(tx, crawl->account, *row);
   });
   if (!s.ok()) log_event("error", "crawler " + crawl->name + ": recording the crawl failed: " + s.ToString());
+  const std::string ended =
+      "crawler " + crawl->name + ": crawl " + crawl->crawl_id + " " + last_status;
   log_event(last_status == "FAILED" ? "warn" : "info",
-            "crawler " + crawl->name + ": crawl " + crawl->crawl_id + " " + last_status +
-                (c.error.empty() ? "" : ": " + c.error));
+            c.error.empty() ? ended : ended + ": " + c.error);
   active_.erase({crawl->account, crawl->name});
   idle_cv_.SignalAll();
 }
