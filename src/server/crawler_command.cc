@@ -53,7 +53,7 @@ crawler::CrawlRow find(const Target& t, bool want_plan, const char* command) {
   std::string db_path = dir.file("catalog.db");
   if (!std::ifstream(db_path)) {
     fail(std::string(command) + ": no Mortar data dir at " + dir.root() +
-         " (pass --data-dir DIR or set MORTAR_DATA_DIR)");
+         (t.data_dir.empty() ? " (pass --data-dir DIR or set MORTAR_DATA_DIR)" : ""));
   }
   std::string account = t.account;
   if (account.empty()) {
