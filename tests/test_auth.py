@@ -3,12 +3,14 @@ keeps serving. Raw requests are signed with botocore's signer, then broken."""
 import datetime
 import json
 
+import boto3
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from support import raw
 from support.catalog import error_code
-from support.server import Credentials
+from support.server import REGION, Credentials
 
 AUTH_STATUSES = (400, 403)
 
@@ -117,9 +119,52 @@ def test_signature_for_another_service_is_rejected(server, glue):
     assert resp.error_type in ("InvalidSignatureException", "IncompleteSignatureException"), resp
 
 
-def test_other_region_in_scope_is_accepted(server):
-    resp = raw.call(server, "GetDatabases", {}, region="eu-west-1")
-    assert resp.status == 200, resp
+def _boto3_glue(server, region=REGION, session_token=None):
+    creds = server.credentials
+    return boto3.session.Session().client(
+        "glue", endpoint_url=server.endpoint, region_name=region,
+        aws_access_key_id=creds.access_key, aws_secret_access_key=creds.secret_key,
+        aws_session_token=session_token,
+        config=Config(retries={"total_max_attempts": 1, "mode": "standard"}))
+
+
+def test_region_other_than_the_servers_is_invalid_signature(server, glue):
+    """AWS refuses a credential scope naming another region than the endpoint's."""
+    resp = raw.call(server, "GetDatabases", {}, region="zz-nowhere-9")
+    assert resp.status == 403, resp
+    assert resp.error_type == "InvalidSignatureException", resp
+    assert "Credential should be scoped to a valid region, not 'zz-nowhere-9'." in resp.message
+    with pytest.raises(ClientError) as exc:
+        _boto3_glue(server, region="eu-west-1").get_databases()
+    assert error_code(exc) == "InvalidSignatureException"
+    assert "not 'eu-west-1'" in exc.value.response["Error"]["Message"]
+    _assert_still_serving(glue)
+
+
+def test_auth_regions_lets_clients_sign_for_more_regions(start_server):
+    srv = start_server("regions", env={"MORTAR_REGION": "eu-west-1",
+                                       "MORTAR_AUTH_REGIONS": "us-east-1,ap-south-1"})
+    for region in ("eu-west-1", "us-east-1", "ap-south-1"):
+        assert "DatabaseList" in _boto3_glue(srv, region=region).get_databases(), region
+    resp = raw.call(srv, "GetDatabases", {}, region="us-west-2")
+    assert resp.error_type == "InvalidSignatureException", resp
+    assert "not 'us-west-2'" in resp.message
+
+
+def test_session_token_mortar_did_not_issue_is_unrecognized_client(server, glue):
+    """Right key and secret, plus a session token: AWS would look the token up;
+    Mortar has issued none, so any token is refused."""
+    body = _body()
+    headers = raw.sign(server, "AWSGlue.GetDatabases", body,
+                       extra_headers={"X-Amz-Security-Token": "bogus-session-token"})
+    resp = raw.send(server, headers, body)
+    assert resp.status == 403, resp
+    assert resp.error_type == "UnrecognizedClientException", resp
+    assert resp.message == "The security token included in the request is invalid."
+    with pytest.raises(ClientError) as exc:
+        _boto3_glue(server, session_token="FwoGZXIvYXdzEBogusToken").get_databases()
+    assert error_code(exc) == "UnrecognizedClientException"
+    _assert_still_serving(glue)
 
 
 @pytest.mark.parametrize("skew_minutes", [-16, 16, -60 * 24, 60 * 24])

@@ -131,7 +131,7 @@ std::optional<HttpRequest> botocore_signed(const std::string& key, const std::st
 constexpr char kKey[] = "AKIAMORTARTEST000001";
 constexpr char kSecret[] = "mortarTestSecret/with+chars0123456789abcd";
 
-StatusOr<std::string> lookup(const std::string& id) {
+StatusOr<std::string> lookup(const std::string& id, const std::string& /*session_token*/) {
   if (id == kKey) return std::string(kSecret);
   return not_found("unknown");
 }
@@ -189,6 +189,7 @@ TEST(BotocoreSigV4, ServiceAcceptsBotocoreRequestForRegisteredKey) {
     return Json{{"DatabaseList", Json::array()}, {"Caller", ctx.principal}};
   });
   ServiceOptions options;
+  options.region = "us-west-2";  // the region botocore signs for below
   auto service = Service::create_with_operations(options, **store, std::move(ops));
   ASSERT_TRUE(service.ok()) << service.status();
   AccountRegistry accounts(**store, Clock::real());

@@ -28,7 +28,9 @@ class ServiceImpl : public Service {
       : options_(std::move(options)),
         store_(store),
         accounts_(store, *options_.clock),
-        verifier_("glue", *options_.clock, options_.max_clock_skew_seconds),
+        verifier_("glue", *options_.clock, options_.max_clock_skew_seconds,
+                  options_.regions.empty() ? std::vector<std::string>{options_.region}
+                                           : options_.regions),
         codec_(options_.token_secret.empty() ? random_bytes(32) : options_.token_secret),
         model_(GlueModel::embedded()) {}
 
@@ -88,7 +90,10 @@ class ServiceImpl : public Service {
                                   " not allowed: the Glue API takes POST /")),
           405);
     }
-    MORTAR_RETURN_IF_ERROR(authenticate(request, ctx));
+    if (Status auth = authenticate(request, ctx); !auth.ok()) {
+      info.authentication_failed = true;
+      return auth;
+    }
 
     const std::string* target = request.header("x-amz-target");
     std::string prefix = model_.target_prefix() + ".";
@@ -143,7 +148,11 @@ class ServiceImpl : public Service {
       return ok_status();
     }
     AccessKey key;
-    auto lookup = [&](const std::string& id) -> StatusOr<std::string> {
+    auto lookup = [&](const std::string& id,
+                      const std::string& session_token) -> StatusOr<std::string> {
+      // Mortar issues no session tokens yet: any token is one it did not
+      // issue. (STS sessions will resolve (id, token) to their secret here.)
+      if (!session_token.empty()) return not_found("unknown session token");
       MORTAR_ASSIGN_OR_RETURN(key, accounts_.find_active_key(id));
       return key.secret_access_key;
     };

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "api/next_token.h"
 #include "api/operation.h"
@@ -20,7 +21,10 @@ enum class AuthMode { kSigV4, kOpen };
 struct ServiceOptions {
   AuthMode auth_mode = AuthMode::kSigV4;
   std::string default_account_id;   // 12 digits; "open" mode maps every caller here
-  std::string region = "us-east-1";  // answers for any region; used in ARNs
+  std::string region = "us-east-1";  // used in ARNs
+  // The regions a SigV4 credential scope may name (AWS refuses a region other
+  // than the endpoint's); empty: just `region`. Not checked in "open" mode.
+  std::vector<std::string> regions;
   std::string token_secret;          // NextToken HMAC key, kept in the data dir
   int64_t max_clock_skew_seconds = 15 * 60;
   const Clock* clock = &Clock::real();
@@ -37,6 +41,7 @@ struct RequestInfo {
   std::string error_type;  // "" on success, else the exception name
   std::string error_message;
   int http_status = 200;
+  bool authentication_failed = false;  // refused before reaching an operation
 };
 
 class Service {

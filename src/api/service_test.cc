@@ -40,6 +40,7 @@ class ServiceTest : public ::testing::Test {
     options.default_account_id = kAccount;
     options.clock = &clock_;
     options.token_secret = "test";
+    options.regions = regions_;
     auto svc = Service::create_with_operations(options, *store_, std::move(ops));
     ASSERT_TRUE(svc.ok()) << svc.status();
     service_ = std::move(*svc);
@@ -76,6 +77,7 @@ class ServiceTest : public ::testing::Test {
   FakeClock clock_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<Service> service_;
+  std::vector<std::string> regions_;  // ServiceOptions::regions
   RequestInfo info_;
   RequestContext last_ctx_;
   Json last_input_;
@@ -204,6 +206,7 @@ TEST_F(ServiceTest, ContentTypes) {
 }
 
 TEST_F(ServiceTest, SigV4ModeRequiresValidSignatures) {
+  regions_ = {"us-east-1", "us-east-2"};
   start(AuthMode::kSigV4);
   AccountRegistry accounts(*store_, clock_);
   ASSERT_TRUE(accounts.create_account("default", kAccount).ok());
@@ -239,6 +242,37 @@ TEST_F(ServiceTest, SigV4ModeRequiresValidSignatures) {
 
   clock_.advance(16LL * 60 * 1000000);
   expect_error(call(signed_req), 403, "InvalidSignatureException", "Signature expired");
+}
+
+TEST_F(ServiceTest, SigV4ModeRefusesOtherRegionsAndUnissuedSessionTokens) {
+  start(AuthMode::kSigV4);  // no regions configured: only ServiceOptions::region (us-east-1)
+  AccountRegistry accounts(*store_, clock_);
+  ASSERT_TRUE(accounts.create_account("default", kAccount).ok());
+  auto key = accounts.create_access_key(kAccount, "");
+  ASSERT_TRUE(key.ok());
+  const HttpRequest unsigned_req = glue_request("GetDatabases", "{}");
+  SigV4SigningParams p{key->access_key_id, key->secret_access_key, "", "us-east-1", "glue",
+                       clock_.now_seconds()};
+
+  HttpRequest home = unsigned_req;
+  ASSERT_TRUE(sigv4_sign_request(home, p).ok());
+  EXPECT_EQ(call(home).status, 200);
+  EXPECT_FALSE(info_.authentication_failed);
+
+  HttpRequest nowhere = unsigned_req;
+  p.region = "zz-nowhere-9";
+  ASSERT_TRUE(sigv4_sign_request(nowhere, p).ok());
+  expect_error(call(nowhere), 403, "InvalidSignatureException",
+               "Credential should be scoped to a valid region, not 'zz-nowhere-9'.");
+  EXPECT_TRUE(info_.authentication_failed);
+
+  HttpRequest with_token = unsigned_req;
+  p.region = "us-east-1";
+  p.session_token = "FwoGZXIvYXdzEBogus";
+  ASSERT_TRUE(sigv4_sign_request(with_token, p).ok());
+  ASSERT_EQ(with_token.headers["x-amz-security-token"], "FwoGZXIvYXdzEBogus");
+  expect_error(call(with_token), 403, "UnrecognizedClientException",
+               "The security token included in the request is invalid.");
 }
 
 TEST_F(ServiceTest, OpenModeNeedsADefaultAccount) {

@@ -13,7 +13,8 @@ constexpr char kAccessKey[] = "AKIDEXAMPLE";
 constexpr char kSecret[] = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 constexpr int64_t kSuiteTime = 1440938160;  // 20150830T123600Z
 
-StatusOr<std::string> suite_lookup(const std::string& id) {
+// The suite's key; the suite's session token is accepted as is.
+StatusOr<std::string> suite_lookup(const std::string& id, const std::string& /*session_token*/) {
   if (id == kAccessKey) return std::string(kSecret);
   return not_found("no such key");
 }
@@ -184,9 +185,43 @@ TEST_F(SuiteVectors, MissingAmzDateIsIncompleteSignature) {
 TEST_F(SuiteVectors, UnknownKeyIsUnrecognizedClient) {
   auto result = verifier_.verify(
       suite_request("GET", "/", "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"),
-      [](const std::string&) -> StatusOr<std::string> { return not_found("revoked"); });
+      [](const std::string&, const std::string&) -> StatusOr<std::string> {
+        return not_found("revoked");
+      });
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(error_name(result.status()), "UnrecognizedClientException");
+}
+
+TEST_F(SuiteVectors, SessionTokenIsHandedToTheLookup) {
+  HttpRequest r =
+      suite_request("POST", "/", "85d96828115b5dc0cfc3bd16ad9e210dd772bbebba041836c64533a82be05ead",
+                    "host;x-amz-date;x-amz-security-token");
+  r.headers["x-amz-security-token"] = "a-token-nobody-issued";
+  std::string seen;
+  auto result = verifier_.verify(
+      r, [&](const std::string&, const std::string& token) -> StatusOr<std::string> {
+        seen = token;
+        return not_found("unknown session token");
+      });
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(seen, "a-token-nobody-issued");
+  EXPECT_EQ(error_name(result.status()), "UnrecognizedClientException");
+  EXPECT_EQ(status_message(result.status()),
+            "The security token included in the request is invalid.");
+}
+
+TEST_F(SuiteVectors, RegionOutsideTheConfiguredOnesIsRejected) {
+  HttpRequest r =
+      suite_request("GET", "/", "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
+  SigV4Verifier here("service", clock_, 15 * 60, {"eu-west-1", "us-east-1"});
+  EXPECT_TRUE(here.verify(r, suite_lookup).ok());  // the suite signs for us-east-1
+  SigV4Verifier elsewhere("service", clock_, 15 * 60, {"eu-west-1", "ap-south-1"});
+  auto result = elsewhere.verify(r, suite_lookup);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(error_name(result.status()), "InvalidSignatureException");
+  EXPECT_EQ(status_message(result.status()),
+            "Credential should be scoped to a valid region, not 'us-east-1'. This endpoint serves "
+            "eu-west-1, ap-south-1.");
 }
 
 TEST_F(SuiteVectors, WrongServiceInScopeIsRejected) {

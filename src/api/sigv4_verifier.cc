@@ -121,6 +121,12 @@ StatusOr<SigV4Identity> SigV4Verifier::verify(const HttpRequest& request,
         "HTTP: '", parsed.date8, "' != '", amz_date->substr(0, 8), "'"));
   }
   if (parsed.region.empty()) return invalid_signature("Credential scope names no region");
+  if (!regions_.empty() &&
+      std::find(regions_.begin(), regions_.end(), parsed.region) == regions_.end()) {
+    return invalid_signature(str_cat("Credential should be scoped to a valid region, not '",
+                                     parsed.region.substr(0, 64), "'. This endpoint serves ",
+                                     str_join(regions_, ", "), "."));
+  }
   if (std::find(parsed.signed_headers.begin(), parsed.signed_headers.end(), "host") ==
       parsed.signed_headers.end()) {
     return invalid_signature("'Host' must be a signed header");
@@ -140,7 +146,8 @@ StatusOr<SigV4Identity> SigV4Verifier::verify(const HttpRequest& request,
         max_skew_seconds_ / 60, " min.)"));
   }
 
-  StatusOr<std::string> secret = lookup(parsed.access_key_id);
+  const std::string* token = request.header("x-amz-security-token");
+  StatusOr<std::string> secret = lookup(parsed.access_key_id, token ? *token : std::string());
   if (!secret.ok()) {
     if (absl::IsNotFound(secret.status())) {
       return glue_error(absl::StatusCode::kUnauthenticated, "UnrecognizedClientException",

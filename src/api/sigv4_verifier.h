@@ -4,13 +4,16 @@
 // error names (attached with glue_error, mapped by api/error_map):
 //   MissingAuthenticationTokenException  403  no Authorization header
 //   IncompleteSignatureException         400  malformed Authorization / no X-Amz-Date
-//   UnrecognizedClientException          403  unknown or revoked access key id
-//   InvalidSignatureException            403  wrong signature, scope, or clock skew
+//   UnrecognizedClientException          403  unknown or revoked access key id, or a
+//                                             session token the lookup does not know
+//   InvalidSignatureException            403  wrong signature, scope (service, region),
+//                                             or clock skew
 // Thread-safe.
 #pragma once
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/http_message.h"
@@ -24,8 +27,11 @@ struct SigV4Identity {
   std::string date8;    // "20150830"
 };
 
-// The secret for an access key id; NotFound when unknown or revoked.
-using SecretLookup = std::function<StatusOr<std::string>(const std::string& access_key_id)>;
+// The secret for an access key id and the request's session token
+// (X-Amz-Security-Token, "" when absent: long-term keys); NotFound when the
+// key is unknown or revoked or the token is not one the server issued.
+using SecretLookup = std::function<StatusOr<std::string>(const std::string& access_key_id,
+                                                         const std::string& session_token)>;
 
 struct ParsedAuthorization {
   std::string access_key_id, date8, region, service, terminal;
@@ -39,9 +45,14 @@ StatusOr<ParsedAuthorization> parse_sigv4_authorization(const std::string& heade
 
 class SigV4Verifier {
  public:
-  // `service` is the scope's service name ("glue").
-  SigV4Verifier(std::string service, const Clock& clock, int64_t max_skew_seconds = 15 * 60)
-      : service_(std::move(service)), clock_(clock), max_skew_seconds_(max_skew_seconds) {}
+  // `service` is the scope's service name ("glue"); `regions` the regions a
+  // credential scope may name (empty: any).
+  SigV4Verifier(std::string service, const Clock& clock, int64_t max_skew_seconds = 15 * 60,
+                std::vector<std::string> regions = {})
+      : service_(std::move(service)),
+        clock_(clock),
+        max_skew_seconds_(max_skew_seconds),
+        regions_(std::move(regions)) {}
 
   StatusOr<SigV4Identity> verify(const HttpRequest& request, const SecretLookup& lookup) const;
 
@@ -49,6 +60,7 @@ class SigV4Verifier {
   std::string service_;
   const Clock& clock_;
   int64_t max_skew_seconds_;
+  std::vector<std::string> regions_;
 };
 
 }  // namespace mortar::api

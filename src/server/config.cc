@@ -1,9 +1,11 @@
 #include "server/config.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
+#include <string_view>
 
 #include <toml++/toml.h>
 
@@ -52,7 +54,14 @@ void flatten(const toml::table& table, const std::string& prefix,
 Status set_from_toml(Config& config, const ConfigKey& key, const std::string& file,
                      const toml::node& node) {
   const std::string where = file + ": " + key.key;
-  if (key.text != nullptr) {
+  if (key.list && node.is_array()) {
+    std::string joined;
+    for (const toml::node& item : *node.as_array()) {
+      if (!item.is_string()) return invalid_input(where + " must be an array of strings");
+      joined += (joined.empty() ? "" : ",") + *item.value<std::string>();
+    }
+    config.*key.text = joined;
+  } else if (key.text != nullptr) {
     auto v = node.value<std::string>();
     if (!v || !node.is_string()) return invalid_input(where + " must be a string");
     config.*key.text = *v;
@@ -83,6 +92,15 @@ Status check_one_of(const Config& c, const char* key, const std::string& v,
                        c.origin.at(key) + ")");
 }
 
+Status check_region(const Config& c, const char* key, const std::string& region) {
+  if (region.empty() ||
+      region.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
+    return invalid_input(std::string(key) + " must name regions like us-east-1, got '" + region +
+                         "' (from " + c.origin.at(key) + ")");
+  }
+  return ok_status();
+}
+
 Status validate(Config& c) {
   MORTAR_RETURN_IF_ERROR(parse_listen(c.listen, &c.host, &c.port));
   MORTAR_RETURN_IF_ERROR(check_one_of(c, "auth.mode", c.auth_mode, {"sigv4", "open"}));
@@ -97,9 +115,18 @@ Status validate(Config& c) {
                            "' (from " + c.origin.at("default_account_id") + ")");
     }
   }
-  if (c.region.empty() || c.region.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") !=
-                              std::string::npos) {
-    return invalid_input("region must look like us-east-1, got '" + c.region + "'");
+  MORTAR_RETURN_IF_ERROR(check_region(c, "region", c.region));
+  c.regions = {c.region};
+  for (std::string_view rest = c.auth_regions; !rest.empty();) {
+    const size_t comma = rest.find(',');
+    std::string region(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    region.erase(0, region.find_first_not_of(' '));
+    region.erase(region.find_last_not_of(' ') + 1);
+    MORTAR_RETURN_IF_ERROR(check_region(c, "auth.regions", region));
+    if (std::find(c.regions.begin(), c.regions.end(), region) == c.regions.end()) {
+      c.regions.push_back(region);
+    }
   }
   if (c.data_dir.empty()) return invalid_input("data_dir must not be empty");
   MORTAR_RETURN_IF_ERROR(check_range(c, "max_body_bytes", c.max_body_bytes, 1024, 1LL << 30));
@@ -143,7 +170,11 @@ const std::vector<ConfigKey>& config_keys() {
        &Config::max_body_bytes},
       {"max_connections", "open connections at most", nullptr, &Config::max_connections},
       {"threads", "HTTP worker threads (0: one per core)", nullptr, &Config::threads},
-      {"region", "the AWS region Mortar names itself in ARNs", &Config::region},
+      {"region", "the AWS region Mortar serves (in ARNs; SigV4 scopes must name it)",
+       &Config::region},
+      {"auth.regions",
+       "more regions SigV4 scopes may name, comma-separated (for multi-region test setups)",
+       &Config::auth_regions, nullptr, true},
       {"log.format", "text or json (one JSON object per line)", &Config::log_format},
       {"log.level", "trace, debug, info, warn, error or off", &Config::log_level},
       {"http.header_timeout_seconds", "time allowed to send a request header", nullptr,

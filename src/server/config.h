@@ -28,6 +28,7 @@ struct Config {
   int64_t max_connections = 10000;
   int64_t threads = 0;                 // HTTP worker threads; 0: one per core
   std::string region = "us-east-1";
+  std::string auth_regions;            // comma-separated; more regions clients may sign for
   std::string log_format = "text";     // "text" | "json"
   std::string log_level = "info";      // trace|debug|info|warn|error|off
   int64_t header_timeout_seconds = 10;
@@ -38,6 +39,9 @@ struct Config {
   // Parsed from `listen`.
   std::string host = "127.0.0.1";
   uint16_t port = 8787;
+  // `region` followed by the other regions of `auth.regions`: the regions a
+  // SigV4 credential scope may name.
+  std::vector<std::string> regions;
 
   // Where each key's value came from: "flag", "env", "toml" or "default".
   std::map<std::string, std::string> origin;
@@ -48,6 +52,9 @@ struct ConfigKey {
   const char* help;
   std::string Config::*text = nullptr;  // exactly one of text / number is set
   int64_t Config::*number = nullptr;
+  bool list = false;  // a text key that toml may also give as an array of strings
+
+  const char* type_name() const { return number ? "INT" : list ? "LIST" : "TEXT"; }
 
   std::string env_name() const;   // MORTAR_AUTH_MODE
   std::string flag_name() const;  // --auth-mode

@@ -90,6 +90,28 @@ TEST_F(ConfigTest, DataDirFromEnvSelectsWhichTomlIsRead) {
   EXPECT_EQ(c->region, "us-west-2");
 }
 
+TEST_F(ConfigTest, SigningRegionsAreTheRegionPlusAuthRegions) {
+  auto plain = load_config(sources_);
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(plain->regions, std::vector<std::string>{"us-east-1"});
+
+  write_toml("region = \"eu-west-1\"\n[auth]\nregions = [\"us-east-1\", \"eu-west-1\"]\n");
+  auto from_toml = load_config(sources_);
+  ASSERT_TRUE(from_toml.ok()) << from_toml.status();
+  EXPECT_EQ(from_toml->regions, (std::vector<std::string>{"eu-west-1", "us-east-1"}));
+
+  env_["MORTAR_AUTH_REGIONS"] = "ap-south-1, us-west-2";
+  auto from_env = load_config(sources_);
+  ASSERT_TRUE(from_env.ok()) << from_env.status();
+  EXPECT_EQ(from_env->regions, (std::vector<std::string>{"eu-west-1", "ap-south-1", "us-west-2"}));
+
+  env_["MORTAR_AUTH_REGIONS"] = "us-west-2,,Not A Region";
+  auto bad = load_config(sources_);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().ToString().find("auth.regions"), std::string::npos) << bad.status();
+  EXPECT_NE(bad.status().ToString().find("(from env)"), std::string::npos) << bad.status();
+}
+
 TEST_F(ConfigTest, EveryKeyHasAnEnvVarAndAFlag) {
   for (const ConfigKey& key : config_keys()) {
     std::string env = key.env_name();

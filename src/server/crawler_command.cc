@@ -50,6 +50,11 @@ std::string format_time(double epoch_seconds) {
 // The crawl asked for: by id, else the newest (with a plan when `want_plan`).
 crawler::CrawlRow find(const Target& t, bool want_plan, const char* command) {
   const DataDir dir(resolve_data_dir(t.data_dir));
+  std::string db_path = dir.file("catalog.db");
+  if (!std::ifstream(db_path)) {
+    fail(std::string(command) + ": no Mortar data dir at " + dir.root() +
+         (t.data_dir.empty() ? " (pass --data-dir DIR or set MORTAR_DATA_DIR)" : ""));
+  }
   std::string account = t.account;
   if (account.empty()) {
     auto remembered = dir.default_account_id();
@@ -58,8 +63,6 @@ crawler::CrawlRow find(const Target& t, bool want_plan, const char* command) {
     }
     account = **remembered;
   }
-  std::string db_path = dir.file("catalog.db");
-  if (!std::ifstream(db_path)) fail(std::string(command) + ": no Mortar data in " + dir.root());
   auto store = store::open_sqlite_store(db_path);
   if (!store.ok()) fail(std::string(command) + ": " + store.status().ToString());
   std::optional<crawler::CrawlRow> found;
@@ -85,10 +88,17 @@ crawler::CrawlRow find(const Target& t, bool want_plan, const char* command) {
   return *found;
 }
 
-void add_common(CLI::App* cmd, Target& t) {
-  cmd->add_option("name", t.crawler, "the crawler")->required();
+// --data-dir and --account, on both the group (`mortar logs --data-dir D
+// crawler N`) and the leaf (`mortar logs crawler N --data-dir D`), so either
+// order works and both --help pages list them.
+void add_location(CLI::App* cmd, Target& t) {
   cmd->add_option("--data-dir", t.data_dir, "data directory (default $MORTAR_DATA_DIR or ./.mortar)");
   cmd->add_option("--account", t.account, "account id (default: the data dir's default account)");
+}
+
+void add_common(CLI::App* cmd, Target& t) {
+  cmd->add_option("name", t.crawler, "the crawler")->required();
+  add_location(cmd, t);
   cmd->add_option("--crawl-id", t.crawl_id, "a crawl id from ListCrawls (default: the latest)");
 }
 
@@ -150,6 +160,7 @@ void add_logs_command(CLI::App& app) {
   CLI::App* logs = app.add_subcommand("logs", "Print logs (crawler: a crawl's log file)");
   logs->require_subcommand(1);
   auto t = std::make_shared<Target>();
+  add_location(logs, *t);
   CLI::App* crawler = logs->add_subcommand("crawler", "Print a crawl's log (the latest crawl by default)");
   add_common(crawler, *t);
   crawler->callback([t] { print_log(*t); });
@@ -159,6 +170,7 @@ void add_crawler_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("crawler", "Inspect crawlers (plan: the last DryRun plan)");
   cmd->require_subcommand(1);
   auto t = std::make_shared<Target>();
+  add_location(cmd, *t);
   CLI::App* plan = cmd->add_subcommand("plan", "Print the last DryRun plan: tables, partitions, changes, reasons");
   add_common(plan, *t);
   plan->add_flag("--json", t->json, "print the plan as JSON");

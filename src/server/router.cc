@@ -39,6 +39,22 @@ HttpResponse Router::handle(const HttpRequest& request) const {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   metrics_.record_request(info.operation, response.status, seconds);
+  if (info.authentication_failed) {
+    int64_t suppressed = 0;
+    if (auth_failure_log_.allow(&suppressed)) {
+      const std::string status = std::to_string(response.status);
+      const std::string held_back = std::to_string(suppressed);
+      log_event(LogLevel::kWarn, "authentication failed",
+                {{"request_id", info.request_id},
+                 {"remote", request.remote_address},
+                 {"path", path},
+                 {"status", status, true},
+                 {"error", info.error_type},
+                 {"reason", std::string_view(info.error_message).substr(0, 300)},
+                 {"suppressed", held_back, true}});
+    }
+    return response;
+  }
   log_request({.request_id = info.request_id,
                .method = request.method,
                .path = path,
@@ -60,6 +76,18 @@ HttpResponse Router::server_error(int status, const std::string& exception_name,
   entry.status = status;
   log_request(entry);
   return error_formatter_(status, exception_name, message, request_id);
+}
+
+void Router::log_suppressed() const {
+  if (int64_t n = auth_failure_log_.take_suppressed(); n > 0) {
+    const std::string count = std::to_string(n);
+    const std::string limit = std::to_string(kAuthFailureLinesPerWindow);
+    const std::string window = std::to_string(kAuthFailureWindowSeconds);
+    log_event(LogLevel::kWarn, "authentication failures not logged (rate limit)",
+              {{"suppressed", count, true},
+               {"limit_per_window", limit, true},
+               {"window_seconds", window, true}});
+  }
 }
 
 }  // namespace mortar::server

@@ -1,6 +1,9 @@
 // The HTTP handler `mortar serve` installs: GET /healthz and GET /metrics are
 // answered here, every other request goes to the Glue API service. Each API
-// request is timed, counted in Metrics and written to the access log.
+// request is timed, counted in Metrics and written to the access log, except
+// authentication failures: those are logged at warn, with the reason, at most
+// 10 a minute (a client can cause them at will); the rest are counted and the
+// count is reported with the next one logged, or by log_suppressed().
 // Thread-safe (called from every HTTP worker thread; holds no lock while the
 // API handles a request).
 #pragma once
@@ -9,7 +12,9 @@
 #include <string>
 
 #include "api/service.h"
+#include "common/clock.h"
 #include "common/http_message.h"
+#include "server/log_rate_limiter.h"
 #include "server/metrics.h"
 
 namespace mortar::server {
@@ -21,8 +26,12 @@ class Router {
   using ErrorFormatter = std::function<HttpResponse(int, const std::string&, const std::string&,
                                                     const std::string&)>;
 
-  Router(ApiHandler api, ErrorFormatter error_formatter, Metrics& metrics)
-      : api_(std::move(api)), error_formatter_(std::move(error_formatter)), metrics_(metrics) {}
+  Router(ApiHandler api, ErrorFormatter error_formatter, Metrics& metrics,
+         const Clock& clock = Clock::real())
+      : api_(std::move(api)),
+        error_formatter_(std::move(error_formatter)),
+        metrics_(metrics),
+        auth_failure_log_(kAuthFailureLinesPerWindow, kAuthFailureWindowSeconds, clock) {}
 
   HttpResponse handle(const HttpRequest& request) const;
 
@@ -31,10 +40,18 @@ class Router {
   HttpResponse server_error(int status, const std::string& exception_name,
                             const std::string& message, const std::string& request_id) const;
 
+  // Logs how many authentication failures were not logged and not yet
+  // reported (at shutdown); nothing when none.
+  void log_suppressed() const;
+
+  static constexpr int kAuthFailureLinesPerWindow = 10;
+  static constexpr int64_t kAuthFailureWindowSeconds = 60;
+
  private:
   ApiHandler api_;
   ErrorFormatter error_formatter_;
   Metrics& metrics_;
+  mutable LogRateLimiter auth_failure_log_;
 };
 
 }  // namespace mortar::server

@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -89,14 +90,53 @@ void print_first_start(std::ostream& out, const BootstrapResult& boot, const Dat
   out.flush();
 }
 
+// Stops the HTTP server when it goes out of scope: declared after the parts
+// the handler uses, so no request reaches them once they are being destroyed.
+struct StopHttpFirst {
+  std::unique_ptr<http::HttpServer>& server;
+  ~StopHttpFirst() {
+    if (server) server->stop();
+  }
+};
+
 Status serve(const Config& config, const ServeHooks& hooks) {
   raise_fd_limit();
+  Metrics metrics;
+
+  // Listen before touching the data dir, so a start that cannot bind (port in
+  // use) leaves nothing behind. Until the API is ready, requests get 503.
+  std::atomic<const Router*> ready{nullptr};
+  http::ServerOptions http_options;
+  http_options.host = config.host;
+  http_options.port = config.port;
+  http_options.threads = static_cast<int>(config.threads);
+  http_options.max_body_bytes = static_cast<size_t>(config.max_body_bytes);
+  http_options.max_connections = static_cast<size_t>(config.max_connections);
+  http_options.header_timeout = std::chrono::seconds(config.header_timeout_seconds);
+  http_options.idle_timeout = std::chrono::seconds(config.idle_timeout_seconds);
+  http_options.io_timeout = std::chrono::seconds(config.io_timeout_seconds);
+  http_options.shutdown_grace = std::chrono::seconds(config.shutdown_grace_seconds);
+  http_options.error_response = [&ready](int status, const std::string& type,
+                                         const std::string& message, const std::string& id) {
+    if (const Router* router = ready.load()) return router->server_error(status, type, message, id);
+    return api::Service::error_response(status, type, message, id);
+  };
+  auto handler = [&ready](const HttpRequest& r) {
+    if (const Router* router = ready.load()) return router->handle(r);
+    return api::Service::error_response(503, "ServiceUnavailableException",
+                                        "Mortar is starting; try again in a moment", "");
+  };
+  MORTAR_ASSIGN_OR_RETURN(std::unique_ptr<http::HttpServer> server,
+                          http::HttpServer::start(http_options, handler));
+  http::HttpServer* raw_server = server.get();
+  metrics.add_gauge("mortar_open_connections", "Open HTTP connections.",
+                    [raw_server] { return static_cast<double>(raw_server->connection_count()); });
+
   const DataDir dir(config.data_dir);
   MORTAR_RETURN_IF_ERROR(dir.ensure_exists());
   dir.remove_server_addr();  // a stale one from a crash would mislead whoever waits for it
   MORTAR_ASSIGN_OR_RETURN(std::string token_key, dir.token_key());
 
-  Metrics metrics;
   // The catalog holds access-key secrets: create it 0600 (SQLite gives its
   // -wal and -shm files the same mode).
   const std::string db_path = dir.file("catalog.db");
@@ -114,6 +154,7 @@ Status serve(const Config& config, const ServeHooks& hooks) {
   options.auth_mode = config.auth_mode == "open" ? api::AuthMode::kOpen : api::AuthMode::kSigV4;
   options.default_account_id = boot.default_account_id;
   options.region = config.region;
+  options.regions = config.regions;
   options.token_secret = token_key;
   MORTAR_ASSIGN_OR_RETURN(std::unique_ptr<CrawlerRuntime> crawlers,
                           CrawlerRuntime::start(*store, config.data_dir));
@@ -129,27 +170,8 @@ Status serve(const Config& config, const ServeHooks& hooks) {
                   return service->handle(r, info);
                 },
                 &api::Service::error_response, metrics);
-
-  http::ServerOptions http_options;
-  http_options.host = config.host;
-  http_options.port = config.port;
-  http_options.threads = static_cast<int>(config.threads);
-  http_options.max_body_bytes = static_cast<size_t>(config.max_body_bytes);
-  http_options.max_connections = static_cast<size_t>(config.max_connections);
-  http_options.header_timeout = std::chrono::seconds(config.header_timeout_seconds);
-  http_options.idle_timeout = std::chrono::seconds(config.idle_timeout_seconds);
-  http_options.io_timeout = std::chrono::seconds(config.io_timeout_seconds);
-  http_options.shutdown_grace = std::chrono::seconds(config.shutdown_grace_seconds);
-  http_options.error_response = [&router](int status, const std::string& type,
-                                          const std::string& message, const std::string& id) {
-    return router.server_error(status, type, message, id);
-  };
-  MORTAR_ASSIGN_OR_RETURN(
-      std::unique_ptr<http::HttpServer> server,
-      http::HttpServer::start(http_options, [&router](const HttpRequest& r) { return router.handle(r); }));
-  http::HttpServer* raw_server = server.get();
-  metrics.add_gauge("mortar_open_connections", "Open HTTP connections.",
-                    [raw_server] { return static_cast<double>(raw_server->connection_count()); });
+  ready.store(&router);
+  StopHttpFirst stop_http_first{server};
 
   const std::string address = address_for_clients(*server);
   MORTAR_RETURN_IF_ERROR(dir.write_server_addr(address));
@@ -174,6 +196,7 @@ Status serve(const Config& config, const ServeHooks& hooks) {
   server->stop();  // finishes in-flight requests
   dir.remove_server_addr();
   server.reset();
+  router.log_suppressed();  // the count of rate-limited log lines not yet reported
   service.reset();
   crawlers.reset();  // stops schedules, cancels running crawls (each stops within a second)
   MORTAR_RETURN_IF_ERROR(store->close());

@@ -15,9 +15,10 @@ void add_serve_command(CLI::App& app) {
   auto flags = std::make_shared<std::map<std::string, std::string>>();
   for (const ConfigKey& key : config_keys()) {
     const std::string name = key.key;
-    cmd->add_option_function<std::string>(
+    CLI::Option* option = cmd->add_option_function<std::string>(
         key.flag_name(), [flags, name](const std::string& v) { (*flags)[name] = v; },
         std::string(key.help) + " [env " + key.env_name() + "]");
+    option->type_name(key.type_name());  // values arrive as text; --help shows INT for numbers
   }
   cmd->footer(
       "Every option can also be set as an environment variable (shown) or in\n"

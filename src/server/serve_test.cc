@@ -220,19 +220,20 @@ TEST(ServeTest, OpenModeAcceptsUnsignedRequests) {
   std::filesystem::remove_all(dir);
 }
 
-TEST(ServeTest, UnusablePortFailsWithExitCode1) {
+TEST(ServeTest, UnusablePortFailsWithExitCode1AndCreatesNoDataDir) {
   std::string dir = make_temp_dir();
   ServerRun first(test_config(dir));
   uint16_t port = wait_for_port(dir);
   ASSERT_NE(port, 0);
   std::string dir2 = make_temp_dir();
-  Config clash = test_config(dir2);
+  Config clash = test_config(dir2 + "/data");
   clash.port = port;
   ServeHooks hooks;
   hooks.wait_for_stop = [] { FAIL() << "should not have started"; };
   std::ostringstream out;
   hooks.out = &out;
   EXPECT_EQ(run_serve(clash, {}, hooks), 1);
+  EXPECT_FALSE(std::filesystem::exists(dir2 + "/data"));  // it binds before touching the disk
   EXPECT_EQ(first.stop(), 0);
   std::filesystem::remove_all(dir);
   std::filesystem::remove_all(dir2);

@@ -199,6 +199,7 @@ void CrawlerService::run_crawl(const std::shared_ptr<ActiveCrawl>& crawl) {
     return;
   }
   log->write("INFO", "Crawler " + crawl->name + " started crawl " + crawl->crawl_id);
+  log_event("info", "crawler " + crawl->name + ": crawl " + crawl->crawl_id + " started");
 
   catalog::CallContext ctx;
   ctx.account_id = crawl->account;
@@ -297,6 +298,10 @@ void CrawlerService::finish(const std::shared_ptr<ActiveCrawl>& crawl, const std
     return save_crawler(tx, crawl->account, *row);
   });
   if (!s.ok()) log_event("error", "crawler " + crawl->name + ": recording the crawl failed: " + s.ToString());
+  const std::string ended =
+      "crawler " + crawl->name + ": crawl " + crawl->crawl_id + " " + last_status;
+  log_event(last_status == "FAILED" ? "warn" : "info",
+            c.error.empty() ? ended : ended + ": " + c.error);
   active_.erase({crawl->account, crawl->name});
   idle_cv_.SignalAll();
 }

@@ -58,7 +58,8 @@ struct CrawlerServiceOptions {
   const Clock* clock = &Clock::real();
   // Runs one crawl; default CrawlRunner::run. Tests substitute fakes.
   CrawlFunction crawl;
-  // Server-level events (schedule fires skipped, recovery); may be unset.
+  // Server-level events (crawls started and finished, schedule fires skipped,
+  // recovery); may be unset.
   std::function<void(const std::string& level, const std::string& message)> event_log;
 };
 
