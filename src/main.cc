@@ -3,13 +3,12 @@
 //   add: adds itself (options and callback) to the CLI11 app;
 //   run: takes the raw arguments (argv[0] = "mortar <name>") and returns the
 //        exit code, for commands that parse their own.
-#include <iostream>
+#include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-
 #include "server/commands.h"
+#include "tools/cli_errors.h"
 #include "tools/file_command.h"
 
 namespace {
@@ -31,46 +30,6 @@ const Subcommand kSubcommands[] = {
     {"run", "Run a Glue ETL script locally (mortar run [--endpoint URL] SCRIPT.py [args...])",
      nullptr, mortar::server::run_script_command},
 };
-
-// CLI11 answers `mortar frobnicate` (and `mortar admin frobnicate`) with "A
-// subcommand is required". Say instead which word was not a subcommand, and
-// list the subcommands. Returns false when the error is not about a subcommand.
-bool explain_subcommand_error(CLI::App& app, const CLI::Error& error) {
-  if (dynamic_cast<const CLI::RequiredError*>(&error) == nullptr ||
-      std::string(error.what()).find("subcommand") == std::string::npos) {
-    return false;
-  }
-  CLI::App* level = &app;  // the innermost subcommand given
-  while (!level->get_subcommands().empty()) level = level->get_subcommands().front();
-  for (; level != nullptr; level = level->get_parent()) {
-    if (level->get_require_subcommand_min() > 0) break;
-  }
-  if (level == nullptr) return false;
-  std::string path;
-  for (const CLI::App* a = level; a != nullptr; a = a->get_parent()) {
-    path = (a->get_parent() == nullptr ? std::string("mortar") : a->get_name()) +
-           (path.empty() ? "" : " " + path);
-  }
-  std::string choices;
-  for (const CLI::App* sub : level->get_subcommands([](CLI::App*) { return true; })) {
-    choices += (choices.empty() ? "" : ", ") + sub->get_name();
-  }
-  std::string unknown;
-  for (const std::string& word : app.remaining(true)) {  // fallthrough may pass it upwards
-    if (!word.empty() && word[0] != '-') {
-      unknown = word;
-      break;
-    }
-  }
-  if (unknown.empty()) {
-    std::cerr << path << ": a subcommand is required: " << choices << "\n";
-  } else {
-    std::cerr << path << ": unknown subcommand '" << unknown
-              << "'; the subcommands are: " << choices << "\n";
-  }
-  std::cerr << "Run '" << path << " --help' for more.\n";
-  return true;
-}
 
 }  // namespace
 
@@ -98,7 +57,7 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    if (explain_subcommand_error(app, e)) return e.get_exit_code();
+    if (mortar::tools::explain_subcommand_error(app, e)) return e.get_exit_code();
     return app.exit(e);
   }
   return 0;

@@ -26,6 +26,7 @@ def mortar(*args, cwd=None, env=None, timeout=60):
     (["frobnicate"], "mortar"),
     (["admin", "frobnicate"], "mortar admin"),
     (["logs", "frobnicate"], "mortar logs"),
+    (["file", "frobnicate"], "mortar file"),
 ])
 def test_unknown_subcommand_is_named_and_the_choices_listed(args, where):
     proc = mortar(*args)
@@ -36,6 +37,8 @@ def test_unknown_subcommand_is_named_and_the_choices_listed(args, where):
         assert all(name in proc.stderr for name in SUBCOMMANDS), proc.stderr
     if where == "mortar admin":
         assert all(name in proc.stderr for name in ("accounts", "keys", "audit")), proc.stderr
+    if where == "mortar file":
+        assert all(name in proc.stderr for name in ("schema", "head", "cat", "convert")), proc.stderr
 
 
 def test_no_subcommand_lists_the_choices():

@@ -11,6 +11,7 @@
 #include "formats/prefetch_reader.h"
 #include "io/compression.h"
 #include "io/file_system.h"
+#include "tools/cli_errors.h"
 #include "tools/input_set.h"
 #include "tools/partitioned_writer.h"
 #include "types/json_text.h"
@@ -244,6 +245,7 @@ int run_file_command(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    if (explain_subcommand_error(app, e)) return 2;
     return app.exit(e) == 0 ? 0 : 2;
   }
   Status s;
