@@ -255,7 +255,9 @@ TEST_F(CrawlerServiceTest, ListCrawlsFilters) {
   EXPECT_EQ(f.items[0]["ErrorMessage"], "target path /nope does not exist");
   double second = all.items[1]["StartTime"].get<double>();
   Json later = Json::array(
-      {{{"FieldName", "START_TIME"}, {"FilterOperator", "GE"}, {"FieldValue", std::to_string(static_cast<int64_t>(second * 1000))}}});  // epoch ms
+      {{{"FieldName", "START_TIME"},
+        {"FilterOperator", "GE"},
+        {"FieldValue", std::to_string(static_cast<int64_t>(second * 1000))}}});  // epoch ms
   EXPECT_EQ(service_->list_crawls(ctx_, "c", later, 0, 10)->items.size(), 2u);
   auto page = *service_->list_crawls(ctx_, "c", Json(), 0, 2);
   EXPECT_EQ(page.items.size(), 2u);
