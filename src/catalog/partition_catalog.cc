@@ -4,7 +4,6 @@
 
 #include <set>
 
-#include "absl/strings/str_cat.h"
 #include "catalog/json_util.h"
 #include "catalog/names.h"
 #include "catalog/partition_rows.h"
