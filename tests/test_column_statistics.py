@@ -97,3 +97,4 @@ def test_statistics_on_missing_table_or_partition(glue, stats_table):
         glue.get_column_statistics_for_partition(DatabaseName=db, TableName="s",
                                                  PartitionValues=["nope"], ColumnNames=["id"])
     assert error_code(exc) == "EntityNotFoundException"
+    assert exc.value.response["Error"]["Message"] == "Partition [nope] not found"  # AWS's wording

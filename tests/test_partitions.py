@@ -57,6 +57,12 @@ EXPRESSIONS = [
     ("region IS NULL", lambda y, m, r: False),
     ("region IS NOT NULL", lambda y, m, r: True),
     ("year = 1999", lambda y, m, r: False),
+    # Parenthesised operands, as Glue accepts them.
+    ("(month) = ((2)) OR (month) = (3)", lambda y, m, r: m in (2, 3)),
+    ("((2020)) < (year) AND ((region) IN (('eu'), 'us'))",
+     lambda y, m, r: y > 2020 and r in ("eu", "us")),
+    ("(region) LIKE ('a%') AND (month) BETWEEN (11) AND ((12))",
+     lambda y, m, r: r == "ap" and m >= 11),
 ]
 
 
@@ -133,6 +139,31 @@ def ptable(glue, db):
     return db
 
 
+def test_timestamp_keys_compare_at_nanoseconds(glue, db):
+    """Hive timestamps carry nanoseconds; a filter compares them exactly."""
+    glue.create_table(DatabaseName=db, TableInput=table_input(
+        "ts", partition_keys=(("ts", "timestamp"),)))
+    values = ["2024-01-01 00:00:59.9999995", "2024-01-01 00:00:59.999999",
+              "2024-01-01 00:00:59.99999949", "2024-01-01 00:01:00"]
+    glue.batch_create_partition(DatabaseName=db, TableName="ts",
+                                PartitionInputList=[partition_input([v]) for v in values])
+
+    def matching(expr):
+        pages = glue.get_paginator("get_partitions").paginate(
+            DatabaseName=db, TableName="ts", Expression=expr)
+        return sorted(p["Values"][0] for p in pages.build_full_result().get("Partitions", []))
+
+    assert matching("ts > '2024-01-01 00:00:59.999999499'") == [
+        "2024-01-01 00:00:59.9999995", "2024-01-01 00:01:00"]
+    assert matching("ts = '2024-01-01 00:00:59.999999500'") == ["2024-01-01 00:00:59.9999995"]
+    assert matching("ts < '2024-01-01 00:00:59.9999995'") == [
+        "2024-01-01 00:00:59.999999", "2024-01-01 00:00:59.99999949"]
+    assert matching("ts BETWEEN '2024-01-01 00:00:59.99999949' AND '2024-01-01 00:00:59.9999995'") \
+        == ["2024-01-01 00:00:59.99999949", "2024-01-01 00:00:59.9999995"]
+    assert matching("ts IN ('2024-01-01 00:00:59.999999', '2024-01-01 00:00:59.9999996')") == [
+        "2024-01-01 00:00:59.999999"]
+
+
 def test_create_get_update_delete_partition(glue, ptable):
     db = ptable
     glue.create_partition(DatabaseName=db, TableName="p",
@@ -145,6 +176,7 @@ def test_create_get_update_delete_partition(glue, ptable):
         glue.create_partition(DatabaseName=db, TableName="p",
                               PartitionInput=partition_input(["2024-01-01", 5]))
     assert error_code(exc) == "AlreadyExistsException"
+    assert exc.value.response["Error"]["Message"] == "Partition already exists."
     glue.update_partition(DatabaseName=db, TableName="p", PartitionValueList=["2024-01-01", "5"],
                           PartitionInput=partition_input(["2024-01-01", 5], location="file:///moved",
                                                          parameters={"a": "2"}))
@@ -159,9 +191,19 @@ def test_create_get_update_delete_partition(glue, ptable):
         glue.get_partition(DatabaseName=db, TableName="p", PartitionValues=["2024-01-01", "5"])
     glue.get_partition(DatabaseName=db, TableName="p", PartitionValues=["2024-01-02", "6"])
     glue.delete_partition(DatabaseName=db, TableName="p", PartitionValues=["2024-01-02", "6"])
-    with pytest.raises(ClientError) as exc:
-        glue.delete_partition(DatabaseName=db, TableName="p", PartitionValues=["2024-01-02", "6"])
-    assert error_code(exc) == "EntityNotFoundException"
+    # A missing partition is AWS's "Cannot find partition." for every single-partition call.
+    for call in (
+            lambda: glue.delete_partition(DatabaseName=db, TableName="p",
+                                          PartitionValues=["2024-01-02", "6"]),
+            lambda: glue.get_partition(DatabaseName=db, TableName="p",
+                                       PartitionValues=["2024-01-02", "6"]),
+            lambda: glue.update_partition(DatabaseName=db, TableName="p",
+                                          PartitionValueList=["2024-01-02", "6"],
+                                          PartitionInput=partition_input(["2024-01-02", 6]))):
+        with pytest.raises(ClientError) as exc:
+            call()
+        assert error_code(exc) == "EntityNotFoundException"
+        assert exc.value.response["Error"]["Message"] == "Cannot find partition."
     assert glue.get_partitions(DatabaseName=db, TableName="p")["Partitions"] == []
 
 
@@ -233,7 +275,8 @@ def test_batch_delete_reports_missing_per_item(glue, ptable):
         {"Values": ["d", "0"]}, {"Values": ["d", "9"]}, {"Values": ["d", "3"]}])
     errors = resp.get("Errors", [])
     assert [e["PartitionValues"] for e in errors] == [["d", "9"]]
-    assert errors[0]["ErrorDetail"]["ErrorCode"] == "EntityNotFoundException"
+    assert errors[0]["ErrorDetail"] == {"ErrorCode": "EntityNotFoundException",
+                                        "ErrorMessage": "Cannot find partition."}
     assert sorted(p["Values"][1] for p in _get_all_p(glue, db)) == ["1", "2", "4"]
 
 

@@ -49,14 +49,18 @@ def test_delete_table_version_and_batch_delete_errors(glue, db):
         glue.update_table(DatabaseName=db, TableInput=table_input("t", description=d))
     by_desc = {v["Table"]["Description"]: v["VersionId"] for v in _versions(glue, db, "t")}
     glue.delete_table_version(DatabaseName=db, TableName="t", VersionId=by_desc["v1"])
-    with pytest.raises(ClientError) as exc:
-        glue.get_table_version(DatabaseName=db, TableName="t", VersionId=by_desc["v1"])
-    assert error_code(exc) == "EntityNotFoundException"
+    # AWS's wording for a missing version, whether fetched or deleted.
+    for call in (glue.get_table_version, glue.delete_table_version):
+        with pytest.raises(ClientError) as exc:
+            call(DatabaseName=db, TableName="t", VersionId=by_desc["v1"])
+        assert error_code(exc) == "EntityNotFoundException"
+        assert exc.value.response["Error"]["Message"] == "Version not found."
     resp = glue.batch_delete_table_version(
         DatabaseName=db, TableName="t", VersionIds=[by_desc["v2"], "987654", by_desc["v3"]])
     errors = resp.get("Errors", [])
     assert [e["VersionId"] for e in errors] == ["987654"]
-    assert errors[0]["ErrorDetail"]["ErrorCode"] == "EntityNotFoundException"
+    assert errors[0]["ErrorDetail"] == {"ErrorCode": "EntityNotFoundException",
+                                        "ErrorMessage": "Version not found."}
     remaining = {v["Table"]["Description"] for v in _versions(glue, db, "t")}
     assert remaining == {"v4"}
 
@@ -67,6 +71,20 @@ def test_version_ops_on_missing_table(glue, db):
         with pytest.raises(ClientError) as exc:
             call()
         assert error_code(exc) == "EntityNotFoundException"
+
+
+def test_non_numeric_version_id_is_invalid_input(glue, db):
+    glue.create_table(DatabaseName=db, TableInput=table_input("t", description="v1"))
+    glue.update_table(DatabaseName=db, TableInput=table_input("t", description="v2"))
+    for call in (glue.get_table_version, glue.delete_table_version):
+        with pytest.raises(ClientError) as exc:
+            call(DatabaseName=db, TableName="t", VersionId="abc")
+        assert error_code(exc) == "InvalidInputException"
+        assert "abc" in exc.value.response["Error"]["Message"]
+    errors = glue.batch_delete_table_version(DatabaseName=db, TableName="t",
+                                             VersionIds=["x1"])["Errors"]
+    assert [e["ErrorDetail"]["ErrorCode"] for e in errors] == ["InvalidInputException"]
+    assert len(_versions(glue, db, "t")) == 2
 
 
 def test_stale_version_id_is_concurrent_modification(glue, db):

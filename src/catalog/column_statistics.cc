@@ -46,7 +46,8 @@ StatusOr<Owner> find_owner(store::Transaction& tx, const CallContext& ctx,
   MORTAR_ASSIGN_OR_RETURN(auto values, rows::check_values(t, *partition_values));
   MORTAR_ASSIGN_OR_RETURN(auto p, rows::find_partition(tx, t.ref.table_id, values));
   if (!p) {
-    return not_found(absl::StrCat("Partition not found: ", rows::describe_values(values), "."));
+    // AWS's wording.
+    return not_found(absl::StrCat("Partition ", rows::describe_values(values), " not found"));
   }
   owner = Owner{"partition_column_statistics", "partition_id", p->id, {}, ""};
   owner.description = absl::StrCat("partition ", rows::describe_values(values), " of ",

@@ -4,7 +4,6 @@
 
 #include <set>
 
-#include "absl/strings/str_cat.h"
 #include "catalog/json_util.h"
 #include "catalog/names.h"
 #include "catalog/partition_rows.h"
@@ -19,9 +18,9 @@ Json error_detail(const Status& st) {
   return Json{{"ErrorCode", exception_name(st)}, {"ErrorMessage", std::string(st.message())}};
 }
 
-Status not_found_partition(const std::vector<std::string>& values) {
-  return not_found(absl::StrCat("Partition not found: ", rows::describe_values(values), "."));
-}
+// AWS's own wording; batch results carry the values beside the message.
+Status not_found_partition() { return not_found("Cannot find partition."); }
+Status partition_exists() { return already_exists("Partition already exists."); }
 
 // The Values member of a PartitionValueList, or null.
 const Json& values_of(const Json& value_list) {
@@ -37,8 +36,7 @@ Status create_one(store::Transaction& tx, const rows::PartitionedTable& table, c
   MORTAR_ASSIGN_OR_RETURN(auto values, rows::check_values(table, values_of(input)));
   MORTAR_ASSIGN_OR_RETURN(auto existing, rows::find_partition(tx, table.ref.table_id, values));
   if (existing) {
-    return already_exists(
-        absl::StrCat("Partition already exists: ", rows::describe_values(values), "."));
+    return partition_exists();
   }
   return rows::insert_partition(tx, table, values, rows::body_from_input(input, values, now), now)
       .status();
@@ -48,7 +46,7 @@ Status update_one(store::Transaction& tx, const rows::PartitionedTable& table,
                   const Json& old_values_json, const Json& input, double now) {
   MORTAR_ASSIGN_OR_RETURN(auto old_values, rows::check_values(table, old_values_json));
   MORTAR_ASSIGN_OR_RETURN(auto existing, rows::find_partition(tx, table.ref.table_id, old_values));
-  if (!existing) return not_found_partition(old_values);
+  if (!existing) return not_found_partition();
   std::vector<std::string> values = old_values;
   const Json& new_values = values_of(input);
   if (!new_values.is_null()) {
@@ -57,8 +55,7 @@ Status update_one(store::Transaction& tx, const rows::PartitionedTable& table,
   if (values != old_values) {
     MORTAR_ASSIGN_OR_RETURN(auto clash, rows::find_partition(tx, table.ref.table_id, values));
     if (clash) {
-      return already_exists(
-          absl::StrCat("Partition already exists: ", rows::describe_values(values), "."));
+      return partition_exists();
     }
   }
   double created = existing->body.value("CreationTime", now);
@@ -70,7 +67,7 @@ Status delete_one(store::Transaction& tx, const rows::PartitionedTable& table,
                   const Json& values_json) {
   MORTAR_ASSIGN_OR_RETURN(auto values, rows::check_values(table, values_json));
   MORTAR_ASSIGN_OR_RETURN(auto existing, rows::find_partition(tx, table.ref.table_id, values));
-  if (!existing) return not_found_partition(values);
+  if (!existing) return not_found_partition();
   return tx.exec("DELETE FROM partitions WHERE id = ?", {existing->id}).status();
 }
 
@@ -125,7 +122,7 @@ StatusOr<Json> PartitionCatalog::get_partition(const CallContext& ctx, const std
         MORTAR_ASSIGN_OR_RETURN(auto t, rows::load_table(tx, ctx.catalog_id, database, table));
         MORTAR_ASSIGN_OR_RETURN(auto values, rows::check_values(t, values_json));
         MORTAR_ASSIGN_OR_RETURN(auto p, rows::find_partition(tx, t.ref.table_id, values));
-        if (!p) return not_found_partition(values);
+        if (!p) return not_found_partition();
         out = rows::to_partition(t, std::move(p->body));
         return ok_status();
       }));

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "catalog/expression/filter.h"
+#include "catalog/partition_schema.h"
 #include "catalog/partition_test_util.h"
 
 namespace mortar::catalog {
@@ -21,10 +22,12 @@ const std::vector<PartitionKey> kKeys = {{"year", "int"},        {"region", "str
 // metacharacters, non-ASCII, GLOB metacharacters.
 const std::vector<std::vector<std::string>> kPools = {
     {"2019", "2020", "2021", "-5", "0", "007", "abc", "__HIVE_DEFAULT_PARTITION__", "2020.5"},
-    {"eu", "us", "eu-west", "a%b", "x_y", "\xc3\xa9t\xc3\xa9", "", "[ab]*?", "EU", "__HIVE_DEFAULT_PARTITION__"},
+    {"eu", "us", "eu-west", "a%b", "x_y", "\xc3\xa9t\xc3\xa9", "", "[ab]*?", "EU",
+     "__HIVE_DEFAULT_PARTITION__"},
     {"2020-01-01", "2020-02-29", "2019-12-31", "2021-06-15", "bad", "2020-13-01"},
     {"1.5", "2", "-0.25", "10", "99.99", "x"},
-    {"2020-01-01 00:00:00", "2020-01-01 12:30:00.5", "2019-05-05 05:05:05", "2020-01-01", "nope"},
+    {"2020-01-01 00:00:00", "2020-01-01 12:30:00.5", "2019-05-05 05:05:05", "2020-01-01", "nope",
+     "2020-01-01 12:30:00.9999995", "2020-01-01 12:30:00.999999", "1969-12-31 23:59:59.999999999"},
     {"a", "ab", "abc", "b", "a_c", "a*c"}};
 
 const std::vector<std::vector<std::string>> kLiterals = {
@@ -32,7 +35,9 @@ const std::vector<std::vector<std::string>> kLiterals = {
     {"'eu'", "'us'", "'eu-west'", "'a%b'", "''", "'EU'", "10", "'\xc3\xa9t\xc3\xa9'"},
     {"'2020-01-01'", "'2020-02-29'", "'2019-12-31'", "'2021-06-15'"},
     {"1.5", "2", "-0.25", "'10'", "99.99", "0"},
-    {"'2020-01-01 00:00:00'", "'2020-01-01'", "'2020-01-01 12:30:00.5'", "'2019-05-05 05:05:05'"},
+    {"'2020-01-01 00:00:00'", "'2020-01-01'", "'2020-01-01 12:30:00.5'", "'2019-05-05 05:05:05'",
+     "'2020-01-01 12:30:00.999999499'", "'2020-01-01 12:30:00.9999995'",
+     "'2020-01-01 12:30:00.999999'", "'1969-12-31 23:59:59.9999999'"},
     {"'a'", "'ab'", "'b'", "'a_c'"}};
 
 const std::vector<std::string> kPatterns = {"'e%'", "'%u%'", "'_'", "'a!%b' ESCAPE '!'", "'%'",
@@ -70,8 +75,8 @@ class ExpressionGenerator {
         return name + " IS NULL";
       case 4:
         return name + (pick(2) ? " IS NOT NULL" : " IS NULL");
-      default:
-        return lit() + " < " + name;
+      default:  // a literal on the left, operands sometimes parenthesised
+        return pick(2) ? lit() + " < " + name : "((" + lit() + ")) < (" + name + ")";
     }
   }
 
@@ -167,6 +172,39 @@ TEST_F(PartitionFilterSqlTest, SelectiveFiltersDriveFromTheKeyIndex) {
   // NOT has no driver: the table's partitions are scanned through table_id.
   plan = plan_for(*store_, "NOT region = 'eu'");
   EXPECT_NE(plan.find("sqlite_autoindex_partitions_1"), std::string::npos) << plan;
+  // A timestamp range at nanoseconds is still a range scan of the index.
+  plan = plan_for(*store_, "ts > '2020-01-01 00:00:00.000000500'");
+  EXPECT_NE(plan.find("partition_keys_num"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("SCAN"), std::string::npos) << plan;
+}
+
+// A data directory written before partition_keys had num_nanos: migration 2
+// back-fills the nanoseconds of the timestamps already stored.
+TEST_F(PartitionFilterSqlTest, MigrationBackFillsTimestampNanoseconds) {
+  make_table("t", {{"ts", "timestamp"}});
+  for (const char* v : {"2020-01-01 00:00:59.9999995", "2020-01-01 00:00:59.99999949",
+                        "2020-01-01 00:00:59.9999991", "2020-01-01 00:00:59.999999"}) {
+    create("t", {v});
+  }
+  ASSERT_TRUE(
+      store::run_in_write_transaction(*store_, [](store::Transaction& tx) -> Status {
+        for (const char* sql :
+             {"DROP INDEX partition_keys_num", "ALTER TABLE partition_keys DROP COLUMN num_nanos",
+              "CREATE INDEX partition_keys_num ON partition_keys(table_id, key_index, kind, "
+              "num_value)",
+              "DELETE FROM schema_migrations WHERE component = 'partitions' AND version = 2"}) {
+          MORTAR_RETURN_IF_ERROR(tx.exec(sql).status());
+        }
+        return ok_status();
+      }).ok());
+  ASSERT_TRUE(migrate_partitions(*store_).ok());
+  using Rows = std::vector<std::vector<std::string>>;
+  EXPECT_EQ(query("t", "ts > '2020-01-01 00:00:59.999999499'"),
+            (Rows{{"2020-01-01 00:00:59.9999995"}}));
+  EXPECT_EQ(query("t", "ts = '2020-01-01 00:00:59.9999991'"),
+            (Rows{{"2020-01-01 00:00:59.9999991"}}));
+  EXPECT_EQ(query("t", "ts <= '2020-01-01 00:00:59.999999'"),
+            (Rows{{"2020-01-01 00:00:59.999999"}}));
 }
 
 }  // namespace

@@ -85,12 +85,12 @@ Status index_keys(store::Transaction& tx, int64_t table_id, int64_t partition_id
   if (values.empty()) return ok_status();
   // One multi-row statement per partition (prepared once per key count).
   std::string sql =
-      "INSERT INTO partition_keys(partition_id, table_id, key_index, text_value, kind, num_value) "
-      "VALUES ";
+      "INSERT INTO partition_keys(partition_id, table_id, key_index, text_value, kind, num_value, "
+      "num_nanos) VALUES ";
   std::vector<store::Value> params;
-  params.reserve(values.size() * 6);
+  params.reserve(values.size() * 7);
   for (size_t i = 0; i < values.size(); ++i) {
-    sql += i ? ", (?,?,?,?,?,?)" : "(?,?,?,?,?,?)";
+    sql += i ? ", (?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?)";
     expression::ClassifiedValue c = expression::classify_value(values[i]);
     params.push_back(partition_id);
     params.push_back(table_id);
@@ -104,6 +104,7 @@ Status index_keys(store::Transaction& tx, int64_t table_id, int64_t partition_id
     } else {
       params.push_back(std::get<double>(c.number));
     }
+    params.push_back(c.nanos);
   }
   return tx.exec(sql, params).status();
 }

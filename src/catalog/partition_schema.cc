@@ -5,7 +5,8 @@
 // partition_keys is the per-key value index that GetPartitions filters run
 // on (see expression/filter.h): one row per (partition, key) with the raw
 // text and, for values shaped as numbers, dates or timestamps, their numeric
-// form, so both string and typed range predicates are index range scans.
+// form (timestamps: microseconds plus the nanoseconds within them), so both
+// string and typed range predicates are index range scans.
 #include "catalog/partition_schema.h"
 
 namespace mortar::catalog {
@@ -53,6 +54,19 @@ CREATE TABLE partition_column_statistics(
   column_name TEXT NOT NULL,
   body TEXT NOT NULL,
   PRIMARY KEY(partition_id, column_name)) WITHOUT ROWID;
+)sql"},
+      // Timestamp values keep their nanoseconds: num_value holds whole
+      // microseconds, num_nanos the 0-999 nanoseconds within them (digits 7-9
+      // of the fraction of 'yyyy-mm-dd hh:mm:ss.fffffffff', back-filled here).
+      {2, "partition_keys.num_nanos: timestamps compared at nanoseconds",
+       R"sql(
+ALTER TABLE partition_keys ADD COLUMN num_nanos INTEGER NOT NULL DEFAULT 0;
+UPDATE partition_keys
+  SET num_nanos = CAST(substr(text_value, 27) AS INTEGER) *
+                  CASE length(text_value) WHEN 27 THEN 100 WHEN 28 THEN 10 ELSE 1 END
+  WHERE kind = 3 AND length(text_value) > 26;
+DROP INDEX partition_keys_num;
+CREATE INDEX partition_keys_num ON partition_keys(table_id, key_index, kind, num_value, num_nanos);
 )sql"},
   };
   return kMigrations;

@@ -13,15 +13,20 @@ Json version_object(Json table) {
   return {{"Table", std::move(table)}, {"VersionId", v}};
 }
 
-// Glue's VersionIds are decimal strings; anything else names no version.
-bool parse_version(const std::string& s, int64_t* out) {
-  if (s.empty() || s.size() > 18) return false;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
+// Glue's VersionIds are decimal strings: anything else is refused as
+// InvalidInputException (as Glue does); a well-formed id naming no version
+// is "Version not found." in AWS's wording.
+StatusOr<int64_t> parse_version(const std::string& s) {
+  bool digits = !s.empty() && s.size() <= 18;
+  for (char c : s) digits = digits && c >= '0' && c <= '9';
+  if (!digits) {
+    return invalid_input("Invalid VersionId '" + s +
+                         "': a table version id is a non-negative integer.");
   }
-  *out = std::stoll(s);
-  return true;
+  return std::stoll(s);
 }
+
+Status version_not_found() { return not_found("Version not found."); }
 
 }  // namespace
 
@@ -35,11 +40,10 @@ StatusOr<Json> Catalog::get_table_version(const CallContext& ctx, const std::str
       out = version_object(std::move(ref.table));
       return ok_status();
     }
-    int64_t v;
-    if (!parse_version(*version_id, &v)) return not_found("Version " + *version_id + " not found.");
+    MORTAR_ASSIGN_OR_RETURN(int64_t v, parse_version(*version_id));
     MORTAR_ASSIGN_OR_RETURN(auto rows, tx.query("SELECT body FROM table_versions WHERE table_id=? AND version_id=?",
                                                 {ref.table_id, v}));
-    if (rows.empty()) return not_found("Version " + *version_id + " not found.");
+    if (rows.empty()) return version_not_found();
     MORTAR_ASSIGN_OR_RETURN(Json t, parse_stored(rows[0].text_at(0)));
     out = version_object(std::move(t));
     return ok_status();
@@ -89,11 +93,10 @@ Status Catalog::delete_table_version(const CallContext& ctx, const std::string& 
     if (version_id == string_member(ref.table, "VersionId")) {
       return invalid_input("Cannot delete the current version of a table.");
     }
-    int64_t v;
-    if (!parse_version(version_id, &v)) return not_found("Version " + version_id + " not found.");
+    MORTAR_ASSIGN_OR_RETURN(int64_t v, parse_version(version_id));
     MORTAR_ASSIGN_OR_RETURN(int64_t n, tx.exec("DELETE FROM table_versions WHERE table_id=? AND version_id=?",
                                                {ref.table_id, v}));
-    if (n == 0) return not_found("Version " + version_id + " not found.");
+    if (n == 0) return version_not_found();
     return ok_status();
   });
 }
@@ -110,15 +113,16 @@ StatusOr<Json> Catalog::batch_delete_table_version(const CallContext& ctx, const
     std::string current = string_member(ref.table, "VersionId");
     for (const std::string& id : version_ids) {
       Status item;
-      int64_t v;
+      StatusOr<int64_t> v = parse_version(id);
       if (id == current) {
         item = invalid_input("Cannot delete the current version of a table.");
-      } else if (!parse_version(id, &v)) {
-        item = not_found("Version " + id + " not found.");
+      } else if (!v.ok()) {
+        item = v.status();
       } else {
-        MORTAR_ASSIGN_OR_RETURN(int64_t n, tx.exec("DELETE FROM table_versions WHERE table_id=? AND version_id=?",
-                                                   {ref.table_id, v}));
-        if (n == 0) item = not_found("Version " + id + " not found.");
+        MORTAR_ASSIGN_OR_RETURN(
+            int64_t n, tx.exec("DELETE FROM table_versions WHERE table_id=? AND version_id=?",
+                               {ref.table_id, *v}));
+        if (n == 0) item = version_not_found();
       }
       if (!item.ok()) {
         errors.push_back({{"TableName", t},

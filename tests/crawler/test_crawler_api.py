@@ -33,6 +33,7 @@ def test_create_get_update_delete_crawler(glue, crawl_db, tmp_path):
                                            "DeleteBehavior": "DEPRECATE_IN_DATABASE"}
         assert c["RecrawlPolicy"] == {"RecrawlBehavior": "CRAWL_EVERYTHING"}
         assert "LastCrawl" not in c
+        assert c["CrawlElapsedTime"] == 0  # Glue returns 0 while no crawl runs
 
         with pytest.raises(ClientError) as e:
             glue.create_crawler(Name=name, Role=ROLE, Targets={"S3Targets": [{"Path": "/x"}]})
@@ -89,6 +90,7 @@ def test_crawl_creates_tables_and_records_history(glue, crawl_db, new_crawler, w
     crawler = wait_for_crawl(glue, name)
     last = crawler["LastCrawl"]
     assert last["Status"] == "SUCCEEDED", last
+    assert crawler["CrawlElapsedTime"] == 0
     assert last["LogGroup"] == "/aws-glue/crawlers" and last["LogStream"] == name
 
     tables = glue.get_tables(DatabaseName=crawl_db)["TableList"]
@@ -120,9 +122,24 @@ def test_crawl_creates_tables_and_records_history(glue, crawl_db, new_crawler, w
     none = glue.list_crawls(CrawlerName=name, Filters=[
         {"FieldName": "STATE", "FilterOperator": "EQ", "FieldValue": "FAILED"}])["Crawls"]
     assert none == []
+    # START_TIME/END_TIME values are epoch milliseconds, as Glue documents.
+    after_first_ms = int(crawls[1]["StartTime"].timestamp() * 1000) + 1
     later = glue.list_crawls(CrawlerName=name, Filters=[
-        {"FieldName": "START_TIME", "FilterOperator": "GT", "FieldValue": str(crawls[1]["StartTime"].timestamp())}])
+        {"FieldName": "START_TIME", "FilterOperator": "GT", "FieldValue": str(after_first_ms)}])
     assert [c["CrawlId"] for c in later["Crawls"]] == [crawls[0]["CrawlId"]]
+    # Glue checks each filter: all three members, and only EQ/NE on STATE and CRAWL_ID.
+    for bad, message in [
+        ({"FieldName": "STATE", "FilterOperator": "EQ"},
+         "Invalid Filter Provided: FieldName: STATE, FilterOperator: EQ, FieldValue: null"),
+        ({"FieldName": "START_TIME", "FieldValue": "1"},
+         "Invalid Filter Provided: FieldName: START_TIME, FilterOperator: null, FieldValue: 1"),
+        ({"FieldName": "CRAWL_ID", "FilterOperator": "GT", "FieldValue": "x"},
+         "Only EQ or NE operator is allowed for field : CRAWL_ID"),
+    ]:
+        with pytest.raises(ClientError) as e:
+            glue.list_crawls(CrawlerName=name, Filters=[bad])
+        assert error_code(e) == "InvalidInputException"
+        assert e.value.response["Error"]["Message"] == message
     paged = glue.list_crawls(CrawlerName=name, MaxResults=1)
     assert len(paged["Crawls"]) == 1 and "NextToken" in paged
     rest = glue.list_crawls(CrawlerName=name, MaxResults=1, NextToken=paged["NextToken"])

@@ -99,7 +99,8 @@ class Binder {
       case KeyClass::kTimestamp:
         if (lit.kind == Literal::Kind::kString) {
           if (auto t = parse_timestamp(lit.text)) {
-            number = Number{*t};
+            number = Number{t->micros};
+            out.nanos = t->nanos;
           } else if (auto d = parse_date(lit.text)) {
             number = Number{*d * 86400 * int64_t{1000000}};
           }
@@ -196,13 +197,15 @@ ValueKind expected_kind(KeyClass c) {
   }
 }
 
-int compare_value(const BoundNode& node, std::string_view text, const Number& number,
+int compare_value(const BoundNode& node, std::string_view text, const ClassifiedValue& value,
                   const TypedLiteral& lit) {
   if (node.key_class == KeyClass::kString) {
     int c = text.compare(lit.text);
     return c < 0 ? -1 : c > 0 ? 1 : 0;
   }
-  return compare_numbers(number, lit.number);
+  int c = compare_numbers(value.number, lit.number);
+  if (c != 0) return c;
+  return value.nanos < lit.nanos ? -1 : value.nanos > lit.nanos ? 1 : 0;  // 0 unless timestamps
 }
 
 bool eval(const BoundNode& node, const std::vector<std::string>& values) {
@@ -218,24 +221,23 @@ bool eval(const BoundNode& node, const std::vector<std::string>& values) {
   }
   if (node.key_index >= static_cast<int>(values.size())) return node.kind == Node::Kind::kIsNull;
   std::string_view text = values[node.key_index];
-  Number number = int64_t{0};
+  ClassifiedValue classified;
   bool is_null = text == kHiveNullValue;
   if (!is_null && node.key_class != KeyClass::kString) {
-    ClassifiedValue c = classify_value(text);
-    is_null = c.kind != expected_kind(node.key_class);
-    number = c.number;
+    classified = classify_value(text);
+    is_null = classified.kind != expected_kind(node.key_class);
   }
   if (node.kind == Node::Kind::kIsNull) return is_null;
   if (is_null) return false;
   switch (node.kind) {
     case Node::Kind::kCompare:
-      return compare_holds(node.op, compare_value(node, text, number, node.literals[0]));
+      return compare_holds(node.op, compare_value(node, text, classified, node.literals[0]));
     case Node::Kind::kBetween:
-      return compare_value(node, text, number, node.literals[0]) >= 0 &&
-             compare_value(node, text, number, node.literals[1]) <= 0;
+      return compare_value(node, text, classified, node.literals[0]) >= 0 &&
+             compare_value(node, text, classified, node.literals[1]) <= 0;
     case Node::Kind::kIn:
       for (const auto& lit : node.literals) {
-        if (compare_value(node, text, number, lit) == 0) return true;
+        if (compare_value(node, text, classified, lit) == 0) return true;
       }
       return false;
     case Node::Kind::kLike:

@@ -35,6 +35,7 @@ struct PartitionKey {
 struct TypedLiteral {
   std::string text;
   Number number = int64_t{0};
+  int64_t nanos = 0;  // timestamps: nanoseconds within `number`'s microsecond
 };
 
 struct BoundNode {

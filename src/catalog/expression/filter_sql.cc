@@ -181,6 +181,10 @@ class Translator {
     }
     out.sql += "kind = ? AND ";
     out.params.push_back(kind);
+    if (node.key_class == KeyClass::kTimestamp) {
+      timestamp_condition(node, out);
+      return;
+    }
     switch (node.kind) {
       case Node::Kind::kCompare:
         absl::StrAppend(&out.sql, "num_value ", sql_op(node.op), " ?");
@@ -198,6 +202,55 @@ class Translator {
         out.sql += "0 = 1";
         break;
     }
+  }
+
+  // Timestamps compare as (num_value, num_nanos): microseconds, then the
+  // nanoseconds within them. Each range keeps a bound on num_value alone so
+  // it stays an index range scan.
+  static void timestamp_condition(const BoundNode& node, SqlFragment& out) {
+    switch (node.kind) {
+      case Node::Kind::kCompare:
+        timestamp_compare(node.op, node.literals[0], out);
+        break;
+      case Node::Kind::kBetween:
+        timestamp_compare(CompareOp::kGe, node.literals[0], out);
+        out.sql += " AND ";
+        timestamp_compare(CompareOp::kLe, node.literals[1], out);
+        break;
+      case Node::Kind::kIn:
+        in_list(node, "num_value", out, /*numbers=*/true);
+        out.sql += " AND (";
+        for (size_t i = 0; i < node.literals.size(); ++i) {
+          if (i) out.sql += " OR ";
+          timestamp_compare(CompareOp::kEq, node.literals[i], out);
+        }
+        out.sql += ")";
+        break;
+      default:
+        out.sql += "0 = 1";
+        break;
+    }
+  }
+
+  static void timestamp_compare(CompareOp op, const TypedLiteral& lit, SqlFragment& out) {
+    store::Value micros = number_param(lit.number);
+    switch (op) {
+      case CompareOp::kEq:
+        out.sql += "(num_value = ? AND num_nanos = ?)";
+        out.params.insert(out.params.end(), {micros, lit.nanos});
+        return;
+      case CompareOp::kNe:
+        out.sql += "(num_value <> ? OR num_nanos <> ?)";
+        out.params.insert(out.params.end(), {micros, lit.nanos});
+        return;
+      default:
+        break;
+    }
+    bool below = op == CompareOp::kLt || op == CompareOp::kLe;
+    const char* nanos_op = sql_op(op);
+    absl::StrAppend(&out.sql, "num_value ", below ? "<=" : ">=", " ? AND (num_value ",
+                    below ? "<" : ">", " ? OR num_nanos ", nanos_op, " ?)");
+    out.params.insert(out.params.end(), {micros, micros, lit.nanos});
   }
 
   static void in_list(const BoundNode& node, const char* column, SqlFragment& out, bool numbers) {

@@ -64,6 +64,23 @@ TEST(FilterTest, DatesTimestampsAndDecimals) {
   EXPECT_TRUE(m("price = 9.50", row("1", "x")));
 }
 
+TEST(FilterTest, TimestampsCompareAtNanoseconds) {
+  auto at = [](std::string ts) { return row("1", "x", "2020-05-17", std::move(ts)); };
+  const auto half = at("2020-05-17 10:00:59.9999995");  // 999999 µs + 500 ns
+  EXPECT_TRUE(m("ts > '2020-05-17 10:00:59.999999499'", half));
+  EXPECT_FALSE(m("ts > '2020-05-17 10:00:59.9999995'", half));
+  EXPECT_TRUE(m("ts >= '2020-05-17 10:00:59.999999500'", half));
+  EXPECT_TRUE(m("ts < '2020-05-17 10:00:59.999999501'", half));
+  EXPECT_FALSE(m("ts <= '2020-05-17 10:00:59.999999499'", half));
+  EXPECT_TRUE(m("ts = '2020-05-17 10:00:59.99999950'", half));
+  EXPECT_FALSE(m("ts = '2020-05-17 10:00:59.999999'", half));
+  EXPECT_TRUE(m("ts <> '2020-05-17 10:00:59.999999'", half));
+  EXPECT_TRUE(m("ts IN ('2020-05-17 10:00:59.999999', '2020-05-17 10:00:59.9999995')", half));
+  EXPECT_FALSE(m("ts IN ('2020-05-17 10:00:59.999999', '2020-05-17 10:00:59.9999996')", half));
+  EXPECT_TRUE(m("ts BETWEEN '2020-05-17 10:00:59.9999995' AND '2020-05-17 10:01:00'", half));
+  EXPECT_FALSE(m("ts BETWEEN '2020-05-17 10:00:59.999999501' AND '2020-05-17 10:01:00'", half));
+}
+
 TEST(FilterTest, Like) {
   EXPECT_TRUE(m("region LIKE 'e%'", row("1", "eu-west")));
   EXPECT_TRUE(m("region LIKE '%west'", row("1", "eu-west")));

@@ -82,14 +82,56 @@ class Parser {
       MORTAR_ASSIGN_OR_RETURN(auto inner, parse_not(depth + 1));
       return negate(std::move(inner));
     }
-    if (peek().kind == TokenKind::kLeftParen) {
+    if (peek().kind == TokenKind::kLeftParen && !opens_operand()) {
       next();
       MORTAR_ASSIGN_OR_RETURN(auto inner, parse_or(depth + 1));
       if (peek().kind != TokenKind::kRightParen) return unexpected("')'");
       next();
       return inner;
     }
-    return parse_predicate();
+    return parse_predicate(depth);
+  }
+
+  // Whether the '(' at the cursor wraps an operand ("(year) = 1", "((2)) <
+  // year") rather than a sub-expression ("(year = 1 OR ...)"): true when the
+  // run of '(' is followed by one key name or literal and at least as many
+  // ')'. The look-ahead stops just past kMaxDepth parentheses (deeper nesting
+  // is refused either way), so parsing stays linear in the input.
+  bool opens_operand() const {
+    constexpr size_t kCap = kMaxDepth + 2;
+    size_t i = pos_, opened = 0;
+    while (opened < kCap && tokens_[i].kind == TokenKind::kLeftParen) ++i, ++opened;
+    const Token& t = tokens_[i];
+    if (t.kind == TokenKind::kIdentifier || t.kind == TokenKind::kString ||
+        t.kind == TokenKind::kNumber) {
+      i += 1;
+    } else if (t.kind == TokenKind::kOperator && (t.text == "-" || t.text == "+") &&
+               tokens_[i + 1].kind == TokenKind::kNumber) {
+      i += 2;
+    } else {
+      return false;
+    }
+    size_t closed = 0;
+    while (closed < opened && tokens_[i].kind == TokenKind::kRightParen) ++i, ++closed;
+    return closed == opened;
+  }
+
+  // Consumes the '(' around an operand, counting them against the depth limit.
+  StatusOr<size_t> open_parens(int depth) {
+    size_t opened = 0;
+    while (peek().kind == TokenKind::kLeftParen) {
+      MORTAR_RETURN_IF_ERROR(check_depth(depth + static_cast<int>(++opened)));
+      next();
+    }
+    return opened;
+  }
+
+  Status close_parens(size_t opened) {
+    for (; opened > 0; --opened) {
+      if (peek().kind != TokenKind::kRightParen) return unexpected("')'");
+      next();
+    }
+    return ok_status();
   }
 
   bool at_literal() const {
@@ -99,7 +141,7 @@ class Parser {
            tokens_[pos_ + 1].kind == TokenKind::kNumber;
   }
 
-  StatusOr<Literal> parse_literal() {
+  StatusOr<Literal> parse_bare_literal() {
     Literal lit;
     lit.position = peek().position;
     std::string sign;
@@ -119,33 +161,53 @@ class Parser {
     return lit;
   }
 
-  StatusOr<std::unique_ptr<Node>> parse_predicate() {
+  // A literal, possibly parenthesised: 2, (2), ((-2)).
+  StatusOr<Literal> parse_literal(int depth) {
+    MORTAR_ASSIGN_OR_RETURN(size_t opened, open_parens(depth));
+    MORTAR_ASSIGN_OR_RETURN(Literal lit, parse_bare_literal());
+    MORTAR_RETURN_IF_ERROR(close_parens(opened));
+    return lit;
+  }
+
+  // A partition key name, possibly parenthesised, into node->column.
+  Status parse_column(int depth, Node& node) {
+    MORTAR_ASSIGN_OR_RETURN(size_t opened, open_parens(depth));
+    if (peek().kind != TokenKind::kIdentifier) return unexpected("a partition key name");
+    node.column_position = peek().position;
+    node.column = next().text;
+    return close_parens(opened);
+  }
+
+  StatusOr<std::unique_ptr<Node>> parse_predicate(int depth) {
     auto node = std::make_unique<Node>();
+    MORTAR_ASSIGN_OR_RETURN(size_t opened, open_parens(depth));
     if (at_literal()) {
       // literal op column: flip it around.
-      MORTAR_ASSIGN_OR_RETURN(Literal lit, parse_literal());
+      MORTAR_ASSIGN_OR_RETURN(Literal lit, parse_bare_literal());
+      MORTAR_RETURN_IF_ERROR(close_parens(opened));
       MORTAR_ASSIGN_OR_RETURN(CompareOp op, parse_compare_op());
-      if (peek().kind != TokenKind::kIdentifier) return unexpected("a partition key name");
+      MORTAR_RETURN_IF_ERROR(parse_column(depth, *node));
       node->kind = Node::Kind::kCompare;
       node->op = mirror(op);
-      node->column_position = peek().position;
-      node->column = next().text;
       node->literals.push_back(std::move(lit));
       return node;
     }
     if (peek().kind != TokenKind::kIdentifier) return unexpected("a partition key name");
     node->column_position = peek().position;
     node->column = next().text;
+    MORTAR_RETURN_IF_ERROR(close_parens(opened));
 
     if (peek().kind == TokenKind::kOperator) {
       node->kind = Node::Kind::kCompare;
       MORTAR_ASSIGN_OR_RETURN(node->op, parse_compare_op());
+      MORTAR_ASSIGN_OR_RETURN(size_t around, open_parens(depth));
       if (peek().kind == TokenKind::kIdentifier) {
         return invalid_input(absl::StrCat(
             "Invalid partition expression: comparing two partition keys is not supported (",
             describe(peek()), " at position ", peek().position, ")."));
       }
-      MORTAR_ASSIGN_OR_RETURN(Literal lit, parse_literal());
+      MORTAR_ASSIGN_OR_RETURN(Literal lit, parse_bare_literal());
+      MORTAR_RETURN_IF_ERROR(close_parens(around));
       node->literals.push_back(std::move(lit));
       return node;
     }
@@ -169,10 +231,10 @@ class Parser {
     if (at_keyword("BETWEEN")) {
       next();
       node->kind = Node::Kind::kBetween;
-      MORTAR_ASSIGN_OR_RETURN(Literal low, parse_literal());
+      MORTAR_ASSIGN_OR_RETURN(Literal low, parse_literal(depth));
       if (!at_keyword("AND")) return unexpected("AND");
       next();
-      MORTAR_ASSIGN_OR_RETURN(Literal high, parse_literal());
+      MORTAR_ASSIGN_OR_RETURN(Literal high, parse_literal(depth));
       node->literals.push_back(std::move(low));
       node->literals.push_back(std::move(high));
     } else if (at_keyword("IN")) {
@@ -181,7 +243,7 @@ class Parser {
       if (peek().kind != TokenKind::kLeftParen) return unexpected("'('");
       next();
       while (true) {
-        MORTAR_ASSIGN_OR_RETURN(Literal lit, parse_literal());
+        MORTAR_ASSIGN_OR_RETURN(Literal lit, parse_literal(depth + 1));
         node->literals.push_back(std::move(lit));
         if (peek().kind == TokenKind::kComma) {
           next();
@@ -196,10 +258,12 @@ class Parser {
     } else if (at_keyword("LIKE")) {
       next();
       node->kind = Node::Kind::kLike;
+      MORTAR_ASSIGN_OR_RETURN(size_t around, open_parens(depth));
       if (peek().kind != TokenKind::kString) return unexpected("a 'pattern' string");
       Literal pattern;
       pattern.position = peek().position;
       pattern.text = next().text;
+      MORTAR_RETURN_IF_ERROR(close_parens(around));
       node->literals.push_back(std::move(pattern));
       if (at_keyword("ESCAPE")) {
         next();

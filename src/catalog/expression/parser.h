@@ -8,14 +8,20 @@
 //   predicate := column op literal | literal op column
 //              | column [NOT] BETWEEN literal AND literal
 //              | column [NOT] IN '(' literal (',' literal)* ')'
-//              | column [NOT] LIKE string [ESCAPE string]
+//              | column [NOT] LIKE pattern [ESCAPE string]
 //              | column IS [NOT] NULL
 //   op        := = | <> | != | < | > | <= | >=
-//   literal   := 'string' | [+|-] number
+//   column    := name | '(' column ')'
+//   literal   := 'string' | [+|-] number | '(' literal ')'
+//   pattern   := 'string' | '(' pattern ')'
 //
+// A '(' opens a parenthesised operand when one name or literal and as many
+// ')' follow it ("(year) = ((2))"), else a sub-expression; telling them
+// apart looks a bounded number of tokens ahead (about 2 * kMaxDepth), so
+// parsing stays linear.
 // Errors are InvalidArgument (InvalidInputException) naming the 1-based
-// position. Nesting deeper than kMaxDepth is refused, so hostile input
-// cannot exhaust the stack.
+// position. Nesting deeper than kMaxDepth (sub-expressions and operand
+// parentheses alike) is refused, so hostile input cannot exhaust the stack.
 #pragma once
 
 #include <memory>

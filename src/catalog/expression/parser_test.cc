@@ -87,6 +87,43 @@ TEST(ParserTest, BetweenInLikeIsNull) {
   EXPECT_EQ(round_trip("s IS NULL"), "`s` IS NULL");
 }
 
+TEST(ParserTest, ParenthesisedOperands) {
+  EXPECT_EQ(round_trip("(int_col) = ((2)) OR (int_col) = (3)"), "(`int_col` = 2 OR `int_col` = 3)");
+  EXPECT_EQ(round_trip("((2)) < (year)"), "`year` > 2");
+  EXPECT_EQ(round_trip("(-2) < year"), "`year` > -2");
+  EXPECT_EQ(round_trip("year = (-2)"), "`year` = -2");
+  EXPECT_EQ(round_trip("((year) = 1)"), "`year` = 1");
+  EXPECT_EQ(round_trip("((year) = 1 AND (('a')) = k)"), "(`year` = 1 AND `k` = 'a')");
+  EXPECT_EQ(round_trip("(`my key`) IS NOT NULL"), "(NOT `my key` IS NULL)");
+  EXPECT_EQ(round_trip("(d) NOT BETWEEN ('a') AND (('b'))"), "(NOT `d` BETWEEN 'a' AND 'b')");
+  EXPECT_EQ(round_trip("m IN ((1), 2, (('3')))"), "`m` IN (1, 2, '3')");
+  EXPECT_EQ(round_trip("s LIKE ('a%')"), "`s` LIKE 'a%'");
+  EXPECT_EQ(round_trip("NOT (a) = 1"), "(NOT `a` = 1)");
+}
+
+TEST(ParserTest, ParenthesisedOperandErrors) {
+  EXPECT_EQ(
+      error_of("(a = 1"),
+      "Invalid partition expression: expected ')' but found end of expression at position 7.");
+  EXPECT_EQ(
+      error_of("((a) = 1"),
+      "Invalid partition expression: expected ')' but found end of expression at position 9.");
+  EXPECT_EQ(
+      error_of("a = ((1)"),
+      "Invalid partition expression: expected ')' but found end of expression at position 9.");
+  EXPECT_EQ(error_of("a = (b)"),
+            "Invalid partition expression: comparing two partition keys is not supported "
+            "(identifier b at position 6).");
+  EXPECT_EQ(error_of("(a)"),
+            "Invalid partition expression: expected a comparison operator, BETWEEN, IN, LIKE or "
+            "IS but found end of expression at position 4.");
+  EXPECT_EQ(error_of("(1) = (2)"),
+            "Invalid partition expression: expected a partition key name but found number 2 at "
+            "position 8.");
+  EXPECT_EQ(error_of("a IN ((1, 2))"),
+            "Invalid partition expression: expected ')' but found ',' at position 9.");
+}
+
 TEST(ParserTest, ErrorsNamePositions) {
   EXPECT_EQ(error_of("year = "),
             "Invalid partition expression: expected a literal (a 'string' or a number) but found "
@@ -143,8 +180,15 @@ TEST(ParserTest, DeepNestingIsRefusedNotACrash) {
   std::string nots;
   for (int i = 0; i < 5000; ++i) nots += "NOT ";
   EXPECT_NE(error_of(nots + "a = 1").find("nested more than"), std::string::npos);
+  // Parenthesised operands count against the same limit.
+  std::string wrapped = "a = " + std::string(5000, '(') + "1" + std::string(5000, ')');
+  EXPECT_NE(error_of(wrapped).find("nested more than"), std::string::npos);
+  EXPECT_NE(error_of(std::string(5000, '(') + "a" + std::string(5000, ')') + " = 1")
+                .find("nested more than"),
+            std::string::npos);
   // Moderate nesting is fine.
   EXPECT_EQ(round_trip("((((a = 1))))"), "`a` = 1");
+  EXPECT_EQ(round_trip("((((a)))) = ((((1))))"), "`a` = 1");
 }
 
 TEST(LexerTest, PositionsAreOneBasedOffsets) {

@@ -123,7 +123,7 @@ std::optional<int64_t> parse_date(std::string_view text) {
   return parse_date_prefix(text);
 }
 
-std::optional<int64_t> parse_timestamp(std::string_view text) {
+std::optional<Timestamp> parse_timestamp(std::string_view text) {
   if (text.size() < 19 || (text[10] != ' ' && text[10] != 'T')) return std::nullopt;
   auto days = parse_date_prefix(text.substr(0, 10));
   int64_t h, mi, s;
@@ -131,18 +131,17 @@ std::optional<int64_t> parse_timestamp(std::string_view text) {
       text[16] != ':' || !digits(text, 17, 2, s) || h > 23 || mi > 59 || s > 59) {
     return std::nullopt;
   }
-  int64_t micros = 0;
+  int64_t frac_nanos = 0;
   if (text.size() > 19) {
     size_t n = text.size() - 20;
     if (text[19] != '.' || n < 1 || n > 9) return std::nullopt;
-    int64_t frac;
-    if (!digits(text, 20, n, frac)) return std::nullopt;
-    // Keep microsecond precision (nanoseconds are truncated).
-    for (size_t i = n; i < 6; ++i) frac *= 10;
-    for (size_t i = 6; i < n; ++i) frac /= 10;
-    micros = frac;
+    if (!digits(text, 20, n, frac_nanos)) return std::nullopt;
+    for (size_t i = n; i < 9; ++i) frac_nanos *= 10;
   }
-  return ((*days * 24 + h) * 60 + mi) * 60 * 1000000 + s * 1000000 + micros;
+  Timestamp out;
+  out.micros = ((*days * 24 + h) * 60 + mi) * 60 * 1000000 + s * 1000000 + frac_nanos / 1000;
+  out.nanos = frac_nanos % 1000;
+  return out;
 }
 
 ClassifiedValue classify_value(std::string_view value) {
@@ -155,7 +154,8 @@ ClassifiedValue classify_value(std::string_view value) {
     out.number = *d;
   } else if (auto t = parse_timestamp(value)) {
     out.kind = ValueKind::kTimestamp;
-    out.number = *t;
+    out.number = t->micros;
+    out.nanos = t->nanos;
   }
   return out;
 }

@@ -36,14 +36,24 @@ using Number = std::variant<int64_t, double>;
 struct ClassifiedValue {
   ValueKind kind = ValueKind::kText;
   Number number = int64_t{0};  // days since 1970-01-01 for dates, microseconds for timestamps
+  // Timestamps keep Hive's nanosecond precision: the nanoseconds within
+  // `number`'s microsecond (0-999), compared after it. (Microseconds alone
+  // fit in int64 for every year 0001-9999; nanoseconds would not.)
+  int64_t nanos = 0;
 };
 
 ClassifiedValue classify_value(std::string_view value);
 
+// A timestamp as microseconds since the epoch plus 0-999 nanoseconds.
+struct Timestamp {
+  int64_t micros = 0;
+  int64_t nanos = 0;
+};
+
 // Parsers used for values and literals alike; nullopt when malformed.
 std::optional<Number> parse_number(std::string_view text);
-std::optional<int64_t> parse_date(std::string_view text);       // days since epoch
-std::optional<int64_t> parse_timestamp(std::string_view text);  // micros since epoch
+std::optional<int64_t> parse_date(std::string_view text);  // days since epoch
+std::optional<Timestamp> parse_timestamp(std::string_view text);
 
 // Three-way numeric comparison, exact for int64 pairs.
 int compare_numbers(const Number& a, const Number& b);

@@ -40,9 +40,15 @@ TEST(ValueTest, DatesAndTimestamps) {
   EXPECT_TRUE(parse_date("2024-02-29"));
   EXPECT_FALSE(parse_date("2023-02-29"));
   EXPECT_FALSE(parse_date("2023-1-01"));
-  EXPECT_EQ(*parse_timestamp("1970-01-01 00:00:01"), 1000000);
-  EXPECT_EQ(*parse_timestamp("1970-01-01 00:00:00.5"), 500000);
-  EXPECT_EQ(*parse_timestamp("1970-01-01T00:00:00.123456789"), 123456);
+  EXPECT_EQ(parse_timestamp("1970-01-01 00:00:01")->micros, 1000000);
+  EXPECT_EQ(parse_timestamp("1970-01-01 00:00:00.5")->micros, 500000);
+  EXPECT_EQ(parse_timestamp("1970-01-01 00:00:00.5")->nanos, 0);
+  // Hive timestamps keep nanoseconds: the sub-microsecond part is kept apart.
+  EXPECT_EQ(parse_timestamp("1970-01-01T00:00:00.123456789")->micros, 123456);
+  EXPECT_EQ(parse_timestamp("1970-01-01T00:00:00.123456789")->nanos, 789);
+  EXPECT_EQ(parse_timestamp("1970-01-01 00:00:00.0000005")->nanos, 500);
+  EXPECT_EQ(parse_timestamp("1969-12-31 23:59:59.999999999")->micros, -1);
+  EXPECT_EQ(parse_timestamp("1969-12-31 23:59:59.999999999")->nanos, 999);
   EXPECT_FALSE(parse_timestamp("1970-01-01 24:00:00"));
   EXPECT_FALSE(parse_timestamp("1970-01-01 00:00:00."));
 }

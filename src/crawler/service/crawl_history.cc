@@ -10,12 +10,13 @@
 namespace mortar::crawler {
 namespace {
 
-// A FieldValue for START_TIME/END_TIME: epoch seconds, or ISO-8601 UTC
-// ("2026-01-02T03:04:05Z", "2026-01-02 03:04:05", "2026-01-02").
+// A FieldValue for START_TIME/END_TIME, in epoch seconds: Glue documents
+// epoch milliseconds ("1767225600000"); ISO-8601 UTC ("2026-01-02T03:04:05Z",
+// "2026-01-02 03:04:05", "2026-01-02") is accepted too.
 StatusOr<double> parse_time(const std::string& text) {
   char* end = nullptr;
   double v = std::strtod(text.c_str(), &end);
-  if (!text.empty() && end != nullptr && *end == '\0') return v;
+  if (!text.empty() && end != nullptr && *end == '\0') return v / 1000;
   tm t{};
   const char* formats[] = {"%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"};
   for (const char* f : formats) {
@@ -32,7 +33,7 @@ StatusOr<double> parse_time(const std::string& text) {
     return static_cast<double>(timegm(&t)) + frac;
   }
   return invalid_input("Invalid time value in filter: " + text +
-                       " (use epoch seconds or YYYY-MM-DDTHH:MM:SSZ)");
+                       " (use epoch milliseconds or YYYY-MM-DDTHH:MM:SSZ)");
 }
 
 template <typename T>
@@ -55,12 +56,15 @@ StatusOr<std::vector<Filter>> parse_filters(const Json& filters) {
   if (!filters.is_array()) return out;
   for (const auto& f : filters) {
     Filter x{f.value("FieldName", ""), f.value("FilterOperator", ""), f.value("FieldValue", "")};
-    if (x.field.empty() || x.op.empty()) {
-      return invalid_input("Every crawls filter needs FieldName and FilterOperator.");
+    // Glue needs all three members (the model marks none required) and says
+    // which were missing in this shape.
+    if (x.field.empty() || x.op.empty() || x.value.empty()) {
+      auto shown = [](const std::string& s) { return s.empty() ? std::string("null") : s; };
+      return invalid_input("Invalid Filter Provided: FieldName: " + shown(x.field) +
+                           ", FilterOperator: " + shown(x.op) + ", FieldValue: " + shown(x.value));
     }
     if ((x.field == "STATE" || x.field == "CRAWL_ID") && x.op != "EQ" && x.op != "NE") {
-      return invalid_input("Filter operator " + x.op + " cannot be used with " + x.field +
-                           " (only EQ and NE).");
+      return invalid_input("Only EQ or NE operator is allowed for field : " + x.field);
     }
     if (x.field == "START_TIME" || x.field == "END_TIME") {
       MORTAR_ASSIGN_OR_RETURN(x.number, parse_time(x.value));

@@ -231,11 +231,12 @@ Status CrawlerService::delete_crawler(const catalog::CallContext& ctx, const std
 Json CrawlerService::crawler_view(const std::string& account, const Json& body, const std::string& state) {
   Json out = body;
   out["State"] = state;
+  // Glue always returns CrawlElapsedTime: the running crawl's age in
+  // milliseconds, 0 when no crawl is running.
+  int64_t elapsed_ms = 0;
   auto it = active_.find({account, body.value("Name", "")});
-  if (it != active_.end()) {
-    int64_t elapsed_ms = (clock_.now_micros() - it->second->start_micros) / 1000;
-    out["CrawlElapsedTime"] = std::max<int64_t>(0, elapsed_ms);
-  }
+  if (it != active_.end()) elapsed_ms = (clock_.now_micros() - it->second->start_micros) / 1000;
+  out["CrawlElapsedTime"] = std::max<int64_t>(0, elapsed_ms);
   return out;
 }
 

@@ -171,7 +171,7 @@ TEST_F(CrawlerServiceTest, StateMachineStartStop) {
   EXPECT_EQ(c["LastCrawl"]["Status"], "CANCELLED");
   EXPECT_EQ(c["LastCrawl"]["LogGroup"], "/aws-glue/crawlers");
   EXPECT_EQ(c["LastCrawl"]["LogStream"], "c");
-  EXPECT_FALSE(c.contains("CrawlElapsedTime"));
+  EXPECT_EQ(c["CrawlElapsedTime"], 0);
 
   auto crawls = *service_->list_crawls(ctx_, "c", Json(), 0, 10);
   ASSERT_EQ(crawls.items.size(), 1u);
@@ -255,14 +255,20 @@ TEST_F(CrawlerServiceTest, ListCrawlsFilters) {
   EXPECT_EQ(f.items[0]["ErrorMessage"], "target path /nope does not exist");
   double second = all.items[1]["StartTime"].get<double>();
   Json later = Json::array(
-      {{{"FieldName", "START_TIME"}, {"FilterOperator", "GE"}, {"FieldValue", std::to_string(second)}}});
+      {{{"FieldName", "START_TIME"},
+        {"FilterOperator", "GE"},
+        {"FieldValue", std::to_string(static_cast<int64_t>(second * 1000))}}});  // epoch ms
   EXPECT_EQ(service_->list_crawls(ctx_, "c", later, 0, 10)->items.size(), 2u);
   auto page = *service_->list_crawls(ctx_, "c", Json(), 0, 2);
   EXPECT_EQ(page.items.size(), 2u);
   EXPECT_EQ(page.next, 2);
   EXPECT_EQ(service_->list_crawls(ctx_, "c", Json(), 2, 2)->items.size(), 1u);
   Json bad = Json::array({{{"FieldName", "STATE"}, {"FilterOperator", "GT"}, {"FieldValue", "X"}}});
-  EXPECT_EQ(service_->list_crawls(ctx_, "c", bad, 0, 10).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(service_->list_crawls(ctx_, "c", bad, 0, 10).status().message(),
+            "Only EQ or NE operator is allowed for field : STATE");
+  Json no_value = Json::array({{{"FieldName", "STATE"}, {"FilterOperator", "EQ"}}});
+  EXPECT_EQ(service_->list_crawls(ctx_, "c", no_value, 0, 10).status().message(),
+            "Invalid Filter Provided: FieldName: STATE, FilterOperator: EQ, FieldValue: null");
   EXPECT_EQ(service_->list_crawls(ctx_, "nope", Json(), 0, 10).status().code(), absl::StatusCode::kNotFound);
 }
 
