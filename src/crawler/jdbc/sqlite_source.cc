@@ -10,11 +10,11 @@
 #include <fmt/format.h>
 
 #include "crawler/jdbc/jdbc_source.h"
-#include "engine/jdbc/jdbc_types.h"
+#include "sql/jdbc_types.h"
 
 namespace mortar::crawler::jdbc {
 
-using engine::jdbc::sqlite_type_to_glue;
+using sql::sqlite_type_to_glue;
 
 namespace {
 

@@ -9,12 +9,15 @@
 #include <fmt/format.h>
 
 #include "engine/jdbc/jdbc_reader.h"
-#include "engine/jdbc/jdbc_types.h"
 #include "engine/jdbc/sqlite_db.h"
+#include "sql/jdbc_types.h"
 #include "types/decimal.h"
 #include "types/temporal.h"
 
 namespace mortar::engine::jdbc {
+
+using sql::quote_table_name;
+using sql::sqlite_type_to_glue;
 
 namespace {
 
