@@ -21,17 +21,15 @@ struct ResetGuard {
 
 StatusOr<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::string& uri,
                                                                    bool reader, bool memory) {
-  sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
-  int rc = sqlite3_open_v2(uri.c_str(), &db, flags, nullptr);
-  if (rc != SQLITE_OK) {
-    std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-    sqlite3_close(db);
-    return internal_error("opening sqlite database " + uri + ": " + msg);
+  auto db = sql::open_sqlite(uri, flags);
+  if (!db.ok()) {
+    return internal_error("opening sqlite database " + uri + ": " +
+                          std::string(status_message(db.status())));
   }
-  std::unique_ptr<SqliteConnection> conn(new SqliteConnection(db));
-  sqlite3_busy_timeout(db, kBusyTimeoutMillis);
-  sqlite3_extended_result_codes(db, 1);
+  std::unique_ptr<SqliteConnection> conn(new SqliteConnection(std::move(*db)));
+  sqlite3_busy_timeout(conn->db_.get(), kBusyTimeoutMillis);
+  sqlite3_extended_result_codes(conn->db_.get(), 1);
   // WAL lets readers run beside the single writer. synchronous=FULL syncs the
   // WAL on every commit, so an acknowledged write survives power loss, not
   // only a process kill (NORMAL would be enough for SIGKILL alone).
@@ -42,14 +40,11 @@ StatusOr<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::st
   return conn;
 }
 
-SqliteConnection::~SqliteConnection() {
-  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
-  sqlite3_close_v2(db_);
-}
+SqliteConnection::~SqliteConnection() = default;
 
 Status SqliteConnection::error(int rc, std::string_view sql) const {
-  int extended = sqlite3_extended_errcode(db_);
-  std::string msg = sqlite3_errmsg(db_);
+  int extended = sqlite3_extended_errcode(db_.get());
+  std::string msg = sqlite3_errmsg(db_.get());
   switch (extended) {
     case SQLITE_CONSTRAINT_UNIQUE:
     case SQLITE_CONSTRAINT_PRIMARYKEY:
@@ -73,16 +68,13 @@ Status SqliteConnection::error(int rc, std::string_view sql) const {
 StatusOr<sqlite3_stmt*> SqliteConnection::prepare(std::string_view sql) {
   std::string key(sql);
   auto it = cache_.find(key);
-  if (it != cache_.end()) return it->second;
+  if (it != cache_.end()) return it->second.get();
   sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+  int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
                               SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) return error(rc, sql);
   if (stmt == nullptr) return invalid_input("empty SQL statement");
-  if (cache_.size() >= kMaxCachedStatements) {
-    for (auto& [s, st] : cache_) sqlite3_finalize(st);
-    cache_.clear();
-  }
+  if (cache_.size() >= kMaxCachedStatements) cache_.clear();
   cache_.emplace(std::move(key), stmt);
   return stmt;
 }
@@ -119,7 +111,7 @@ StatusOr<int64_t> SqliteConnection::exec(std::string_view sql, const std::vector
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
   }
   if (rc != SQLITE_DONE) return error(rc, sql);
-  return static_cast<int64_t>(sqlite3_changes64(db_));
+  return static_cast<int64_t>(sqlite3_changes64(db_.get()));
 }
 
 StatusOr<std::vector<Row>> SqliteConnection::query(std::string_view sql,
@@ -165,7 +157,7 @@ StatusOr<std::vector<Row>> SqliteConnection::query(std::string_view sql,
 
 Status SqliteConnection::exec_script(const std::string& sql) {
   char* err = nullptr;
-  int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+  int rc = sqlite3_exec(db_.get(), sql.c_str(), nullptr, nullptr, &err);
   if (rc != SQLITE_OK) {
     std::string msg = err ? err : sqlite3_errstr(rc);
     sqlite3_free(err);

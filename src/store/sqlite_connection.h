@@ -6,13 +6,12 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
+#include "sql/sqlite_handle.h"
 #include "store/store.h"
-
-struct sqlite3;
-struct sqlite3_stmt;
 
 namespace mortar::store {
 
@@ -31,13 +30,13 @@ class SqliteConnection {
   Status exec_script(const std::string& sql);
 
  private:
-  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  explicit SqliteConnection(sql::SqliteDb db) : db_(std::move(db)) {}
   StatusOr<sqlite3_stmt*> prepare(std::string_view sql);
   Status bind(sqlite3_stmt* stmt, const std::vector<Value>& params);
   Status error(int rc, std::string_view sql) const;
 
-  sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  sql::SqliteDb db_;
+  std::unordered_map<std::string, sql::SqliteStmt> cache_;  // finalized before db_ closes
 };
 
 }  // namespace mortar::store

@@ -9,18 +9,18 @@
 #include "common/status.h"
 #include "crawler/crawl_types.h"
 #include "crawler/jdbc/include_path.h"
-#include "engine/jdbc/jdbc_url.h"
 #include "crawler/plan/glob_matcher.h"
+#include "sql/jdbc_url.h"
 #include "types/data_type.h"
 
 namespace mortar::crawler::jdbc {
 
-// URL parsing and type mapping live in engine/jdbc (shared with the engine's
+// URL parsing and type mapping live in sql/ (shared with the engine's
 // JDBC source and sink).
-using engine::jdbc::Engine;
-using engine::jdbc::JdbcUrl;
-using engine::jdbc::parse_jdbc_url;
-using engine::jdbc::scrub;
+using sql::Engine;
+using sql::JdbcUrl;
+using sql::parse_jdbc_url;
+using sql::scrub;
 
 struct JdbcRelation {
   std::string database;  // as the include path names it

@@ -1,16 +1,16 @@
 // plan_jdbc_target() against a real PostgreSQL started by the test
-// (engine/jdbc/postgres_test_server.h: initdb + pg_ctl on a free loopback
+// (testing/postgres_test_server.h: initdb + pg_ctl on a free loopback
 // port, as the `postgres` user when run as root).
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "crawler/jdbc/jdbc_target.h"
-#include "engine/jdbc/postgres_test_server.h"
+#include "testing/postgres_test_server.h"
 
 namespace mortar::crawler {
 namespace {
 
-using engine::jdbc::testing::PostgresTestServer;
+using mortar::testing::PostgresTestServer;
 
 constexpr const char* kPassword = PostgresTestServer::kPassword;
 

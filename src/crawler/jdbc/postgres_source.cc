@@ -6,17 +6,17 @@
 #include <fmt/format.h>
 
 #include "crawler/jdbc/jdbc_source.h"
-#include "engine/jdbc/jdbc_types.h"
-#include "engine/jdbc/pg_connection.h"
+#include "sql/jdbc_types.h"
+#include "sql/pg_connection.h"
 
 namespace mortar::crawler::jdbc {
 
-using engine::jdbc::postgres_type_to_glue;
+using sql::postgres_type_to_glue;
 
 namespace {
 
-using engine::jdbc::PgConn;
-using engine::jdbc::PgResult;
+using sql::PgConn;
+using sql::PgResult;
 using Conn = PgConn;
 using Result = PgResult;
 
@@ -30,17 +30,17 @@ void log_line(const JdbcRequest& r, const char* level, const std::string& msg) {
   if (r.log) r.log(level, msg);
 }
 
-// The connection (engine/jdbc's connect_postgres) to the include path's
+// The connection (sql/pg_connection.h's connect_postgres) to the include path's
 // database; errors name the Glue connection and host:port/database.
 StatusOr<Conn> connect(const JdbcRequest& r) {
-  engine::jdbc::PgConnectParams params;
+  sql::PgConnectParams params;
   params.url = &r.url;
   params.database = r.path.database();
   params.user = r.username;
   params.password = r.password;
   params.application_name = "mortar-crawler";
   params.label = "connection " + r.connection_name;
-  return engine::jdbc::connect_postgres(params);
+  return sql::connect_postgres(params);
 }
 
 // Runs a read-only catalog query; the error names the connection.

@@ -2,30 +2,22 @@
 // views from sqlite_master, columns from pragma_table_info with their
 // declared types.
 #include <sqlite3.h>
-#include <sys/stat.h>
 
 #include <filesystem>
-#include <memory>
 
 #include <fmt/format.h>
 
 #include "crawler/jdbc/jdbc_source.h"
-#include "engine/jdbc/jdbc_types.h"
+#include "sql/jdbc_types.h"
+#include "sql/sqlite_handle.h"
 
 namespace mortar::crawler::jdbc {
 
-using engine::jdbc::sqlite_type_to_glue;
+using sql::sqlite_type_to_glue;
+using sql::SqliteDb;
+using sql::SqliteStmt;
 
 namespace {
-
-struct DbCloser {
-  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
-struct StmtFinalizer {
-  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
-};
-using Db = std::unique_ptr<sqlite3, DbCloser>;
-using Stmt = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
 
 std::string text(sqlite3_stmt* s, int col) {
   const unsigned char* t = sqlite3_column_text(s, col);
@@ -47,7 +39,7 @@ StatusOr<std::vector<std::pair<std::string, std::string>>> read_columns(sqlite3*
   if (sqlite3_prepare_v2(db, "SELECT name, type FROM pragma_table_info(?1) ORDER BY cid", -1, &raw, nullptr) !=
       SQLITE_OK)
     return internal_error(sqlite3_errmsg(db));
-  Stmt stmt(raw);
+  SqliteStmt stmt(raw);
   sqlite3_bind_text(raw, 1, table.c_str(), -1, SQLITE_TRANSIENT);
   std::vector<std::pair<std::string, std::string>> cols;
   int rc;
@@ -66,15 +58,8 @@ StatusOr<JdbcListing> list_sqlite(const JdbcRequest& r) {
   if (lower(r.path.database()) != lower(stem) && lower(r.path.database()) != "main")
     return not_found(fmt::format("{}: unknown database '{}' in the include path; this file is database "
                                  "'{}' (or 'main')", where, r.path.database(), stem));
-  struct stat st;
-  if (::stat(file.c_str(), &st) != 0) return not_found(fmt::format("{}: the database file does not exist", where));
-  if (!S_ISREG(st.st_mode)) return invalid_input(fmt::format("{}: not a regular file", where));
-  sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
-  Db db(raw);
-  if (rc != SQLITE_OK)
-    return absl::UnavailableError(to_absl(fmt::format("{}: cannot open: {}", where, raw ? sqlite3_errmsg(raw) : "out of memory")));
-  sqlite3_busy_timeout(raw, 5000);
+  MORTAR_ASSIGN_OR_RETURN(SqliteDb db, sql::open_sqlite_file(file, true, where, 5000));
+  sqlite3* raw = db.get();
   log_line(r, "INFO", fmt::format("opened SQLite database {} through connection {}", file, r.connection_name));
 
   sqlite3_stmt* list_raw = nullptr;
@@ -84,8 +69,9 @@ StatusOr<JdbcListing> list_sqlite(const JdbcRequest& r) {
                          -1, &list_raw, nullptr) != SQLITE_OK)
     // A file that is not a database fails here ("file is not a database").
     return invalid_input(fmt::format("{}: cannot read the schema: {}", where, sqlite3_errmsg(raw)));
-  Stmt list(list_raw);
+  SqliteStmt list(list_raw);
   std::vector<std::pair<std::string, bool>> names;
+  int rc;
   while ((rc = sqlite3_step(list_raw)) == SQLITE_ROW) names.emplace_back(text(list_raw, 0), text(list_raw, 1) == "view");
   if (rc != SQLITE_DONE)
     return invalid_input(fmt::format("{}: cannot read the schema: {}", where, sqlite3_errmsg(raw)));

@@ -5,8 +5,8 @@
 
 #include "engine/jdbc/jdbc_sink.h"
 #include "engine/jdbc/jdbc_source.h"
-#include "engine/jdbc/postgres_test_server.h"
 #include "engine/test_util.h"
+#include "testing/postgres_test_server.h"
 
 namespace mortar::engine::jdbc {
 namespace {
@@ -44,7 +44,7 @@ class JdbcPostgres : public ::testing::Test {
   static void TearDownTestSuite() { server_.stop(); }
   void SetUp() override { ASSERT_TRUE(setup_error_.empty()) << setup_error_; }
 
-  static std::string kPassword() { return testing::PostgresTestServer::kPassword; }
+  static std::string kPassword() { return mortar::testing::PostgresTestServer::kPassword; }
   static JdbcSourceOptions source(const std::string& table) {
     JdbcSourceOptions o;
     o.url = server_.jdbc_url("shop");
@@ -62,7 +62,7 @@ class JdbcPostgres : public ::testing::Test {
     return o;
   }
 
-  static inline testing::PostgresTestServer server_;
+  static inline mortar::testing::PostgresTestServer server_;
   static inline std::string setup_error_;
 };
 

@@ -8,15 +8,15 @@
 
 #include "common/status.h"
 #include "engine/jdbc/jdbc_source.h"
-#include "engine/jdbc/jdbc_url.h"
 #include "engine/plan_node.h"
+#include "sql/jdbc_url.h"
 #include "types/data_type.h"
 
 namespace mortar::engine::jdbc {
 
 struct ReadSpec {
   JdbcSourceOptions options;
-  JdbcUrl url;
+  sql::JdbcUrl url;
   std::string from;  // the quoted table, or "(<sample_query>) AS mortar_q"
   int partitions = 1;
   std::string label;  // "connection x" / "PostgreSQL" / "SQLite" for messages

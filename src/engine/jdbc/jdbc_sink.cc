@@ -9,6 +9,10 @@
 
 namespace mortar::engine::jdbc {
 
+using sql::Engine;
+using sql::parse_jdbc_url;
+using sql::quote_table_name;
+
 namespace {
 
 std::string lower(std::string_view s) {

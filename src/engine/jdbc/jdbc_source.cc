@@ -12,9 +12,13 @@
 
 #include "engine/interrupt.h"
 #include "engine/jdbc/jdbc_reader.h"
-#include "engine/jdbc/pg_connection.h"
+#include "sql/pg_connection.h"
 
 namespace mortar::engine::jdbc {
+
+using sql::Engine;
+using sql::parse_jdbc_url;
+using sql::quote_table_name;
 
 namespace {
 

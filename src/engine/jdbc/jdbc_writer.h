@@ -4,13 +4,13 @@
 #include <string>
 
 #include "engine/jdbc/jdbc_sink.h"
-#include "engine/jdbc/jdbc_url.h"
+#include "sql/jdbc_url.h"
 
 namespace mortar::engine::jdbc {
 
 struct WriteSpec {
   JdbcSinkOptions options;
-  JdbcUrl url;
+  sql::JdbcUrl url;
   std::string table;  // quoted
   std::string label;  // "connection x" / "PostgreSQL" / "SQLite"
 };

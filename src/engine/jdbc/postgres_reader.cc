@@ -4,11 +4,24 @@
 #include <fmt/format.h>
 
 #include "engine/jdbc/jdbc_reader.h"
-#include "engine/jdbc/jdbc_types.h"
-#include "engine/jdbc/pg_connection.h"
-#include "engine/jdbc/pg_text.h"
+#include "sql/jdbc_types.h"
+#include "sql/pg_connection.h"
+#include "sql/pg_text.h"
 
 namespace mortar::engine::jdbc {
+
+using sql::append_pg_text;
+using sql::connect_postgres;
+using sql::pg_error;
+using sql::pg_exec;
+using sql::pg_target_name;
+using sql::PgConn;
+using sql::PgConnectParams;
+using sql::PgResult;
+using sql::postgres_type_to_glue;
+using sql::quote_table_name;
+using sql::scrub;
+using sql::split_copy_row;
 
 namespace {
 

@@ -5,12 +5,24 @@
 
 #include <fmt/format.h>
 
-#include "engine/jdbc/jdbc_types.h"
 #include "engine/jdbc/jdbc_writer.h"
-#include "engine/jdbc/pg_connection.h"
-#include "engine/jdbc/pg_text.h"
+#include "sql/jdbc_types.h"
+#include "sql/pg_connection.h"
+#include "sql/pg_text.h"
 
 namespace mortar::engine::jdbc {
+
+using sql::append_copy_field;
+using sql::connect_postgres;
+using sql::glue_to_postgres_type;
+using sql::pg_error;
+using sql::pg_exec;
+using sql::pg_target_name;
+using sql::PgConn;
+using sql::PgConnectParams;
+using sql::PgResult;
+using sql::quote_identifier;
+using sql::scrub;
 
 namespace {
 

@@ -1,24 +1,19 @@
-// Internal to engine/jdbc: SQLite handles with RAII and opening a database
-// file for the JDBC source (read-only) and sink (read-write, created).
+// Internal to engine/jdbc: opening the database file of a jdbc:sqlite: URL
+// for the JDBC source (read-only) and sink (read-write, created), and
+// preparing statements, with the JDBC errors. Handles: sql/sqlite_handle.h.
 #pragma once
 
 #include <sqlite3.h>
 
-#include <memory>
 #include <string>
 
 #include "common/status.h"
+#include "sql/sqlite_handle.h"
 
 namespace mortar::engine::jdbc {
 
-struct SqliteCloser {
-  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
-struct SqliteFinalizer {
-  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
-};
-using SqliteDb = std::unique_ptr<sqlite3, SqliteCloser>;
-using SqliteStmt = std::unique_ptr<sqlite3_stmt, SqliteFinalizer>;
+using sql::SqliteDb;
+using sql::SqliteStmt;
 
 // Opens `path`; read-only requires the file to exist (NotFound naming it),
 // otherwise it is created. Registers mortar_hash(x) (a non-negative 62-bit

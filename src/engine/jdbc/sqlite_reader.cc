@@ -1,20 +1,21 @@
 // SQLite half of read_jdbc(): the schema from the query's declared column
 // types (SQLite's affinity rules, jdbc_types.h), rows by sqlite3_step with
 // each value converted to its column's Glue type.
-#include <sys/stat.h>
-
 #include <charconv>
 #include <cmath>
 
 #include <fmt/format.h>
 
 #include "engine/jdbc/jdbc_reader.h"
-#include "engine/jdbc/jdbc_types.h"
 #include "engine/jdbc/sqlite_db.h"
+#include "sql/jdbc_types.h"
 #include "types/decimal.h"
 #include "types/temporal.h"
 
 namespace mortar::engine::jdbc {
+
+using sql::quote_table_name;
+using sql::sqlite_type_to_glue;
 
 namespace {
 
@@ -232,19 +233,8 @@ class StepStream : public BatchStream {
 }  // namespace
 
 StatusOr<SqliteDb> open_sqlite(const std::string& path, bool read_only, const std::string& label) {
-  struct stat st;
-  const bool exists = ::stat(path.c_str(), &st) == 0;
-  if (read_only && !exists) return not_found(fmt::format("{}: the database file does not exist", label));
-  if (exists && !S_ISREG(st.st_mode)) return invalid_input(fmt::format("{}: not a regular file", label));
-  sqlite3* raw = nullptr;
-  int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
-  SqliteDb db(raw);
-  if (rc != SQLITE_OK)
-    return absl::UnavailableError(
-        to_absl(fmt::format("{}: cannot open: {}", label, raw ? sqlite3_errmsg(raw) : "out of memory")));
-  sqlite3_busy_timeout(raw, 10000);
-  sqlite3_create_function(raw, "mortar_hash", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, mortar_hash,
+  MORTAR_ASSIGN_OR_RETURN(SqliteDb db, sql::open_sqlite_file(path, read_only, label, 10000));
+  sqlite3_create_function(db.get(), "mortar_hash", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, mortar_hash,
                           nullptr, nullptr);
   return db;
 }

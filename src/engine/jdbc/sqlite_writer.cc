@@ -9,14 +9,18 @@
 
 #include <fmt/format.h>
 
-#include "engine/jdbc/jdbc_types.h"
 #include "engine/jdbc/jdbc_writer.h"
 #include "engine/jdbc/sqlite_db.h"
+#include "sql/jdbc_types.h"
 #include "types/decimal.h"
 #include "types/json_text.h"
 #include "types/temporal.h"
 
 namespace mortar::engine::jdbc {
+
+using sql::glue_to_sqlite_type;
+using sql::quote_identifier;
+using sql::sqlite_type_to_glue;
 
 namespace {
 

@@ -1,9 +1,9 @@
-#include "engine/jdbc/jdbc_url.h"
+#include "sql/jdbc_url.h"
 
 #include <gtest/gtest.h>
 
 
-namespace mortar::engine::jdbc {
+namespace mortar::sql {
 namespace {
 
 TEST(JdbcUrl, PostgresHostPortDatabase) {
@@ -76,4 +76,4 @@ TEST(JdbcUrl, SqlitePaths) {
 }
 
 }  // namespace
-}  // namespace mortar::engine::jdbc
+}  // namespace mortar::sql

@@ -10,9 +10,9 @@
 #include <string>
 
 #include "common/status.h"
-#include "engine/jdbc/jdbc_url.h"
+#include "sql/jdbc_url.h"
 
-namespace mortar::engine::jdbc {
+namespace mortar::sql {
 
 struct PgConnDeleter {
   void operator()(PGconn* c) const { PQfinish(c); }
@@ -49,4 +49,4 @@ std::string pg_error(PGconn* conn, const std::string& password);
 StatusOr<PgResult> pg_exec(PGconn* conn, const std::string& sql, const std::string& context,
                            const std::string& password = "");
 
-}  // namespace mortar::engine::jdbc
+}  // namespace mortar::sql

@@ -1,4 +1,4 @@
-#include "engine/jdbc/pg_text.h"
+#include "sql/pg_text.h"
 
 #include <cctype>
 #include <charconv>
@@ -11,7 +11,7 @@
 #include "types/json_text.h"
 #include "types/temporal.h"
 
-namespace mortar::engine::jdbc {
+namespace mortar::sql {
 
 namespace {
 
@@ -348,4 +348,4 @@ void append_copy_field(std::string& out, const Column& col, int64_t row) {
   append_escaped(out, text);
 }
 
-}  // namespace mortar::engine::jdbc
+}  // namespace mortar::sql

@@ -1,4 +1,4 @@
-#include "engine/jdbc/jdbc_url.h"
+#include "sql/jdbc_url.h"
 
 #include <cctype>
 #include <charconv>
@@ -8,7 +8,7 @@
 
 #include "common/percent_encoding.h"
 
-namespace mortar::engine::jdbc {
+namespace mortar::sql {
 
 namespace {
 
@@ -243,4 +243,4 @@ StatusOr<JdbcUrl> parse_jdbc_url(std::string_view url) {
       url.substr(0, second + 1)));
 }
 
-}  // namespace mortar::engine::jdbc
+}  // namespace mortar::sql

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "engine/jdbc/pg_text.h"
+#include "sql/pg_text.h"
 #include "types/data_type.h"
 
 using mortar::types::Column;
@@ -15,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   std::vector<std::string> fields;
   std::vector<bool> nulls;
-  mortar::engine::jdbc::split_copy_row(text, fields, nulls);
+  mortar::sql::split_copy_row(text, fields, nulls);
   static const auto kTypes = {DataType::int32(), DataType::bigint(), DataType::float64(),
                               DataType::decimal(38, 18), DataType::boolean(), DataType::date(),
                               DataType::timestamp(), DataType::binary(), DataType::string(),
@@ -23,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const auto& type : kTypes) {
     Column col(type);
     for (const auto& f : fields) {
-      if (!mortar::engine::jdbc::append_pg_text(col, f).ok()) col.truncate(col.length());
+      if (!mortar::sql::append_pg_text(col, f).ok()) col.truncate(col.length());
     }
     if (!col.validate().ok()) __builtin_trap();
   }

@@ -1,13 +1,13 @@
 // PostgreSQL text formats: COPY rows, value and array literals, and the
 // COPY text the sink produces.
-#include "engine/jdbc/pg_text.h"
+#include "sql/pg_text.h"
 
 #include <gtest/gtest.h>
 
-#include "engine/jdbc/jdbc_url.h"
+#include "sql/jdbc_url.h"
 #include "types/data_type.h"
 
-namespace mortar::engine::jdbc {
+namespace mortar::sql {
 namespace {
 
 using types::Column;
@@ -122,4 +122,4 @@ TEST(TableNames, QuotedAndFolded) {
 }
 
 }  // namespace
-}  // namespace mortar::engine::jdbc
+}  // namespace mortar::sql

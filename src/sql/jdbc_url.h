@@ -10,7 +10,7 @@
 
 #include "common/status.h"
 
-namespace mortar::engine::jdbc {
+namespace mortar::sql {
 
 enum class Engine { kPostgres, kSqlite };
 
@@ -42,4 +42,4 @@ StatusOr<std::string> quote_table_name(std::string_view dbtable, bool fold_lower
 // "a\"b" -> "\"a\"\"b\"".
 std::string quote_identifier(std::string_view name);
 
-}  // namespace mortar::engine::jdbc
+}  // namespace mortar::sql

@@ -1,4 +1,4 @@
-#include "engine/jdbc/jdbc_types.h"
+#include "sql/jdbc_types.h"
 
 #include <cctype>
 #include <charconv>
@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-namespace mortar::engine::jdbc {
+namespace mortar::sql {
 
 namespace {
 
@@ -103,9 +103,9 @@ TypePtr sqlite_type_to_glue(std::string_view declared) {
   return DataType::float64();  // NUMERIC affinity
 }
 
-}  // namespace mortar::engine::jdbc
+}  // namespace mortar::sql
 
-namespace mortar::engine::jdbc {
+namespace mortar::sql {
 
 using types::TypeKind;
 
@@ -165,4 +165,4 @@ StatusOr<std::string> glue_to_sqlite_type(const types::DataType& t) {
   }
 }
 
-}  // namespace mortar::engine::jdbc
+}  // namespace mortar::sql

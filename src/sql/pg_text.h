@@ -1,7 +1,7 @@
 // PostgreSQL's text formats, both directions: COPY's text rows (tab-separated
 // fields, \N for null, backslash escapes) and the text output of single
-// values (including array literals {a,"b c",NULL}), decoded into engine
-// columns; and engine values encoded as COPY text for the sink.
+// values (including array literals {a,"b c",NULL}), decoded into
+// types::Column; and column values encoded as COPY text (the JDBC sink).
 #pragma once
 
 #include <string>
@@ -10,7 +10,7 @@
 #include "common/status.h"
 #include "types/column.h"
 
-namespace mortar::engine::jdbc {
+namespace mortar::sql {
 
 // Splits one COPY text row (without its '\n') into fields, unescaping each;
 // null fields are reported through `is_null`. Reuses the vectors' storage.
@@ -26,4 +26,4 @@ Status append_pg_text(types::Column& col, std::string_view text);
 // nested values other than arrays of scalars are JSON text.
 void append_copy_field(std::string& out, const types::Column& col, int64_t row);
 
-}  // namespace mortar::engine::jdbc
+}  // namespace mortar::sql

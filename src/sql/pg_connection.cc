@@ -1,4 +1,4 @@
-#include "engine/jdbc/pg_connection.h"
+#include "sql/pg_connection.h"
 
 #include <cctype>
 #include <utility>
@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-namespace mortar::engine::jdbc {
+namespace mortar::sql {
 
 namespace {
 
@@ -92,4 +92,4 @@ StatusOr<PgResult> pg_exec(PGconn* conn, const std::string& sql, const std::stri
   return absl::UnavailableError(to_absl(fmt::format("{}: {}", context, msg)));
 }
 
-}  // namespace mortar::engine::jdbc
+}  // namespace mortar::sql

@@ -1,8 +1,8 @@
-#include "engine/jdbc/jdbc_types.h"
+#include "sql/jdbc_types.h"
 
 #include <gtest/gtest.h>
 
-namespace mortar::engine::jdbc {
+namespace mortar::sql {
 namespace {
 
 std::string pg(const char* t) { return postgres_type_to_glue(t)->to_string(); }
@@ -72,4 +72,4 @@ TEST(SqliteTypes, AffinityRules) {
 }
 
 }  // namespace
-}  // namespace mortar::engine::jdbc
+}  // namespace mortar::sql

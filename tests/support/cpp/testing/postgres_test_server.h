@@ -1,7 +1,8 @@
-// Test-only (header-only): a throwaway PostgreSQL server for GoogleTest
-// suites — initdb into a temp dir and pg_ctl start on a free loopback port
-// (as the `postgres` user when the tests run as root: PostgreSQL refuses to
-// run as root); psql for setup and checks. Stopped and removed by stop().
+// Test-only (mortar_testing, header-only): a throwaway PostgreSQL server for
+// GoogleTest suites — initdb into a temp dir and pg_ctl start on a free
+// loopback port (as the `postgres` user when the tests run as root: PostgreSQL
+// refuses to run as root); psql for setup and checks. Stopped and removed by
+// stop().
 #pragma once
 
 #include <netinet/in.h>
@@ -18,7 +19,7 @@
 
 #include <fmt/format.h>
 
-namespace mortar::engine::jdbc::testing {
+namespace mortar::testing {
 
 class PostgresTestServer {
  public:
@@ -119,4 +120,4 @@ class PostgresTestServer {
   bool started_ = false;
 };
 
-}  // namespace mortar::engine::jdbc::testing
+}  // namespace mortar::testing

@@ -9,7 +9,7 @@
 
 #include "types/data_type.h"
 
-namespace mortar::engine::jdbc {
+namespace mortar::sql {
 
 // `type`: the column type as PostgreSQL's format_type() prints it (for a
 // domain, its base type): "integer", "numeric(10,2)", "character varying(20)",
@@ -25,9 +25,9 @@ types::TypePtr postgres_type_to_glue(std::string_view type);
 // declared type -> string.
 types::TypePtr sqlite_type_to_glue(std::string_view declared);
 
-}  // namespace mortar::engine::jdbc
+}  // namespace mortar::sql
 
-namespace mortar::engine::jdbc {
+namespace mortar::sql {
 
 // The column type a JDBC sink creates for a Glue type when the table is
 // missing (as Glue/Spark's JDBC writer does): PostgreSQL boolean, smallint,
@@ -41,4 +41,4 @@ StatusOr<std::string> glue_to_postgres_type(const types::DataType& type);
 // reads them back as the same Glue types (integers widen to bigint).
 StatusOr<std::string> glue_to_sqlite_type(const types::DataType& type);
 
-}  // namespace mortar::engine::jdbc
+}  // namespace mortar::sql
