@@ -86,9 +86,10 @@ StatusOr<PgResult> pg_exec(PGconn* conn, const std::string& sql, const std::stri
   const char* state = res ? PQresultErrorField(res.get(), PG_DIAG_SQLSTATE) : nullptr;
   const std::string code = state ? state : "";
   if (code == "42P01" || code == "3F000") return not_found(fmt::format("{}: {}", context, msg));
+  // 42501 (insufficient privilege) before the rest of class 42 (bad SQL).
+  if (code == "42501") return access_denied(fmt::format("{}: {}", context, msg));
   if (code.rfind("42", 0) == 0 || code.rfind("22", 0) == 0 || code.rfind("23", 0) == 0)
     return invalid_input(fmt::format("{}: {}", context, msg));
-  if (code == "42501") return access_denied(fmt::format("{}: {}", context, msg));
   return absl::UnavailableError(to_absl(fmt::format("{}: {}", context, msg)));
 }
 

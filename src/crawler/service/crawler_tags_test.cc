@@ -6,6 +6,7 @@
 #include <chrono>
 #include <thread>
 
+#include "catalog/catalog.h"
 #include "catalog/tag_rules.h"
 #include "crawler/service/crawler_service.h"
 
@@ -27,6 +28,10 @@ class CrawlerTagsTest : public ::testing::Test {
     service_ = std::move(CrawlerService::create(*store_, std::move(o))).value();
     ctx_.account_id = ctx_.catalog_id = "111122223333";
     ctx_.principal = "root";
+    // The crawlers write into "db": without it a started crawl fails at once
+    // and a test that looks at a running crawl races that failure.
+    catalog::Catalog cat(*store_, clock_);
+    ASSERT_TRUE(cat.create_database(ctx_, {{"Name", "db"}}, Json::object()).ok());
   }
   void TearDown() override {
     release_ = true;

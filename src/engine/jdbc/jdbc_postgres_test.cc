@@ -38,7 +38,8 @@ class JdbcPostgres : public ::testing::Test {
                     "ALTER TABLE sales.everything OWNER TO etl;"
                     "CREATE TABLE sales.big AS SELECT g AS id, 'name ' || (g % 97) AS name, (g * 1.5)::numeric(12,2) "
                     "  AS amount FROM generate_series(1, 20000) g;"
-                    "ALTER TABLE sales.big OWNER TO etl;");
+                    "ALTER TABLE sales.big OWNER TO etl;"
+                    "CREATE TABLE public.secret (id int);");
     if (!ok) setup_error_ = "setting up the test database failed";
   }
   static void TearDownTestSuite() { server_.stop(); }
@@ -179,6 +180,11 @@ TEST_F(JdbcPostgres, ConnectionErrorsNameTheServerNotThePassword) {
   auto missing = read_jdbc(source("sales.nope"));
   ASSERT_TRUE(missing.ok());
   EXPECT_TRUE(absl::IsNotFound(missing->count().status())) << missing->count().status();
+
+  // A table the user may not read is a permission error, not bad input.
+  auto secret = read_jdbc(source("public.secret"));
+  ASSERT_TRUE(secret.ok());
+  EXPECT_TRUE(absl::IsPermissionDenied(secret->count().status())) << secret->count().status();
 
   auto refused = source("t");
   refused.url = "jdbc:postgresql://127.0.0.1:1/shop";
