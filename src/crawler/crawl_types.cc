@@ -90,13 +90,13 @@ Status parse_mortar_keys(const Json& m, CrawlerConfig& config) {
   if (!m.is_object()) return invalid_input("crawler Configuration: Mortar must be an object");
   static const std::set<std::string> kKnown = {
       "DryRun", "CsvSniffer", "IgnoreMarkerFiles", "Manifest", "PartitionSync", "TypedPartitions",
-      "PathTemplate", "SimilarityThreshold", "MaxSchemaClusters", "Enhanced"};
+      "PathTemplate", "SimilarityThreshold", "MaxSchemaClusters", "Enhanced", "SmartCsvFallback"};
   for (const auto& [key, value] : m.items()) {
     if (!kKnown.count(key))
       return invalid_input(fmt::format("crawler Configuration: unknown key Mortar.{} (known: DryRun, "
                                        "CsvSniffer, IgnoreMarkerFiles, Manifest, PartitionSync, "
                                        "TypedPartitions, PathTemplate, SimilarityThreshold, "
-                                       "MaxSchemaClusters, Enhanced)", key));
+                                       "MaxSchemaClusters, Enhanced, SmartCsvFallback)", key));
   }
   bool enhanced = false;
   MORTAR_RETURN_IF_ERROR(read_member(m, "Enhanced", "Mortar", &enhanced));
@@ -112,6 +112,7 @@ Status parse_mortar_keys(const Json& m, CrawlerConfig& config) {
           "crawler Configuration: Mortar.CsvSniffer '{}' is not valid (glue | smart)", sniffer));
     config.smart_csv = sniffer == "smart";
   }
+  MORTAR_RETURN_IF_ERROR(read_member(m, "SmartCsvFallback", "Mortar", &config.smart_csv_fallback));
   MORTAR_RETURN_IF_ERROR(read_member(m, "IgnoreMarkerFiles", "Mortar", &config.ignore_marker_files));
   MORTAR_RETURN_IF_ERROR(read_member(m, "Manifest", "Mortar", &config.use_manifest));
   MORTAR_RETURN_IF_ERROR(read_member(m, "PartitionSync", "Mortar", &config.partition_sync));
@@ -220,6 +221,7 @@ Json planned_table_to_json(const PlannedTable& t) {
           {"ObjectCount", t.object_count},
           {"SizeBytes", t.size_bytes},
           {"Parameters", extra},
+          {"ClassifiedBy", t.classified_by},
           {"Reasons", t.reasons}};
 }
 

@@ -87,6 +87,9 @@ struct PlannedTable {
   // Human-readable reasons for the grouping decisions that shaped this table,
   // with similarity scores ("merged 12 sibling folders: schema similarity 0.93 >= 0.70").
   std::vector<std::string> reasons;
+  // Which classifier (path) classified its files, for the crawl log: "Glue's
+  // built-in CSV rules", or per classifier with counts when they differ.
+  std::string classified_by;
 };
 
 // One change the crawl makes (or, in DryRun, would make) to the catalog.
@@ -124,6 +127,7 @@ struct CrawlerConfig {
   // Mortar keys ("Mortar": {...}).
   bool dry_run = false;              // "DryRun"
   bool smart_csv = false;            // "CsvSniffer": "smart" (default "glue")
+  bool smart_csv_fallback = true;    // "SmartCsvFallback": false keeps Glue's UNKNOWN where its rules miss
   bool ignore_marker_files = false;  // "IgnoreMarkerFiles"
   bool use_manifest = false;         // "Manifest": reuse classifications of unchanged files
   bool partition_sync = false;       // "PartitionSync": only add/remove partitions (MSCK REPAIR)

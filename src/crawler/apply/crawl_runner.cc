@@ -136,8 +136,10 @@ StatusOr<CrawlResult> CrawlRunner::run(const Json& crawler, CrawlEnvironment& en
 
   CrawlResult result;
   result.dry_run = policy.config.dry_run;
-  MORTAR_ASSIGN_OR_RETURN(auto classifier, FileClassifier::create(env.custom_classifiers,
-                                                                  ClassifyOptions{policy.config.smart_csv}));
+  MORTAR_ASSIGN_OR_RETURN(auto classifier,
+                          FileClassifier::create(env.custom_classifiers,
+                                                 ClassifyOptions{policy.config.smart_csv,
+                                                                 policy.config.smart_csv_fallback}));
   PlanEnvironment penv{*classifier, policy.config, env.cancel, env.log, env.file_system_for,
                        // Read for reuse and new-folder detection; the planner never
                        // saves it in a DryRun.

@@ -33,6 +33,11 @@ struct CsvSettings {
   bool trim_values = true;                // !DisableValueTrimming
   bool allow_single_column = false;
   size_t max_records = 1000;
+  // Smart sniffer only: the share of sampled rows that must have the table's
+  // field count, and whether space is tried as a last-resort delimiter. The
+  // fallback after Glue's rules asks for more (one polluted row, not prose).
+  double min_consistency = 0.3;
+  bool try_space = true;
 };
 
 struct CsvResult {

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "crawler/classify/classify_steps.h"
+#include "crawler/classify/file_classifier.h"
 
 namespace mortar::crawler {
 
@@ -51,7 +52,7 @@ Classification classify_csv(ClassifyInput& in, const CsvSettings& settings, bool
   c.reason = r.reason;
   if (!r.matched) return c;
   c.classification = "csv";
-  c.classifier_name = "csv";
+  c.classifier_name = smart ? kCsvSmartSniffer : kCsvGlueRules;
   c.certainty = r.certainty;
   std::vector<types::Field> fields;
   for (size_t j = 0; j < r.names.size(); ++j) fields.push_back({r.names[j], r.types[j]});

@@ -6,6 +6,7 @@
 
 #include "crawler/classify/csv_classifier.h"
 #include "crawler/classify/csv_values.h"
+#include "formats/csv/csv_column_names.h"
 
 namespace mortar::crawler {
 
@@ -58,7 +59,6 @@ bool glue_header(const std::vector<std::string>& first, const std::vector<CsvCol
 
 std::vector<std::string> csv_column_names(const std::vector<std::string>& header, size_t columns) {
   std::vector<std::string> names;
-  std::set<std::string> seen;
   for (size_t j = 0; j < columns; ++j) {
     std::string name;
     if (j < header.size()) {
@@ -68,11 +68,9 @@ std::vector<std::string> csv_column_names(const std::vector<std::string>& header
                      [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     }
     if (name.empty()) name = fmt::format("col{}", j);
-    std::string unique = name;
-    for (int k = 1; seen.count(unique); ++k) unique = fmt::format("{}_{}", name, k);
-    seen.insert(unique);
-    names.push_back(std::move(unique));
+    names.push_back(std::move(name));
   }
+  formats::csv::make_names_unique(names);
   return names;
 }
 

@@ -21,9 +21,6 @@ constexpr size_t kMaxPreamble = 20;
 // Mean column vote above which the first row is a header (tuned on the
 // Pollock and DuckDB files: see README.md).
 constexpr double kHeaderVote = 0.3;
-// Share of sampled rows that must have the table's field count (files with
-// two tables or many ragged rows are still CSV, with lower certainty).
-constexpr double kMinConsistency = 0.3;
 
 struct Candidate {
   CsvDialect dialect;
@@ -122,7 +119,7 @@ CsvResult classify_csv_smart(const std::vector<CsvChunk>& chunks, const CsvSetti
     for (char d : {',', '|', '\t', ';', '\x01', ' '})
       for (char q : {'"', '\'', '\0'})
         for (char e : {'\0', '\\'}) {
-          if (q == '\0' && e != '\0') continue;
+          if ((q == '\0' && e != '\0') || (d == ' ' && !s.try_space)) continue;
           (d == ' ' ? tier2 : tier1).push_back(CsvDialect{d, q, e});
         }
   }
@@ -150,7 +147,7 @@ CsvResult classify_csv_smart(const std::vector<CsvChunk>& chunks, const CsvSetti
   }
   double consistency = static_cast<double>(best.consistent) /
                        static_cast<double>(best.consistent + best.inconsistent);
-  if (consistency < kMinConsistency) {
+  if (consistency < s.min_consistency) {
     res.reason = fmt::format("csv (smart): best dialect delimiter '{}' is consistent in only {:.0f}% of rows",
                              printable_char(best.dialect.delimiter), consistency * 100);
     return res;

@@ -12,6 +12,11 @@ namespace mortar::crawler {
 
 namespace {
 
+// The smart fallback wants a table with a few polluted rows (a stray quote, a
+// ragged row), not one made up from prose or a log: Glue's delimiters only,
+// and most sampled rows of one width.
+constexpr double kFallbackConsistency = 0.9;
+
 class FileClassifierImpl : public FileClassifier {
  public:
   FileClassifierImpl(std::vector<std::unique_ptr<CustomClassifier>> custom, ClassifyOptions options)
@@ -55,7 +60,27 @@ class FileClassifierImpl : public FileClassifier {
     if (!done) {
       CsvSettings csv;
       csv.max_records = kCsvRecords;
-      consider(classify_csv(in, csv, options_.smart_csv));
+      Classification c = classify_csv(in, csv, options_.smart_csv);
+      // Glue's rules gave UNKNOWN and so did every other built-in: a text
+      // file with one stray quote or ragged row may still be a CSV table.
+      if (best.certainty <= 0.0 && c.certainty <= 0.0 && c.error.empty() && !options_.smart_csv &&
+          options_.smart_csv_fallback) {
+        CsvSettings strict = csv;
+        strict.min_consistency = kFallbackConsistency;
+        strict.try_space = false;
+        Classification smart = classify_csv(in, strict, /*smart=*/true);
+        if (smart.certainty > 0.0) {
+          smart.classifier_name = kCsvSmartFallback;
+          smart.reason = fmt::format(
+              "Glue's built-in CSV rules gave UNKNOWN ({}); the smart sniffer "
+              "(fallback) matched: {}",
+              c.reason, smart.reason);
+          c = std::move(smart);
+        } else if (!smart.reason.empty()) {
+          c.reason += "; smart sniffer fallback: " + smart.reason;
+        }
+      }
+      consider(std::move(c));
     }
     if (best.certainty <= 0.0) {
       if (!first_error.empty()) return failed_with(file, first_error, **sample);
@@ -90,6 +115,18 @@ class FileClassifierImpl : public FileClassifier {
 };
 
 }  // namespace
+
+std::string describe_classifier(const std::string& name) {
+  if (name == kCsvGlueRules) return "Glue's built-in CSV rules";
+  if (name == kCsvSmartSniffer) return "the smart CSV sniffer (Mortar.CsvSniffer smart)";
+  if (name == kCsvSmartFallback)
+    return "the smart CSV sniffer, as the fallback after Glue's built-in rules gave UNKNOWN "
+           "(Mortar.SmartCsvFallback)";
+  if (name == "json" || name == "xml" || name == "avro" || name == "orc" || name == "parquet")
+    return fmt::format("the built-in {} classifier", name);
+  if (name.empty()) return "no classifier";
+  return fmt::format("classifier {}", name);
+}
 
 StatusOr<std::unique_ptr<FileClassifier>> FileClassifier::create(const std::vector<Json>& custom_classifiers,
                                                                  ClassifyOptions options) {

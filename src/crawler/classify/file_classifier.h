@@ -28,7 +28,22 @@ struct ClassifyOptions {
   // Mortar's smarter CSV sniffer (dialect search, all-text header vote,
   // date/timestamp detection, head/middle/tail sample) instead of Glue's rules.
   bool smart_csv = false;
+  // When every built-in gives UNKNOWN for a text file, try the smart sniffer
+  // (so a CSV file with one stray quote or ragged row still gets a table).
+  // Off: strict Glue parity. Glue's result never changes where it matched.
+  bool smart_csv_fallback = true;
 };
+
+// classifier_name of a file the built-in CSV classifier matched, by the path
+// that classified it.
+inline constexpr char kCsvGlueRules[] = "csv";
+inline constexpr char kCsvSmartSniffer[] = "csv-smart";  // Mortar.CsvSniffer "smart"
+inline constexpr char kCsvSmartFallback[] =
+    "csv-smart-fallback";  // after Glue's rules gave UNKNOWN
+
+// In words, which classifier (path) a classifier_name stands for, for the
+// crawl log: "Glue's built-in CSV rules", "custom classifier applog" ...
+std::string describe_classifier(const std::string& classifier_name);
 
 class FileClassifier {
  public:

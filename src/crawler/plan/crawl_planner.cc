@@ -121,6 +121,19 @@ void log(PlanEnvironment& env, const std::string& level, const std::string& mess
   if (env.log) env.log(level, message);
 }
 
+// One crawl log line per planned table: which classifier (path) made it.
+void log_classified_by(PlanEnvironment& env, const PlannedTable& t) {
+  if (t.classification.classification == "UNKNOWN") {
+    log(env, "INFO",
+        fmt::format("table {} at {}: UNKNOWN, no classifier recognised its files", t.name,
+                    t.location));
+  } else {
+    log(env, "INFO",
+        fmt::format("table {} at {}: {} classified by {}", t.name, t.location,
+                    t.classification.classification, t.classified_by));
+  }
+}
+
 // Wall-clock seconds since `since`, for the per-stage timings in the crawl log.
 double seconds_since(std::chrono::steady_clock::time_point& since) {
   auto now = std::chrono::steady_clock::now();
@@ -366,6 +379,7 @@ StatusOr<PlanResult> CrawlPlanner::plan_s3_targets(const std::vector<Json>& s3_t
                                                collected.records));
     collected.timings += fmt::format(", manifest save {:.3f} s", seconds_since(clock));
   }
+  for (const auto& t : result.tables) log_classified_by(env, t);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   log(env, "INFO", fmt::format("planned {} table(s) from {} files in {:.3f} s ({}): {} classified, "
@@ -404,6 +418,7 @@ StatusOr<PlanResult> CrawlPlanner::plan_existing_table(const Json& table, PlanEn
   t.partition_keys = keys;
   std::map<std::string, size_t> by_folder;
   bool first = true;
+  std::vector<const ClassifiedFile*> kept;
   for (const ClassifiedFile& f : collected.grouping[0].files) {
     const Classification& c = *f.classification;
     if (!format.empty() && c.classification != format) {
@@ -440,6 +455,7 @@ StatusOr<PlanResult> CrawlPlanner::plan_existing_table(const Json& table, PlanEn
                                                "table's partition keys"});
       continue;
     }
+    kept.push_back(&f);
     Classification fc = c;
     fc.record_count = f.record_count;
     fc.average_record_size = f.average_record_size;
@@ -469,7 +485,11 @@ StatusOr<PlanResult> CrawlPlanner::plan_existing_table(const Json& table, PlanEn
   t.reasons.push_back(fmt::format("catalog target: table {} re-crawled at its location {}, keeping "
                                   "its name, partition keys and format; {} file(s) in {} partition(s)",
                                   name, t.location, t.object_count, t.partitions.size()));
-  if (t.object_count > 0) result.tables.push_back(std::move(t));
+  t.classified_by = classified_by(kept);
+  if (t.object_count > 0) {
+    log_classified_by(env, t);
+    result.tables.push_back(std::move(t));
+  }
   if (collected.keep_manifest && !env.config.dry_run) {
     MORTAR_RETURN_IF_ERROR(CrawlManifest::save(*env.store, env.crawler_name, collected.manifest,
                                                collected.records, {location}));

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "crawler/classify/file_classifier.h"
 #include "crawler/plan/schema_merge.h"
 #include "crawler/plan/table_names.h"
 
@@ -389,6 +390,7 @@ void build_table(const Node& n, std::vector<const ClassifiedFile*> files,
       t.classification.schema = types::DataType::structure(std::move(fields));
   }
 
+  t.classified_by = classified_by(kept);
   t.reasons.push_back(fmt::format("table rooted at {}: {} {} file(s){}", t.location, t.object_count,
                                   format,
                                   depth == 0 ? std::string()
@@ -451,6 +453,19 @@ void emit(Node& n, Context& ctx) {
 }
 
 }  // namespace
+
+std::string classified_by(const std::vector<const ClassifiedFile*>& files) {
+  std::map<std::string, int64_t> counts;
+  for (const auto* f : files) ++counts[f->classification->classifier_name];
+  if (counts.size() == 1) return describe_classifier(counts.begin()->first);
+  std::vector<std::pair<int64_t, std::string>> by_count;
+  for (const auto& [name, n] : counts) by_count.emplace_back(-n, name);
+  std::sort(by_count.begin(), by_count.end());
+  std::string out;
+  for (const auto& [n, name] : by_count)
+    out += fmt::format("{}{} ({} file(s))", out.empty() ? "" : "; ", describe_classifier(name), -n);
+  return out;
+}
 
 int path_level(std::string_view path) {
   if (auto scheme = path.find("://"); scheme != std::string_view::npos) path.remove_prefix(scheme + 3);

@@ -40,6 +40,10 @@ std::vector<PlannedTable> group_files(const std::vector<GroupingTarget>& targets
                                       const GroupingOptions& options,
                                       std::vector<CrawlProblem>& problems);
 
+// Which classifiers classified `files`, in words (describe_classifier): the
+// one when they agree, else each with its file count, most files first.
+std::string classified_by(const std::vector<const ClassifiedFile*>& files);
+
 // The level (1 = the bucket, or a local path's first folder) of a path.
 int path_level(std::string_view path);
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "common/crypto.h"
+#include "crawler/classify/file_classifier.h"
 #include "crawler/plan/schema_merge.h"
 #include "crawler/plan/table_names.h"
 
@@ -367,6 +368,29 @@ TEST(SchemaMerge, RecordFiguresAreSummedAndWeighted) {
   merge_classification(acc, c);
   EXPECT_EQ(acc.record_count, 40);
   EXPECT_EQ(acc.average_record_size, 40);  // (10*100 + 30*20) / 40
+}
+
+std::shared_ptr<const Classification> csv_by(const std::string& classifier_name) {
+  auto c = std::make_shared<Classification>(*cls("csv", "struct<id:bigint,name:string>"));
+  c->classifier_name = classifier_name;
+  return c;
+}
+
+TEST(TableGrouper, SaysWhichClassifierMadeEachTable) {
+  Grouper g;
+  g.file("a.csv", csv_by(kCsvGlueRules)).file("b.csv", csv_by(kCsvGlueRules));
+  auto tables = g.run();
+  ASSERT_EQ(tables.size(), 1u);
+  EXPECT_EQ(tables[0].classified_by, "Glue's built-in CSV rules");
+
+  Grouper mixed;
+  mixed.file("a.csv", csv_by(kCsvSmartFallback))
+      .file("b.csv", csv_by(kCsvGlueRules))
+      .file("c.csv", csv_by(kCsvGlueRules));
+  tables = mixed.run();
+  ASSERT_EQ(tables.size(), 1u);
+  EXPECT_EQ(tables[0].classified_by, "Glue's built-in CSV rules (2 file(s)); " +
+                                         describe_classifier(kCsvSmartFallback) + " (1 file(s))");
 }
 
 }  // namespace

@@ -16,7 +16,10 @@
 //   inferred schema: open() reads the whole file so schema() also covers
 //   values past the sample; for callers that want only the schema, e.g. a
 //   DynamicFrame's schema pass: when it had to read past the sample, next()
-//   then fails).
+//   then fails), maxRecordSize (default 64 MiB, at most 1 GiB: the longest
+//   record in bytes, its line ending not counted; a longer one is refused
+//   while it streams in, so a small compressed file that expands to one
+//   huge line costs no more memory than this).
 #pragma once
 
 #include <optional>
@@ -29,6 +32,9 @@
 namespace mortar::formats::csv {
 
 struct CsvOptions {
+  static constexpr int64_t kDefaultMaxRecordSize = 64 << 20;
+  static constexpr int64_t kMaxMaxRecordSize = 1 << 30;
+
   Dialect dialect;
   bool with_header = false;
   bool write_header = true;
@@ -43,6 +49,7 @@ struct CsvOptions {
   int64_t infer_sample_rows = 20000;
   int threads = 2;
   int64_t block_size = 8 << 20;
+  int64_t max_record_size = kDefaultMaxRecordSize;
 
   // `path` picks defaults by extension (".tsv": tab separator).
   static StatusOr<CsvOptions> parse(const Options& options, const std::string& path = "");

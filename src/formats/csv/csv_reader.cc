@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "formats/csv/csv_choice.h"
+#include "formats/csv/csv_column_names.h"
 #include "formats/csv/csv_inference.h"
 #include "formats/format_options.h"
 #include "formats/text_values.h"
@@ -18,7 +19,6 @@ using types::DataType;
 using types::TypePtr;
 
 namespace {
-constexpr size_t kMaxRecordBytes = size_t{1} << 30;
 constexpr size_t kParallelMinBytes = 1 << 20;
 }  // namespace
 
@@ -84,6 +84,7 @@ Status CsvReader::tokenize_parallel(CsvIndex* index) {
 }
 
 Status CsvReader::tokenize_block(CsvIndex* index) {
+  const size_t max_record = static_cast<size_t>(options_.max_record_size);
   for (;;) {
     if (parallel_ && options_.threads > 1 && buf_.size() >= kParallelMinBytes) {
       MORTAR_RETURN_IF_ERROR(tokenize_parallel(index));
@@ -95,13 +96,31 @@ Status CsvReader::tokenize_block(CsvIndex* index) {
       return located_error(path_, line, base_offset_ + static_cast<int64_t>(index->consumed),
                            "unterminated quoted field (the file ends inside quotes)");
     }
-    if (index->num_rows() > 0 || eof_) return ok_status();
-    if (buf_.size() >= kMaxRecordBytes) {
-      return located_error(path_, base_line_, base_offset_,
-                           "record larger than 1 GiB (unbalanced quotes?)");
+    // A block larger than maxRecordSize may hold complete records that are too.
+    if (buf_.size() > max_record) {
+      for (size_t r = 0; r < index->num_rows(); ++r) {
+        const size_t bytes = index->ends[index->row_first[r + 1] - 1] - index->row_start[r];
+        if (bytes > max_record)
+          return record_too_long(index->row_start[r], fmt::format("record of {} bytes is", bytes));
+      }
     }
-    MORTAR_RETURN_IF_ERROR(fill(std::max(buf_.size() * 2, block_size_)));
+    if (index->num_rows() > 0 || eof_) return ok_status();
+    // No record is complete yet: grow the buffer, but only as far as the
+    // pending record may still be long, so memory stays bounded by the
+    // option however much a compressed file expands.
+    if (buf_.size() - index->consumed > max_record)
+      return record_too_long(index->consumed, "record");
+    MORTAR_RETURN_IF_ERROR(
+        fill(std::min(std::max(buf_.size() * 2, block_size_), index->consumed + max_record + 1)));
   }
+}
+
+Status CsvReader::record_too_long(size_t at, const std::string& what) const {
+  return located_error(path_, base_line_ + count_lines(buf_.data(), at),
+                       base_offset_ + static_cast<int64_t>(at),
+                       fmt::format("{} longer than maxRecordSize ({} bytes); unless a quote is "
+                                   "unbalanced, raise maxRecordSize to read it",
+                                   what, options_.max_record_size));
 }
 
 Status CsvReader::init(const ReadOptions& options) {
@@ -151,21 +170,7 @@ Status CsvReader::init(const ReadOptions& options) {
       names_[c] = options.schema->fields()[c].name;
     if (names_[c].empty()) names_[c] = fmt::format("col{}", c);
   }
-  // Duplicates get _1, _2 ... (the first free suffix).
-  for (int c = 1; c < width; ++c) {
-    auto taken = [&](const std::string& n) {
-      return std::find(names_.begin(), names_.begin() + c, n) != names_.begin() + c;
-    };
-    if (!taken(names_[c])) continue;
-    const std::string base = names_[c];
-    for (int k = 1;; ++k) {
-      std::string candidate = fmt::format("{}_{}", base, k);
-      if (!taken(candidate)) {
-        names_[c] = candidate;
-        break;
-      }
-    }
-  }
+  make_names_unique(names_);  // duplicates get _1, _2 ... (the first free suffix)
   std::vector<types::Field> fields;
   bool inferred = false;
   bool sample_covers_file = true;

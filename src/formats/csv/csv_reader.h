@@ -7,7 +7,8 @@
 // first half's end state and, when wrong (the newline was inside quotes),
 // the block is re-tokenized by one thread. Conversion of row ranges runs on
 // both threads. Memory is bounded by the block size (a single record larger
-// than a block grows it, up to 1 GiB).
+// than a block grows it, up to maxRecordSize: a longer record is refused as
+// soon as that many bytes of it have streamed in).
 // Not thread-safe (one consumer), as RecordReader.
 #pragma once
 
@@ -47,6 +48,9 @@ class CsvReader : public RecordReader {
   // Tokenizes the buffer, growing it until at least one record is complete.
   Status tokenize_block(CsvIndex* index);
   Status tokenize_parallel(CsvIndex* index);
+  // The located error for the record at buf_[at], longer than maxRecordSize;
+  // `what` starts the message ("record", "record of N bytes is").
+  Status record_too_long(size_t at, const std::string& what) const;
   // Drops the first `bytes` of the buffer (consumed records).
   void consume(size_t bytes, int64_t lines);
   Status produce_batches();
