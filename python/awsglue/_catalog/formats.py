@@ -62,6 +62,17 @@ def _classification(table):
     return ""
 
 
+def _unquoted(serde, params):
+    """Whether a CSV table's files have no quoting: LazySimpleSerDe (Hive's
+    delimited text, which knows no quote character) on a table a crawler
+    wrote, saying it saw no quoted value (areColumnsQuoted false; a quoted one
+    gets OpenCSVSerde). Other LazySimpleSerDe tables (a sink's, made by hand)
+    keep the CSV reader's `"` quoting: Mortar's own CSV writer quotes values
+    with separators, empty strings and edge spaces under that SerDe."""
+    return ("lazysimpleserde" in serde.lower()
+            and str(params.get("areColumnsQuoted", "")).strip().lower() == "false")
+
+
 def _csv_options(table, for_write=False):
     params = _params(table)
     serde, sparams = _serde(table.get("StorageDescriptor") or {})
@@ -75,8 +86,11 @@ def _csv_options(table, for_write=False):
         options["separator"] = separator
     if sparams.get("quoteChar"):
         options["quoteChar"] = sparams["quoteChar"]
-    if sparams.get("escapeChar"):
-        options["escaper"] = sparams["escapeChar"]
+    elif _unquoted(serde, params):
+        options["quoteChar"] = "-1"  # Glue's csv option for "no quoting"
+    escape = sparams.get("escapeChar") or (None if opencsv else sparams.get("escape.delim"))
+    if escape:
+        options["escaper"] = escape
     skip = sparams.get("skip.header.line.count", params.get("skip.header.line.count", "0"))
     try:
         skip = int(skip)

@@ -63,9 +63,11 @@ Classification classify_csv(ClassifyInput& in, const CsvSettings& settings, bool
   if (r.has_header || r.skip_rows > 0)
     c.parameters["skip.header.line.count"] = std::to_string(r.skip_rows + (r.has_header ? 1 : 0));
   // Only a non-default quote or an escape needs saying (fill_storage_for
-  // passes them to OpenCSVSerde); Glue's own tables carry neither.
+  // passes them to the SerDe); Glue's own tables carry neither. Unquoted
+  // files get LazySimpleSerDe, which has no quoting (a stray quote is data),
+  // but an escape the sniffer needed outside quotes still is one.
   if (r.quoted && r.dialect.quote && r.dialect.quote != '"') c.parameters["quoteChar"] = std::string(1, r.dialect.quote);
-  if (r.quoted && r.dialect.escape) c.parameters["escapeChar"] = std::string(1, r.dialect.escape);
+  if (r.dialect.escape) c.parameters["escapeChar"] = std::string(1, r.dialect.escape);
   set_record_figures(c, in, r.records, r.bytes);
   return c;
 }

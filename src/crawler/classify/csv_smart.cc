@@ -174,6 +174,7 @@ CsvResult classify_csv_smart(const std::vector<CsvChunk>& chunks, const CsvSetti
     CsvRecords m = parse_csv_records(t, best.dialect, tail ? SIZE_MAX : s.max_records, chunks[k].complete);
     if (tail && m.records.size() > s.max_records)
       m.records.erase(m.records.begin(), m.records.end() - static_cast<std::ptrdiff_t>(s.max_records));
+    res.quoted |= m.any_quoted;  // the table's SerDe quotes if any sampled part does
     more.push_back(std::move(m));
   }
   std::vector<const CsvRecord*> extra;

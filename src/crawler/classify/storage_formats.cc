@@ -45,8 +45,11 @@ void fill_storage_for(const std::string& requested, Classification& c) {
       params["quoteChar"] = param(c, "quoteChar", "\"");
       if (auto e = param(c, "escapeChar", ""); !e.empty()) params["escapeChar"] = e;
     } else {
+      // Hive's delimited text: no quote character at all, so a file whose
+      // sample quoted nothing reads its quote characters as data.
       serde = "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe";
       params["field.delim"] = delim;
+      if (auto e = param(c, "escapeChar", ""); !e.empty()) params["escape.delim"] = e;
     }
   } else if (classification == "json") {
     c.input_format = kTextInput;
