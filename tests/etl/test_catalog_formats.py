@@ -1,6 +1,7 @@
 """from_catalog over the other table formats a catalog describes: ORC, Avro,
 XML (rowTag from the SerDe), grok (a crawler-style grokPattern), gzip CSV
-with OpenCSVSerde escapes, and a crawled-style SQLite table routed to the
+with OpenCSVSerde escapes, a crawled LazySimpleSerDe table read without
+quoting (and a hand-made one with), and a crawled-style SQLite table routed to the
 JDBC reader through its catalog Connection."""
 import gzip
 import sqlite3
@@ -91,6 +92,32 @@ def test_gzip_csv_with_opencsv_quote_and_escape(glue_env, glue, db, tmp_path):
            {"classification": "csv", "compressionType": "gzip", "skip.header.line.count": "1"})
     assert _rows(_catalog.create_frame_from_catalog(db, "q"), "id") == [
         {"id": 1, "note": "it's"}, {"id": 2, "note": "a\tb"}]
+
+
+def test_crawled_lazy_simple_serde_table_has_no_quoting(glue_env, glue, db, tmp_path):
+    # As a crawler writes a file whose sample quoted nothing: LazySimpleSerDe
+    # (no quote character in Hive), areColumnsQuoted false; escape.delim is Hive's ESCAPED BY.
+    crawled = tmp_path / "crawled"
+    crawled.mkdir()
+    (crawled / "part.csv").write_text('id|note\n1|"open\n2|a\\|b\n3|"x"\n')
+    _table(glue, db, "lazy", crawled, [("id", "bigint"), ("note", "string")],
+           "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe",
+           {"field.delim": "|", "escape.delim": "\\"}, "org.apache.hadoop.mapred.TextInputFormat",
+           {"classification": "csv", "areColumnsQuoted": "false", "skip.header.line.count": "1"})
+    assert _rows(_catalog.create_frame_from_catalog(db, "lazy"), "id") == [
+        {"id": 1, "note": '"open'}, {"id": 2, "note": "a|b"}, {"id": 3, "note": '"x"'}]
+
+    # A LazySimpleSerDe table no crawler described (a sink's, made by hand)
+    # keeps the reader's " quoting: Mortar's CSV writer quotes under that SerDe.
+    written = tmp_path / "written"
+    written.mkdir()
+    (written / "part.csv").write_text('id,note\n1,"a,b"\n2,""\n')
+    _table(glue, db, "sunk", written, [("id", "bigint"), ("note", "string")],
+           "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe", {"field.delim": ","},
+           "org.apache.hadoop.mapred.TextInputFormat",
+           {"classification": "csv", "skip.header.line.count": "1"})
+    assert _rows(_catalog.create_frame_from_catalog(db, "sunk"), "id") == [
+        {"id": 1, "note": "a,b"}, {"id": 2, "note": ""}]
 
 
 def test_sqlite_table_reads_through_its_connection(glue_env, glue, db, tmp_path):

@@ -171,6 +171,16 @@ TEST(SmartCsv, TypesUseLaterChunks) {
   EXPECT_EQ(type_names(r), (std::vector<std::string>{"bigint", "string"}));
 }
 
+TEST(SmartCsv, QuotedValuesInLaterChunksMakeTheTableQuoted) {
+  // The head quotes nothing; a quoted value further on still needs a quoting SerDe.
+  std::vector<CsvChunk> chunks{{"id,v\n1,a\n2,b\n", true, false},
+                               {"partial\n3,\"c,d\"\n", false, true}};
+  CsvResult r = classify_csv_smart(chunks, {});
+  ASSERT_TRUE(r.matched);
+  EXPECT_TRUE(r.quoted);
+  EXPECT_FALSE(classify_csv_smart({chunks[0], {"partial\n3,c\n", false, true}}, {}).quoted);
+}
+
 TEST(CsvValues, Typing) {
   EXPECT_TRUE(csv_is_bigint("-12"));
   EXPECT_FALSE(csv_is_bigint("1.5"));

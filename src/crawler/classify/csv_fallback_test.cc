@@ -49,10 +49,33 @@ TEST(CsvFallback, StrayQuoteGetsTheSmartSniffersTable) {
   EXPECT_EQ(c.classifier_name, kCsvSmartFallback);
   EXPECT_EQ(c.schema->to_string(), "struct<id:bigint,name:string,amount:double,city:string>");
   EXPECT_EQ(c.parameters["skip.header.line.count"], "1");
+  // Hive's delimited text, which has no quote character: the stray quote is
+  // data when a reader follows the SerDe (awsglue's from_catalog does).
   EXPECT_EQ(c.serde_info["SerializationLibrary"],
             "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe");
+  EXPECT_EQ(c.serde_info["Parameters"], Json({{"field.delim", ","}}));
+  EXPECT_EQ(c.parameters["areColumnsQuoted"], "false");
+  EXPECT_EQ(c.parameters.count("quoteChar"), 0u);
   EXPECT_NE(c.reason.find("Glue's built-in CSV rules gave UNKNOWN"), std::string::npos) << c.reason;
   EXPECT_GT(c.record_count, 0);
+}
+
+TEST(CsvFallback, AnEscapeOutsideQuotesIsTheSerDesEscape) {
+  // Backslash-escaped separators and no quoted value: Glue's rules see ragged
+  // rows; the sniffer's escape goes to LazySimpleSerDe as Hive's escape.delim.
+  TempDir dir;
+  std::string text = "id,path,size\n";
+  for (int i = 0; i < 20; ++i)
+    text += std::to_string(i) + (i % 3 ? ",dir" : ",a\\,b") + std::to_string(i) + "," +
+            std::to_string(i * 7) + "\n";
+  write_text(dir.file("e.csv"), text);
+  Classification c = classify(dir.file("e.csv"), ClassifyOptions{});
+  ASSERT_EQ(c.classification, "csv") << c.reason;
+  EXPECT_EQ(c.classifier_name, kCsvSmartFallback);
+  EXPECT_EQ(c.schema->to_string(), "struct<id:bigint,path:string,size:bigint>");
+  EXPECT_EQ(c.serde_info["SerializationLibrary"],
+            "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe");
+  EXPECT_EQ(c.serde_info["Parameters"], Json({{"field.delim", ","}, {"escape.delim", "\\"}}));
 }
 
 TEST(CsvFallback, SwitchedOffTheFileStaysUnknownAsInGlue) {
