@@ -107,6 +107,10 @@ def _csv_options(table, for_write=False):
     null_format = sparams.get("serialization.null.format")
     if null_format and not for_write:
         options["nullValue"] = null_format
+    if not for_write:
+        # As Hive's CSV SerDes read a row of another width: missing columns
+        # null, extra fields dropped (a crawled table's ragged rows read).
+        options["allowRaggedRows"] = "true"
     return options
 
 
