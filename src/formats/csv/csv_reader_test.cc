@@ -73,6 +73,13 @@ TEST_F(CsvReaderTest, QuotingDisabled) {
   auto r = read("a,b\n\"x,y\n", {{"quoteChar", "-1"}, {"withHeader", "true"}});
   ASSERT_TRUE(r.status.ok()) << r.status;
   EXPECT_EQ(r.rows[0], R"({"a":"\"x","b":"y"})");
+  // A stray quote opening a field does not swallow the rows after it; an
+  // escaper still escapes (Hive's LazySimpleSerDe with escape.delim).
+  auto s = read("a|b\n1|\"open\n2|x\\|y\n",
+                {{"quoteChar", "-1"}, {"separator", "|"}, {"escaper", "\\"}, {"withHeader", "true"}});
+  ASSERT_TRUE(s.status.ok()) << s.status;
+  EXPECT_EQ(s.rows,
+            (std::vector<std::string>{R"({"a":1,"b":"\"open"})", R"({"a":2,"b":"x|y"})"}));
 }
 
 TEST_F(CsvReaderTest, SkipFirstAndSkipRows) {
