@@ -1,6 +1,7 @@
 #include "common/status.h"
 
 #include "absl/strings/cord.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace mortar {
@@ -22,6 +23,12 @@ std::optional<std::string> glue_error_name(const Status& status) {
 
 Status annotate(const Status& status, std::string_view context) {
   if (status.ok()) return status;
+  const absl::string_view msg = status.message();
+  const absl::string_view ctx = to_absl(context);
+  if (!ctx.empty() && msg.size() > ctx.size() + 1 && absl::StartsWith(msg, ctx) &&
+      msg.substr(ctx.size(), 2) == ": ") {
+    return status;
+  }
   Status out(status.code(), absl::StrCat(to_absl(context), ": ", status.message()));
   status.ForEachPayload(
       [&](absl::string_view url, const absl::Cord& payload) { out.SetPayload(url, payload); });

@@ -50,6 +50,8 @@ Status glue_error(absl::StatusCode code, std::string_view exception_name, std::s
 std::optional<std::string> glue_error_name(const Status& status);
 
 // Prefixes the message with context ("reading x.parquet: " + msg), keeping code and payloads.
+// A message that already starts with "<context>: " is left as it is, so layers
+// that each name the file do not repeat it.
 Status annotate(const Status& status, std::string_view context);
 
 }  // namespace mortar

@@ -27,6 +27,14 @@ TEST(StatusTest, AnnotateKeepsCodeAndName) {
   EXPECT_EQ(glue_error_name(s).value_or(""), "X");
 }
 
+TEST(StatusTest, AnnotateDoesNotRepeatTheSameContext) {
+  Status inner = invalid_input("/d/part-0.csv: line 9: bad quote");
+  EXPECT_EQ(status_message(annotate(inner, "/d/part-0.csv")), "/d/part-0.csv: line 9: bad quote");
+  // Another context, or one that is only a prefix of the message's, is added.
+  EXPECT_EQ(status_message(annotate(inner, "job")), "job: /d/part-0.csv: line 9: bad quote");
+  EXPECT_EQ(status_message(annotate(inner, "/d/part-0")), "/d/part-0: /d/part-0.csv: line 9: bad quote");
+}
+
 StatusOr<int> half(int x) {
   if (x % 2) return invalid_input("odd");
   return x / 2;
