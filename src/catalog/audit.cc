@@ -9,10 +9,11 @@ namespace mortar::catalog {
 
 Status record_audit(store::Transaction& tx, const AuditEntry& e) {
   return tx
-      .exec("INSERT INTO audit_log(time_micros, account_id, principal, operation, resource,"
-            " request_id, outcome) VALUES(?,?,?,?,?,?,?)",
-            {e.time_micros, e.account_id, e.principal, e.operation, e.resource, e.request_id,
-             e.outcome})
+      .exec(
+          "INSERT INTO audit_log(time_micros, account_id, principal, operation, resource,"
+          " request_id, outcome) VALUES(?,?,?,?,?,?,?)",
+          {e.time_micros, e.account_id, e.principal, e.operation, e.resource, e.request_id,
+           e.outcome})
       .status();
 }
 
@@ -59,10 +60,10 @@ StatusOr<std::optional<int64_t>> keep_from(store::Store& store, const AuditReten
     if (r.max_age_days > 0) {
       const int64_t cutoff = now_micros - r.max_age_days * kMicrosPerDay;
       const int64_t scan_to = std::min(max_id, min_id + r.batch_rows * r.max_batches);
-      MORTAR_ASSIGN_OR_RETURN(
-          auto young, tx.query("SELECT id FROM audit_log WHERE id <= ? AND time_micros >= ?"
-                               " ORDER BY id LIMIT 1",
-                               {scan_to, cutoff}));
+      MORTAR_ASSIGN_OR_RETURN(auto young,
+                              tx.query("SELECT id FROM audit_log WHERE id <= ? AND time_micros >= ?"
+                                       " ORDER BY id LIMIT 1",
+                                       {scan_to, cutoff}));
       from = std::max(from, young.empty() ? scan_to + 1 : young[0].int_at(0));
     }
     if (from > min_id) keep = from;

@@ -21,10 +21,10 @@ struct AuditEntry {
   int64_t time_micros = 0;
   std::string account_id;
   std::string principal;
-  std::string operation;   // "CreateTable"
-  std::string resource;    // an ARN or "<db>/<table>"
+  std::string operation;  // "CreateTable"
+  std::string resource;   // an ARN or "<db>/<table>"
   std::string request_id;
-  std::string outcome;     // "OK" or the exception name
+  std::string outcome;  // "OK" or the exception name
 };
 
 Status record_audit(store::Transaction& tx, const AuditEntry& entry);
@@ -32,10 +32,10 @@ Status record_audit(store::Transaction& tx, const AuditEntry& entry);
 StatusOr<std::vector<AuditEntry>> list_audit(store::Store& store, int limit);
 
 struct AuditRetention {
-  int64_t max_age_days = 90;      // 0: no age limit
-  int64_t max_rows = 1'000'000;   // 0: no row limit
-  int64_t batch_rows = 1000;      // rows deleted per write transaction
-  int64_t max_batches = 100;      // per prune_audit() call; the next call goes on
+  int64_t max_age_days = 90;     // 0: no age limit
+  int64_t max_rows = 1'000'000;  // 0: no row limit
+  int64_t batch_rows = 1000;     // rows deleted per write transaction
+  int64_t max_batches = 100;     // per prune_audit() call; the next call goes on
 };
 
 // Deletes entries older than `now_micros` - max_age_days and the oldest ones

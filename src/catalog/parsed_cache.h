@@ -15,10 +15,9 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <unordered_map>
-
-#include <nlohmann/json.hpp>
 
 #include "common/status.h"
 
@@ -39,7 +38,7 @@ class ParsedCache {
 
   // What an entry for `text` is charged.
   static size_t charge(const std::string& text) { return 8 * text.size() + 128; }
-  size_t bytes() const;    // charged bytes held now, <= max_bytes()
+  size_t bytes() const;  // charged bytes held now, <= max_bytes()
   size_t entries() const;
   size_t max_bytes() const { return max_bytes_; }
 

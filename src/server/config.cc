@@ -112,8 +112,7 @@ Status validate(Config& c) {
   MORTAR_RETURN_IF_ERROR(check_range(c, "http.io_timeout_seconds", c.io_timeout_seconds, 1, 86400));
   MORTAR_RETURN_IF_ERROR(
       check_range(c, "shutdown_grace_seconds", c.shutdown_grace_seconds, 0, 3600));
-  MORTAR_RETURN_IF_ERROR(
-      check_range(c, "audit.retention_days", c.audit_retention_days, 0, 36500));
+  MORTAR_RETURN_IF_ERROR(check_range(c, "audit.retention_days", c.audit_retention_days, 0, 36500));
   MORTAR_RETURN_IF_ERROR(check_range(c, "audit.max_rows", c.audit_max_rows, 0, 1LL << 40));
   MORTAR_RETURN_IF_ERROR(check_range(c, "catalog.table_cache_mb", c.table_cache_mb, 0, 1 << 20));
   MORTAR_RETURN_IF_ERROR(
