@@ -208,9 +208,10 @@ StatusOr<std::unique_ptr<Service>> Service::create(ServiceOptions options, store
   MORTAR_RETURN_IF_ERROR(check_open_mode(options));
   MORTAR_RETURN_IF_ERROR(AccountRegistry::migrate(store));
   auto register_more = options.register_more;
+  const catalog::CatalogOptions catalog_options = options.catalog;
   auto service = std::make_unique<ServiceImpl>(std::move(options), store);
   MORTAR_RETURN_IF_ERROR(catalog::Catalog::migrate(store));
-  auto catalog = std::make_shared<catalog::Catalog>(store, service->clock());
+  auto catalog = std::make_shared<catalog::Catalog>(store, service->clock(), catalog_options);
   service->keep_alive(catalog);
   register_catalog_operations(service->operations(), *catalog, service->codec());
   register_partition_operations(service->operations(), *catalog, service->codec());

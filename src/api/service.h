@@ -11,6 +11,7 @@
 
 #include "api/next_token.h"
 #include "api/operation.h"
+#include "catalog/catalog.h"
 #include "common/http_message.h"
 #include "store/store.h"
 
@@ -28,6 +29,7 @@ struct ServiceOptions {
   std::string token_secret;          // NextToken HMAC key, kept in the data dir
   int64_t max_clock_skew_seconds = 15 * 60;
   const Clock* clock = &Clock::real();
+  catalog::CatalogOptions catalog;  // cache bounds
   // Registers operations served by other modules (crawlers, jobs ...); called
   // by create() after the catalog operations.
   std::function<Status(OperationRegistry&, store::Store&, const NextTokenCodec&)> register_more;

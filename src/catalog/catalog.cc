@@ -10,7 +10,8 @@
 
 namespace mortar::catalog {
 
-Catalog::Catalog(store::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+Catalog::Catalog(store::Store& store, const Clock& clock, CatalogOptions options)
+    : store_(store), clock_(clock), options_(options), table_cache_(options.table_cache_bytes) {}
 
 Status Catalog::migrate(store::Store& store) {
   MORTAR_RETURN_IF_ERROR(store.migrate("catalog", catalog_migrations()));

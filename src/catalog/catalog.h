@@ -38,6 +38,12 @@ struct CallContext {
   std::string region = "us-east-1";
 };
 
+// Memory bounds of the caches of parsed bodies (see parsed_cache.h).
+struct CatalogOptions {
+  size_t table_cache_bytes = 16 << 20;      // GetTable/GetTables
+  size_t partition_cache_bytes = 16 << 20;  // GetPartition(s), BatchGetPartition
+};
+
 struct Page {
   std::vector<Json> items;
   Json next;  // null on the last page, else the position to resume after
@@ -45,12 +51,13 @@ struct Page {
 
 class Catalog {
  public:
-  Catalog(store::Store& store, const Clock& clock);
+  Catalog(store::Store& store, const Clock& clock, CatalogOptions options = {});
   // Creates/upgrades the catalog's tables (components "catalog", then "partitions").
   static Status migrate(store::Store& store);
 
   store::Store& store() { return store_; }
   const Clock& clock() const { return clock_; }
+  const CatalogOptions& options() const { return options_; }
 
   // Runs fn in one write transaction together with its OK audit entry; on
   // failure records the failure in its own transaction. The building block of
@@ -143,6 +150,7 @@ class Catalog {
 
   store::Store& store_;
   const Clock& clock_;
+  const CatalogOptions options_;
   ParsedCache table_cache_;  // GetTable's parsed bodies, keyed by tables.id
 };
 

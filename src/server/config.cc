@@ -139,6 +139,11 @@ Status validate(Config& c) {
   MORTAR_RETURN_IF_ERROR(check_range(c, "http.io_timeout_seconds", c.io_timeout_seconds, 1, 86400));
   MORTAR_RETURN_IF_ERROR(
       check_range(c, "shutdown_grace_seconds", c.shutdown_grace_seconds, 0, 3600));
+  MORTAR_RETURN_IF_ERROR(check_range(c, "audit.retention_days", c.audit_retention_days, 0, 36500));
+  MORTAR_RETURN_IF_ERROR(check_range(c, "audit.max_rows", c.audit_max_rows, 0, 1LL << 40));
+  MORTAR_RETURN_IF_ERROR(check_range(c, "catalog.table_cache_mb", c.table_cache_mb, 0, 1 << 20));
+  MORTAR_RETURN_IF_ERROR(
+      check_range(c, "catalog.partition_cache_mb", c.partition_cache_mb, 0, 1 << 20));
   return ok_status();
 }
 
@@ -185,6 +190,15 @@ const std::vector<ConfigKey>& config_keys() {
        &Config::io_timeout_seconds},
       {"shutdown_grace_seconds", "on SIGTERM, time in-flight requests get to finish", nullptr,
        &Config::shutdown_grace_seconds},
+      {"audit.retention_days", "audit entries older than this many days are pruned (0: none)",
+       nullptr, &Config::audit_retention_days},
+      {"audit.max_rows", "the audit trail keeps at most this many newest entries (0: no limit)",
+       nullptr, &Config::audit_max_rows},
+      {"catalog.table_cache_mb", "memory for parsed table bodies (GetTable), MiB (0: no cache)",
+       nullptr, &Config::table_cache_mb},
+      {"catalog.partition_cache_mb",
+       "memory for parsed partition bodies (GetPartitions), MiB (0: no cache)", nullptr,
+       &Config::partition_cache_mb},
   };
   return keys;
 }

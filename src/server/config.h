@@ -35,6 +35,10 @@ struct Config {
   int64_t idle_timeout_seconds = 75;
   int64_t io_timeout_seconds = 60;
   int64_t shutdown_grace_seconds = 30;
+  int64_t audit_retention_days = 90;   // 0: keep audit entries regardless of age
+  int64_t audit_max_rows = 1'000'000;  // 0: no row limit
+  int64_t table_cache_mb = 16;         // parsed table bodies
+  int64_t partition_cache_mb = 16;     // parsed partition bodies
 
   // Parsed from `listen`.
   std::string host = "127.0.0.1";

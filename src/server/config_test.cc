@@ -156,6 +156,9 @@ TEST_F(ConfigTest, BadValuesAreClearErrors) {
       {"MORTAR_THREADS", "many", "MORTAR_THREADS: expected an integer"},
       {"MORTAR_MAX_BODY_BYTES", "10", "max_body_bytes must be between"},
       {"MORTAR_LOG_FORMAT", "xml", "log.format must be one of text, json"},
+      {"MORTAR_AUDIT_MAX_ROWS", "-1", "audit.max_rows must be between 0 and"},
+      {"MORTAR_AUDIT_RETENTION_DAYS", "99999", "audit.retention_days must be between 0 and"},
+      {"MORTAR_CATALOG_PARTITION_CACHE_MB", "-5", "catalog.partition_cache_mb must be between"},
   };
   for (const auto& tc : cases) {
     env_.clear();
@@ -164,6 +167,22 @@ TEST_F(ConfigTest, BadValuesAreClearErrors) {
     ASSERT_FALSE(c.ok()) << tc.env << "=" << tc.value;
     EXPECT_NE(c.status().message().find(tc.expect), std::string::npos) << c.status();
   }
+}
+
+TEST_F(ConfigTest, RetentionAndCacheBoundsFromToml) {
+  auto defaults = load_config(sources_);
+  ASSERT_TRUE(defaults.ok()) << defaults.status();
+  EXPECT_EQ(defaults->audit_retention_days, 90);
+  EXPECT_EQ(defaults->audit_max_rows, 1000000);
+  EXPECT_EQ(defaults->table_cache_mb, 16);
+  EXPECT_EQ(defaults->partition_cache_mb, 16);
+  write_toml("[audit]\nretention_days = 7\nmax_rows = 5000\n[catalog]\npartition_cache_mb = 4\n");
+  auto c = load_config(sources_);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->audit_retention_days, 7);
+  EXPECT_EQ(c->audit_max_rows, 5000);
+  EXPECT_EQ(c->partition_cache_mb, 4);
+  EXPECT_EQ(c->table_cache_mb, 16);
 }
 
 TEST_F(ConfigTest, BrokenTomlNamesFileAndLine) {

@@ -32,6 +32,11 @@ class CrawlerRuntime : public crawler::CrawlerScheduler {
 
   Status register_operations(api::OperationRegistry& registry, const api::NextTokenCodec& codec);
 
+  // The server's one Scheduler and the clock it follows (the test clock when
+  // set): other periodic work (audit retention) registers here too.
+  schedule::Scheduler& scheduler() { return *scheduler_; }
+  const Clock& clock() const { return test_clock_ ? *test_clock_ : Clock::real(); }
+
   // crawler::CrawlerScheduler
   Status schedule(const std::string& account, const std::string& crawler,
                   const std::string& expression) override;

@@ -14,6 +14,7 @@
 #include "api/accounts.h"
 #include "api/service.h"
 #include "http/http_server.h"
+#include "server/audit_retention.h"
 #include "server/bootstrap.h"
 #include "server/crawler_runtime.h"
 #include "server/data_dir.h"
@@ -156,8 +157,15 @@ Status serve(const Config& config, const ServeHooks& hooks) {
   options.region = config.region;
   options.regions = config.regions;
   options.token_secret = token_key;
+  options.catalog.table_cache_bytes = static_cast<size_t>(config.table_cache_mb) << 20;
+  options.catalog.partition_cache_bytes = static_cast<size_t>(config.partition_cache_mb) << 20;
   MORTAR_ASSIGN_OR_RETURN(std::unique_ptr<CrawlerRuntime> crawlers,
                           CrawlerRuntime::start(*store, config.data_dir));
+  catalog::AuditRetention retention;
+  retention.max_age_days = config.audit_retention_days;
+  retention.max_rows = config.audit_max_rows;
+  MORTAR_RETURN_IF_ERROR(
+      schedule_audit_retention(crawlers->scheduler(), *store, crawlers->clock(), retention));
   options.register_more = [&crawlers](api::OperationRegistry& r, store::Store&,
                                       const api::NextTokenCodec& codec) {
     return crawlers->register_operations(r, codec);
