@@ -70,7 +70,8 @@ TEST(JsonMaxRecordSize, DocumentAtTheLimitIsReadOneByteMoreIsRefused) {
   // the limit (the document is complete in the block); two threads or one.
   for (const char* block : {"64", "65536"}) {
     for (const char* parallel : {"0", "1"}) {
-      const Options o = {{"maxRecordSize", "100"}, {"blockSize", block}, {"parallelParse", parallel}};
+      const Options o = {
+          {"maxRecordSize", "100"}, {"blockSize", block}, {"parallelParse", parallel}};
       auto ok = read_json(head + at + "\n" + at + "\n", o);
       ASSERT_TRUE(ok.status.ok()) << block << ": " << ok.status;
       EXPECT_EQ(ok.rows, 3);
@@ -95,8 +96,8 @@ TEST(JsonMaxRecordSize, MultilineDocumentWithJsonPathIsOneDocument) {
   const std::string text = "{\"records\": []}\n" + doc + "\n";  // doc at line 2, offset 16
   const std::string size = std::to_string(doc.size());
   for (const char* block : {"64", "65536"}) {
-    auto ok = read_json(text, {{"jsonPath", "$.records[*]"}, {"maxRecordSize", size},
-                               {"blockSize", block}});
+    auto ok = read_json(
+        text, {{"jsonPath", "$.records[*]"}, {"maxRecordSize", size}, {"blockSize", block}});
     ASSERT_TRUE(ok.status.ok()) << ok.status;
     EXPECT_EQ(ok.rows, 2);
     auto bad = read_json(text, {{"jsonPath", "$.records[*]"},
@@ -167,10 +168,12 @@ TEST(GrokMaxRecordSize, LineAtTheLimitIsReadOneByteMoreIsRefused) {
 TEST(GrokMaxRecordSize, RecordOfSeveralLinesCountsThemJoined) {
   const std::string ten(10, 'c');
   // Two lines joined by '\n': 10 + 1 + 10 = 21 bytes.
-  auto ok = read_grok("x\ny\n" + ten + "\n" + ten + "\n", {{"LineCount", "2"}, {"maxRecordSize", "21"}});
+  auto ok =
+      read_grok("x\ny\n" + ten + "\n" + ten + "\n", {{"LineCount", "2"}, {"maxRecordSize", "21"}});
   ASSERT_TRUE(ok.status.ok()) << ok.status;
   EXPECT_EQ(ok.rows, 2);
-  auto bad = read_grok("x\ny\n" + ten + "\n" + ten + "\n", {{"LineCount", "2"}, {"maxRecordSize", "20"}});
+  auto bad =
+      read_grok("x\ny\n" + ten + "\n" + ten + "\n", {{"LineCount", "2"}, {"maxRecordSize", "20"}});
   EXPECT_THAT(message(bad), HasSubstr("t.log: line 3 (byte offset 4): record of 2 lines longer "
                                       "than maxRecordSize (20 bytes)"));
 }
@@ -182,7 +185,8 @@ TEST(GrokMaxRecordSize, EndlessLineIsRefusedAfterTheLimit) {
     o.format_options = {{"logFormat", "%{GREEDYDATA:msg}"}};
     if (limit != kDefaultMaxRecordSize) o.format_options["maxRecordSize"] = std::to_string(limit);
     auto r = drain(grok::GrokReader::open_stream(
-        std::make_unique<EndlessInput>("first\n", 'x', &produced, "endless.log"), "endless.log", o));
+        std::make_unique<EndlessInput>("first\n", 'x', &produced, "endless.log"), "endless.log",
+        o));
     EXPECT_THAT(message(r), HasSubstr(fmt::format("endless.log: line 2 (byte offset 6): record "
                                                   "longer than maxRecordSize ({} bytes)",
                                                   limit)));
@@ -204,14 +208,18 @@ Drained read_xml(const std::string& text, Options options) {
 }
 
 // <row><a>xxx</a></row> of exactly `bytes` bytes.
-std::string xml_row(size_t bytes) { return "<row><a>" + std::string(bytes - 18, 'x') + "</a></row>"; }
+std::string xml_row(size_t bytes) {
+  return "<row><a>" + std::string(bytes - 18, 'x') + "</a></row>";
+}
 
 TEST(XmlMaxRecordSize, RecordAtTheLimitIsReadOneByteMoreIsRefused) {
   const std::string head = "<rows>\n<row><a>1</a></row>\n";  // 27 bytes
-  auto ok = read_xml(head + xml_row(100) + "\n" + xml_row(100) + "\n</rows>\n", {{"maxRecordSize", "100"}});
+  auto ok = read_xml(head + xml_row(100) + "\n" + xml_row(100) + "\n</rows>\n",
+                     {{"maxRecordSize", "100"}});
   ASSERT_TRUE(ok.status.ok()) << ok.status;
   EXPECT_EQ(ok.rows, 3);
-  auto bad = read_xml(head + xml_row(100) + "\n" + xml_row(101) + "\n</rows>\n", {{"maxRecordSize", "100"}});
+  auto bad = read_xml(head + xml_row(100) + "\n" + xml_row(101) + "\n</rows>\n",
+                      {{"maxRecordSize", "100"}});
   ASSERT_TRUE(absl::IsInvalidArgument(bad.status)) << bad.status;
   EXPECT_THAT(message(bad), HasSubstr("t.xml: line 4 (byte offset 128): record of 101 bytes is "
                                       "longer than maxRecordSize (100 bytes)"));

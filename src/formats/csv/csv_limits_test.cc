@@ -167,8 +167,8 @@ TEST(CsvMaxRecordSize, EndlessLineIsRefusedAfterAboutMaxRecordSizeBytes) {
 
 TEST(CsvMaxRecordSize, DefaultLimitIs64MiB) {
   int64_t produced = 0;
-  auto r = CsvReader::open_stream(
-      std::make_unique<EndlessInput>("", 'a', &produced, "endless.csv"), "endless.csv", {}, true);
+  auto r = CsvReader::open_stream(std::make_unique<EndlessInput>("", 'a', &produced, "endless.csv"),
+                                  "endless.csv", {}, true);
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(std::string(status_message(r.status())),
               HasSubstr("record longer than maxRecordSize (67108864 bytes)"));
