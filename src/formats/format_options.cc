@@ -59,6 +59,20 @@ StatusOr<char> char_option(const Options& options, std::string_view name, char f
   return invalid_input(fmt::format("option {}: expected a single character, got '{}'", name, s));
 }
 
+StatusOr<int64_t> max_record_size_option(const Options& options) {
+  MORTAR_ASSIGN_OR_RETURN(int64_t n, int_option(options, "maxRecordSize", kDefaultMaxRecordSize));
+  if (n < 1 || n > kMaxMaxRecordSize)
+    return invalid_input("option maxRecordSize: must be 1 byte .. 1 GiB");
+  return n;
+}
+
+Status record_too_long(const std::string& path, int64_t line, int64_t byte_offset,
+                       std::string_view what, int64_t limit, std::string_view advice) {
+  return located_error(
+      path, line, byte_offset,
+      fmt::format("{} longer than maxRecordSize ({} bytes); {}", what, limit, advice));
+}
+
 Status located_error(const std::string& path, int64_t line, int64_t byte_offset,
                      std::string_view message) {
   return invalid_input(fmt::format("{}: line {} (byte offset {}): {}", path, line, byte_offset, message));

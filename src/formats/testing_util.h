@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -81,6 +82,30 @@ inline ReadResult read_all(const Format& format, const std::string& path,
   }
   return result;
 }
+
+// `prefix`, then `fill` bytes without end (what a small compressed file of
+// one repeated byte expands to); counts the bytes a reader pulls from it.
+class EndlessInput : public io::InputStream {
+ public:
+  EndlessInput(std::string prefix, char fill, int64_t* produced, std::string path)
+      : prefix_(std::move(prefix)), fill_(fill), produced_(produced), path_(std::move(path)) {}
+  StatusOr<int64_t> read(char* buffer, int64_t n) override {
+    const auto from_prefix = static_cast<int64_t>(
+        prefix_.size() - std::min<size_t>(prefix_.size(), static_cast<size_t>(*produced_)));
+    const int64_t k = std::min(n, from_prefix);
+    std::copy_n(prefix_.data() + prefix_.size() - from_prefix, k, buffer);
+    std::fill(buffer + k, buffer + n, fill_);
+    *produced_ += n;
+    return n;
+  }
+  const std::string& path() const override { return path_; }
+
+ private:
+  std::string prefix_;
+  char fill_;
+  int64_t* produced_;
+  std::string path_;
+};
 
 inline Options opts(std::initializer_list<std::pair<const std::string, std::string>> list) {
   return Options(list);

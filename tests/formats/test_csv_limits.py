@@ -2,11 +2,8 @@
 repeated names, and a small .csv.gz that expands to one huge line (refused
 at maxRecordSize, with the process's peak memory far below the line)."""
 import gzip
-import subprocess
-import sys
-import zlib
 
-MIB = 1 << 20
+from memory_probe import MIB, run_measured, write_gzip
 
 
 def test_header_of_repeated_names(mortar, tmp_path):
@@ -21,34 +18,7 @@ def test_header_of_repeated_names(mortar, tmp_path):
 
 def write_gzip_line(path, mib):
     """`mib` MiB of one byte and no line end, gzipped (about 1 KB per MiB)."""
-    chunk = b"x" * MIB
-    z = zlib.compressobj(9, zlib.DEFLATED, 31)
-    with open(path, "wb") as f:
-        for _ in range(mib):
-            f.write(z.compress(chunk))
-        f.write(z.flush())
-
-
-# Runs a command as the child of a fresh, small interpreter and reports its
-# peak RSS: measured from here, a child's ru_maxrss would start at this (big)
-# test process's size, which the kernel carries across the child's exec.
-MEASURE = r"""
-import os, sys
-pid = os.fork()
-if pid == 0:
-    os.execv(sys.argv[1], sys.argv[1:])
-_, status, usage = os.wait4(pid, 0)
-sys.stderr.write(f"\nPEAK_RSS_KIB={usage.ru_maxrss}\n")
-sys.exit(os.waitstatus_to_exitcode(status))
-"""
-
-
-def run_measured(command):
-    """Runs `command`; returns (exit code, stderr, peak RSS in MiB) of that process alone."""
-    proc = subprocess.run([sys.executable, "-c", MEASURE] + command, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, timeout=300)
-    stderr, _, peak = proc.stderr.decode(errors="replace").rpartition("\nPEAK_RSS_KIB=")
-    return proc.returncode, stderr, int(peak) / 1024
+    write_gzip(path, b"", b"x", mib)
 
 
 def test_gzip_of_one_huge_line_is_refused_within_bounded_memory(mortar, tmp_path):

@@ -16,6 +16,7 @@
 namespace mortar::formats::csv {
 namespace {
 
+using formats::testing::EndlessInput;
 using formats::testing::read_all;
 using formats::testing::ReadResult;
 using formats::testing::TempDir;
@@ -145,31 +146,14 @@ TEST_F(CsvLimitsTest, OptionIsValidated) {
   }
 }
 
-// An endless line (what a small gzip file of one repeated byte expands to):
-// counts what the reader pulls from the stream.
-class EndlessLine : public io::InputStream {
- public:
-  explicit EndlessLine(int64_t* produced) : produced_(produced) {}
-  StatusOr<int64_t> read(char* buffer, int64_t n) override {
-    std::fill(buffer, buffer + n, 'a');
-    *produced_ += n;
-    return n;
-  }
-  const std::string& path() const override { return path_; }
-
- private:
-  int64_t* produced_;
-  std::string path_ = "endless.csv";
-};
-
 TEST(CsvMaxRecordSize, EndlessLineIsRefusedAfterAboutMaxRecordSizeBytes) {
   for (int64_t limit : {int64_t{1} << 20, int64_t{3} << 20}) {
     int64_t produced = 0;
     ReadOptions o;
     o.format_options["maxRecordSize"] = std::to_string(limit);
     o.format_options["blockSize"] = "65536";
-    auto r =
-        CsvReader::open_stream(std::make_unique<EndlessLine>(&produced), "endless.csv", o, true);
+    auto r = CsvReader::open_stream(
+        std::make_unique<EndlessInput>("", 'a', &produced, "endless.csv"), "endless.csv", o, true);
     ASSERT_FALSE(r.ok());
     EXPECT_THAT(std::string(status_message(r.status())),
                 HasSubstr(fmt::format("endless.csv: line 1 (byte offset 0): record longer than "
@@ -183,11 +167,12 @@ TEST(CsvMaxRecordSize, EndlessLineIsRefusedAfterAboutMaxRecordSizeBytes) {
 
 TEST(CsvMaxRecordSize, DefaultLimitIs64MiB) {
   int64_t produced = 0;
-  auto r = CsvReader::open_stream(std::make_unique<EndlessLine>(&produced), "endless.csv", {}, true);
+  auto r = CsvReader::open_stream(std::make_unique<EndlessInput>("", 'a', &produced, "endless.csv"),
+                                  "endless.csv", {}, true);
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(std::string(status_message(r.status())),
               HasSubstr("record longer than maxRecordSize (67108864 bytes)"));
-  EXPECT_EQ(produced, CsvOptions::kDefaultMaxRecordSize + 1);
+  EXPECT_EQ(produced, kDefaultMaxRecordSize + 1);
 }
 
 }  // namespace

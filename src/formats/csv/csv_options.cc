@@ -42,15 +42,13 @@ StatusOr<CsvOptions> CsvOptions::parse(const Options& o, const std::string& path
   MORTAR_ASSIGN_OR_RETURN(c.infer_sample_rows, int_option(o, "inferSampleRows", 20000));
   MORTAR_ASSIGN_OR_RETURN(int64_t threads, int_option(o, "threads", 2));
   MORTAR_ASSIGN_OR_RETURN(c.block_size, int_option(o, "blockSize", 8 << 20));
-  MORTAR_ASSIGN_OR_RETURN(c.max_record_size, int_option(o, "maxRecordSize", kDefaultMaxRecordSize));
+  MORTAR_ASSIGN_OR_RETURN(c.max_record_size, max_record_size_option(o));
   c.null_value = find_option(o, "nullValue");
   if (c.skip_rows < 0) return invalid_input("option skipRows: must be >= 0");
   if (threads < 1 || threads > 64) return invalid_input("option threads: must be 1..64");
   c.threads = static_cast<int>(threads);
   if (c.block_size < 64 || c.block_size > (1LL << 30))
     return invalid_input("option blockSize: must be 64 bytes .. 1 GiB");
-  if (c.max_record_size < 1 || c.max_record_size > kMaxMaxRecordSize)
-    return invalid_input("option maxRecordSize: must be 1 byte .. 1 GiB");
   if (c.infer_sample_rows < 1) c.infer_sample_rows = 1;
   return c;
 }

@@ -19,7 +19,8 @@
 //   then fails), maxRecordSize (default 64 MiB, at most 1 GiB: the longest
 //   record in bytes, its line ending not counted; a longer one is refused
 //   while it streams in, so a small compressed file that expands to one
-//   huge line costs no more memory than this).
+//   huge line costs no more memory than this; format_options.h, shared by
+//   every text reader).
 #pragma once
 
 #include <optional>
@@ -28,13 +29,11 @@
 #include "common/status.h"
 #include "formats/csv/csv_tokenizer.h"
 #include "formats/format.h"
+#include "formats/format_options.h"
 
 namespace mortar::formats::csv {
 
 struct CsvOptions {
-  static constexpr int64_t kDefaultMaxRecordSize = 64 << 20;
-  static constexpr int64_t kMaxMaxRecordSize = 1 << 30;
-
   Dialect dialect;
   bool with_header = false;
   bool write_header = true;

@@ -116,11 +116,10 @@ Status CsvReader::tokenize_block(CsvIndex* index) {
 }
 
 Status CsvReader::record_too_long(size_t at, const std::string& what) const {
-  return located_error(path_, base_line_ + count_lines(buf_.data(), at),
-                       base_offset_ + static_cast<int64_t>(at),
-                       fmt::format("{} longer than maxRecordSize ({} bytes); unless a quote is "
-                                   "unbalanced, raise maxRecordSize to read it",
-                                   what, options_.max_record_size));
+  return formats::record_too_long(path_, base_line_ + count_lines(buf_.data(), at),
+                                  base_offset_ + static_cast<int64_t>(at), what,
+                                  options_.max_record_size,
+                                  "unless a quote is unbalanced, raise maxRecordSize to read it");
 }
 
 Status CsvReader::init(const ReadOptions& options) {

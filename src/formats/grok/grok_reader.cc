@@ -16,7 +16,6 @@ using types::TypeKind;
 
 namespace {
 constexpr size_t kBlockBytes = 1 << 20;
-constexpr size_t kMaxLineBytes = size_t{64} << 20;
 }  // namespace
 
 StatusOr<std::unique_ptr<GrokReader>> GrokReader::open(io::FileSystem& fs, const std::string& path,
@@ -49,6 +48,7 @@ Status GrokReader::init(const ReadOptions& options) {
   missing_ = find_option(o, "MISSING").value_or("-");
   MORTAR_ASSIGN_OR_RETURN(strict_, bool_option(o, "StrictMode", false));
   MORTAR_ASSIGN_OR_RETURN(line_count_, int_option(o, "LineCount", 1));
+  MORTAR_ASSIGN_OR_RETURN(max_record_, max_record_size_option(o));
   if (line_count_ < 1 || line_count_ > 1000)
     return invalid_input(fmt::format("{}: LineCount must be 1..1000, got {}", path_, line_count_));
   batch_rows_ = std::max<int64_t>(1, options.batch_rows);
@@ -87,19 +87,30 @@ StatusOr<bool> GrokReader::next_line(std::string_view* line) {
     if (nl != nullptr || (eof_ && pos_ < buf_.size())) {
       size_t end = nl ? static_cast<const char*>(nl) - buf_.data() : buf_.size();
       *line = std::string_view(buf_.data() + pos_, end - pos_);
+      line_offset_ = base_offset_ + static_cast<int64_t>(pos_);
       pos_ = nl ? end + 1 : end;
       ++line_no_;
       if (!line->empty() && line->back() == '\r') line->remove_suffix(1);
+      if (line->size() > static_cast<size_t>(max_record_))
+        return record_too_long(path_, line_no_, line_offset_,
+                               fmt::format("record of {} bytes is", line->size()), max_record_);
       return true;
     }
     if (eof_) return false;
-    if (buf_.size() - pos_ >= kMaxLineBytes)
-      return located_error(path_, line_no_ + 1, 0, "line longer than 64 MiB");
+    // No line end yet: read on, but only as far as this line may still be
+    // long (and its CR), so memory stays bounded by maxRecordSize however
+    // much a compressed file expands.
+    const size_t pending = buf_.size() - pos_;
+    if (pending > static_cast<size_t>(max_record_) + 1)
+      return record_too_long(path_, line_no_ + 1, base_offset_ + static_cast<int64_t>(pos_),
+                             "record", max_record_);
     // Compact what is consumed, then read more (the caller copied the last line).
     buf_.erase(0, pos_);
+    base_offset_ += static_cast<int64_t>(pos_);
     pos_ = 0;
-    MORTAR_RETURN_IF_ERROR(
-        annotate(io::fill_buffer(*in_, buf_, std::max(buf_.size() * 2, kBlockBytes), &eof_), path_));
+    const size_t target =
+        std::max(kBlockBytes, std::min(pending * 2, static_cast<size_t>(max_record_) + 2));
+    MORTAR_RETURN_IF_ERROR(annotate(io::fill_buffer(*in_, buf_, target, &eof_), path_));
   }
 }
 
@@ -181,13 +192,16 @@ StatusOr<std::unique_ptr<types::RecordBatch>> GrokReader::next() {
     std::string_view line;
     MORTAR_ASSIGN_OR_RETURN(bool more, next_line(&line));
     if (!more) break;
-    const int64_t first_line = line_no_;
+    const int64_t first_line = line_no_, first_offset = line_offset_;
     std::string_view record = line;
     if (line_count_ > 1) {
       record_.assign(line);
       for (int64_t k = 1; k < line_count_; ++k) {
         MORTAR_ASSIGN_OR_RETURN(bool more2, next_line(&line));
         if (!more2) break;
+        if (record_.size() + 1 + line.size() > static_cast<size_t>(max_record_))
+          return record_too_long(path_, first_line, first_offset,
+                                 fmt::format("record of {} lines", line_count_), max_record_);
         record_.push_back('\n');
         record_.append(line);
       }

@@ -6,7 +6,10 @@
 // take part are null. StrictMode (Glue: no automatic conversion or recovery):
 // a record that does not match or a value that does not convert is an error
 // naming the file and line; otherwise such a record is skipped and such a
-// value is null. Memory is bounded by the block and batch sizes.
+// value is null. maxRecordSize (format_options.h; default 64 MiB) bounds a
+// record (a line without its ending, or LineCount lines joined by '\n'): a
+// longer one is refused as soon as that much of it has streamed in, so
+// memory is bounded by the block and batch sizes and that option.
 #pragma once
 
 #include <memory>
@@ -43,13 +46,16 @@ class GrokReader : public RecordReader {
   std::optional<std::string> missing_;
   bool strict_ = false;
   int64_t line_count_ = 1;
+  int64_t max_record_ = 0;
   int64_t batch_rows_ = 65536;
   types::TypePtr schema_;
   std::vector<int> sources_;  // output column -> grok field
   std::string buf_;
   size_t pos_ = 0;
   bool eof_ = false;
+  int64_t base_offset_ = 0;  // absolute offset of buf_[0]
   int64_t line_no_ = 0;
+  int64_t line_offset_ = 0;  // absolute offset of the line next_line() returned last
   std::string record_;
   std::vector<std::string_view> values_;
 };

@@ -1,7 +1,8 @@
 // libFuzzer target: the first line is a grok pattern (or, after a line
 // "---", custom pattern definitions follow it), the rest are log lines. Any
 // input must give rows or a clean error, never a crash or a hang (RE2 is
-// linear-time; expansion is bounded).
+// linear-time; expansion is bounded). The pattern's last byte picks options:
+// StrictMode (bit 0), LineCount 2 (bit 1), maxRecordSize 40 (bit 2).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -28,6 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.format_options["logFormat"] = pattern;
   if (!pattern.empty() && (pattern.back() & 1)) options.format_options["StrictMode"] = "true";
   if (!pattern.empty() && (pattern.back() & 2)) options.format_options["LineCount"] = "2";
+  if (!pattern.empty() && (pattern.back() & 4)) options.format_options["maxRecordSize"] = "40";
   auto reader = mortar::formats::grok::GrokReader::open_stream(
       std::make_unique<mortar::io::MemoryInputStream>(rest, "fuzz.log"), "fuzz.log", options);
   if (!reader.ok()) return 0;

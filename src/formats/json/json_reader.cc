@@ -25,8 +25,6 @@ using types::TypePtr;
 
 namespace {
 
-constexpr size_t kMaxDocumentBytes = (size_t{1} << 32) - simdjson::SIMDJSON_PADDING - 1;
-
 // memchr hops line to line with the C library's vector code; std::count
 // compiles to a byte loop at -O2 and cost 7% of an NDJSON convert.
 int64_t count_newlines(const char* data, size_t len) {
@@ -49,13 +47,18 @@ struct BlockResult {
   size_t error_offset = 0;
   size_t docs = 0;            // complete documents parsed
   size_t truncated = 0;       // bytes of an incomplete final document
+  size_t too_long = 0;        // bytes of a document over the limit, at error_offset
 };
+
+bool is_json_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
 // Parses the documents of data[0, len) (SIMDJSON_PADDING readable bytes must
 // follow) and calls fn for each record (a document, each element of a
-// top-level array, or what `path` selects).
+// top-level array, or what `path` selects). A document longer than
+// max_document bytes stops it (too_long); only a block longer than that can
+// hold one, so a smaller block skips the check.
 BlockResult parse_block(simdjson::dom::parser& parser, const char* data, size_t len,
-                        const JsonPath& path, const RecordFn& fn) {
+                        const JsonPath& path, size_t max_document, const RecordFn& fn) {
   BlockResult r;
   simdjson::dom::document_stream stream;
   const size_t batch = std::max<size_t>(len + 1, simdjson::dom::MINIMAL_BATCH_SIZE);
@@ -74,6 +77,16 @@ BlockResult parse_block(simdjson::dom::parser& parser, const char* data, size_t 
       return r;
     }
     ++r.docs;
+    if (len > max_document) {
+      std::string_view source = it.source();  // a scalar's may end in blanks
+      while (!source.empty() && is_json_space(source.back())) source.remove_suffix(1);
+      if (source.size() > max_document) {
+        r.too_long = source.size();
+        r.error_offset = offset;
+        r.status = invalid_input("document longer than maxRecordSize");
+        return r;
+      }
+    }
     auto call = [&](element record) { return fn(record, offset); };
     if (path.empty()) {
       simdjson::dom::array arr;
@@ -122,6 +135,15 @@ class JsonReaderImpl : public RecordReader {
     return located_error(path_, line, base_offset_ + static_cast<int64_t>(offset), message);
   }
   Status append(element record, size_t offset);
+  Status document_too_long(size_t offset, size_t bytes) const {
+    const std::string what =
+        bytes ? fmt::format("JSON document of {} bytes is", bytes) : std::string("JSON document");
+    int64_t line = base_line_ + count_newlines(buf_.data(), std::min(offset, buf_.size()));
+    return record_too_long(path_, line, base_offset_ + static_cast<int64_t>(offset), what,
+                           max_document_,
+                           "raise maxRecordSize to read it (a top-level array, or a document "
+                           "jsonPath selects from, is one document)");
+  }
   void start_batch();
   void flush_batch();
 
@@ -133,6 +155,7 @@ class JsonReaderImpl : public RecordReader {
   int64_t base_offset_ = 0;
   int64_t base_line_ = 1;
   size_t block_size_ = 8 << 20;
+  int64_t max_document_ = kDefaultMaxRecordSize;
   int64_t batch_rows_ = 65536;
   int64_t sample_rows_ = 10000;
   JsonPath json_path_;
@@ -169,7 +192,9 @@ Status JsonReaderImpl::for_each_record(const RecordFn& fn, size_t* consumed) {
       continue;
     }
     buf_.zero_padding(simdjson::SIMDJSON_PADDING);
-    BlockResult r = parse_block(parser_, buf_.data(), len, json_path_, fn);
+    const size_t max_document = static_cast<size_t>(max_document_);
+    BlockResult r = parse_block(parser_, buf_.data(), len, json_path_, max_document, fn);
+    if (r.too_long) return document_too_long(r.error_offset, r.too_long);
     if (r.syntax_error) return error_at(r.error_offset, status_message(r.status));
     MORTAR_RETURN_IF_ERROR(r.status);
     const size_t docs = r.docs, truncated = r.truncated;
@@ -181,9 +206,12 @@ Status JsonReaderImpl::for_each_record(const RecordFn& fn, size_t* consumed) {
       size_t at = truncated > 0 && truncated <= len ? len - truncated : first;
       return error_at(at, "truncated or invalid JSON document at the end of the input");
     }
-    if (len >= kMaxDocumentBytes)
-      return error_at(first, "JSON document larger than 4 GiB");
-    MORTAR_RETURN_IF_ERROR(fill(std::min(kMaxDocumentBytes, std::max(len * 2, block_size_))));
+    // No document is complete yet: grow the buffer, but only as far as the
+    // pending one may still be long, so memory stays bounded by the option
+    // however much a compressed file expands.
+    if (len - first > max_document) return document_too_long(first, 0);
+    MORTAR_RETURN_IF_ERROR(
+        fill(std::min(std::max(len * 2, block_size_), first + max_document + 1)));
   }
 }
 
@@ -196,6 +224,7 @@ Status JsonReaderImpl::init(const ReadOptions& options) {
   MORTAR_ASSIGN_OR_RETURN(int64_t block, int_option(o, "blockSize", 8 << 20));
   if (block < 64 || block > (1LL << 30)) return invalid_input("option blockSize: must be 64 bytes .. 1 GiB");
   block_size_ = static_cast<size_t>(block);
+  MORTAR_ASSIGN_OR_RETURN(max_document_, max_record_size_option(o));
   batch_rows_ = std::max<int64_t>(1, options.batch_rows);
   MORTAR_ASSIGN_OR_RETURN(int64_t parallel, int_option(o, "parallelParse", 1));
   parallel_ = parallel != 0;
@@ -282,7 +311,8 @@ bool JsonReaderImpl::next_parallel() {
   auto parse_half = [this](Half& h, simdjson::dom::parser& parser, JsonBuilder& builder,
                            const char* data, size_t n) {
     h.columns = new_columns();
-    h.result = parse_block(parser, data, n, json_path_, [&](element record, size_t) {
+    const size_t max_doc = static_cast<size_t>(max_document_);
+    h.result = parse_block(parser, data, n, json_path_, max_doc, [&](element record, size_t) {
       Status st;
       if (wrap_value_) {
         st = builder.append(*h.columns[0], record);

@@ -1,5 +1,5 @@
 // libFuzzer target: any bytes through the JSON reader (inference, jsonPath,
-// tiny blocks) must give rows or a clean error, never a crash or a hang.
+// tiny blocks, a 100-byte maxRecordSize) must give rows or a clean error, never a crash or a hang.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -16,6 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.format_options["blockSize"] = (pick & 8) ? "64" : "65536";
   if (pick & 16) options.format_options["jsonPath"] = "$.records[*]";
   if (pick & 32) options.format_options["inferSampleRows"] = "1";
+  if (pick & 64) options.format_options["maxRecordSize"] = "100";
   auto reader = mortar::formats::json::JsonReader::open_stream(
       std::make_unique<mortar::io::MemoryInputStream>(
           std::string_view(reinterpret_cast<const char*>(data) + 1, size - 1), "fuzz.json"),

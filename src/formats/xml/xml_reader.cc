@@ -62,7 +62,9 @@ class Latin1Stream : public io::InputStream {
 class RecordScanner {
  public:
   RecordScanner(std::unique_ptr<io::InputStream> in, const std::string& path, const XmlOptions& o)
-      : tokens_(std::move(in), path), options_(o) {}
+      : tokens_(std::move(in), path), options_(o) {
+    tokens_.set_max_record(o.max_record_size);
+  }
 
   // Sets *json to the next record; false at the end of the input.
   StatusOr<bool> next(std::string* json, int64_t* offset) {
@@ -83,6 +85,7 @@ class RecordScanner {
             root = std::make_unique<XmlElement>();
             e = root.get();
             *offset = event_.offset;
+            tokens_.begin_record(event_.offset);
           } else {
             if (static_cast<int>(stack.size()) >= kMaxRecordDepth)
               return tokens_.error_at(event_.offset, "elements nested too deeply in one record");
@@ -99,6 +102,7 @@ class RecordScanner {
           break;
       }
       if (root && stack.empty()) {
+        MORTAR_RETURN_IF_ERROR(tokens_.end_record());
         json->clear();
         record_to_json(*root, options_, *json);
         return true;

@@ -12,7 +12,9 @@
 //
 // Without ReadOptions::schema, a first pass over the file (or the first
 // inferSampleRows records) infers the schema; a second pass reads. Only the
-// current record is held in memory. encoding: UTF-8 (default) or
+// current record is held in memory, and no more than maxRecordSize bytes of
+// its text (format_options.h; default 64 MiB): a longer record is refused
+// as soon as that much of it has streamed in. encoding: UTF-8 (default) or
 // ISO-8859-1/Latin-1/US-ASCII (transcoded). Not thread-safe, as RecordReader.
 #pragma once
 

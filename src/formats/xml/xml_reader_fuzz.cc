@@ -1,5 +1,6 @@
 // libFuzzer target: any bytes through the XML reader (both passes, options
-// varied by the first byte) must give rows or a clean error, never a crash,
+// varied by the first byte; maxRecordSize 64 when the size is a multiple of
+// 3) must give rows or a clean error, never a crash,
 // a hang or an invalid batch.
 #include <algorithm>
 #include <cstddef>
@@ -20,6 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (pick & 32) options.format_options["ignoreSurroundingSpaces"] = "true";
   if (pick & 64) options.format_options["treatEmptyValuesAsNulls"] = "true";
   if (pick & 128) options.format_options["encoding"] = "ISO-8859-1";
+  if (size % 3 == 0) options.format_options["maxRecordSize"] = "64";
   auto opener = [data, size]() -> mortar::StatusOr<std::unique_ptr<mortar::io::InputStream>> {
     return std::unique_ptr<mortar::io::InputStream>(// Short reads exercise the tokenizer's refills.
         std::make_unique<mortar::io::MemoryInputStream>(

@@ -158,6 +158,7 @@ StatusOr<XmlOptions> XmlOptions::parse(const Options& options) {
   MORTAR_ASSIGN_OR_RETURN(o.empty_as_null, bool_option(options, "treatEmptyValuesAsNulls", false));
   MORTAR_ASSIGN_OR_RETURN(o.trim, bool_option(options, "ignoreSurroundingSpaces", false));
   o.null_value = find_option(options, "nullValue");
+  MORTAR_ASSIGN_OR_RETURN(o.max_record_size, max_record_size_option(options));
   if (auto e = find_option(options, "encoding"); e && !e->empty()) {
     std::string up;
     for (char c : *e) up.push_back(static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c));

@@ -11,6 +11,7 @@
 
 #include "common/status.h"
 #include "formats/format.h"
+#include "formats/format_options.h"
 
 namespace mortar::formats::xml {
 
@@ -23,6 +24,7 @@ struct XmlOptions {
   bool trim = false;           // ignoreSurroundingSpaces
   std::optional<std::string> null_value;
   std::string encoding = "UTF-8";
+  int64_t max_record_size = kDefaultMaxRecordSize;  // maxRecordSize (format_options.h)
 
   // Reads Glue's format_options; InvalidArgument naming a bad or missing one.
   static StatusOr<XmlOptions> parse(const Options& options);

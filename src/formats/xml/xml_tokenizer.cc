@@ -13,9 +13,10 @@ namespace mortar::formats::xml {
 namespace {
 
 constexpr size_t kReadStep = 64 * 1024;
-// A single tag, text run or comment larger than this is refused rather than
-// buffered without bound.
-constexpr size_t kMaxConstruct = size_t{1} << 30;
+// How far past a construct's start the tokenizer may look ("<![CDATA[" is 9
+// bytes): reads stop this far past maxRecordSize, so a record that ends
+// right at the limit is not refused for the look-ahead.
+constexpr int64_t kLookahead = 16;
 
 bool is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
@@ -67,13 +68,44 @@ void XmlTokenizer::compact() {
   pos_ = 0;
 }
 
+void XmlTokenizer::begin_record(int64_t offset) {
+  record_start_ = offset;
+  record_line_ = base_line_;
+  const int64_t rel = offset - base_offset_;  // the start tag is still buffered
+  if (rel > 0 && static_cast<size_t>(rel) <= buf_.size())
+    record_line_ += std::count(buf_.data(), buf_.data() + rel, '\n');
+}
+
+Status XmlTokenizer::end_record() {
+  const int64_t bytes = base_offset_ + static_cast<int64_t>(pos_) - record_start_;
+  Status s = ok_status();
+  if (bytes > max_record_)
+    s = record_too_long(path_, record_line_, record_start_,
+                        fmt::format("record of {} bytes is", bytes), max_record_);
+  record_start_ = -1;
+  return s;
+}
+
+Status XmlTokenizer::too_long() const {
+  if (record_start_ >= 0)
+    return record_too_long(path_, record_line_, record_start_, "record", max_record_);
+  return record_too_long(path_, base_line_, base_offset_, "XML construct", max_record_);
+}
+
 StatusOr<bool> XmlTokenizer::want(size_t n) {
   while (buf_.size() - pos_ < n && !eof_) {
-    compact();
-    if (buf_.size() >= kMaxConstruct)
-      return error_at(base_offset_, "XML construct larger than 1 GiB");
-    MORTAR_RETURN_IF_ERROR(
-        annotate(io::fill_buffer(*in_, buf_, std::max(n, buf_.size() + kReadStep), &eof_), path_));
+    compact();  // buf_ now starts at the construct being read
+    // Read no further than maxRecordSize (and the look-ahead) past the
+    // open record (or, outside one, this construct): what does not end by
+    // then is refused, however much more the input holds.
+    const int64_t anchor = record_start_ >= 0 ? record_start_ : base_offset_;
+    const auto room = static_cast<size_t>(anchor + max_record_ + kLookahead - base_offset_);
+    if (buf_.size() >= room) return too_long();
+    const size_t target = std::min(std::max(n, buf_.size() + kReadStep), room);
+    MORTAR_RETURN_IF_ERROR(annotate(io::fill_buffer(*in_, buf_, target, &eof_), path_));
+    // Cut short by the limit: let the caller look at what came (find()
+    // asks for far more than it needs); the next call refuses.
+    if (target < n && !eof_) return true;
   }
   return buf_.size() - pos_ >= n;
 }

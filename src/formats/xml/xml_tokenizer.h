@@ -2,7 +2,9 @@
 // and end tags with attributes, text (entities &lt; &gt; &amp; &quot; &apos;
 // &#N; &#xN; decoded, CDATA sections as text), skipping comments,
 // processing instructions and DOCTYPE. Only the construct being read is
-// buffered, so memory stays bounded by the largest single tag or text run.
+// buffered, and never more than maxRecordSize bytes (and a few) of it, or of
+// the record being read (begin_record), so memory stays bounded by the
+// option however much a compressed file expands.
 // Checks well-formedness of tag nesting; errors name the file, line and byte
 // offset. No DTD processing (custom entities are an error), no namespace
 // resolution (names keep their prefix, as spark-xml's rowTag matching does).
@@ -15,6 +17,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "formats/format_options.h"
 #include "io/file_system.h"
 
 namespace mortar::formats::xml {
@@ -38,9 +41,19 @@ class XmlTokenizer {
   // (within the current buffer; else without the line).
   Status error_at(int64_t offset, std::string_view message) const;
   int depth() const { return static_cast<int>(open_.size()); }
+  // The longest record (and construct outside a record) in bytes.
+  void set_max_record(int64_t bytes) { max_record_ = bytes; }
+  // A record starts at `offset`, the offset of the kStart event just read:
+  // the input is read no further than maxRecordSize (and a look-ahead of a
+  // few bytes) past it.
+  void begin_record(int64_t offset);
+  // The record ended with the event just read; refused when longer than
+  // maxRecordSize.
+  Status end_record();
 
  private:
   // Ensures buf_ holds at least `n` bytes from pos_; false at end of input.
+  // Near maxRecordSize it may return true with fewer (but more than before).
   StatusOr<bool> want(size_t n);
   // Position (index in buf_) of `term` at or after pos_ + from, reading more
   // as needed; npos when the input ends first.
@@ -49,6 +62,7 @@ class XmlTokenizer {
   Status read_tag(XmlEvent* event);
   Status read_text(XmlEvent* event);
   Status decode(std::string_view raw, size_t at, std::string* out) const;
+  Status too_long() const;
 
   std::unique_ptr<io::InputStream> in_;
   std::string path_;
@@ -60,6 +74,9 @@ class XmlTokenizer {
   std::vector<std::string> open_;
   bool started_ = false;
   bool skipped_ = false;  // read_tag consumed a comment, PI or DOCTYPE
+  int64_t max_record_ = kDefaultMaxRecordSize;
+  int64_t record_start_ = -1;  // absolute offset of the open record, or -1
+  int64_t record_line_ = 0;
 };
 
 }  // namespace mortar::formats::xml
