@@ -10,7 +10,7 @@
 #include "crawler/crawl_types.h"
 #include "crawler/jdbc/include_path.h"
 #include "engine/jdbc/jdbc_url.h"
-#include "crawler/plan/glob_matcher.h"
+#include "io/glob_matcher.h"
 #include "types/data_type.h"
 
 namespace mortar::crawler::jdbc {
@@ -35,7 +35,7 @@ struct JdbcRequest {
   JdbcUrl url;
   std::string username, password;  // from the Connection; may be empty
   IncludePath path;
-  GlobMatcher exclusions;
+  io::GlobMatcher exclusions;
   const CancelToken* cancel = nullptr;
   CrawlLogFn log;
 };
