@@ -143,7 +143,7 @@ class Catalog {
 
   store::Store& store_;
   const Clock& clock_;
-  ParsedCache table_cache_;  // GetTable's parsed bodies, keyed by tables.id
+  ParsedCache table_cache_{8192};  // GetTable's parsed bodies, keyed by tables.id
 };
 
 // The Glue exception name a Status surfaces as (for audit outcomes and batch

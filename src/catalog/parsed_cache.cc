@@ -1,25 +1,27 @@
 #include "catalog/parsed_cache.h"
 
+#include "catalog/json_util.h"
+
 namespace mortar::catalog {
 
-StatusOr<nlohmann::json> ParsedCache::get(int64_t id, const std::string& text) {
+StatusOr<std::shared_ptr<const nlohmann::json>> ParsedCache::get(int64_t id,
+                                                                 const std::string& text) {
   Entry hit;
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = entries_.find(id);
     if (it != entries_.end()) hit = it->second;
   }
-  // Compare and copy outside the lock; the shared_ptrs keep the entry alive.
-  if (hit.text && *hit.text == text) return *hit.parsed;
-  auto parsed = nlohmann::json::parse(text, nullptr, false);
-  if (parsed.is_discarded()) return internal_error("corrupt catalog record");
+  // Compare outside the lock; the shared_ptrs keep the entry alive.
+  if (hit.text && *hit.text == text) return hit.parsed;
+  MORTAR_ASSIGN_OR_RETURN(nlohmann::json parsed, parse_stored(text));
   Entry fresh{std::make_shared<const std::string>(text),
-              std::make_shared<const nlohmann::json>(parsed)};
+              std::make_shared<const nlohmann::json>(std::move(parsed))};
   std::lock_guard<std::mutex> lock(mu_);
   // Whole-map reset when full: simple, and hot rows come back on next read.
-  if (entries_.size() >= max_entries_) entries_.clear();
-  entries_[id] = std::move(fresh);
-  return parsed;
+  if (entries_.size() >= max_entries_ && entries_.find(id) == entries_.end()) entries_.clear();
+  entries_[id] = fresh;
+  return fresh.parsed;
 }
 
 }  // namespace mortar::catalog

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "catalog/catalog.h"
-#include "catalog/partition_body_cache.h"
+#include "catalog/parsed_cache.h"
 
 namespace mortar::catalog {
 
@@ -33,7 +33,7 @@ struct PartitionPage {
 class PartitionCatalog {
  public:
   explicit PartitionCatalog(Catalog& catalog)
-      : catalog_(catalog), cache_(std::make_shared<PartitionBodyCache>()) {}
+      : catalog_(catalog), cache_(std::make_shared<ParsedCache>(20000)) {}
 
   Status create_partition(const CallContext& ctx, const std::string& database,
                           const std::string& table, const Json& partition_input);
@@ -88,7 +88,7 @@ class PartitionCatalog {
   StatusOr<std::shared_ptr<const Json>> parsed_body(int64_t id, const std::string& text) const;
 
   Catalog& catalog_;
-  std::shared_ptr<PartitionBodyCache> cache_;
+  std::shared_ptr<ParsedCache> cache_;  // partition bodies, keyed by partitions.id
 };
 
 }  // namespace mortar::catalog

@@ -13,11 +13,7 @@ namespace rows = partition_rows;
 
 StatusOr<std::shared_ptr<const Json>> PartitionCatalog::parsed_body(int64_t id,
                                                                     const std::string& text) const {
-  if (auto hit = cache_->find(id, text)) return hit;
-  MORTAR_ASSIGN_OR_RETURN(Json body, parse_stored(text));
-  auto parsed = std::make_shared<const Json>(std::move(body));
-  cache_->put(id, text, parsed);
-  return parsed;
+  return cache_->get(id, text);
 }
 
 StatusOr<PartitionPage> PartitionCatalog::get_partitions(const CallContext& ctx,

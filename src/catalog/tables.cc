@@ -66,7 +66,8 @@ StatusOr<Json> Catalog::get_table(const CallContext& ctx, const std::string& dat
       out = std::move(ref.table);
       return ok_status();
     }
-    MORTAR_ASSIGN_OR_RETURN(out, table_cache_.get(rows[0].int_at(0), rows[0].text_at(1)));
+    MORTAR_ASSIGN_OR_RETURN(auto parsed, table_cache_.get(rows[0].int_at(0), rows[0].text_at(1)));
+    out = *parsed;
     return ok_status();
   }));
   return out;
@@ -98,8 +99,8 @@ StatusOr<Page> Catalog::get_tables(const CallContext& ctx, const std::string& da
           page.next = page.items.back()["Name"];
           return ok_status();
         }
-        MORTAR_ASSIGN_OR_RETURN(Json t, table_cache_.get(r.int_at(2), r.text_at(1)));
-        page.items.push_back(std::move(t));
+        MORTAR_ASSIGN_OR_RETURN(auto t, table_cache_.get(r.int_at(2), r.text_at(1)));
+        page.items.push_back(*t);
       }
       if (static_cast<int64_t>(rows.size()) < batch) return ok_status();
       from = rows.back().text_at(0);
