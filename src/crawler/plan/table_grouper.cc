@@ -70,13 +70,13 @@ void summarize(Node& n, const Context& ctx) {
   for (auto& [name, child] : n.children) summarize(*child, ctx);
   for (const ClassifiedFile* f : n.files) {
     ++n.formats[format_key(*f->classification)];
-    n.schema = merge_types(n.schema, f->classification->schema);
+    n.schema = widen_types(n.schema, f->classification->schema);
   }
   bool children_agree = true;
   int child_depth = -2;
   for (auto& [name, child] : n.children) {
     for (const auto& [fmt_key, count] : child->formats) n.formats[fmt_key] += count;
-    n.schema = merge_types(n.schema, child->schema);
+    n.schema = widen_types(n.schema, child->schema);
     if (child_depth == -2) child_depth = child->files_depth;
     if (child->files_depth != child_depth || child->files_depth < 0) children_agree = false;
   }
