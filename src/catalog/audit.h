@@ -1,7 +1,6 @@
 // The audit trail: every mutating call is recorded (time, principal,
 // operation, resource, request id, outcome). A successful change writes its
 // entry in the same transaction as the change; a failed one in its own.
-// (Contract header: implemented in audit.cc by the catalog helper.)
 #pragma once
 
 #include <cstdint>

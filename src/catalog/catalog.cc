@@ -3,10 +3,7 @@
 #include "catalog/audit.h"
 #include "catalog/schema.h"
 
-#if __has_include("catalog/partition_schema.h")
 #include "catalog/partition_schema.h"
-#define MORTAR_HAVE_PARTITIONS 1
-#endif
 
 namespace mortar::catalog {
 
@@ -14,9 +11,7 @@ Catalog::Catalog(store::Store& store, const Clock& clock) : store_(store), clock
 
 Status Catalog::migrate(store::Store& store) {
   MORTAR_RETURN_IF_ERROR(store.migrate("catalog", catalog_migrations()));
-#ifdef MORTAR_HAVE_PARTITIONS
   MORTAR_RETURN_IF_ERROR(migrate_partitions(store));
-#endif
   return ok_status();
 }
 

@@ -54,7 +54,7 @@ class Catalog {
 
   // Runs fn in one write transaction together with its OK audit entry; on
   // failure records the failure in its own transaction. The building block of
-  // every mutation (the partitions helper uses it too).
+  // every mutation (PartitionCatalog uses it too).
   Status mutate(const CallContext& ctx, const std::string& resource,
                 const std::function<Status(store::Transaction&)>& fn);
 

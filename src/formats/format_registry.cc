@@ -4,30 +4,14 @@
 
 #include <fmt/format.h>
 
+#include "formats/avro/avro_format.h"
 #include "formats/csv/csv_format.h"
 #include "formats/format.h"
-#include "formats/json/json_format.h"
-#if __has_include("formats/parquet/parquet_format.h")
-#include "formats/parquet/parquet_format.h"
-#define MORTAR_HAVE_PARQUET 1
-#endif
-// Formats still being built register themselves once their header exists.
-#if __has_include("formats/avro/avro_format.h")
-#include "formats/avro/avro_format.h"
-#define MORTAR_HAVE_AVRO 1
-#endif
-#if __has_include("formats/orc/orc_format.h")
-#include "formats/orc/orc_format.h"
-#define MORTAR_HAVE_ORC 1
-#endif
-#if __has_include("formats/xml/xml_format.h")
-#include "formats/xml/xml_format.h"
-#define MORTAR_HAVE_XML 1
-#endif
-#if __has_include("formats/grok/grok_format.h")
 #include "formats/grok/grok_format.h"
-#define MORTAR_HAVE_GROK 1
-#endif
+#include "formats/json/json_format.h"
+#include "formats/orc/orc_format.h"
+#include "formats/parquet/parquet_format.h"
+#include "formats/xml/xml_format.h"
 
 namespace mortar::formats {
 
@@ -35,22 +19,12 @@ const std::vector<const Format*>& all_formats() {
   static const std::vector<const Format*> formats = [] {
     std::vector<const Format*> v;
     // Glue's built-in classifier order: Avro, ORC, Parquet, JSON, XML, logs, CSV.
-#ifdef MORTAR_HAVE_AVRO
     v.push_back(&avro_format());
-#endif
-#ifdef MORTAR_HAVE_ORC
     v.push_back(&orc_format());
-#endif
-#ifdef MORTAR_HAVE_PARQUET
     v.push_back(&parquet_format());
-#endif
     v.push_back(&json_format());
-#ifdef MORTAR_HAVE_XML
     v.push_back(&xml_format());
-#endif
-#ifdef MORTAR_HAVE_GROK
     v.push_back(&grok_format());
-#endif
     v.push_back(&csv_format());
     return v;
   }();
