@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "common/ascii.h"
 #include "formats/avro/avro_format.h"
 #include "formats/csv/csv_format.h"
 #include "formats/format.h"
@@ -32,9 +33,7 @@ const std::vector<const Format*>& all_formats() {
 }
 
 StatusOr<const Format*> format_by_name(const std::string& name) {
-  std::string lower = name;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string lower = ascii_lower(name);
   if (lower == "jsonl" || lower == "ndjson") lower = "json";
   for (const Format* f : all_formats())
     if (f->name() == lower) return f;
@@ -44,9 +43,7 @@ StatusOr<const Format*> format_by_name(const std::string& name) {
 }
 
 const Format* format_for_path(const std::string& path) {
-  std::string p = path;
-  std::transform(p.begin(), p.end(), p.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string p = ascii_lower(path);
   auto ends_with = [](const std::string& s, const std::string& suffix) {
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
   };

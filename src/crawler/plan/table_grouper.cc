@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "common/ascii.h"
 #include "crawler/plan/schema_merge.h"
 #include "crawler/plan/table_names.h"
 
@@ -487,8 +488,7 @@ std::vector<PlannedTable> group_files(const std::vector<GroupingTarget>& targets
     summarize(root, ctx);
     emit(root, ctx);
   }
-  std::string prefix = options.table_prefix;
-  for (auto& c : prefix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string prefix = ascii_lower(options.table_prefix);
   for (auto& t : tables) t.name = prefix + t.name;
   resolve_name_clashes(tables);
   return tables;
