@@ -73,36 +73,27 @@ std::vector<py::handle> tuple_items(py::handle obj, size_t n, const std::string&
   return sequence_items(obj, what);
 }
 
-// FileSourceOptions::files arrives from the engine helper; until it exists
-// the key is refused. Detected at compile time so this file builds either way.
-template <typename Options>
-void set_files(Options& o, py::handle files) {
-  if constexpr (requires { o.files; }) {
-    using Entry = typename decltype(o.files)::value_type;
-    for (py::handle item : sequence_items(files, "options['files']")) {
-      py::dict d = dict_arg(item, "each of options['files']");
-      Entry e{};
-      bool has_path = false;
-      for_each_option(d, "options['files'] entries", {"path", "partitions"},
-                      [&](const std::string& key, py::handle v) {
-                        if (key == "path") {
-                          e.path = str_arg(v, "a file's path");
-                          has_path = true;
-                          return;
-                        }
-                        for (auto p : dict_arg(v, "a file's partitions")) {
-                          std::optional<std::string> value;
-                          if (!p.second.is_none()) value = str_arg(p.second, "a partition value");
-                          e.partitions.emplace_back(str_arg(p.first, "a partition key"), value);
-                        }
-                      });
-      if (!has_path) raise_invalid("each of options['files'] needs a 'path'");
-      o.files.push_back(std::move(e));
-    }
-  } else {
-    (void)o;
-    (void)files;
-    raise_invalid("options['files'] is not supported by this engine build yet");
+// options['files']: explicit inputs, each {"path": ..., "partitions": {k: v}}.
+void set_files(engine::FileSourceOptions& o, py::handle files) {
+  for (py::handle item : sequence_items(files, "options['files']")) {
+    py::dict d = dict_arg(item, "each of options['files']");
+    engine::SourceInput e;
+    bool has_path = false;
+    for_each_option(d, "options['files'] entries", {"path", "partitions"},
+                    [&](const std::string& key, py::handle v) {
+                      if (key == "path") {
+                        e.path = str_arg(v, "a file's path");
+                        has_path = true;
+                        return;
+                      }
+                      for (auto p : dict_arg(v, "a file's partitions")) {
+                        std::optional<std::string> value;
+                        if (!p.second.is_none()) value = str_arg(p.second, "a partition value");
+                        e.partitions.emplace_back(str_arg(p.first, "a partition key"), value);
+                      }
+                    });
+    if (!has_path) raise_invalid("each of options['files'] needs a 'path'");
+    o.files.push_back(std::move(e));
   }
 }
 

@@ -1,6 +1,7 @@
 // The Glue side of `_mortar`: glue_call (one Glue API request over SigV4,
-// io/aws), GlueServiceError, and the file helpers the catalog code needs
-// (list_files, delete_files on any io FileSystem: local paths, file://, s3://).
+// io/aws), GlueServiceError, and the helpers the catalog code needs:
+// list_files, delete_files on any io FileSystem (local paths, file://,
+// s3://), hive_storage (a format's Hive classes, formats/hive_storage.h).
 #include <pybind11/eval.h>
 #include <pybind11/stl.h>
 
@@ -12,6 +13,7 @@
 
 #include "bindings.h"
 #include "errors.h"
+#include "formats/hive_storage.h"
 #include "io/aws/json_service_client.h"
 #include "io/file_system.h"
 
@@ -184,6 +186,14 @@ int64_t delete_files(const std::vector<std::string>& paths) {
   return removed;
 }
 
+// (InputFormat, OutputFormat, SerDe) for a format, or None.
+py::object hive_storage(const std::string& format) {
+  const formats::HiveStorage* s = formats::hive_storage(format);
+  if (!s) return py::none();
+  return py::make_tuple(std::string(s->input_format), std::string(s->output_format),
+                        std::string(s->serde));
+}
+
 }  // namespace
 
 void bind_glue(py::module_& m) {
@@ -221,6 +231,9 @@ class GlueServiceError(MortarError):
         "mtime (epoch seconds).");
   m.def("delete_files", &delete_files, py::arg("paths"),
         "Removes files or folder trees (missing ones are skipped); returns how many were removed.");
+  m.def("hive_storage", &hive_storage, py::arg("format"),
+        "(InputFormat, OutputFormat, SerDe) a Glue table stored as `format` names (csv, json, "
+        "parquet, orc, avro, xml, grok), or None.");
 }
 
 }  // namespace mortar::python

@@ -9,6 +9,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "common/ascii.h"  // ascii_lower
+
 namespace mortar::api {
 namespace strings_internal {
 
@@ -67,14 +69,6 @@ inline std::string_view strip_ascii_whitespace(std::string_view s) {
   while (!s.empty() && is_ws(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_ws(s.back())) s.remove_suffix(1);
   return s;
-}
-
-inline std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
-  }
-  return out;
 }
 
 inline std::string hex_upper(uint32_t v) {

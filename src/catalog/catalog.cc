@@ -3,10 +3,7 @@
 #include "catalog/audit.h"
 #include "catalog/schema.h"
 
-#if __has_include("catalog/partition_schema.h")
 #include "catalog/partition_schema.h"
-#define MORTAR_HAVE_PARTITIONS 1
-#endif
 
 namespace mortar::catalog {
 
@@ -15,9 +12,7 @@ Catalog::Catalog(store::Store& store, const Clock& clock, CatalogOptions options
 
 Status Catalog::migrate(store::Store& store) {
   MORTAR_RETURN_IF_ERROR(store.migrate("catalog", catalog_migrations()));
-#ifdef MORTAR_HAVE_PARTITIONS
   MORTAR_RETURN_IF_ERROR(migrate_partitions(store));
-#endif
   return ok_status();
 }
 

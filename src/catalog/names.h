@@ -5,17 +5,12 @@
 #include <string>
 #include <string_view>
 
+#include "common/ascii.h"
 #include "common/status.h"
 
 namespace mortar::catalog {
 
-inline std::string lower_name(std::string_view name) {
-  std::string out(name);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
+inline std::string lower_name(std::string_view name) { return ascii_lower(name); }
 
 }  // namespace mortar::catalog
 

@@ -8,27 +8,23 @@
 #include "catalog/catalog.h"
 #include "catalog/json_util.h"
 #include "catalog/names.h"
+#include "common/ascii.h"
 
 namespace mortar::catalog {
 namespace {
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // Every searchable string of a table.
 void collect_text(const Json& t, std::vector<std::string>& out) {
   for (const char* k : {"Name", "DatabaseName", "Description", "Owner", "TableType"}) {
     std::string v = string_member(t, k);
-    if (!v.empty()) out.push_back(lower(v));
+    if (!v.empty()) out.push_back(ascii_lower(v));
   }
   auto columns = [&](const Json& list) {
     if (!list.is_array()) return;
     for (const auto& c : list) {
       for (const char* k : {"Name", "Type", "Comment"}) {
         std::string v = string_member(c, k);
-        if (!v.empty()) out.push_back(lower(v));
+        if (!v.empty()) out.push_back(ascii_lower(v));
       }
     }
   };
@@ -36,19 +32,19 @@ void collect_text(const Json& t, std::vector<std::string>& out) {
     const Json& sd = t["StorageDescriptor"];
     columns(sd.value("Columns", Json()));
     std::string loc = string_member(sd, "Location");
-    if (!loc.empty()) out.push_back(lower(loc));
+    if (!loc.empty()) out.push_back(ascii_lower(loc));
   }
   columns(t.value("PartitionKeys", Json()));
   if (t.contains("Parameters") && t["Parameters"].is_object()) {
     for (auto it = t["Parameters"].begin(); it != t["Parameters"].end(); ++it) {
-      out.push_back(lower(it.key()));
-      if (it.value().is_string()) out.push_back(lower(it.value().get<std::string>()));
+      out.push_back(ascii_lower(it.key()));
+      if (it.value().is_string()) out.push_back(ascii_lower(it.value().get<std::string>()));
     }
   }
 }
 
 bool matches_text(const Json& t, const std::string& search_text) {
-  std::string q = lower(search_text);
+  std::string q = ascii_lower(search_text);
   while (!q.empty() && q.front() == ' ') q.erase(q.begin());
   while (!q.empty() && q.back() == ' ') q.pop_back();
   if (q.empty()) return true;
@@ -73,7 +69,7 @@ bool is_time_field(const std::string& key) {
 // Glue's "fuzzy" string match: the field is split on punctuation into tokens;
 // the value must equal the whole field or one token.
 bool token_match(const std::string& field, const std::string& value) {
-  std::string f = lower(field), v = lower(value);
+  std::string f = ascii_lower(field), v = ascii_lower(value);
   if (f == v) return true;
   std::string token;
   for (size_t i = 0; i <= f.size(); ++i) {

@@ -1,6 +1,5 @@
-// Finding a table inside a transaction: the link between tables (catalog
-// helper) and partitions, statistics and indexes (partitions helper).
-// (Contract header: implemented in table_lookup.cc by the catalog helper.)
+// Finding a table inside a transaction: the link between tables and their
+// partitions, statistics and indexes.
 #pragma once
 
 #include <cstdint>

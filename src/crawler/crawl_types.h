@@ -4,7 +4,6 @@
 //   -> CrawlChange list (diff against the catalog, applied unless DryRun).
 // Plain structs, shared by the listing, classifier, grouping, JDBC and
 // catalog-writer parts and by the CrawlerService that runs crawls.
-// (Contract header: written by the lead; change it only together.)
 #pragma once
 
 #include <atomic>

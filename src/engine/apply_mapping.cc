@@ -7,6 +7,7 @@
 #include <cctype>
 #include <map>
 
+#include "common/ascii.h"
 #include "engine/cast.h"
 #include "engine/column_ops.h"
 #include "engine/field_path.h"
@@ -126,9 +127,7 @@ StatusOr<NodePtr> make_apply_mapping(NodePtr input, const std::vector<Mapping>& 
       for (const PathStep& s : *path)
         if (s.array_depth)
           return invalid_input("ApplyMapping: '[]' is not supported in mapping paths");
-    std::string lower_source;
-    for (char c : m.source_type)
-      lower_source += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string lower_source = ascii_lower(m.source_type);
     if (!m.source_type.empty() && lower_source != "choice" &&
         lower_source.rfind("choice<", 0) != 0) {
       auto st = parse_glue_type(m.source_type);

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 
+#include "common/ascii.h"
 #include "formats/json/json_text.h"
 #include "formats/text_values.h"
 #include "types/decimal.h"
@@ -22,13 +23,6 @@ using types::TypePtr;
 using types::Value;
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 bool is_ident(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
@@ -60,7 +54,7 @@ std::string hive_spelling(std::string_view text) {
     size_t k = i;
     while (k < text.size() && text[k] == ' ') ++k;
     bool field_name = k < text.size() && text[k] == ':';
-    std::string lw = lower(word);
+    std::string lw = ascii_lower(word);
     bool replaced = false;
     if (!field_name) {
       for (const auto& [from, to] : kAliases) {
@@ -79,7 +73,7 @@ std::string hive_spelling(std::string_view text) {
 }  // namespace
 
 StatusOr<TypePtr> parse_glue_type(std::string_view text) {
-  std::string t = lower(text);
+  std::string t = ascii_lower(text);
   t.erase(std::remove_if(t.begin(), t.end(), [](unsigned char c) { return std::isspace(c); }),
           t.end());
   if (t == "array" || t == "struct" || t == "map") return TypePtr();
@@ -199,7 +193,7 @@ Value from_string(const std::string& raw, const DataType& to) {
                  : Value();
     }
     case TypeKind::kBoolean: {
-      std::string l = lower(s);
+      std::string l = ascii_lower(s);
       if (l == "true" || l == "t" || l == "yes" || l == "y" || l == "1")
         return Value::boolean(true);
       if (l == "false" || l == "f" || l == "no" || l == "n" || l == "0")

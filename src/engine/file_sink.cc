@@ -6,6 +6,7 @@
 #include <map>
 #include <random>
 
+#include "common/ascii.h"
 #include "engine/conform.h"
 #include "engine/null_fields.h"
 #include "engine/schema_guess.h"
@@ -145,8 +146,7 @@ StatusOr<TypePtr> stream_into(const DynamicFrame& frame, bool single_pass, bool 
 namespace {
 
 StatusOr<WriteResult> write_files_once(const DynamicFrame& frame, const FileSinkOptions& options) {
-  std::string format_name = options.format;
-  std::transform(format_name.begin(), format_name.end(), format_name.begin(), ::tolower);
+  std::string format_name = ascii_lower(options.format);
   // Glue's DynamicFrame Parquet writer: Parquet files, choices refused.
   const bool glue_parquet = format_name == "glueparquet";
   MORTAR_ASSIGN_OR_RETURN(const formats::Format* format,
@@ -158,8 +158,7 @@ StatusOr<WriteResult> write_files_once(const DynamicFrame& frame, const FileSink
   if (codec.empty())
     codec = formats::find_option(options.format_options, "compression").value_or("");
   if (!codec.empty()) wo.format_options["compression"] = codec;
-  std::string lower_codec = codec;
-  std::transform(lower_codec.begin(), lower_codec.end(), lower_codec.begin(), ::tolower);
+  std::string lower_codec = ascii_lower(codec);
   const bool text = format->name() == "csv" || format->name() == "json" || format->name() == "xml";
   std::string suffix = format->extensions().empty() ? "" : format->extensions()[0];
   if (text) suffix += compression_suffix(lower_codec);

@@ -49,7 +49,8 @@ struct FileSourceOptions {
   // directories (key=value) are always descended into.
   bool recurse = false;
   // Glue's "exclusions": glob patterns matched against each file's full path
-  // and its path relative to the listed directory ("**.json", "2024/**").
+  // and its path relative to the listed directory ("**.json", "2024/**");
+  // io/glob_matcher.h has the syntax. A malformed pattern is InvalidInput.
   std::vector<std::string> exclusions;
   std::string format;  // "csv", "json", "parquet", ...; empty = by extension, else sniffed
   formats::Options format_options;

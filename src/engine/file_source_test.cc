@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include "engine/file_sink.h"
-#include "engine/glob.h"
 #include "engine/test_util.h"
 #include "io/compression.h"
 
@@ -16,24 +15,6 @@ using testing::lines;
 using testing::schema_of;
 using testing::TempDir;
 using testing::write_text;
-
-TEST(Glob, GlueExclusionPatterns) {
-  EXPECT_TRUE(glob_match("**.json", "/data/a/b.json"));
-  EXPECT_FALSE(glob_match("*.json", "a/b.json"));  // * stays in one segment
-  EXPECT_TRUE(glob_match("*.json", "b.json"));
-  EXPECT_TRUE(glob_match("s3://bucket/**/*.{csv,tsv}", "s3://bucket/x/y/z.tsv"));
-  EXPECT_TRUE(glob_match("part-?.csv", "part-1.csv"));
-  EXPECT_TRUE(glob_match("[!a]*", "bcd"));
-  EXPECT_FALSE(glob_match("[!a]*", "abc"));
-  EXPECT_TRUE(glob_match("a\\*b", "a*b"));
-  EXPECT_FALSE(glob_match("a\\*b", "axb"));
-  EXPECT_TRUE(glob_match("**", ""));
-  EXPECT_FALSE(glob_match("?", ""));
-  // Many stars stay fast (no backtracking blow-up).
-  std::string many;
-  for (int i = 0; i < 40; ++i) many += "*a";
-  EXPECT_FALSE(glob_match(many + "b", std::string(200, 'a')));
-}
 
 TEST(FileSource, RecurseExclusionsAndHiddenFiles) {
   TempDir dir;
@@ -55,6 +36,12 @@ TEST(FileSource, RecurseExclusionsAndHiddenFiles) {
   EXPECT_EQ(lines(*deep), "{\"n\": 1}\n{\"n\": 2}\n");
   o.exclusions = {"sub/**"};  // relative patterns work too
   EXPECT_EQ(lines(*DynamicFrame::from_files(o)), "{\"n\": 1}\n{\"n\": 3}\n");
+  o.exclusions = {"**.{tmp"};  // a malformed pattern is an error naming it
+  auto bad = DynamicFrame::from_files(o);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(std::string(status_message(bad.status())).find("**.{tmp"), std::string::npos)
+      << bad.status();
 }
 
 TEST(FileSource, CsvOptionsPassThroughAndCompressionBySuffix) {

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <optional>
 
+#include "common/ascii.h"
 #include "engine/cast.h"
 #include "engine/column_ops.h"
 #include "engine/conform.h"
@@ -34,8 +35,7 @@ struct Spec {
 
 StatusOr<Spec> parse_action(const std::string& text) {
   Spec s;
-  std::string lower;
-  for (char c : text) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string lower = ascii_lower(text);
   if (lower == "make_cols") {
     s.action = Action::kMakeCols;
   } else if (lower == "make_struct") {
@@ -61,9 +61,7 @@ StatusOr<Spec> parse_action(const std::string& text) {
 // The alternative `project` keeps, or -1.
 int project_alternative(const DataType& choice, const Spec& spec) {
   if (spec.type) return choice_slot(choice, *spec.type);
-  std::string want;
-  for (char c : spec.type_name)
-    want += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string want = ascii_lower(spec.type_name);
   for (size_t i = 0; i < choice.fields().size(); ++i)
     if (glue_type_name(*choice.fields()[i].type) == want) return static_cast<int>(i);
   return -1;

@@ -7,10 +7,10 @@
 
 #include "engine/decompressing_file_system.h"
 #include "engine/file_source.h"
-#include "engine/glob.h"
 #include "formats/hive_path.h"
 #include "io/compression.h"
 #include "io/file_system.h"
+#include "io/glob_matcher.h"
 #include "io/io_util.h"
 
 namespace mortar::engine {
@@ -56,11 +56,8 @@ StatusOr<const formats::Format*> sniff(io::FileSystem& fs, const std::string& pa
   return format;
 }
 
-bool excluded(const FileSourceOptions& o, const std::string& path, const std::string& rel) {
-  for (const auto& pattern : o.exclusions) {
-    if (glob_match(pattern, path) || (!rel.empty() && glob_match(pattern, rel))) return true;
-  }
-  return false;
+bool excluded(const io::GlobMatcher& exclusions, const std::string& path, const std::string& rel) {
+  return exclusions.matches(path) || (!rel.empty() && exclusions.matches(rel));
 }
 
 }  // namespace
@@ -69,7 +66,8 @@ namespace {
 
 // Lists one root (a file or a folder), `given` partition values first.
 // `missing_ok`: a root that does not exist holds no files (explicit inputs).
-Status list_root(const FileSourceOptions& o, const std::string& root, const PartitionValues& given,
+Status list_root(const FileSourceOptions& o, const io::GlobMatcher& exclusions,
+                 const std::string& root, const PartitionValues& given,
                  const formats::Format* forced, io::Codec codec, std::vector<SourceFile>& out,
                  bool missing_ok = false) {
   MORTAR_ASSIGN_OR_RETURN(io::FileSystem * fs, io::file_system_for(root));
@@ -96,7 +94,7 @@ Status list_root(const FileSourceOptions& o, const std::string& root, const Part
     SourceFile sf{f.path, forced, given, f.size};
     PartitionValues found;
     if (!rel.empty() && !relative_dirs(rel, o.recurse, &found)) continue;
-    if (excluded(o, f.path, rel)) continue;
+    if (excluded(exclusions, f.path, rel)) continue;
     for (auto& kv : found) {  // the given values win over folder names
       bool dup = false;
       for (const auto& g : given) dup = dup || g.first == kv.first;
@@ -122,16 +120,21 @@ StatusOr<std::vector<SourceFile>> list_source_files(const FileSourceOptions& o) 
     MORTAR_ASSIGN_OR_RETURN(forced, formats::format_by_name(o.format));
   }
   MORTAR_ASSIGN_OR_RETURN(io::Codec codec, io::codec_from_name(o.compression_type));
+  // Matched against full paths too, so a leading '/' is kept.
+  MORTAR_ASSIGN_OR_RETURN(
+      io::GlobMatcher exclusions,
+      io::GlobMatcher::compile(o.exclusions, io::GlobMatcher::LeadingSlash::kKeep));
   std::vector<SourceFile> out;
   std::vector<std::string> roots;
   for (const std::string& root : o.paths) {
-    MORTAR_RETURN_IF_ERROR(list_root(o, root, {}, forced, codec, out));
+    MORTAR_RETURN_IF_ERROR(list_root(o, exclusions, root, {}, forced, codec, out));
     roots.push_back(root);
   }
   for (const SourceInput& input : o.files) {
     if (input.path.empty()) return invalid_input("file source: an input without a path");
     MORTAR_RETURN_IF_ERROR(
-        list_root(o, input.path, input.partitions, forced, codec, out, /*missing_ok=*/true));
+        list_root(o, exclusions, input.path, input.partitions, forced, codec, out,
+                  /*missing_ok=*/true));
     roots.push_back(input.path);
   }
   if (out.empty()) {

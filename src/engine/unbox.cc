@@ -5,6 +5,7 @@
 // pass over the data.
 #include <nlohmann/json.hpp>
 
+#include "common/ascii.h"
 #include "engine/column_ops.h"
 #include "engine/conform.h"
 #include "engine/record.h"
@@ -161,8 +162,7 @@ class UnboxNode : public BatchTransformNode {
 
 StatusOr<NodePtr> make_unbox(NodePtr input, const std::string& path, const std::string& format,
                              const TransformOptions& options) {
-  std::string f;
-  for (char c : format) f += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string f = ascii_lower(format);
   if (f != "json")
     return unimplemented("Unbox: only format \"json\" is supported, not '" + format + "'");
   MORTAR_ASSIGN_OR_RETURN(FieldPath p, parse_path(path));

@@ -1,15 +1,13 @@
 // Readers and writers of data files, all streaming over columnar batches
 // (types/column.h): memory is bounded by the batch size, never by the file
-// size. Each format (csv, json, parquet, and later avro, orc, xml, grok)
-// registers a Format; `mortar file`, crawlers and jobs find them by name or by
+// size. Each format (csv, json, parquet, avro, orc, xml, grok) registers a
+// Format; `mortar file`, crawlers and jobs find them by name or by
 // sniffing.
 //
 // Options use Glue's `format_options` names where Glue has them
 // ("separator", "quoteChar", "escaper", "withHeader", "writeHeader",
 // "skipFirst", "multiLine", "jsonPath", "compression" ...), as strings.
 // Errors from corrupt input name the file and the byte offset.
-//
-// (Contract header: the formats helpers own and implement it.)
 #pragma once
 
 #include <cstdint>

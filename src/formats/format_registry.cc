@@ -4,30 +4,15 @@
 
 #include <fmt/format.h>
 
+#include "common/ascii.h"
+#include "formats/avro/avro_format.h"
 #include "formats/csv/csv_format.h"
 #include "formats/format.h"
-#include "formats/json/json_format.h"
-#if __has_include("formats/parquet/parquet_format.h")
-#include "formats/parquet/parquet_format.h"
-#define MORTAR_HAVE_PARQUET 1
-#endif
-// Formats still being built register themselves once their header exists.
-#if __has_include("formats/avro/avro_format.h")
-#include "formats/avro/avro_format.h"
-#define MORTAR_HAVE_AVRO 1
-#endif
-#if __has_include("formats/orc/orc_format.h")
-#include "formats/orc/orc_format.h"
-#define MORTAR_HAVE_ORC 1
-#endif
-#if __has_include("formats/xml/xml_format.h")
-#include "formats/xml/xml_format.h"
-#define MORTAR_HAVE_XML 1
-#endif
-#if __has_include("formats/grok/grok_format.h")
 #include "formats/grok/grok_format.h"
-#define MORTAR_HAVE_GROK 1
-#endif
+#include "formats/json/json_format.h"
+#include "formats/orc/orc_format.h"
+#include "formats/parquet/parquet_format.h"
+#include "formats/xml/xml_format.h"
 
 namespace mortar::formats {
 
@@ -35,22 +20,12 @@ const std::vector<const Format*>& all_formats() {
   static const std::vector<const Format*> formats = [] {
     std::vector<const Format*> v;
     // Glue's built-in classifier order: Avro, ORC, Parquet, JSON, XML, logs, CSV.
-#ifdef MORTAR_HAVE_AVRO
     v.push_back(&avro_format());
-#endif
-#ifdef MORTAR_HAVE_ORC
     v.push_back(&orc_format());
-#endif
-#ifdef MORTAR_HAVE_PARQUET
     v.push_back(&parquet_format());
-#endif
     v.push_back(&json_format());
-#ifdef MORTAR_HAVE_XML
     v.push_back(&xml_format());
-#endif
-#ifdef MORTAR_HAVE_GROK
     v.push_back(&grok_format());
-#endif
     v.push_back(&csv_format());
     return v;
   }();
@@ -58,9 +33,7 @@ const std::vector<const Format*>& all_formats() {
 }
 
 StatusOr<const Format*> format_by_name(const std::string& name) {
-  std::string lower = name;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string lower = ascii_lower(name);
   if (lower == "jsonl" || lower == "ndjson") lower = "json";
   for (const Format* f : all_formats())
     if (f->name() == lower) return f;
@@ -70,9 +43,7 @@ StatusOr<const Format*> format_by_name(const std::string& name) {
 }
 
 const Format* format_for_path(const std::string& path) {
-  std::string p = path;
-  std::transform(p.begin(), p.end(), p.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string p = ascii_lower(path);
   auto ends_with = [](const std::string& s, const std::string& suffix) {
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
   };

@@ -11,16 +11,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/ascii.h"
 #include "io/decoder.h"
 
 namespace mortar::io {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 Status too_large(int64_t max_output) {
   return limit_exceeded("decompressed data exceeds the limit of " + std::to_string(max_output) +
@@ -253,7 +248,7 @@ std::string_view codec_name(Codec codec) {
 }
 
 Codec codec_from_extension(std::string_view path) {
-  std::string p = lower(path.substr(path.size() > 16 ? path.size() - 16 : 0));
+  std::string p = ascii_lower(path.substr(path.size() > 16 ? path.size() - 16 : 0));
   auto ends = [&](std::string_view ext) { return p.ends_with(ext); };
   if (ends(".gz") || ends(".gzip")) return Codec::kGzip;
   if (ends(".bz2")) return Codec::kBzip2;
@@ -281,7 +276,7 @@ Codec codec_from_magic(std::string_view h) {
 }
 
 StatusOr<Codec> codec_from_name(std::string_view name) {
-  std::string n = lower(name);
+  std::string n = ascii_lower(name);
   if (n.empty() || n == "none" || n == "uncompressed") return Codec::kNone;
   if (n == "gzip" || n == "gz") return Codec::kGzip;
   if (n == "bzip2" || n == "bz2") return Codec::kBzip2;

@@ -4,8 +4,6 @@
 //
 // Read: gzip, bzip2, zstd, snappy (framed and raw), lz4 (frame and raw), xz,
 // brotli. Write: gzip, zstd, snappy (framed for files, raw for blocks).
-//
-// (Contract header: the io helper owns and implements it.)
 #pragma once
 
 #include <memory>

@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "common/ascii.h"
 #include "io/local_file_system.h"
 #include "io/s3/s3_file_system.h"
 
@@ -19,8 +20,7 @@ StatusOr<FileSystem*> file_system_for(const std::string& uri) {
   if (colon == std::string::npos || (slash != std::string::npos && slash < colon)) {
     return &local_file_system();
   }
-  std::string scheme = uri.substr(0, colon);
-  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string scheme = ascii_lower(std::string_view(uri).substr(0, colon));
   if (scheme == "file") return &local_file_system();
   // "name:with:colons" without "//" is a relative local path, not a URI.
   if (uri.compare(colon, 3, "://") != 0) return &local_file_system();

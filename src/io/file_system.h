@@ -3,8 +3,6 @@
 // behind the same interface. Errors name the path.
 // Thread-safe: a FileSystem may be shared; streams and files belong to one
 // thread (RandomAccessFile::read_at is safe from several threads).
-//
-// (Contract header: the io helper owns and implements it.)
 #pragma once
 
 #include <cstdint>

@@ -24,8 +24,6 @@
 // Validity: empty vector = all rows valid; else 1 bit per row, LSB first,
 // 1 = valid; rows past the end of a shorter bitmap are valid. Values of null rows are present but unspecified (zeros).
 // Not thread-safe for mutation; const access from many threads is fine.
-//
-// (Contract header: the types helper owns and implements it.)
 #pragma once
 
 #include <cstdint>

@@ -3,8 +3,6 @@
 // `array<struct<a:int,b:map<string,double>>>`, plus the engine-only `choice`
 // (a value whose type varies per record, as DynamicFrame needs) and `null`.
 // Types are immutable and shared (TypePtr). Thread-safe.
-//
-// (Contract header: the types helper owns and implements it.)
 #pragma once
 
 #include <cstdint>

@@ -1,31 +1,17 @@
 """What a catalog table says about its files: the format and the reader's or
 writer's format_options from its classification and StorageDescriptor (SerDe,
 InputFormat, SerDe parameters), whether it is a JDBC table, and the
-StorageDescriptor of a new table (the crawler's choices,
-src/crawler/classify/storage_formats.cc)."""
+StorageDescriptor of a new table (the Hive classes of
+src/formats/hive_storage.h, as the crawler writes them)."""
 import re
 
+from awsglue._native import native
+
 _JDBC_CLASSIFICATIONS = ("postgresql", "sqlite", "mysql", "oracle", "sqlserver", "redshift")
-_TEXT_INPUT = "org.apache.hadoop.mapred.TextInputFormat"
-_TEXT_OUTPUT = "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat"
-# What a table's StorageDescriptor says for each format (the crawler's choices,
-# src/crawler/classify/storage_formats.cc).
-_STORAGE = {
-    "csv": (_TEXT_INPUT, _TEXT_OUTPUT, "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe"),
-    "json": (_TEXT_INPUT, _TEXT_OUTPUT, "org.openx.data.jsonserde.JsonSerDe"),
-    "parquet": ("org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
-                "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
-                "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"),
-    "orc": ("org.apache.hadoop.hive.ql.io.orc.OrcInputFormat",
-            "org.apache.hadoop.hive.ql.io.orc.OrcOutputFormat",
-            "org.apache.hadoop.hive.ql.io.orc.OrcSerde"),
-    "avro": ("org.apache.hadoop.hive.ql.io.avro.AvroContainerInputFormat",
-             "org.apache.hadoop.hive.ql.io.avro.AvroContainerOutputFormat",
-             "org.apache.hadoop.hive.serde2.avro.AvroSerDe"),
-    "xml": ("com.ibm.spss.hive.serde2.xml.XmlInputFormat",
-            "org.apache.hadoop.hive.ql.io.IgnoreKeyTextOutputFormat",
-            "com.ibm.spss.hive.serde2.xml.XmlSerDe"),
-}
+# The formats a catalog sink registers tables for; their InputFormat,
+# OutputFormat and SerDe classes come from the engine's one table
+# (src/formats/hive_storage.h, which the crawler writes from too).
+_SINK_FORMATS = ("csv", "json", "parquet", "orc", "avro", "xml")
 
 
 def _params(table):
@@ -191,10 +177,10 @@ def _jdbc_options(table, additional_options):
 def _storage_for(fmt, format_options, location, columns, compression):
     """(Parameters, StorageDescriptor) of a new table written as `fmt`."""
     fmt = "parquet" if fmt == "glueparquet" else fmt
-    if fmt not in _STORAGE:
+    if fmt not in _SINK_FORMATS:
         raise ValueError(f"cannot register a {fmt} table in the catalog (Glue's catalog sinks "
                          "write csv, json, parquet/glueparquet, avro, orc)")
-    input_format, output_format, serde = _STORAGE[fmt]
+    input_format, output_format, serde = native().hive_storage(fmt)
     params = {"classification": fmt, "compressionType": compression or "none",
               "typeOfData": "file"}
     serde_params = {}

@@ -5,15 +5,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "catalog/expression/parser.h"
+#include "common/ascii.h"
 
 namespace mortar::catalog::expression {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 const char* class_name(KeyClass c) {
   switch (c) {
@@ -68,9 +63,9 @@ class Binder {
 
  private:
   StatusOr<int> find_key(const Node& node) {
-    std::string wanted = lower(node.column);
+    std::string wanted = ascii_lower(node.column);
     for (size_t i = 0; i < keys_.size(); ++i) {
-      if (lower(keys_[i].name) == wanted) return static_cast<int>(i);
+      if (ascii_lower(keys_[i].name) == wanted) return static_cast<int>(i);
     }
     std::vector<std::string> names;
     for (const auto& k : keys_) names.push_back(k.name);

@@ -5,14 +5,10 @@
 #include <cmath>
 #include <string>
 
+#include "common/ascii.h"
+
 namespace mortar::catalog::expression {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool starts_with(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
@@ -57,7 +53,7 @@ std::optional<int64_t> parse_date_prefix(std::string_view s) {
 }  // namespace
 
 KeyClass classify_key_type(std::string_view type) {
-  std::string t = lower(type);
+  std::string t = ascii_lower(type);
   while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.pop_back();
   size_t start = 0;
   while (start < t.size() && std::isspace(static_cast<unsigned char>(t[start]))) ++start;

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "common/ascii.h"
 #include "crawler/apply/apply_policy.h"
 #include "crawler/apply/plan_applier.h"
 #include "crawler/classify/file_classifier.h"
@@ -30,11 +31,6 @@ catalog::CallContext op(const CrawlEnvironment& env, const char* name) {
 }
 
 Status cancelled() { return absl::CancelledError("the crawl was stopped"); }
-
-std::string lower(std::string s) {
-  for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return s;
-}
 
 size_t array_size(const Json& targets, const char* key) {
   auto it = targets.find(key);
@@ -102,7 +98,7 @@ Status plan_targets(const Json& targets, const ApplyPolicy& policy, PlanEnvironm
       result.summary.files_reused += plan.files_reused;
       for (auto& p : plan.problems) result.problems.push_back(std::move(p));
       for (auto& t : plan.tables) {
-        t.name = lower(name);  // a catalog target keeps its table
+        t.name = ascii_lower(name);  // a catalog target keeps its table
         work.push_back({std::move(t), db, TargetMode::kCatalog});
       }
     }

@@ -5,7 +5,6 @@
 // Configuration say — or, with "Mortar": {"DryRun": true}, only reports them.
 // The catalog stays consistent at every point: each table (with its
 // partitions) is written through the Catalog's own transactions, never half.
-// (Contract header: written by the lead; the apply part implements it.)
 #pragma once
 
 #include <functional>

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "common/ascii.h"
 #include "crawler/apply/catalog_writer.h"
 #include "crawler/apply/table_input.h"
 
@@ -23,11 +24,6 @@ catalog::CallContext op(const CrawlEnvironment& env, const char* name) {
 }
 
 Status cancelled() { return absl::CancelledError("the crawl was stopped"); }
-
-std::string lower(std::string s) {
-  for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return s;
-}
 
 std::string strip_slashes(std::string s) {
   while (s.size() > 1 && s.back() == '/') s.pop_back();
@@ -86,7 +82,7 @@ bool well_formed(const PlannedTable& t) {
 // Diffs and (unless DryRun) writes one table.
 Status diff_and_apply(PlannedWork& w, const ApplyPolicy& policy, CrawlEnvironment& env, CatalogWriter& writer,
                       CrawlResult& result, std::set<std::string>& written_names) {
-  w.table.name = lower(w.table.name);
+  w.table.name = ascii_lower(w.table.name);
   MORTAR_ASSIGN_OR_RETURN(auto existing, find_table(env, w.database, w.table.name));
   if (w.mode == TargetMode::kS3 && existing) {
     const std::string loc = (*existing)["StorageDescriptor"].value("Location", std::string());

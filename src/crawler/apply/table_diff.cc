@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "common/ascii.h"
 #include "crawler/apply/table_input.h"
 
 namespace mortar::crawler {
@@ -21,11 +22,6 @@ const Json& member(const Json& obj, const char* key) {
 std::string string_member(const Json& obj, const char* key) {
   const Json& v = member(obj, key);
   return v.is_string() ? v.get<std::string>() : "";
-}
-
-std::string lower(std::string s) {
-  for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return s;
 }
 
 CrawlChange change(CrawlChange::Kind kind, const std::string& db, const std::string& table,
@@ -66,10 +62,10 @@ void keep_user_parts(const Json& old_entity, Json& fresh) {
   const Json& old_cols = member(member(old_entity, "StorageDescriptor"), "Columns");
   if (old_cols.is_array())
     for (const Json& c : old_cols)
-      if (c.contains("Comment")) comments[lower(string_member(c, "Name"))] = c["Comment"];
+      if (c.contains("Comment")) comments[ascii_lower(string_member(c, "Name"))] = c["Comment"];
   Json& cols = fresh["StorageDescriptor"]["Columns"];
   for (Json& c : cols) {
-    auto it = comments.find(lower(string_member(c, "Name")));
+    auto it = comments.find(ascii_lower(string_member(c, "Name")));
     if (it != comments.end() && !c.contains("Comment")) c["Comment"] = it->second;
   }
 }
@@ -80,9 +76,9 @@ void merge_new_columns(const Json& old_entity, Json& fresh) {
   Json merged = member(member(old_entity, "StorageDescriptor"), "Columns");
   if (!merged.is_array()) merged = Json::array();
   std::set<std::string> have;
-  for (const Json& c : merged) have.insert(lower(string_member(c, "Name")));
+  for (const Json& c : merged) have.insert(ascii_lower(string_member(c, "Name")));
   for (const Json& c : fresh["StorageDescriptor"]["Columns"])
-    if (have.insert(lower(string_member(c, "Name"))).second) merged.push_back(c);
+    if (have.insert(ascii_lower(string_member(c, "Name"))).second) merged.push_back(c);
   fresh["StorageDescriptor"]["Columns"] = merged;
   const Json& keys = member(old_entity, "PartitionKeys");
   if (fresh.contains("PartitionKeys") && keys.is_array() && !keys.empty()) fresh["PartitionKeys"] = keys;
@@ -183,7 +179,7 @@ TableAction diff_table(const std::string& database, const PlannedTable& planned,
                        const ApplyPolicy& policy, const std::vector<CrawlProblem>& problems) {
   TableAction action;
   action.database = database;
-  action.table = lower(planned.name);
+  action.table = ascii_lower(planned.name);
   Json fresh = build_table_input(planned, policy);
   fresh["Name"] = action.table;
 

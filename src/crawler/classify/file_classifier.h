@@ -9,7 +9,6 @@
 // files are stream-decompressed just far enough.
 //
 // Thread-safe: classify() may run on several threads at once.
-// (Contract header: written by the lead; the classify part implements it.)
 #pragma once
 
 #include <memory>

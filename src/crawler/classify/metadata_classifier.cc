@@ -7,11 +7,8 @@
 #include "crawler/classify/classify_steps.h"
 #include "formats/avro/avro_reader.h"
 #include "formats/format.h"
-#include "formats/parquet/parquet_reader.h"
-#if __has_include("formats/orc/orc_reader.h")
 #include "formats/orc/orc_reader.h"
-#define MORTAR_CLASSIFY_HAVE_ORC 1
-#endif
+#include "formats/parquet/parquet_reader.h"
 
 namespace mortar::crawler {
 
@@ -89,10 +86,8 @@ Classification classify_metadata_format(ClassifyInput& in) {
     c.parameters["avro.schema.literal"] = a->schema_json();
     avro_note = count_avro(*a, in.file, c.record_count);
   }
-#ifdef MORTAR_CLASSIFY_HAVE_ORC
   if (auto* o = dynamic_cast<formats::orc::OrcReader*>(reader->get()))
     c.record_count = static_cast<int64_t>(o->footer().number_of_rows);
-#endif
   if (c.record_count > 0) c.average_record_size = in.file.size / c.record_count;
   c.reason = fmt::format("{}: schema from the file's metadata ({} columns{}{})", name,
                          c.schema ? c.schema->fields().size() : 0,

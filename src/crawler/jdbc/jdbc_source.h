@@ -9,7 +9,7 @@
 #include "common/status.h"
 #include "crawler/crawl_types.h"
 #include "crawler/jdbc/include_path.h"
-#include "crawler/plan/glob_matcher.h"
+#include "io/glob_matcher.h"
 #include "sql/jdbc_url.h"
 #include "types/data_type.h"
 
@@ -35,7 +35,7 @@ struct JdbcRequest {
   JdbcUrl url;
   std::string username, password;  // from the Connection; may be empty
   IncludePath path;
-  GlobMatcher exclusions;
+  io::GlobMatcher exclusions;
   const CancelToken* cancel = nullptr;
   CrawlLogFn log;
 };

@@ -89,7 +89,7 @@ StatusOr<JdbcPlan> plan_jdbc_target(const Json& connection, const Json& target,
   if (target.contains("Exclusions") && target["Exclusions"].is_array())
     for (const Json& e : target["Exclusions"])
       if (e.is_string()) exclusions.push_back(e.get<std::string>());
-  MORTAR_ASSIGN_OR_RETURN(req.exclusions, GlobMatcher::compile(exclusions));
+  MORTAR_ASSIGN_OR_RETURN(req.exclusions, io::GlobMatcher::compile(exclusions));
   req.cancel = &cancel;
   req.log = log;
   if (log && target.contains("EnableAdditionalMetadata") && !target["EnableAdditionalMetadata"].empty())

@@ -2,7 +2,6 @@
 // relational database, reached through a catalog Connection, planned as one
 // catalog table each with its columns' Glue types. PostgreSQL (libpq) and
 // SQLite (a Mortar extension: JDBC_CONNECTION_URL jdbc:sqlite:/path/file.db).
-// (Contract header: written by the lead; the jdbc part implements it.)
 #pragma once
 
 #include <string>

@@ -13,9 +13,9 @@
 
 #include "crawler/plan/crawl_manifest.h"
 #include "crawler/plan/file_lister.h"
-#include "crawler/plan/glob_matcher.h"
 #include "crawler/plan/schema_merge.h"
 #include "crawler/plan/table_grouper.h"
+#include "io/glob_matcher.h"
 
 namespace mortar::crawler {
 
@@ -156,9 +156,9 @@ Status collect(const std::vector<TargetSpec>& specs, PlanEnvironment& env, PlanR
                Collected& out) {
   const CrawlerConfig& config = env.config;
   auto clock = std::chrono::steady_clock::now();
-  std::vector<GlobMatcher> matchers;
+  std::vector<io::GlobMatcher> matchers;
   for (const auto& spec : specs) {
-    MORTAR_ASSIGN_OR_RETURN(GlobMatcher m, GlobMatcher::compile(spec.exclusions));
+    MORTAR_ASSIGN_OR_RETURN(io::GlobMatcher m, io::GlobMatcher::compile(spec.exclusions));
     matchers.push_back(std::move(m));
   }
 

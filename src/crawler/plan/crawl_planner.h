@@ -8,7 +8,6 @@
 // keys, others get `partition_0`...), honouring the Grouping configuration.
 // Reads nothing from and writes nothing to the catalog: the CrawlRunner diffs
 // the plan against it.
-// (Contract header: written by the lead; the plan part implements it.)
 #pragma once
 
 #include <functional>

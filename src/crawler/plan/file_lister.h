@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "crawler/crawl_types.h"
-#include "crawler/plan/glob_matcher.h"
 #include "io/file_system.h"
+#include "io/glob_matcher.h"
 
 namespace mortar::crawler {
 
@@ -21,7 +21,7 @@ struct ListedFile {
 };
 
 struct ListOptions {
-  const GlobMatcher* exclusions = nullptr;
+  const io::GlobMatcher* exclusions = nullptr;
   bool ignore_marker_files = false;
   const CancelToken* cancel = nullptr;
 };

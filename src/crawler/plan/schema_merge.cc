@@ -42,7 +42,7 @@ TypePtr merge_structs(const TypePtr& a, const TypePtr& b) {
       fields.push_back(f);
       changed = true;
     } else {
-      TypePtr merged = merge_types(fields[it->second].type, f.type);
+      TypePtr merged = widen_types(fields[it->second].type, f.type);
       if (merged != fields[it->second].type) {
         fields[it->second].type = merged;
         changed = true;
@@ -54,7 +54,7 @@ TypePtr merge_structs(const TypePtr& a, const TypePtr& b) {
 
 }  // namespace
 
-TypePtr merge_types(const TypePtr& a, const TypePtr& b) {
+TypePtr widen_types(const TypePtr& a, const TypePtr& b) {
   if (!a) return b;
   if (!b || a == b) return a;
   TypeKind ka = a->kind(), kb = b->kind();
@@ -74,9 +74,9 @@ TypePtr merge_types(const TypePtr& a, const TypePtr& b) {
       (ka == TypeKind::kTimestamp && kb == TypeKind::kDate))
     return DataType::timestamp();
   if (ka == TypeKind::kArray && kb == TypeKind::kArray)
-    return DataType::array(merge_types(a->element(), b->element()));
+    return DataType::array(widen_types(a->element(), b->element()));
   if (ka == TypeKind::kMap && kb == TypeKind::kMap)
-    return DataType::map(merge_types(a->key(), b->key()), merge_types(a->value(), b->value()));
+    return DataType::map(widen_types(a->key(), b->key()), widen_types(a->value(), b->value()));
   return DataType::string();
 }
 
@@ -108,7 +108,7 @@ void merge_classification(Classification& acc, const Classification& c) {
 
 void merge_classification(Classification& acc, const Classification& c, int64_t record_count,
                           int64_t average_record_size) {
-  acc.schema = merge_types(acc.schema, c.schema);
+  acc.schema = widen_types(acc.schema, c.schema);
   int64_t total = acc.record_count + record_count;
   if (total > 0) {
     acc.average_record_size = static_cast<int64_t>(

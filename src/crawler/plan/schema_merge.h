@@ -12,7 +12,8 @@ namespace mortar::crawler {
 // timestamp, anything + string -> string, structs field by field (fields
 // unioned in first-seen order), arrays and maps element-wise; other
 // conflicts (boolean + bigint ...) -> string. Null types yield the other.
-types::TypePtr merge_types(const types::TypePtr& a, const types::TypePtr& b);
+// (engine::merge_types, for DynamicFrames, keeps conflicts as choice types.)
+types::TypePtr widen_types(const types::TypePtr& a, const types::TypePtr& b);
 
 // Similarity of two struct schemas in [0, 1]: top-level columns that appear
 // in both with the same type count 1, with different types 0.5, divided by

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "common/ascii.h"
 #include "crawler/classify/file_classifier.h"
 #include "crawler/plan/schema_merge.h"
 #include "crawler/plan/table_names.h"
@@ -71,13 +72,13 @@ void summarize(Node& n, const Context& ctx) {
   for (auto& [name, child] : n.children) summarize(*child, ctx);
   for (const ClassifiedFile* f : n.files) {
     ++n.formats[format_key(*f->classification)];
-    n.schema = merge_types(n.schema, f->classification->schema);
+    n.schema = widen_types(n.schema, f->classification->schema);
   }
   bool children_agree = true;
   int child_depth = -2;
   for (auto& [name, child] : n.children) {
     for (const auto& [fmt_key, count] : child->formats) n.formats[fmt_key] += count;
-    n.schema = merge_types(n.schema, child->schema);
+    n.schema = widen_types(n.schema, child->schema);
     if (child_depth == -2) child_depth = child->files_depth;
     if (child->files_depth != child_depth || child->files_depth < 0) children_agree = false;
   }
@@ -502,8 +503,7 @@ std::vector<PlannedTable> group_files(const std::vector<GroupingTarget>& targets
     summarize(root, ctx);
     emit(root, ctx);
   }
-  std::string prefix = options.table_prefix;
-  for (auto& c : prefix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string prefix = ascii_lower(options.table_prefix);
   for (auto& t : tables) t.name = prefix + t.name;
   resolve_name_clashes(tables);
   return tables;

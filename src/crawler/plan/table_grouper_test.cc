@@ -338,7 +338,7 @@ TEST(TableGrouper, PartitionColumnsAreDroppedFromTheSchema) {
 
 TEST(SchemaMerge, WidensAsGlueDoes) {
   auto merged = [](const std::string& a, const std::string& b) {
-    return merge_types(schema(a), schema(b))->to_string();
+    return widen_types(schema(a), schema(b))->to_string();
   };
   EXPECT_EQ(merged("bigint", "double"), "double");
   EXPECT_EQ(merged("int", "bigint"), "bigint");

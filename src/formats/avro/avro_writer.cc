@@ -7,6 +7,7 @@
 #include <cstring>
 #include <random>
 
+#include "common/ascii.h"
 #include "io/compression.h"
 
 namespace mortar::formats::avro {
@@ -164,8 +165,7 @@ StatusOr<std::unique_ptr<AvroWriter>> AvroWriter::open(std::unique_ptr<io::Outpu
   std::string codec = "null";
   auto it = options.format_options.find("compression");
   if (it != options.format_options.end()) {
-    std::string c = it->second;
-    std::transform(c.begin(), c.end(), c.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    std::string c = ascii_lower(it->second);
     if (c.empty() || c == "none" || c == "null" || c == "uncompressed") {
       codec = "null";
     } else if (c == "deflate") {

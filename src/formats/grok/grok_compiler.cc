@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
+#include "common/ascii.h"
 #include "formats/grok/grok_patterns.h"
 
 namespace mortar::formats::grok {
@@ -221,9 +222,7 @@ class Expander {
 }  // namespace
 
 TypePtr grok_type(std::string_view suffix) {
-  std::string s(suffix);
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string s = ascii_lower(suffix);
   if (s == "int" || s == "integer") return DataType::int32();
   if (s == "long") return DataType::bigint();
   if (s == "float") return DataType::float32();

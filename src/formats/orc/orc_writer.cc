@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/ascii.h"
 #include "formats/orc/protobuf_writer.h"
 #include "io/compression.h"
 
@@ -34,9 +35,7 @@ StatusOr<std::unique_ptr<OrcWriter>> OrcWriter::open(std::unique_ptr<io::OutputS
   std::unique_ptr<OrcWriter> w(new OrcWriter());
   const Options& o = options.format_options;
   if (auto it = o.find("compression"); it != o.end()) {
-    std::string c = it->second;
-    std::transform(c.begin(), c.end(), c.begin(),
-                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    std::string c = ascii_lower(it->second);
     if (c == "zlib" || c == "gzip" || c == "deflate")
       w->compression_ = CompressionKind::kZlib;
     else if (c == "snappy")

@@ -9,6 +9,8 @@
 #include <random>
 #include <thread>
 
+#include "common/ascii.h"
+
 namespace mortar::io::aws {
 namespace {
 
@@ -69,8 +71,7 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
   if (line.starts_with("HTTP/")) {
     headers->clear();  // a new response (after 100 Continue)
   } else if (colon != std::string_view::npos) {
-    std::string name(line.substr(0, colon));
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string name = ascii_lower(line.substr(0, colon));
     std::string_view value = line.substr(colon + 1);
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
       value.remove_prefix(1);

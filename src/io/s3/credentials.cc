@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/ascii.h"
 #include "io/s3/aws_config.h"
 #include "io/s3/credential_sources.h"
 
@@ -132,8 +133,7 @@ StatusOr<std::shared_ptr<CredentialsProvider>> DefaultCredentialsChain::resolve(
   }
 
   // 6. EC2 instance metadata; when it does not answer there are no credentials.
-  std::string disabled = value("AWS_EC2_METADATA_DISABLED");
-  for (char& c : disabled) c = char(std::tolower(static_cast<unsigned char>(c)));
+  std::string disabled = ascii_lower(value("AWS_EC2_METADATA_DISABLED"));
   if (disabled != "true") {
     std::string endpoint = value("AWS_EC2_METADATA_SERVICE_ENDPOINT");
     if (endpoint.empty()) endpoint = options_.imds_default_endpoint;

@@ -1,5 +1,6 @@
 #include "io/s3/s3_client.h"
 
+#include "common/ascii.h"
 #include "common/aws/sigv4.h"
 #include "io/aws/aws_http.h"
 #include "io/aws/aws_signing.h"
@@ -52,9 +53,7 @@ StatusOr<S3Response> S3Client::send_once(const S3Request& req, Status* transport
   std::map<std::string, std::string> headers;
   headers["host"] = host;
   for (const auto& [k, v] : req.headers) {
-    std::string name = k;
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    headers[name] = v;
+    headers[ascii_lower(k)] = v;
   }
   if ((req.method == "PUT" || req.method == "POST") && !headers.count("content-type")) {
     headers["content-type"] = "application/octet-stream";

@@ -1,14 +1,21 @@
-#include "crawler/plan/glob_matcher.h"
+#include "io/glob_matcher.h"
 
 #include <gtest/gtest.h>
 
-namespace mortar::crawler {
+namespace mortar::io {
 namespace {
 
-GlobMatcher make(std::vector<std::string> patterns) {
-  auto m = GlobMatcher::compile(patterns);
+GlobMatcher make(std::vector<std::string> patterns,
+                 GlobMatcher::LeadingSlash leading_slash = GlobMatcher::LeadingSlash::kIgnore) {
+  auto m = GlobMatcher::compile(patterns, leading_slash);
   EXPECT_TRUE(m.ok()) << m.status();
   return std::move(*m);
+}
+
+// One pattern matched against a whole path, leading '/' kept (a file
+// source's exclusions).
+bool glob_match(const std::string& pattern, std::string_view path) {
+  return make({pattern}, GlobMatcher::LeadingSlash::kKeep).matches(path);
 }
 
 TEST(GlobMatcher, StarStaysWithinOneSegment) {
@@ -85,6 +92,50 @@ TEST(GlobMatcher, LeadingSlashIsIgnored) {
   EXPECT_TRUE(m.excludes("myfolder/x"));
 }
 
+TEST(GlobMatcher, FileSourceExclusionPatterns) {
+  EXPECT_TRUE(glob_match("**.json", "/data/a/b.json"));
+  EXPECT_FALSE(glob_match("*.json", "a/b.json"));  // * stays in one segment
+  EXPECT_TRUE(glob_match("*.json", "b.json"));
+  EXPECT_TRUE(glob_match("s3://bucket/**/*.{csv,tsv}", "s3://bucket/x/y/z.tsv"));
+  EXPECT_TRUE(glob_match("part-?.csv", "part-1.csv"));
+  EXPECT_TRUE(glob_match("[!a]*", "bcd"));
+  EXPECT_FALSE(glob_match("[!a]*", "abc"));
+  EXPECT_TRUE(glob_match("a\\*b", "a*b"));
+  EXPECT_FALSE(glob_match("a\\*b", "axb"));
+  EXPECT_TRUE(glob_match("**", ""));
+  EXPECT_FALSE(glob_match("?", ""));
+  // Many stars stay fast (no backtracking blow-up).
+  std::string many;
+  for (int i = 0; i < 40; ++i) many += "*a";
+  EXPECT_FALSE(glob_match(many + "b", std::string(200, 'a')));
+}
+
+TEST(GlobMatcher, LeadingSlashKeptForAbsolutePatterns) {
+  GlobMatcher m = make({"/data/skip/**"}, GlobMatcher::LeadingSlash::kKeep);
+  EXPECT_TRUE(m.matches("/data/skip/a.csv"));
+  EXPECT_FALSE(m.matches("data/skip/a.csv"));
+}
+
+TEST(GlobMatcher, ClassesFollowGluesBracketRules) {
+  // A negated class matches one character of a name component, never '/'.
+  EXPECT_FALSE(glob_match("a[!b]c", "a/c"));
+  EXPECT_TRUE(glob_match("a[!b]c", "axc"));
+  // '-' first (or first after '!') is literal, not a range.
+  EXPECT_TRUE(glob_match("x[-a]", "x-"));
+  EXPECT_TRUE(glob_match("x[!-a]", "x5"));  // not the range /-a
+  EXPECT_FALSE(glob_match("x[!-a]", "x-"));
+  // Inside a class '*', '?' and '\\' are themselves.
+  EXPECT_TRUE(glob_match("[*?]", "?"));
+  EXPECT_TRUE(glob_match("[\\]", "\\"));
+}
+
+TEST(GlobMatcher, EscapesInsideBraces) {
+  GlobMatcher m = make({"{a\\,b,c}.csv"});
+  EXPECT_TRUE(m.matches("a,b.csv"));
+  EXPECT_TRUE(m.matches("c.csv"));
+  EXPECT_FALSE(m.matches("a.csv"));
+}
+
 TEST(GlobMatcher, MalformedPatternsAreClearErrors) {
   for (std::string bad : {"[abc", "{a,b", "{a,{b,c}}", "abc\\"}) {
     auto m = GlobMatcher::compile({bad});
@@ -95,4 +146,4 @@ TEST(GlobMatcher, MalformedPatternsAreClearErrors) {
 }
 
 }  // namespace
-}  // namespace mortar::crawler
+}  // namespace mortar::io

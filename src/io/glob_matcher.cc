@@ -1,10 +1,9 @@
-#include "crawler/plan/glob_matcher.h"
-
-#include <re2/re2.h>
+#include "io/glob_matcher.h"
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 
-namespace mortar::crawler {
+namespace mortar::io {
 
 namespace {
 
@@ -51,10 +50,14 @@ Status translate(std::string_view glob, size_t& i, bool in_group, std::string& o
           closed = true;
           break;
         }
-        first = false;
         ++j;
-        if (d == '/') continue;  // a class never matches across segments
-        if (d == '\\' || d == '[' || d == ']' || d == '^') body += '\\';
+        if (d == '/') {  // a class never matches across segments
+          first = false;
+          continue;
+        }
+        // Glue: a '-' first in the class (or first after '!') is literal.
+        if (d == '\\' || d == '[' || d == ']' || d == '^' || (d == '-' && first)) body += '\\';
+        first = false;
         body += d;
       }
       if (!closed) return invalid_input("has an unclosed '['");
@@ -99,16 +102,19 @@ StatusOr<std::string> GlobMatcher::to_regex(std::string_view glob) {
   std::string out;
   size_t i = 0;
   Status s = translate(glob, i, /*in_group=*/false, out);
-  if (!s.ok()) return invalid_input(fmt::format("exclude pattern '{}' {}", glob, status_message(s)));
+  if (!s.ok())
+    return invalid_input(fmt::format("exclude pattern '{}' {}", glob, status_message(s)));
   return out;
 }
 
-StatusOr<GlobMatcher> GlobMatcher::compile(const std::vector<std::string>& patterns) {
+StatusOr<GlobMatcher> GlobMatcher::compile(const std::vector<std::string>& patterns,
+                                           LeadingSlash leading_slash) {
   GlobMatcher m;
   for (const auto& p : patterns) {
-    // Glue's examples write folder patterns with or without a leading '/'.
     std::string_view glob = p;
-    while (glob.starts_with("/")) glob.remove_prefix(1);
+    if (leading_slash == LeadingSlash::kIgnore) {
+      while (glob.starts_with("/")) glob.remove_prefix(1);
+    }
     if (glob.empty()) continue;
     MORTAR_ASSIGN_OR_RETURN(std::string regex, to_regex(glob));
     RE2::Options options;
@@ -116,14 +122,15 @@ StatusOr<GlobMatcher> GlobMatcher::compile(const std::vector<std::string>& patte
     options.set_dot_nl(true);
     auto re = std::make_unique<RE2>(regex, options);
     if (!re->ok())
-      return invalid_input(fmt::format("exclude pattern '{}' is not a valid glob: {}", p, re->error()));
+      return invalid_input(
+          fmt::format("exclude pattern '{}' is not a valid glob: {}", p, re->error()));
     m.regexes_.push_back(std::move(re));
   }
   return m;
 }
 
-bool GlobMatcher::matches(std::string_view relative_path) const {
-  re2::StringPiece piece(relative_path.data(), relative_path.size());
+bool GlobMatcher::matches(std::string_view path) const {
+  re2::StringPiece piece(path.data(), path.size());
   for (const auto& re : regexes_)
     if (RE2::FullMatch(piece, *re)) return true;
   return false;
@@ -139,4 +146,4 @@ bool GlobMatcher::excludes(std::string_view relative_path) const {
   return false;
 }
 
-}  // namespace mortar::crawler
+}  // namespace mortar::io
