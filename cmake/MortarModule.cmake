@@ -1,10 +1,25 @@
-# mortar_module(NAME DEPS <libs...>)
+# mortar_module(NAME DEPS <libs...> [TEST_DEPS <libs...>] [PCH <headers...>])
 # Builds src/<NAME>/*.cc (minus *_test.cc, *_fuzz.cc) into the static library
 # mortar_<NAME>; every *_test.cc into one GoogleTest binary <NAME>_test run by
 # ctest; every *_fuzz.cc into a libFuzzer target when MORTAR_FUZZ is on.
 # Sources in subdirectories (src/<NAME>/<sub>/*.cc) are included too.
+#
+# Build time (tests/README.md, "CI time"): a library of
+# MORTAR_PCH_MIN_SOURCES or more files gets a precompiled header of the
+# standard and Abseil headers nearly every file includes, plus the PCH
+# headers the module names (e.g. <nlohmann/json.hpp>: only headers most of its
+# files include, as a bigger PCH costs every file that loads it). Test
+# binaries are unity builds of MORTAR_UNITY_BATCH files per translation unit,
+# so a test file's file-local names (anonymous namespace, static) must not
+# clash with another test file's of the same module.
+set(MORTAR_PCH_COMMON
+    <algorithm> <cstdint> <functional> <map> <memory> <optional> <string>
+    <string_view> <unordered_map> <utility> <vector>
+    <absl/status/status.h> <absl/status/statusor.h>)
+set(MORTAR_PCH_MIN_SOURCES 8)
+set(MORTAR_UNITY_BATCH 8)
 function(mortar_module name)
-  cmake_parse_arguments(M "" "" "DEPS;TEST_DEPS" ${ARGN})
+  cmake_parse_arguments(M "" "" "DEPS;TEST_DEPS;PCH" ${ARGN})
   file(GLOB_RECURSE all_srcs CONFIGURE_DEPENDS
        ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
   set(lib_srcs "")
@@ -23,6 +38,10 @@ function(mortar_module name)
     add_library(mortar_${name} STATIC ${lib_srcs})
     target_include_directories(mortar_${name} PUBLIC ${CMAKE_SOURCE_DIR}/src)
     target_link_libraries(mortar_${name} PUBLIC ${M_DEPS})
+    list(LENGTH lib_srcs n_srcs)
+    if(MORTAR_PCH AND n_srcs GREATER_EQUAL MORTAR_PCH_MIN_SOURCES)
+      target_precompile_headers(mortar_${name} PRIVATE ${MORTAR_PCH_COMMON} ${M_PCH})
+    endif()
   else()
     add_library(mortar_${name} INTERFACE)
     target_include_directories(mortar_${name} INTERFACE ${CMAKE_SOURCE_DIR}/src)
@@ -34,6 +53,10 @@ function(mortar_module name)
                           GTest::gtest GTest::gtest_main GTest::gmock)
     target_compile_definitions(${name}_test PRIVATE
         MORTAR_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+    if(MORTAR_UNITY_TESTS)
+      set_target_properties(${name}_test PROPERTIES
+          UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE ${MORTAR_UNITY_BATCH})
+    endif()
     add_test(NAME ${name}_test COMMAND ${name}_test)
     set_tests_properties(${name}_test PROPERTIES
         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})

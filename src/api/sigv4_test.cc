@@ -10,12 +10,12 @@ namespace mortar::api {
 namespace {
 
 constexpr char kAccessKey[] = "AKIDEXAMPLE";
-constexpr char kSecret[] = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+constexpr char kExampleSecret[] = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 constexpr int64_t kSuiteTime = 1440938160;  // 20150830T123600Z
 
 // The suite's key; the suite's session token is accepted as is.
 StatusOr<std::string> suite_lookup(const std::string& id, const std::string& /*session_token*/) {
-  if (id == kAccessKey) return std::string(kSecret);
+  if (id == kAccessKey) return std::string(kExampleSecret);
   return not_found("no such key");
 }
 
@@ -81,7 +81,7 @@ TEST(SigV4Pieces, GetVanillaCanonicalRequestAndStringToSign) {
       "20150830T123600Z", sigv4_scope("20150830", "us-east-1", "service"), creq);
   EXPECT_EQ(sts.substr(0, sts.rfind('\n')),
             "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/service/aws4_request");
-  std::string key = sigv4_signing_key(kSecret, "20150830", "us-east-1", "service");
+  std::string key = sigv4_signing_key(kExampleSecret, "20150830", "us-east-1", "service");
   EXPECT_EQ(sigv4_signature(key, sts),
             "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
 }
@@ -92,7 +92,7 @@ TEST(SigV4Pieces, SignRequestReproducesGetVanilla) {
   r.target = "/";
   r.headers["host"] = "example.amazonaws.com";
   r.headers["user-agent"] = "not signed";
-  SigV4SigningParams p{kAccessKey, kSecret, "", "us-east-1", "service", kSuiteTime};
+  SigV4SigningParams p{kAccessKey, kExampleSecret, "", "us-east-1", "service", kSuiteTime};
   ASSERT_TRUE(sigv4_sign_request(r, p).ok());
   EXPECT_EQ(r.headers["authorization"],
             "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
@@ -263,7 +263,7 @@ TEST(SigV4Verify, SignedRequestRoundTripsAndBodyIsHashedByServer) {
   r.headers["content-type"] = "application/x-amz-json-1.1";
   r.headers["x-amz-target"] = "AWSGlue.GetDatabases";
   r.body = "{}";
-  ASSERT_TRUE(sigv4_sign_request(r, {kAccessKey, kSecret, "", "eu-west-1", "glue", kSuiteTime}).ok());
+  ASSERT_TRUE(sigv4_sign_request(r, {kAccessKey, kExampleSecret, "", "eu-west-1", "glue", kSuiteTime}).ok());
   auto ok = verifier.verify(r, suite_lookup);
   ASSERT_TRUE(ok.ok()) << ok.status();
   EXPECT_EQ(ok->region, "eu-west-1");
@@ -289,7 +289,7 @@ TEST(SigV4Verify, ContentSha256HeaderMatchingTheBodyIsAccepted) {
   r.target = "/";
   r.headers["host"] = "localhost";
   r.body = "{\"Name\":\"x\"}";
-  SigV4SigningParams p{kAccessKey, kSecret, "", "us-east-1", "glue", kSuiteTime};
+  SigV4SigningParams p{kAccessKey, kExampleSecret, "", "us-east-1", "glue", kSuiteTime};
   p.add_content_sha256 = true;
   ASSERT_TRUE(sigv4_sign_request(r, p).ok());
   EXPECT_EQ(r.headers["x-amz-content-sha256"], sha256_hex(r.body));

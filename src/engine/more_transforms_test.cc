@@ -12,7 +12,7 @@ using testing::schema_of;
 using testing::TempDir;
 using types::Value;
 
-DynamicFrame frame_of(const TempDir& dir, const std::string& name, const std::string& text) {
+DynamicFrame text_frame(const TempDir& dir, const std::string& name, const std::string& text) {
   testing::write_text(dir.file(name + "/a.json"), text);
   FileSourceOptions o;
   o.paths = {dir.file(name)};
@@ -22,7 +22,7 @@ DynamicFrame frame_of(const TempDir& dir, const std::string& name, const std::st
 
 TEST(SplitFields, SelectedAndRest) {
   TempDir dir;
-  auto in = frame_of(dir, "d", "{\"a\": 1, \"b\": 2, \"s\": {\"x\": 3, \"y\": 4}}\n");
+  auto in = text_frame(dir, "d", "{\"a\": 1, \"b\": 2, \"s\": {\"x\": 3, \"y\": 4}}\n");
   auto parts = in.split_fields({"a", "s.x"}, "left", "right");
   ASSERT_TRUE(parts.ok()) << parts.status();
   EXPECT_EQ(lines(parts->at("left")), "{\"a\": 1, \"s\": {\"x\": 3}}\n");
@@ -32,7 +32,7 @@ TEST(SplitFields, SelectedAndRest) {
 
 TEST(SplitRows, ComparisonsAndNulls) {
   TempDir dir;
-  auto in = frame_of(
+  auto in = text_frame(
       dir, "d", "{\"age\": 5}\n{\"age\": 15}\n{\"age\": 25}\n{\"age\": null}\n{\"age\": 12.5}\n");
   ASSERT_EQ(schema_of(in), "struct<age:double>");
   auto parts = in.split_rows({{"age", ">", Value::integer(10)}, {"age", "<", Value::integer(20)}},
@@ -46,7 +46,7 @@ TEST(SplitRows, ComparisonsAndNulls) {
 
 TEST(Relationalize, RootAndPivotedArrayTables) {
   TempDir dir;
-  auto in = frame_of(
+  auto in = text_frame(
       dir, "d",
       "{\"name\": {\"first\": \"ann\"}, \"tags\": [\"x\", \"y\"], "
       "\"contacts\": [{\"type\": \"mail\", \"nums\": [1, 2]}]}\n"
@@ -76,7 +76,7 @@ TEST(Relationalize, RootAndPivotedArrayTables) {
 
 TEST(Unbox, JsonStringsBecomeStructs) {
   TempDir dir;
-  auto in = frame_of(dir, "d",
+  auto in = text_frame(dir, "d",
                      "{\"id\": 1, \"payload\": \"{\\\"a\\\": 1, \\\"b\\\": [true]}\"}\n"
                      "{\"id\": 2, \"payload\": \"{\\\"a\\\": \\\"x\\\"}\"}\n"
                      "{\"id\": 3, \"payload\": \"not json\"}\n"
@@ -98,7 +98,7 @@ TEST(Unbox, JsonStringsBecomeStructs) {
 
 TEST(Unnest, StructFieldsBecomeTopLevel) {
   TempDir dir;
-  auto in = frame_of(
+  auto in = text_frame(
       dir, "d", "{\"a\": {\"b\": {\"c\": 1}, \"d\": [1]}, \"e\": 2}\n{\"a\": null, \"e\": 3}\n");
   auto out = in.unnest();
   EXPECT_EQ(schema_of(out), "struct<`a.b.c`:bigint,`a.d`:array<bigint>,e:bigint>");
@@ -108,7 +108,7 @@ TEST(Unnest, StructFieldsBecomeTopLevel) {
 
 TEST(Spigot, WritesASampleAndPassesRecordsThrough) {
   TempDir dir;
-  auto in = frame_of(dir, "d", "{\"n\": 1}\n{\"n\": 2}\n{\"n\": 3}\n");
+  auto in = text_frame(dir, "d", "{\"n\": 1}\n{\"n\": 2}\n{\"n\": 3}\n");
   auto out = in.spigot(dir.file("spigot"), 2);
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ(*out->count(), 3);
@@ -119,10 +119,10 @@ TEST(Spigot, WritesASampleAndPassesRecordsThrough) {
 
 TEST(MergeFrames, StagingRecordsReplaceMatchingKeys) {
   TempDir dir;
-  auto source = frame_of(dir, "s",
+  auto source = text_frame(dir, "s",
                          "{\"id\": 1, \"v\": \"old1\"}\n{\"id\": 2, \"v\": \"old2\"}\n"
                          "{\"id\": 2, \"v\": \"old2b\"}\n{\"id\": null, \"v\": \"nokey\"}\n");
-  auto staging = frame_of(
+  auto staging = text_frame(
       dir, "t", "{\"id\": 2, \"v\": \"new2\", \"extra\": true}\n{\"id\": 3, \"v\": \"new3\"}\n");
   auto merged = source.merge_frames(staging, {"id"});
   ASSERT_TRUE(merged.ok()) << merged.status();

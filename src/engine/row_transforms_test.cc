@@ -15,14 +15,14 @@ using testing::schema_of;
 using testing::TempDir;
 using types::Value;
 
-constexpr const char* kPeople =
+constexpr const char* kPeopleRows =
     "{\"name\": \"ann\", \"age\": 31, \"addr\": {\"city\": \"Oslo\"}}\n"
     "{\"name\": \"bob\", \"age\": null, \"addr\": null}\n"
     "{\"name\": \"cy\", \"age\": 17, \"addr\": {\"city\": \"Rome\"}}\n";
 
 TEST(Filter, KeepsMatchingRecords) {
   TempDir dir;
-  auto in = json_frame(dir, {kPeople});
+  auto in = json_frame(dir, {kPeopleRows});
   auto adults = in.filter([](const Record& r) {
     Value age = r.get("age");
     return !age.is_null() && age.as_int() >= 18;
@@ -33,7 +33,7 @@ TEST(Filter, KeepsMatchingRecords) {
 
 TEST(Map, AddsChangesAndRemovesFields) {
   TempDir dir;
-  auto in = json_frame(dir, {kPeople});
+  auto in = json_frame(dir, {kPeopleRows});
   auto out = in.map([](Record r) {
     Value city = r.get("addr.city");
     (void)r.set("city_upper", city.is_null() ? Value() : Value::string(city.as_string() + "!"));
@@ -57,7 +57,7 @@ MapFn failing_on_bob() {
 
 TEST(Errors, ThrowingCallbackMakesAnErrorRecord) {
   TempDir dir;
-  auto in = json_frame(dir, {kPeople});
+  auto in = json_frame(dir, {kPeopleRows});
   auto out = in.map(failing_on_bob());
   auto n = out.count();
   ASSERT_TRUE(n.ok()) << n.status();
@@ -77,7 +77,7 @@ TEST(Errors, ThrowingCallbackMakesAnErrorRecord) {
 
 TEST(Errors, StageThresholdFailsTheExecution) {
   TempDir dir;
-  auto in = json_frame(dir, {kPeople});
+  auto in = json_frame(dir, {kPeopleRows});
   TransformOptions strict;
   strict.transformation_ctx = "to_adults";
   strict.stage_threshold = 0;  // 0 = unlimited, as in Glue
@@ -102,7 +102,7 @@ TEST(Errors, StageThresholdFailsTheExecution) {
 
 TEST(Errors, TotalThresholdCountsUpstreamErrors) {
   TempDir dir;
-  auto in = json_frame(dir, {kPeople});
+  auto in = json_frame(dir, {kPeopleRows});
   auto first = in.map(failing_on_bob());  // 1 error
   TransformOptions total;
   total.total_threshold = 1;
@@ -119,7 +119,7 @@ TEST(Errors, TotalThresholdCountsUpstreamErrors) {
 
 TEST(Errors, MalformedRecordFromMapIsAnErrorRecord) {
   TempDir dir;
-  auto in = json_frame(dir, {kPeople});
+  auto in = json_frame(dir, {kPeopleRows});
   auto out = in.map([](Record r) {
     return Record(r.schema(), Value::integer(1));  // not a struct
   });

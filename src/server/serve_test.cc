@@ -31,7 +31,7 @@ std::string make_temp_dir() {
   return mkdtemp(tmpl);
 }
 
-std::string slurp(const std::string& path) {
+std::string slurp_file(const std::string& path) {
   std::ifstream in(path);
   std::stringstream ss;
   ss << in.rdbuf();
@@ -48,7 +48,7 @@ mode_t mode_of(const std::string& path) {
 uint16_t wait_for_port(const std::string& dir, std::chrono::seconds limit = 20s) {
   auto deadline = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < deadline) {
-    std::string addr = slurp(dir + "/server.addr");
+    std::string addr = slurp_file(dir + "/server.addr");
     if (!addr.empty()) {
       EXPECT_EQ(addr.rfind("127.0.0.1:", 0), 0u) << addr;
       return static_cast<uint16_t>(std::stoi(addr.substr(addr.rfind(':') + 1)));
@@ -122,7 +122,7 @@ TEST(BootstrapTest, FirstStartCreatesAccountAndKeyOnce) {
   EXPECT_TRUE(first->created_account);
   ASSERT_TRUE(first->new_admin_key);
   EXPECT_EQ(first->default_account_id.size(), 12u);
-  EXPECT_EQ(slurp(dir + "/credentials"),
+  EXPECT_EQ(slurp_file(dir + "/credentials"),
             "[default]\naws_access_key_id = " + first->new_admin_key->access_key_id +
                 "\naws_secret_access_key = " + first->new_admin_key->secret_access_key + "\n");
   EXPECT_EQ(mode_of(dir + "/credentials"), 0600u);
@@ -186,16 +186,16 @@ TEST(ServeTest, FirstStartPrintsCredentialsServesAndShutsDownCleanly) {
   EXPECT_EQ(mode_of(dir + "/credentials"), 0600u);
   EXPECT_EQ(mode_of(dir + "/token.key"), 0600u);
   EXPECT_EQ(mode_of(dir + "/catalog.db"), 0600u);
-  account = slurp(dir + "/default_account_id");
-  std::string credentials = slurp(dir + "/credentials");
+  account = slurp_file(dir + "/default_account_id");
+  std::string credentials = slurp_file(dir + "/credentials");
 
   // Second start: same account, same credentials, nothing printed.
   ServerRun again(test_config(dir));
   ASSERT_NE(wait_for_port(dir), 0);
   EXPECT_EQ(again.stop(), 0);
   EXPECT_EQ(again.output(), "");
-  EXPECT_EQ(slurp(dir + "/default_account_id"), account);
-  EXPECT_EQ(slurp(dir + "/credentials"), credentials);
+  EXPECT_EQ(slurp_file(dir + "/default_account_id"), account);
+  EXPECT_EQ(slurp_file(dir + "/credentials"), credentials);
   std::filesystem::remove_all(std::filesystem::path(dir).parent_path());
 }
 
@@ -216,7 +216,7 @@ TEST(ServeTest, OpenModeAcceptsUnsignedRequests) {
   EXPECT_NE(res->status, 403);
   EXPECT_NE(res->header("x-amzn-errortype"), "MissingAuthenticationTokenException");
   EXPECT_EQ(run.stop(), 0);
-  EXPECT_EQ(slurp(dir + "/default_account_id"), "123456789012\n");
+  EXPECT_EQ(slurp_file(dir + "/default_account_id"), "123456789012\n");
   std::filesystem::remove_all(dir);
 }
 

@@ -17,7 +17,7 @@ namespace {
 using formats::testing::TempDir;
 using formats::testing::write_text;
 
-Classification classify(const std::string& path) {
+Classification classify_path(const std::string& path) {
   auto c = FileClassifier::create({}, ClassifyOptions{});
   EXPECT_TRUE(c.ok()) << c.status();
   FileEntry f;
@@ -56,7 +56,7 @@ TEST(RecordCount, AvroCountsEveryBlock) {
   TempDir dir;
   // The writer cuts blocks at ~64k rows: three blocks.
   write_rows("avro", dir.file("a.avro"), 150001);
-  Classification c = classify(dir.file("a.avro"));
+  Classification c = classify_path(dir.file("a.avro"));
   ASSERT_EQ(c.classification, "avro") << c.reason;
   EXPECT_EQ(c.record_count, 150001);
   EXPECT_EQ(c.average_record_size,
@@ -67,9 +67,9 @@ TEST(RecordCount, AvroCountsEveryBlock) {
 TEST(RecordCount, AvroCompressedAndEmpty) {
   TempDir dir;
   write_rows("avro", dir.file("z.avro"), 70000, {{"compression", "deflate"}});
-  EXPECT_EQ(classify(dir.file("z.avro")).record_count, 70000);
+  EXPECT_EQ(classify_path(dir.file("z.avro")).record_count, 70000);
   write_rows("avro", dir.file("e.avro"), 0);
-  Classification empty = classify(dir.file("e.avro"));
+  Classification empty = classify_path(dir.file("e.avro"));
   EXPECT_EQ(empty.classification, "avro") << empty.reason;
   EXPECT_EQ(empty.record_count, 0);
   EXPECT_TRUE(empty.error.empty()) << empty.error;
@@ -80,7 +80,7 @@ TEST(RecordCount, TruncatedAvroIsEstimatedNotAnError) {
   write_rows("avro", dir.file("t.avro"), 200000);
   auto size = std::filesystem::file_size(dir.file("t.avro"));
   std::filesystem::resize_file(dir.file("t.avro"), size - size / 5);
-  Classification c = classify(dir.file("t.avro"));
+  Classification c = classify_path(dir.file("t.avro"));
   ASSERT_EQ(c.classification, "avro") << c.reason;
   EXPECT_TRUE(c.error.empty()) << c.error;
   // Whole blocks of 65536 rows remain; scaled to the bytes left (~160000 rows).
@@ -92,9 +92,9 @@ TEST(RecordCount, TruncatedAvroIsEstimatedNotAnError) {
 TEST(RecordCount, ParquetAndOrcAreExact) {
   TempDir dir;
   write_rows("parquet", dir.file("p.parquet"), 25000, {{"rowGroupRows", "4000"}});
-  EXPECT_EQ(classify(dir.file("p.parquet")).record_count, 25000);
+  EXPECT_EQ(classify_path(dir.file("p.parquet")).record_count, 25000);
   write_rows("orc", dir.file("o.orc"), 25000);
-  Classification orc = classify(dir.file("o.orc"));
+  Classification orc = classify_path(dir.file("o.orc"));
   ASSERT_EQ(orc.classification, "orc") << orc.reason;
   EXPECT_EQ(orc.record_count, 25000);
 }
@@ -126,7 +126,7 @@ TEST(RecordCount, FilesConvertedFromCsvByTheWriters) {
       ASSERT_TRUE((*writer)->write(**batch).ok());
     }
     ASSERT_TRUE((*writer)->close().ok());
-    Classification c = classify(out);
+    Classification c = classify_path(out);
     EXPECT_EQ(c.classification, name) << c.reason;
     EXPECT_EQ(c.record_count, 50) << name << ": " << c.reason;
   }
@@ -144,13 +144,13 @@ TEST(RecordCount, CsvAndJsonBeyondTheSampleAreScaled) {
   write_text(dir.file("big.csv"), csv);
   write_text(dir.file("big.json"), json);
   for (const char* name : {"big.csv", "big.json"}) {
-    Classification c = classify(dir.file(name));
+    Classification c = classify_path(dir.file(name));
     EXPECT_NEAR(static_cast<double>(c.record_count), 120000.0, 120000.0 * 0.05)
         << name << ": " << c.reason;
     EXPECT_GT(c.average_record_size, 0) << name;
   }
   write_text(dir.file("small.csv"), "id,name\n1,a\n2,b\n3,c\n");
-  EXPECT_EQ(classify(dir.file("small.csv")).record_count, 3);
+  EXPECT_EQ(classify_path(dir.file("small.csv")).record_count, 3);
 }
 
 }  // namespace

@@ -12,10 +12,10 @@
 namespace mortar::engine::jdbc {
 namespace {
 
-using testing::json_frame;
-using testing::lines;
-using testing::schema_of;
-using testing::TempDir;
+using engine::testing::json_frame;
+using engine::testing::lines;
+using engine::testing::schema_of;
+using engine::testing::TempDir;
 
 void exec(const std::string& path, const std::string& sql) {
   sqlite3* db = nullptr;
@@ -48,7 +48,7 @@ JdbcSourceOptions source(const std::string& db, const std::string& table) {
 }
 
 // Sorted JSON lines: partitioned reads have no defined order.
-std::vector<std::string> sorted_lines(const DynamicFrame& f) {
+std::vector<std::string> sorted_json_lines(const DynamicFrame& f) {
   std::vector<std::string> out;
   std::string all = lines(f);
   size_t start = 0;
@@ -92,7 +92,7 @@ TEST(JdbcSqliteSource, HashPartitionsReadTheSameRowsOnce) {
   exec(db, sql + "COMMIT;");
   auto one = read_jdbc(source(db, "t"));
   ASSERT_TRUE(one.ok());
-  const auto expected = sorted_lines(*one);
+  const auto expected = sorted_json_lines(*one);
   ASSERT_EQ(expected.size(), 1000u);
 
   auto by_field = source(db, "t");
@@ -101,14 +101,14 @@ TEST(JdbcSqliteSource, HashPartitionsReadTheSameRowsOnce) {
   by_field.batch_rows = 64;
   auto f = read_jdbc(by_field);
   ASSERT_TRUE(f.ok()) << f.status();
-  EXPECT_EQ(sorted_lines(*f), expected);
+  EXPECT_EQ(sorted_json_lines(*f), expected);
 
   auto by_expr = source(db, "t");
   by_expr.hashexpression = "id - 500";  // negative values too
   by_expr.hashpartitions = 3;
   auto e = read_jdbc(by_expr);
   ASSERT_TRUE(e.ok()) << e.status();
-  EXPECT_EQ(sorted_lines(*e), expected);
+  EXPECT_EQ(sorted_json_lines(*e), expected);
 
   auto sample = source(db, "");
   sample.sample_query = "SELECT id FROM t WHERE id < 10;";

@@ -13,7 +13,7 @@ using formats::testing::read_all;
 using formats::testing::TempDir;
 using formats::testing::write_text;
 
-void put_long(std::string& out, int64_t v) {
+void put_zlong(std::string& out, int64_t v) {
   uint64_t z = (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
   while (z >= 0x80) {
     out.push_back(static_cast<char>((z & 0x7F) | 0x80));
@@ -22,27 +22,27 @@ void put_long(std::string& out, int64_t v) {
   out.push_back(static_cast<char>(z));
 }
 void put_bytes(std::string& out, std::string_view b) {
-  put_long(out, static_cast<int64_t>(b.size()));
+  put_zlong(out, static_cast<int64_t>(b.size()));
   out.append(b);
 }
 
-const std::string kSync = "0123456789abcdef";
+const std::string kSyncMarker = "0123456789abcdef";
 
 std::string header(const std::string& schema) {
   std::string f("Obj\x01", 4);
-  put_long(f, 1);
+  put_zlong(f, 1);
   put_bytes(f, "avro.schema");
   put_bytes(f, schema);
-  put_long(f, 0);
-  return f + kSync;
+  put_zlong(f, 0);
+  return f + kSyncMarker;
 }
 
 // A null-codec container file with one block.
 std::string container(const std::string& schema, int64_t count, const std::string& data) {
   std::string f = header(schema);
-  put_long(f, count);
-  put_long(f, static_cast<int64_t>(data.size()));
-  f += data + kSync;
+  put_zlong(f, count);
+  put_zlong(f, static_cast<int64_t>(data.size()));
+  f += data + kSyncMarker;
   return f;
 }
 
@@ -69,25 +69,25 @@ TEST(AvroReader, MapsEnumsFixedUnionsAndLogicalTypes) {
     {"name":"id","type":{"type":"string","logicalType":"uuid"}},
     {"name":"m","type":{"type":"map","values":"boolean"}}]})";
   std::string d;
-  put_long(d, 1);                                   // GREEN
+  put_zlong(d, 1);                                   // GREEN
   d += "ab";                                        // fx
   d += "cd";                                        // again
-  put_long(d, 1); put_long(d, -5);                  // opt = -5
-  put_long(d, 1); put_long(d, 99);                  // any = long 99
+  put_zlong(d, 1); put_zlong(d, -5);                  // opt = -5
+  put_zlong(d, 1); put_zlong(d, 99);                  // any = long 99
   put_bytes(d, std::string("\xff\x85", 2));         // dec = -123 -> -1.23
   d += std::string("\x00\x00\x01\x00", 4);          // fdec = 256 -> 25.6
-  put_long(d, 1);                                   // 1970-01-02
-  put_long(d, 1500);                                // 1.5 s
-  put_long(d, 2000001);                             // 2.000001 s
-  put_long(d, 1000);                                // time-millis as bigint
+  put_zlong(d, 1);                                   // 1970-01-02
+  put_zlong(d, 1500);                                // 1.5 s
+  put_zlong(d, 2000001);                             // 2.000001 s
+  put_zlong(d, 1000);                                // time-millis as bigint
   put_bytes(d, "123e4567-e89b-12d3-a456-426614174000");
-  put_long(d, -1); put_long(d, 2); put_bytes(d, "t"); d.push_back(1);  // negative block count form
-  put_long(d, 0);
+  put_zlong(d, -1); put_zlong(d, 2); put_bytes(d, "t"); d.push_back(1);  // negative block count form
+  put_zlong(d, 0);
   // Second row: opt null, any string.
   std::string d2;
-  put_long(d2, 0); d2 += "xy"; d2 += "zw"; put_long(d2, 0); put_long(d2, 0); put_bytes(d2, "s");
-  put_bytes(d2, ""); d2 += std::string(4, '\xff'); put_long(d2, -1); put_long(d2, -1); put_long(d2, -1);
-  put_long(d2, 0); put_bytes(d2, ""); put_long(d2, 0);
+  put_zlong(d2, 0); d2 += "xy"; d2 += "zw"; put_zlong(d2, 0); put_zlong(d2, 0); put_bytes(d2, "s");
+  put_bytes(d2, ""); d2 += std::string(4, '\xff'); put_zlong(d2, -1); put_zlong(d2, -1); put_zlong(d2, -1);
+  put_zlong(d2, 0); put_bytes(d2, ""); put_zlong(d2, 0);
   auto result = read_bytes(container(schema, 2, d + d2));
   ASSERT_TRUE(result.status.ok()) << result.status;
   EXPECT_EQ(result.schema->to_string(),
@@ -108,8 +108,8 @@ TEST(AvroReader, MapsEnumsFixedUnionsAndLogicalTypes) {
 
 TEST(AvroReader, NonRecordSchemaIsOneValueColumn) {
   std::string d;
-  put_long(d, 7);
-  put_long(d, -8);
+  put_zlong(d, 7);
+  put_zlong(d, -8);
   auto result = read_bytes(container(R"("long")", 2, d));
   ASSERT_TRUE(result.status.ok()) << result.status;
   EXPECT_EQ(result.schema->to_string(), "struct<value:bigint>");
@@ -146,7 +146,7 @@ TEST(AvroReader, CorruptInputGivesLocatedErrors) {
   EXPECT_FALSE(read_bytes("PAR1xxxxxxxx").status.ok());
   // A string length far past the block.
   std::string huge;
-  put_long(huge, int64_t{1} << 60);
+  put_zlong(huge, int64_t{1} << 60);
   r = read_bytes(container(schema, 1, huge));
   ASSERT_FALSE(r.status.ok());
   EXPECT_NE(std::string(status_message(r.status)).find("exceeds"), std::string::npos);
@@ -161,9 +161,9 @@ TEST(AvroReader, EveryTruncationAndByteFlipIsHandled) {
       {"name":"u","type":["null","string","long"]}]})";
   std::string d;
   for (int i = 0; i < 3; ++i) {
-    put_long(d, 2); put_long(d, 1); d += std::string(8, '\x01'); put_long(d, 0); put_long(d, 0);
-    put_long(d, 1); put_bytes(d, "k"); put_bytes(d, "v"); put_long(d, 0);
-    put_long(d, 2); put_long(d, 123456);
+    put_zlong(d, 2); put_zlong(d, 1); d += std::string(8, '\x01'); put_zlong(d, 0); put_zlong(d, 0);
+    put_zlong(d, 1); put_bytes(d, "k"); put_bytes(d, "v"); put_zlong(d, 0);
+    put_zlong(d, 2); put_zlong(d, 123456);
   }
   std::string good = container(schema, 3, d);
   auto full = read_bytes(good);

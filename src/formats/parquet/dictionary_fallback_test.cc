@@ -27,7 +27,7 @@ using types::TypePtr;
 using testing_util::temp_path;
 
 // As a sink hands them over: in slices.
-Status write_file(const std::string& path, const RecordBatch& batch, Options opts = {}) {
+Status write_parquet(const std::string& path, const RecordBatch& batch, Options opts = {}) {
   return testing_util::write_file(path, batch, std::move(opts), 10000);
 }
 
@@ -79,7 +79,7 @@ TEST(ParquetDictionary, UniqueColumnsArePlainRepeatingOnesGetADictionary) {
   }
   batch->set_num_rows(rows);
   std::string path = temp_path("unique_and_repeating.parquet");
-  ASSERT_TRUE(write_file(path, *batch).ok());
+  ASSERT_TRUE(write_parquet(path, *batch).ok());
   auto back = read_back(path);
   ASSERT_TRUE(back.ok()) << back.status();
   ASSERT_EQ(back->meta.row_groups.size(), 1u);
@@ -110,7 +110,7 @@ TEST(ParquetDictionary, ManyRepeatsDrawnAtRandomKeepTheirDictionary) {
   }
   batch->set_num_rows(rows);
   std::string path = temp_path("random_prices.parquet");
-  ASSERT_TRUE(write_file(path, *batch).ok());
+  ASSERT_TRUE(write_parquet(path, *batch).ok());
   auto back = read_back(path);
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_TRUE(dictionary_encoded(back->meta, 0, 0));
@@ -131,7 +131,7 @@ TEST(ParquetDictionary, DistinctValuesFirstThenRepeatsStillGetADictionary) {
   }
   batch->set_num_rows(rows);
   std::string path = temp_path("distinct_first.parquet");
-  ASSERT_TRUE(write_file(path, *batch).ok());
+  ASSERT_TRUE(write_parquet(path, *batch).ok());
   auto back = read_back(path);
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_TRUE(dictionary_encoded(back->meta, 0, 0));
@@ -154,7 +154,7 @@ TEST(ParquetDictionary, ManyDistinctFirstValuesRoundTripWhateverTheEncoding) {
   }
   batch->set_num_rows(rows);
   std::string path = temp_path("distinct_then_repeat.parquet");
-  ASSERT_TRUE(write_file(path, *batch, {{"rowGroupRows", "200000"}}).ok());
+  ASSERT_TRUE(write_parquet(path, *batch, {{"rowGroupRows", "200000"}}).ok());
   auto back = read_back(path);
   ASSERT_TRUE(back.ok()) << back.status();
   ASSERT_EQ(back->meta.row_groups.size(), 2u);
@@ -187,7 +187,7 @@ TEST(ParquetDictionary, IntegersInASmallRangeOrFewDistinctAnywhere) {
   }
   batch->set_num_rows(rows);
   std::string path = temp_path("integers.parquet");
-  ASSERT_TRUE(write_file(path, *batch).ok());
+  ASSERT_TRUE(write_parquet(path, *batch).ok());
   auto back = read_back(path);
   ASSERT_TRUE(back.ok()) << back.status();
   for (size_t c = 0; c < 4; ++c) EXPECT_TRUE(dictionary_encoded(back->meta, 0, c)) << c;
@@ -201,7 +201,7 @@ TEST(ParquetDictionary, ZeroDictionaryLimitAndDisabledDictionaryWritePlain) {
   batch->set_num_rows(5000);
   for (const Options& o : {Options{{"dictionaryPageSize", "0"}}, Options{{"enableDictionary", "false"}}}) {
     std::string path = temp_path("plain.parquet");
-    ASSERT_TRUE(write_file(path, *batch, o).ok());
+    ASSERT_TRUE(write_parquet(path, *batch, o).ok());
     auto back = read_back(path);
     ASSERT_TRUE(back.ok()) << back.status();
     EXPECT_FALSE(dictionary_encoded(back->meta, 0, 0)) << o.begin()->first;
@@ -223,7 +223,7 @@ TEST(ParquetDictionary, TinyPagesWithoutNullsRoundTrip) {
   batch->set_num_rows(3000);
   for (const char* dictionary : {"true", "false"}) {
     std::string path = temp_path("tiny_pages.parquet");
-    ASSERT_TRUE(write_file(path, *batch, {{"pageSize", "16"}, {"enableDictionary", dictionary}}).ok());
+    ASSERT_TRUE(write_parquet(path, *batch, {{"pageSize", "16"}, {"enableDictionary", dictionary}}).ok());
     auto back = read_back(path);
     ASSERT_TRUE(back.ok()) << back.status();
     EXPECT_EQ(back->json, types::to_json_lines(*batch)) << dictionary;
