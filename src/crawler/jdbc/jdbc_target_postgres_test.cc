@@ -10,7 +10,7 @@
 namespace mortar::crawler {
 namespace {
 
-using mortar::testing::PostgresTestServer;
+using mortar::test_support::PostgresTestServer;
 
 constexpr const char* kPassword = PostgresTestServer::kPassword;
 

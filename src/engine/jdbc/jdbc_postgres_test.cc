@@ -45,7 +45,7 @@ class JdbcPostgres : public ::testing::Test {
   static void TearDownTestSuite() { server_.stop(); }
   void SetUp() override { ASSERT_TRUE(setup_error_.empty()) << setup_error_; }
 
-  static std::string kPassword() { return mortar::testing::PostgresTestServer::kPassword; }
+  static std::string kPassword() { return mortar::test_support::PostgresTestServer::kPassword; }
   static JdbcSourceOptions source(const std::string& table) {
     JdbcSourceOptions o;
     o.url = server_.jdbc_url("shop");
@@ -63,7 +63,7 @@ class JdbcPostgres : public ::testing::Test {
     return o;
   }
 
-  static inline mortar::testing::PostgresTestServer server_;
+  static inline mortar::test_support::PostgresTestServer server_;
   static inline std::string setup_error_;
 };
 

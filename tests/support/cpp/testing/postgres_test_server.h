@@ -19,7 +19,7 @@
 
 #include <fmt/format.h>
 
-namespace mortar::testing {
+namespace mortar::test_support {
 
 class PostgresTestServer {
  public:
@@ -120,4 +120,4 @@ class PostgresTestServer {
   bool started_ = false;
 };
 
-}  // namespace mortar::testing
+}  // namespace mortar::test_support
