@@ -14,7 +14,7 @@ namespace {
 using formats::testing::TempDir;
 using formats::testing::write_text;
 
-Classification classify(const std::string& path, ClassifyOptions options) {
+Classification classify_with(const std::string& path, ClassifyOptions options) {
   auto c = FileClassifier::create({}, options);
   EXPECT_TRUE(c.ok()) << c.status();
   FileEntry f;
@@ -44,7 +44,7 @@ std::string stray_quote_csv() {
 TEST(CsvFallback, StrayQuoteGetsTheSmartSniffersTable) {
   TempDir dir;
   write_text(dir.file("a.csv"), stray_quote_csv());
-  Classification c = classify(dir.file("a.csv"), ClassifyOptions{});
+  Classification c = classify_with(dir.file("a.csv"), ClassifyOptions{});
   ASSERT_EQ(c.classification, "csv") << c.reason;
   EXPECT_EQ(c.classifier_name, kCsvSmartFallback);
   EXPECT_EQ(c.schema->to_string(), "struct<id:bigint,name:string,amount:double,city:string>");
@@ -69,7 +69,7 @@ TEST(CsvFallback, AnEscapeOutsideQuotesIsTheSerDesEscape) {
     text += std::to_string(i) + (i % 3 ? ",dir" : ",a\\,b") + std::to_string(i) + "," +
             std::to_string(i * 7) + "\n";
   write_text(dir.file("e.csv"), text);
-  Classification c = classify(dir.file("e.csv"), ClassifyOptions{});
+  Classification c = classify_with(dir.file("e.csv"), ClassifyOptions{});
   ASSERT_EQ(c.classification, "csv") << c.reason;
   EXPECT_EQ(c.classifier_name, kCsvSmartFallback);
   EXPECT_EQ(c.schema->to_string(), "struct<id:bigint,path:string,size:bigint>");
@@ -81,7 +81,7 @@ TEST(CsvFallback, AnEscapeOutsideQuotesIsTheSerDesEscape) {
 TEST(CsvFallback, SwitchedOffTheFileStaysUnknownAsInGlue) {
   TempDir dir;
   write_text(dir.file("a.csv"), stray_quote_csv());
-  Classification c = classify(dir.file("a.csv"), fallback(false));
+  Classification c = classify_with(dir.file("a.csv"), fallback(false));
   EXPECT_EQ(c.classification, "UNKNOWN");
   EXPECT_EQ(c.schema, nullptr);
   EXPECT_TRUE(c.error.empty());
@@ -95,10 +95,10 @@ TEST(CsvFallback, GluesResultStandsWhereItsRulesMatch) {
   write_text(dir.file("t.csv"), "name,city\nann,paris\nbob,rome\n");
   write_text(dir.file("j.json"), "{\"a\": 1}\n{\"a\": 2}\n");
   for (bool on : {true, false}) {
-    Classification t = classify(dir.file("t.csv"), fallback(on));
+    Classification t = classify_with(dir.file("t.csv"), fallback(on));
     EXPECT_EQ(t.classifier_name, kCsvGlueRules);
     EXPECT_EQ(t.schema->to_string(), "struct<col0:string,col1:string>");
-    Classification j = classify(dir.file("j.json"), fallback(on));
+    Classification j = classify_with(dir.file("j.json"), fallback(on));
     EXPECT_EQ(j.classification, "json");
   }
 }
@@ -114,7 +114,7 @@ TEST(CsvFallback, BinaryProseAndSingleColumnFilesStayUnknown) {
              "Dear all, thanks.\nThe meeting is on Monday, at ten, in room 4.\nBring, if you can, "
              "the notes.\nSee you there.\nRegards, Ann\n");
   for (const char* f : {"b.bin", "one.txt", "words.txt", "prose.txt"}) {
-    Classification c = classify(dir.file(f), ClassifyOptions{});
+    Classification c = classify_with(dir.file(f), ClassifyOptions{});
     EXPECT_EQ(c.classification, "UNKNOWN") << f << ": " << c.reason;
   }
 }
@@ -124,7 +124,7 @@ TEST(CsvFallback, SmartModeNamesItsOwnPath) {
   write_text(dir.file("a.csv"), stray_quote_csv());
   ClassifyOptions smart;
   smart.smart_csv = true;
-  EXPECT_EQ(classify(dir.file("a.csv"), smart).classifier_name, kCsvSmartSniffer);
+  EXPECT_EQ(classify_with(dir.file("a.csv"), smart).classifier_name, kCsvSmartSniffer);
 }
 
 TEST(CsvFallback, DescribeClassifier) {
