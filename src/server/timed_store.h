@@ -21,6 +21,9 @@ class TimedStore : public store::Store {
     return inner_->migrate(component, migrations);
   }
   std::string_view dialect() const override { return inner_->dialect(); }
+  StatusOr<std::unique_ptr<store::SessionLock>> try_lock(std::string_view name) override {
+    return inner_->try_lock(name);
+  }
   Status close() override { return inner_->close(); }
 
  private:

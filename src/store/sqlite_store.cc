@@ -9,6 +9,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "store/sqlite_connection.h"
@@ -25,7 +26,9 @@ class SqliteTransaction : public Transaction {
  public:
   SqliteTransaction(SqliteStore* store, SqliteConnection* conn, bool pooled_reader,
                     std::unique_lock<std::timed_mutex> writer_lock)
-      : store_(store), conn_(conn), pooled_reader_(pooled_reader),
+      : store_(store),
+        conn_(conn),
+        pooled_reader_(pooled_reader),
         writer_lock_(std::move(writer_lock)) {}
   ~SqliteTransaction() override;
 
@@ -89,6 +92,8 @@ class SqliteStore : public Store {
 
   std::string_view dialect() const override { return "sqlite"; }
 
+  StatusOr<std::unique_ptr<SessionLock>> try_lock(std::string_view name) override;
+
   Status close() override {
     std::unique_lock<std::timed_mutex> lock(writer_mu_);
     std::unique_lock<std::mutex> pool_lock(pool_mu_);
@@ -150,15 +155,40 @@ class SqliteStore : public Store {
   std::vector<std::unique_ptr<SqliteConnection>> all_readers_;
   std::vector<SqliteConnection*> idle_;
   int in_use_ = 0;
+
+  std::mutex locks_mu_;
+  std::set<std::string> held_locks_;
 };
+
+// One server per data dir (the lock file) makes a per-process lock exact.
+class ProcessLock : public SessionLock {
+ public:
+  ProcessLock(std::mutex& mu, std::set<std::string>& held, std::string name)
+      : mu_(mu), held_(held), name_(std::move(name)) {}
+  ~ProcessLock() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    held_.erase(name_);
+  }
+  bool still_held() override { return true; }
+
+ private:
+  std::mutex& mu_;
+  std::set<std::string>& held_;
+  std::string name_;
+};
+
+StatusOr<std::unique_ptr<SessionLock>> SqliteStore::try_lock(std::string_view name) {
+  std::lock_guard<std::mutex> lock(locks_mu_);
+  if (!held_locks_.insert(std::string(name)).second) return std::unique_ptr<SessionLock>();
+  return std::unique_ptr<SessionLock>(new ProcessLock(locks_mu_, held_locks_, std::string(name)));
+}
 
 SqliteTransaction::~SqliteTransaction() {
   if (!done_) (void)conn_->exec("ROLLBACK", {});
   if (pooled_reader_) store_->release_reader(conn_);
 }
 
-Status SqliteStore::migrate(std::string_view component,
-                            const std::vector<Migration>& migrations) {
+Status SqliteStore::migrate(std::string_view component, const std::vector<Migration>& migrations) {
   {
     MORTAR_ASSIGN_OR_RETURN(auto tx, begin(true));
     MORTAR_RETURN_IF_ERROR(
@@ -175,21 +205,23 @@ Status SqliteStore::migrate(std::string_view component,
     MORTAR_RETURN_IF_ERROR(writer_->exec("BEGIN IMMEDIATE", {}).status());
     auto body = [&]() -> Status {
       MORTAR_ASSIGN_OR_RETURN(
-          auto rows, writer_->query("SELECT 1 FROM schema_migrations WHERE component=? AND version=?",
-                                    {std::string(component), int64_t{m.version}}));
+          auto rows,
+          writer_->query("SELECT 1 FROM schema_migrations WHERE component=? AND version=?",
+                         {std::string(component), int64_t{m.version}}));
       if (!rows.empty()) return ok_status();
       Status st = writer_->exec_script(m.sql);
       if (!st.ok()) {
-        return annotate(st, "migration " + std::string(component) + " v" +
-                                std::to_string(m.version));
+        return annotate(st,
+                        "migration " + std::string(component) + " v" + std::to_string(m.version));
       }
       int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                         std::chrono::system_clock::now().time_since_epoch())
                         .count();
       return writer_
-          ->exec("INSERT INTO schema_migrations(component, version, description, applied_at) "
-                 "VALUES(?,?,?,?)",
-                 {std::string(component), int64_t{m.version}, m.description, now})
+          ->exec(
+              "INSERT INTO schema_migrations(component, version, description, applied_at) "
+              "VALUES(?,?,?,?)",
+              {std::string(component), int64_t{m.version}, m.description, now})
           .status();
     };
     Status st = body();

@@ -59,4 +59,11 @@ Status run_in_read_transaction(Store& store, const std::function<Status(Transact
   return run(store, false, fn);
 }
 
+StatusOr<std::unique_ptr<Store>> open_store(const std::string& url,
+                                            const std::string& sqlite_path) {
+  if (url.empty()) return open_sqlite_store(sqlite_path);
+  // The URL may hold a password: never echo it.
+  return absl::InvalidArgumentError("store.url: only SQLite (store.url unset) is supported yet");
+}
+
 }  // namespace mortar::store

@@ -33,8 +33,8 @@ struct Row {
   std::vector<Value> values;
 
   bool is_null(size_t i) const { return std::holds_alternative<std::monostate>(values.at(i)); }
-  int64_t int_at(size_t i) const;          // 0 for NULL
-  double real_at(size_t i) const;          // 0 for NULL
+  int64_t int_at(size_t i) const;              // 0 for NULL
+  double real_at(size_t i) const;              // 0 for NULL
   const std::string& text_at(size_t i) const;  // "" for NULL; TEXT or BLOB bytes
 };
 
@@ -52,10 +52,21 @@ class Transaction {
   virtual Status commit() = 0;
 };
 
+// A named lock this process holds for the life of the object: the
+// scheduler's leadership among servers sharing one store.
+class SessionLock {
+ public:
+  virtual ~SessionLock() = default;  // releases the lock
+  // False once the lock is known lost (on PostgreSQL: its dedicated
+  // connection dropped, so the server released it). Cheap enough to call
+  // every few seconds.
+  virtual bool still_held() = 0;
+};
+
 struct Migration {
-  int version;             // 1, 2, 3 ... within its component
+  int version;  // 1, 2, 3 ... within its component
   std::string description;
-  std::string sql;         // one or more statements separated by ';'
+  std::string sql;  // one or more statements separated by ';'
 };
 
 class Store {
@@ -72,6 +83,12 @@ class Store {
 
   virtual std::string_view dialect() const = 0;  // "sqlite" | "postgres"
 
+  // Takes the lock `name` if nobody holds it; nullptr (not an error) when
+  // another holder has it. PostgreSQL: a session advisory lock on a dedicated
+  // connection, so a dead server's lock is released by the database. SQLite:
+  // one server per data dir (its lock file), so the lock is per process.
+  virtual StatusOr<std::unique_ptr<SessionLock>> try_lock(std::string_view name) = 0;
+
   // Flushes and closes; later calls fail.
   virtual Status close() = 0;
 };
@@ -80,6 +97,11 @@ class Store {
 // store reports Unavailable (busy) before anything was committed.
 Status run_in_write_transaction(Store& store, const std::function<Status(Transaction&)>& fn);
 Status run_in_read_transaction(Store& store, const std::function<Status(Transaction&)>& fn);
+
+// The store `url` names: "postgresql://..." or "postgres://..." -> PostgreSQL
+// (libpq's URI syntax; credentials from the URL, PGPASSFILE or PG* variables);
+// "" -> SQLite at `sqlite_path`.
+StatusOr<std::unique_ptr<Store>> open_store(const std::string& url, const std::string& sqlite_path);
 
 // SQLite in WAL mode with foreign keys on; `path` ":memory:" for tests.
 StatusOr<std::unique_ptr<Store>> open_sqlite_store(const std::string& path);

@@ -1,10 +1,10 @@
+#include "store/store.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <filesystem>
 #include <thread>
-
-#include "store/store.h"
 
 namespace mortar::store {
 namespace {
@@ -75,9 +75,12 @@ TEST_P(StoreTest, ConstraintViolationsMapToStatusCodes) {
 
 TEST_P(StoreTest, DeleteCascadesThroughForeignKeys) {
   ASSERT_TRUE(run_in_write_transaction(*store_, [](Transaction& tx) {
-                MORTAR_RETURN_IF_ERROR(tx.exec("INSERT INTO parents(id, name) VALUES(1,'p')").status());
-                MORTAR_RETURN_IF_ERROR(tx.exec("INSERT INTO children(parent_id, v) VALUES(1,'c1')").status());
-                MORTAR_RETURN_IF_ERROR(tx.exec("INSERT INTO children(parent_id, v) VALUES(1,'c2')").status());
+                MORTAR_RETURN_IF_ERROR(
+                    tx.exec("INSERT INTO parents(id, name) VALUES(1,'p')").status());
+                MORTAR_RETURN_IF_ERROR(
+                    tx.exec("INSERT INTO children(parent_id, v) VALUES(1,'c1')").status());
+                MORTAR_RETURN_IF_ERROR(
+                    tx.exec("INSERT INTO children(parent_id, v) VALUES(1,'c2')").status());
                 return tx.exec("DELETE FROM parents WHERE id=1").status();
               }).ok());
   auto tx = store_->begin(false);
@@ -93,7 +96,8 @@ TEST_P(StoreTest, MigrationsAreAppliedOnceAndRecorded) {
   ASSERT_TRUE(store_->migrate("test", more).ok());
   ASSERT_TRUE(store_->migrate("test", more).ok());
   auto tx = store_->begin(false);
-  auto rows = (*tx)->query("SELECT version FROM schema_migrations WHERE component='test' ORDER BY version");
+  auto rows =
+      (*tx)->query("SELECT version FROM schema_migrations WHERE component='test' ORDER BY version");
   ASSERT_TRUE(rows.ok());
   ASSERT_EQ(rows->size(), 3u);
   EXPECT_EQ((*rows)[2].int_at(0), 3);
@@ -115,9 +119,10 @@ TEST_P(StoreTest, ValuesRoundTrip) {
                 return tx.exec("CREATE TABLE v(a, b, c, d, e)").status();
               }).ok());
   auto tx = store_->begin(true);
-  ASSERT_TRUE((*tx)->exec("INSERT INTO v VALUES(?,?,?,?,?)",
-                          {std::monostate{}, int64_t{1} << 40, 2.5, std::string("t\0x", 3),
-                           Blob{std::string("\x01\x00\x02", 3)}})
+  ASSERT_TRUE((*tx)
+                  ->exec("INSERT INTO v VALUES(?,?,?,?,?)",
+                         {std::monostate{}, int64_t{1} << 40, 2.5, std::string("t\0x", 3),
+                          Blob{std::string("\x01\x00\x02", 3)}})
                   .ok());
   auto rows = (*tx)->query("SELECT a,b,c,d,e FROM v");
   ASSERT_TRUE(rows.ok());
@@ -139,8 +144,9 @@ TEST_P(StoreTest, ConcurrentWritersAndReadersStayConsistent) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
         Status st = run_in_write_transaction(*store_, [&](Transaction& tx) {
-          return tx.exec("INSERT INTO parents(name) VALUES(?)",
-                         {std::to_string(t) + "-" + std::to_string(i)})
+          return tx
+              .exec("INSERT INTO parents(name) VALUES(?)",
+                    {std::to_string(t) + "-" + std::to_string(i)})
               .status();
         });
         if (!st.ok()) ++failures;
@@ -159,6 +165,23 @@ TEST_P(StoreTest, ConcurrentWritersAndReadersStayConsistent) {
 }
 
 // Only files have separate reader connections (":memory:" is one connection).
+TEST_P(StoreTest, SessionLockHasOneHolderUntilReleased) {
+  auto first = store_->try_lock("scheduler");
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_NE(*first, nullptr);
+  EXPECT_TRUE((*first)->still_held());
+  auto second = store_->try_lock("scheduler");
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(*second, nullptr);
+  auto other = store_->try_lock("another");
+  ASSERT_TRUE(other.ok());
+  EXPECT_NE(*other, nullptr);
+  first->reset();
+  auto third = store_->try_lock("scheduler");
+  ASSERT_TRUE(third.ok());
+  EXPECT_NE(*third, nullptr);
+}
+
 class FileStoreTest : public StoreTest {};
 
 TEST_P(FileStoreTest, ReadSnapshotIsStableWhileWriterCommits) {
@@ -177,7 +200,8 @@ TEST_P(FileStoreTest, ReadSnapshotIsStableWhileWriterCommits) {
 }
 
 TEST(SqliteStoreFile, DataSurvivesReopen) {
-  auto dir = std::filesystem::temp_directory_path() / ("mortar_reopen_" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("mortar_reopen_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   std::string path = (dir / "m.db").string();
