@@ -1,11 +1,13 @@
 #include "sql/jdbc_types.h"
 
+#include <fmt/format.h>
+
 #include <cctype>
 #include <charconv>
 #include <string>
 #include <vector>
 
-#include <fmt/format.h>
+#include "common/ascii.h"
 
 namespace mortar::sql {
 
@@ -17,9 +19,7 @@ using types::TypePtr;
 std::string lower_trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+  return ascii_lower(s);
 }
 
 // "numeric(10,2)" -> base "numeric", args {10, 2}; the modifier may sit

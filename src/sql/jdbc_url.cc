@@ -1,11 +1,12 @@
 #include "sql/jdbc_url.h"
 
+#include <fmt/format.h>
+
 #include <cctype>
 #include <charconv>
 #include <vector>
 
-#include <fmt/format.h>
-
+#include "common/ascii.h"
 #include "common/percent_encoding.h"
 
 namespace mortar::sql {
@@ -16,16 +17,7 @@ constexpr std::string_view kPostgresPrefix = "jdbc:postgresql:";
 constexpr std::string_view kSqlitePrefix = "jdbc:sqlite:";
 
 bool starts_with_nocase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
-  return true;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+  return s.size() >= prefix.size() && ascii_lower(s.substr(0, prefix.size())) == prefix;
 }
 
 // PgJDBC parameter names (case-insensitive) -> libpq keywords. Parameters
@@ -50,7 +42,7 @@ std::string libpq_keyword(const std::string& jdbc_key) {
       {"target_session_attrs", "target_session_attrs"},
       {"targetservertype", "target_session_attrs"},
   };
-  auto it = kNames.find(lower(jdbc_key));
+  auto it = kNames.find(ascii_lower(jdbc_key));
   return it == kNames.end() ? "" : it->second;
 }
 
@@ -63,11 +55,12 @@ Status parse_query(std::string_view query, JdbcUrl& url) {
     size_t eq = pair.find('=');
     std::string key = percent_decode(pair.substr(0, eq));
     std::string value = eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1));
-    const std::string lkey = lower(key);
+    const std::string lkey = ascii_lower(key);
     if (lkey == "ssl") {
       // PgJDBC's ssl=true means "encrypt and verify"; libpq's closest is require
       // unless sslmode says more.
-      if (lower(value) == "true" && !url.options.count("sslmode")) url.options["sslmode"] = "require";
+      if (ascii_lower(value) == "true" && !url.options.count("sslmode"))
+        url.options["sslmode"] = "require";
       continue;
     }
     if (lkey == "currentschema") {
@@ -78,12 +71,12 @@ Status parse_query(std::string_view query, JdbcUrl& url) {
       // PgJDBC accepts the same mode names as libpq.
       static const char* kModes[] = {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"};
       bool known = false;
-      for (const char* m : kModes) known = known || lower(value) == m;
+      for (const char* m : kModes) known = known || ascii_lower(value) == m;
       if (!known)
         return invalid_input(fmt::format(
             "JDBC_CONNECTION_URL: unknown sslmode '{}' (disable, allow, prefer, require, "
             "verify-ca or verify-full)", value));
-      url.options["sslmode"] = lower(value);
+      url.options["sslmode"] = ascii_lower(value);
       continue;
     }
     std::string keyword = libpq_keyword(key);

@@ -1,9 +1,10 @@
 #include "tools/input_set.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "common/ascii.h"
 #include "formats/csv/csv_format.h"
 #include "formats/hive_path.h"
 #include "io/compression.h"
@@ -93,9 +94,7 @@ StatusOr<std::vector<InputFile>> list_inputs(const std::string& path,
 namespace {
 bool has_option(const formats::Options& options, const std::string& name) {
   for (const auto& [k, v] : options) {
-    std::string lower = k;
-    std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
-    if (lower == name) return true;
+    if (ascii_lower(k) == name) return true;
   }
   return false;
 }
@@ -128,9 +127,7 @@ Status detect_csv_separator(InputFile& file, const formats::Options& user_option
   if (file.format->name() != "csv" || has_option(user_options, "separator") ||
       has_option(user_options, "delimiter"))
     return ok_status();
-  std::string lower = file.path;
-  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
-  if (lower.find(".tsv") != std::string::npos) return ok_status();
+  if (ascii_lower(file.path).find(".tsv") != std::string::npos) return ok_status();
   MORTAR_ASSIGN_OR_RETURN(io::FileSystem * fs, io::file_system_for(file.path));
   MORTAR_ASSIGN_OR_RETURN(std::string head, read_head(*fs, file.path));
   char sep = formats::csv::detect_separator(head);

@@ -1,9 +1,11 @@
 // Glue's built-in CSV classifier rules (see csv_classifier.h).
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
-#include <fmt/format.h>
 #include <set>
 
+#include "common/ascii.h"
 #include "crawler/classify/csv_classifier.h"
 #include "crawler/classify/csv_values.h"
 #include "formats/csv/csv_column_names.h"
@@ -63,9 +65,7 @@ std::vector<std::string> csv_column_names(const std::vector<std::string>& header
     std::string name;
     if (j < header.size()) {
       std::string_view t = csv_trim(header[j]);
-      name.assign(t);
-      std::transform(name.begin(), name.end(), name.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      name = ascii_lower(t);
     }
     if (name.empty()) name = fmt::format("col{}", j);
     names.push_back(std::move(name));

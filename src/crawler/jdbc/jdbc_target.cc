@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "common/ascii.h"
 #include "crawler/jdbc/jdbc_source.h"
 #include "crawler/plan/table_names.h"
 
@@ -13,11 +14,6 @@ namespace mortar::crawler {
 namespace {
 
 using jdbc::Engine;
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string string_at(const Json& obj, const char* key) {
   if (!obj.is_object()) return "";
@@ -30,8 +26,9 @@ PlannedTable to_planned(const jdbc::JdbcRelation& rel, Engine engine, const std:
   PlannedTable t;
   const bool pg = engine == Engine::kPostgres;
   // Sanitised as the S3 planner sanitises ("Order-Items" -> "order_items").
-  t.name = lower(prefix) + sanitize_name(pg ? fmt::format("{}_{}_{}", rel.database, rel.schema, rel.name)
-                                            : fmt::format("{}_{}", rel.database, rel.name));
+  t.name = ascii_lower(prefix) +
+           sanitize_name(pg ? fmt::format("{}_{}_{}", rel.database, rel.schema, rel.name)
+                            : fmt::format("{}_{}", rel.database, rel.name));
   t.location = pg ? fmt::format("{}.{}.{}", rel.database, rel.schema, rel.name)
                   : fmt::format("{}.{}", rel.database, rel.name);
   Classification& c = t.classification;
@@ -39,7 +36,7 @@ PlannedTable to_planned(const jdbc::JdbcRelation& rel, Engine engine, const std:
   c.certainty = 1.0;
   c.classifier_name = "jdbc";
   std::vector<types::Field> fields;
-  for (const auto& f : rel.columns) fields.push_back({lower(f.name), f.type});
+  for (const auto& f : rel.columns) fields.push_back({ascii_lower(f.name), f.type});
   c.schema = types::DataType::structure(std::move(fields));
   c.parameters["typeOfData"] = rel.is_view ? "view" : "table";
   c.reason = fmt::format("{} {} {} read through connection {}", c.classification,

@@ -1,12 +1,12 @@
 // SQLite: the file named by jdbc:sqlite:/path opened read-only; tables and
 // views from sqlite_master, columns from pragma_table_info with their
 // declared types.
+#include <fmt/format.h>
 #include <sqlite3.h>
 
 #include <filesystem>
 
-#include <fmt/format.h>
-
+#include "common/ascii.h"
 #include "crawler/jdbc/jdbc_source.h"
 #include "sql/jdbc_types.h"
 #include "sql/sqlite_handle.h"
@@ -22,11 +22,6 @@ namespace {
 std::string text(sqlite3_stmt* s, int col) {
   const unsigned char* t = sqlite3_column_text(s, col);
   return t ? reinterpret_cast<const char*>(t) : "";
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 void log_line(const JdbcRequest& r, const char* level, const std::string& msg) {
@@ -55,7 +50,8 @@ StatusOr<JdbcListing> list_sqlite(const JdbcRequest& r) {
   const std::string where = fmt::format("connection {} (SQLite file {})", r.connection_name, file);
   // The include path names the database by the file's stem, or "main".
   const std::string stem = std::filesystem::path(file).stem().string();
-  if (lower(r.path.database()) != lower(stem) && lower(r.path.database()) != "main")
+  if (ascii_lower(r.path.database()) != ascii_lower(stem) &&
+      ascii_lower(r.path.database()) != "main")
     return not_found(fmt::format("{}: unknown database '{}' in the include path; this file is database "
                                  "'{}' (or 'main')", where, r.path.database(), stem));
   MORTAR_ASSIGN_OR_RETURN(SqliteDb db, sql::open_sqlite_file(file, true, where, 5000));

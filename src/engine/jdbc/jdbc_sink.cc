@@ -1,10 +1,11 @@
 // write_jdbc(): option checks and the dispatch to the engine's writer.
 #include "engine/jdbc/jdbc_sink.h"
 
-#include <cctype>
-
 #include <fmt/format.h>
 
+#include <cctype>
+
+#include "common/ascii.h"
 #include "engine/jdbc/jdbc_writer.h"
 
 namespace mortar::engine::jdbc {
@@ -12,16 +13,6 @@ namespace mortar::engine::jdbc {
 using sql::Engine;
 using sql::parse_jdbc_url;
 using sql::quote_table_name;
-
-namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-}  // namespace
 
 StatusOr<std::vector<int>> match_columns(const types::DataType& schema,
                                          const std::vector<std::string>& table_columns,
@@ -32,7 +23,7 @@ StatusOr<std::vector<int>> match_columns(const types::DataType& schema,
     for (size_t i = 0; i < table_columns.size() && found < 0; ++i)
       if (table_columns[i] == f.name) found = static_cast<int>(i);
     for (size_t i = 0; i < table_columns.size() && found < 0; ++i)
-      if (lower(table_columns[i]) == lower(f.name)) found = static_cast<int>(i);
+      if (ascii_lower(table_columns[i]) == ascii_lower(f.name)) found = static_cast<int>(i);
     if (found < 0) {
       std::string cols;
       for (const auto& c : table_columns) cols += (cols.empty() ? "" : ", ") + c;
