@@ -104,13 +104,24 @@ TEST(JsonMaxRecordSize, MultilineDocumentWithJsonPathIsOneDocument) {
                                 {"maxRecordSize", std::to_string(doc.size() - 1)},
                                 {"blockSize", block}});
     EXPECT_THAT(message(bad), HasSubstr("t.json: line 2 (byte offset 16): JSON document"));
-    EXPECT_THAT(message(bad), HasSubstr("(a top-level array, or a document jsonPath selects from, "
-                                        "is one document)"));
+    EXPECT_THAT(message(bad), HasSubstr("(the document jsonPath selects from is one document)"));
   }
-  // A top-level array is one document too: its elements are records, but
-  // the whole array is held.
-  auto array = read_json("[" + json_doc(50) + "," + json_doc(50) + "]", {{"maxRecordSize", "100"}});
-  EXPECT_THAT(message(array), HasSubstr("line 1 (byte offset 0): JSON document of 103 bytes"));
+}
+
+TEST(JsonMaxRecordSize, TopLevelArrayIsBoundedPerElement) {
+  // The elements of a top-level array are read one at a time: an array far
+  // larger than the limit reads, an element over it is refused where it is.
+  std::string array = "[";
+  for (int i = 0; i < 200; ++i) array += (i ? ",\n" : "") + json_doc(100);
+  array += "]";
+  for (const char* block : {"64", "65536"}) {
+    auto ok = read_json(array, {{"maxRecordSize", "100"}, {"blockSize", block}});
+    ASSERT_TRUE(ok.status.ok()) << ok.status;
+    EXPECT_EQ(ok.rows, 200);
+    auto bad = read_json("[" + json_doc(100) + ",\n" + json_doc(101) + "]",
+                         {{"maxRecordSize", "100"}, {"blockSize", block}});
+    EXPECT_THAT(message(bad), HasSubstr("t.json: line 2 (byte offset 103): JSON document of 101 bytes"));
+  }
 }
 
 TEST(JsonMaxRecordSize, EndlessDocumentIsRefusedAfterTheLimit) {
@@ -138,7 +149,7 @@ TEST(JsonMaxRecordSize, DefaultLimitIs64MiB) {
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(std::string(status_message(r.status())),
               HasSubstr("JSON document longer than maxRecordSize (67108864 bytes)"));
-  EXPECT_EQ(produced, kDefaultMaxRecordSize + 1);
+  EXPECT_EQ(produced, kDefaultMaxRecordSize + 2);  // the '[', the limit and one byte
 }
 
 // ---- grok ----

@@ -17,6 +17,7 @@ namespace mortar::io {
 class ReadBuffer {
  public:
   const char* data() const { return bytes_.get() + begin_; }
+  char* mutable_data() { return bytes_.get() + begin_; }  // for parsers that rewrite in place
   size_t size() const { return end_ - begin_; }
   bool empty() const { return begin_ == end_; }
   // Drops the first n bytes (n <= size()).

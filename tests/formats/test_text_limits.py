@@ -10,10 +10,10 @@ from memory_probe import MIB, run_measured, write_gzip
 
 
 def test_gzip_of_one_huge_json_document_is_refused_within_bounded_memory(mortar, tmp_path):
-    # One top-level array of 1 GiB of small records: one document, which the
-    # reader would have to hold whole (it grew its buffer up to 4 GiB).
+    # One object holding a 1 GiB array: one document, which the reader would
+    # have to hold whole (it grew its buffer up to 4 GiB).
     p = tmp_path / "bomb.json.gz"
-    write_gzip(p, b'{"id": 0}\n[', b'{"a": 1},', 1024)
+    write_gzip(p, b'{"id": 0}\n{"a": [', b'{"a": 1},', 1024)
     assert p.stat().st_size < 4 * MIB
     code, stderr, peak_mib = run_measured(mortar.command + ["cat", p])
     assert code == 1, stderr
@@ -66,3 +66,17 @@ def test_gzip_of_one_huge_log_line_is_refused_within_bounded_memory(mortar, tmp_
             in stderr), stderr
     print(f"peak RSS refusing a 1 GiB log line: {peak_mib:.0f} MiB")
     assert peak_mib < 400, peak_mib
+
+
+def test_top_level_array_larger_than_the_limit_streams_in_bounded_memory(mortar, tmp_path):
+    # A top-level array is read element by element: 128 MiB of records under
+    # a 1 MiB maxRecordSize are all decoded, memory bounded by the block.
+    p = tmp_path / "array.json.gz"
+    unit = b'{"a": 1, "b": "xyzw"},'
+    write_gzip(p, b'[', unit, 128, tail=b'{"a": 2, "b": "last"}]')
+    code, stderr, peak_mib = run_measured(mortar.command + ["scan", p, "--option", "maxRecordSize=1048576"])
+    assert code == 0, stderr
+    print(f"peak RSS streaming a 128 MiB top-level array: {peak_mib:.0f} MiB")
+    assert peak_mib < 200, peak_mib
+    proc = mortar.run("scan", p, "--option", "maxRecordSize=1048576")
+    assert str(128 * (MIB // len(unit)) + 1) in proc.stdout.decode(), proc.stdout

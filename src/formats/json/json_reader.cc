@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
 #include <simdjson.h>
 
 #include "formats/format_options.h"
+#include "formats/json/json_array_stream.h"
 #include "formats/json/json_builder.h"
 #include "formats/json/json_inference.h"
 #include "formats/json/json_path.h"
@@ -54,11 +56,13 @@ bool is_json_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '
 
 // Parses the documents of data[0, len) (SIMDJSON_PADDING readable bytes must
 // follow) and calls fn for each record (a document, each element of a
-// top-level array, or what `path` selects). A document longer than
+// top-level array unless the arrays were flattened into a stream already, or
+// what `path` selects). A document longer than
 // max_document bytes stops it (too_long); only a block longer than that can
 // hold one, so a smaller block skips the check.
 BlockResult parse_block(simdjson::dom::parser& parser, const char* data, size_t len,
-                        const JsonPath& path, size_t max_document, const RecordFn& fn) {
+                        const JsonPath& path, size_t max_document, bool expand_arrays,
+                        const RecordFn& fn) {
   BlockResult r;
   simdjson::dom::document_stream stream;
   const size_t batch = std::max<size_t>(len + 1, simdjson::dom::MINIMAL_BATCH_SIZE);
@@ -90,7 +94,7 @@ BlockResult parse_block(simdjson::dom::parser& parser, const char* data, size_t 
     auto call = [&](element record) { return fn(record, offset); };
     if (path.empty()) {
       simdjson::dom::array arr;
-      if (!doc.get_array().get(arr)) {
+      if (expand_arrays && !doc.get_array().get(arr)) {
         for (element rec : arr) {
           r.status = call(rec);
           if (!r.status.ok()) return r;
@@ -135,14 +139,24 @@ class JsonReaderImpl : public RecordReader {
     return located_error(path_, line, base_offset_ + static_cast<int64_t>(offset), message);
   }
   Status append(element record, size_t offset);
+  // Whether the top-level document at buf_[offset] is an array to read
+  // element by element (once started, every later one is).
+  bool can_flatten(size_t offset) const {
+    return !flattener_ && json_path_.empty() && buf_.data()[offset] == '[';
+  }
+  void start_flattening(size_t offset) {
+    flattener_.emplace(offset);
+    parallel_ = false;  // array elements have no line boundaries to split at
+  }
   Status document_too_long(size_t offset, size_t bytes) const {
     const std::string what =
         bytes ? fmt::format("JSON document of {} bytes is", bytes) : std::string("JSON document");
     int64_t line = base_line_ + count_newlines(buf_.data(), std::min(offset, buf_.size()));
     return record_too_long(path_, line, base_offset_ + static_cast<int64_t>(offset), what,
                            max_document_,
-                           "raise maxRecordSize to read it (a top-level array, or a document "
-                           "jsonPath selects from, is one document)");
+                           json_path_.empty() ? "raise maxRecordSize to read it"
+                                              : "raise maxRecordSize to read it (the document "
+                                                "jsonPath selects from is one document)");
   }
   void start_batch();
   void flush_batch();
@@ -162,6 +176,11 @@ class JsonReaderImpl : public RecordReader {
   simdjson::dom::parser parser_;
   simdjson::dom::parser second_parser_;  // the second half's, in next_parallel()
   bool parallel_ = true;  // off after a block that did not split into whole documents
+  // Set on meeting a top-level array larger than the block or maxRecordSize
+  // (no jsonPath): from there on top-level arrays are read element by element,
+  // so maxRecordSize bounds an element, not the array. Smaller arrays are
+  // parsed whole, at simdjson's speed.
+  std::optional<ArrayFlattener> flattener_;
   TypePtr schema_;
   bool wrap_value_ = false;
   std::unique_ptr<JsonBuilder> builder_;
@@ -179,39 +198,69 @@ Status JsonReaderImpl::fill(size_t target) {
 Status JsonReaderImpl::for_each_record(const RecordFn& fn, size_t* consumed) {
   *consumed = 0;
   for (;;) {
-    const size_t len = buf_.size();
+    const size_t avail = buf_.size();
+    size_t len = avail;  // the bytes to parse now
+    if (flattener_) {
+      if (!flattener_->scan(buf_.mutable_data(), len))
+        return error_at(flattener_->error_offset(), "invalid JSON: " + flattener_->error());
+      if (eof_ && flattener_->inside_array())
+        return error_at(len, "truncated JSON array: the input ends before its closing ']'");
+      // Parse only whole elements: a number cut by the buffer's end would
+      // parse as a shorter one.
+      if (!eof_) len = flattener_->safe_end();
+    }
     const char* text = buf_.data();
     size_t first = 0;
-    while (first < len && (text[first] == ' ' || text[first] == '\n' || text[first] == '\r' ||
-                           text[first] == '\t'))
-      ++first;
+    while (first < len && is_json_space(text[first])) ++first;
     if (first == len) {
       *consumed = eof_ ? len : first;
-      if (eof_ || len == 0) return ok_status();
-      MORTAR_RETURN_IF_ERROR(fill(len + block_size_));
-      continue;
-    }
-    buf_.zero_padding(simdjson::SIMDJSON_PADDING);
-    const size_t max_document = static_cast<size_t>(max_document_);
-    BlockResult r = parse_block(parser_, buf_.data(), len, json_path_, max_document, fn);
-    if (r.too_long) return document_too_long(r.error_offset, r.too_long);
-    if (r.syntax_error) return error_at(r.error_offset, status_message(r.status));
-    MORTAR_RETURN_IF_ERROR(r.status);
-    const size_t docs = r.docs, truncated = r.truncated;
-    if (docs > 0 && (truncated == 0 || !eof_)) {
-      *consumed = len - truncated;
-      return ok_status();
-    }
-    if (eof_) {
-      size_t at = truncated > 0 && truncated <= len ? len - truncated : first;
-      return error_at(at, "truncated or invalid JSON document at the end of the input");
+      if (eof_ || avail == 0) return ok_status();
+      if (len == avail) {
+        MORTAR_RETURN_IF_ERROR(fill(avail + block_size_));
+        continue;
+      }
+      // An array element is still incomplete: grow as below.
+    } else {
+      buf_.zero_padding(simdjson::SIMDJSON_PADDING);
+      BlockResult r = parse_block(parser_, buf_.data(), len, json_path_,
+                                  static_cast<size_t>(max_document_), !flattener_, fn);
+      if (r.too_long && can_flatten(r.error_offset)) {
+        // A top-level array over the limit: read it element by element, once
+        // the documents before it (delivered already) are consumed.
+        if (r.error_offset > first) {
+          *consumed = r.error_offset;
+          return ok_status();
+        }
+        start_flattening(first);
+        continue;
+      }
+      if (r.too_long) return document_too_long(r.error_offset, r.too_long);
+      if (r.syntax_error) return error_at(r.error_offset, status_message(r.status));
+      MORTAR_RETURN_IF_ERROR(r.status);
+      const size_t docs = r.docs, truncated = r.truncated;
+      if (docs > 0 && (truncated == 0 || !eof_)) {
+        *consumed = len - truncated;
+        return ok_status();
+      }
+      if (eof_) {
+        size_t at = truncated > 0 && truncated <= len ? len - truncated : first;
+        return error_at(at, "truncated or invalid JSON document at the end of the input");
+      }
     }
     // No document is complete yet: grow the buffer, but only as far as the
     // pending one may still be long, so memory stays bounded by the option
     // however much a compressed file expands.
-    if (len - first > max_document) return document_too_long(first, 0);
+    size_t pending = first;  // where the incomplete document starts
+    text = buf_.data();      // zero_padding() may have moved the bytes
+    while (pending < avail && is_json_space(text[pending])) ++pending;
+    if (pending < avail && can_flatten(pending)) {  // an array larger than the block
+      start_flattening(pending);
+      continue;
+    }
+    const size_t max_document = static_cast<size_t>(max_document_);
+    if (avail - pending > max_document) return document_too_long(pending, 0);
     MORTAR_RETURN_IF_ERROR(
-        fill(std::min(std::max(len * 2, block_size_), first + max_document + 1)));
+        fill(std::min(std::max(avail * 2, block_size_), pending + max_document + 1)));
   }
 }
 
@@ -236,6 +285,7 @@ Status JsonReaderImpl::init(const ReadOptions& options) {
                                   std::memcmp(buf_.data(), "\xFE\xFF", 2) == 0)) {
     return located_error(path_, 1, 0, "UTF-16 text is not supported (convert it to UTF-8)");
   }
+
   TypePtr record_type;
   if (options.schema) {
     if (options.schema->kind() != types::TypeKind::kStruct)
@@ -312,7 +362,7 @@ bool JsonReaderImpl::next_parallel() {
                            const char* data, size_t n) {
     h.columns = new_columns();
     const size_t max_doc = static_cast<size_t>(max_document_);
-    h.result = parse_block(parser, data, n, json_path_, max_doc, [&](element record, size_t) {
+    h.result = parse_block(parser, data, n, json_path_, max_doc, true, [&](element record, size_t) {
       Status st;
       if (wrap_value_) {
         st = builder.append(*h.columns[0], record);
@@ -397,6 +447,7 @@ StatusOr<std::unique_ptr<types::RecordBatch>> JsonReaderImpl::next() {
     base_line_ += count_newlines(buf_.data(), consumed);
     base_offset_ += static_cast<int64_t>(consumed);
     buf_.consume(consumed);
+    if (flattener_) flattener_->consumed(consumed);
   }
   auto b = std::move(ready_.front());
   ready_.pop_front();

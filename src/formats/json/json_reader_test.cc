@@ -206,5 +206,51 @@ TEST_F(JsonReaderTest, AnErrorDeepInALargeInputNamesItsLine) {
   EXPECT_THAT(std::string(r.status.message()), HasSubstr("bad.json: line 100001 "));
 }
 
+
+TEST_F(JsonReaderTest, TopLevelArrayStreamsElementByElement) {
+  // Numbers, strings holding the punctuation that is rewritten, nested
+  // arrays as records, and a second array after the first, across block
+  // boundaries of every size.
+  const std::string text =
+      "[12345, \"a,]\\\"[b\", [1, 2], [3, {\"x\": \"]\"}], -0.5e3, true, null]\n[7]";
+  for (const char* block : {"64", "65", "100", "65536"}) {
+    auto r = read(text, {{"blockSize", block}, {"maxRecordSize", "20"}}, "a.json");
+    ASSERT_TRUE(r.status.ok()) << block << ": " << r.status;
+    ASSERT_EQ(r.rows.size(), 8u) << block;
+    EXPECT_THAT(r.rows[0], HasSubstr("12345"));
+    EXPECT_THAT(r.rows[1], HasSubstr("a,]\\\"[b"));
+    EXPECT_THAT(r.rows[7], HasSubstr("7"));
+  }
+  std::string many = "[";
+  for (int i = 0; i < 5000; ++i) many += (i ? "," : "") + std::to_string(i * 7919);
+  many += "]";
+  auto m = read(many, {{"blockSize", "64"}}, "m.json", 1000);
+  ASSERT_TRUE(m.status.ok()) << m.status;
+  ASSERT_EQ(m.rows.size(), 5000u);
+  EXPECT_EQ(m.rows[4999], "{\"value\":" + std::to_string(4999 * 7919) + "}");
+}
+
+TEST_F(JsonReaderTest, MalformedTopLevelArrayIsLocated) {
+  // Arrays larger than the block are read element by element and their
+  // punctuation checked here (smaller ones are parsed whole by simdjson,
+  // which reports the error at the array's start). 80 blanks after '['.
+  const std::string pad(80, ' ');
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"1,,2]", "line 1 (byte offset 83): invalid JSON: two commas in a row"},
+      {",1]", "line 1 (byte offset 81): invalid JSON: a comma before an array's first element"},
+      {"1,\n2,]", "line 2 (byte offset 86): invalid JSON: a comma before ']'"},
+      {"1 2]", "line 1 (byte offset 83): invalid JSON: expected ',' or ']'"},
+      {"{\"a\":1} {\"a\":2}]", "line 1 (byte offset 89): invalid JSON: expected ',' or ']'"},
+      {"{\"a\":1},\n{\"a\":2}", "truncated JSON array"},
+      {"{\"a\":1}}", "line 1 (byte offset 88)"},
+  };
+  for (const auto& [tail, want] : cases) {
+    const std::string text = "[" + pad + tail;
+    auto r = read(text, {{"blockSize", "64"}}, "bad.json");
+    EXPECT_FALSE(r.status.ok()) << text;
+    EXPECT_THAT(std::string(r.status.message()), HasSubstr(want)) << text;
+  }
+}
+
 }  // namespace
 }  // namespace mortar::formats::json
