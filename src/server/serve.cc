@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -16,6 +17,7 @@
 #include "http/http_server.h"
 #include "server/bootstrap.h"
 #include "server/data_dir.h"
+#include "server/data_dir_lock.h"
 #include "server/logging.h"
 #include "server/metrics.h"
 #include "server/parts.h"
@@ -103,7 +105,16 @@ Status serve(const Config& config, const ServeHooks& hooks) {
   raise_fd_limit();
   Metrics metrics;
 
-  // Listen before touching the data dir, so a start that cannot bind (port in
+  // One server per data dir: an existing dir is locked before anything else,
+  // so a second server is refused (naming the first's PID) whatever port it
+  // asks for, and touches none of the first one's files.
+  const DataDir dir(config.data_dir);
+  std::unique_ptr<DataDirLock> dir_lock;
+  if (std::error_code ec; std::filesystem::is_directory(dir.root(), ec)) {
+    MORTAR_ASSIGN_OR_RETURN(dir_lock, DataDirLock::acquire(dir.root()));
+  }
+
+  // Listen before creating the data dir, so a start that cannot bind (port in
   // use) leaves nothing behind. Until the API is ready, requests get 503.
   std::atomic<const Router*> ready{nullptr};
   http::ServerOptions http_options;
@@ -132,8 +143,10 @@ Status serve(const Config& config, const ServeHooks& hooks) {
   metrics.add_gauge("mortar_open_connections", "Open HTTP connections.",
                     [raw_server] { return static_cast<double>(raw_server->connection_count()); });
 
-  const DataDir dir(config.data_dir);
   MORTAR_RETURN_IF_ERROR(dir.ensure_exists());
+  if (!dir_lock) {
+    MORTAR_ASSIGN_OR_RETURN(dir_lock, DataDirLock::acquire(dir.root()));
+  }
   dir.remove_server_addr();  // a stale one from a crash would mislead whoever waits for it
   MORTAR_ASSIGN_OR_RETURN(std::string token_key, dir.token_key());
 
