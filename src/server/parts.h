@@ -18,7 +18,6 @@
 // Never set it in production.
 #pragma once
 
-#include <map>
 #include <memory>
 #include <string>
 
@@ -30,13 +29,10 @@
 #include "common/clock.h"
 #include "schedule/scheduler.h"
 #include "server/crawler_runtime.h"
+#include "server/readiness.h"
 #include "store/store.h"
 
 namespace mortar::server {
-
-// Store component ("auth", "catalog", "crawlers" ...) -> the newest
-// migration version this binary knows for it.
-using SchemaVersions = std::map<std::string, int, std::less<>>;
 
 // Runs the store migrations of every component the server uses and returns
 // the versions it knows (what /readyz expects the store to hold).

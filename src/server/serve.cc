@@ -21,6 +21,7 @@
 #include "server/logging.h"
 #include "server/metrics.h"
 #include "server/parts.h"
+#include "server/readiness.h"
 #include "server/router.h"
 #include "server/timed_store.h"
 #include "store/store.h"
@@ -158,7 +159,8 @@ Status serve(const Config& config, const ServeHooks& hooks) {
                           store::open_sqlite_store(db_path));
   auto store = std::make_unique<TimedStore>(std::move(sqlite), metrics);
 
-  MORTAR_RETURN_IF_ERROR(migrate_components(*store).status());
+  MORTAR_ASSIGN_OR_RETURN(SchemaVersions schema, migrate_components(*store));
+  const Readiness readiness(*store, std::move(schema));
   api::AccountRegistry registry(*store, Clock::real());
   MORTAR_ASSIGN_OR_RETURN(BootstrapResult boot,
                           bootstrap_accounts(dir, registry, config.default_account_id));
@@ -185,7 +187,8 @@ Status serve(const Config& config, const ServeHooks& hooks) {
   Router router([&service](const HttpRequest& r, api::RequestInfo* info) {
                   return service->handle(r, info);
                 },
-                &api::Service::error_response, metrics);
+                &api::Service::error_response, metrics,
+                [&readiness] { return readiness.check(); });
   ready.store(&router);
   StopHttpFirst stop_http_first{server};
 
