@@ -1,7 +1,7 @@
 // The HTTP handler `mortar serve` installs: GET /healthz (liveness: 200 while
 // the process serves HTTP), GET /readyz (readiness: 200, or 503 with the
-// reason, from the ReadinessCheck) and GET /metrics are answered here, every other request goes to the Glue API service. Each API
-// request is timed, counted in Metrics and written to the access log, except
+// reason, from the ReadinessCheck) and GET /metrics are answered here; every
+// other request goes to the Glue API service. Each API request is timed, counted in Metrics and written to the access log, except
 // authentication failures: those are logged at warn, with the reason, at most
 // 10 a minute (a client can cause them at will); the rest are counted and the
 // count is reported with the next one logged, or by log_suppressed().
