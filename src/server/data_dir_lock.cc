@@ -24,9 +24,11 @@ std::string holder_pid(int fd) {
 
 }  // namespace
 
-StatusOr<std::unique_ptr<DataDirLock>> DataDirLock::acquire(const std::string& data_dir) {
+StatusOr<std::unique_ptr<DataDirLock>> DataDirLock::acquire(const std::string& data_dir,
+                                                            bool create) {
   const std::string path = data_dir + "/" + kLockFile;
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
+  if (fd < 0 && !create && (errno == ENOENT || errno == ENOTDIR)) return nullptr;
   if (fd < 0) return internal_error("cannot open " + path + ": " + std::strerror(errno));
   if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
     const int err = errno;

@@ -17,10 +17,14 @@ namespace mortar::server {
 
 class DataDirLock {
  public:
-  // `data_dir` must exist. FailedPrecondition "data dir D is in use by
-  // mortar serve pid N" when another process (or another lock object in this
-  // one) holds it.
-  static StatusOr<std::unique_ptr<DataDirLock>> acquire(const std::string& data_dir);
+  // FailedPrecondition "data dir D is in use by mortar serve pid N" when
+  // another process (or another lock object in this one) holds it. With
+  // `create` the lock file is created if missing (`data_dir` must exist);
+  // without, a missing data dir or lock file gives nullptr and nothing is
+  // written (a server checks before binding its port, so a start that
+  // cannot bind leaves a fresh data dir untouched).
+  static StatusOr<std::unique_ptr<DataDirLock>> acquire(const std::string& data_dir,
+                                                        bool create = true);
   ~DataDirLock();  // releases the lock
   DataDirLock(const DataDirLock&) = delete;
   DataDirLock& operator=(const DataDirLock&) = delete;

@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -106,14 +105,12 @@ Status serve(const Config& config, const ServeHooks& hooks) {
   raise_fd_limit();
   Metrics metrics;
 
-  // One server per data dir: an existing dir is locked before anything else,
-  // so a second server is refused (naming the first's PID) whatever port it
-  // asks for, and touches none of the first one's files.
+  // One server per data dir: the lock file a server left is taken before
+  // anything else, so a second server is refused (naming the first's PID)
+  // whatever port it asks for, and touches none of the first one's files.
   const DataDir dir(config.data_dir);
-  std::unique_ptr<DataDirLock> dir_lock;
-  if (std::error_code ec; std::filesystem::is_directory(dir.root(), ec)) {
-    MORTAR_ASSIGN_OR_RETURN(dir_lock, DataDirLock::acquire(dir.root()));
-  }
+  MORTAR_ASSIGN_OR_RETURN(std::unique_ptr<DataDirLock> dir_lock,
+                          DataDirLock::acquire(dir.root(), /*create=*/false));
 
   // Listen before creating the data dir, so a start that cannot bind (port in
   // use) leaves nothing behind. Until the API is ready, requests get 503.

@@ -112,18 +112,25 @@ TEST(DataDirTest, TokenKeyIsRandomPrivateAndStable) {
 
 TEST(DataDirLockTest, SecondHolderIsRefusedWithTheHoldersPid) {
   std::string dir = make_temp_dir();
+  auto missing = DataDirLock::acquire(dir, /*create=*/false);  // a fresh dir stays empty
+  ASSERT_TRUE(missing.ok()) << missing.status();
+  EXPECT_EQ(*missing, nullptr);
+  EXPECT_TRUE(std::filesystem::is_empty(dir));
+  EXPECT_EQ(*DataDirLock::acquire(dir + "/absent", /*create=*/false), nullptr);
   auto first = DataDirLock::acquire(dir);
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_EQ(slurp_file(dir + "/server.lock"), std::to_string(getpid()) + "\n");
   EXPECT_EQ(mode_of(dir + "/server.lock"), 0600u);
-  auto second = DataDirLock::acquire(dir);
-  ASSERT_FALSE(second.ok());
-  EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_NE(std::string(second.status().message())
-                .find("data dir " + dir + " is in use by mortar serve pid " +
-                      std::to_string(getpid())),
-            std::string::npos)
-      << second.status();
+  for (bool create : {true, false}) {
+    auto second = DataDirLock::acquire(dir, create);
+    ASSERT_FALSE(second.ok());
+    EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_NE(std::string(second.status().message())
+                  .find("data dir " + dir + " is in use by mortar serve pid " +
+                        std::to_string(getpid())),
+              std::string::npos)
+        << second.status();
+  }
   first->reset();  // released: the next server may start
   EXPECT_TRUE(DataDirLock::acquire(dir).ok());
   std::filesystem::remove_all(dir);
