@@ -145,3 +145,9 @@ def test_readyz_needs_the_schema_this_server_knows(start_server):
     assert status == 503
     assert f"'catalog' is at version {newest - 1}, this server needs {newest}" in body.decode()
     assert srv.http("GET", "/healthz")[0] == 200
+
+
+def test_the_only_server_on_sqlite_leads_the_scheduler(server):
+    # SQLite grants the scheduler lock per process: the server leads at start
+    # (tests/crawler/test_crawler_schedule.py shows its schedules fire).
+    assert "became scheduler leader" in server.log_path.read_text(errors="replace")

@@ -94,11 +94,16 @@ StatusOr<std::unique_ptr<Parts>> Parts::build(store::Store& store, PartsOptions 
                                                 parts->scheduler_, std::move(crawler_options)));
   MORTAR_RETURN_IF_ERROR(schedule_audit_retention(parts->scheduler_, store, parts->clock(),
                                                   parts->options_.audit_retention));
-  parts->scheduler_.start();
+  schedule::Scheduler* scheduler = &parts->scheduler_;
+  parts->leadership_ = std::make_unique<Leadership>(
+      store, [scheduler] { scheduler->start(); }, [scheduler] { scheduler->stop(); },
+      parts->options_.leadership);
+  parts->leadership_->start();
   return parts;
 }
 
 Parts::~Parts() {
+  leadership_.reset();  // stops the scheduler if leading, and trying to lead
   scheduler_.stop();
   crawlers_.reset();  // cancels running crawls (each stops within a second)
 }

@@ -4,7 +4,7 @@
 //   - one catalog::Catalog and one catalog::PartitionCatalog over it, served
 //     by the API and written by crawls;
 //   - one schedule::Scheduler and the clock it follows (crawler schedules,
-//     audit retention);
+//     audit retention), run only while this server leads (leadership.h);
 //   - the CrawlerRuntime (crawler service + its scheduler bridge);
 //   - the NextToken codec the operations page with.
 // operations() registers every Glue operation over these parts for
@@ -29,6 +29,7 @@
 #include "common/clock.h"
 #include "schedule/scheduler.h"
 #include "server/crawler_runtime.h"
+#include "server/leadership.h"
 #include "server/readiness.h"
 #include "store/store.h"
 
@@ -43,13 +44,16 @@ struct PartsOptions {
   std::string token_secret;         // NextToken HMAC key
   catalog::CatalogOptions catalog;  // cache bounds
   catalog::AuditRetention audit_retention;
+  LeadershipOptions leadership;
 };
 
 class Parts {
  public:
   // `store` must be migrated (migrate_components) and outlive the parts.
+  // Starts the scheduler leadership: on SQLite the scheduler runs at once.
   static StatusOr<std::unique_ptr<Parts>> build(store::Store& store, PartsOptions options);
-  // Stops the scheduler, then the crawlers (cancelling running crawls).
+  // Gives up leadership (stopping the scheduler), then stops the crawlers
+  // (cancelling running crawls).
   ~Parts();
   Parts(const Parts&) = delete;
   Parts& operator=(const Parts&) = delete;
@@ -72,8 +76,9 @@ class Parts {
   catalog::Catalog catalog_;
   catalog::PartitionCatalog partitions_;
   schedule::Scheduler scheduler_;
-  // Declared last: destroyed first, while the scheduler and catalog live.
+  // Destroyed first (~Parts), while the scheduler and catalog live.
   std::unique_ptr<CrawlerRuntime> crawlers_;
+  std::unique_ptr<Leadership> leadership_;
 };
 
 }  // namespace mortar::server

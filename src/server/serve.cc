@@ -170,6 +170,7 @@ Status serve(const Config& config, const ServeHooks& hooks) {
                                                 << 20;
   parts_options.audit_retention.max_age_days = config.audit_retention_days;
   parts_options.audit_retention.max_rows = config.audit_max_rows;
+  parts_options.leadership.interval = std::chrono::seconds(config.scheduler_leader_check_seconds);
   MORTAR_ASSIGN_OR_RETURN(std::unique_ptr<Parts> parts, Parts::build(*store, parts_options));
 
   api::ServiceOptions options;
