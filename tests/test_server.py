@@ -2,6 +2,7 @@
 ids, keep-alive, open auth mode, graceful shutdown."""
 import http.client
 import os
+import sqlite3
 import stat
 
 from support.catalog import unique
@@ -127,3 +128,26 @@ def test_access_log_has_one_line_per_request(server, glue, account_id):
     assert account_id in ok_lines[0]  # the principal
     assert "GetDatabase" in err_lines[0] and "400" in err_lines[0]
     assert "EntityNotFoundException" in err_lines[0]
+
+
+def test_readyz_needs_the_schema_this_server_knows(start_server):
+    srv = start_server("readyz")
+    status, _, body = srv.http("GET", "/readyz")
+    assert (status, body) == (200, b"ready\n")
+    # The store loses its newest catalog migration (as a restored old backup
+    # would): not ready, saying why; still alive.
+    with sqlite3.connect(srv.data_dir / "catalog.db", timeout=10) as db:
+        newest = db.execute("SELECT MAX(version) FROM schema_migrations"
+                            " WHERE component='catalog'").fetchone()[0]
+        db.execute("DELETE FROM schema_migrations WHERE component='catalog' AND version=?",
+                   (newest,))
+    status, _, body = srv.http("GET", "/readyz")
+    assert status == 503
+    assert f"'catalog' is at version {newest - 1}, this server needs {newest}" in body.decode()
+    assert srv.http("GET", "/healthz")[0] == 200
+
+
+def test_the_only_server_on_sqlite_leads_the_scheduler(server):
+    # SQLite grants the scheduler lock per process: the server leads at start
+    # (tests/crawler/test_crawler_schedule.py shows its schedules fire).
+    assert "became scheduler leader" in server.log_path.read_text(errors="replace")

@@ -144,6 +144,8 @@ Status validate(Config& c) {
   MORTAR_RETURN_IF_ERROR(check_range(c, "catalog.table_cache_mb", c.table_cache_mb, 0, 1 << 20));
   MORTAR_RETURN_IF_ERROR(
       check_range(c, "catalog.partition_cache_mb", c.partition_cache_mb, 0, 1 << 20));
+  MORTAR_RETURN_IF_ERROR(check_range(c, "scheduler.leader_check_seconds",
+                                     c.scheduler_leader_check_seconds, 1, 3600));
   return ok_status();
 }
 
@@ -199,6 +201,9 @@ const std::vector<ConfigKey>& config_keys() {
       {"catalog.partition_cache_mb",
        "memory for parsed partition bodies (GetPartitions), MiB (0: no cache)", nullptr,
        &Config::partition_cache_mb},
+      {"scheduler.leader_check_seconds",
+       "how often a server tries to become the scheduler leader, and the leader checks it still is",
+       nullptr, &Config::scheduler_leader_check_seconds},
   };
   return keys;
 }

@@ -39,6 +39,7 @@ struct Config {
   int64_t audit_max_rows = 1'000'000;  // 0: no row limit
   int64_t table_cache_mb = 16;         // parsed table bodies
   int64_t partition_cache_mb = 16;     // parsed partition bodies
+  int64_t scheduler_leader_check_seconds = 5;  // scheduler leadership: retry / check interval
 
   // Parsed from `listen`.
   std::string host = "127.0.0.1";

@@ -159,6 +159,8 @@ TEST_F(ConfigTest, BadValuesAreClearErrors) {
       {"MORTAR_AUDIT_MAX_ROWS", "-1", "audit.max_rows must be between 0 and"},
       {"MORTAR_AUDIT_RETENTION_DAYS", "99999", "audit.retention_days must be between 0 and"},
       {"MORTAR_CATALOG_PARTITION_CACHE_MB", "-5", "catalog.partition_cache_mb must be between"},
+      {"MORTAR_SCHEDULER_LEADER_CHECK_SECONDS", "0",
+       "scheduler.leader_check_seconds must be between 1 and"},
   };
   for (const auto& tc : cases) {
     env_.clear();

@@ -4,6 +4,7 @@
 //   default_account_id  the default account, chosen on first start
 //   credentials         the admin access key, aws credentials-file format, 0600
 //   server.addr         "HOST:PORT" while `mortar serve` is listening
+//   server.lock         held by the one `mortar serve` on this dir (data_dir_lock.h)
 // The directory itself is created 0700: it holds secrets.
 #pragma once
 

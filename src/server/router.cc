@@ -27,6 +27,12 @@ HttpResponse Router::handle(const HttpRequest& request) const {
   const std::string_view path = path_of(request.target);
   if (request.method == "GET" || request.method == "HEAD") {
     if (path == "/healthz") return text_response(200, "ok\n", "text/plain; charset=utf-8");
+    if (path == "/readyz") {
+      Status ready = readiness_ ? readiness_() : ok_status();
+      if (ready.ok()) return text_response(200, "ready\n", "text/plain; charset=utf-8");
+      return text_response(503, "not ready: " + std::string(ready.message()) + "\n",
+                           "text/plain; charset=utf-8");
+    }
     if (path == "/metrics") {
       return text_response(200, metrics_.render(), "text/plain; version=0.0.4; charset=utf-8");
     }

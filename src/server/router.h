@@ -1,6 +1,7 @@
-// The HTTP handler `mortar serve` installs: GET /healthz and GET /metrics are
-// answered here, every other request goes to the Glue API service. Each API
-// request is timed, counted in Metrics and written to the access log, except
+// The HTTP handler `mortar serve` installs: GET /healthz (liveness: 200 while
+// the process serves HTTP), GET /readyz (readiness: 200, or 503 with the
+// reason, from the ReadinessCheck) and GET /metrics are answered here; every
+// other request goes to the Glue API service. Each API request is timed, counted in Metrics and written to the access log, except
 // authentication failures: those are logged at warn, with the reason, at most
 // 10 a minute (a client can cause them at will); the rest are counted and the
 // count is reported with the next one logged, or by log_suppressed().
@@ -25,12 +26,15 @@ class Router {
   // Same signature as api::Service::error_response.
   using ErrorFormatter = std::function<HttpResponse(int, const std::string&, const std::string&,
                                                     const std::string&)>;
+  // OK when the server is ready to serve; unset: always ready.
+  using ReadinessCheck = std::function<Status()>;
 
   Router(ApiHandler api, ErrorFormatter error_formatter, Metrics& metrics,
-         const Clock& clock = Clock::real())
+         ReadinessCheck readiness = {}, const Clock& clock = Clock::real())
       : api_(std::move(api)),
         error_formatter_(std::move(error_formatter)),
         metrics_(metrics),
+        readiness_(std::move(readiness)),
         auth_failure_log_(kAuthFailureLinesPerWindow, kAuthFailureWindowSeconds, clock) {}
 
   HttpResponse handle(const HttpRequest& request) const;
@@ -51,6 +55,7 @@ class Router {
   ApiHandler api_;
   ErrorFormatter error_formatter_;
   Metrics& metrics_;
+  ReadinessCheck readiness_;
   mutable LogRateLimiter auth_failure_log_;
 };
 

@@ -55,6 +55,20 @@ TEST_F(RouterTest, HealthzAnswersOkWithoutTheApi) {
   EXPECT_EQ(api_calls_, 0);
 }
 
+TEST_F(RouterTest, ReadyzFollowsTheReadinessCheckAndHealthzDoesNot) {
+  Status ready = ok_status();
+  Router router(api_, fake_error, metrics_, [&ready] { return ready; });
+  HttpResponse r = router.handle(request("GET", "/readyz"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "ready\n");
+  ready = absl::UnavailableError("the store does not answer: disk gone");
+  r = router.handle(request("GET", "/readyz"));
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(r.body, "not ready: the store does not answer: disk gone\n");
+  EXPECT_EQ(router.handle(request("GET", "/healthz")).status, 200);  // still alive
+  EXPECT_EQ(api_calls_, 0);
+}
+
 TEST_F(RouterTest, ApiRequestsAreCountedAndShownInMetrics) {
   EXPECT_EQ(router_.handle(request("POST", "/", "{}")).status, 200);
   EXPECT_EQ(router_.handle(request("POST", "/", "bad")).status, 400);

@@ -14,12 +14,13 @@
 #include "api/accounts.h"
 #include "api/service.h"
 #include "http/http_server.h"
-#include "server/audit_retention.h"
 #include "server/bootstrap.h"
-#include "server/crawler_runtime.h"
 #include "server/data_dir.h"
+#include "server/data_dir_lock.h"
 #include "server/logging.h"
 #include "server/metrics.h"
+#include "server/parts.h"
+#include "server/readiness.h"
 #include "server/router.h"
 #include "server/timed_store.h"
 #include "store/store.h"
@@ -104,7 +105,14 @@ Status serve(const Config& config, const ServeHooks& hooks) {
   raise_fd_limit();
   Metrics metrics;
 
-  // Listen before touching the data dir, so a start that cannot bind (port in
+  // One server per data dir: the lock file a server left is taken before
+  // anything else, so a second server is refused (naming the first's PID)
+  // whatever port it asks for, and touches none of the first one's files.
+  const DataDir dir(config.data_dir);
+  MORTAR_ASSIGN_OR_RETURN(std::unique_ptr<DataDirLock> dir_lock,
+                          DataDirLock::acquire(dir.root(), /*create=*/false));
+
+  // Listen before creating the data dir, so a start that cannot bind (port in
   // use) leaves nothing behind. Until the API is ready, requests get 503.
   std::atomic<const Router*> ready{nullptr};
   http::ServerOptions http_options;
@@ -133,8 +141,10 @@ Status serve(const Config& config, const ServeHooks& hooks) {
   metrics.add_gauge("mortar_open_connections", "Open HTTP connections.",
                     [raw_server] { return static_cast<double>(raw_server->connection_count()); });
 
-  const DataDir dir(config.data_dir);
   MORTAR_RETURN_IF_ERROR(dir.ensure_exists());
+  if (!dir_lock) {
+    MORTAR_ASSIGN_OR_RETURN(dir_lock, DataDirLock::acquire(dir.root()));
+  }
   dir.remove_server_addr();  // a stale one from a crash would mislead whoever waits for it
   MORTAR_ASSIGN_OR_RETURN(std::string token_key, dir.token_key());
 
@@ -146,38 +156,37 @@ Status serve(const Config& config, const ServeHooks& hooks) {
                           store::open_sqlite_store(db_path));
   auto store = std::make_unique<TimedStore>(std::move(sqlite), metrics);
 
-  MORTAR_RETURN_IF_ERROR(api::AccountRegistry::migrate(*store));
+  MORTAR_ASSIGN_OR_RETURN(SchemaVersions schema, migrate_components(*store));
+  const Readiness readiness(*store, std::move(schema));
   api::AccountRegistry registry(*store, Clock::real());
   MORTAR_ASSIGN_OR_RETURN(BootstrapResult boot,
                           bootstrap_accounts(dir, registry, config.default_account_id));
+
+  PartsOptions parts_options;
+  parts_options.data_dir = config.data_dir;
+  parts_options.token_secret = token_key;
+  parts_options.catalog.table_cache_bytes = static_cast<size_t>(config.table_cache_mb) << 20;
+  parts_options.catalog.partition_cache_bytes = static_cast<size_t>(config.partition_cache_mb)
+                                                << 20;
+  parts_options.audit_retention.max_age_days = config.audit_retention_days;
+  parts_options.audit_retention.max_rows = config.audit_max_rows;
+  parts_options.leadership.interval = std::chrono::seconds(config.scheduler_leader_check_seconds);
+  MORTAR_ASSIGN_OR_RETURN(std::unique_ptr<Parts> parts, Parts::build(*store, parts_options));
 
   api::ServiceOptions options;
   options.auth_mode = config.auth_mode == "open" ? api::AuthMode::kOpen : api::AuthMode::kSigV4;
   options.default_account_id = boot.default_account_id;
   options.region = config.region;
   options.regions = config.regions;
-  options.token_secret = token_key;
-  options.catalog.table_cache_bytes = static_cast<size_t>(config.table_cache_mb) << 20;
-  options.catalog.partition_cache_bytes = static_cast<size_t>(config.partition_cache_mb) << 20;
-  MORTAR_ASSIGN_OR_RETURN(std::unique_ptr<CrawlerRuntime> crawlers,
-                          CrawlerRuntime::start(*store, config.data_dir));
-  catalog::AuditRetention retention;
-  retention.max_age_days = config.audit_retention_days;
-  retention.max_rows = config.audit_max_rows;
-  MORTAR_RETURN_IF_ERROR(
-      schedule_audit_retention(crawlers->scheduler(), *store, crawlers->clock(), retention));
-  options.register_more = [&crawlers](api::OperationRegistry& r, store::Store&,
-                                      const api::NextTokenCodec& codec) {
-    return crawlers->register_operations(r, codec);
-  };
   MORTAR_ASSIGN_OR_RETURN(std::unique_ptr<api::Service> service,
-                          api::Service::create(options, *store));
+                          api::Service::create(options, *store, parts->operations()));
   if (options.auth_mode == api::AuthMode::kOpen) warn_open_mode(boot.default_account_id);
 
   Router router([&service](const HttpRequest& r, api::RequestInfo* info) {
                   return service->handle(r, info);
                 },
-                &api::Service::error_response, metrics);
+                &api::Service::error_response, metrics,
+                [&readiness] { return readiness.check(); });
   ready.store(&router);
   StopHttpFirst stop_http_first{server};
 
@@ -206,7 +215,7 @@ Status serve(const Config& config, const ServeHooks& hooks) {
   server.reset();
   router.log_suppressed();  // the count of rate-limited log lines not yet reported
   service.reset();
-  crawlers.reset();  // stops schedules, cancels running crawls (each stops within a second)
+  parts.reset();  // stops the scheduler, cancels running crawls (each stops within a second)
   MORTAR_RETURN_IF_ERROR(store->close());
   log_event(LogLevel::kInfo, "stopped");
   return ok_status();

@@ -18,6 +18,7 @@
 #include "http/test_client.h"
 #include "server/bootstrap.h"
 #include "server/data_dir.h"
+#include "server/data_dir_lock.h"
 #include "store/store.h"
 
 namespace mortar::server {
@@ -107,6 +108,32 @@ TEST(DataDirTest, TokenKeyIsRandomPrivateAndStable) {
   EXPECT_NE(*k1, *DataDir(other_dir).token_key());
   std::filesystem::remove_all(dir);
   std::filesystem::remove_all(other_dir);
+}
+
+TEST(DataDirLockTest, SecondHolderIsRefusedWithTheHoldersPid) {
+  std::string dir = make_temp_dir();
+  auto missing = DataDirLock::acquire(dir, /*create=*/false);  // a fresh dir stays empty
+  ASSERT_TRUE(missing.ok()) << missing.status();
+  EXPECT_EQ(*missing, nullptr);
+  EXPECT_TRUE(std::filesystem::is_empty(dir));
+  EXPECT_EQ(*DataDirLock::acquire(dir + "/absent", /*create=*/false), nullptr);
+  auto first = DataDirLock::acquire(dir);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(slurp_file(dir + "/server.lock"), std::to_string(getpid()) + "\n");
+  EXPECT_EQ(mode_of(dir + "/server.lock"), 0600u);
+  for (bool create : {true, false}) {
+    auto second = DataDirLock::acquire(dir, create);
+    ASSERT_FALSE(second.ok());
+    EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_NE(std::string(second.status().message())
+                  .find("data dir " + dir + " is in use by mortar serve pid " +
+                        std::to_string(getpid())),
+              std::string::npos)
+        << second.status();
+  }
+  first->reset();  // released: the next server may start
+  EXPECT_TRUE(DataDirLock::acquire(dir).ok());
+  std::filesystem::remove_all(dir);
 }
 
 TEST(BootstrapTest, FirstStartCreatesAccountAndKeyOnce) {
@@ -237,6 +264,31 @@ TEST(ServeTest, UnusablePortFailsWithExitCode1AndCreatesNoDataDir) {
   EXPECT_EQ(first.stop(), 0);
   std::filesystem::remove_all(dir);
   std::filesystem::remove_all(dir2);
+}
+
+TEST(ServeTest, SecondServerOnTheSameDataDirIsRefusedAndLeavesTheFirstAlone) {
+  std::string dir = make_temp_dir();
+  ServerRun first(test_config(dir));
+  uint16_t port = wait_for_port(dir);
+  ASSERT_NE(port, 0);
+  const std::string addr = slurp_file(dir + "/server.addr");
+  for (uint16_t second_port : {uint16_t{0}, port}) {
+    Config again = test_config(dir);
+    again.port = second_port;
+    ServeHooks hooks;
+    hooks.wait_for_stop = [] { FAIL() << "a second server started on the same data dir"; };
+    std::ostringstream out;
+    hooks.out = &out;
+    EXPECT_EQ(run_serve(again, {}, hooks), 1);
+    EXPECT_EQ(slurp_file(dir + "/server.addr"), addr);  // the first one's, untouched
+  }
+  TestClient client(port);
+  ASSERT_TRUE(client.send_request("GET", "/healthz", ""));
+  auto health = client.read_response();
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  EXPECT_EQ(first.stop(), 0);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(ServeTest, SigtermStopsTheServerCleanly) {

@@ -65,23 +65,28 @@ bool is_scheduled(const Json& body) {
 
 }  // namespace
 
-CrawlerService::CrawlerService(store::Store& store, CrawlerServiceOptions options)
+CrawlerService::CrawlerService(store::Store& store, catalog::Catalog& catalog,
+                               catalog::PartitionCatalog& partitions, CrawlerServiceOptions options)
     : store_(store),
       options_(std::move(options)),
       clock_(*options_.clock),
       classifiers_(store, *options_.clock),
-      catalog_(store, *options_.clock),
-      partitions_(catalog_) {
+      catalog_(catalog),
+      partitions_(partitions) {
   if (!options_.crawl) options_.crawl = &CrawlRunner::run;
   if (options_.max_parallel_crawls < 1) options_.max_parallel_crawls = 1;
 }
 
-StatusOr<std::unique_ptr<CrawlerService>> CrawlerService::create(store::Store& store,
-                                                                 CrawlerServiceOptions options) {
-  MORTAR_RETURN_IF_ERROR(catalog::Catalog::migrate(store));
+Status CrawlerService::migrate(store::Store& store) {
   MORTAR_RETURN_IF_ERROR(migrate_crawler_rows(store));
-  MORTAR_RETURN_IF_ERROR(CrawlRunner::migrate(store));
-  std::unique_ptr<CrawlerService> service(new CrawlerService(store, std::move(options)));
+  return CrawlRunner::migrate(store);
+}
+
+StatusOr<std::unique_ptr<CrawlerService>> CrawlerService::create(
+    store::Store& store, catalog::Catalog& catalog, catalog::PartitionCatalog& partitions,
+    CrawlerServiceOptions options) {
+  std::unique_ptr<CrawlerService> service(
+      new CrawlerService(store, catalog, partitions, std::move(options)));
   MORTAR_RETURN_IF_ERROR(service->recover());
   for (int i = 0; i < service->options_.max_parallel_crawls; ++i) {
     service->workers_.emplace_back([s = service.get()] { s->worker(); });
