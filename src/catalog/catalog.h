@@ -154,8 +154,4 @@ class Catalog {
   ParsedCache table_cache_;  // GetTable's parsed bodies, keyed by tables.id
 };
 
-// The Glue exception name a Status surfaces as (for audit outcomes and batch
-// ErrorDetail.ErrorCode).
-std::string exception_name(const Status& status);
-
 }  // namespace mortar::catalog
