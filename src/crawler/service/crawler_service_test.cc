@@ -106,7 +106,7 @@ class CrawlerServiceTest : public ::testing::Test {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<CrawlerService> service_;
   std::filesystem::path log_dir_;
-  catalog::CallContext ctx_;
+  CallContext ctx_;
 };
 
 std::string glue_name(const Status& s) { return glue_error_name(s).value_or("<" + s.ToString() + ">"); }
