@@ -2,7 +2,7 @@
 // request, checks its body against the operation's input shape in botocore's
 // Glue model, then calls the registered handler with the parsed input. The
 // handler returns the output object (or a Status, mapped to a Glue exception
-// by api/error_map). Handlers may assume required members are present and
+// by common/glue_errors). Handlers may assume required members are present and
 // every member has its modelled type.
 #pragma once
 

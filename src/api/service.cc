@@ -6,7 +6,7 @@
 
 #include "api/accounts.h"
 #include "common/crypto.h"
-#include "api/error_map.h"
+#include "common/glue_errors.h"
 #include "api/glue_model.h"
 #include "api/request_body.h"
 #include "api/sigv4_verifier.h"
@@ -45,7 +45,7 @@ class ServiceImpl : public Service {
     out.operation = ctx.operation;
     out.principal = ctx.principal;
     if (!result.ok()) {
-      ApiError err = map_status(result.status());
+      GlueError err = to_glue_error(result.status());
       out.error_type = err.type;
       out.error_message = err.message;
       out.http_status = err.http_status;

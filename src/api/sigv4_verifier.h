@@ -1,7 +1,7 @@
 // Verifies the SigV4 Authorization header of an incoming request. The body
 // is hashed here (botocore and the aws CLI do not send x-amz-content-sha256;
 // when a client does send it, it must match). Failures carry AWS's common
-// error names (attached with glue_error, mapped by api/error_map):
+// error names (attached with glue_error, mapped by common/glue_errors):
 //   MissingAuthenticationTokenException  403  no Authorization header
 //   IncompleteSignatureException         400  malformed Authorization / no X-Amz-Date
 //   UnrecognizedClientException          403  unknown or revoked access key id, or a

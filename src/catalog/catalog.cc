@@ -1,6 +1,7 @@
 #include "catalog/catalog.h"
 
 #include "catalog/audit.h"
+#include "common/glue_errors.h"
 #include "catalog/schema.h"
 
 #include "catalog/partition_schema.h"
@@ -16,21 +17,6 @@ Status Catalog::migrate(store::Store& store) {
   return ok_status();
 }
 
-std::string exception_name(const Status& status) {
-  if (status.ok()) return "OK";
-  if (auto name = glue_error_name(status)) return *name;
-  switch (status.code()) {
-    case absl::StatusCode::kNotFound: return "EntityNotFoundException";
-    case absl::StatusCode::kAlreadyExists: return "AlreadyExistsException";
-    case absl::StatusCode::kInvalidArgument: return "InvalidInputException";
-    case absl::StatusCode::kAborted: return "ConcurrentModificationException";
-    case absl::StatusCode::kResourceExhausted: return "ResourceNumberLimitExceededException";
-    case absl::StatusCode::kPermissionDenied: return "AccessDeniedException";
-    case absl::StatusCode::kUnimplemented: return "UnknownOperationException";
-    default: return "InternalServiceException";
-  }
-}
-
 Status Catalog::mutate(const CallContext& ctx, const std::string& resource,
                        const std::function<Status(store::Transaction&)>& fn) {
   AuditEntry entry{clock_.now_micros(), ctx.account_id, ctx.principal, ctx.operation,
@@ -40,7 +26,7 @@ Status Catalog::mutate(const CallContext& ctx, const std::string& resource,
     return record_audit(tx, entry);
   });
   if (!st.ok()) {
-    entry.outcome = exception_name(st);
+    entry.outcome = glue_exception_name(st);
     // Best effort: the caller's error matters more than a lost audit row.
     (void)store::run_in_write_transaction(
         store_, [&](store::Transaction& tx) { return record_audit(tx, entry); });

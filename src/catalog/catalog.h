@@ -19,8 +19,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/clock.h"
 #include "catalog/parsed_cache.h"
+#include "common/call_context.h"
+#include "common/clock.h"
+#include "common/page.h"
 #include "common/status.h"
 #include "store/store.h"
 
@@ -28,25 +30,10 @@ namespace mortar::catalog {
 
 using Json = nlohmann::json;
 
-// Who is calling, for the catalog to act on and the audit trail to record.
-struct CallContext {
-  std::string catalog_id;  // the 12-digit account id whose catalog is used
-  std::string account_id;
-  std::string principal;
-  std::string request_id;
-  std::string operation;   // "CreateTable", recorded in the audit trail
-  std::string region = "us-east-1";
-};
-
 // Memory bounds of the caches of parsed bodies (see parsed_cache.h).
 struct CatalogOptions {
   size_t table_cache_bytes = 16 << 20;      // GetTable/GetTables
   size_t partition_cache_bytes = 16 << 20;  // GetPartition(s), BatchGetPartition
-};
-
-struct Page {
-  std::vector<Json> items;
-  Json next;  // null on the last page, else the position to resume after
 };
 
 class Catalog {
@@ -153,9 +140,5 @@ class Catalog {
   const CatalogOptions options_;
   ParsedCache table_cache_;  // GetTable's parsed bodies, keyed by tables.id
 };
-
-// The Glue exception name a Status surfaces as (for audit outcomes and batch
-// ErrorDetail.ErrorCode).
-std::string exception_name(const Status& status);
 
 }  // namespace mortar::catalog

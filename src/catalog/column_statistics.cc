@@ -6,6 +6,7 @@
 #include "catalog/json_util.h"
 #include "catalog/names.h"
 #include "catalog/partition_rows.h"
+#include "common/glue_errors.h"
 
 namespace mortar::catalog {
 
@@ -62,10 +63,6 @@ StatusOr<Owner> find_owner(store::Transaction& tx, const CallContext& ctx,
   return owner;
 }
 
-Json error_detail(const Status& st) {
-  return Json{{"ErrorCode", exception_name(st)}, {"ErrorMessage", std::string(st.message())}};
-}
-
 Status check_statistics(const Owner& owner, const Json& stats) {
   if (!stats.is_object()) return invalid_input("ColumnStatistics must be an object.");
   std::string column = string_member(stats, "ColumnName");
@@ -112,7 +109,7 @@ StatusOr<ColumnStatisticsResult> get_statistics(store::Store& store, const CallC
                                                  owner.description, "."))
                         : not_found(absl::StrCat("Column ", column, " not found in ",
                                                  owner.description, "."));
-        out.errors.push_back({{"ColumnName", column}, {"Error", error_detail(st)}});
+        out.errors.push_back({{"ColumnName", column}, {"Error", glue_error_detail(st)}});
         continue;
       }
       MORTAR_ASSIGN_OR_RETURN(Json body, parse_stored(result[0].text_at(0)));
@@ -140,7 +137,7 @@ StatusOr<Json> update_statistics(Catalog& catalog, const CallContext& ctx,
         for (const Json& stats : list) {
           Status st = check_statistics(owner, stats);
           if (!st.ok()) {
-            errors.push_back({{"ColumnStatistics", stats}, {"Error", error_detail(st)}});
+            errors.push_back({{"ColumnStatistics", stats}, {"Error", glue_error_detail(st)}});
             continue;
           }
           MORTAR_RETURN_IF_ERROR(

@@ -2,6 +2,7 @@
 #include "catalog/catalog.h"
 #include "catalog/json_util.h"
 #include "catalog/tag_store.h"
+#include "common/glue_errors.h"
 
 namespace mortar::catalog {
 namespace {
@@ -142,8 +143,7 @@ StatusOr<Json> Catalog::batch_delete_connection(const CallContext& ctx,
       MORTAR_ASSIGN_OR_RETURN(int64_t n, tx.exec("DELETE FROM connections WHERE catalog_id=? AND name=?",
                                                  {ctx.catalog_id, name}));
       if (n == 0) {
-        out["Errors"][name] = {{"ErrorCode", "EntityNotFoundException"},
-                               {"ErrorMessage", "Connection " + name + " not found."}};
+        out["Errors"][name] = glue_error_detail(not_found("Connection " + name + " not found."));
       } else {
         out["Succeeded"].push_back(name);
       }

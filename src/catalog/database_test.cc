@@ -1,5 +1,6 @@
 #include "catalog/audit.h"
 #include "catalog/catalog_test_util.h"
+#include "common/glue_errors.h"
 
 namespace mortar::catalog {
 namespace {
@@ -122,6 +123,26 @@ TEST_F(CatalogTest, FailedMutationLeavesNoChangeAndOneFailureRow) {
                   "AND resource LIKE '%database/b'"),
             1);
   EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE outcome='OK' AND resource LIKE '%database/b'"), 0);
+}
+
+// The audit trail names a failure as the caller saw it. A FOREIGN KEY
+// violation (the store's FailedPrecondition) answers InvalidInputException;
+// the catalog once audited it as InternalServiceException.
+TEST_F(CatalogTest, AuditOutcomeIsTheExceptionTheCallerSees) {
+  Status st = catalog_->mutate(op("CreateTable"), "orphan", [](store::Transaction& tx) -> Status {
+    return tx
+        .exec(
+            "INSERT INTO tables(database_id, name, version_id, body, create_time, update_time)"
+            " VALUES(999999, 'orphan', 1, '{}', 0, 0)")
+        .status();
+  });
+  ASSERT_EQ(st.code(), absl::StatusCode::kFailedPrecondition) << st;
+  EXPECT_EQ(to_glue_error(st).type, "InvalidInputException");
+  auto entries = list_audit(*store_, 1);
+  ASSERT_TRUE(entries.ok()) << entries.status();
+  ASSERT_EQ(entries->size(), 1u);
+  EXPECT_EQ((*entries)[0].resource, "orphan");
+  EXPECT_EQ((*entries)[0].outcome, "InvalidInputException");
 }
 
 }  // namespace

@@ -7,16 +7,13 @@
 #include "catalog/json_util.h"
 #include "catalog/names.h"
 #include "catalog/partition_rows.h"
+#include "common/glue_errors.h"
 
 namespace mortar::catalog {
 
 namespace rows = partition_rows;
 
 namespace {
-
-Json error_detail(const Status& st) {
-  return Json{{"ErrorCode", exception_name(st)}, {"ErrorMessage", std::string(st.message())}};
-}
 
 // AWS's own wording; batch results carry the values beside the message.
 Status not_found_partition() { return not_found("Cannot find partition."); }
@@ -103,7 +100,7 @@ StatusOr<Json> PartitionCatalog::batch_create_partition(const CallContext& ctx,
           Status st = create_one(tx, t, input, ts);
           if (absl::IsInternal(st) || absl::IsUnavailable(st)) return st;
           if (!st.ok()) {
-            Json err = {{"ErrorDetail", error_detail(st)}};
+            Json err = {{"ErrorDetail", glue_error_detail(st)}};
             const Json& values = values_of(input);
             if (values.is_array()) err["PartitionValues"] = values;
             errors.push_back(std::move(err));
@@ -196,7 +193,7 @@ StatusOr<Json> PartitionCatalog::batch_update_partition(const CallContext& ctx,
                                         : invalid_input("PartitionInput is required.");
           if (absl::IsInternal(st) || absl::IsUnavailable(st)) return st;
           if (!st.ok()) {
-            Json err = {{"ErrorDetail", error_detail(st)}};
+            Json err = {{"ErrorDetail", glue_error_detail(st)}};
             if (values.is_array()) err["PartitionValueList"] = values;
             errors.push_back(std::move(err));
           }
@@ -229,7 +226,7 @@ StatusOr<Json> PartitionCatalog::batch_delete_partition(const CallContext& ctx,
           Status st = delete_one(tx, t, values_of(item));
           if (absl::IsInternal(st) || absl::IsUnavailable(st)) return st;
           if (!st.ok()) {
-            Json err = {{"ErrorDetail", error_detail(st)}};
+            Json err = {{"ErrorDetail", glue_error_detail(st)}};
             if (values_of(item).is_array()) err["PartitionValues"] = values_of(item);
             errors.push_back(std::move(err));
           }

@@ -3,6 +3,7 @@
 
 #include "catalog/catalog_test_util.h"
 #include "catalog/table_lookup.h"
+#include "common/glue_errors.h"
 
 namespace mortar::catalog {
 namespace {
@@ -141,7 +142,7 @@ TEST_F(CatalogTest, StaleVersionIdIsConcurrentModification) {
   ASSERT_TRUE(catalog_->update_table(op("UpdateTable"), "db", table_input("t"), std::string("0"), false).ok());
   auto st = catalog_->update_table(op("UpdateTable"), "db", table_input("t"), std::string("0"), false);
   EXPECT_TRUE(absl::IsAborted(st.status())) << st.status();
-  EXPECT_EQ(exception_name(st.status()), "ConcurrentModificationException");
+  EXPECT_EQ(glue_exception_name(st.status()), "ConcurrentModificationException");
 }
 
 TEST_F(CatalogTest, ExactlyOneOfConcurrentUpdatesWithSameVersionIdWins) {

@@ -4,6 +4,7 @@
 #include "catalog/json_util.h"
 #include "catalog/names.h"
 #include "catalog/table_lookup.h"
+#include "common/glue_errors.h"
 
 namespace mortar::catalog {
 namespace {
@@ -125,10 +126,8 @@ StatusOr<Json> Catalog::batch_delete_table_version(const CallContext& ctx, const
         if (n == 0) item = version_not_found();
       }
       if (!item.ok()) {
-        errors.push_back({{"TableName", t},
-                          {"VersionId", id},
-                          {"ErrorDetail", {{"ErrorCode", exception_name(item)},
-                                           {"ErrorMessage", std::string(item.message())}}}});
+        errors.push_back(
+            {{"TableName", t}, {"VersionId", id}, {"ErrorDetail", glue_error_detail(item)}});
       }
     }
     return ok_status();

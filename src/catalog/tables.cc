@@ -5,6 +5,7 @@
 #include "catalog/json_util.h"
 #include "catalog/names.h"
 #include "catalog/table_lookup.h"
+#include "common/glue_errors.h"
 
 namespace mortar::catalog {
 namespace {
@@ -168,9 +169,9 @@ StatusOr<Json> Catalog::batch_delete_table(const CallContext& ctx, const std::st
                               tx.exec("DELETE FROM tables WHERE database_id=? AND name=?",
                                       {dbref.database_id, t}));
       if (changed == 0) {
-        errors.push_back({{"TableName", n},
-                          {"ErrorDetail", {{"ErrorCode", "EntityNotFoundException"},
-                                           {"ErrorMessage", "Table " + t + " not found."}}}});
+        errors.push_back(
+            {{"TableName", n},
+             {"ErrorDetail", glue_error_detail(not_found("Table " + t + " not found."))}});
       }
     }
     return ok_status();

@@ -1,30 +1,17 @@
-// Glue's rules for tagging a resource by ARN, shared by every kind of
-// taggable resource (catalog entities here, crawlers, later jobs ...), so
-// they all answer the same errors.
+// Glue's rules for tagging a resource, shared by every kind of taggable
+// resource (catalog entities here, crawlers, later jobs ...), so they all
+// answer the same errors. The ARN itself is parsed by common/tag_arn.h.
 #pragma once
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "catalog/catalog.h"
+#include "common/status.h"
 
 namespace mortar::catalog {
 
 constexpr int kMaxTagsPerResource = 50;
-
-// arn:<partition>:glue:<region>:<account>:<type>/<path>
-struct TagArn {
-  std::string text;  // the ARN as given
-  std::string account;
-  std::string resource;  // "<type>/<path>", or "<type>" without a slash
-  std::string type;      // "database", "crawler" ...
-  std::string path;      // after "<type>/" (may itself hold '/' and ':')
-};
-
-// InvalidInput when `arn` is not a Glue ARN, AccessDenied when it names
-// another account than the caller's catalog.
-StatusOr<TagArn> parse_tag_arn(const CallContext& ctx, const std::string& arn);
 
 // InvalidInput unless every tag value is a string (`tags` an object or null).
 Status check_tag_values(const nlohmann::json& tags);

@@ -6,6 +6,7 @@
 #include "catalog/table_lookup.h"
 #include "catalog/tag_rules.h"
 #include "catalog/tag_store.h"
+#include "common/tag_arn.h"
 
 namespace mortar::catalog {
 namespace {

@@ -1,7 +1,7 @@
 // Status and StatusOr across module boundaries (abseil's), plus the Glue
 // exception name an error should surface as.
 //
-// Most errors map from their canonical code (see api/error_map): NotFound ->
+// Most errors map from their canonical code (see common/glue_errors.h): NotFound ->
 // EntityNotFoundException, AlreadyExists -> AlreadyExistsException,
 // InvalidArgument -> InvalidInputException, Aborted ->
 // ConcurrentModificationException, ResourceExhausted ->

@@ -30,6 +30,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "common/glue_errors.h"
+
 namespace mortar::http {
 namespace {
 
@@ -330,15 +332,16 @@ awaitable<void> Connection::linger() {
 }
 
 HttpResponse HttpServer::Impl::handle(const HttpRequest& request) const {
+  Status fault;
   try {
     return handler_(request);
   } catch (const std::exception& e) {
-    return options_.error_response(500, "InternalServiceException",
-                                   std::string("internal error: ") + e.what(), new_request_id());
+    fault = internal_error(std::string("internal error: ") + e.what());
   } catch (...) {
-    return options_.error_response(500, "InternalServiceException", "internal error",
-                                   new_request_id());
+    fault = internal_error("internal error");
   }
+  const GlueError e = to_glue_error(fault);
+  return options_.error_response(e.http_status, e.type, e.message, new_request_id());
 }
 
 Status HttpServer::Impl::listen() {

@@ -39,22 +39,22 @@ StatusOr<std::string> after_name(const Paging& paging) {
 class CrawlerTagger : public ops::ResourceTagger {
  public:
   explicit CrawlerTagger(crawler::CrawlerService& s) : s_(s) {}
-  Status tag(const catalog::CallContext& ctx, const catalog::TagArn& arn, const Json& tags) override {
+  Status tag(const CallContext& ctx, const TagArn& arn, const Json& tags) override {
     MORTAR_RETURN_IF_ERROR(check(arn));
     return s_.tag_crawler(ctx, arn.path, tags);
   }
-  Status untag(const catalog::CallContext& ctx, const catalog::TagArn& arn,
+  Status untag(const CallContext& ctx, const TagArn& arn,
                const std::vector<std::string>& keys) override {
     MORTAR_RETURN_IF_ERROR(check(arn));
     return s_.untag_crawler(ctx, arn.path, keys);
   }
-  StatusOr<Json> get_tags(const catalog::CallContext& ctx, const catalog::TagArn& arn) override {
+  StatusOr<Json> get_tags(const CallContext& ctx, const TagArn& arn) override {
     MORTAR_RETURN_IF_ERROR(check(arn));
     return s_.get_crawler_tags(ctx, arn.path);
   }
 
  private:
-  static Status check(const catalog::TagArn& arn) {
+  static Status check(const TagArn& arn) {
     if (arn.path.empty()) return invalid_input("Invalid ResourceArn: " + arn.text + " names no crawler.");
     return ok_status();
   }

@@ -9,12 +9,13 @@
 #include "api/next_token.h"
 #include "api/operation.h"
 #include "catalog/catalog.h"
+#include "common/call_context.h"
 
 namespace mortar::api::ops {
 
 // The catalog a request addresses: its CatalogId member, else the caller's.
-inline catalog::CallContext call_context(const RequestContext& ctx, const Json& input) {
-  catalog::CallContext c;
+inline CallContext call_context(const RequestContext& ctx, const Json& input) {
+  CallContext c;
   auto it = input.find("CatalogId");
   c.catalog_id = it != input.end() && it->is_string() ? it->get<std::string>() : ctx.account_id;
   c.account_id = ctx.account_id;

@@ -8,7 +8,7 @@ namespace mortar::api::ops {
 void register_table_operations(OperationRegistry& r, catalog::Catalog& c, const NextTokenCodec& codec) {
   r.add("CreateTable", [&c](RequestContext& ctx, const Json& in) -> StatusOr<Json> {
     if (!in.contains("TableInput")) return invalid_input("TableInput is required.");
-    catalog::CallContext cc = call_context(ctx, in);
+    CallContext cc = call_context(ctx, in);
     std::string db = str(in, "DatabaseName");
     Json indexes = member(in, "PartitionIndexes");
     if (indexes.is_array() && static_cast<int>(indexes.size()) >

@@ -11,15 +11,14 @@ namespace {
 class CatalogTagger : public ResourceTagger {
  public:
   explicit CatalogTagger(catalog::Catalog& c) : c_(c) {}
-  Status tag(const catalog::CallContext& ctx, const catalog::TagArn& arn,
-             const Json& tags) override {
+  Status tag(const CallContext& ctx, const TagArn& arn, const Json& tags) override {
     return c_.tag_resource(ctx, arn.text, tags);
   }
-  Status untag(const catalog::CallContext& ctx, const catalog::TagArn& arn,
+  Status untag(const CallContext& ctx, const TagArn& arn,
                const std::vector<std::string>& keys) override {
     return c_.untag_resource(ctx, arn.text, keys);
   }
-  StatusOr<Json> get_tags(const catalog::CallContext& ctx, const catalog::TagArn& arn) override {
+  StatusOr<Json> get_tags(const CallContext& ctx, const TagArn& arn) override {
     return c_.get_tags(ctx, arn.text);
   }
 
@@ -35,9 +34,8 @@ struct TagHandler {
   Op op;
 
   StatusOr<Json> operator()(RequestContext& rctx, const Json& in) const {
-    catalog::CallContext ctx = call_context(rctx, in);
-    MORTAR_ASSIGN_OR_RETURN(catalog::TagArn arn,
-                            catalog::parse_tag_arn(ctx, str(in, "ResourceArn")));
+    CallContext ctx = call_context(rctx, in);
+    MORTAR_ASSIGN_OR_RETURN(TagArn arn, parse_tag_arn(ctx, str(in, "ResourceArn")));
     MORTAR_ASSIGN_OR_RETURN(ResourceTagger * tagger, router->route(arn));
     switch (op) {
       case kTag:
@@ -61,7 +59,7 @@ void TagRouter::add(const std::string& type, std::shared_ptr<ResourceTagger> tag
   taggers_[type] = std::move(tagger);
 }
 
-StatusOr<ResourceTagger*> TagRouter::route(const catalog::TagArn& arn) const {
+StatusOr<ResourceTagger*> TagRouter::route(const TagArn& arn) const {
   auto it = taggers_.find(arn.type);
   if (it != taggers_.end()) return it->second.get();
   if (arn.type == "classifier") {

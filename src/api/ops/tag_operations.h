@@ -4,9 +4,9 @@
 //
 //   ops::tag_router(registry).add("crawler", std::make_shared<CrawlerTagger>(service));
 //
-// The router checks the ARN's form and account once (catalog/tag_rules.h);
+// The router checks the ARN's form and account once (common/tag_arn.h);
 // taggers apply Glue's other rules (50 tags, string values) with the same
-// shared checks.
+// shared checks (catalog/tag_rules.h).
 #pragma once
 
 #include <map>
@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "api/operation.h"
-#include "catalog/catalog.h"
-#include "catalog/tag_rules.h"
+#include "common/call_context.h"
+#include "common/tag_arn.h"
 
 namespace mortar::api::ops {
 
@@ -25,11 +25,10 @@ namespace mortar::api::ops {
 class ResourceTagger {
  public:
   virtual ~ResourceTagger() = default;
-  virtual Status tag(const catalog::CallContext& ctx, const catalog::TagArn& arn,
-                     const Json& tags_to_add) = 0;
-  virtual Status untag(const catalog::CallContext& ctx, const catalog::TagArn& arn,
+  virtual Status tag(const CallContext& ctx, const TagArn& arn, const Json& tags_to_add) = 0;
+  virtual Status untag(const CallContext& ctx, const TagArn& arn,
                        const std::vector<std::string>& keys) = 0;
-  virtual StatusOr<Json> get_tags(const catalog::CallContext& ctx, const catalog::TagArn& arn) = 0;
+  virtual StatusOr<Json> get_tags(const CallContext& ctx, const TagArn& arn) = 0;
 };
 
 // Resource type -> tagger. Filled during registration, read-only afterwards.
@@ -38,7 +37,7 @@ class TagRouter {
   // Replaces any tagger for `type`.
   void add(const std::string& type, std::shared_ptr<ResourceTagger> tagger);
   // The tagger for `arn`'s type; InvalidInput when that type cannot be tagged.
-  StatusOr<ResourceTagger*> route(const catalog::TagArn& arn) const;
+  StatusOr<ResourceTagger*> route(const TagArn& arn) const;
   bool handles(const std::string& type) const { return taggers_.count(type) > 0; }
 
  private:

@@ -13,16 +13,16 @@ namespace {
 // A tagger for "job/<name>" ARNs keeping tags in memory, as a later module would.
 class MemoryTagger : public ops::ResourceTagger {
  public:
-  Status tag(const catalog::CallContext&, const catalog::TagArn& arn, const Json& tags) override {
+  Status tag(const CallContext&, const TagArn& arn, const Json& tags) override {
     for (auto it = tags.begin(); it != tags.end(); ++it) tags_[arn.path][it.key()] = it.value();
     return ok_status();
   }
-  Status untag(const catalog::CallContext&, const catalog::TagArn& arn,
+  Status untag(const CallContext&, const TagArn& arn,
                const std::vector<std::string>& keys) override {
     for (const auto& k : keys) tags_[arn.path].erase(k);
     return ok_status();
   }
-  StatusOr<Json> get_tags(const catalog::CallContext&, const catalog::TagArn& arn) override {
+  StatusOr<Json> get_tags(const CallContext&, const TagArn& arn) override {
     auto it = tags_.find(arn.path);
     if (it == tags_.end()) return not_found("Job " + arn.path + " not found.");
     return it->second;

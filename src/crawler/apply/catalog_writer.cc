@@ -16,8 +16,8 @@ Json slice(const std::vector<Json>& items, size_t start, size_t n) {
 
 }  // namespace
 
-catalog::CallContext CatalogWriter::op(const char* name) const {
-  catalog::CallContext c = ctx_;
+CallContext CatalogWriter::op(const char* name) const {
+  CallContext c = ctx_;
   c.operation = name;
   return c;
 }

@@ -19,7 +19,7 @@ class CatalogWriter {
   static constexpr size_t kBatch = 100;
 
   CatalogWriter(catalog::Catalog& catalog, catalog::PartitionCatalog& partitions,
-                const catalog::CallContext& ctx)
+                const CallContext& ctx)
       : catalog_(catalog), partitions_(partitions), ctx_(ctx) {}
 
   // Writes `action`, adding what was done to `summary` and per-partition
@@ -27,14 +27,14 @@ class CatalogWriter {
   Status apply(const TableAction& action, CrawlSummary& summary, std::vector<CrawlProblem>& problems);
 
  private:
-  catalog::CallContext op(const char* name) const;
+  CallContext op(const char* name) const;
   // Records the failed items of a batch; returns how many failed.
   size_t record_errors(const TableAction& action, const char* what, const Json& errors,
                        std::vector<CrawlProblem>& problems);
 
   catalog::Catalog& catalog_;
   catalog::PartitionCatalog& partitions_;
-  const catalog::CallContext& ctx_;
+  const CallContext& ctx_;
 };
 
 // Counts `changes` into `summary` as if applied (DryRun's totals).

@@ -24,8 +24,8 @@ void log_to(const CrawlEnvironment& env, const char* level, const std::string& m
   if (env.log) env.log(level, message);
 }
 
-catalog::CallContext op(const CrawlEnvironment& env, const char* name) {
-  catalog::CallContext c = env.ctx;
+CallContext op(const CrawlEnvironment& env, const char* name) {
+  CallContext c = env.ctx;
   c.operation = name;
   return c;
 }

@@ -13,6 +13,7 @@
 
 #include "catalog/catalog.h"
 #include "catalog/partition_catalog.h"
+#include "common/call_context.h"
 #include "common/clock.h"
 #include "common/status.h"
 #include "crawler/crawl_types.h"
@@ -28,7 +29,7 @@ struct CrawlEnvironment {
   const Clock& clock;
   // The crawler's account; principal/request id identify the crawl in the
   // audit trail (principal "crawler/<name>", request id = the crawl id).
-  catalog::CallContext ctx;
+  CallContext ctx;
   const CancelToken& cancel;
   CrawlLogFn log;
   std::function<StatusOr<io::FileSystem*>(const std::string& uri)> file_system_for;

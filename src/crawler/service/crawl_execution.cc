@@ -118,7 +118,7 @@ Status CrawlerService::start_locked(const std::string& account, const std::strin
   return ok_status();
 }
 
-Status CrawlerService::start_crawler(const catalog::CallContext& ctx, const std::string& name) {
+Status CrawlerService::start_crawler(const CallContext& ctx, const std::string& name) {
   absl::MutexLock lock(&mu_);
   return start_locked(ctx.account_id, name);
 }
@@ -133,7 +133,7 @@ void CrawlerService::fire_scheduled(const std::string& account, const std::strin
   }
 }
 
-Status CrawlerService::stop_crawler(const catalog::CallContext& ctx, const std::string& name) {
+Status CrawlerService::stop_crawler(const CallContext& ctx, const std::string& name) {
   absl::MutexLock lock(&mu_);
   auto it = active_.find({ctx.account_id, name});
   if (it == active_.end()) {
@@ -201,7 +201,7 @@ void CrawlerService::run_crawl(const std::shared_ptr<ActiveCrawl>& crawl) {
   log->write("INFO", "Crawler " + crawl->name + " started crawl " + crawl->crawl_id);
   log_event("info", "crawler " + crawl->name + ": crawl " + crawl->crawl_id + " started");
 
-  catalog::CallContext ctx;
+  CallContext ctx;
   ctx.account_id = crawl->account;
   ctx.catalog_id = row.body.value("CatalogId", crawl->account);
   ctx.principal = "crawler/" + crawl->name;

@@ -124,8 +124,8 @@ int64_t summary_count(const std::string& summary, const char* key) {
 
 }  // namespace
 
-StatusOr<catalog::Page> CrawlerService::list_crawls(const catalog::CallContext& ctx, const std::string& name,
-                                                    const Json& filters, int64_t offset, int limit) {
+StatusOr<Page> CrawlerService::list_crawls(const CallContext& ctx, const std::string& name,
+                                           const Json& filters, int64_t offset, int limit) {
   MORTAR_ASSIGN_OR_RETURN(auto parsed, parse_filters(filters));
   std::vector<CrawlRow> rows;
   MORTAR_RETURN_IF_ERROR(store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
@@ -133,7 +133,7 @@ StatusOr<catalog::Page> CrawlerService::list_crawls(const catalog::CallContext& 
     MORTAR_ASSIGN_OR_RETURN(rows, list_crawl_rows(tx, ctx.account_id, name));
     return ok_status();
   }));
-  catalog::Page page;
+  Page page;
   int64_t index = 0;
   for (const auto& c : rows) {
     if (!matches(c, parsed)) continue;
@@ -147,9 +147,9 @@ StatusOr<catalog::Page> CrawlerService::list_crawls(const catalog::CallContext& 
   return page;
 }
 
-StatusOr<catalog::Page> CrawlerService::get_crawler_metrics(const catalog::CallContext& ctx,
-                                                            const std::vector<std::string>& names,
-                                                            const std::string& after, int limit) {
+StatusOr<Page> CrawlerService::get_crawler_metrics(const CallContext& ctx,
+                                                   const std::vector<std::string>& names,
+                                                   const std::string& after, int limit) {
   std::vector<std::string> wanted = names;
   std::sort(wanted.begin(), wanted.end());
   wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
@@ -158,7 +158,7 @@ StatusOr<catalog::Page> CrawlerService::get_crawler_metrics(const catalog::CallC
     std::vector<CrawlRow> crawls;
   };
   std::vector<Item> items;
-  catalog::Page page;
+  Page page;
   MORTAR_RETURN_IF_ERROR(store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
     std::vector<std::string> candidates;
     if (wanted.empty()) {

@@ -158,7 +158,7 @@ Status CrawlerService::validate_crawler(const std::string& account, const Json& 
   return ok_status();
 }
 
-Status CrawlerService::create_crawler(const catalog::CallContext& ctx, const Json& request) {
+Status CrawlerService::create_crawler(const CallContext& ctx, const Json& request) {
   CrawlerRow row;
   row.name = request.value("Name", "");
   row.state = "READY";
@@ -190,7 +190,7 @@ Status CrawlerService::create_crawler(const catalog::CallContext& ctx, const Jso
   return ok_status();
 }
 
-Status CrawlerService::update_crawler(const catalog::CallContext& ctx, const Json& request) {
+Status CrawlerService::update_crawler(const CallContext& ctx, const Json& request) {
   const std::string name = request.value("Name", "");
   absl::MutexLock lock(&mu_);
   if (active_.count({ctx.account_id, name})) {
@@ -222,7 +222,7 @@ Status CrawlerService::update_crawler(const catalog::CallContext& ctx, const Jso
   return ok_status();
 }
 
-Status CrawlerService::delete_crawler(const catalog::CallContext& ctx, const std::string& name) {
+Status CrawlerService::delete_crawler(const CallContext& ctx, const std::string& name) {
   absl::MutexLock lock(&mu_);
   if (active_.count({ctx.account_id, name})) {
     return crawler_running("Cannot delete Crawler " + name + " while it is running.");
@@ -245,7 +245,7 @@ Json CrawlerService::crawler_view(const std::string& account, const Json& body, 
   return out;
 }
 
-StatusOr<Json> CrawlerService::get_crawler(const catalog::CallContext& ctx, const std::string& name) {
+StatusOr<Json> CrawlerService::get_crawler(const CallContext& ctx, const std::string& name) {
   CrawlerRow row;
   MORTAR_RETURN_IF_ERROR(store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
     MORTAR_ASSIGN_OR_RETURN(row, require_crawler(tx, ctx.account_id, name));
@@ -255,14 +255,14 @@ StatusOr<Json> CrawlerService::get_crawler(const catalog::CallContext& ctx, cons
   return crawler_view(ctx.account_id, row.body, row.state);
 }
 
-StatusOr<catalog::Page> CrawlerService::get_crawlers(const catalog::CallContext& ctx,
-                                                     const std::string& after, int limit) {
+StatusOr<Page> CrawlerService::get_crawlers(const CallContext& ctx, const std::string& after,
+                                            int limit) {
   std::vector<CrawlerRow> rows;
   MORTAR_RETURN_IF_ERROR(store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
     MORTAR_ASSIGN_OR_RETURN(rows, crawler::list_crawlers(tx, ctx.account_id, after, limit + 1));
     return ok_status();
   }));
-  catalog::Page page;
+  Page page;
   if (static_cast<int>(rows.size()) > limit) {
     rows.pop_back();
     page.next = rows.back().name;
@@ -272,9 +272,9 @@ StatusOr<catalog::Page> CrawlerService::get_crawlers(const catalog::CallContext&
   return page;
 }
 
-StatusOr<catalog::Page> CrawlerService::list_crawlers(const catalog::CallContext& ctx, const Json& tags,
-                                                      const std::string& after, int limit) {
-  catalog::Page page;
+StatusOr<Page> CrawlerService::list_crawlers(const CallContext& ctx, const Json& tags,
+                                             const std::string& after, int limit) {
+  Page page;
   std::string cursor = after;
   // Tag filtering happens after the keyset read: keep reading until a page fills.
   while (true) {
@@ -303,7 +303,7 @@ StatusOr<catalog::Page> CrawlerService::list_crawlers(const catalog::CallContext
   }
 }
 
-StatusOr<Json> CrawlerService::batch_get_crawlers(const catalog::CallContext& ctx,
+StatusOr<Json> CrawlerService::batch_get_crawlers(const CallContext& ctx,
                                                   const std::vector<std::string>& names) {
   Json found = Json::array(), missing = Json::array();
   std::vector<CrawlerRow> rows;
@@ -323,7 +323,7 @@ StatusOr<Json> CrawlerService::batch_get_crawlers(const catalog::CallContext& ct
   return Json{{"Crawlers", std::move(found)}, {"CrawlersNotFound", std::move(missing)}};
 }
 
-Status CrawlerService::update_crawler_schedule(const catalog::CallContext& ctx, const std::string& name,
+Status CrawlerService::update_crawler_schedule(const CallContext& ctx, const std::string& name,
                                                const std::string& expression) {
   absl::MutexLock lock(&mu_);
   CrawlerRow row;
@@ -341,7 +341,7 @@ Status CrawlerService::update_crawler_schedule(const catalog::CallContext& ctx, 
   return ok_status();
 }
 
-Status CrawlerService::start_crawler_schedule(const catalog::CallContext& ctx, const std::string& name) {
+Status CrawlerService::start_crawler_schedule(const CallContext& ctx, const std::string& name) {
   absl::MutexLock lock(&mu_);
   CrawlerRow row;
   MORTAR_RETURN_IF_ERROR(store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
@@ -362,7 +362,7 @@ Status CrawlerService::start_crawler_schedule(const catalog::CallContext& ctx, c
   return scheduler_->schedule(ctx.account_id, name, row.body["Schedule"]["ScheduleExpression"]);
 }
 
-Status CrawlerService::stop_crawler_schedule(const catalog::CallContext& ctx, const std::string& name) {
+Status CrawlerService::stop_crawler_schedule(const CallContext& ctx, const std::string& name) {
   absl::MutexLock lock(&mu_);
   MORTAR_RETURN_IF_ERROR(store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
     MORTAR_ASSIGN_OR_RETURN(CrawlerRow row, require_crawler(tx, ctx.account_id, name));

@@ -29,7 +29,9 @@
 #include "absl/synchronization/mutex.h"
 #include "catalog/catalog.h"
 #include "catalog/partition_catalog.h"
+#include "common/call_context.h"
 #include "common/clock.h"
+#include "common/page.h"
 #include "common/status.h"
 #include "crawler/apply/crawl_runner.h"
 #include "crawler/service/classifier_registry.h"
@@ -85,43 +87,42 @@ class CrawlerService {
   Status set_scheduler(CrawlerScheduler* scheduler);
 
   // --- Crawlers (inputs are the Glue requests, already model-checked) ------
-  Status create_crawler(const catalog::CallContext& ctx, const Json& request);
-  Status update_crawler(const catalog::CallContext& ctx, const Json& request);
-  Status delete_crawler(const catalog::CallContext& ctx, const std::string& name);
-  StatusOr<Json> get_crawler(const catalog::CallContext& ctx, const std::string& name);
+  Status create_crawler(const CallContext& ctx, const Json& request);
+  Status update_crawler(const CallContext& ctx, const Json& request);
+  Status delete_crawler(const CallContext& ctx, const std::string& name);
+  StatusOr<Json> get_crawler(const CallContext& ctx, const std::string& name);
   // Crawler objects after `after` (by name); Page::next is the last name.
-  StatusOr<catalog::Page> get_crawlers(const catalog::CallContext& ctx, const std::string& after, int limit);
+  StatusOr<Page> get_crawlers(const CallContext& ctx, const std::string& after, int limit);
   // Crawler names carrying every tag in `tags` (an object; empty: all).
-  StatusOr<catalog::Page> list_crawlers(const catalog::CallContext& ctx, const Json& tags,
-                                        const std::string& after, int limit);
+  StatusOr<Page> list_crawlers(const CallContext& ctx, const Json& tags, const std::string& after,
+                               int limit);
   // {"Crawlers": [...], "CrawlersNotFound": [...]}.
-  StatusOr<Json> batch_get_crawlers(const catalog::CallContext& ctx, const std::vector<std::string>& names);
+  StatusOr<Json> batch_get_crawlers(const CallContext& ctx, const std::vector<std::string>& names);
 
   // Tags by ARN (crawler_tags.cc): the same tags CreateCrawler stored and
   // ListCrawlers filters on. Glue's rules (catalog/tag_rules.h): at most 50
   // per crawler, string values; removing an absent key is fine.
-  StatusOr<Json> get_crawler_tags(const catalog::CallContext& ctx, const std::string& name);
-  Status tag_crawler(const catalog::CallContext& ctx, const std::string& name, const Json& tags_to_add);
-  Status untag_crawler(const catalog::CallContext& ctx, const std::string& name,
+  StatusOr<Json> get_crawler_tags(const CallContext& ctx, const std::string& name);
+  Status tag_crawler(const CallContext& ctx, const std::string& name, const Json& tags_to_add);
+  Status untag_crawler(const CallContext& ctx, const std::string& name,
                        const std::vector<std::string>& keys);
 
-  Status start_crawler(const catalog::CallContext& ctx, const std::string& name);
-  Status stop_crawler(const catalog::CallContext& ctx, const std::string& name);
+  Status start_crawler(const CallContext& ctx, const std::string& name);
+  Status stop_crawler(const CallContext& ctx, const std::string& name);
 
   // CrawlerMetrics for `names` (empty: every crawler), from `after` (by name).
-  StatusOr<catalog::Page> get_crawler_metrics(const catalog::CallContext& ctx,
-                                              const std::vector<std::string>& names,
-                                              const std::string& after, int limit);
+  StatusOr<Page> get_crawler_metrics(const CallContext& ctx, const std::vector<std::string>& names,
+                                     const std::string& after, int limit);
   // CrawlerHistory objects, newest first, filtered by ListCrawls' Filters;
   // `offset` into the filtered list.
-  StatusOr<catalog::Page> list_crawls(const catalog::CallContext& ctx, const std::string& name,
-                                      const Json& filters, int64_t offset, int limit);
+  StatusOr<Page> list_crawls(const CallContext& ctx, const std::string& name, const Json& filters,
+                             int64_t offset, int limit);
 
   // `expression` "" removes the schedule.
-  Status update_crawler_schedule(const catalog::CallContext& ctx, const std::string& name,
+  Status update_crawler_schedule(const CallContext& ctx, const std::string& name,
                                  const std::string& expression);
-  Status start_crawler_schedule(const catalog::CallContext& ctx, const std::string& name);
-  Status stop_crawler_schedule(const catalog::CallContext& ctx, const std::string& name);
+  Status start_crawler_schedule(const CallContext& ctx, const std::string& name);
+  Status stop_crawler_schedule(const CallContext& ctx, const std::string& name);
 
   // A schedule fired: starts the crawl unless it is already running (then
   // the fire is skipped and logged, as Glue does).

@@ -112,7 +112,7 @@ class CrawlerServiceTest : public ::testing::Test {
   std::unique_ptr<catalog::PartitionCatalog> partitions_;
   std::unique_ptr<CrawlerService> service_;
   std::filesystem::path log_dir_;
-  catalog::CallContext ctx_;
+  CallContext ctx_;
 };
 
 std::string glue_name(const Status& s) { return glue_error_name(s).value_or("<" + s.ToString() + ">"); }

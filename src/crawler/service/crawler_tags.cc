@@ -7,8 +7,7 @@
 
 namespace mortar::crawler {
 
-StatusOr<Json> CrawlerService::get_crawler_tags(const catalog::CallContext& ctx,
-                                                const std::string& name) {
+StatusOr<Json> CrawlerService::get_crawler_tags(const CallContext& ctx, const std::string& name) {
   Json tags;
   MORTAR_RETURN_IF_ERROR(
       store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
@@ -19,7 +18,7 @@ StatusOr<Json> CrawlerService::get_crawler_tags(const catalog::CallContext& ctx,
   return tags;
 }
 
-Status CrawlerService::tag_crawler(const catalog::CallContext& ctx, const std::string& name,
+Status CrawlerService::tag_crawler(const CallContext& ctx, const std::string& name,
                                    const Json& tags_to_add) {
   MORTAR_RETURN_IF_ERROR(catalog::check_tag_values(tags_to_add));
   // mu_ serializes every change to a crawler row (UpdateCrawler rewrites the
@@ -35,7 +34,7 @@ Status CrawlerService::tag_crawler(const catalog::CallContext& ctx, const std::s
   });
 }
 
-Status CrawlerService::untag_crawler(const catalog::CallContext& ctx, const std::string& name,
+Status CrawlerService::untag_crawler(const CallContext& ctx, const std::string& name,
                                      const std::vector<std::string>& keys) {
   absl::MutexLock lock(&mu_);
   return store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {

@@ -65,7 +65,7 @@ class CrawlerTagsTest : public ::testing::Test {
   std::unique_ptr<catalog::Catalog> catalog_;
   std::unique_ptr<catalog::PartitionCatalog> partitions_;
   std::unique_ptr<CrawlerService> service_;
-  catalog::CallContext ctx_;
+  CallContext ctx_;
 };
 
 TEST_F(CrawlerTagsTest, TagsGivenAtCreationAreReadAndChangedByArn) {
@@ -94,7 +94,7 @@ TEST_F(CrawlerTagsTest, UnknownCrawlerIsNotFound) {
   EXPECT_EQ(service_->untag_crawler(ctx_, "nope", {"a"}).code(), absl::StatusCode::kNotFound);
   // Another account's crawler of the same name is not this account's.
   ASSERT_TRUE(create("mine", {{"a", "b"}}).ok());
-  catalog::CallContext other = ctx_;
+  CallContext other = ctx_;
   other.account_id = other.catalog_id = "444455556666";
   EXPECT_EQ(service_->get_crawler_tags(other, "mine").status().code(), absl::StatusCode::kNotFound);
 }
@@ -142,24 +142,6 @@ TEST_F(CrawlerTagsTest, TagsGoAwayWithTheCrawler) {
   ASSERT_TRUE(service_->delete_crawler(ctx_, "c").ok());
   ASSERT_TRUE(create("c", Json()).ok());
   EXPECT_EQ(tags("c"), Json::object());
-}
-
-// The shared ARN rules the router applies before any tagger runs.
-TEST(TagArnTest, ParsesGlueArnsAndRefusesOthers) {
-  catalog::CallContext ctx;
-  ctx.account_id = ctx.catalog_id = "111122223333";
-  auto a = catalog::parse_tag_arn(ctx, "arn:aws:glue:us-east-1:111122223333:crawler/my/odd:name");
-  ASSERT_TRUE(a.ok()) << a.status();
-  EXPECT_EQ(a->type, "crawler");
-  EXPECT_EQ(a->path, "my/odd:name");
-  EXPECT_EQ(catalog::parse_tag_arn(ctx, "arn:aws:glue:us-east-1:111122223333").status().code(),
-            absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(
-      catalog::parse_tag_arn(ctx, "arn:aws:s3:us-east-1:111122223333:crawler/x").status().code(),
-      absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(
-      catalog::parse_tag_arn(ctx, "arn:aws:glue:us-east-1:444455556666:crawler/x").status().code(),
-      absl::StatusCode::kPermissionDenied);
 }
 
 }  // namespace
