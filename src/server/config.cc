@@ -1,5 +1,7 @@
 #include "server/config.h"
 
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
@@ -7,7 +9,7 @@
 #include <set>
 #include <string_view>
 
-#include <toml++/toml.h>
+#include "store/store.h"
 
 namespace mortar::server {
 namespace {
@@ -146,6 +148,13 @@ Status validate(Config& c) {
       check_range(c, "catalog.partition_cache_mb", c.partition_cache_mb, 0, 1 << 20));
   MORTAR_RETURN_IF_ERROR(check_range(c, "scheduler.leader_check_seconds",
                                      c.scheduler_leader_check_seconds, 1, 3600));
+  // The URL may hold a password: the message never quotes it.
+  if (!c.store_url.empty() && !store::is_postgres_url(c.store_url)) {
+    return invalid_input(
+        "store.url (from " + c.origin.at("store.url") +
+        ") must start with postgresql:// or postgres:// (unset: SQLite in the data dir)");
+  }
+  MORTAR_RETURN_IF_ERROR(check_range(c, "store.pool_size", c.store_pool_size, 1, 1000));
   return ok_status();
 }
 
@@ -204,6 +213,12 @@ const std::vector<ConfigKey>& config_keys() {
       {"scheduler.leader_check_seconds",
        "how often a server tries to become the scheduler leader, and the leader checks it still is",
        nullptr, &Config::scheduler_leader_check_seconds},
+      {"store.url",
+       "PostgreSQL to keep the state in, a libpq URL postgresql://user@host:5432/db?sslmode=... "
+       "(password from the URL, PGPASSFILE or PGPASSWORD); unset: SQLite in the data dir",
+       &Config::store_url},
+      {"store.pool_size", "PostgreSQL connections at most (concurrent transactions)", nullptr,
+       &Config::store_pool_size},
   };
   return keys;
 }

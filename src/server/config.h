@@ -40,6 +40,10 @@ struct Config {
   int64_t table_cache_mb = 16;         // parsed table bodies
   int64_t partition_cache_mb = 16;     // parsed partition bodies
   int64_t scheduler_leader_check_seconds = 5;  // scheduler leadership: retry / check interval
+  // "" (SQLite in data_dir) or a PostgreSQL URL; may hold a password: never
+  // log or echo it.
+  std::string store_url;
+  int64_t store_pool_size = 8;  // PostgreSQL connections at most
 
   // Parsed from `listen`.
   std::string host = "127.0.0.1";

@@ -10,6 +10,7 @@
 // Thread-safety: Store is thread-safe; a Transaction belongs to one thread.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -37,6 +38,11 @@ struct Row {
   double real_at(size_t i) const;              // 0 for NULL
   const std::string& text_at(size_t i) const;  // "" for NULL; TEXT or BLOB bytes
 };
+
+// Timestamps are stored as BIGINT microseconds since the epoch (exact on
+// both backends); the API's epoch seconds with a fraction convert here.
+inline int64_t micros_from_seconds(double seconds) { return std::llround(seconds * 1e6); }
+inline double seconds_from_micros(int64_t micros) { return static_cast<double>(micros) / 1e6; }
 
 class Transaction {
  public:
@@ -100,8 +106,16 @@ Status run_in_read_transaction(Store& store, const std::function<Status(Transact
 
 // The store `url` names: "postgresql://..." or "postgres://..." -> PostgreSQL
 // (libpq's URI syntax; credentials from the URL, PGPASSFILE or PG* variables);
-// "" -> SQLite at `sqlite_path`.
-StatusOr<std::unique_ptr<Store>> open_store(const std::string& url, const std::string& sqlite_path);
+// "" -> SQLite at `sqlite_path`. `pg_pool_size` bounds PostgreSQL connections.
+StatusOr<std::unique_ptr<Store>> open_store(const std::string& url, const std::string& sqlite_path,
+                                            int pg_pool_size = 8);
+
+// PostgreSQL at a libpq connection URI, with up to `pool_size` connections
+// (one per concurrent transaction). Fails unless the first connection opens.
+StatusOr<std::unique_ptr<Store>> open_postgres_store(const std::string& uri, int pool_size);
+
+// "postgresql://" or "postgres://".
+bool is_postgres_url(std::string_view url);
 
 // SQLite in WAL mode with foreign keys on; `path` ":memory:" for tests.
 StatusOr<std::unique_ptr<Store>> open_sqlite_store(const std::string& path);
