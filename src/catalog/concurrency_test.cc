@@ -1,17 +1,15 @@
 // Check-then-write under real concurrency: several threads through several
-// Store connections to one database (as several `mortar serve` processes
+// Store objects on one SQLite file or PostgreSQL database (as several `mortar serve` processes
 // share one catalog) race on the same entity, and the outcome must be what a
 // serial order would give: one winner per VersionId, each partition created
 // once, limits held. SQLite serializes writers, so there these pin the
 // semantics; on PostgreSQL (READ COMMITTED) they exercise the row locks and
 // compare-and-swap updates (see README "Concurrency").
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <barrier>
-#include <filesystem>
 #include <map>
 #include <mutex>
 #include <random>
@@ -21,6 +19,7 @@
 #include "catalog/catalog.h"
 #include "catalog/partition_catalog.h"
 #include "common/clock.h"
+#include "testing/store_backends.h"
 
 namespace mortar::catalog {
 namespace {
@@ -28,20 +27,16 @@ namespace {
 constexpr int kThreads = 8;
 constexpr int kConnections = 2;  // stores ("servers") the threads spread over
 
-class CatalogConcurrencyTest : public ::testing::Test {
+class CatalogConcurrencyTest : public ::testing::TestWithParam<test_support::StoreBackend> {
  protected:
   void SetUp() override {
-    static int counter = 0;
-    dir_ = std::filesystem::temp_directory_path() /
-           ("mortar_concurrency_test_" + std::to_string(::getpid()) + "_" +
-            std::to_string(counter++));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    ASSERT_EQ(first_.open(GetParam()), "");
+    Status migrated = Catalog::migrate(*first_);
+    ASSERT_TRUE(migrated.ok()) << migrated;
     for (int i = 0; i < kConnections; ++i) {
-      auto s = store::open_sqlite_store((dir_ / "catalog.db").string());
+      auto s = first_.open_again();
       ASSERT_TRUE(s.ok()) << s.status();
       stores_.push_back(std::move(*s));
-      if (i == 0) ASSERT_TRUE(Catalog::migrate(*stores_[0]).ok());
       catalogs_.push_back(std::make_unique<Catalog>(*stores_.back(), clock_));
       partitions_.push_back(std::make_unique<PartitionCatalog>(*catalogs_.back()));
     }
@@ -56,7 +51,6 @@ class CatalogConcurrencyTest : public ::testing::Test {
     partitions_.clear();
     catalogs_.clear();
     stores_.clear();
-    std::filesystem::remove_all(dir_);
   }
 
   Catalog& catalog(int thread) { return *catalogs_[thread % kConnections]; }
@@ -87,15 +81,15 @@ class CatalogConcurrencyTest : public ::testing::Test {
     return table.value("Parameters", Json::object()).value("writer", "");
   }
 
-  std::filesystem::path dir_;
   FakeClock clock_;
+  test_support::TestStore first_;  // owns the file or database
   std::vector<std::unique_ptr<store::Store>> stores_;
   std::vector<std::unique_ptr<Catalog>> catalogs_;
   std::vector<std::unique_ptr<PartitionCatalog>> partitions_;
   CallContext ctx_;
 };
 
-TEST_F(CatalogConcurrencyTest, UpdateTableWithTheSameVersionIdHasExactlyOneWinnerPerVersion) {
+TEST_P(CatalogConcurrencyTest, UpdateTableWithTheSameVersionIdHasExactlyOneWinnerPerVersion) {
   constexpr int kRounds = 10;
   std::barrier sync(kThreads);
   std::mutex mu;
@@ -141,7 +135,7 @@ TEST_F(CatalogConcurrencyTest, UpdateTableWithTheSameVersionIdHasExactlyOneWinne
   }
 }
 
-TEST_F(CatalogConcurrencyTest, UpdateTableWithoutVersionIdLosesNoUpdate) {
+TEST_P(CatalogConcurrencyTest, UpdateTableWithoutVersionIdLosesNoUpdate) {
   constexpr int kPerThread = 5;
   std::atomic<int> failures{0};
   race([&](int thread) {
@@ -162,7 +156,7 @@ TEST_F(CatalogConcurrencyTest, UpdateTableWithoutVersionIdLosesNoUpdate) {
   EXPECT_EQ(writers.size(), static_cast<size_t>(kThreads * kPerThread));
 }
 
-TEST_F(CatalogConcurrencyTest, BatchCreatePartitionCreatesEachValueOnce) {
+TEST_P(CatalogConcurrencyTest, BatchCreatePartitionCreatesEachValueOnce) {
   constexpr int kValues = 60;
   std::mutex mu;
   int created = 0;
@@ -202,7 +196,7 @@ TEST_F(CatalogConcurrencyTest, BatchCreatePartitionCreatesEachValueOnce) {
   EXPECT_EQ(page->partitions.size(), 1u);
 }
 
-TEST_F(CatalogConcurrencyTest, UpdatePartitionOntoTheSameValuesHasOneWinner) {
+TEST_P(CatalogConcurrencyTest, UpdatePartitionOntoTheSameValuesHasOneWinner) {
   Json seed = Json::array();
   for (int i = 0; i < kThreads; ++i) seed.push_back(partition_input("src" + std::to_string(i)));
   auto errors = partitions(0).batch_create_partition(ctx_, "db", "t", seed);
@@ -238,7 +232,7 @@ TEST_F(CatalogConcurrencyTest, UpdatePartitionOntoTheSameValuesHasOneWinner) {
   ASSERT_EQ(page->partitions.size(), 1u);
 }
 
-TEST_F(CatalogConcurrencyTest, BatchDeleteTableDeletesEachTableOnce) {
+TEST_P(CatalogConcurrencyTest, BatchDeleteTableDeletesEachTableOnce) {
   constexpr int kTables = 20;
   std::vector<std::string> names;
   for (int i = 0; i < kTables; ++i) {
@@ -267,7 +261,7 @@ TEST_F(CatalogConcurrencyTest, BatchDeleteTableDeletesEachTableOnce) {
   EXPECT_EQ(left->items.size(), 1u);  // "t"
 }
 
-TEST_F(CatalogConcurrencyTest, PartitionIndexLimitHoldsUnderRaces) {
+TEST_P(CatalogConcurrencyTest, PartitionIndexLimitHoldsUnderRaces) {
   std::atomic<int> created{0}, limited{0}, other{0};
   race([&](int thread) {
     Json index = {{"IndexName", "i" + std::to_string(thread)}, {"Keys", {"dt"}}};
@@ -288,7 +282,7 @@ TEST_F(CatalogConcurrencyTest, PartitionIndexLimitHoldsUnderRaces) {
   EXPECT_EQ(indexes->size(), static_cast<size_t>(PartitionCatalog::kMaxPartitionIndexes));
 }
 
-TEST_F(CatalogConcurrencyTest, TagLimitHoldsUnderRaces) {
+TEST_P(CatalogConcurrencyTest, TagLimitHoldsUnderRaces) {
   const std::string arn = Catalog::table_arn(ctx_, "db", "t");
   Json first = Json::object();
   for (int i = 0; i < 40; ++i) first["base" + std::to_string(i)] = "v";
@@ -307,6 +301,11 @@ TEST_F(CatalogConcurrencyTest, TagLimitHoldsUnderRaces) {
   ASSERT_TRUE(tags.ok());
   EXPECT_EQ(tags->size(), 50u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, CatalogConcurrencyTest,
+                         ::testing::Values(test_support::StoreBackend::kSqliteFile,
+                                           test_support::StoreBackend::kPostgres),
+                         [](const auto& info) { return test_support::backend_name(info.param); });
 
 }  // namespace
 }  // namespace mortar::catalog
