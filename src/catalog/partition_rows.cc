@@ -136,7 +136,8 @@ StatusOr<int64_t> insert_partition(store::Transaction& tx, const PartitionedTabl
       tx.query("INSERT INTO partitions(table_id, values_key, body, create_time, update_time) "
                "VALUES(?,?,?,?,?) ON CONFLICT(table_id, values_key) DO NOTHING RETURNING id",
                {table.ref.table_id, values_key(values),
-                body.dump(-1, ' ', false, Json::error_handler_t::replace), now, now}));
+                body.dump(-1, ' ', false, Json::error_handler_t::replace),
+                store::micros_from_seconds(now), store::micros_from_seconds(now)}));
   // DO NOTHING rather than a constraint error: PostgreSQL would abort the
   // whole transaction, and a batch reports a duplicate per entry.
   if (rows.empty()) return already_exists("Partition already exists.");
@@ -149,8 +150,8 @@ Status replace_partition(store::Transaction& tx, const PartitionedTable& table, 
                          const std::vector<std::string>& values, const Json& body, double now) {
   MORTAR_RETURN_IF_ERROR(
       tx.exec("UPDATE partitions SET values_key = ?, body = ?, update_time = ? WHERE id = ?",
-              {values_key(values), body.dump(-1, ' ', false, Json::error_handler_t::replace), now,
-               id})
+              {values_key(values), body.dump(-1, ' ', false, Json::error_handler_t::replace),
+               store::micros_from_seconds(now), id})
           .status());
   MORTAR_RETURN_IF_ERROR(
       tx.exec("DELETE FROM partition_keys WHERE partition_id = ?", {id}).status());

@@ -48,9 +48,10 @@ Status Catalog::create_table(const CallContext& ctx, const std::string& database
     MORTAR_ASSIGN_OR_RETURN(auto dbref, find_database(tx, ctx.catalog_id, db));
     double t = now();
     Json table = table_from_input(input, db, name, ctx, t, t, 0);
+    const int64_t micros = store::micros_from_seconds(t);
     auto st = tx.exec("INSERT INTO tables(database_id, name, version_id, body, create_time, update_time)"
                       " VALUES(?,?,0,?,?,?)",
-                      {dbref.database_id, name, table.dump(), t, t});
+                      {dbref.database_id, name, table.dump(), micros, micros});
     if (absl::IsAlreadyExists(st.status())) return already_exists("Table already exists.");
     MORTAR_RETURN_IF_ERROR(st.status());
     return then ? then(tx) : ok_status();
@@ -148,7 +149,8 @@ StatusOr<std::string> Catalog::update_table(const CallContext& ctx, const std::s
           MORTAR_ASSIGN_OR_RETURN(
               int64_t changed, tx.exec("UPDATE tables SET version_id=?, body=?, update_time=? "
                                        "WHERE id=? AND version_id=?",
-                                       {current_n + 1, table.dump(), t, ref.table_id, current_n}));
+                                       {current_n + 1, table.dump(), store::micros_from_seconds(t), ref.table_id,
+                                        current_n}));
           if (changed == 1) {
             new_version = std::to_string(current_n + 1);
             if (skip_archive) return ok_status();
