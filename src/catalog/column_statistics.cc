@@ -32,8 +32,12 @@ void add_columns(const Json& list, std::map<std::string, std::string>& out) {
 
 StatusOr<Owner> find_owner(store::Transaction& tx, const CallContext& ctx,
                            const std::string& database, const std::string& table,
-                           const Json* partition_values) {
-  MORTAR_ASSIGN_OR_RETURN(auto t, rows::load_table(tx, ctx.catalog_id, database, table));
+                           const Json* partition_values, bool for_write) {
+  // Writers lock the table's row: the owner's columns are checked against
+  // the table (or partition) body they read.
+  MORTAR_ASSIGN_OR_RETURN(
+      auto t, for_write ? rows::load_table_for_write(tx, ctx.catalog_id, database, table)
+                        : rows::load_table(tx, ctx.catalog_id, database, table));
   Owner owner;
   const Json& body = t.ref.table;
   auto sd = body.find("StorageDescriptor");
@@ -98,7 +102,8 @@ StatusOr<ColumnStatisticsResult> get_statistics(store::Store& store, const CallC
   ColumnStatisticsResult out;
   MORTAR_RETURN_IF_ERROR(store::run_in_read_transaction(store, [&](store::Transaction& tx) -> Status {
     out = ColumnStatisticsResult();
-    MORTAR_ASSIGN_OR_RETURN(Owner owner, find_owner(tx, ctx, database, table, partition_values));
+    MORTAR_ASSIGN_OR_RETURN(Owner owner,
+                            find_owner(tx, ctx, database, table, partition_values, false));
     std::string sql = absl::StrCat("SELECT body FROM ", owner.sql_table, " WHERE ",
                                    owner.id_column, " = ? AND column_name = ?");
     for (const std::string& column : columns) {
@@ -129,7 +134,7 @@ StatusOr<Json> update_statistics(Catalog& catalog, const CallContext& ctx,
       [&](store::Transaction& tx) -> Status {
         errors = Json::array();
         MORTAR_ASSIGN_OR_RETURN(Owner owner,
-                                find_owner(tx, ctx, database, table, partition_values));
+                                find_owner(tx, ctx, database, table, partition_values, true));
         std::string sql = absl::StrCat("INSERT INTO ", owner.sql_table, "(", owner.id_column,
                                        ", column_name, body) VALUES(?,?,?) ON CONFLICT(",
                                        owner.id_column,
@@ -157,7 +162,7 @@ Status delete_statistics(Catalog& catalog, const CallContext& ctx, const std::st
       ctx, Catalog::table_arn(ctx, lower_name(database), lower_name(table)),
       [&](store::Transaction& tx) -> Status {
         MORTAR_ASSIGN_OR_RETURN(Owner owner,
-                                find_owner(tx, ctx, database, table, partition_values));
+                                find_owner(tx, ctx, database, table, partition_values, true));
         MORTAR_ASSIGN_OR_RETURN(
             int64_t n, tx.exec(absl::StrCat("DELETE FROM ", owner.sql_table, " WHERE ",
                                             owner.id_column, " = ? AND column_name = ?"),

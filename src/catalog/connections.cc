@@ -115,6 +115,8 @@ Status Catalog::update_connection(const CallContext& ctx, const std::string& nam
     auto st = tx.exec("UPDATE connections SET name=?, connection_type=?, body=? WHERE id=?",
                       {new_name, string_member(input, "ConnectionType"), c.dump(), rows[0].int_at(0)});
     if (absl::IsAlreadyExists(st.status())) return already_exists("Connection already exists.");
+    // Deleted since the read (PostgreSQL runs writers concurrently).
+    if (st.ok() && *st == 0) return not_found("Connection " + name + " not found.");
     if (st.ok() && new_name != name) {
       // Tags follow a renamed connection.
       MORTAR_RETURN_IF_ERROR(tx.exec("UPDATE tags SET resource=? WHERE connection_id=?",

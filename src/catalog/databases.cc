@@ -76,7 +76,7 @@ Status Catalog::update_database(const CallContext& ctx, const std::string& name,
   std::string db_name = lower_name(name);
   std::string new_name = lower_name(string_member(input, "Name"));
   return mutate(ctx, database_arn(ctx, db_name), [&](store::Transaction& tx) -> Status {
-    MORTAR_ASSIGN_OR_RETURN(auto ref, find_database(tx, ctx.catalog_id, db_name));
+    MORTAR_ASSIGN_OR_RETURN(auto ref, find_database_for_write(tx, ctx.catalog_id, db_name));
     if (!new_name.empty() && new_name != db_name) {
       return invalid_input("Renaming a database is not supported.");
     }

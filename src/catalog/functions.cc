@@ -107,6 +107,8 @@ Status Catalog::update_function(const CallContext& ctx, const std::string& datab
     auto st = tx.exec("UPDATE functions SET name=?, body=? WHERE id=?",
                       {new_name, f.dump(), rows[0].int_at(0)});
     if (absl::IsAlreadyExists(st.status())) return already_exists("Function already exists.");
+    // Deleted since the read (PostgreSQL runs writers concurrently).
+    if (st.ok() && *st == 0) return not_found("Function " + fn + " not found.");
     if (st.ok() && new_name != fn) {
       MORTAR_RETURN_IF_ERROR(
           tx.exec("UPDATE tags SET resource=? WHERE function_id=?",

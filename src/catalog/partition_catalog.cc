@@ -31,10 +31,7 @@ Status create_one(store::Transaction& tx, const rows::PartitionedTable& table, c
                   double now) {
   if (!input.is_object()) return invalid_input("PartitionInput must be an object.");
   MORTAR_ASSIGN_OR_RETURN(auto values, rows::check_values(table, values_of(input)));
-  MORTAR_ASSIGN_OR_RETURN(auto existing, rows::find_partition(tx, table.ref.table_id, values));
-  if (existing) {
-    return partition_exists();
-  }
+  // AlreadyExists when the values are taken (the unique key decides).
   return rows::insert_partition(tx, table, values, rows::body_from_input(input, values, now), now)
       .status();
 }
@@ -77,12 +74,12 @@ std::string PartitionCatalog::resource(const CallContext& ctx, const std::string
 
 Status PartitionCatalog::create_partition(const CallContext& ctx, const std::string& database,
                                           const std::string& table, const Json& input) {
-  return catalog_.mutate(ctx, resource(ctx, database, table),
-                         [&](store::Transaction& tx) -> Status {
-                           MORTAR_ASSIGN_OR_RETURN(
-                               auto t, rows::load_table(tx, ctx.catalog_id, database, table));
-                           return create_one(tx, t, input, now());
-                         });
+  return catalog_.mutate(
+      ctx, resource(ctx, database, table), [&](store::Transaction& tx) -> Status {
+        MORTAR_ASSIGN_OR_RETURN(auto t,
+                                rows::load_table_for_write(tx, ctx.catalog_id, database, table));
+        return create_one(tx, t, input, now());
+      });
 }
 
 StatusOr<Json> PartitionCatalog::batch_create_partition(const CallContext& ctx,
@@ -93,7 +90,8 @@ StatusOr<Json> PartitionCatalog::batch_create_partition(const CallContext& ctx,
   MORTAR_RETURN_IF_ERROR(catalog_.mutate(
       ctx, resource(ctx, database, table), [&](store::Transaction& tx) -> Status {
         errors = Json::array();
-        MORTAR_ASSIGN_OR_RETURN(auto t, rows::load_table(tx, ctx.catalog_id, database, table));
+        MORTAR_ASSIGN_OR_RETURN(auto t,
+                                rows::load_table_for_write(tx, ctx.catalog_id, database, table));
         double ts = now();
         if (!inputs.is_array()) return invalid_input("PartitionInputList must be a list.");
         for (const Json& input : inputs) {
@@ -167,12 +165,12 @@ StatusOr<std::vector<Json>> PartitionCatalog::batch_get_partition(const CallCont
 Status PartitionCatalog::update_partition(const CallContext& ctx, const std::string& database,
                                           const std::string& table, const Json& values,
                                           const Json& input) {
-  return catalog_.mutate(ctx, resource(ctx, database, table),
-                         [&](store::Transaction& tx) -> Status {
-                           MORTAR_ASSIGN_OR_RETURN(
-                               auto t, rows::load_table(tx, ctx.catalog_id, database, table));
-                           return update_one(tx, t, values, input, now());
-                         });
+  return catalog_.mutate(
+      ctx, resource(ctx, database, table), [&](store::Transaction& tx) -> Status {
+        MORTAR_ASSIGN_OR_RETURN(auto t,
+                                rows::load_table_for_write(tx, ctx.catalog_id, database, table));
+        return update_one(tx, t, values, input, now());
+      });
 }
 
 StatusOr<Json> PartitionCatalog::batch_update_partition(const CallContext& ctx,
@@ -183,7 +181,8 @@ StatusOr<Json> PartitionCatalog::batch_update_partition(const CallContext& ctx,
   MORTAR_RETURN_IF_ERROR(catalog_.mutate(
       ctx, resource(ctx, database, table), [&](store::Transaction& tx) -> Status {
         errors = Json::array();
-        MORTAR_ASSIGN_OR_RETURN(auto t, rows::load_table(tx, ctx.catalog_id, database, table));
+        MORTAR_ASSIGN_OR_RETURN(auto t,
+                                rows::load_table_for_write(tx, ctx.catalog_id, database, table));
         double ts = now();
         for (const Json& entry : entries) {
           static const Json kNull;
@@ -205,12 +204,12 @@ StatusOr<Json> PartitionCatalog::batch_update_partition(const CallContext& ctx,
 
 Status PartitionCatalog::delete_partition(const CallContext& ctx, const std::string& database,
                                           const std::string& table, const Json& values) {
-  return catalog_.mutate(ctx, resource(ctx, database, table),
-                         [&](store::Transaction& tx) -> Status {
-                           MORTAR_ASSIGN_OR_RETURN(
-                               auto t, rows::load_table(tx, ctx.catalog_id, database, table));
-                           return delete_one(tx, t, values);
-                         });
+  return catalog_.mutate(
+      ctx, resource(ctx, database, table), [&](store::Transaction& tx) -> Status {
+        MORTAR_ASSIGN_OR_RETURN(auto t,
+                                rows::load_table_for_write(tx, ctx.catalog_id, database, table));
+        return delete_one(tx, t, values);
+      });
 }
 
 StatusOr<Json> PartitionCatalog::batch_delete_partition(const CallContext& ctx,
@@ -221,7 +220,8 @@ StatusOr<Json> PartitionCatalog::batch_delete_partition(const CallContext& ctx,
   MORTAR_RETURN_IF_ERROR(catalog_.mutate(
       ctx, resource(ctx, database, table), [&](store::Transaction& tx) -> Status {
         errors = Json::array();
-        MORTAR_ASSIGN_OR_RETURN(auto t, rows::load_table(tx, ctx.catalog_id, database, table));
+        MORTAR_ASSIGN_OR_RETURN(auto t,
+                                rows::load_table_for_write(tx, ctx.catalog_id, database, table));
         for (const Json& item : to_delete) {
           Status st = delete_one(tx, t, values_of(item));
           if (absl::IsInternal(st) || absl::IsUnavailable(st)) return st;

@@ -25,7 +25,7 @@ Status PartitionCatalog::add_partition_index(store::Transaction& tx, const CallC
                                              const Json& index, double create_time) {
   std::string name = string_member(index, "IndexName");
   if (name.empty()) return invalid_input("PartitionIndex.IndexName is required.");
-  MORTAR_ASSIGN_OR_RETURN(auto t, rows::load_table(tx, ctx.catalog_id, database, table));
+  MORTAR_ASSIGN_OR_RETURN(auto t, rows::load_table_for_write(tx, ctx.catalog_id, database, table));
   if (t.keys.empty()) {
     return invalid_input(absl::StrCat("Table ", t.table_name, " has no partition keys to index."));
   }
@@ -108,7 +108,8 @@ Status PartitionCatalog::delete_partition_index(const CallContext& ctx, const st
                                                 const std::string& index_name) {
   return catalog_.mutate(
       ctx, resource(ctx, database, table), [&](store::Transaction& tx) -> Status {
-        MORTAR_ASSIGN_OR_RETURN(auto t, rows::load_table(tx, ctx.catalog_id, database, table));
+        MORTAR_ASSIGN_OR_RETURN(auto t,
+                                rows::load_table_for_write(tx, ctx.catalog_id, database, table));
         MORTAR_ASSIGN_OR_RETURN(
             int64_t n, tx.exec("DELETE FROM partition_indexes WHERE table_id = ? AND name = ?",
                                {t.ref.table_id, index_name}));

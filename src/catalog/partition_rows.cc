@@ -5,10 +5,11 @@
 
 namespace mortar::catalog::partition_rows {
 
-StatusOr<PartitionedTable> load_table(store::Transaction& tx, const std::string& catalog_id,
-                                      const std::string& database, const std::string& table) {
+namespace {
+
+PartitionedTable partitioned(TableRef ref, const std::string& catalog_id) {
   PartitionedTable out;
-  MORTAR_ASSIGN_OR_RETURN(out.ref, find_table(tx, catalog_id, database, table));
+  out.ref = std::move(ref);
   const Json& t = out.ref.table;
   out.database_name = string_member(t, "DatabaseName");
   out.table_name = string_member(t, "Name");
@@ -22,6 +23,22 @@ StatusOr<PartitionedTable> load_table(store::Transaction& tx, const std::string&
     }
   }
   return out;
+}
+
+}  // namespace
+
+StatusOr<PartitionedTable> load_table(store::Transaction& tx, const std::string& catalog_id,
+                                      const std::string& database, const std::string& table) {
+  MORTAR_ASSIGN_OR_RETURN(TableRef ref, find_table(tx, catalog_id, database, table));
+  return partitioned(std::move(ref), catalog_id);
+}
+
+StatusOr<PartitionedTable> load_table_for_write(store::Transaction& tx,
+                                                const std::string& catalog_id,
+                                                const std::string& database,
+                                                const std::string& table) {
+  MORTAR_ASSIGN_OR_RETURN(TableRef ref, find_table_for_write(tx, catalog_id, database, table));
+  return partitioned(std::move(ref), catalog_id);
 }
 
 std::string values_key(const std::vector<std::string>& values) {
@@ -117,11 +134,13 @@ StatusOr<int64_t> insert_partition(store::Transaction& tx, const PartitionedTabl
   MORTAR_ASSIGN_OR_RETURN(
       auto rows,
       tx.query("INSERT INTO partitions(table_id, values_key, body, create_time, update_time) "
-               "VALUES(?,?,?,?,?) RETURNING id",
+               "VALUES(?,?,?,?,?) ON CONFLICT(table_id, values_key) DO NOTHING RETURNING id",
                {table.ref.table_id, values_key(values),
                 body.dump(-1, ' ', false, Json::error_handler_t::replace),
                 store::micros_from_seconds(now), store::micros_from_seconds(now)}));
-  if (rows.empty()) return internal_error("partition insert returned no id");
+  // DO NOTHING rather than a constraint error: PostgreSQL would abort the
+  // whole transaction, and a batch reports a duplicate per entry.
+  if (rows.empty()) return already_exists("Partition already exists.");
   int64_t id = rows[0].int_at(0);
   MORTAR_RETURN_IF_ERROR(index_keys(tx, table.ref.table_id, id, values));
   return id;

@@ -29,6 +29,13 @@ struct PartitionedTable {
 
 StatusOr<PartitionedTable> load_table(store::Transaction& tx, const std::string& catalog_id,
                                       const std::string& database, const std::string& table);
+// The same with the table's row locked until `tx` ends (find_table_for_write):
+// every writer of a table's partitions, indexes and statistics takes it, so
+// their checks (exists? limit reached?) and writes do not interleave.
+StatusOr<PartitionedTable> load_table_for_write(store::Transaction& tx,
+                                                const std::string& catalog_id,
+                                                const std::string& database,
+                                                const std::string& table);
 
 // The canonical, unique-per-table key of a list of values (a JSON array).
 std::string values_key(const std::vector<std::string>& values);
@@ -54,8 +61,10 @@ StatusOr<std::optional<StoredPartition>> find_partition(store::Transaction& tx, 
 Json body_from_input(const Json& partition_input, const std::vector<std::string>& values,
                      double creation_time);
 
-// Inserts a partition that does not exist yet (the caller checked) with its
-// key-value index rows; returns its id.
+// Inserts a partition with its key-value index rows; returns its id, or
+// AlreadyExists ("Partition already exists.") when the table has one with
+// these values (the unique key decides, so concurrent inserts of the same
+// values create it once).
 StatusOr<int64_t> insert_partition(store::Transaction& tx, const PartitionedTable& table,
                                    const std::vector<std::string>& values, const Json& body,
                                    double now);

@@ -1,6 +1,7 @@
 #include "catalog/table_lookup.h"
 
 #include "catalog/names.h"
+#include "catalog/row_lock.h"
 
 namespace mortar::catalog {
 
@@ -39,6 +40,24 @@ StatusOr<TableRef> find_table(store::Transaction& tx, const std::string& catalog
   ref.table = nlohmann::json::parse(rows[0].text_at(2), nullptr, false);
   if (ref.table.is_discarded()) return internal_error("corrupt table record for " + db + "." + name);
   return ref;
+}
+
+StatusOr<DatabaseRef> find_database_for_write(store::Transaction& tx, const std::string& catalog_id,
+                                              const std::string& database) {
+  MORTAR_RETURN_IF_ERROR(lock_rows(tx, "databases", "create_time", "catalog_id = ? AND name = ?",
+                                   {catalog_id, lower_name(database)})
+                             .status());
+  return find_database(tx, catalog_id, database);
+}
+
+StatusOr<TableRef> find_table_for_write(store::Transaction& tx, const std::string& catalog_id,
+                                        const std::string& database, const std::string& table) {
+  MORTAR_RETURN_IF_ERROR(lock_rows(tx, "tables", "version_id",
+                                   "name = ? AND database_id IN (SELECT id FROM databases WHERE "
+                                   "catalog_id = ? AND name = ?)",
+                                   {lower_name(table), catalog_id, lower_name(database)})
+                             .status());
+  return find_table(tx, catalog_id, database, table);
 }
 
 }  // namespace mortar::catalog

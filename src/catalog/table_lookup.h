@@ -32,4 +32,13 @@ StatusOr<DatabaseRef> find_database(store::Transaction& tx, const std::string& c
 StatusOr<TableRef> find_table(store::Transaction& tx, const std::string& catalog_id,
                               const std::string& database, const std::string& table);
 
+// The same after locking the row (row_lock.h) until `tx` ends, for writers
+// that decide from the body or from the children (partitions, partition
+// indexes, statistics, tags): concurrent writers of the same entity take
+// turns, and what is read is the latest committed state.
+StatusOr<DatabaseRef> find_database_for_write(store::Transaction& tx, const std::string& catalog_id,
+                                              const std::string& database);
+StatusOr<TableRef> find_table_for_write(store::Transaction& tx, const std::string& catalog_id,
+                                        const std::string& database, const std::string& table);
+
 }  // namespace mortar::catalog

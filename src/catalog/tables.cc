@@ -1,6 +1,8 @@
 // Tables: Create/Get/GetTables/Update/Delete/BatchDeleteTable. The stored body
 // is the Table object exactly as GetTable answers it, so a read is one
 // indexed lookup plus a JSON parse.
+#include <algorithm>
+
 #include "catalog/catalog.h"
 #include "catalog/json_util.h"
 #include "catalog/names.h"
@@ -9,6 +11,10 @@
 
 namespace mortar::catalog {
 namespace {
+
+// UpdateTable without a VersionId re-reads this often when others keep
+// winning the compare-and-swap before it gives up.
+constexpr int kUpdateAttempts = 16;
 
 Json table_from_input(const Json& input, const std::string& db, const std::string& name,
                       const CallContext& ctx, double create_time, double update_time,
@@ -119,42 +125,55 @@ StatusOr<std::string> Catalog::update_table(const CallContext& ctx, const std::s
   std::string name = lower_name(string_member(input, "Name"));
   if (name.empty()) return invalid_input("TableInput.Name is required.");
   std::string new_version;
-  MORTAR_RETURN_IF_ERROR(mutate(ctx, table_arn(ctx, db, name), [&](store::Transaction& tx) -> Status {
-    MORTAR_ASSIGN_OR_RETURN(auto ref, find_table(tx, ctx.catalog_id, db, name));
-    std::string current = string_member(ref.table, "VersionId");
-    // Of concurrent updates exactly one moves the version on: the final
-    // UPDATE is conditional on the version read here (on PostgreSQL at READ
-    // COMMITTED a second writer waits for the first and then matches no row).
-    if (version_id && !version_id->empty() && *version_id != current) {
-      return concurrent_modification("Update table failed due to concurrent modifications: "
-                                     "VersionId " + *version_id + " is not the current version " +
-                                     current + ".");
-    }
-    int64_t current_n = std::stoll(current.empty() ? "0" : current);
-    if (!skip_archive) {
-      MORTAR_RETURN_IF_ERROR(
-          tx.exec("INSERT INTO table_versions(table_id, version_id, body) VALUES(?,?,?)"
-                  " ON CONFLICT(table_id, version_id) DO UPDATE SET body = excluded.body",
-                  {ref.table_id, current_n, ref.table.dump()})
-              .status());
-    }
-    double t = now();
-    Json table = table_from_input(input, db, name, ctx, ref.table.value("CreateTime", t), t,
-                                  current_n + 1);
-    if (ref.table.contains("CreatedBy")) table["CreatedBy"] = ref.table["CreatedBy"];
-    new_version = std::to_string(current_n + 1);
-    MORTAR_ASSIGN_OR_RETURN(
-        int64_t changed,
-        tx.exec(
-            "UPDATE tables SET version_id=?, body=?, update_time=? WHERE id=? AND version_id=?",
-            {current_n + 1, table.dump(), store::micros_from_seconds(t), ref.table_id, current_n}));
-    if (changed != 1) {
-      return concurrent_modification(
-          "Update table failed due to concurrent modifications: "
-          "the table changed while it was being updated.");
-    }
-    return ok_status();
-  }));
+  const bool named = version_id && !version_id->empty();
+  MORTAR_RETURN_IF_ERROR(
+      mutate(ctx, table_arn(ctx, db, name), [&](store::Transaction& tx) -> Status {
+        // Compare-and-swap on tables.version_id: of concurrent updates that read
+        // the same version exactly one changes the row (on PostgreSQL the others
+        // wait for its commit, re-check the condition and change nothing). One
+        // that named the VersionId then fails as Glue does; one that did not
+        // re-reads (a new statement sees the commit) and tries again, so no update
+        // is lost and each version is archived once.
+        for (int attempt = 0; attempt < kUpdateAttempts; ++attempt) {
+          MORTAR_ASSIGN_OR_RETURN(auto ref, find_table(tx, ctx.catalog_id, db, name));
+          std::string current = string_member(ref.table, "VersionId");
+          if (named && *version_id != current) {
+            return concurrent_modification(
+                "Update table failed due to concurrent modifications: "
+                "VersionId " +
+                *version_id + " is not the current version " + current + ".");
+          }
+          int64_t current_n = std::stoll(current.empty() ? "0" : current);
+          double t = now();
+          Json table = table_from_input(input, db, name, ctx, ref.table.value("CreateTime", t), t,
+                                        current_n + 1);
+          if (ref.table.contains("CreatedBy")) table["CreatedBy"] = ref.table["CreatedBy"];
+          MORTAR_ASSIGN_OR_RETURN(
+              int64_t changed, tx.exec("UPDATE tables SET version_id=?, body=?, update_time=? "
+                                       "WHERE id=? AND version_id=?",
+                                       {current_n + 1, table.dump(), store::micros_from_seconds(t), ref.table_id,
+                                        current_n}));
+          if (changed == 1) {
+            new_version = std::to_string(current_n + 1);
+            if (skip_archive) return ok_status();
+            return tx
+                .exec(
+                    "INSERT INTO table_versions(table_id, version_id, body) VALUES(?,?,?)"
+                    " ON CONFLICT(table_id, version_id) DO UPDATE SET body = excluded.body",
+                    {ref.table_id, current_n, ref.table.dump()})
+                .status();
+          }
+          if (named) {
+            return concurrent_modification(
+                "Update table failed due to concurrent modifications: "
+                "VersionId " +
+                *version_id + " is no longer the current version.");
+          }
+        }
+        return concurrent_modification(
+            "Update table failed due to concurrent modifications: the "
+            "table kept changing; retry.");
+      }));
   return new_version;
 }
 
@@ -175,16 +194,27 @@ StatusOr<Json> Catalog::batch_delete_table(const CallContext& ctx, const std::st
   MORTAR_RETURN_IF_ERROR(mutate(ctx, database_arn(ctx, db), [&](store::Transaction& tx) -> Status {
     errors = Json::array();
     MORTAR_ASSIGN_OR_RETURN(auto dbref, find_database(tx, ctx.catalog_id, db));
-    for (const std::string& n : names) {
-      std::string t = lower_name(n);
+    // Each DELETE is atomic, so of concurrent batches naming a table exactly
+    // one deletes it and the others report it not found. Deleting in name
+    // order keeps two batches from waiting on each other's row locks
+    // (PostgreSQL would abort one as a deadlock); errors keep request order.
+    std::vector<size_t> order(names.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      return lower_name(names[a]) < lower_name(names[b]);
+    });
+    std::vector<bool> missing(names.size(), false);
+    for (size_t i : order) {
       MORTAR_ASSIGN_OR_RETURN(int64_t changed,
                               tx.exec("DELETE FROM tables WHERE database_id=? AND name=?",
-                                      {dbref.database_id, t}));
-      if (changed == 0) {
-        errors.push_back(
-            {{"TableName", n},
-             {"ErrorDetail", glue_error_detail(not_found("Table " + t + " not found."))}});
-      }
+                                      {dbref.database_id, lower_name(names[i])}));
+      missing[i] = changed == 0;
+    }
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (!missing[i]) continue;
+      errors.push_back({{"TableName", names[i]},
+                        {"ErrorDetail",
+                         glue_error_detail(not_found("Table " + lower_name(names[i]) + " not found."))}});
     }
     return ok_status();
   }));

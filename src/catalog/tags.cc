@@ -3,6 +3,7 @@
 #include "catalog/catalog.h"
 #include "catalog/json_util.h"
 #include "catalog/names.h"
+#include "catalog/row_lock.h"
 #include "catalog/table_lookup.h"
 #include "catalog/tag_rules.h"
 #include "catalog/tag_store.h"
@@ -61,6 +62,16 @@ StatusOr<TagTarget> resolve(store::Transaction& tx, const CallContext& ctx, cons
 
 Status put_tags(store::Transaction& tx, const TagTarget& target, const nlohmann::json& tags) {
   if (!tags.is_object() || tags.empty()) return ok_status();
+  // The count is checked after the upserts: lock the entity's row first so
+  // concurrent TagResource calls on it take turns and cannot each stay under
+  // the limit while together exceeding it (PostgreSQL; SQLite serializes).
+  static const char* kEntity[][2] = {{"databases", "create_time"},
+                                     {"tables", "version_id"},
+                                     {"connections", "connection_type"},
+                                     {"functions", "body"}};
+  MORTAR_RETURN_IF_ERROR(
+      lock_rows(tx, kEntity[target.kind][0], kEntity[target.kind][1], "id = ?", {target.id})
+          .status());
   static const char* kColumns[] = {"database_id", "table_id", "connection_id", "function_id"};
   std::string sql = std::string("INSERT INTO tags(resource, key, value, ") + kColumns[target.kind] +
                     ") VALUES(?,?,?,?) ON CONFLICT(resource, key) DO UPDATE SET value=excluded.value";

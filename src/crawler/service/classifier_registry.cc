@@ -90,7 +90,7 @@ Status ClassifierRegistry::update(const std::string& account, const Json& reques
   // Members left out keep their values: validate the merged classifier.
   std::string name = body["Name"].get<std::string>();
   return store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
-    MORTAR_ASSIGN_OR_RETURN(auto existing, load_classifier(tx, account, name));
+    MORTAR_ASSIGN_OR_RETURN(auto existing, load_classifier_for_write(tx, account, name));
     if (!existing) return not_found("Classifier with name " + name + " does not exist");
     auto old = existing->find(kind);
     if (old == existing->end()) {

@@ -98,20 +98,28 @@ Status CrawlerService::start_locked(const std::string& account, const std::strin
   crawl->name = name;
   crawl->crawl_id = new_uuid();
   crawl->start_micros = clock_.now_micros();
-  MORTAR_RETURN_IF_ERROR(store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
-    MORTAR_ASSIGN_OR_RETURN(CrawlerRow row, require_crawler(tx, account, name));
-    CrawlRow c;
-    c.crawler = name;
-    c.crawl_id = crawl->crawl_id;
-    c.state = "RUNNING";
-    c.start_time = static_cast<double>(crawl->start_micros) / 1e6;
-    if (!options_.data_dir.empty()) c.log_path = CrawlLog::path_for(options_.data_dir, name, c.crawl_id);
-    auto config = parse_crawler_config(row.body.value("Configuration", ""));
-    c.dry_run = config.ok() && config->dry_run;
-    MORTAR_RETURN_IF_ERROR(insert_crawl(tx, account, c));
-    row.state = "RUNNING";
-    return save_crawler(tx, account, row);
-  }));
+  MORTAR_RETURN_IF_ERROR(
+      store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
+        // READY -> RUNNING under the row lock: of concurrent starts (threads here
+        // or other servers on the same store) exactly one finds it READY.
+        MORTAR_ASSIGN_OR_RETURN(CrawlerRow row, require_crawler_for_write(tx, account, name));
+        if (row.state != "READY") {
+          return glue_error(absl::StatusCode::kFailedPrecondition, "CrawlerRunningException",
+                            "Crawler with name " + name + " has already started");
+        }
+        CrawlRow c;
+        c.crawler = name;
+        c.crawl_id = crawl->crawl_id;
+        c.state = "RUNNING";
+        c.start_time = static_cast<double>(crawl->start_micros) / 1e6;
+        if (!options_.data_dir.empty())
+          c.log_path = CrawlLog::path_for(options_.data_dir, name, c.crawl_id);
+        auto config = parse_crawler_config(row.body.value("Configuration", ""));
+        c.dry_run = config.ok() && config->dry_run;
+        MORTAR_RETURN_IF_ERROR(insert_crawl(tx, account, c));
+        row.state = "RUNNING";
+        return save_crawler(tx, account, row);
+      }));
   active_[{account, name}] = crawl;
   queue_.push_back(crawl);
   work_cv_.Signal();
@@ -148,11 +156,17 @@ Status CrawlerService::stop_crawler(const CallContext& ctx, const std::string& n
     return glue_error(absl::StatusCode::kFailedPrecondition, "CrawlerStoppingException",
                       "Crawler with name " + name + " is already stopping");
   }
-  MORTAR_RETURN_IF_ERROR(store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
-    MORTAR_ASSIGN_OR_RETURN(CrawlerRow row, require_crawler(tx, ctx.account_id, name));
-    row.state = "STOPPING";
-    return save_crawler(tx, ctx.account_id, row);
-  }));
+  MORTAR_RETURN_IF_ERROR(
+      store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
+        MORTAR_ASSIGN_OR_RETURN(CrawlerRow row,
+                                require_crawler_for_write(tx, ctx.account_id, name));
+        if (row.state == "STOPPING") {
+          return glue_error(absl::StatusCode::kFailedPrecondition, "CrawlerStoppingException",
+                            "Crawler with name " + name + " is already stopping");
+        }
+        row.state = "STOPPING";
+        return save_crawler(tx, ctx.account_id, row);
+      }));
   crawl->stopping = true;
   crawl->cancel->cancel();
   return ok_status();
@@ -291,8 +305,9 @@ void CrawlerService::finish(const std::shared_ptr<ActiveCrawl>& crawl, const std
   absl::MutexLock lock(&mu_);
   Status s = store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
     MORTAR_RETURN_IF_ERROR(finish_crawl(tx, crawl->account, c));
-    MORTAR_ASSIGN_OR_RETURN(auto row, load_crawler(tx, crawl->account, crawl->name));
-    if (!row) return ok_status();
+    auto row = require_crawler_for_write(tx, crawl->account, crawl->name);
+    if (absl::IsNotFound(row.status())) return ok_status();
+    MORTAR_RETURN_IF_ERROR(row.status());
     row->state = "READY";
     row->body["LastCrawl"] = last_crawl(last_status, c.error, crawl->name, crawl->crawl_id, c.start_time);
     return save_crawler(tx, crawl->account, *row);

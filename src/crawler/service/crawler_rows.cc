@@ -1,5 +1,6 @@
 #include "crawler/service/crawler_rows.h"
 
+#include "catalog/row_lock.h"
 #include "store/dialect.h"
 
 namespace mortar::crawler {
@@ -91,6 +92,14 @@ StatusOr<CrawlerRow> require_crawler(store::Transaction& tx, const std::string& 
   MORTAR_ASSIGN_OR_RETURN(auto row, load_crawler(tx, account, name));
   if (!row) return not_found("Crawler entry with name " + name + " does not exist");
   return std::move(*row);
+}
+
+StatusOr<CrawlerRow> require_crawler_for_write(store::Transaction& tx, const std::string& account,
+                                               const std::string& name) {
+  MORTAR_RETURN_IF_ERROR(
+      catalog::lock_rows(tx, "crawlers", "state", "account_id=? AND name=?", {account, name})
+          .status());
+  return require_crawler(tx, account, name);
 }
 
 Status insert_crawler(store::Transaction& tx, const std::string& account, const CrawlerRow& row) {
@@ -231,6 +240,15 @@ StatusOr<std::optional<Json>> load_classifier(store::Transaction& tx, const std:
   if (rows.empty()) return std::optional<Json>();
   MORTAR_ASSIGN_OR_RETURN(Json body, parse_body(rows[0].text_at(0)));
   return std::optional<Json>(std::move(body));
+}
+
+StatusOr<std::optional<Json>> load_classifier_for_write(store::Transaction& tx,
+                                                        const std::string& account,
+                                                        const std::string& name) {
+  MORTAR_RETURN_IF_ERROR(catalog::lock_rows(tx, "crawler_classifiers", "body",
+                                            "account_id=? AND name=?", {account, name})
+                             .status());
+  return load_classifier(tx, account, name);
 }
 
 Status insert_classifier(store::Transaction& tx, const std::string& account, const std::string& name,

@@ -33,6 +33,12 @@ StatusOr<std::optional<CrawlerRow>> load_crawler(store::Transaction& tx, const s
 // NotFound (EntityNotFoundException) when absent.
 StatusOr<CrawlerRow> require_crawler(store::Transaction& tx, const std::string& account,
                                      const std::string& name);
+// require_crawler after locking the row until `tx` ends (catalog/row_lock.h):
+// every read-modify-write of a crawler row (state transitions, definition,
+// tags, schedule) reads through it, so writers in other threads or servers
+// take turns and each sees the latest committed row.
+StatusOr<CrawlerRow> require_crawler_for_write(store::Transaction& tx, const std::string& account,
+                                               const std::string& name);
 // AlreadyExists when the name is taken.
 Status insert_crawler(store::Transaction& tx, const std::string& account, const CrawlerRow& row);
 Status save_crawler(store::Transaction& tx, const std::string& account, const CrawlerRow& row);
@@ -79,6 +85,10 @@ StatusOr<std::vector<std::pair<std::string, CrawlRow>>> fail_running_crawls(stor
 // Classifiers: `body` is a Glue Classifier object ({"CsvClassifier": {...}}).
 StatusOr<std::optional<Json>> load_classifier(store::Transaction& tx, const std::string& account,
                                               const std::string& name);
+// load_classifier with the row locked until `tx` ends (UpdateClassifier merges).
+StatusOr<std::optional<Json>> load_classifier_for_write(store::Transaction& tx,
+                                                        const std::string& account,
+                                                        const std::string& name);
 Status insert_classifier(store::Transaction& tx, const std::string& account, const std::string& name,
                          const Json& body);
 Status save_classifier(store::Transaction& tx, const std::string& account, const std::string& name,

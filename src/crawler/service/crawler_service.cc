@@ -24,6 +24,15 @@ Status crawler_running(const std::string& message) {
   return glue_error(absl::StatusCode::kFailedPrecondition, "CrawlerRunningException", message);
 }
 
+// Update/Delete of a crawler whose crawl runs (here or on another server).
+Status running_error(const std::string& name, const std::string& what) {
+  if (what == "update") {
+    return crawler_running("Cannot update Crawler " + name +
+                           " while it is running. Stop the crawl or wait until it completes.");
+  }
+  return crawler_running("Cannot delete Crawler " + name + " while it is running.");
+}
+
 // Glue's defaults for members a request left out.
 void fill_defaults(Json& body) {
   Json& scp = body["SchemaChangePolicy"];
@@ -114,7 +123,8 @@ Status CrawlerService::set_scheduler(CrawlerScheduler* scheduler) {
   return ok_status();
 }
 
-Status CrawlerService::validate_crawler(const std::string& account, const Json& crawler) {
+Status CrawlerService::validate_crawler(store::Transaction& tx, const std::string& account,
+                                        const Json& crawler) {
   const Json& targets = crawler.value("Targets", Json::object());
   bool any = false;
   for (const char* list : kTargetLists) {
@@ -147,14 +157,13 @@ Status CrawlerService::validate_crawler(const std::string& account, const Json& 
                          "DeleteBehavior (use LOG or DEPRECATE_IN_DATABASE).");
   }
   auto config = parse_crawler_config(crawler.value("Configuration", ""));
-  if (!config.ok()) return invalid_input("Invalid Configuration: " + std::string(status_message(config.status())));
-  std::vector<std::string> names;
+  if (!config.ok())
+    return invalid_input("Invalid Configuration: " + std::string(status_message(config.status())));
   for (const auto& c : crawler.value("Classifiers", Json::array())) {
-    if (c.is_string()) names.push_back(c.get<std::string>());
+    if (!c.is_string()) continue;
+    MORTAR_ASSIGN_OR_RETURN(auto found, load_classifier(tx, account, c.get<std::string>()));
+    if (!found) return not_found("Classifier " + c.get<std::string>() + " does not exist");
   }
-  std::vector<std::string> missing;
-  MORTAR_RETURN_IF_ERROR(classifiers_.resolve(account, names, &missing).status());
-  if (!missing.empty()) return not_found("Classifier " + missing[0] + " does not exist");
   return ok_status();
 }
 
@@ -178,11 +187,12 @@ Status CrawlerService::create_crawler(const CallContext& ctx, const Json& reques
     MORTAR_RETURN_IF_ERROR(catalog::check_tag_values(row.tags));
     MORTAR_RETURN_IF_ERROR(catalog::check_tag_count(static_cast<int64_t>(row.tags.size())));
   }
-  MORTAR_RETURN_IF_ERROR(validate_crawler(ctx.account_id, row.body));
-
   absl::MutexLock lock(&mu_);
-  MORTAR_RETURN_IF_ERROR(store::run_in_write_transaction(
-      store_, [&](store::Transaction& tx) { return insert_crawler(tx, ctx.account_id, row); }));
+  MORTAR_RETURN_IF_ERROR(
+      store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
+        MORTAR_RETURN_IF_ERROR(validate_crawler(tx, ctx.account_id, row.body));
+        return insert_crawler(tx, ctx.account_id, row);
+      }));
   if (scheduler_ != nullptr && is_scheduled(row.body)) {
     MORTAR_RETURN_IF_ERROR(
         scheduler_->schedule(ctx.account_id, row.name, row.body["Schedule"]["ScheduleExpression"]));
@@ -193,26 +203,24 @@ Status CrawlerService::create_crawler(const CallContext& ctx, const Json& reques
 Status CrawlerService::update_crawler(const CallContext& ctx, const Json& request) {
   const std::string name = request.value("Name", "");
   absl::MutexLock lock(&mu_);
-  if (active_.count({ctx.account_id, name})) {
-    return crawler_running("Cannot update Crawler " + name +
-                           " while it is running. Stop the crawl or wait until it completes.");
-  }
-  // mu_ serializes every change to a crawler row, so read-merge-write is safe.
+  if (active_.count({ctx.account_id, name})) return running_error(name, "update");
+  // Read, merge and write under the row lock in one transaction: another
+  // server's StartCrawler or TagResource cannot slip in between.
   CrawlerRow row;
-  MORTAR_RETURN_IF_ERROR(store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
-    MORTAR_ASSIGN_OR_RETURN(row, require_crawler(tx, ctx.account_id, name));
-    return ok_status();
-  }));
-  for (const char* m : kDefinitionMembers) {
-    if (request.contains(m)) row.body[m] = request[m];
-  }
-  fill_defaults(row.body);
-  if (request.contains("Schedule")) set_schedule(row.body, request.value("Schedule", ""));
-  row.body["LastUpdated"] = static_cast<double>(clock_.now_seconds());
-  row.body["Version"] = row.body.value("Version", int64_t{1}) + 1;
-  MORTAR_RETURN_IF_ERROR(validate_crawler(ctx.account_id, row.body));
-  MORTAR_RETURN_IF_ERROR(store::run_in_write_transaction(
-      store_, [&](store::Transaction& tx) { return save_crawler(tx, ctx.account_id, row); }));
+  MORTAR_RETURN_IF_ERROR(
+      store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
+        MORTAR_ASSIGN_OR_RETURN(row, require_crawler_for_write(tx, ctx.account_id, name));
+        if (row.state != "READY") return running_error(name, "update");
+        for (const char* m : kDefinitionMembers) {
+          if (request.contains(m)) row.body[m] = request[m];
+        }
+        fill_defaults(row.body);
+        if (request.contains("Schedule")) set_schedule(row.body, request.value("Schedule", ""));
+        row.body["LastUpdated"] = static_cast<double>(clock_.now_seconds());
+        row.body["Version"] = row.body.value("Version", int64_t{1}) + 1;
+        MORTAR_RETURN_IF_ERROR(validate_crawler(tx, ctx.account_id, row.body));
+        return save_crawler(tx, ctx.account_id, row);
+      }));
   if (scheduler_ != nullptr && request.contains("Schedule")) {
     if (is_scheduled(row.body)) {
       return scheduler_->schedule(ctx.account_id, name, row.body["Schedule"]["ScheduleExpression"]);
@@ -224,11 +232,14 @@ Status CrawlerService::update_crawler(const CallContext& ctx, const Json& reques
 
 Status CrawlerService::delete_crawler(const CallContext& ctx, const std::string& name) {
   absl::MutexLock lock(&mu_);
-  if (active_.count({ctx.account_id, name})) {
-    return crawler_running("Cannot delete Crawler " + name + " while it is running.");
-  }
-  MORTAR_RETURN_IF_ERROR(store::run_in_write_transaction(
-      store_, [&](store::Transaction& tx) { return delete_crawler_row(tx, ctx.account_id, name); }));
+  if (active_.count({ctx.account_id, name})) return running_error(name, "delete");
+  MORTAR_RETURN_IF_ERROR(
+      store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
+        MORTAR_ASSIGN_OR_RETURN(CrawlerRow row,
+                                require_crawler_for_write(tx, ctx.account_id, name));
+        if (row.state != "READY") return running_error(name, "delete");
+        return delete_crawler_row(tx, ctx.account_id, name);
+      }));
   if (scheduler_ != nullptr) scheduler_->unschedule(ctx.account_id, name);
   return ok_status();
 }
@@ -327,12 +338,13 @@ Status CrawlerService::update_crawler_schedule(const CallContext& ctx, const std
                                                const std::string& expression) {
   absl::MutexLock lock(&mu_);
   CrawlerRow row;
-  MORTAR_RETURN_IF_ERROR(store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
-    MORTAR_ASSIGN_OR_RETURN(row, require_crawler(tx, ctx.account_id, name));
-    set_schedule(row.body, expression);
-    row.body["LastUpdated"] = static_cast<double>(clock_.now_seconds());
-    return save_crawler(tx, ctx.account_id, row);
-  }));
+  MORTAR_RETURN_IF_ERROR(
+      store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
+        MORTAR_ASSIGN_OR_RETURN(row, require_crawler_for_write(tx, ctx.account_id, name));
+        set_schedule(row.body, expression);
+        row.body["LastUpdated"] = static_cast<double>(clock_.now_seconds());
+        return save_crawler(tx, ctx.account_id, row);
+      }));
   if (scheduler_ == nullptr) return ok_status();
   if (is_scheduled(row.body)) {
     return scheduler_->schedule(ctx.account_id, name, row.body["Schedule"]["ScheduleExpression"]);
@@ -344,36 +356,39 @@ Status CrawlerService::update_crawler_schedule(const CallContext& ctx, const std
 Status CrawlerService::start_crawler_schedule(const CallContext& ctx, const std::string& name) {
   absl::MutexLock lock(&mu_);
   CrawlerRow row;
-  MORTAR_RETURN_IF_ERROR(store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
-    MORTAR_ASSIGN_OR_RETURN(row, require_crawler(tx, ctx.account_id, name));
-    auto it = row.body.find("Schedule");
-    if (it == row.body.end() || it->value("ScheduleExpression", "").empty()) {
-      return glue_error(absl::StatusCode::kFailedPrecondition, "NoScheduleException",
-                        "Crawler " + name + " has no schedule.");
-    }
-    if (it->value("State", "") == "SCHEDULED") {
-      return glue_error(absl::StatusCode::kFailedPrecondition, "SchedulerRunningException",
-                        "Schedule of crawler " + name + " is already running.");
-    }
-    (*it)["State"] = "SCHEDULED";
-    return save_crawler(tx, ctx.account_id, row);
-  }));
+  MORTAR_RETURN_IF_ERROR(
+      store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
+        MORTAR_ASSIGN_OR_RETURN(row, require_crawler_for_write(tx, ctx.account_id, name));
+        auto it = row.body.find("Schedule");
+        if (it == row.body.end() || it->value("ScheduleExpression", "").empty()) {
+          return glue_error(absl::StatusCode::kFailedPrecondition, "NoScheduleException",
+                            "Crawler " + name + " has no schedule.");
+        }
+        if (it->value("State", "") == "SCHEDULED") {
+          return glue_error(absl::StatusCode::kFailedPrecondition, "SchedulerRunningException",
+                            "Schedule of crawler " + name + " is already running.");
+        }
+        (*it)["State"] = "SCHEDULED";
+        return save_crawler(tx, ctx.account_id, row);
+      }));
   if (scheduler_ == nullptr) return ok_status();
   return scheduler_->schedule(ctx.account_id, name, row.body["Schedule"]["ScheduleExpression"]);
 }
 
 Status CrawlerService::stop_crawler_schedule(const CallContext& ctx, const std::string& name) {
   absl::MutexLock lock(&mu_);
-  MORTAR_RETURN_IF_ERROR(store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
-    MORTAR_ASSIGN_OR_RETURN(CrawlerRow row, require_crawler(tx, ctx.account_id, name));
-    auto it = row.body.find("Schedule");
-    if (it == row.body.end() || it->value("State", "") != "SCHEDULED") {
-      return glue_error(absl::StatusCode::kFailedPrecondition, "SchedulerNotRunningException",
-                        "Schedule of crawler " + name + " is not running.");
-    }
-    (*it)["State"] = "NOT_SCHEDULED";
-    return save_crawler(tx, ctx.account_id, row);
-  }));
+  MORTAR_RETURN_IF_ERROR(
+      store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
+        MORTAR_ASSIGN_OR_RETURN(CrawlerRow row,
+                                require_crawler_for_write(tx, ctx.account_id, name));
+        auto it = row.body.find("Schedule");
+        if (it == row.body.end() || it->value("State", "") != "SCHEDULED") {
+          return glue_error(absl::StatusCode::kFailedPrecondition, "SchedulerNotRunningException",
+                            "Schedule of crawler " + name + " is not running.");
+        }
+        (*it)["State"] = "NOT_SCHEDULED";
+        return save_crawler(tx, ctx.account_id, row);
+      }));
   if (scheduler_ != nullptr) scheduler_->unschedule(ctx.account_id, name);
   return ok_status();
 }

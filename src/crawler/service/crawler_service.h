@@ -156,7 +156,8 @@ class CrawlerService {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   Json crawler_view(const std::string& account, const Json& body, const std::string& state)
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  Status validate_crawler(const std::string& account, const Json& crawler);
+  // Inside the caller's transaction (the classifiers named must exist).
+  Status validate_crawler(store::Transaction& tx, const std::string& account, const Json& crawler);
   void log_event(const std::string& level, const std::string& message) const;
   double now() const { return static_cast<double>(clock_.now_micros()) / 1e6; }
 

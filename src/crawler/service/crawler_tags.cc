@@ -21,11 +21,11 @@ StatusOr<Json> CrawlerService::get_crawler_tags(const CallContext& ctx, const st
 Status CrawlerService::tag_crawler(const CallContext& ctx, const std::string& name,
                                    const Json& tags_to_add) {
   MORTAR_RETURN_IF_ERROR(catalog::check_tag_values(tags_to_add));
-  // mu_ serializes every change to a crawler row (UpdateCrawler rewrites the
-  // whole row, tags included, from what it read under mu_).
+  // The row lock (require_crawler_for_write) orders this against every other
+  // change of the row, in this process or another server.
   absl::MutexLock lock(&mu_);
   return store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
-    MORTAR_ASSIGN_OR_RETURN(CrawlerRow row, require_crawler(tx, ctx.account_id, name));
+    MORTAR_ASSIGN_OR_RETURN(CrawlerRow row, require_crawler_for_write(tx, ctx.account_id, name));
     if (!tags_to_add.is_object() || tags_to_add.empty()) return ok_status();
     Json tags = row.tags.is_object() ? std::move(row.tags) : Json::object();
     for (auto it = tags_to_add.begin(); it != tags_to_add.end(); ++it) tags[it.key()] = it.value();
@@ -38,7 +38,7 @@ Status CrawlerService::untag_crawler(const CallContext& ctx, const std::string& 
                                      const std::vector<std::string>& keys) {
   absl::MutexLock lock(&mu_);
   return store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
-    MORTAR_ASSIGN_OR_RETURN(CrawlerRow row, require_crawler(tx, ctx.account_id, name));
+    MORTAR_ASSIGN_OR_RETURN(CrawlerRow row, require_crawler_for_write(tx, ctx.account_id, name));
     Json tags = row.tags.is_object() ? std::move(row.tags) : Json::object();
     size_t before = tags.size();
     for (const auto& k : keys) tags.erase(k);
