@@ -1,5 +1,5 @@
-// copy_store() between two SQLite files (the PostgreSQL target is exercised
-// by src/server/migrate_store_test.cc with a real PostgreSQL).
+// copy_store() from a SQLite file into a SQLite file and into a real
+// PostgreSQL (testing/store_backends.h: a fresh database per test).
 #include "store/store_copy.h"
 
 #include <gtest/gtest.h>
@@ -8,8 +8,13 @@
 #include <filesystem>
 #include <map>
 
+#include "testing/store_backends.h"
+
 namespace mortar::store {
 namespace {
+
+using test_support::StoreBackend;
+using test_support::TestStore;
 
 // A row as text with each value's type, for comparisons.
 std::string describe(const Row& row) {
@@ -28,61 +33,51 @@ std::string describe(const Row& row) {
 // foreign keys; `notes` has a composite key and no rowid, `loose` no key.
 const std::vector<Migration> kSchema = {
     {1, "schema",
-     "CREATE TABLE b_parents(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
-     "CREATE TABLE a_children(id INTEGER PRIMARY KEY,"
-     " parent_id INTEGER NOT NULL REFERENCES b_parents(id) ON DELETE CASCADE,"
-     " score REAL, payload BLOB, note TEXT);"
-     "CREATE TABLE notes(child_id INTEGER NOT NULL REFERENCES a_children(id), k TEXT NOT NULL,"
-     " v TEXT, PRIMARY KEY(child_id, k)) WITHOUT ROWID;"
+     "CREATE TABLE b_parents(id {{AUTO_ID}}, name TEXT NOT NULL UNIQUE);"
+     "CREATE TABLE a_children(id {{AUTO_ID}},"
+     " parent_id BIGINT NOT NULL REFERENCES b_parents(id) ON DELETE CASCADE,"
+     " score {{DOUBLE}}, payload {{BLOB}}, note TEXT);"
+     "CREATE TABLE notes(child_id BIGINT NOT NULL REFERENCES a_children(id), k TEXT NOT NULL,"
+     " v TEXT, PRIMARY KEY(child_id, k)){{CLUSTERED}};"
      "CREATE TABLE loose(x TEXT, y INTEGER)"},
 };
 
-class StoreCopyTest : public ::testing::Test {
+// The source is always a SQLite file; the target is the parameter.
+class StoreCopyTest : public ::testing::TestWithParam<StoreBackend> {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("mortar_store_copy_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    source_ = open((dir_ / "source.db").string());
-    target_ = open((dir_ / "target.db").string());
+    ASSERT_EQ(source_store_.open(StoreBackend::kSqliteFile), "");
+    ASSERT_EQ(target_store_.open(GetParam()), "");
+    source_ = source_store_.get();
+    target_ = target_store_.get();
+    ASSERT_TRUE(source_->migrate("test", kSchema).ok());
+    ASSERT_TRUE(target_->migrate("test", kSchema).ok());
   }
-  void TearDown() override {
-    source_.reset();
-    target_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  static std::unique_ptr<Store> open(const std::string& path) {
-    auto s = open_sqlite_store(path);
-    EXPECT_TRUE(s.ok()) << s.status();
-    EXPECT_TRUE((*s)->migrate("test", kSchema).ok());
-    return std::move(*s);
-  }
+  bool postgres() const { return GetParam() == StoreBackend::kPostgres; }
   void populate(int parents, int children_each) {
-    ASSERT_TRUE(run_in_write_transaction(*source_, [&](Transaction& tx) -> Status {
-                  for (int p = 1; p <= parents; ++p) {
-                    // Sparse ids: the copy must keep them, not renumber.
-                    MORTAR_RETURN_IF_ERROR(tx.exec("INSERT INTO b_parents(id, name) VALUES(?, ?)",
-                                                   {int64_t{p * 10}, "p" + std::to_string(p)})
-                                               .status());
-                    for (int c = 0; c < children_each; ++c) {
-                      const int64_t id = p * 1000 + c;
-                      MORTAR_RETURN_IF_ERROR(
-                          tx.exec("INSERT INTO a_children(id, parent_id, score, payload, note) "
-                                  "VALUES(?, ?, ?, ?, ?)",
-                                  {id, int64_t{p * 10}, c * 0.5, Blob{std::string("\0\x01z", 3)},
-                                   c % 2 ? Value{} : Value{std::string("it's \"quoted\"")}})
-                              .status());
-                      MORTAR_RETURN_IF_ERROR(
-                          tx.exec("INSERT INTO notes(child_id, k, v) VALUES(?, 'a', 'x'), (?, 'b', NULL)",
-                                  {id, id})
-                              .status());
-                    }
-                  }
-                  return tx.exec("INSERT INTO loose VALUES('one', 1), ('one', 1), (NULL, NULL)")
-                      .status();
-                }).ok());
+    ASSERT_TRUE(
+        run_in_write_transaction(*source_, [&](Transaction& tx) -> Status {
+          for (int p = 1; p <= parents; ++p) {
+            // Sparse ids: the copy must keep them, not renumber.
+            MORTAR_RETURN_IF_ERROR(tx.exec("INSERT INTO b_parents(id, name) VALUES(?, ?)",
+                                           {int64_t{p * 10}, "p" + std::to_string(p)})
+                                       .status());
+            for (int c = 0; c < children_each; ++c) {
+              const int64_t id = p * 1000 + c;
+              MORTAR_RETURN_IF_ERROR(
+                  tx.exec("INSERT INTO a_children(id, parent_id, score, payload, note) "
+                          "VALUES(?, ?, ?, ?, ?)",
+                          {id, int64_t{p * 10}, c * 0.5, Blob{std::string("\0\x01z", 3)},
+                           c % 2 ? Value{} : Value{std::string("it's \"quoted\"")}})
+                      .status());
+              MORTAR_RETURN_IF_ERROR(
+                  tx.exec("INSERT INTO notes(child_id, k, v) VALUES(?, 'a', 'x'), (?, 'b', NULL)",
+                          {id, id})
+                      .status());
+            }
+          }
+          return tx.exec("INSERT INTO loose VALUES('one', 1), ('one', 1), (NULL, NULL)").status();
+        }).ok());
   }
   std::vector<Row> rows(Store& s, const std::string& sql) {
     std::vector<Row> out;
@@ -93,11 +88,12 @@ class StoreCopyTest : public ::testing::Test {
     return out;
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<Store> source_, target_;
+  TestStore source_store_, target_store_, bare_store_;
+  Store* source_ = nullptr;
+  Store* target_ = nullptr;
 };
 
-TEST_F(StoreCopyTest, CopiesEveryRowInForeignKeyOrderKeepingIdsAndValues) {
+TEST_P(StoreCopyTest, CopiesEveryRowInForeignKeyOrderKeepingIdsAndValues) {
   populate(7, 9);  // pages of 4 rows: many pages, a partial last one
   std::vector<std::string> reported;
   CopyOptions options;
@@ -124,10 +120,10 @@ TEST_F(StoreCopyTest, CopiesEveryRowInForeignKeyOrderKeepingIdsAndValues) {
 
   for (const std::string sql :
        {"SELECT id, name FROM b_parents ORDER BY id",
-        "SELECT id, parent_id, score, payload, note, typeof(score), typeof(payload) FROM a_children "
+        "SELECT id, parent_id, score, payload, note FROM a_children "
         "ORDER BY id",
         "SELECT child_id, k, v FROM notes ORDER BY child_id, k",
-        "SELECT x, y FROM loose ORDER BY x, y"}) {
+        "SELECT x, y FROM loose ORDER BY COALESCE(x, ''), COALESCE(y, -1)"}) {
     auto want = rows(*source_, sql), got = rows(*target_, sql);
     ASSERT_EQ(got.size(), want.size()) << sql;
     for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ(describe(got[i]), describe(want[i])) << sql;
@@ -142,7 +138,7 @@ TEST_F(StoreCopyTest, CopiesEveryRowInForeignKeyOrderKeepingIdsAndValues) {
   EXPECT_EQ(rows(*target_, "SELECT id FROM b_parents WHERE name = 'new'").at(0).int_at(0), 71);
 }
 
-TEST_F(StoreCopyTest, RefusesATargetWithRowsAndChangesNothing) {
+TEST_P(StoreCopyTest, RefusesATargetWithRowsAndChangesNothing) {
   populate(2, 2);
   ASSERT_TRUE(run_in_write_transaction(*target_, [](Transaction& tx) {
                 return tx.exec("INSERT INTO loose VALUES('already', 1)").status();
@@ -155,24 +151,26 @@ TEST_F(StoreCopyTest, RefusesATargetWithRowsAndChangesNothing) {
   EXPECT_EQ(rows(*target_, "SELECT COUNT(*) FROM b_parents").at(0).int_at(0), 0);
 }
 
-TEST_F(StoreCopyTest, RefusesATargetWithoutTheSourcesTables) {
+TEST_P(StoreCopyTest, RefusesATargetWithoutTheSourcesTables) {
   populate(1, 1);
-  auto bare = open_sqlite_store((dir_ / "bare.db").string());
-  ASSERT_TRUE(bare.ok());
-  auto copied = copy_store(*source_, **bare);
+  ASSERT_EQ(bare_store_.open(GetParam()), "");
+  auto copied = copy_store(*source_, *bare_store_);
   ASSERT_FALSE(copied.ok());
   EXPECT_TRUE(absl::IsFailedPrecondition(copied.status())) << copied.status();
   EXPECT_NE(copied.status().message().find("the target has no table"), std::string::npos)
       << copied.status();
 }
 
-TEST_F(StoreCopyTest, AFailedInsertRollsBackEveryTable) {
+TEST_P(StoreCopyTest, AFailedInsertRollsBackEveryTable) {
   populate(3, 3);
   // The target forbids what the source holds: the copy fails on a_children,
   // after b_parents went in, and the target must end as empty as it began.
-  ASSERT_TRUE(run_in_write_transaction(*target_, [](Transaction& tx) {
-                return tx.exec("CREATE TRIGGER no_children BEFORE INSERT ON a_children "
-                               "BEGIN SELECT RAISE(ABORT, 'no children here'); END")
+  ASSERT_TRUE(run_in_write_transaction(*target_, [&](Transaction& tx) {
+                return tx
+                    .exec(postgres() ? "ALTER TABLE a_children ADD CONSTRAINT no_children CHECK "
+                                       "(parent_id < 0)"
+                                     : "CREATE TRIGGER no_children BEFORE INSERT ON a_children "
+                                       "BEGIN SELECT RAISE(ABORT, 'no children here'); END")
                     .status();
               }).ok());
   auto copied = copy_store(*source_, *target_);
@@ -181,6 +179,10 @@ TEST_F(StoreCopyTest, AFailedInsertRollsBackEveryTable) {
       << copied.status();
   EXPECT_EQ(rows(*target_, "SELECT COUNT(*) FROM b_parents").at(0).int_at(0), 0);
 }
+
+INSTANTIATE_TEST_SUITE_P(Targets, StoreCopyTest,
+                         ::testing::Values(StoreBackend::kSqliteFile, StoreBackend::kPostgres),
+                         [](const auto& info) { return test_support::backend_name(info.param); });
 
 }  // namespace
 }  // namespace mortar::store
