@@ -86,6 +86,9 @@ def populate(glue, tmp_path):
     glue.create_crawler(Name=crawler, Role="arn:aws:iam::210987654321:role/crawler",
                         DatabaseName=dbs[1], Classifiers=[classifier],
                         Targets={"S3Targets": [{"Path": write_sales_tree(str(tmp_path))}]},
+                        # New-folders-only keeps a listing manifest in the store.
+                        RecrawlPolicy={"RecrawlBehavior": "CRAWL_NEW_FOLDERS_ONLY"},
+                        SchemaChangePolicy={"UpdateBehavior": "LOG", "DeleteBehavior": "LOG"},
                         Tags={"stage": "test"})
     glue.start_crawler(Name=crawler)
 
@@ -178,7 +181,8 @@ def test_migrate_store_to_postgres_keeps_every_answer_and_key(start_server, tmp_
     for table in ("accounts", "access_keys", "databases", "tables", "table_versions",
                   "partitions", "partition_keys", "partition_indexes", "table_column_statistics",
                   "partition_column_statistics", "connections", "functions", "tags",
-                  "crawlers", "crawler_classifiers", "crawls", "crawl_manifest_files", "audit_log"):
+                  "crawlers", "crawler_classifiers", "crawls", "crawl_manifest_files",
+                  "crawl_manifest_classes", "audit_log"):
         assert int(rows.get(table, 0)) > 0, f"{table} not copied:\n{done.stdout}"
     assert int(rows["partitions"]) == 60 + 4
     assert "row counts verified" in done.stdout
