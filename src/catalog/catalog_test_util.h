@@ -1,4 +1,6 @@
-// A Catalog over a fresh SQLite file in a temp dir, for the catalog tests.
+// A Catalog over a fresh store for the catalog tests: a SQLite file in a temp
+// dir or a PostgreSQL database (the test's parameter; MORTAR_ON_STORE_BACKENDS
+// instantiates both).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -8,20 +10,14 @@
 
 #include "catalog/catalog.h"
 #include "common/clock.h"
+#include "testing/store_backends.h"
 
 namespace mortar::catalog {
 
-class CatalogTest : public ::testing::Test {
+class CatalogTest : public ::testing::TestWithParam<test_support::StoreBackend> {
  protected:
   void SetUp() override {
-    static int counter = 0;
-    dir_ = std::filesystem::temp_directory_path() /
-           ("mortar_catalog_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto s = store::open_sqlite_store((dir_ / "catalog.db").string());
-    ASSERT_TRUE(s.ok()) << s.status();
-    store_ = std::move(*s);
+    ASSERT_EQ(store_.open(GetParam()), "");
     ASSERT_TRUE(Catalog::migrate(*store_).ok());
     catalog_ = std::make_unique<Catalog>(*store_, clock_);
     ctx_.catalog_id = ctx_.account_id = "123456789012";
@@ -32,7 +28,6 @@ class CatalogTest : public ::testing::Test {
   void TearDown() override {
     catalog_.reset();
     store_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   CallContext op(const std::string& name) {
@@ -63,9 +58,8 @@ class CatalogTest : public ::testing::Test {
     return (*rows)[0].int_at(0);
   }
 
-  std::filesystem::path dir_;
   FakeClock clock_;
-  std::unique_ptr<store::Store> store_;
+  test_support::TestStore store_;
   std::unique_ptr<Catalog> catalog_;
   CallContext ctx_;
 };

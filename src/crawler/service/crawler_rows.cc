@@ -1,5 +1,7 @@
 #include "crawler/service/crawler_rows.h"
 
+#include "store/dialect.h"
+
 namespace mortar::crawler {
 namespace {
 
@@ -20,6 +22,12 @@ const std::vector<store::Migration>& migrations() {
        "  error TEXT NOT NULL, plan TEXT NOT NULL, log_path TEXT NOT NULL, dry_run INTEGER NOT NULL,"
        "  PRIMARY KEY (account_id, crawl_id));"
        "CREATE INDEX crawls_by_crawler ON crawls (account_id, crawler, start_time)"},
+      // Start and end times as BIGINT microseconds since the epoch (were REAL
+      // seconds: PostgreSQL's REAL is 4 bytes).
+      {2, "crawls: start/end times in microseconds",
+       "DROP INDEX crawls_by_crawler;" + store::seconds_to_micros_sql({{"crawls", "start_time"}}) +
+           store::seconds_to_micros_sql({{"crawls", "end_time"}}, /*nullable=*/true) +
+           "CREATE INDEX crawls_by_crawler ON crawls (account_id, crawler, start_time)"},
   };
   return kMigrations;
 }
@@ -48,8 +56,8 @@ CrawlRow crawl_from(const store::Row& r) {
   c.crawler = r.text_at(0);
   c.crawl_id = r.text_at(1);
   c.state = r.text_at(2);
-  c.start_time = r.real_at(3);
-  if (!r.is_null(4)) c.end_time = r.real_at(4);
+  c.start_time = store::seconds_from_micros(r.int_at(3));
+  if (!r.is_null(4)) c.end_time = store::seconds_from_micros(r.int_at(4));
   c.summary = r.text_at(5);
   c.error = r.text_at(6);
   c.plan = r.text_at(7);
@@ -59,7 +67,7 @@ CrawlRow crawl_from(const store::Row& r) {
 }
 
 Value end_value(const CrawlRow& c) {
-  return c.end_time ? Value(*c.end_time) : Value(std::monostate{});
+  return c.end_time ? Value(store::micros_from_seconds(*c.end_time)) : Value(std::monostate{});
 }
 
 }  // namespace
@@ -162,7 +170,7 @@ Status insert_crawl(store::Transaction& tx, const std::string& account, const Cr
   return tx
       .exec(std::string("INSERT INTO crawls (account_id, ") + kCrawlColumns +
                 ") VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            {account, c.crawler, c.crawl_id, c.state, c.start_time, end_value(c), c.summary, c.error,
+            {account, c.crawler, c.crawl_id, c.state, store::micros_from_seconds(c.start_time), end_value(c), c.summary, c.error,
              c.plan, c.log_path, static_cast<int64_t>(c.dry_run ? 1 : 0)})
       .status();
 }
