@@ -1,5 +1,6 @@
 // `mortar admin`: accounts, access keys and the audit trail, read and written
-// straight in the data dir's store (safe while a server runs: SQLite WAL).
+// straight in the store (safe while a server runs: SQLite WAL): the data dir's
+// SQLite, or the PostgreSQL $MORTAR_STORE_URL names.
 #include <fmt/format.h>
 #include <time.h>
 
@@ -41,7 +42,9 @@ void with_store(const std::string& data_dir_flag, const std::function<Status(Adm
   const DataDir dir(resolve_data_dir(data_dir_flag));
   Status s = dir.ensure_exists();
   if (!s.ok()) fail(s);
-  auto store = store::open_sqlite_store(dir.file("catalog.db"));
+  // $MORTAR_STORE_URL: the servers' shared PostgreSQL, else the data dir's SQLite.
+  const char* url = std::getenv("MORTAR_STORE_URL");
+  auto store = store::open_store(url ? url : "", dir.file("catalog.db"));
   if (!store.ok()) fail(store.status());
   AdminContext ctx;
   ctx.store = std::move(store).value();

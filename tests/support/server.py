@@ -167,6 +167,16 @@ class MortarServer:
     def endpoint(self):
         return f"http://{self.host}:{self.port}"
 
+    def cli_env(self):
+        """The environment for `mortar` commands that read this server's store
+        (`mortar logs`, `mortar crawler plan`, `mortar admin`): MORTAR_STORE_URL
+        when the store is a PostgreSQL."""
+        env = dict(os.environ)
+        env.pop("MORTAR_STORE_URL", None)
+        if self.store_url:
+            env["MORTAR_STORE_URL"] = self.store_url
+        return env
+
     @property
     def credentials(self):
         return read_credentials_file(self.data_dir / "credentials")
