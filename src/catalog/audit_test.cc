@@ -52,11 +52,14 @@ TEST_P(AuditRetentionTest, KeepsTheNewestMaxRowsInSmallBatches) {
 // rolled-back inserts): the count is of rows, not of ids.
 TEST_P(AuditRetentionTest, KeepsMaxRowsWhenIdsHaveGaps) {
   for (int i = 0; i < 10; ++i) mutate("db" + std::to_string(i));
-  ASSERT_TRUE(store::run_in_write_transaction(*store_, [](store::Transaction& tx) {
-                return tx.exec("DELETE FROM audit_log WHERE resource LIKE '%/db1' OR resource LIKE '%/db3' "
-                               "OR resource LIKE '%/db5' OR resource LIKE '%/db7' OR resource LIKE '%/db8'")
-                    .status();
-              }).ok());
+  ASSERT_TRUE(
+      store::run_in_write_transaction(*store_, [](store::Transaction& tx) {
+        return tx
+            .exec(
+                "DELETE FROM audit_log WHERE resource LIKE '%/db1' OR resource LIKE '%/db3' "
+                "OR resource LIKE '%/db5' OR resource LIKE '%/db7' OR resource LIKE '%/db8'")
+            .status();
+      }).ok());
   AuditRetention r;
   r.max_age_days = 0;
   r.max_rows = 3;

@@ -1,6 +1,7 @@
-// A Catalog over a fresh store for the catalog tests: a SQLite file in a temp
-// dir or a PostgreSQL database (the test's parameter; MORTAR_ON_STORE_BACKENDS
-// instantiates both).
+// A Catalog over a fresh store for the catalog tests: a SQLite file or a
+// PostgreSQL database. CatalogTest takes the backend as its parameter
+// (MORTAR_ON_STORE_BACKENDS instantiates both); SqliteCatalogTest is a plain
+// fixture on a SQLite file for other modules' tests. dir_ is a fresh temp dir.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -14,10 +15,17 @@
 
 namespace mortar::catalog {
 
-class CatalogTest : public ::testing::TestWithParam<test_support::StoreBackend> {
+class CatalogTestBase : public ::testing::Test {
  protected:
+  virtual test_support::StoreBackend backend() const = 0;
+
   void SetUp() override {
-    ASSERT_EQ(store_.open(GetParam()), "");
+    static int counter = 0;
+    dir_ = std::filesystem::temp_directory_path() /
+           ("mortar_catalog_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    ASSERT_EQ(store_.open(backend()), "");
     ASSERT_TRUE(Catalog::migrate(*store_).ok());
     catalog_ = std::make_unique<Catalog>(*store_, clock_);
     ctx_.catalog_id = ctx_.account_id = "123456789012";
@@ -28,6 +36,7 @@ class CatalogTest : public ::testing::TestWithParam<test_support::StoreBackend> 
   void TearDown() override {
     catalog_.reset();
     store_.reset();
+    std::filesystem::remove_all(dir_);
   }
 
   CallContext op(const std::string& name) {
@@ -58,10 +67,24 @@ class CatalogTest : public ::testing::TestWithParam<test_support::StoreBackend> 
     return (*rows)[0].int_at(0);
   }
 
+  std::filesystem::path dir_;
   FakeClock clock_;
   test_support::TestStore store_;
   std::unique_ptr<Catalog> catalog_;
   CallContext ctx_;
+};
+
+class CatalogTest : public CatalogTestBase,
+                    public ::testing::WithParamInterface<test_support::StoreBackend> {
+ protected:
+  test_support::StoreBackend backend() const override { return GetParam(); }
+};
+
+class SqliteCatalogTest : public CatalogTestBase {
+ protected:
+  test_support::StoreBackend backend() const override {
+    return test_support::StoreBackend::kSqliteFile;
+  }
 };
 
 }  // namespace mortar::catalog

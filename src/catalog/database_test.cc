@@ -135,8 +135,10 @@ TEST_P(CatalogTest, MigrationTurnsSecondsIntoMicroseconds) {
   ASSERT_TRUE(old->migrate("catalog", {catalog_migrations()[0]}).ok());
   ASSERT_TRUE(store::run_in_write_transaction(*old, [](store::Transaction& tx) {
                 return tx
-                    .exec("INSERT INTO databases(catalog_id, name, body, create_time) VALUES('1', 'old', '{}', ?)",
-                          {1700000000.123456})
+                    .exec(
+                        "INSERT INTO databases(catalog_id, name, body, create_time) VALUES('1', "
+                        "'old', '{}', ?)",
+                        {1700000000.123456})
                     .status();
               }).ok());
   ASSERT_TRUE(Catalog::migrate(*old).ok());

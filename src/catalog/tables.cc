@@ -43,9 +43,10 @@ Status Catalog::create_table(const CallContext& ctx, const std::string& database
     double t = now();
     Json table = table_from_input(input, db, name, ctx, t, t, 0);
     const int64_t micros = store::micros_from_seconds(t);
-    auto st = tx.exec("INSERT INTO tables(database_id, name, version_id, body, create_time, update_time)"
-                      " VALUES(?,?,0,?,?,?)",
-                      {dbref.database_id, name, table.dump(), micros, micros});
+    auto st = tx.exec(
+        "INSERT INTO tables(database_id, name, version_id, body, create_time, update_time)"
+        " VALUES(?,?,0,?,?,?)",
+        {dbref.database_id, name, table.dump(), micros, micros});
     if (absl::IsAlreadyExists(st.status())) return already_exists("Table already exists.");
     MORTAR_RETURN_IF_ERROR(st.status());
     return then ? then(tx) : ok_status();
@@ -130,10 +131,11 @@ StatusOr<std::string> Catalog::update_table(const CallContext& ctx, const std::s
     }
     int64_t current_n = std::stoll(current.empty() ? "0" : current);
     if (!skip_archive) {
-      MORTAR_RETURN_IF_ERROR(tx.exec("INSERT INTO table_versions(table_id, version_id, body) VALUES(?,?,?)"
-                                     " ON CONFLICT(table_id, version_id) DO UPDATE SET body = excluded.body",
-                                     {ref.table_id, current_n, ref.table.dump()})
-                                 .status());
+      MORTAR_RETURN_IF_ERROR(
+          tx.exec("INSERT INTO table_versions(table_id, version_id, body) VALUES(?,?,?)"
+                  " ON CONFLICT(table_id, version_id) DO UPDATE SET body = excluded.body",
+                  {ref.table_id, current_n, ref.table.dump()})
+              .status());
     }
     double t = now();
     Json table = table_from_input(input, db, name, ctx, ref.table.value("CreateTime", t), t,
@@ -142,11 +144,13 @@ StatusOr<std::string> Catalog::update_table(const CallContext& ctx, const std::s
     new_version = std::to_string(current_n + 1);
     MORTAR_ASSIGN_OR_RETURN(
         int64_t changed,
-        tx.exec("UPDATE tables SET version_id=?, body=?, update_time=? WHERE id=? AND version_id=?",
-                {current_n + 1, table.dump(), store::micros_from_seconds(t), ref.table_id, current_n}));
+        tx.exec(
+            "UPDATE tables SET version_id=?, body=?, update_time=? WHERE id=? AND version_id=?",
+            {current_n + 1, table.dump(), store::micros_from_seconds(t), ref.table_id, current_n}));
     if (changed != 1) {
-      return concurrent_modification("Update table failed due to concurrent modifications: "
-                                     "the table changed while it was being updated.");
+      return concurrent_modification(
+          "Update table failed due to concurrent modifications: "
+          "the table changed while it was being updated.");
     }
     return ok_status();
   }));

@@ -1,13 +1,13 @@
 #include "server/config.h"
 
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
 #include <string_view>
-
-#include <toml++/toml.h>
 
 #include "store/store.h"
 
@@ -148,8 +148,9 @@ Status validate(Config& c) {
       check_range(c, "catalog.partition_cache_mb", c.partition_cache_mb, 0, 1 << 20));
   // The URL may hold a password: the message never quotes it.
   if (!c.store_url.empty() && !store::is_postgres_url(c.store_url)) {
-    return invalid_input("store.url (from " + c.origin.at("store.url") +
-                         ") must start with postgresql:// or postgres:// (unset: SQLite in the data dir)");
+    return invalid_input(
+        "store.url (from " + c.origin.at("store.url") +
+        ") must start with postgresql:// or postgres:// (unset: SQLite in the data dir)");
   }
   MORTAR_RETURN_IF_ERROR(check_range(c, "store.pool_size", c.store_pool_size, 1, 1000));
   return ok_status();

@@ -19,7 +19,8 @@ const std::vector<store::Migration>& migrations() {
        "CREATE TABLE crawls ("
        "  account_id TEXT NOT NULL, crawler TEXT NOT NULL, crawl_id TEXT NOT NULL,"
        "  state TEXT NOT NULL, start_time REAL NOT NULL, end_time REAL, summary TEXT NOT NULL,"
-       "  error TEXT NOT NULL, plan TEXT NOT NULL, log_path TEXT NOT NULL, dry_run INTEGER NOT NULL,"
+       "  error TEXT NOT NULL, plan TEXT NOT NULL, log_path TEXT NOT NULL, dry_run INTEGER NOT "
+       "NULL,"
        "  PRIMARY KEY (account_id, crawl_id));"
        "CREATE INDEX crawls_by_crawler ON crawls (account_id, crawler, start_time)"},
       // Start and end times as BIGINT microseconds since the epoch (were REAL
@@ -170,8 +171,9 @@ Status insert_crawl(store::Transaction& tx, const std::string& account, const Cr
   return tx
       .exec(std::string("INSERT INTO crawls (account_id, ") + kCrawlColumns +
                 ") VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            {account, c.crawler, c.crawl_id, c.state, store::micros_from_seconds(c.start_time), end_value(c), c.summary, c.error,
-             c.plan, c.log_path, static_cast<int64_t>(c.dry_run ? 1 : 0)})
+            {account, c.crawler, c.crawl_id, c.state, store::micros_from_seconds(c.start_time),
+             end_value(c), c.summary, c.error, c.plan, c.log_path,
+             static_cast<int64_t>(c.dry_run ? 1 : 0)})
       .status();
 }
 
