@@ -27,9 +27,13 @@ run: build
 unit-test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
+# Everything on SQLite, then the catalog and crawler tests again with their servers on
+# PostgreSQL (tests/README.md, "Store backends").
 system-test: build
 	MORTAR_BIN=$(abspath $(BUILD_DIR)/mortar) MORTAR_BUILD_DIR=$(abspath $(BUILD_DIR)) \
 	  $(PYTEST) -q tests
+	MORTAR_TEST_STORE=postgres MORTAR_BIN=$(abspath $(BUILD_DIR)/mortar) \
+	  MORTAR_BUILD_DIR=$(abspath $(BUILD_DIR)) $(PYTEST) -q -m store_backends tests
 
 # Order matters for CI: pytest's summary is the closing line.
 test: unit-test fuzz-smoke system-test

@@ -3,8 +3,11 @@ a temp dir, driven with real SigV4 (the credentials the server wrote on first
 start). Every boto3 client made through these fixtures feeds the response-shape
 conformance recorder (support/conformance.py); test_conformance.py runs last
 and fails listing any violation."""
+from pathlib import Path
+
 import pytest
 
+from support import store_backend
 from support.catalog import unique
 from support.conformance import session_recorder
 from support.server import MortarServer
@@ -12,7 +15,31 @@ from support.server import MortarServer
 DEFAULT_ACCOUNT_ID = "111122223333"  # given to the session server via MORTAR_DEFAULT_ACCOUNT_ID
 
 
+TESTS_DIR = Path(__file__).resolve().parent
+
+# The system tests that `make test` runs once per store backend (again with
+# MORTAR_TEST_STORE=postgres, `-m store_backends`): the catalog's and the
+# crawler's, and the response-shape verdict over them. tests/README.md says why
+# these and how long they take.
+STORE_BACKEND_FILES = {
+    "test_databases.py", "test_tables.py", "test_table_versions.py", "test_partitions.py",
+    "test_paging.py", "test_search.py", "test_column_statistics.py", "test_connections.py",
+    "test_functions.py", "test_tags.py", "test_cascade.py", "test_conformance.py",
+}
+
+
+def _runs_per_backend(item):
+    try:
+        rel = Path(str(item.fspath)).resolve().relative_to(TESTS_DIR).as_posix()
+    except ValueError:
+        return False
+    return rel in STORE_BACKEND_FILES or rel.startswith("crawler/")
+
+
 def pytest_collection_modifyitems(session, config, items):
+    for item in items:
+        if _runs_per_backend(item):
+            item.add_marker(pytest.mark.store_backends)
     # The conformance verdict must come after every test that sends requests.
     last = [i for i in items if i.get_closest_marker("conformance_final")]
     rest = [i for i in items if not i.get_closest_marker("conformance_final")]
@@ -20,6 +47,7 @@ def pytest_collection_modifyitems(session, config, items):
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    terminalreporter.write_line(f"store backend: {store_backend.backend()} (MORTAR_TEST_STORE)")
     rec = session_recorder()
     terminalreporter.write_line(
         f"conformance: checked {rec.responses_checked} raw responses across "
@@ -43,9 +71,9 @@ def start_server(tmp_path_factory):
     the test stopped it already."""
     started = []
 
-    def start(name="mortar", env=None, extra_args=(), data_dir=None):
+    def start(name="mortar", env=None, extra_args=(), data_dir=None, store_url=None):
         srv = MortarServer(data_dir or tmp_path_factory.mktemp(name), env=env,
-                           extra_args=extra_args, recorder=session_recorder())
+                           extra_args=extra_args, recorder=session_recorder(), store_url=store_url)
         started.append(srv)
         return srv.start()
 

@@ -1,20 +1,21 @@
 // `mortar admin`: accounts, access keys and the audit trail, read and written
-// straight in the data dir's store (safe while a server runs: SQLite WAL).
+// straight in the store (safe while a server runs: SQLite WAL): the data dir's
+// SQLite, or the PostgreSQL $MORTAR_STORE_URL names.
+#include <fmt/format.h>
 #include <time.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <functional>
 #include <iostream>
 #include <memory>
-
-#include <CLI/CLI.hpp>
-#include <fmt/format.h>
 
 #include "api/accounts.h"
 #include "catalog/audit.h"
 #include "server/commands.h"
 #include "server/data_dir.h"
 #include "server/parts.h"
+#include "server/migrate_store.h"
 #include "store/store.h"
 
 namespace mortar::server {
@@ -41,7 +42,9 @@ void with_store(const std::string& data_dir_flag, const std::function<Status(Adm
   const DataDir dir(resolve_data_dir(data_dir_flag));
   Status s = dir.ensure_exists();
   if (!s.ok()) fail(s);
-  auto store = store::open_sqlite_store(dir.file("catalog.db"));
+  // $MORTAR_STORE_URL: the servers' shared PostgreSQL, else the data dir's SQLite.
+  const char* url = std::getenv("MORTAR_STORE_URL");
+  auto store = store::open_store(url ? url : "", dir.file("catalog.db"));
   if (!store.ok()) fail(store.status());
   AdminContext ctx;
   ctx.store = std::move(store).value();
@@ -89,7 +92,8 @@ void add_accounts(CLI::App& admin, std::shared_ptr<std::string> data_dir) {
       MORTAR_ASSIGN_OR_RETURN(std::vector<api::Account> all, ctx.registry->list_accounts());
       std::cout << fmt::format("{:<14}{:<22}{}\n", "ACCOUNT_ID", "CREATED", "NAME");
       for (const auto& a : all) {
-        std::cout << fmt::format("{:<14}{:<22}{}\n", a.account_id, format_time(a.created_at), a.name);
+        std::cout << fmt::format("{:<14}{:<22}{}\n", a.account_id, format_time(a.created_at),
+                                 a.name);
       }
       return ok_status();
     });
@@ -101,7 +105,8 @@ void add_keys(CLI::App& admin, std::shared_ptr<std::string> data_dir) {
   keys->require_subcommand(1);
   keys->fallthrough();
 
-  CLI::App* create = keys->add_subcommand("create", "Create an access key for a user of an account");
+  CLI::App* create =
+      keys->add_subcommand("create", "Create an access key for a user of an account");
   create->fallthrough();
   auto account = std::make_shared<std::string>();
   auto user = std::make_shared<std::string>();
@@ -136,7 +141,8 @@ void add_keys(CLI::App& admin, std::shared_ptr<std::string> data_dir) {
     });
   });
 
-  CLI::App* revoke = keys->add_subcommand("revoke", "Revoke an access key (it stops working at once)");
+  CLI::App* revoke =
+      keys->add_subcommand("revoke", "Revoke an access key (it stops working at once)");
   revoke->fallthrough();
   auto key_id = std::make_shared<std::string>();
   revoke->add_option("KEY", *key_id, "access key id")->required();
@@ -153,27 +159,55 @@ void add_audit(CLI::App& admin, std::shared_ptr<std::string> data_dir) {
   CLI::App* audit = admin.add_subcommand("audit", "Print the audit trail, newest first");
   audit->fallthrough();
   auto limit = std::make_shared<int>(50);
-  audit->add_option("--limit", *limit, "entries at most")->capture_default_str()->check(
-      CLI::Range(1, 1000000));
+  audit->add_option("--limit", *limit, "entries at most")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
   audit->callback([=] {
     with_store(*data_dir, [&](AdminContext& ctx) -> Status {
       MORTAR_ASSIGN_OR_RETURN(std::vector<catalog::AuditEntry> entries,
                               catalog::list_audit(*ctx.store, *limit));
       for (const auto& e : entries) {
         std::cout << format_time(e.time_micros / 1000000) << "  " << e.account_id << "  "
-                  << e.principal << "  " << e.operation << "  " << e.resource << "  "
-                  << e.outcome << "  " << e.request_id << "\n";
+                  << e.principal << "  " << e.operation << "  " << e.resource << "  " << e.outcome
+                  << "  " << e.request_id << "\n";
       }
       return ok_status();
     });
   });
 }
 
+void add_migrate_store(CLI::App& admin, std::shared_ptr<std::string> data_dir) {
+  CLI::App* cmd = admin.add_subcommand(
+      "migrate-store",
+      "Copy a data dir's SQLite catalog (everything in it) into an empty PostgreSQL database");
+  cmd->fallthrough();
+  auto from = std::make_shared<std::string>();
+  auto to = std::make_shared<std::string>();
+  cmd->add_option("--from", *from,
+                  "the data dir whose catalog.db is copied (stop its server first) "
+                  "[default: --data-dir]");
+  cmd->add_option("--to", *to,
+                  "the target store, postgresql://USER@HOST:PORT/DB (libpq URI; password from "
+                  "PGPASSWORD or PGPASSFILE) [env MORTAR_STORE_URL]");
+  cmd->callback([=] {
+    MigrateStoreOptions options;
+    options.data_dir = from->empty() ? resolve_data_dir(*data_dir) : *from;
+    options.target_url = *to;
+    if (options.target_url.empty()) {
+      if (const char* env = std::getenv("MORTAR_STORE_URL"); env) options.target_url = env;
+    }
+    options.out = &std::cout;
+    auto copied = migrate_store(options);
+    if (!copied.ok()) fail(copied.status());
+  });
+}
+
 }  // namespace
 
 void add_admin_command(CLI::App& app) {
-  CLI::App* admin = app.add_subcommand(
-      "admin", "Manage accounts, access keys and the audit trail in a data dir");
+  CLI::App* admin = app.add_subcommand("admin",
+                                       "Manage accounts, access keys and the audit trail in a data "
+                                       "dir; move its catalog to PostgreSQL");
   admin->require_subcommand(1);
   auto data_dir = std::make_shared<std::string>();
   admin->add_option("--data-dir", *data_dir,
@@ -181,6 +215,7 @@ void add_admin_command(CLI::App& app) {
   add_accounts(*admin, data_dir);
   add_keys(*admin, data_dir);
   add_audit(*admin, data_dir);
+  add_migrate_store(*admin, data_dir);
 }
 
 }  // namespace mortar::server

@@ -13,7 +13,7 @@ namespace mortar::server {
 using AddCommand = void (*)(CLI::App& app);
 
 void add_serve_command(CLI::App& app);  // mortar serve [--listen ...]
-void add_admin_command(CLI::App& app);  // mortar admin accounts|keys|audit
+void add_admin_command(CLI::App& app);  // mortar admin accounts|keys|audit|migrate-store
 void add_logs_command(CLI::App& app);     // mortar logs crawler NAME [--crawl-id ID]
 void add_crawler_command(CLI::App& app);  // mortar crawler plan NAME
 

@@ -1,7 +1,7 @@
 // `mortar logs crawler NAME [--crawl-id ID]` and `mortar crawler plan NAME`:
 // read the crawl history straight from the data dir's store (safe while a
-// server runs: SQLite WAL) and the crawl's log file, so they work whether or
-// not the server is up.
+// server runs: SQLite WAL), or from $MORTAR_STORE_URL's PostgreSQL, and the
+// crawl's log file, so they work whether or not the server is up.
 #include <time.h>
 
 #include <cstdlib>
@@ -51,7 +51,10 @@ std::string format_time(double epoch_seconds) {
 crawler::CrawlRow find(const Target& t, bool want_plan, const char* command) {
   const DataDir dir(resolve_data_dir(t.data_dir));
   std::string db_path = dir.file("catalog.db");
-  if (!std::ifstream(db_path)) {
+  // On PostgreSQL the data dir keeps only local things (logs, default account).
+  const char* url_env = std::getenv("MORTAR_STORE_URL");
+  const std::string store_url = url_env ? url_env : "";
+  if (store_url.empty() && !std::ifstream(db_path)) {
     fail(std::string(command) + ": no Mortar data dir at " + dir.root() +
          (t.data_dir.empty() ? " (pass --data-dir DIR or set MORTAR_DATA_DIR)" : ""));
   }
@@ -63,7 +66,7 @@ crawler::CrawlRow find(const Target& t, bool want_plan, const char* command) {
     }
     account = **remembered;
   }
-  auto store = store::open_sqlite_store(db_path);
+  auto store = store::open_store(store_url, db_path);
   if (!store.ok()) fail(std::string(command) + ": " + store.status().ToString());
   std::optional<crawler::CrawlRow> found;
   Status s = store::run_in_read_transaction(**store, [&](store::Transaction& tx) -> Status {

@@ -32,7 +32,7 @@ def write_stray_quote_csv(path):
 
 def crawl_log(server, name):
     log = subprocess.run([mortar_bin(), "logs", "crawler", name, "--data-dir", str(server.data_dir)],
-                         capture_output=True, text=True, timeout=30)
+                         capture_output=True, text=True, timeout=30, env=server.cli_env())
     assert log.returncode == 0, log.stderr
     return log.stdout
 

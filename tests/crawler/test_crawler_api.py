@@ -219,7 +219,7 @@ def test_restart_during_a_crawl(start_server, big_tree, wait_for_crawl):
         assert t["StorageDescriptor"]["Columns"] and t["StorageDescriptor"]["Location"]
         glue.get_partitions(DatabaseName=db, TableName=t["Name"])
     log = subprocess.run([mortar_bin(), "logs", "crawler", name, "--data-dir", str(srv.data_dir)],
-                         capture_output=True, text=True, timeout=30)
+                         capture_output=True, text=True, timeout=30, env=srv.cli_env())
     assert log.returncode == 0, log.stderr
     assert "server restarted during the crawl" in log.stdout
     # And the crawler runs again.
@@ -235,22 +235,22 @@ def test_dry_run_plan_and_logs_cli(server, glue, crawl_db, new_crawler, wait_for
     assert wait_for_crawl(glue, name)["LastCrawl"]["Status"] == "SUCCEEDED"
     assert glue.get_tables(DatabaseName=crawl_db)["TableList"] == []  # wrote nothing
     plan = subprocess.run([mortar_bin(), "crawler", "plan", name, "--data-dir", str(server.data_dir)],
-                          capture_output=True, text=True, timeout=30)
+                          capture_output=True, text=True, timeout=30, env=server.cli_env())
     assert plan.returncode == 0, plan.stderr
     assert "sales" in plan.stdout and "CREATE_TABLE" in plan.stdout
     as_json = subprocess.run([mortar_bin(), "crawler", "plan", name, "--json", "--data-dir",
-                              str(server.data_dir)], capture_output=True, text=True, timeout=30)
+                              str(server.data_dir)], capture_output=True, text=True, timeout=30, env=server.cli_env())
     parsed = json.loads(as_json.stdout)
     assert [t["Name"] for t in parsed["Tables"]] == ["sales"]
     log = subprocess.run([mortar_bin(), "logs", "crawler", name, "--data-dir", str(server.data_dir)],
-                         capture_output=True, text=True, timeout=30)
+                         capture_output=True, text=True, timeout=30, env=server.cli_env())
     assert log.returncode == 0 and "crawl SUCCEEDED" in log.stdout
     crawl_id = glue.list_crawls(CrawlerName=name)["Crawls"][0]["CrawlId"]
     by_id = subprocess.run([mortar_bin(), "logs", "crawler", name, "--crawl-id", crawl_id,
-                            "--data-dir", str(server.data_dir)], capture_output=True, text=True, timeout=30)
+                            "--data-dir", str(server.data_dir)], capture_output=True, text=True, timeout=30, env=server.cli_env())
     assert by_id.stdout == log.stdout
     missing = subprocess.run([mortar_bin(), "logs", "crawler", "no_such_crawler", "--data-dir",
-                              str(server.data_dir)], capture_output=True, text=True, timeout=30)
+                              str(server.data_dir)], capture_output=True, text=True, timeout=30, env=server.cli_env())
     assert missing.returncode != 0 and "no_such_crawler" in missing.stderr
 
 

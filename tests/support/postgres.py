@@ -52,8 +52,13 @@ def free_port():
 class PostgresServer:
     SUPERUSER = "postgres"
 
-    def __init__(self, password="mortar-test-pw"):
+    def __init__(self, password="mortar-test-pw", max_connections=50, durable=False):
         self.password = password
+        self.max_connections = max_connections
+        # Tests run with fsync off (faster; a test's data need not survive a
+        # power cut); benchmarks that compare with SQLite's synced commits need
+        # durable=True.
+        self.durable = durable
         self.port = None
         self.dir = None
         self._as_root = os.geteuid() == 0
@@ -107,7 +112,9 @@ class PostgresServer:
         for _ in range(5):  # another process may grab the free port first
             self.port = free_port()
             opts = (f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.dir} "
-                    "-c fsync=off -c full_page_writes=off -c max_connections=50")
+                    f"-c max_connections={self.max_connections}")
+            if not self.durable:
+                opts += " -c fsync=off -c full_page_writes=off"
             proc = self._run([self.pg_ctl, "-D", data, "-l", os.path.join(self.dir, "server.log"),
                               "-o", opts, "-w", "-t", "60", "start"], check=False)
             if proc.returncode == 0:

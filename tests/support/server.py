@@ -3,6 +3,8 @@
 The server picks its own port (--listen 127.0.0.1:0) and writes the bound
 address to <data_dir>/server.addr; on first start it also writes
 <data_dir>/credentials (aws credentials-file format, [default] profile).
+The catalog is SQLite in the data dir, or with MORTAR_TEST_STORE=postgres a fresh
+database in the session's PostgreSQL (support/store_backend.py).
 """
 import configparser
 import http.client
@@ -15,6 +17,8 @@ from pathlib import Path
 
 import boto3
 from botocore.config import Config
+
+from support import store_backend
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 REGION = "us-east-1"
@@ -65,12 +69,15 @@ class MortarServer:
 
     _addr_re = re.compile(r"^(\d+\.\d+\.\d+\.\d+):(\d+)\s*$")
 
-    def __init__(self, data_dir, env=None, extra_args=(), recorder=None):
+    def __init__(self, data_dir, env=None, extra_args=(), recorder=None, store_url=None):
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.extra_env = dict(env or {})
         self.extra_args = list(extra_args)
         self.recorder = recorder  # conformance recorder attached to every client
+        # The PostgreSQL database of this server (kept across restarts); "": SQLite
+        # whatever the backend; None: MORTAR_TEST_STORE decides at the first start.
+        self.store_url = store_url
         self.proc = None
         self.host = None
         self.port = None
@@ -83,8 +90,14 @@ class MortarServer:
         if addr_file.exists():
             addr_file.unlink()
         env = dict(os.environ)
-        for key in ("MORTAR_LISTEN", "MORTAR_DATA_DIR", "MORTAR_AUTH_MODE"):
+        for key in ("MORTAR_LISTEN", "MORTAR_DATA_DIR", "MORTAR_AUTH_MODE", "MORTAR_STORE_URL"):
             env.pop(key, None)
+        chosen_by_test = ("MORTAR_STORE_URL" in self.extra_env
+                          or any(a.startswith("--store-url") for a in self.extra_args))
+        if self.store_url is None and not chosen_by_test:
+            self.store_url = store_backend.store_url_for_new_server()
+        if self.store_url:
+            env["MORTAR_STORE_URL"] = self.store_url
         env.update(self.extra_env)
         self._log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
@@ -153,6 +166,16 @@ class MortarServer:
     @property
     def endpoint(self):
         return f"http://{self.host}:{self.port}"
+
+    def cli_env(self):
+        """The environment for `mortar` commands that read this server's store
+        (`mortar logs`, `mortar crawler plan`, `mortar admin`): MORTAR_STORE_URL
+        when the store is a PostgreSQL."""
+        env = dict(os.environ)
+        env.pop("MORTAR_STORE_URL", None)
+        if self.store_url:
+            env["MORTAR_STORE_URL"] = self.store_url
+        return env
 
     @property
     def credentials(self):
