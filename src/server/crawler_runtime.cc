@@ -41,7 +41,8 @@ StatusOr<std::unique_ptr<CrawlerRuntime>> CrawlerRuntime::start(store::Store& st
   if (const char* f = std::getenv("MORTAR_TEST_CLOCK_FILE"); f != nullptr && *f != '\0') {
     rt->test_clock_ = std::make_unique<FileOffsetClock>(f);
     sched_options.max_sleep_millis = 100;
-    log_event(LogLevel::kWarn, "MORTAR_TEST_CLOCK_FILE is set: schedules follow a test clock", {{"file", f}});
+    log_event(LogLevel::kWarn, "MORTAR_TEST_CLOCK_FILE is set: schedules follow a test clock",
+              {{"file", f}});
   }
   crawler::CrawlerServiceOptions options;
   options.data_dir = data_dir;
@@ -79,10 +80,11 @@ Status CrawlerRuntime::schedule(const std::string& account, const std::string& c
                                 const std::string& expression) {
   schedule::GlueScheduleOptions o;
   o.enforce_min_interval = false;  // the api layer enforced Glue's rule on input
-  MORTAR_ASSIGN_OR_RETURN(schedule::CronExpression cron, schedule::parse_glue_schedule(expression, o));
+  MORTAR_ASSIGN_OR_RETURN(schedule::CronExpression cron,
+                          schedule::parse_glue_schedule(expression, o));
   crawler::CrawlerService* service = service_.get();
-  auto fire = [service, account, crawler](const schedule::FireEvent&) {
-    service->fire_scheduled(account, crawler);
+  auto fire = [service, account, crawler](const schedule::FireEvent& e) {
+    service->fire_scheduled(account, crawler, e.scheduled_time);
   };
   const std::string id = entry_id(account, crawler);
   if (scheduler_->contains(id)) return scheduler_->replace(id, std::move(cron), fire);

@@ -71,7 +71,8 @@ StatusOr<std::vector<Filter>> parse_filters(const Json& filters) {
     } else if (x.field == "DPU_HOUR") {
       char* end = nullptr;
       x.number = std::strtod(x.value.c_str(), &end);
-      if (x.value.empty() || *end != '\0') return invalid_input("Invalid DPU_HOUR filter value: " + x.value);
+      if (x.value.empty() || *end != '\0')
+        return invalid_input("Invalid DPU_HOUR filter value: " + x.value);
     }
     out.push_back(std::move(x));
   }
@@ -98,9 +99,12 @@ bool matches(const CrawlRow& c, const std::vector<Filter>& filters) {
 }
 
 Json history_json(const CrawlRow& c) {
-  Json j = {{"CrawlId", c.crawl_id},          {"State", c.state},
-            {"StartTime", c.start_time},      {"LogGroup", "/aws-glue/crawlers"},
-            {"LogStream", c.crawler},         {"MessagePrefix", c.crawl_id},
+  Json j = {{"CrawlId", c.crawl_id},
+            {"State", c.state},
+            {"StartTime", c.start_time},
+            {"LogGroup", "/aws-glue/crawlers"},
+            {"LogStream", c.crawler},
+            {"MessagePrefix", c.crawl_id},
             {"DPUHour", 0.0}};
   if (c.end_time) j["EndTime"] = *c.end_time;
   if (!c.summary.empty()) j["Summary"] = c.summary;
@@ -124,15 +128,17 @@ int64_t summary_count(const std::string& summary, const char* key) {
 
 }  // namespace
 
-StatusOr<catalog::Page> CrawlerService::list_crawls(const catalog::CallContext& ctx, const std::string& name,
-                                                    const Json& filters, int64_t offset, int limit) {
+StatusOr<catalog::Page> CrawlerService::list_crawls(const catalog::CallContext& ctx,
+                                                    const std::string& name, const Json& filters,
+                                                    int64_t offset, int limit) {
   MORTAR_ASSIGN_OR_RETURN(auto parsed, parse_filters(filters));
   std::vector<CrawlRow> rows;
-  MORTAR_RETURN_IF_ERROR(store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
-    MORTAR_RETURN_IF_ERROR(require_crawler(tx, ctx.account_id, name).status());
-    MORTAR_ASSIGN_OR_RETURN(rows, list_crawl_rows(tx, ctx.account_id, name));
-    return ok_status();
-  }));
+  MORTAR_RETURN_IF_ERROR(
+      store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
+        MORTAR_RETURN_IF_ERROR(require_crawler(tx, ctx.account_id, name).status());
+        MORTAR_ASSIGN_OR_RETURN(rows, list_crawl_rows(tx, ctx.account_id, name));
+        return ok_status();
+      }));
   catalog::Page page;
   int64_t index = 0;
   for (const auto& c : rows) {
@@ -159,28 +165,30 @@ StatusOr<catalog::Page> CrawlerService::get_crawler_metrics(const catalog::CallC
   };
   std::vector<Item> items;
   catalog::Page page;
-  MORTAR_RETURN_IF_ERROR(store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
-    std::vector<std::string> candidates;
-    if (wanted.empty()) {
-      MORTAR_ASSIGN_OR_RETURN(auto rows, crawler::list_crawlers(tx, ctx.account_id, after, limit + 1));
-      for (auto& r : rows) candidates.push_back(r.name);
-    } else {
-      for (const auto& n : wanted) {
-        if (n <= after) continue;
-        MORTAR_ASSIGN_OR_RETURN(auto row, load_crawler(tx, ctx.account_id, n));
-        if (row) candidates.push_back(n);
-      }
-    }
-    for (const auto& n : candidates) {
-      if (static_cast<int>(items.size()) == limit) {
-        page.next = items.back().name;
-        break;
-      }
-      MORTAR_ASSIGN_OR_RETURN(auto crawls, list_crawl_rows(tx, ctx.account_id, n));
-      items.push_back({n, std::move(crawls)});
-    }
-    return ok_status();
-  }));
+  MORTAR_RETURN_IF_ERROR(
+      store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
+        std::vector<std::string> candidates;
+        if (wanted.empty()) {
+          MORTAR_ASSIGN_OR_RETURN(auto rows,
+                                  crawler::list_crawlers(tx, ctx.account_id, after, limit + 1));
+          for (auto& r : rows) candidates.push_back(r.name);
+        } else {
+          for (const auto& n : wanted) {
+            if (n <= after) continue;
+            MORTAR_ASSIGN_OR_RETURN(auto row, load_crawler(tx, ctx.account_id, n));
+            if (row) candidates.push_back(n);
+          }
+        }
+        for (const auto& n : candidates) {
+          if (static_cast<int>(items.size()) == limit) {
+            page.next = items.back().name;
+            break;
+          }
+          MORTAR_ASSIGN_OR_RETURN(auto crawls, list_crawl_rows(tx, ctx.account_id, n));
+          items.push_back({n, std::move(crawls)});
+        }
+        return ok_status();
+      }));
   absl::ReaderMutexLock lock(&mu_);
   for (const auto& item : items) {
     std::vector<double> runtimes;
@@ -191,17 +199,19 @@ StatusOr<catalog::Page> CrawlerService::get_crawler_metrics(const catalog::CallC
       runtimes.push_back(std::max(0.0, *c.end_time - c.start_time));
     }
     double med = median(runtimes);
-    Json m = {{"CrawlerName", item.name},
-              {"LastRuntimeSeconds", last ? std::max(0.0, *last->end_time - last->start_time) : 0.0},
-              {"MedianRuntimeSeconds", med},
-              {"StillEstimating", false},
-              {"TimeLeftSeconds", 0.0},
-              {"TablesCreated", last ? summary_count(last->summary, "TablesCreated") : 0},
-              {"TablesUpdated", last ? summary_count(last->summary, "TablesUpdated") : 0},
-              {"TablesDeleted", last ? summary_count(last->summary, "TablesDeleted") : 0}};
+    Json m = {
+        {"CrawlerName", item.name},
+        {"LastRuntimeSeconds", last ? std::max(0.0, *last->end_time - last->start_time) : 0.0},
+        {"MedianRuntimeSeconds", med},
+        {"StillEstimating", false},
+        {"TimeLeftSeconds", 0.0},
+        {"TablesCreated", last ? summary_count(last->summary, "TablesCreated") : 0},
+        {"TablesUpdated", last ? summary_count(last->summary, "TablesUpdated") : 0},
+        {"TablesDeleted", last ? summary_count(last->summary, "TablesDeleted") : 0}};
     auto running = active_.find({ctx.account_id, item.name});
     if (running != active_.end()) {
-      double elapsed = static_cast<double>(clock_.now_micros() - running->second->start_micros) / 1e6;
+      double elapsed =
+          static_cast<double>(clock_.now_micros() - running->second->start_micros) / 1e6;
       m["StillEstimating"] = runtimes.empty();
       m["TimeLeftSeconds"] = std::max(0.0, med - elapsed);
     }
