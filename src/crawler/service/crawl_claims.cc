@@ -47,10 +47,8 @@ StatusOr<bool> touch_crawl(store::Transaction& tx, const std::string& account,
 StatusOr<bool> finish_owned_crawl(store::Transaction& tx, const std::string& account,
                                   const CrawlRow& c, const std::string& server_id) {
   MORTAR_ASSIGN_OR_RETURN(
-      int64_t n, tx.exec("UPDATE crawls SET state=?, end_time=?, summary=?, error=?, plan=? "
-                         "WHERE account_id=? AND crawl_id=? AND server_id=? AND state='RUNNING'",
-                         {c.state, c.end_time ? Value(*c.end_time) : Value(std::monostate{}),
-                          c.summary, c.error, c.plan, account, c.crawl_id, server_id}));
+      int64_t n,
+      finish_crawl_if(tx, account, c, " AND server_id=? AND state='RUNNING'", {server_id}));
   return n > 0;
 }
 
@@ -63,12 +61,9 @@ StatusOr<bool> fail_stale_crawl(store::Transaction& tx, const std::string& accou
                                 const CrawlRow& c, int64_t cutoff_micros) {
   MORTAR_ASSIGN_OR_RETURN(
       int64_t n,
-      tx.exec(
-          "UPDATE crawls SET state='FAILED', end_time=?, error=? WHERE account_id=? AND crawl_id=? "
-          "AND state='RUNNING' AND (heartbeat_micros < ? OR (heartbeat_micros IS NULL AND "
-          "start_time < ?))",
-          {c.end_time ? Value(*c.end_time) : Value(std::monostate{}), c.error, account, c.crawl_id,
-           cutoff_micros, static_cast<double>(cutoff_micros) / 1e6}));
+      finish_crawl_if(tx, account, c,
+                      " AND state='RUNNING' AND (heartbeat_micros < ? OR heartbeat_micros IS NULL)",
+                      {cutoff_micros}));
   return n > 0;
 }
 

@@ -200,12 +200,19 @@ Status insert_crawl(store::Transaction& tx, const std::string& account, const Cr
 }
 
 Status finish_crawl(store::Transaction& tx, const std::string& account, const CrawlRow& c) {
-  return tx
-      .exec(
-          "UPDATE crawls SET state=?, end_time=?, summary=?, error=?, plan=? "
-          "WHERE account_id=? AND crawl_id=?",
-          {c.state, end_value(c), c.summary, c.error, c.plan, account, c.crawl_id})
-      .status();
+  return finish_crawl_if(tx, account, c, "", {}).status();
+}
+
+StatusOr<int64_t> finish_crawl_if(store::Transaction& tx, const std::string& account,
+                                  const CrawlRow& c, const std::string& condition,
+                                  const std::vector<store::Value>& params) {
+  std::vector<Value> all = {c.state, end_value(c), c.summary, c.error, c.plan, account, c.crawl_id};
+  all.insert(all.end(), params.begin(), params.end());
+  return tx.exec(
+      "UPDATE crawls SET state=?, end_time=?, summary=?, error=?, plan=? "
+      "WHERE account_id=? AND crawl_id=?" +
+          condition,
+      all);
 }
 
 StatusOr<std::vector<CrawlRow>> list_crawl_rows(store::Transaction& tx, const std::string& account,

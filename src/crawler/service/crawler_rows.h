@@ -76,6 +76,11 @@ struct CrawlRow {
 
 Status insert_crawl(store::Transaction& tx, const std::string& account, const CrawlRow& crawl);
 Status finish_crawl(store::Transaction& tx, const std::string& account, const CrawlRow& crawl);
+// finish_crawl() only where `condition` (" AND ...", with `params`) holds
+// too; returns the rows changed (0 or 1).
+StatusOr<int64_t> finish_crawl_if(store::Transaction& tx, const std::string& account,
+                                  const CrawlRow& crawl, const std::string& condition,
+                                  const std::vector<store::Value>& params);
 // Newest first.
 StatusOr<std::vector<CrawlRow>> list_crawl_rows(store::Transaction& tx, const std::string& account,
                                                 const std::string& crawler);
