@@ -1,10 +1,10 @@
 #include "sql/pg_connection.h"
 
+#include <fmt/format.h>
+
 #include <cctype>
 #include <utility>
 #include <vector>
-
-#include <fmt/format.h>
 
 namespace mortar::sql {
 
@@ -14,6 +14,22 @@ std::string user_or_url(const std::string& given, const JdbcUrl& url, const char
   if (!given.empty()) return given;
   auto it = url.options.find(key);
   return it == url.options.end() ? "" : it->second;
+}
+
+// The connection, or its failure classified: authentication, unknown
+// database, unreachable.
+StatusOr<PgConn> connected_or_error(PgConn conn, const std::string& where,
+                                    const std::string& password) {
+  if (!conn) return internal_error("libpq could not allocate a connection");
+  if (PQstatus(conn.get()) == CONNECTION_OK) return conn;
+  const std::string msg = pg_error(conn.get(), password);
+  if (msg.find("authentication failed") != std::string::npos ||
+      msg.find("no password supplied") != std::string::npos ||
+      msg.find("no pg_hba.conf entry") != std::string::npos)
+    return access_denied(fmt::format("{}: authentication failed: {}", where, msg));
+  if (msg.find("does not exist") != std::string::npos)
+    return not_found(fmt::format("{}: {}", where, msg));
+  return absl::UnavailableError(to_absl(fmt::format("{}: cannot connect: {}", where, msg)));
 }
 
 }  // namespace
@@ -61,17 +77,46 @@ StatusOr<PgConn> connect_postgres(const PgConnectParams& p) {
   keys.push_back(nullptr);
   values.push_back(nullptr);
   PgConn conn(PQconnectdbParams(keys.data(), values.data(), 0));
-  if (!conn) return internal_error("libpq could not allocate a connection");
-  if (PQstatus(conn.get()) == CONNECTION_OK) return conn;
-  const std::string msg = pg_error(conn.get(), password);
-  const std::string where = pg_target_name(p);
-  if (msg.find("authentication failed") != std::string::npos ||
-      msg.find("no password supplied") != std::string::npos ||
-      msg.find("no pg_hba.conf entry") != std::string::npos)
-    return access_denied(fmt::format("{}: authentication failed: {}", where, msg));
-  if (msg.find("does not exist") != std::string::npos)
-    return not_found(fmt::format("{}: {}", where, msg));
-  return absl::UnavailableError(to_absl(fmt::format("{}: cannot connect: {}", where, msg)));
+  return connected_or_error(std::move(conn), pg_target_name(p), password);
+}
+
+StatusOr<std::string> pg_uri_target(const std::string& uri) {
+  char* err = nullptr;
+  PQconninfoOption* opts = PQconninfoParse(uri.c_str(), &err);
+  if (!opts) {
+    // libpq's message may quote the URI: do not repeat it.
+    if (err) PQfreemem(err);
+    return invalid_input(
+        "not a valid PostgreSQL connection URI (postgresql://user@host:port/database)");
+  }
+  std::string host, port, db;
+  for (PQconninfoOption* o = opts; o->keyword; ++o) {
+    if (!o->val) continue;
+    const std::string k = o->keyword;
+    if (k == "host" || (k == "hostaddr" && host.empty())) host = o->val;
+    if (k == "port") port = o->val;
+    if (k == "dbname") db = o->val;
+  }
+  PQconninfoFree(opts);
+  if (host.empty()) host = getenv("PGHOST") ? getenv("PGHOST") : "localhost";
+  if (port.empty()) port = getenv("PGPORT") ? getenv("PGPORT") : "5432";
+  if (db.empty()) db = getenv("PGDATABASE") ? getenv("PGDATABASE") : "(default)";
+  return fmt::format("{}:{}/{}", host, port, db);
+}
+
+StatusOr<PgConn> connect_postgres_uri(const std::string& uri, const std::string& label) {
+  MORTAR_ASSIGN_OR_RETURN(std::string target, pg_uri_target(uri));
+  std::string password;
+  if (PQconninfoOption* opts = PQconninfoParse(uri.c_str(), nullptr)) {
+    for (PQconninfoOption* o = opts; o->keyword; ++o)
+      if (o->val && std::string(o->keyword) == "password") password = o->val;
+    PQconninfoFree(opts);
+  }
+  // Defaults first: the URI's own options, expanded from dbname, override them.
+  const char* keys[] = {"connect_timeout", "application_name", "dbname", nullptr};
+  const char* values[] = {"10", "mortar", uri.c_str(), nullptr};
+  PgConn conn(PQconnectdbParams(keys, values, 1));
+  return connected_or_error(std::move(conn), fmt::format("{} ({})", label, target), password);
 }
 
 StatusOr<PgResult> pg_exec(PGconn* conn, const std::string& sql, const std::string& context,

@@ -38,6 +38,17 @@ struct PgConnectParams {
 // Unavailable (cannot reach the server).
 StatusOr<PgConn> connect_postgres(const PgConnectParams& params);
 
+// Connects to a libpq connection URI ("postgresql://user@host:5432/db?sslmode=require"),
+// as libpq users expect: credentials from the URI, PGPASSFILE/~/.pgpass or the
+// PG* environment; every query option (sslmode, sslrootcert, ...) passed to
+// libpq. `label` prefixes messages, which name host:port/database and never
+// the password. Errors as connect_postgres.
+StatusOr<PgConn> connect_postgres_uri(const std::string& uri, const std::string& label);
+
+// "host:port/database" of a libpq URI (for messages and logs: never the
+// password); InvalidArgument when libpq cannot parse it.
+StatusOr<std::string> pg_uri_target(const std::string& uri);
+
 // "<label> (host:port/database)" for messages.
 std::string pg_target_name(const PgConnectParams& params);
 

@@ -33,7 +33,8 @@ StatusOr<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::st
   // WAL lets readers run beside the single writer. synchronous=FULL syncs the
   // WAL on every commit, so an acknowledged write survives power loss, not
   // only a process kill (NORMAL would be enough for SIGKILL alone).
-  std::string pragmas = "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;";
+  std::string pragmas =
+      "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;";
   if (!memory) pragmas += "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;";
   if (reader) pragmas += "PRAGMA query_only=ON;";
   MORTAR_RETURN_IF_ERROR(conn->exec_script(pragmas));

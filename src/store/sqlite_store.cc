@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "store/dialect.h"
 #include "store/sqlite_connection.h"
 #include "store/store.h"
 
@@ -90,7 +91,7 @@ class SqliteStore : public Store {
 
   Status migrate(std::string_view component, const std::vector<Migration>& migrations) override;
 
-  std::string_view dialect() const override { return "sqlite"; }
+  std::string_view dialect() const override { return kSqlite; }
 
   StatusOr<std::unique_ptr<SessionLock>> try_lock(std::string_view name) override;
 
@@ -209,7 +210,7 @@ Status SqliteStore::migrate(std::string_view component, const std::vector<Migrat
           writer_->query("SELECT 1 FROM schema_migrations WHERE component=? AND version=?",
                          {std::string(component), int64_t{m.version}}));
       if (!rows.empty()) return ok_status();
-      Status st = writer_->exec_script(m.sql);
+      Status st = writer_->exec_script(render_migration(m.sql, kSqlite));
       if (!st.ok()) {
         return annotate(st,
                         "migration " + std::string(component) + " v" + std::to_string(m.version));

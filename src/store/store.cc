@@ -59,11 +59,17 @@ Status run_in_read_transaction(Store& store, const std::function<Status(Transact
   return run(store, false, fn);
 }
 
-StatusOr<std::unique_ptr<Store>> open_store(const std::string& url,
-                                            const std::string& sqlite_path) {
+bool is_postgres_url(std::string_view url) {
+  return url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0;
+}
+
+StatusOr<std::unique_ptr<Store>> open_store(const std::string& url, const std::string& sqlite_path,
+                                            int pg_pool_size) {
   if (url.empty()) return open_sqlite_store(sqlite_path);
+  if (is_postgres_url(url)) return open_postgres_store(url, pg_pool_size);
   // The URL may hold a password: never echo it.
-  return absl::InvalidArgumentError("store.url: only SQLite (store.url unset) is supported yet");
+  return invalid_input(
+      "store.url must be a postgresql:// or postgres:// URL (or unset for SQLite in the data dir)");
 }
 
 }  // namespace mortar::store

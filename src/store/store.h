@@ -100,8 +100,16 @@ Status run_in_read_transaction(Store& store, const std::function<Status(Transact
 
 // The store `url` names: "postgresql://..." or "postgres://..." -> PostgreSQL
 // (libpq's URI syntax; credentials from the URL, PGPASSFILE or PG* variables);
-// "" -> SQLite at `sqlite_path`.
-StatusOr<std::unique_ptr<Store>> open_store(const std::string& url, const std::string& sqlite_path);
+// "" -> SQLite at `sqlite_path`. `pg_pool_size` bounds PostgreSQL connections.
+StatusOr<std::unique_ptr<Store>> open_store(const std::string& url, const std::string& sqlite_path,
+                                            int pg_pool_size = 8);
+
+// PostgreSQL at a libpq connection URI, with up to `pool_size` connections
+// (one per concurrent transaction). Fails unless the first connection opens.
+StatusOr<std::unique_ptr<Store>> open_postgres_store(const std::string& uri, int pool_size);
+
+// "postgresql://" or "postgres://".
+bool is_postgres_url(std::string_view url);
 
 // SQLite in WAL mode with foreign keys on; `path` ":memory:" for tests.
 StatusOr<std::unique_ptr<Store>> open_sqlite_store(const std::string& path);
