@@ -188,9 +188,10 @@ TEST(BotocoreSigV4, ServiceAcceptsBotocoreRequestForRegisteredKey) {
   ops.add("GetDatabases", [](RequestContext& ctx, const Json&) -> StatusOr<Json> {
     return Json{{"DatabaseList", Json::array()}, {"Caller", ctx.principal}};
   });
+  ASSERT_TRUE(AccountRegistry::migrate(**store).ok());
   ServiceOptions options;
   options.region = "us-west-2";  // the region botocore signs for below
-  auto service = Service::create_with_operations(options, **store, std::move(ops));
+  auto service = Service::create(options, **store, std::move(ops));
   ASSERT_TRUE(service.ok()) << service.status();
   AccountRegistry accounts(**store, Clock::real());
   auto account = accounts.create_account("analytics", "210987654321");

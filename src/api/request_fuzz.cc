@@ -9,7 +9,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/accounts.h"
+#include "api/next_token.h"
+#include "api/ops/catalog_operations.h"
+#include "api/ops/partition_operations.h"
 #include "api/service.h"
+#include "catalog/catalog.h"
+#include "catalog/partition_catalog.h"
 #include "store/store.h"
 
 namespace {
@@ -21,21 +27,36 @@ constexpr const char* kOperations[] = {
     "BatchGetPartition", "SearchTables", "GetTableVersions",    "TagResource",
 };
 
+// Wired as server/ wires it: one Catalog, the operations registered over it.
 struct Env {
   std::unique_ptr<mortar::store::Store> store;
+  std::unique_ptr<mortar::catalog::Catalog> catalog;
+  std::unique_ptr<mortar::catalog::PartitionCatalog> partitions;
+  mortar::api::NextTokenCodec codec{"fuzz"};
   std::unique_ptr<mortar::api::Service> service;
 };
 
 Env* make_env() {
+  auto* env = new Env;
   auto store = mortar::store::open_sqlite_store(":memory:");
   if (!store.ok()) std::abort();
+  env->store = std::move(*store);
+  if (!mortar::api::AccountRegistry::migrate(*env->store).ok() ||
+      !mortar::catalog::Catalog::migrate(*env->store).ok()) {
+    std::abort();
+  }
+  env->catalog = std::make_unique<mortar::catalog::Catalog>(*env->store, mortar::Clock::real());
+  env->partitions = std::make_unique<mortar::catalog::PartitionCatalog>(*env->catalog);
+  mortar::api::OperationRegistry ops;
+  mortar::api::register_catalog_operations(ops, *env->catalog, env->codec);
+  mortar::api::register_partition_operations(ops, *env->catalog, *env->partitions, env->codec);
   mortar::api::ServiceOptions options;
   options.auth_mode = mortar::api::AuthMode::kOpen;
   options.default_account_id = "123456789012";
-  options.token_secret = "fuzz";
-  auto service = mortar::api::Service::create(options, **store);
+  auto service = mortar::api::Service::create(options, *env->store, std::move(ops));
   if (!service.ok()) std::abort();
-  return new Env{std::move(*store), std::move(*service)};
+  env->service = std::move(*service);
+  return env;
 }
 
 }  // namespace

@@ -13,10 +13,6 @@
 #include "api/strings.h"
 #include "api/validator.h"
 
-#include "api/ops/catalog_operations.h"
-#include "api/ops/partition_operations.h"
-#include "catalog/catalog.h"
-
 namespace mortar::api {
 namespace {
 
@@ -24,20 +20,14 @@ constexpr const char* kJsonContentType = "application/x-amz-json-1.1";
 
 class ServiceImpl : public Service {
  public:
-  ServiceImpl(ServiceOptions options, store::Store& store)
+  ServiceImpl(ServiceOptions options, store::Store& store, OperationRegistry operations)
       : options_(std::move(options)),
-        store_(store),
         accounts_(store, *options_.clock),
         verifier_("glue", *options_.clock, options_.max_clock_skew_seconds,
                   options_.regions.empty() ? std::vector<std::string>{options_.region}
                                            : options_.regions),
-        codec_(options_.token_secret.empty() ? random_bytes(32) : options_.token_secret),
-        model_(GlueModel::embedded()) {}
-
-  OperationRegistry& operations() { return ops_; }
-  const Clock& clock() const { return *options_.clock; }
-  const NextTokenCodec& codec() const { return codec_; }
-  void keep_alive(std::shared_ptr<void> owned) { owned_.push_back(std::move(owned)); }
+        model_(GlueModel::embedded()),
+        ops_(std::move(operations)) {}
 
   HttpResponse handle(const HttpRequest& request, RequestInfo* info) override {
     RequestInfo local;
@@ -176,13 +166,10 @@ class ServiceImpl : public Service {
   }
 
   ServiceOptions options_;
-  store::Store& store_;
   AccountRegistry accounts_;
   SigV4Verifier verifier_;
-  NextTokenCodec codec_;
   const GlueModel& model_;
-  OperationRegistry ops_;
-  std::vector<std::shared_ptr<void>> owned_;
+  const OperationRegistry ops_;
 };
 
 Status check_open_mode(const ServiceOptions& options) {
@@ -194,31 +181,11 @@ Status check_open_mode(const ServiceOptions& options) {
 
 }  // namespace
 
-StatusOr<std::unique_ptr<Service>> Service::create_with_operations(ServiceOptions options,
-                                                                   store::Store& store,
-                                                                   OperationRegistry operations) {
+StatusOr<std::unique_ptr<Service>> Service::create(ServiceOptions options, store::Store& store,
+                                                   OperationRegistry operations) {
   MORTAR_RETURN_IF_ERROR(check_open_mode(options));
-  MORTAR_RETURN_IF_ERROR(AccountRegistry::migrate(store));
-  auto service = std::make_unique<ServiceImpl>(std::move(options), store);
-  for (auto& [name, handler] : operations.all()) service->operations().add(name, handler);
-  return std::unique_ptr<Service>(std::move(service));
-}
-
-StatusOr<std::unique_ptr<Service>> Service::create(ServiceOptions options, store::Store& store) {
-  MORTAR_RETURN_IF_ERROR(check_open_mode(options));
-  MORTAR_RETURN_IF_ERROR(AccountRegistry::migrate(store));
-  auto register_more = options.register_more;
-  const catalog::CatalogOptions catalog_options = options.catalog;
-  auto service = std::make_unique<ServiceImpl>(std::move(options), store);
-  MORTAR_RETURN_IF_ERROR(catalog::Catalog::migrate(store));
-  auto catalog = std::make_shared<catalog::Catalog>(store, service->clock(), catalog_options);
-  service->keep_alive(catalog);
-  register_catalog_operations(service->operations(), *catalog, service->codec());
-  register_partition_operations(service->operations(), *catalog, service->codec());
-  if (register_more) {
-    MORTAR_RETURN_IF_ERROR(register_more(service->operations(), store, service->codec()));
-  }
-  return std::unique_ptr<Service>(std::move(service));
+  return std::unique_ptr<Service>(
+      std::make_unique<ServiceImpl>(std::move(options), store, std::move(operations)));
 }
 
 HttpResponse Service::error_response(int http_status, const std::string& exception_name,

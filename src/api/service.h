@@ -9,9 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "api/next_token.h"
 #include "api/operation.h"
-#include "catalog/catalog.h"
+#include "common/clock.h"
 #include "common/http_message.h"
 #include "store/store.h"
 
@@ -26,13 +25,8 @@ struct ServiceOptions {
   // The regions a SigV4 credential scope may name (AWS refuses a region other
   // than the endpoint's); empty: just `region`. Not checked in "open" mode.
   std::vector<std::string> regions;
-  std::string token_secret;          // NextToken HMAC key, kept in the data dir
   int64_t max_clock_skew_seconds = 15 * 60;
   const Clock* clock = &Clock::real();
-  catalog::CatalogOptions catalog;  // cache bounds
-  // Registers operations served by other modules (crawlers, jobs ...); called
-  // by create() after the catalog operations.
-  std::function<Status(OperationRegistry&, store::Store&, const NextTokenCodec&)> register_more;
 };
 
 // What happened to one request, for the server's access log and metrics.
@@ -48,13 +42,12 @@ struct RequestInfo {
 
 class Service {
  public:
-  // Runs the store migrations of every component it serves (catalog, auth...).
-  static StatusOr<std::unique_ptr<Service>> create(ServiceOptions options, store::Store& store);
-  // A service over exactly `operations` (no catalog): for tests and tools.
-  // Runs only the "auth" migrations.
-  static StatusOr<std::unique_ptr<Service>> create_with_operations(ServiceOptions options,
-                                                                   store::Store& store,
-                                                                   OperationRegistry operations);
+  // A service over exactly `operations`, the finished registry (server/
+  // registers the catalog's, the crawlers' ... over the parts it built; they
+  // must outlive the service). Access keys are read from `store`, whose
+  // "auth" component must be migrated (AccountRegistry::migrate).
+  static StatusOr<std::unique_ptr<Service>> create(ServiceOptions options, store::Store& store,
+                                                   OperationRegistry operations);
   virtual ~Service() = default;
 
   virtual HttpResponse handle(const HttpRequest& request, RequestInfo* info) = 0;

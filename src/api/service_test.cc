@@ -7,6 +7,11 @@
 #include <re2/re2.h>
 
 #include "api/accounts.h"
+#include "api/next_token.h"
+#include "api/ops/catalog_operations.h"
+#include "api/ops/partition_operations.h"
+#include "catalog/catalog.h"
+#include "catalog/partition_catalog.h"
 #include "common/aws/sigv4.h"
 
 namespace mortar::api {
@@ -20,6 +25,7 @@ class ServiceTest : public ::testing::Test {
     auto s = store::open_sqlite_store(":memory:");
     ASSERT_TRUE(s.ok()) << s.status();
     store_ = std::move(*s);
+    ASSERT_TRUE(AccountRegistry::migrate(*store_).ok());
   }
 
   void start(AuthMode mode) {
@@ -39,9 +45,8 @@ class ServiceTest : public ::testing::Test {
     options.auth_mode = mode;
     options.default_account_id = kAccount;
     options.clock = &clock_;
-    options.token_secret = "test";
     options.regions = regions_;
-    auto svc = Service::create_with_operations(options, *store_, std::move(ops));
+    auto svc = Service::create(options, *store_, std::move(ops));
     ASSERT_TRUE(svc.ok()) << svc.status();
     service_ = std::move(*svc);
   }
@@ -278,7 +283,7 @@ TEST_F(ServiceTest, SigV4ModeRefusesOtherRegionsAndUnissuedSessionTokens) {
 TEST_F(ServiceTest, OpenModeNeedsADefaultAccount) {
   ServiceOptions options;
   options.auth_mode = AuthMode::kOpen;
-  EXPECT_FALSE(Service::create_with_operations(options, *store_, {}).ok());
+  EXPECT_FALSE(Service::create(options, *store_, {}).ok());
 }
 
 TEST(ServiceErrorResponse, IsAwsShaped) {
@@ -297,24 +302,24 @@ TEST(ServiceErrorResponse, IsAwsShaped) {
 namespace mortar::api {
 namespace {
 
-// Service::create wires the catalog and its operations over the store.
+// The catalog's operations, registered over one Catalog the way server/
+// registers them, served through the Service.
 TEST(ServiceCreate, ServesCatalogOperations) {
   auto store = store::open_sqlite_store(":memory:");
   ASSERT_TRUE(store.ok()) << store.status();
+  ASSERT_TRUE(AccountRegistry::migrate(**store).ok());
+  ASSERT_TRUE(catalog::Catalog::migrate(**store).ok());
+  catalog::Catalog catalog(**store, Clock::real());
+  catalog::PartitionCatalog partitions(catalog);
+  NextTokenCodec codec("secret");
+  OperationRegistry ops;
+  register_catalog_operations(ops, catalog, codec);
+  register_partition_operations(ops, catalog, partitions, codec);
   ServiceOptions options;
   options.auth_mode = AuthMode::kOpen;
   options.default_account_id = "123456789012";
-  bool more_called = false;
-  options.register_more = [&](OperationRegistry& ops, store::Store&, const NextTokenCodec&) {
-    more_called = true;
-    ops.add("StartCrawler", [](RequestContext&, const Json&) -> StatusOr<Json> {
-      return Json::object();
-    });
-    return ok_status();
-  };
-  auto service = Service::create(options, **store);
+  auto service = Service::create(options, **store, std::move(ops));
   ASSERT_TRUE(service.ok()) << service.status();
-  EXPECT_TRUE(more_called);
   auto call = [&](const std::string& op, const std::string& body) {
     HttpRequest r;
     r.method = "POST";
@@ -334,7 +339,8 @@ TEST(ServiceCreate, ServesCatalogOperations) {
   HttpResponse missing = call("GetDatabase", R"({"Name":"nope"})");
   EXPECT_EQ(missing.status, 400);
   EXPECT_EQ(missing.headers["x-amzn-errortype"], "EntityNotFoundException");
-  EXPECT_EQ(call("StartCrawler", R"({"Name":"c"})").status, 200);
+  HttpResponse no_table = call("GetPartitions", R"({"DatabaseName":"sales","TableName":"t"})");
+  EXPECT_EQ(no_table.headers["x-amzn-errortype"], "EntityNotFoundException");
 }
 
 }  // namespace

@@ -12,9 +12,9 @@
 
 #include "api/accounts.h"
 #include "catalog/audit.h"
-#include "catalog/catalog.h"
 #include "server/commands.h"
 #include "server/data_dir.h"
+#include "server/parts.h"
 #include "store/store.h"
 
 namespace mortar::server {
@@ -45,8 +45,7 @@ void with_store(const std::string& data_dir_flag, const std::function<Status(Adm
   if (!store.ok()) fail(store.status());
   AdminContext ctx;
   ctx.store = std::move(store).value();
-  s = api::AccountRegistry::migrate(*ctx.store);
-  if (s.ok()) s = catalog::Catalog::migrate(*ctx.store);
+  s = migrate_components(*ctx.store).status();
   if (!s.ok()) fail(s);
   ctx.registry = std::make_unique<api::AccountRegistry>(*ctx.store, Clock::real());
   s = fn(ctx);

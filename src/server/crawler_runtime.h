@@ -1,13 +1,7 @@
-// The crawler runtime of `mortar serve`: the CrawlerService, the
-// schedule::Scheduler that fires crawler schedules (crawler/ cannot depend
-// on schedule/, so the bridge lives here), and the test-only clock.
-//
-// Test-only: when MORTAR_TEST_CLOCK_FILE names a file, the scheduler's clock
-// is the real clock plus the whole number of seconds that file holds (0 if
-// absent or unreadable; re-read on every call), the scheduler re-reads the
-// clock every 100 ms, and the 5-minute minimum schedule interval is lifted.
-// A test writes "3600" into the file to make an hour pass for schedules.
-// Never set it in production.
+// The crawler runtime of `mortar serve`: the CrawlerService, bridged to the
+// server's one schedule::Scheduler (crawler/ cannot depend on schedule/, so
+// the bridge lives here). It owns neither the Scheduler nor the catalog: the
+// server's parts (parts.h) lend them.
 #pragma once
 
 #include <memory>
@@ -15,27 +9,35 @@
 
 #include "api/next_token.h"
 #include "api/operation.h"
-#include "common/clock.h"
+#include "catalog/catalog.h"
+#include "catalog/partition_catalog.h"
 #include "crawler/service/crawler_service.h"
 #include "schedule/scheduler.h"
 #include "store/store.h"
 
 namespace mortar::server {
 
+struct CrawlerRuntimeOptions {
+  std::string data_dir;  // crawl logs go under <data_dir>/logs/crawlers/
+  // Glue's 5-minute minimum between schedule fires (lifted with the test clock).
+  bool enforce_min_schedule_interval = true;
+};
+
 class CrawlerRuntime : public crawler::CrawlerScheduler {
  public:
-  // Creates the service (migrating its tables, recovering crawls left
-  // running), registers schedules and starts the scheduler.
-  static StatusOr<std::unique_ptr<CrawlerRuntime>> start(store::Store& store, const std::string& data_dir);
-  // Stops the scheduler first, then the service (cancelling running crawls).
+  // Creates the service (recovering crawls left running) and registers the
+  // crawler schedules on `scheduler`. The store must be migrated
+  // (CrawlerService::migrate); every argument must outlive the runtime.
+  static StatusOr<std::unique_ptr<CrawlerRuntime>> start(store::Store& store,
+                                                         catalog::Catalog& catalog,
+                                                         catalog::PartitionCatalog& partitions,
+                                                         schedule::Scheduler& scheduler,
+                                                         CrawlerRuntimeOptions options);
+  // Removes its schedule entries and waits for fires in flight, then stops
+  // the service (cancelling running crawls).
   ~CrawlerRuntime() override;
 
-  Status register_operations(api::OperationRegistry& registry, const api::NextTokenCodec& codec);
-
-  // The server's one Scheduler and the clock it follows (the test clock when
-  // set): other periodic work (audit retention) registers here too.
-  schedule::Scheduler& scheduler() { return *scheduler_; }
-  const Clock& clock() const { return test_clock_ ? *test_clock_ : Clock::real(); }
+  void register_operations(api::OperationRegistry& registry, const api::NextTokenCodec& codec);
 
   // crawler::CrawlerScheduler
   Status schedule(const std::string& account, const std::string& crawler,
@@ -43,12 +45,13 @@ class CrawlerRuntime : public crawler::CrawlerScheduler {
   void unschedule(const std::string& account, const std::string& crawler) override;
 
  private:
-  CrawlerRuntime() = default;
+  CrawlerRuntime(schedule::Scheduler& scheduler, CrawlerRuntimeOptions options)
+      : scheduler_(scheduler), options_(std::move(options)) {}
   static std::string entry_id(const std::string& account, const std::string& crawler);
 
-  std::unique_ptr<Clock> test_clock_;  // set with MORTAR_TEST_CLOCK_FILE
+  schedule::Scheduler& scheduler_;
+  const CrawlerRuntimeOptions options_;
   std::unique_ptr<crawler::CrawlerService> service_;
-  std::unique_ptr<schedule::Scheduler> scheduler_;
 };
 
 }  // namespace mortar::server

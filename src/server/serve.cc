@@ -14,12 +14,11 @@
 #include "api/accounts.h"
 #include "api/service.h"
 #include "http/http_server.h"
-#include "server/audit_retention.h"
 #include "server/bootstrap.h"
-#include "server/crawler_runtime.h"
 #include "server/data_dir.h"
 #include "server/logging.h"
 #include "server/metrics.h"
+#include "server/parts.h"
 #include "server/router.h"
 #include "server/timed_store.h"
 #include "store/store.h"
@@ -146,32 +145,28 @@ Status serve(const Config& config, const ServeHooks& hooks) {
                           store::open_sqlite_store(db_path));
   auto store = std::make_unique<TimedStore>(std::move(sqlite), metrics);
 
-  MORTAR_RETURN_IF_ERROR(api::AccountRegistry::migrate(*store));
+  MORTAR_RETURN_IF_ERROR(migrate_components(*store).status());
   api::AccountRegistry registry(*store, Clock::real());
   MORTAR_ASSIGN_OR_RETURN(BootstrapResult boot,
                           bootstrap_accounts(dir, registry, config.default_account_id));
+
+  PartsOptions parts_options;
+  parts_options.data_dir = config.data_dir;
+  parts_options.token_secret = token_key;
+  parts_options.catalog.table_cache_bytes = static_cast<size_t>(config.table_cache_mb) << 20;
+  parts_options.catalog.partition_cache_bytes = static_cast<size_t>(config.partition_cache_mb)
+                                                << 20;
+  parts_options.audit_retention.max_age_days = config.audit_retention_days;
+  parts_options.audit_retention.max_rows = config.audit_max_rows;
+  MORTAR_ASSIGN_OR_RETURN(std::unique_ptr<Parts> parts, Parts::build(*store, parts_options));
 
   api::ServiceOptions options;
   options.auth_mode = config.auth_mode == "open" ? api::AuthMode::kOpen : api::AuthMode::kSigV4;
   options.default_account_id = boot.default_account_id;
   options.region = config.region;
   options.regions = config.regions;
-  options.token_secret = token_key;
-  options.catalog.table_cache_bytes = static_cast<size_t>(config.table_cache_mb) << 20;
-  options.catalog.partition_cache_bytes = static_cast<size_t>(config.partition_cache_mb) << 20;
-  MORTAR_ASSIGN_OR_RETURN(std::unique_ptr<CrawlerRuntime> crawlers,
-                          CrawlerRuntime::start(*store, config.data_dir));
-  catalog::AuditRetention retention;
-  retention.max_age_days = config.audit_retention_days;
-  retention.max_rows = config.audit_max_rows;
-  MORTAR_RETURN_IF_ERROR(
-      schedule_audit_retention(crawlers->scheduler(), *store, crawlers->clock(), retention));
-  options.register_more = [&crawlers](api::OperationRegistry& r, store::Store&,
-                                      const api::NextTokenCodec& codec) {
-    return crawlers->register_operations(r, codec);
-  };
   MORTAR_ASSIGN_OR_RETURN(std::unique_ptr<api::Service> service,
-                          api::Service::create(options, *store));
+                          api::Service::create(options, *store, parts->operations()));
   if (options.auth_mode == api::AuthMode::kOpen) warn_open_mode(boot.default_account_id);
 
   Router router([&service](const HttpRequest& r, api::RequestInfo* info) {
@@ -206,7 +201,7 @@ Status serve(const Config& config, const ServeHooks& hooks) {
   server.reset();
   router.log_suppressed();  // the count of rate-limited log lines not yet reported
   service.reset();
-  crawlers.reset();  // stops schedules, cancels running crawls (each stops within a second)
+  parts.reset();  // stops the scheduler, cancels running crawls (each stops within a second)
   MORTAR_RETURN_IF_ERROR(store->close());
   log_event(LogLevel::kInfo, "stopped");
   return ok_status();

@@ -24,9 +24,9 @@ Json with_errors(Json errors) {
 }  // namespace
 
 void register_partition_operations(OperationRegistry& r, catalog::Catalog& catalog,
+                                   catalog::PartitionCatalog& partitions,
                                    const NextTokenCodec& codec) {
-  // Stateless apart from the borrowed Catalog; shared by the handlers.
-  auto pc = std::make_shared<catalog::PartitionCatalog>(catalog);
+  catalog::PartitionCatalog* pc = &partitions;
 
   r.add("CreatePartition", [pc](RequestContext& ctx, const Json& in) -> StatusOr<Json> {
     MORTAR_RETURN_IF_ERROR(pc->create_partition(call_context(ctx, in), str(in, "DatabaseName"),

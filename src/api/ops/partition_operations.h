@@ -8,11 +8,14 @@
 #include "api/next_token.h"
 #include "api/operation.h"
 #include "catalog/catalog.h"
+#include "catalog/partition_catalog.h"
 
 namespace mortar::api {
 
-// `catalog` and `codec` must outlive the registry's handlers.
+// `catalog`, `partitions` (over `catalog`) and `codec` must outlive the
+// registry's handlers.
 void register_partition_operations(OperationRegistry& registry, catalog::Catalog& catalog,
+                                   catalog::PartitionCatalog& partitions,
                                    const NextTokenCodec& codec);
 
 namespace ops {

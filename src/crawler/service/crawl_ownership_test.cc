@@ -63,6 +63,10 @@ class CrawlOwnershipTest : public ::testing::TestWithParam<StoreBackend> {
   void SetUp() override {
     const std::string error = store_.open(GetParam());
     ASSERT_EQ(error, "");
+    ASSERT_TRUE(catalog::Catalog::migrate(*store_).ok());
+    ASSERT_TRUE(CrawlerService::migrate(*store_).ok());
+    catalog_ = std::make_unique<catalog::Catalog>(*store_, clock_);
+    partitions_ = std::make_unique<catalog::PartitionCatalog>(*catalog_);
     dir_ =
         std::filesystem::temp_directory_path() /
         ("crawl_ownership_test_" + std::to_string(::getpid()) + "_" + std::to_string(++counter_));
@@ -73,8 +77,7 @@ class CrawlOwnershipTest : public ::testing::TestWithParam<StoreBackend> {
     b_ = make("server-b", b_crawl_);
     ctx_.account_id = ctx_.catalog_id = "111122223333";
     ctx_.principal = "root";
-    catalog::Catalog cat(*store_, clock_);
-    ASSERT_TRUE(cat.create_database(ctx_, {{"Name", "db"}}, Json::object()).ok());
+    ASSERT_TRUE(catalog_->create_database(ctx_, {{"Name", "db"}}, Json::object()).ok());
     ASSERT_TRUE(a_->create_crawler(ctx_, crawler_request("c")).ok());
   }
   void TearDown() override {
@@ -92,7 +95,8 @@ class CrawlOwnershipTest : public ::testing::TestWithParam<StoreBackend> {
     o.heartbeat_interval_millis = 0;
     o.heartbeat_timeout_millis = 30'000;
     o.is_leader = [this, id] { return leader_ == id; };
-    return std::move(CrawlerService::create(*store_, std::move(o))).value();
+    return std::move(CrawlerService::create(*store_, *catalog_, *partitions_, std::move(o)))
+        .value();
   }
   Json crawler_request(const std::string& name) {
     return {{"Name", name},
@@ -118,6 +122,8 @@ class CrawlOwnershipTest : public ::testing::TestWithParam<StoreBackend> {
   BlockingCrawl a_crawl_, b_crawl_;
   std::string leader_ = "server-b";
   test_support::TestStore store_;
+  std::unique_ptr<catalog::Catalog> catalog_;
+  std::unique_ptr<catalog::PartitionCatalog> partitions_;
   std::unique_ptr<CrawlerService> a_, b_;
   std::filesystem::path dir_;
   catalog::CallContext ctx_;

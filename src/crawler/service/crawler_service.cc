@@ -75,24 +75,29 @@ bool is_scheduled(const Json& body) {
 
 }  // namespace
 
-CrawlerService::CrawlerService(store::Store& store, CrawlerServiceOptions options)
+CrawlerService::CrawlerService(store::Store& store, catalog::Catalog& catalog,
+                               catalog::PartitionCatalog& partitions, CrawlerServiceOptions options)
     : store_(store),
       options_(std::move(options)),
       clock_(*options_.clock),
       classifiers_(store, *options_.clock),
-      catalog_(store, *options_.clock),
-      partitions_(catalog_) {
+      catalog_(catalog),
+      partitions_(partitions) {
   if (!options_.crawl) options_.crawl = &CrawlRunner::run;
   if (options_.max_parallel_crawls < 1) options_.max_parallel_crawls = 1;
 }
 
-StatusOr<std::unique_ptr<CrawlerService>> CrawlerService::create(store::Store& store,
-                                                                 CrawlerServiceOptions options) {
-  MORTAR_RETURN_IF_ERROR(catalog::Catalog::migrate(store));
+Status CrawlerService::migrate(store::Store& store) {
   MORTAR_RETURN_IF_ERROR(migrate_crawler_rows(store));
-  MORTAR_RETURN_IF_ERROR(CrawlRunner::migrate(store));
+  return CrawlRunner::migrate(store);
+}
+
+StatusOr<std::unique_ptr<CrawlerService>> CrawlerService::create(
+    store::Store& store, catalog::Catalog& catalog, catalog::PartitionCatalog& partitions,
+    CrawlerServiceOptions options) {
   if (options.server_id.empty()) options.server_id = new_server_id();
-  std::unique_ptr<CrawlerService> service(new CrawlerService(store, std::move(options)));
+  std::unique_ptr<CrawlerService> service(
+      new CrawlerService(store, catalog, partitions, std::move(options)));
   // One server on the store: whatever is RUNNING was this data dir's previous
   // process. Several: only crawls whose server stopped beating are dead.
   if (store_has_one_server(store)) {

@@ -87,9 +87,15 @@ struct CrawlerServiceOptions {
 
 class CrawlerService {
  public:
-  // Migrates its tables (and CrawlRunner's), recovers crawls a previous
-  // process left running, and starts the worker threads.
+  // The store migrations of its tables and CrawlRunner's (server/ runs
+  // them, with the catalog's, before building the service).
+  static Status migrate(store::Store& store);
+  // Recovers crawls a previous process left running and starts the worker
+  // threads. Crawls write through `catalog` and `partitions` (the server's
+  // one Catalog; both must outlive the service). The store must be migrated.
   static StatusOr<std::unique_ptr<CrawlerService>> create(store::Store& store,
+                                                          catalog::Catalog& catalog,
+                                                          catalog::PartitionCatalog& partitions,
                                                           CrawlerServiceOptions options);
   // Cancels running crawls, waits for the workers (each returns within ~1 s).
   ~CrawlerService();
@@ -184,7 +190,8 @@ class CrawlerService {
   };
   using Key = std::pair<std::string, std::string>;  // (account, name)
 
-  CrawlerService(store::Store& store, CrawlerServiceOptions options);
+  CrawlerService(store::Store& store, catalog::Catalog& catalog,
+                 catalog::PartitionCatalog& partitions, CrawlerServiceOptions options);
   Status recover();
   void maintenance_loop();
   void worker();
@@ -213,10 +220,9 @@ class CrawlerService {
   CrawlerServiceOptions options_;
   const Clock& clock_;
   ClassifierRegistry classifiers_;
-  // The crawls' own catalog objects over the same store (caches validate
-  // against the stored text, so the API's catalog sees their writes).
-  catalog::Catalog catalog_;
-  catalog::PartitionCatalog partitions_;
+  // The server's catalog, which the API serves too.
+  catalog::Catalog& catalog_;
+  catalog::PartitionCatalog& partitions_;
 
   absl::Mutex mu_;
   absl::CondVar work_cv_;         // queue_ gained a crawl, or shutting down

@@ -69,6 +69,10 @@ class CrawlerServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     store_ = std::move(store::open_sqlite_store(":memory:")).value();
+    ASSERT_TRUE(catalog::Catalog::migrate(*store_).ok());
+    ASSERT_TRUE(CrawlerService::migrate(*store_).ok());
+    catalog_ = std::make_unique<catalog::Catalog>(*store_, clock_);
+    partitions_ = std::make_unique<catalog::PartitionCatalog>(*catalog_);
     log_dir_ = std::filesystem::temp_directory_path() /
                ("crawler_service_test_" + std::to_string(::getpid()) + "_" +
                 ::testing::UnitTest::GetInstance()->current_test_info()->name());
@@ -77,8 +81,7 @@ class CrawlerServiceTest : public ::testing::Test {
     start_service();
     ctx_.account_id = ctx_.catalog_id = "111122223333";
     ctx_.principal = "root";
-    catalog::Catalog cat(*store_, clock_);
-    ASSERT_TRUE(cat.create_database(ctx_, {{"Name", "db"}}, Json::object()).ok());
+    ASSERT_TRUE(catalog_->create_database(ctx_, {{"Name", "db"}}, Json::object()).ok());
   }
   void TearDown() override {
     fake_.release = true;
@@ -90,7 +93,8 @@ class CrawlerServiceTest : public ::testing::Test {
     o.data_dir = log_dir_.string();
     o.clock = &clock_;
     o.crawl = fake_.fn();
-    service_ = std::move(CrawlerService::create(*store_, std::move(o))).value();
+    service_ = std::move(CrawlerService::create(*store_, *catalog_, *partitions_, std::move(o)))
+                   .value();
   }
   Json crawler_request(const std::string& name) {
     return {{"Name", name},
@@ -109,6 +113,8 @@ class CrawlerServiceTest : public ::testing::Test {
   FakeClock clock_;
   FakeCrawl fake_;
   std::unique_ptr<store::Store> store_;
+  std::unique_ptr<catalog::Catalog> catalog_;
+  std::unique_ptr<catalog::PartitionCatalog> partitions_;
   std::unique_ptr<CrawlerService> service_;
   std::filesystem::path log_dir_;
   catalog::CallContext ctx_;

@@ -19,19 +19,23 @@ class CrawlerTagsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     store_ = std::move(store::open_sqlite_store(":memory:")).value();
+    ASSERT_TRUE(catalog::Catalog::migrate(*store_).ok());
+    ASSERT_TRUE(CrawlerService::migrate(*store_).ok());
+    catalog_ = std::make_unique<catalog::Catalog>(*store_, clock_);
+    partitions_ = std::make_unique<catalog::PartitionCatalog>(*catalog_);
     CrawlerServiceOptions o;
     o.clock = &clock_;
     o.crawl = [this](const Json&, CrawlEnvironment& env) -> StatusOr<CrawlResult> {
       while (!release_.load() && !env.cancel.cancelled()) std::this_thread::sleep_for(1ms);
       return CrawlResult{};
     };
-    service_ = std::move(CrawlerService::create(*store_, std::move(o))).value();
+    service_ = std::move(CrawlerService::create(*store_, *catalog_, *partitions_, std::move(o)))
+                   .value();
     ctx_.account_id = ctx_.catalog_id = "111122223333";
     ctx_.principal = "root";
     // The crawlers write into "db": without it a started crawl fails at once
     // and a test that looks at a running crawl races that failure.
-    catalog::Catalog cat(*store_, clock_);
-    ASSERT_TRUE(cat.create_database(ctx_, {{"Name", "db"}}, Json::object()).ok());
+    ASSERT_TRUE(catalog_->create_database(ctx_, {{"Name", "db"}}, Json::object()).ok());
   }
   void TearDown() override {
     release_ = true;
@@ -58,6 +62,8 @@ class CrawlerTagsTest : public ::testing::Test {
   FakeClock clock_;
   std::atomic<bool> release_{false};
   std::unique_ptr<store::Store> store_;
+  std::unique_ptr<catalog::Catalog> catalog_;
+  std::unique_ptr<catalog::PartitionCatalog> partitions_;
   std::unique_ptr<CrawlerService> service_;
   catalog::CallContext ctx_;
 };

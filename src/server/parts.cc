@@ -1,0 +1,114 @@
+#include "server/parts.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+
+#include "api/accounts.h"
+#include "api/ops/catalog_operations.h"
+#include "api/ops/partition_operations.h"
+#include "common/crypto.h"
+#include "crawler/service/crawler_service.h"
+#include "server/audit_retention.h"
+#include "server/logging.h"
+
+namespace mortar::server {
+namespace {
+
+// Test-only (see the header): real time shifted by the seconds in a file.
+class FileOffsetClock : public Clock {
+ public:
+  explicit FileOffsetClock(std::string path) : path_(std::move(path)) {}
+  int64_t now_micros() const override {
+    int64_t offset = 0;
+    std::ifstream in(path_);
+    if (in) in >> offset;
+    return Clock::real().now_micros() + offset * 1000000;
+  }
+
+ private:
+  std::string path_;
+};
+
+std::unique_ptr<Clock> test_clock_from_env() {
+  const char* f = std::getenv("MORTAR_TEST_CLOCK_FILE");
+  if (f == nullptr || *f == '\0') return nullptr;
+  log_event(LogLevel::kWarn, "MORTAR_TEST_CLOCK_FILE is set: schedules follow a test clock",
+            {{"file", f}});
+  return std::make_unique<FileOffsetClock>(f);
+}
+
+// Passes migrations through to `inner`, noting the newest version of each
+// component: the modules own their migration lists, this learns them.
+class RecordingStore : public store::Store {
+ public:
+  explicit RecordingStore(store::Store& inner) : inner_(inner) {}
+  StatusOr<std::unique_ptr<store::Transaction>> begin(bool write) override {
+    return inner_.begin(write);
+  }
+  Status migrate(std::string_view component,
+                 const std::vector<store::Migration>& migrations) override {
+    int& newest = versions_[std::string(component)];
+    for (const store::Migration& m : migrations) newest = std::max(newest, m.version);
+    return inner_.migrate(component, migrations);
+  }
+  std::string_view dialect() const override { return inner_.dialect(); }
+  StatusOr<std::unique_ptr<store::SessionLock>> try_lock(std::string_view name) override {
+    return inner_.try_lock(name);
+  }
+  Status close() override { return internal_error("RecordingStore does not close the store"); }
+
+  const SchemaVersions& versions() const { return versions_; }
+
+ private:
+  store::Store& inner_;
+  SchemaVersions versions_;
+};
+
+}  // namespace
+
+StatusOr<SchemaVersions> migrate_components(store::Store& store) {
+  RecordingStore recording(store);
+  MORTAR_RETURN_IF_ERROR(api::AccountRegistry::migrate(recording));
+  MORTAR_RETURN_IF_ERROR(catalog::Catalog::migrate(recording));
+  MORTAR_RETURN_IF_ERROR(crawler::CrawlerService::migrate(recording));
+  return recording.versions();
+}
+
+Parts::Parts(store::Store& store, PartsOptions options, std::unique_ptr<Clock> test_clock)
+    : options_(std::move(options)),
+      test_clock_(std::move(test_clock)),
+      codec_(options_.token_secret.empty() ? random_bytes(32) : options_.token_secret),
+      catalog_(store, Clock::real(), options_.catalog),
+      partitions_(catalog_),
+      scheduler_(clock(),
+                 schedule::SchedulerOptions{.max_sleep_millis = test_clock_ ? 100 : 60'000}) {}
+
+StatusOr<std::unique_ptr<Parts>> Parts::build(store::Store& store, PartsOptions options) {
+  std::unique_ptr<Parts> parts(new Parts(store, std::move(options), test_clock_from_env()));
+  CrawlerRuntimeOptions crawler_options;
+  crawler_options.data_dir = parts->options_.data_dir;
+  crawler_options.enforce_min_schedule_interval = parts->test_clock_ == nullptr;
+  MORTAR_ASSIGN_OR_RETURN(parts->crawlers_,
+                          CrawlerRuntime::start(store, parts->catalog_, parts->partitions_,
+                                                parts->scheduler_, std::move(crawler_options)));
+  MORTAR_RETURN_IF_ERROR(schedule_audit_retention(parts->scheduler_, store, parts->clock(),
+                                                  parts->options_.audit_retention));
+  parts->scheduler_.start();
+  return parts;
+}
+
+Parts::~Parts() {
+  scheduler_.stop();
+  crawlers_.reset();  // cancels running crawls (each stops within a second)
+}
+
+api::OperationRegistry Parts::operations() {
+  api::OperationRegistry ops;
+  api::register_catalog_operations(ops, catalog_, codec_);
+  api::register_partition_operations(ops, catalog_, partitions_, codec_);
+  crawlers_->register_operations(ops, codec_);
+  return ops;
+}
+
+}  // namespace mortar::server

@@ -1,0 +1,83 @@
+// The parts `mortar serve` is made of, each built exactly once and lent by
+// reference to whoever needs it (server/ is the only composition root: no
+// module builds a second Catalog or a Scheduler of its own):
+//   - one catalog::Catalog and one catalog::PartitionCatalog over it, served
+//     by the API and written by crawls;
+//   - one schedule::Scheduler and the clock it follows (crawler schedules,
+//     audit retention);
+//   - the CrawlerRuntime (crawler service + its scheduler bridge);
+//   - the NextToken codec the operations page with.
+// operations() registers every Glue operation over these parts for
+// api::Service.
+//
+// Test-only: when MORTAR_TEST_CLOCK_FILE names a file, the scheduler's clock
+// is the real clock plus the whole number of seconds that file holds (0 if
+// absent or unreadable; re-read on every call), the scheduler re-reads the
+// clock every 100 ms, and the 5-minute minimum schedule interval is lifted.
+// A test writes "3600" into the file to make an hour pass for schedules.
+// Never set it in production.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "api/next_token.h"
+#include "api/operation.h"
+#include "catalog/audit.h"
+#include "catalog/catalog.h"
+#include "catalog/partition_catalog.h"
+#include "common/clock.h"
+#include "schedule/scheduler.h"
+#include "server/crawler_runtime.h"
+#include "store/store.h"
+
+namespace mortar::server {
+
+// Store component ("auth", "catalog", "crawlers" ...) -> the newest
+// migration version this binary knows for it.
+using SchemaVersions = std::map<std::string, int, std::less<>>;
+
+// Runs the store migrations of every component the server uses and returns
+// the versions it knows (what /readyz expects the store to hold).
+StatusOr<SchemaVersions> migrate_components(store::Store& store);
+
+struct PartsOptions {
+  std::string data_dir;             // crawl logs
+  std::string token_secret;         // NextToken HMAC key
+  catalog::CatalogOptions catalog;  // cache bounds
+  catalog::AuditRetention audit_retention;
+};
+
+class Parts {
+ public:
+  // `store` must be migrated (migrate_components) and outlive the parts.
+  static StatusOr<std::unique_ptr<Parts>> build(store::Store& store, PartsOptions options);
+  // Stops the scheduler, then the crawlers (cancelling running crawls).
+  ~Parts();
+  Parts(const Parts&) = delete;
+  Parts& operator=(const Parts&) = delete;
+
+  const Clock& clock() const { return test_clock_ ? *test_clock_ : Clock::real(); }
+  catalog::Catalog& catalog() { return catalog_; }
+  catalog::PartitionCatalog& partitions() { return partitions_; }
+  schedule::Scheduler& scheduler() { return scheduler_; }
+
+  // Every Glue operation the server serves, over these parts (which must
+  // outlive the registry's handlers).
+  api::OperationRegistry operations();
+
+ private:
+  Parts(store::Store& store, PartsOptions options, std::unique_ptr<Clock> test_clock);
+
+  const PartsOptions options_;
+  const std::unique_ptr<Clock> test_clock_;  // set with MORTAR_TEST_CLOCK_FILE
+  const api::NextTokenCodec codec_;
+  catalog::Catalog catalog_;
+  catalog::PartitionCatalog partitions_;
+  schedule::Scheduler scheduler_;
+  // Declared last: destroyed first, while the scheduler and catalog live.
+  std::unique_ptr<CrawlerRuntime> crawlers_;
+};
+
+}  // namespace mortar::server
