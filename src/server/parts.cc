@@ -94,6 +94,8 @@ StatusOr<std::unique_ptr<Parts>> Parts::build(store::Store& store, PartsOptions 
                                                 parts->scheduler_, std::move(crawler_options)));
   MORTAR_RETURN_IF_ERROR(schedule_audit_retention(parts->scheduler_, store, parts->clock(),
                                                   parts->options_.audit_retention));
+  // Starting is taking the scheduler's lead: catch up a fire missed just now.
+  MORTAR_RETURN_IF_ERROR(parts->crawlers_->on_leadership_acquired(parts->clock().now_seconds()));
   parts->scheduler_.start();
   return parts;
 }
