@@ -40,9 +40,10 @@ constexpr int64_t kMicrosPerDay = 86'400'000'000;
 
 // The lowest id to keep: every row below it is beyond the retention; nullopt
 // when nothing is. Found in a read transaction, outside the write lock.
-//  - By count: ids are dense (INTEGER PRIMARY KEY takes max(id)+1, a rollback
-//    leaves no gap, pruning deletes only from the low end), so the newest
-//    max_rows rows are those from max(id) - max_rows + 1 on.
+//  - By count: the id of the max_rows-th newest row. Ids increase but are not
+//    dense on PostgreSQL (an identity skips the values of rolled-back
+//    inserts), so the boundary is counted, not computed from max(id); the
+//    scan walks the primary key down from the newest row.
 //  - By age: the first row within the window, scanning up from the oldest;
 //    every row before it is older than the window. Rows are appended in time
 //    order (bar milliseconds between concurrent calls), so this is the age
@@ -56,7 +57,12 @@ StatusOr<std::optional<int64_t>> keep_from(store::Store& store, const AuditReten
     if (range.empty() || range[0].is_null(0)) return ok_status();  // empty
     const int64_t min_id = range[0].int_at(0), max_id = range[0].int_at(1);
     int64_t from = min_id;
-    if (r.max_rows > 0) from = std::max(from, max_id - r.max_rows + 1);
+    if (r.max_rows > 0) {
+      MORTAR_ASSIGN_OR_RETURN(
+          auto nth,
+          tx.query("SELECT id FROM audit_log ORDER BY id DESC LIMIT 1 OFFSET ?", {r.max_rows - 1}));
+      if (!nth.empty()) from = std::max(from, nth[0].int_at(0));
+    }
     if (r.max_age_days > 0) {
       const int64_t cutoff = now_micros - r.max_age_days * kMicrosPerDay;
       const int64_t scan_to = std::min(max_id, min_id + r.batch_rows * r.max_batches);

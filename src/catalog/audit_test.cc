@@ -23,7 +23,7 @@ class AuditRetentionTest : public CatalogTest {
   }
 };
 
-TEST_F(AuditRetentionTest, KeepsTheNewestMaxRowsInSmallBatches) {
+TEST_P(AuditRetentionTest, KeepsTheNewestMaxRowsInSmallBatches) {
   for (int i = 0; i < 25; ++i) mutate("db" + std::to_string(i));
   AuditRetention r;
   r.max_age_days = 0;
@@ -48,7 +48,25 @@ TEST_F(AuditRetentionTest, KeepsTheNewestMaxRowsInSmallBatches) {
   EXPECT_EQ(kept.back(), "db17");
 }
 
-TEST_F(AuditRetentionTest, DropsRowsOlderThanTheWindow) {
+// Ids are not dense on PostgreSQL (an identity skips the values of
+// rolled-back inserts): the count is of rows, not of ids.
+TEST_P(AuditRetentionTest, KeepsMaxRowsWhenIdsHaveGaps) {
+  for (int i = 0; i < 10; ++i) mutate("db" + std::to_string(i));
+  ASSERT_TRUE(store::run_in_write_transaction(*store_, [](store::Transaction& tx) {
+                return tx.exec("DELETE FROM audit_log WHERE resource LIKE '%/db1' OR resource LIKE '%/db3' "
+                               "OR resource LIKE '%/db5' OR resource LIKE '%/db7' OR resource LIKE '%/db8'")
+                    .status();
+              }).ok());
+  AuditRetention r;
+  r.max_age_days = 0;
+  r.max_rows = 3;
+  auto deleted = prune_audit(*store_, r, clock_.now_micros());
+  ASSERT_TRUE(deleted.ok()) << deleted.status();
+  EXPECT_EQ(*deleted, 2);
+  EXPECT_EQ(resources_newest_first(), (std::vector<std::string>{"db9", "db6", "db4"}));
+}
+
+TEST_P(AuditRetentionTest, DropsRowsOlderThanTheWindow) {
   mutate("old1");
   mutate("old2");
   clock_.advance(10 * kDay);
@@ -72,7 +90,7 @@ TEST_F(AuditRetentionTest, DropsRowsOlderThanTheWindow) {
   EXPECT_EQ(resources_newest_first(), (std::vector<std::string>{"later"}));
 }
 
-TEST_F(AuditRetentionTest, OneCallDeletesAtMostMaxBatchesAndTheNextGoesOn) {
+TEST_P(AuditRetentionTest, OneCallDeletesAtMostMaxBatchesAndTheNextGoesOn) {
   for (int i = 0; i < 30; ++i) mutate("db" + std::to_string(i));
   clock_.advance(100 * kDay);
   mutate("fresh");
@@ -94,7 +112,7 @@ TEST_F(AuditRetentionTest, OneCallDeletesAtMostMaxBatchesAndTheNextGoesOn) {
   EXPECT_EQ(resources_newest_first(), (std::vector<std::string>{"fresh"}));
 }
 
-TEST_F(AuditRetentionTest, BothLimitsOffOrAnEmptyLogPruneNothing) {
+TEST_P(AuditRetentionTest, BothLimitsOffOrAnEmptyLogPruneNothing) {
   AuditRetention r;
   EXPECT_EQ(*prune_audit(*store_, r, clock_.now_micros()), 0);  // empty log
   for (int i = 0; i < 3; ++i) mutate("db" + std::to_string(i));
@@ -104,6 +122,8 @@ TEST_F(AuditRetentionTest, BothLimitsOffOrAnEmptyLogPruneNothing) {
   EXPECT_EQ(*prune_audit(*store_, r, clock_.now_micros()), 0);
   EXPECT_EQ(resources_newest_first().size(), 3u);
 }
+
+MORTAR_ON_STORE_BACKENDS(AuditRetentionTest, test_support::StoreBackend::kSqliteFile);
 
 }  // namespace
 }  // namespace mortar::catalog

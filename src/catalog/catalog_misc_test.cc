@@ -10,7 +10,7 @@ std::vector<std::string> names_of(const Page& page) {
   return out;
 }
 
-TEST_F(CatalogTest, SearchTablesByTextFiltersAndSort) {
+TEST_P(CatalogTest, SearchTablesByTextFiltersAndSort) {
   make_db("sales");
   make_db("web");
   Json t1 = table_input("customer-link");
@@ -64,7 +64,7 @@ Json jdbc(const std::string& name) {
            {{"JDBC_CONNECTION_URL", "jdbc:postgresql://h/db"}, {"USERNAME", "u"}, {"PASSWORD", "secret"}}}};
 }
 
-TEST_F(CatalogTest, ConnectionsCrudAndHidePassword) {
+TEST_P(CatalogTest, ConnectionsCrudAndHidePassword) {
   ASSERT_TRUE(catalog_->create_connection(op("CreateConnection"), jdbc("pg"), {{"team", "data"}}).ok());
   EXPECT_TRUE(absl::IsAlreadyExists(catalog_->create_connection(op("CreateConnection"), jdbc("pg"), nullptr)));
   auto shown = catalog_->get_connection(ctx_, "pg", false);
@@ -103,7 +103,7 @@ TEST_F(CatalogTest, ConnectionsCrudAndHidePassword) {
   EXPECT_EQ(count("SELECT count(*) FROM tags"), 0);
 }
 
-TEST_F(CatalogTest, UserDefinedFunctions) {
+TEST_P(CatalogTest, UserDefinedFunctions) {
   make_db("a");
   make_db("b");
   Json f = {{"FunctionName", "MyUpper"}, {"ClassName", "com.x.Upper"}, {"OwnerName", "me"},
@@ -139,7 +139,7 @@ TEST_F(CatalogTest, UserDefinedFunctions) {
   EXPECT_TRUE(absl::IsNotFound(catalog_->get_function(ctx_, "zzz", "x").status()));
 }
 
-TEST_F(CatalogTest, TagsByArn) {
+TEST_P(CatalogTest, TagsByArn) {
   make_db("db");
   make_table("db", "t");
   const std::string db_arn = "arn:aws:glue:us-east-1:123456789012:database/db";

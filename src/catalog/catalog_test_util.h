@@ -1,4 +1,7 @@
-// A Catalog over a fresh SQLite file in a temp dir, for the catalog tests.
+// A Catalog over a fresh store for the catalog tests: a SQLite file or a
+// PostgreSQL database. CatalogTest takes the backend as its parameter
+// (MORTAR_ON_STORE_BACKENDS instantiates both); SqliteCatalogTest is a plain
+// fixture on a SQLite file for other modules' tests. dir_ is a fresh temp dir.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -8,20 +11,21 @@
 
 #include "catalog/catalog.h"
 #include "common/clock.h"
+#include "testing/store_backends.h"
 
 namespace mortar::catalog {
 
-class CatalogTest : public ::testing::Test {
+class CatalogTestBase : public ::testing::Test {
  protected:
+  virtual test_support::StoreBackend backend() const = 0;
+
   void SetUp() override {
     static int counter = 0;
     dir_ = std::filesystem::temp_directory_path() /
            ("mortar_catalog_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    auto s = store::open_sqlite_store((dir_ / "catalog.db").string());
-    ASSERT_TRUE(s.ok()) << s.status();
-    store_ = std::move(*s);
+    ASSERT_EQ(store_.open(backend()), "");
     ASSERT_TRUE(Catalog::migrate(*store_).ok());
     catalog_ = std::make_unique<Catalog>(*store_, clock_);
     ctx_.catalog_id = ctx_.account_id = "123456789012";
@@ -65,9 +69,22 @@ class CatalogTest : public ::testing::Test {
 
   std::filesystem::path dir_;
   FakeClock clock_;
-  std::unique_ptr<store::Store> store_;
+  test_support::TestStore store_;
   std::unique_ptr<Catalog> catalog_;
   CallContext ctx_;
+};
+
+class CatalogTest : public CatalogTestBase,
+                    public ::testing::WithParamInterface<test_support::StoreBackend> {
+ protected:
+  test_support::StoreBackend backend() const override { return GetParam(); }
+};
+
+class SqliteCatalogTest : public CatalogTestBase {
+ protected:
+  test_support::StoreBackend backend() const override {
+    return test_support::StoreBackend::kSqliteFile;
+  }
 };
 
 }  // namespace mortar::catalog

@@ -27,7 +27,7 @@ class ColumnStatisticsTest : public PartitionTest {
   std::unique_ptr<ColumnStatisticsCatalog> stats_;
 };
 
-TEST_F(ColumnStatisticsTest, TableStatisticsRoundTrip) {
+TEST_P(ColumnStatisticsTest, TableStatisticsRoundTrip) {
   Json bad_type = long_stats("amount", 5);
   bad_type["StatisticsData"]["Type"] = "DOUBLE";
   auto errors = stats_->update_for_table(
@@ -54,7 +54,7 @@ TEST_F(ColumnStatisticsTest, TableStatisticsRoundTrip) {
   EXPECT_TRUE(absl::IsNotFound(stats_->get_for_table(ctx_, "db", "nope", {"id"}).status()));
 }
 
-TEST_F(ColumnStatisticsTest, PartitionStatisticsFollowThePartition) {
+TEST_P(ColumnStatisticsTest, PartitionStatisticsFollowThePartition) {
   Json values = Json::array({"2020"});
   auto errors = stats_->update_for_partition(ctx_, "db", "events", values,
                                              Json::array({long_stats("id", 3)}));
@@ -69,6 +69,8 @@ TEST_F(ColumnStatisticsTest, PartitionStatisticsFollowThePartition) {
   ASSERT_TRUE(partitions_->delete_partition(ctx_, "db", "events", values).ok());
   EXPECT_EQ(count("SELECT COUNT(*) FROM partition_column_statistics"), 0);
 }
+
+MORTAR_ON_STORE_BACKENDS(ColumnStatisticsTest, test_support::StoreBackend::kSqliteMemory);
 
 }  // namespace
 }  // namespace mortar::catalog

@@ -1,10 +1,13 @@
 #include "catalog/audit.h"
 #include "catalog/catalog_test_util.h"
+#include "catalog/schema.h"
 
 namespace mortar::catalog {
 namespace {
 
-TEST_F(CatalogTest, CreateAndGetDatabaseLowerCasesNameAndFillsOutputMembers) {
+using test_support::TestStore;
+
+TEST_P(CatalogTest, CreateAndGetDatabaseLowerCasesNameAndFillsOutputMembers) {
   ASSERT_TRUE(catalog_->create_database(op("CreateDatabase"),
                                         {{"Name", "Sales"}, {"Description", "d"}, {"LocationUri", "/x"}},
                                         nullptr)
@@ -18,19 +21,19 @@ TEST_F(CatalogTest, CreateAndGetDatabaseLowerCasesNameAndFillsOutputMembers) {
   EXPECT_TRUE((*db)["CreateTableDefaultPermissions"].is_array());
 }
 
-TEST_F(CatalogTest, DuplicateDatabaseIsAlreadyExists) {
+TEST_P(CatalogTest, DuplicateDatabaseIsAlreadyExists) {
   make_db("a");
   auto st = catalog_->create_database(op("CreateDatabase"), {{"Name", "A"}}, nullptr);
   EXPECT_TRUE(absl::IsAlreadyExists(st)) << st;
 }
 
-TEST_F(CatalogTest, MissingDatabaseIsNotFound) {
+TEST_P(CatalogTest, MissingDatabaseIsNotFound) {
   EXPECT_TRUE(absl::IsNotFound(catalog_->get_database(ctx_, "nope").status()));
   EXPECT_TRUE(absl::IsNotFound(catalog_->delete_database(op("DeleteDatabase"), "nope")));
   EXPECT_TRUE(absl::IsNotFound(catalog_->update_database(op("UpdateDatabase"), "nope", {{"Name", "nope"}})));
 }
 
-TEST_F(CatalogTest, CatalogsOfDifferentAccountsAreSeparate) {
+TEST_P(CatalogTest, CatalogsOfDifferentAccountsAreSeparate) {
   make_db("shared_name");
   CallContext other = ctx_;
   other.catalog_id = other.account_id = "999999999999";
@@ -38,7 +41,7 @@ TEST_F(CatalogTest, CatalogsOfDifferentAccountsAreSeparate) {
   EXPECT_TRUE(catalog_->create_database(other, {{"Name", "shared_name"}}, nullptr).ok());
 }
 
-TEST_F(CatalogTest, UpdateDatabaseReplacesFieldsKeepsCreateTime) {
+TEST_P(CatalogTest, UpdateDatabaseReplacesFieldsKeepsCreateTime) {
   make_db("a");
   clock_.advance(5'000'000);
   ASSERT_TRUE(catalog_->update_database(op("UpdateDatabase"), "a",
@@ -51,7 +54,7 @@ TEST_F(CatalogTest, UpdateDatabaseReplacesFieldsKeepsCreateTime) {
       catalog_->update_database(op("UpdateDatabase"), "a", {{"Name", "b"}})));
 }
 
-TEST_F(CatalogTest, GetDatabasesPagesWithoutRepeats) {
+TEST_P(CatalogTest, GetDatabasesPagesWithoutRepeats) {
   for (int i = 0; i < 7; ++i) make_db("db" + std::to_string(i));
   std::vector<std::string> seen;
   Json after;
@@ -69,7 +72,7 @@ TEST_F(CatalogTest, GetDatabasesPagesWithoutRepeats) {
   EXPECT_EQ(seen.back(), "db6");
 }
 
-TEST_F(CatalogTest, DeleteDatabaseCascadesToTablesVersionsFunctionsAndTags) {
+TEST_P(CatalogTest, DeleteDatabaseCascadesToTablesVersionsFunctionsAndTags) {
   make_db("a");
   make_table("a", "t1");
   make_table("a", "t2");
@@ -93,7 +96,7 @@ TEST_F(CatalogTest, DeleteDatabaseCascadesToTablesVersionsFunctionsAndTags) {
   EXPECT_TRUE(page->items.empty());
 }
 
-TEST_F(CatalogTest, AuditRecordsSuccessInTransactionAndFailureSeparately) {
+TEST_P(CatalogTest, AuditRecordsSuccessInTransactionAndFailureSeparately) {
   CallContext c = op("CreateDatabase");
   c.request_id = "r-ok";
   ASSERT_TRUE(catalog_->create_database(c, {{"Name", "a"}}, nullptr).ok());
@@ -111,7 +114,7 @@ TEST_F(CatalogTest, AuditRecordsSuccessInTransactionAndFailureSeparately) {
   EXPECT_EQ((*entries)[1].principal, ctx_.principal);
 }
 
-TEST_F(CatalogTest, FailedMutationLeavesNoChangeAndOneFailureRow) {
+TEST_P(CatalogTest, FailedMutationLeavesNoChangeAndOneFailureRow) {
   make_db("a");
   // A tag value of the wrong type fails after the database row was inserted:
   // the whole mutation rolls back.
@@ -123,6 +126,35 @@ TEST_F(CatalogTest, FailedMutationLeavesNoChangeAndOneFailureRow) {
             1);
   EXPECT_EQ(count("SELECT count(*) FROM audit_log WHERE outcome='OK' AND resource LIKE '%database/b'"), 0);
 }
+
+// A data dir from before times were microseconds: catalog migration 2 turns
+// the REAL seconds into BIGINT microseconds, exactly.
+TEST_P(CatalogTest, MigrationTurnsSecondsIntoMicroseconds) {
+  TestStore old;
+  ASSERT_EQ(old.open(GetParam()), "");
+  ASSERT_TRUE(old->migrate("catalog", {catalog_migrations()[0]}).ok());
+  ASSERT_TRUE(store::run_in_write_transaction(*old, [](store::Transaction& tx) {
+                return tx
+                    .exec("INSERT INTO databases(catalog_id, name, body, create_time) VALUES('1', 'old', '{}', ?)",
+                          {1700000000.123456})
+                    .status();
+              }).ok());
+  ASSERT_TRUE(Catalog::migrate(*old).ok());
+  auto tx = old->begin(false);
+  auto rows = (*tx)->query("SELECT create_time FROM databases WHERE name = 'old'");
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  if (GetParam() == test_support::StoreBackend::kPostgres) {
+    // PostgreSQL's REAL holds 24 bits: only the seconds' magnitude survives;
+    // no PostgreSQL data dir ever held REAL times (the backend is new).
+    EXPECT_NEAR(static_cast<double>((*rows)[0].int_at(0)), 1700000000123456.0, 2e8);
+  } else {
+    EXPECT_EQ((*rows)[0].int_at(0), 1700000000123456);
+  }
+  EXPECT_TRUE(std::holds_alternative<int64_t>((*rows)[0].values[0]));
+}
+
+// Instantiates every CatalogTest case, also those of table_test.cc and catalog_misc_test.cc.
+MORTAR_ON_STORE_BACKENDS(CatalogTest, test_support::StoreBackend::kSqliteFile);
 
 }  // namespace
 }  // namespace mortar::catalog

@@ -35,7 +35,7 @@ Status Catalog::create_database(const CallContext& ctx, const Json& input, const
   return mutate(ctx, database_arn(ctx, name), [&](store::Transaction& tx) -> Status {
     Json db = database_from_input(input, name, ctx.catalog_id, now());
     auto id = tx.exec("INSERT INTO databases(catalog_id, name, body, create_time) VALUES(?,?,?,?)",
-                      {ctx.catalog_id, name, db.dump(), now()});
+                      {ctx.catalog_id, name, db.dump(), store::micros_from_seconds(now())});
     if (absl::IsAlreadyExists(id.status())) return already_exists("Database already exists.");
     MORTAR_RETURN_IF_ERROR(id.status());
     MORTAR_ASSIGN_OR_RETURN(auto ref, find_database(tx, ctx.catalog_id, name));

@@ -18,7 +18,7 @@ class PartitionCatalogTest : public PartitionTest {
   }
 };
 
-TEST_F(PartitionCatalogTest, CreateThenGetAnswersAGluePartition) {
+TEST_P(PartitionCatalogTest, CreateThenGetAnswersAGluePartition) {
   create("events", {"2020", "eu"});
   auto p = partitions_->get_partition(ctx_, "db", "events", Json::array({"2020", "eu"}));
   ASSERT_TRUE(p.ok()) << p.status();
@@ -34,7 +34,7 @@ TEST_F(PartitionCatalogTest, CreateThenGetAnswersAGluePartition) {
   EXPECT_TRUE(partitions_->get_partition(ctx_, "DB", "Events", Json::array({"2020", "eu"})).ok());
 }
 
-TEST_F(PartitionCatalogTest, CreateErrors) {
+TEST_P(PartitionCatalogTest, CreateErrors) {
   create("events", {"2020", "eu"});
   auto dup = partitions_->create_partition(ctx_, "db", "events", partition_input({"2020", "eu"}));
   EXPECT_TRUE(absl::IsAlreadyExists(dup)) << dup;
@@ -50,7 +50,7 @@ TEST_F(PartitionCatalogTest, CreateErrors) {
   EXPECT_TRUE(absl::IsNotFound(get_missing.status()));
 }
 
-TEST_F(PartitionCatalogTest, MutationsAreAudited) {
+TEST_P(PartitionCatalogTest, MutationsAreAudited) {
   CallContext c = ctx_;
   c.operation = "CreatePartition";
   ASSERT_TRUE(partitions_->create_partition(c, "db", "events", partition_input({"2020", "eu"})).ok());
@@ -64,7 +64,7 @@ TEST_F(PartitionCatalogTest, MutationsAreAudited) {
             1);
 }
 
-TEST_F(PartitionCatalogTest, BatchCreateReportsEachFailure) {
+TEST_P(PartitionCatalogTest, BatchCreateReportsEachFailure) {
   create("events", {"2019", "eu"});
   Json inputs = Json::array({partition_input({"2020", "eu"}), partition_input({"2019", "eu"}),
                              partition_input({"2020", "eu"}), partition_input({"2021"}),
@@ -84,7 +84,7 @@ TEST_F(PartitionCatalogTest, BatchCreateReportsEachFailure) {
   EXPECT_TRUE(absl::IsNotFound(missing.status()));
 }
 
-TEST_F(PartitionCatalogTest, BatchGetSkipsMissingAndDuplicates) {
+TEST_P(PartitionCatalogTest, BatchGetSkipsMissingAndDuplicates) {
   create("events", {"2020", "eu"});
   create("events", {"2021", "eu"});
   Json to_get = Json::array({{{"Values", {"2021", "eu"}}},
@@ -102,7 +102,7 @@ TEST_F(PartitionCatalogTest, BatchGetSkipsMissingAndDuplicates) {
   EXPECT_TRUE(absl::IsInvalidArgument(bad.status()));
 }
 
-TEST_F(PartitionCatalogTest, UpdateReplacesAndCanMoveValues) {
+TEST_P(PartitionCatalogTest, UpdateReplacesAndCanMoveValues) {
   create("events", {"2020", "eu"});
   create("events", {"2021", "eu"});
   clock_.advance(60'000'000);
@@ -131,7 +131,7 @@ TEST_F(PartitionCatalogTest, UpdateReplacesAndCanMoveValues) {
       ctx_, "db", "events", Json::array({"1", "x"}), partition_input({"1", "x"}))));
 }
 
-TEST_F(PartitionCatalogTest, BatchUpdateReportsEachFailure) {
+TEST_P(PartitionCatalogTest, BatchUpdateReportsEachFailure) {
   create("events", {"2020", "eu"});
   Json entries = Json::array(
       {{{"PartitionValueList", {"2020", "eu"}}, {"PartitionInput", partition_input({"2020", "eu"})}},
@@ -143,7 +143,7 @@ TEST_F(PartitionCatalogTest, BatchUpdateReportsEachFailure) {
   EXPECT_EQ((*errors)[0]["ErrorDetail"]["ErrorCode"], "EntityNotFoundException");
 }
 
-TEST_F(PartitionCatalogTest, DeleteAndBatchDelete) {
+TEST_P(PartitionCatalogTest, DeleteAndBatchDelete) {
   for (int y = 2000; y < 2010; ++y) create("events", {std::to_string(y), "eu"});
   EXPECT_EQ(count("SELECT COUNT(*) FROM partition_keys"), 20);
   ASSERT_TRUE(partitions_->delete_partition(ctx_, "db", "events", Json::array({"2000", "eu"})).ok());
@@ -162,14 +162,14 @@ TEST_F(PartitionCatalogTest, DeleteAndBatchDelete) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM partition_keys"), 14);
 }
 
-TEST_F(PartitionCatalogTest, DeletingTheTableDropsItsPartitions) {
+TEST_P(PartitionCatalogTest, DeletingTheTableDropsItsPartitions) {
   create("events", {"2020", "eu"});
   ASSERT_TRUE(catalog_->delete_table(ctx_, "db", "events").ok());
   EXPECT_EQ(count("SELECT COUNT(*) FROM partitions"), 0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM partition_keys"), 0);
 }
 
-TEST_F(PartitionCatalogTest, PagesCoverEveryPartitionOnce) {
+TEST_P(PartitionCatalogTest, PagesCoverEveryPartitionOnce) {
   for (int i = 0; i < 53; ++i) create("events", {std::to_string(i), i % 2 ? "eu" : "us"});
   auto all = query("events", "", /*limit=*/7);
   ASSERT_EQ(all.size(), 53u);
@@ -178,7 +178,7 @@ TEST_F(PartitionCatalogTest, PagesCoverEveryPartitionOnce) {
   EXPECT_EQ(query("events", "region = 'eu'", 5).size(), 26u);
 }
 
-TEST_F(PartitionCatalogTest, SegmentsPartitionTheSetExactly) {
+TEST_P(PartitionCatalogTest, SegmentsPartitionTheSetExactly) {
   for (int i = 0; i < 100; ++i) create("events", {std::to_string(i), i % 3 ? "eu" : "us"});
   for (int total : {1, 2, 3, 7, 10}) {
     std::multiset<std::vector<std::string>> seen;
@@ -206,7 +206,7 @@ TEST_F(PartitionCatalogTest, SegmentsPartitionTheSetExactly) {
       partitions_->get_partitions(ctx_, "db", "events", bad).status()));
 }
 
-TEST_F(PartitionCatalogTest, ExcludeColumnSchemaDropsOnlyColumns) {
+TEST_P(PartitionCatalogTest, ExcludeColumnSchemaDropsOnlyColumns) {
   create("events", {"2020", "eu"});
   PartitionScan scan;
   scan.exclude_column_schema = true;
@@ -218,7 +218,7 @@ TEST_F(PartitionCatalogTest, ExcludeColumnSchemaDropsOnlyColumns) {
   EXPECT_EQ(sd["Location"], "/data/t/2020/eu");
 }
 
-TEST_F(PartitionCatalogTest, FilterErrorsAreInvalidInput) {
+TEST_P(PartitionCatalogTest, FilterErrorsAreInvalidInput) {
   create("events", {"2020", "eu"});
   PartitionScan scan;
   scan.expression = "month = 1";
@@ -230,7 +230,7 @@ TEST_F(PartitionCatalogTest, FilterErrorsAreInvalidInput) {
       partitions_->get_partitions(ctx_, "db", "events", scan).status()));
 }
 
-TEST_F(PartitionCatalogTest, RepeatedReadsNeverServeStaleBodies) {
+TEST_P(PartitionCatalogTest, RepeatedReadsNeverServeStaleBodies) {
   create("events", {"2020", "eu"});
   auto params_of = [&] {
     auto page = partitions_->get_partitions(ctx_, "db", "events", PartitionScan());
@@ -257,7 +257,7 @@ TEST_F(PartitionCatalogTest, RepeatedReadsNeverServeStaleBodies) {
   EXPECT_EQ((*got)[0]["TableName"], "events");
 }
 
-TEST_F(PartitionCatalogTest, PartitionIndexes) {
+TEST_P(PartitionCatalogTest, PartitionIndexes) {
   auto index = [](const std::string& name, Json keys) {
     return Json{{"IndexName", name}, {"Keys", keys}};
   };
@@ -291,6 +291,8 @@ TEST_F(PartitionCatalogTest, PartitionIndexes) {
   EXPECT_EQ(partitions_->get_partition_indexes(ctx_, "db", "events")->size(), 2u);
   EXPECT_TRUE(absl::IsNotFound(partitions_->get_partition_indexes(ctx_, "db", "nope").status()));
 }
+
+MORTAR_ON_STORE_BACKENDS(PartitionCatalogTest, test_support::StoreBackend::kSqliteMemory);
 
 }  // namespace
 }  // namespace mortar::catalog

@@ -93,7 +93,7 @@ class ExpressionGenerator {
 
 class PartitionFilterSqlTest : public PartitionTest {};
 
-TEST_F(PartitionFilterSqlTest, SqlAgreesWithEvaluatorOnRandomPartitions) {
+TEST_P(PartitionFilterSqlTest, SqlAgreesWithEvaluatorOnRandomPartitions) {
   std::vector<std::pair<std::string, std::string>> keys;
   for (const auto& k : kKeys) keys.emplace_back(k.name, k.type);
   make_table("t", keys);
@@ -152,7 +152,10 @@ std::string plan_for(store::Store& store, const std::string& expression) {
   return plan;
 }
 
-TEST_F(PartitionFilterSqlTest, SelectiveFiltersDriveFromTheKeyIndex) {
+// SQLite's query plans (EXPLAIN QUERY PLAN).
+class SqlitePartitionFilterPlanTest : public PartitionTest {};
+
+TEST_P(SqlitePartitionFilterPlanTest, SelectiveFiltersDriveFromTheKeyIndex) {
   make_table("t", {{"year", "int"}, {"region", "string"}});
   // A range on an int key, checked against the rest per candidate.
   std::string plan =
@@ -180,7 +183,7 @@ TEST_F(PartitionFilterSqlTest, SelectiveFiltersDriveFromTheKeyIndex) {
 
 // A data directory written before partition_keys had num_nanos: migration 2
 // back-fills the nanoseconds of the timestamps already stored.
-TEST_F(PartitionFilterSqlTest, MigrationBackFillsTimestampNanoseconds) {
+TEST_P(PartitionFilterSqlTest, MigrationBackFillsTimestampNanoseconds) {
   make_table("t", {{"ts", "timestamp"}});
   for (const char* v : {"2020-01-01 00:00:59.9999995", "2020-01-01 00:00:59.99999949",
                         "2020-01-01 00:00:59.9999991", "2020-01-01 00:00:59.999999"}) {
@@ -206,6 +209,10 @@ TEST_F(PartitionFilterSqlTest, MigrationBackFillsTimestampNanoseconds) {
   EXPECT_EQ(query("t", "ts <= '2020-01-01 00:00:59.999999'"),
             (Rows{{"2020-01-01 00:00:59.999999"}}));
 }
+
+MORTAR_ON_STORE_BACKENDS(PartitionFilterSqlTest, test_support::StoreBackend::kSqliteMemory);
+INSTANTIATE_TEST_SUITE_P(Sqlite, SqlitePartitionFilterPlanTest,
+                         ::testing::Values(test_support::StoreBackend::kSqliteMemory));
 
 }  // namespace
 }  // namespace mortar::catalog

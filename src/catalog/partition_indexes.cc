@@ -67,7 +67,7 @@ Status PartitionCatalog::add_partition_index(store::Transaction& tx, const CallC
       .exec(
           "INSERT INTO partition_indexes(table_id, name, keys, status, create_time) "
           "VALUES(?,?,?,'ACTIVE',?)",
-          {t.ref.table_id, name, keys.dump(), create_time})
+          {t.ref.table_id, name, keys.dump(), store::micros_from_seconds(create_time)})
       .status();
 }
 

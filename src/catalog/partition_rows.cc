@@ -119,7 +119,8 @@ StatusOr<int64_t> insert_partition(store::Transaction& tx, const PartitionedTabl
       tx.query("INSERT INTO partitions(table_id, values_key, body, create_time, update_time) "
                "VALUES(?,?,?,?,?) RETURNING id",
                {table.ref.table_id, values_key(values),
-                body.dump(-1, ' ', false, Json::error_handler_t::replace), now, now}));
+                body.dump(-1, ' ', false, Json::error_handler_t::replace),
+                store::micros_from_seconds(now), store::micros_from_seconds(now)}));
   if (rows.empty()) return internal_error("partition insert returned no id");
   int64_t id = rows[0].int_at(0);
   MORTAR_RETURN_IF_ERROR(index_keys(tx, table.ref.table_id, id, values));
@@ -130,8 +131,8 @@ Status replace_partition(store::Transaction& tx, const PartitionedTable& table, 
                          const std::vector<std::string>& values, const Json& body, double now) {
   MORTAR_RETURN_IF_ERROR(
       tx.exec("UPDATE partitions SET values_key = ?, body = ?, update_time = ? WHERE id = ?",
-              {values_key(values), body.dump(-1, ' ', false, Json::error_handler_t::replace), now,
-               id})
+              {values_key(values), body.dump(-1, ' ', false, Json::error_handler_t::replace),
+               store::micros_from_seconds(now), id})
           .status());
   MORTAR_RETURN_IF_ERROR(
       tx.exec("DELETE FROM partition_keys WHERE partition_id = ?", {id}).status());

@@ -9,6 +9,8 @@
 // string and typed range predicates are index range scans.
 #include "catalog/partition_schema.h"
 
+#include "store/dialect.h"
+
 namespace mortar::catalog {
 
 const std::vector<store::Migration>& partition_migrations() {
@@ -16,8 +18,8 @@ const std::vector<store::Migration>& partition_migrations() {
       {1, "partitions, partition key index, partition indexes, column statistics",
        R"sql(
 CREATE TABLE partitions(
-  id INTEGER PRIMARY KEY,
-  table_id INTEGER NOT NULL REFERENCES tables(id) ON DELETE CASCADE,
+  id {{AUTO_ID}},
+  table_id BIGINT NOT NULL REFERENCES tables(id) ON DELETE CASCADE,
   values_key TEXT NOT NULL,      -- canonical JSON array of the values
   body TEXT NOT NULL,            -- the Partition object (JSON) minus names and CatalogId
   create_time REAL NOT NULL,
@@ -25,35 +27,35 @@ CREATE TABLE partitions(
   UNIQUE(table_id, values_key));
 
 CREATE TABLE partition_keys(
-  partition_id INTEGER NOT NULL REFERENCES partitions(id) ON DELETE CASCADE,
-  table_id INTEGER NOT NULL,
+  partition_id BIGINT NOT NULL REFERENCES partitions(id) ON DELETE CASCADE,
+  table_id BIGINT NOT NULL,
   key_index INTEGER NOT NULL,    -- position in the table's PartitionKeys
   text_value TEXT NOT NULL,      -- the value as written
   kind INTEGER NOT NULL,         -- 0 text, 1 number, 2 date, 3 timestamp
   num_value NUMERIC,             -- number; days (date); microseconds (timestamp)
-  PRIMARY KEY(partition_id, key_index)) WITHOUT ROWID;
+  PRIMARY KEY(partition_id, key_index)){{CLUSTERED}};
 CREATE INDEX partition_keys_text ON partition_keys(table_id, key_index, text_value);
 CREATE INDEX partition_keys_num ON partition_keys(table_id, key_index, kind, num_value);
 
 CREATE TABLE partition_indexes(
-  table_id INTEGER NOT NULL REFERENCES tables(id) ON DELETE CASCADE,
+  table_id BIGINT NOT NULL REFERENCES tables(id) ON DELETE CASCADE,
   name TEXT NOT NULL,
   keys TEXT NOT NULL,            -- JSON array of key names
   status TEXT NOT NULL,          -- ACTIVE (the key index above serves every key)
   create_time REAL NOT NULL,
-  PRIMARY KEY(table_id, name)) WITHOUT ROWID;
+  PRIMARY KEY(table_id, name)){{CLUSTERED}};
 
 CREATE TABLE table_column_statistics(
-  table_id INTEGER NOT NULL REFERENCES tables(id) ON DELETE CASCADE,
+  table_id BIGINT NOT NULL REFERENCES tables(id) ON DELETE CASCADE,
   column_name TEXT NOT NULL,     -- lower-cased
   body TEXT NOT NULL,            -- the ColumnStatistics object (JSON)
-  PRIMARY KEY(table_id, column_name)) WITHOUT ROWID;
+  PRIMARY KEY(table_id, column_name)){{CLUSTERED}};
 
 CREATE TABLE partition_column_statistics(
-  partition_id INTEGER NOT NULL REFERENCES partitions(id) ON DELETE CASCADE,
+  partition_id BIGINT NOT NULL REFERENCES partitions(id) ON DELETE CASCADE,
   column_name TEXT NOT NULL,
   body TEXT NOT NULL,
-  PRIMARY KEY(partition_id, column_name)) WITHOUT ROWID;
+  PRIMARY KEY(partition_id, column_name)){{CLUSTERED}};
 )sql"},
       // Timestamp values keep their nanoseconds: num_value holds whole
       // microseconds, num_nanos the 0-999 nanoseconds within them (digits 7-9
@@ -68,6 +70,11 @@ UPDATE partition_keys
 DROP INDEX partition_keys_num;
 CREATE INDEX partition_keys_num ON partition_keys(table_id, key_index, kind, num_value, num_nanos);
 )sql"},
+      // Timestamps as BIGINT microseconds since the epoch (were REAL seconds).
+      {3, "partitions and partition indexes: create/update times in microseconds",
+       store::seconds_to_micros_sql({{"partitions", "create_time"},
+                                     {"partitions", "update_time"},
+                                     {"partition_indexes", "create_time"}})},
   };
   return kMigrations;
 }

@@ -1,5 +1,6 @@
-// A Catalog over an in-memory store with one database and a partitioned
-// table, for the partition, filter and statistics tests.
+// A Catalog with one database, for the partition, filter and statistics
+// tests, over SQLite in memory or a PostgreSQL database (the test's
+// parameter; MORTAR_ON_STORE_BACKENDS instantiates both).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -11,15 +12,14 @@
 #include "catalog/catalog.h"
 #include "catalog/partition_catalog.h"
 #include "common/clock.h"
+#include "testing/store_backends.h"
 
 namespace mortar::catalog {
 
-class PartitionTest : public ::testing::Test {
+class PartitionTest : public ::testing::TestWithParam<test_support::StoreBackend> {
  protected:
   void SetUp() override {
-    auto s = store::open_sqlite_store(":memory:");
-    ASSERT_TRUE(s.ok()) << s.status();
-    store_ = std::move(*s);
+    ASSERT_EQ(store_.open(GetParam()), "");
     ASSERT_TRUE(Catalog::migrate(*store_).ok());
     catalog_ = std::make_unique<Catalog>(*store_, clock_);
     partitions_ = std::make_unique<PartitionCatalog>(*catalog_);
@@ -91,7 +91,7 @@ class PartitionTest : public ::testing::Test {
   }
 
   FakeClock clock_;
-  std::unique_ptr<store::Store> store_;
+  test_support::TestStore store_;
   std::unique_ptr<Catalog> catalog_;
   std::unique_ptr<PartitionCatalog> partitions_;
   CallContext ctx_;

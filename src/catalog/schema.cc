@@ -3,14 +3,18 @@
 // ON DELETE CASCADE), so those columns never change meaning.
 #include "catalog/schema.h"
 
+#include "store/dialect.h"
+
 namespace mortar::catalog {
+
+using store::seconds_to_micros_sql;
 
 const std::vector<store::Migration>& catalog_migrations() {
   static const std::vector<store::Migration> kMigrations = {
       {1, "databases, tables, versions, connections, functions, tags, audit",
        R"sql(
 CREATE TABLE databases(
-  id INTEGER PRIMARY KEY,
+  id {{AUTO_ID}},
   catalog_id TEXT NOT NULL,
   name TEXT NOT NULL,            -- lower-cased
   body TEXT NOT NULL,            -- the Glue Database object (JSON)
@@ -18,10 +22,10 @@ CREATE TABLE databases(
   UNIQUE(catalog_id, name));
 
 CREATE TABLE tables(
-  id INTEGER PRIMARY KEY,
-  database_id INTEGER NOT NULL REFERENCES databases(id) ON DELETE CASCADE,
+  id {{AUTO_ID}},
+  database_id BIGINT NOT NULL REFERENCES databases(id) ON DELETE CASCADE,
   name TEXT NOT NULL,            -- lower-cased
-  version_id INTEGER NOT NULL,   -- current VersionId
+  version_id BIGINT NOT NULL,   -- current VersionId
   body TEXT NOT NULL,            -- the Glue Table object as GetTable returns it
   create_time REAL NOT NULL,
   update_time REAL NOT NULL,
@@ -29,13 +33,13 @@ CREATE TABLE tables(
 
 -- Archived (non-current) versions; the current one lives in tables.
 CREATE TABLE table_versions(
-  table_id INTEGER NOT NULL REFERENCES tables(id) ON DELETE CASCADE,
-  version_id INTEGER NOT NULL,
+  table_id BIGINT NOT NULL REFERENCES tables(id) ON DELETE CASCADE,
+  version_id BIGINT NOT NULL,
   body TEXT NOT NULL,
-  PRIMARY KEY(table_id, version_id)) WITHOUT ROWID;
+  PRIMARY KEY(table_id, version_id)){{CLUSTERED}};
 
 CREATE TABLE connections(
-  id INTEGER PRIMARY KEY,
+  id {{AUTO_ID}},
   catalog_id TEXT NOT NULL,
   name TEXT NOT NULL,
   connection_type TEXT NOT NULL,
@@ -43,8 +47,8 @@ CREATE TABLE connections(
   UNIQUE(catalog_id, name));
 
 CREATE TABLE functions(
-  id INTEGER PRIMARY KEY,
-  database_id INTEGER NOT NULL REFERENCES databases(id) ON DELETE CASCADE,
+  id {{AUTO_ID}},
+  database_id BIGINT NOT NULL REFERENCES databases(id) ON DELETE CASCADE,
   name TEXT NOT NULL,
   body TEXT NOT NULL,            -- the Glue UserDefinedFunction object
   UNIQUE(database_id, name));
@@ -54,10 +58,10 @@ CREATE TABLE tags(
   resource TEXT NOT NULL,        -- canonical ARN
   key TEXT NOT NULL,
   value TEXT NOT NULL,
-  database_id INTEGER REFERENCES databases(id) ON DELETE CASCADE,
-  table_id INTEGER REFERENCES tables(id) ON DELETE CASCADE,
-  connection_id INTEGER REFERENCES connections(id) ON DELETE CASCADE,
-  function_id INTEGER REFERENCES functions(id) ON DELETE CASCADE,
+  database_id BIGINT REFERENCES databases(id) ON DELETE CASCADE,
+  table_id BIGINT REFERENCES tables(id) ON DELETE CASCADE,
+  connection_id BIGINT REFERENCES connections(id) ON DELETE CASCADE,
+  function_id BIGINT REFERENCES functions(id) ON DELETE CASCADE,
   PRIMARY KEY(resource, key));
 CREATE INDEX tags_database ON tags(database_id);
 CREATE INDEX tags_table ON tags(table_id);
@@ -65,8 +69,8 @@ CREATE INDEX tags_connection ON tags(connection_id);
 CREATE INDEX tags_function ON tags(function_id);
 
 CREATE TABLE audit_log(
-  id INTEGER PRIMARY KEY,
-  time_micros INTEGER NOT NULL,
+  id {{AUTO_ID}},
+  time_micros BIGINT NOT NULL,
   account_id TEXT NOT NULL,
   principal TEXT NOT NULL,
   operation TEXT NOT NULL,
@@ -74,6 +78,11 @@ CREATE TABLE audit_log(
   request_id TEXT NOT NULL,
   outcome TEXT NOT NULL);
 )sql"},
+      // Timestamps as BIGINT microseconds since the epoch (were REAL seconds):
+      // exact on both backends (PostgreSQL's REAL is 4 bytes).
+      {2, "databases and tables: create/update times in microseconds",
+       seconds_to_micros_sql(
+           {{"databases", "create_time"}, {"tables", "create_time"}, {"tables", "update_time"}})},
   };
   return kMigrations;
 }

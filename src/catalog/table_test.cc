@@ -7,7 +7,7 @@
 namespace mortar::catalog {
 namespace {
 
-TEST_F(CatalogTest, CreateTableFillsGlueOutputMembers) {
+TEST_P(CatalogTest, CreateTableFillsGlueOutputMembers) {
   make_db("db");
   ASSERT_TRUE(catalog_->create_table(op("CreateTable"), "DB", table_input("Orders")).ok());
   auto t = catalog_->get_table(ctx_, "db", "ORDERS");
@@ -23,7 +23,7 @@ TEST_F(CatalogTest, CreateTableFillsGlueOutputMembers) {
   EXPECT_EQ((*t)["PartitionKeys"][0]["Name"], "dt");
 }
 
-TEST_F(CatalogTest, GetTableNeverServesAStaleBody) {
+TEST_P(CatalogTest, GetTableNeverServesAStaleBody) {
   make_db("db");
   make_table("db", "t");
   ASSERT_EQ((*catalog_->get_table(ctx_, "db", "t"))["StorageDescriptor"]["Location"], "/data/x");
@@ -38,7 +38,7 @@ TEST_F(CatalogTest, GetTableNeverServesAStaleBody) {
   EXPECT_EQ((*t)["VersionId"], "0");
 }
 
-TEST_F(CatalogTest, TableErrorsNameTheMissingEntity) {
+TEST_P(CatalogTest, TableErrorsNameTheMissingEntity) {
   auto st = catalog_->create_table(op("CreateTable"), "nodb", table_input("t"));
   EXPECT_TRUE(absl::IsNotFound(st));
   EXPECT_EQ(st.message(), "Database nodb not found.");
@@ -50,7 +50,7 @@ TEST_F(CatalogTest, TableErrorsNameTheMissingEntity) {
   EXPECT_TRUE(absl::IsAlreadyExists(catalog_->create_table(op("CreateTable"), "db", table_input("T"))));
 }
 
-TEST_F(CatalogTest, FindTableGivesIdsForPartitions) {
+TEST_P(CatalogTest, FindTableGivesIdsForPartitions) {
   make_db("db");
   make_table("db", "t");
   auto tx = store_->begin(false);
@@ -61,7 +61,7 @@ TEST_F(CatalogTest, FindTableGivesIdsForPartitions) {
   EXPECT_EQ(ref->table["Name"], "t");
 }
 
-TEST_F(CatalogTest, GetTablesExpressionMatchesGluePatterns) {
+TEST_P(CatalogTest, GetTablesExpressionMatchesGluePatterns) {
   make_db("db");
   for (const char* n : {"sales_2023", "sales_2024", "web_logs", "web_clicks", "other"}) make_table("db", n);
   auto names = [&](const std::string& expr) {
@@ -83,7 +83,7 @@ TEST_F(CatalogTest, GetTablesExpressionMatchesGluePatterns) {
       catalog_->get_tables(ctx_, "db", std::string("sales("), nullptr, 100).status()));
 }
 
-TEST_F(CatalogTest, GetTablesPagesAPatternAcrossBatches) {
+TEST_P(CatalogTest, GetTablesPagesAPatternAcrossBatches) {
   make_db("db");
   for (int i = 0; i < 600; ++i) {
     char buf[16];
@@ -103,7 +103,7 @@ TEST_F(CatalogTest, GetTablesPagesAPatternAcrossBatches) {
   EXPECT_EQ(pages, 3);
 }
 
-TEST_F(CatalogTest, UpdateTableArchivesVersionsUnlessSkipArchive) {
+TEST_P(CatalogTest, UpdateTableArchivesVersionsUnlessSkipArchive) {
   make_db("db");
   make_table("db", "t");
   clock_.advance(10'000'000);
@@ -135,7 +135,7 @@ TEST_F(CatalogTest, UpdateTableArchivesVersionsUnlessSkipArchive) {
   EXPECT_EQ((*current)["VersionId"], "2");
 }
 
-TEST_F(CatalogTest, StaleVersionIdIsConcurrentModification) {
+TEST_P(CatalogTest, StaleVersionIdIsConcurrentModification) {
   make_db("db");
   make_table("db", "t");
   ASSERT_TRUE(catalog_->update_table(op("UpdateTable"), "db", table_input("t"), std::string("0"), false).ok());
@@ -144,7 +144,7 @@ TEST_F(CatalogTest, StaleVersionIdIsConcurrentModification) {
   EXPECT_EQ(exception_name(st.status()), "ConcurrentModificationException");
 }
 
-TEST_F(CatalogTest, ExactlyOneOfConcurrentUpdatesWithSameVersionIdWins) {
+TEST_P(CatalogTest, ExactlyOneOfConcurrentUpdatesWithSameVersionIdWins) {
   make_db("db");
   make_table("db", "t");
   constexpr int kThreads = 8;
@@ -167,7 +167,7 @@ TEST_F(CatalogTest, ExactlyOneOfConcurrentUpdatesWithSameVersionIdWins) {
   EXPECT_EQ((*t)["VersionId"], "1");
 }
 
-TEST_F(CatalogTest, DeleteTableVersions) {
+TEST_P(CatalogTest, DeleteTableVersions) {
   make_db("db");
   make_table("db", "t");
   for (int i = 0; i < 3; ++i) {
@@ -188,7 +188,7 @@ TEST_F(CatalogTest, DeleteTableVersions) {
   ASSERT_EQ(versions->items.size(), 1u);
 }
 
-TEST_F(CatalogTest, GetTableVersionsPages) {
+TEST_P(CatalogTest, GetTableVersionsPages) {
   make_db("db");
   make_table("db", "t");
   for (int i = 0; i < 6; ++i) {
@@ -205,7 +205,7 @@ TEST_F(CatalogTest, GetTableVersionsPages) {
   EXPECT_EQ(ids, (std::vector<std::string>{"6", "5", "4", "3", "2", "1", "0"}));
 }
 
-TEST_F(CatalogTest, DeleteAndBatchDeleteTables) {
+TEST_P(CatalogTest, DeleteAndBatchDeleteTables) {
   make_db("db");
   make_table("db", "a");
   make_table("db", "b");

@@ -42,9 +42,10 @@ Status Catalog::create_table(const CallContext& ctx, const std::string& database
     MORTAR_ASSIGN_OR_RETURN(auto dbref, find_database(tx, ctx.catalog_id, db));
     double t = now();
     Json table = table_from_input(input, db, name, ctx, t, t, 0);
+    const int64_t micros = store::micros_from_seconds(t);
     auto st = tx.exec("INSERT INTO tables(database_id, name, version_id, body, create_time, update_time)"
                       " VALUES(?,?,0,?,?,?)",
-                      {dbref.database_id, name, table.dump(), t, t});
+                      {dbref.database_id, name, table.dump(), micros, micros});
     if (absl::IsAlreadyExists(st.status())) return already_exists("Table already exists.");
     MORTAR_RETURN_IF_ERROR(st.status());
     return then ? then(tx) : ok_status();
@@ -119,8 +120,9 @@ StatusOr<std::string> Catalog::update_table(const CallContext& ctx, const std::s
   MORTAR_RETURN_IF_ERROR(mutate(ctx, table_arn(ctx, db, name), [&](store::Transaction& tx) -> Status {
     MORTAR_ASSIGN_OR_RETURN(auto ref, find_table(tx, ctx.catalog_id, db, name));
     std::string current = string_member(ref.table, "VersionId");
-    // The check and the write share one serialized write transaction, so of
-    // concurrent updates naming the same VersionId exactly one wins.
+    // Of concurrent updates exactly one moves the version on: the final
+    // UPDATE is conditional on the version read here (on PostgreSQL at READ
+    // COMMITTED a second writer waits for the first and then matches no row).
     if (version_id && !version_id->empty() && *version_id != current) {
       return concurrent_modification("Update table failed due to concurrent modifications: "
                                      "VersionId " + *version_id + " is not the current version " +
@@ -128,8 +130,8 @@ StatusOr<std::string> Catalog::update_table(const CallContext& ctx, const std::s
     }
     int64_t current_n = std::stoll(current.empty() ? "0" : current);
     if (!skip_archive) {
-      MORTAR_RETURN_IF_ERROR(tx.exec("INSERT OR REPLACE INTO table_versions(table_id, version_id, body)"
-                                     " VALUES(?,?,?)",
+      MORTAR_RETURN_IF_ERROR(tx.exec("INSERT INTO table_versions(table_id, version_id, body) VALUES(?,?,?)"
+                                     " ON CONFLICT(table_id, version_id) DO UPDATE SET body = excluded.body",
                                      {ref.table_id, current_n, ref.table.dump()})
                                  .status());
     }
@@ -138,9 +140,15 @@ StatusOr<std::string> Catalog::update_table(const CallContext& ctx, const std::s
                                   current_n + 1);
     if (ref.table.contains("CreatedBy")) table["CreatedBy"] = ref.table["CreatedBy"];
     new_version = std::to_string(current_n + 1);
-    return tx.exec("UPDATE tables SET version_id=?, body=?, update_time=? WHERE id=?",
-                   {current_n + 1, table.dump(), t, ref.table_id})
-        .status();
+    MORTAR_ASSIGN_OR_RETURN(
+        int64_t changed,
+        tx.exec("UPDATE tables SET version_id=?, body=?, update_time=? WHERE id=? AND version_id=?",
+                {current_n + 1, table.dump(), store::micros_from_seconds(t), ref.table_id, current_n}));
+    if (changed != 1) {
+      return concurrent_modification("Update table failed due to concurrent modifications: "
+                                     "the table changed while it was being updated.");
+    }
+    return ok_status();
   }));
   return new_version;
 }

@@ -9,6 +9,8 @@
 
 #include <toml++/toml.h>
 
+#include "store/store.h"
+
 namespace mortar::server {
 namespace {
 
@@ -144,6 +146,12 @@ Status validate(Config& c) {
   MORTAR_RETURN_IF_ERROR(check_range(c, "catalog.table_cache_mb", c.table_cache_mb, 0, 1 << 20));
   MORTAR_RETURN_IF_ERROR(
       check_range(c, "catalog.partition_cache_mb", c.partition_cache_mb, 0, 1 << 20));
+  // The URL may hold a password: the message never quotes it.
+  if (!c.store_url.empty() && !store::is_postgres_url(c.store_url)) {
+    return invalid_input("store.url (from " + c.origin.at("store.url") +
+                         ") must start with postgresql:// or postgres:// (unset: SQLite in the data dir)");
+  }
+  MORTAR_RETURN_IF_ERROR(check_range(c, "store.pool_size", c.store_pool_size, 1, 1000));
   return ok_status();
 }
 
@@ -199,6 +207,12 @@ const std::vector<ConfigKey>& config_keys() {
       {"catalog.partition_cache_mb",
        "memory for parsed partition bodies (GetPartitions), MiB (0: no cache)", nullptr,
        &Config::partition_cache_mb},
+      {"store.url",
+       "PostgreSQL to keep the state in, a libpq URL postgresql://user@host:5432/db?sslmode=... "
+       "(password from the URL, PGPASSFILE or PGPASSWORD); unset: SQLite in the data dir",
+       &Config::store_url},
+      {"store.pool_size", "PostgreSQL connections at most (concurrent transactions)", nullptr,
+       &Config::store_pool_size},
   };
   return keys;
 }

@@ -39,6 +39,10 @@ struct Config {
   int64_t audit_max_rows = 1'000'000;  // 0: no row limit
   int64_t table_cache_mb = 16;         // parsed table bodies
   int64_t partition_cache_mb = 16;     // parsed partition bodies
+  // "" (SQLite in data_dir) or a PostgreSQL URL; may hold a password: never
+  // log or echo it.
+  std::string store_url;
+  int64_t store_pool_size = 8;  // PostgreSQL connections at most
 
   // Parsed from `listen`.
   std::string host = "127.0.0.1";

@@ -185,6 +185,33 @@ TEST_F(ConfigTest, RetentionAndCacheBoundsFromToml) {
   EXPECT_EQ(c->table_cache_mb, 16);
 }
 
+TEST_F(ConfigTest, StoreUrlFromTomlEnvAndFlagNeverEchoed) {
+  auto defaults = load_config(sources_);
+  ASSERT_TRUE(defaults.ok()) << defaults.status();
+  EXPECT_EQ(defaults->store_url, "");  // SQLite in the data dir
+  EXPECT_EQ(defaults->store_pool_size, 8);
+  write_toml("[store]\nurl = \"postgresql://mortar@db:5432/glue\"\npool_size = 3\n");
+  auto c = load_config(sources_);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->store_url, "postgresql://mortar@db:5432/glue");
+  EXPECT_EQ(c->store_pool_size, 3);
+  env_["MORTAR_STORE_URL"] = "postgres://other@db2/glue";
+  EXPECT_EQ(load_config(sources_)->store_url, "postgres://other@db2/glue");
+  sources_.flags["store.url"] = "postgresql://flag@db3/glue";
+  EXPECT_EQ(load_config(sources_)->store_url, "postgresql://flag@db3/glue");
+
+  sources_.flags["store.url"] = "mysql://u:Top-Secret-1@db/glue";
+  auto bad = load_config(sources_);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("store.url (from flag) must start with postgresql://"),
+            std::string::npos)
+      << bad.status();
+  EXPECT_EQ(bad.status().message().find("Top-Secret-1"), std::string::npos);
+  sources_.flags.erase("store.url");
+  env_["MORTAR_STORE_POOL_SIZE"] = "0";
+  EXPECT_FALSE(load_config(sources_).ok());
+}
+
 TEST_F(ConfigTest, BrokenTomlNamesFileAndLine) {
   write_toml("listen = \"127.0.0.1:1\"\nthreads = = 3\n");
   auto c = load_config(sources_);

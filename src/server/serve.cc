@@ -137,13 +137,16 @@ Status serve(const Config& config, const ServeHooks& hooks) {
   dir.remove_server_addr();  // a stale one from a crash would mislead whoever waits for it
   MORTAR_ASSIGN_OR_RETURN(std::string token_key, dir.token_key());
 
-  // The catalog holds access-key secrets: create it 0600 (SQLite gives its
-  // -wal and -shm files the same mode).
+  // The catalog holds access-key secrets: SQLite's file is created 0600 (its
+  // -wal and -shm files get the same mode). store.url: PostgreSQL instead.
   const std::string db_path = dir.file("catalog.db");
-  if (int fd = ::open(db_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600); fd >= 0) ::close(fd);
-  MORTAR_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> sqlite,
-                          store::open_sqlite_store(db_path));
-  auto store = std::make_unique<TimedStore>(std::move(sqlite), metrics);
+  if (config.store_url.empty()) {
+    if (int fd = ::open(db_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600); fd >= 0) ::close(fd);
+  }
+  MORTAR_ASSIGN_OR_RETURN(
+      std::unique_ptr<store::Store> opened,
+      store::open_store(config.store_url, db_path, static_cast<int>(config.store_pool_size)));
+  auto store = std::make_unique<TimedStore>(std::move(opened), metrics);
 
   MORTAR_RETURN_IF_ERROR(migrate_components(*store).status());
   api::AccountRegistry registry(*store, Clock::real());

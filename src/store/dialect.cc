@@ -119,4 +119,19 @@ std::string number_placeholders(std::string_view sql, int* count) {
   return out;
 }
 
+std::string seconds_to_micros_sql(const std::vector<std::pair<std::string, std::string>>& columns,
+                                  bool nullable) {
+  std::string out;
+  for (const auto& [table, column] : columns) {
+    const std::string tmp = column + "_micros";
+    out += "ALTER TABLE " + table + " ADD COLUMN " + tmp +
+           (nullable ? " BIGINT;\n" : " BIGINT NOT NULL DEFAULT 0;\n");
+    out +=
+        "UPDATE " + table + " SET " + tmp + " = CAST(round(" + column + " * 1000000) AS BIGINT);\n";
+    out += "ALTER TABLE " + table + " DROP COLUMN " + column + ";\n";
+    out += "ALTER TABLE " + table + " RENAME COLUMN " + tmp + " TO " + column + ";\n";
+  }
+  return out;
+}
+
 }  // namespace mortar::store

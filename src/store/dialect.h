@@ -19,6 +19,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace mortar::store {
 
@@ -32,5 +34,13 @@ std::string render_migration(std::string_view sql, std::string_view dialect);
 // `sql` with each `?` outside quotes and comments replaced by $1, $2, ...;
 // `count` receives the number of placeholders.
 std::string number_placeholders(std::string_view sql, int* count);
+
+// Migration SQL (both dialects) turning each (table, column) of REAL seconds
+// since the epoch into BIGINT microseconds, NOT NULL unless `nullable`, same
+// name, rounded to the microsecond. An index on such a column must be
+// dropped before and re-created after (SQLite cannot drop an indexed column).
+// The text is part of applied migrations: never change its output.
+std::string seconds_to_micros_sql(const std::vector<std::pair<std::string, std::string>>& columns,
+                                  bool nullable = false);
 
 }  // namespace mortar::store

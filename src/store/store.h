@@ -10,6 +10,7 @@
 // Thread-safety: Store is thread-safe; a Transaction belongs to one thread.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -37,6 +38,11 @@ struct Row {
   double real_at(size_t i) const;              // 0 for NULL
   const std::string& text_at(size_t i) const;  // "" for NULL; TEXT or BLOB bytes
 };
+
+// Timestamps are stored as BIGINT microseconds since the epoch (exact on
+// both backends); the API's epoch seconds with a fraction convert here.
+inline int64_t micros_from_seconds(double seconds) { return std::llround(seconds * 1e6); }
+inline double seconds_from_micros(int64_t micros) { return static_cast<double>(micros) / 1e6; }
 
 class Transaction {
  public:

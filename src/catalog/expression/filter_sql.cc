@@ -13,6 +13,7 @@
 // driver (e.g. NOT ...) the caller scans the table's partitions.
 #include "absl/strings/str_cat.h"
 #include "catalog/expression/filter.h"
+#include "store/dialect.h"
 
 namespace mortar::catalog::expression {
 namespace {
@@ -96,7 +97,13 @@ int choose_driver(const BoundNode& node, std::vector<const BoundNode*>& leaves) 
 class Translator {
  public:
   Translator(std::string_view id_column, int64_t table_id, std::string_view dialect)
-      : id_column_(id_column), table_id_(table_id), dialect_(dialect) {}
+      : id_column_(id_column),
+        table_id_(table_id),
+        dialect_(dialect),
+        // PostgreSQL: a float8 parameter against the NUMERIC column would
+        // compare as float8 (inexact, no index); as NUMERIC it matches the
+        // stored conversion and keeps the index range scan.
+        number_placeholder_(dialect == store::kSqlite ? "?" : "CAST(? AS NUMERIC)") {}
 
   void driver(const BoundNode& leaf, SqlFragment& out) {
     out.sql += id_column_;
@@ -159,7 +166,7 @@ class Translator {
         out.params.push_back(node.literals[1].text);
         break;
       case Node::Kind::kIn:
-        in_list(node, "text_value", out, /*numbers=*/false);
+        in_list(node, "text_value", out, nullptr);
         break;
       case Node::Kind::kLike:
         like_condition(node, out);
@@ -187,16 +194,17 @@ class Translator {
     }
     switch (node.kind) {
       case Node::Kind::kCompare:
-        absl::StrAppend(&out.sql, "num_value ", sql_op(node.op), " ?");
+        absl::StrAppend(&out.sql, "num_value ", sql_op(node.op), " ", number_placeholder_);
         out.params.push_back(number_param(node.literals[0].number));
         break;
       case Node::Kind::kBetween:
-        out.sql += "num_value >= ? AND num_value <= ?";
+        absl::StrAppend(&out.sql, "num_value >= ", number_placeholder_,
+                        " AND num_value <= ", number_placeholder_);
         out.params.push_back(number_param(node.literals[0].number));
         out.params.push_back(number_param(node.literals[1].number));
         break;
       case Node::Kind::kIn:
-        in_list(node, "num_value", out, /*numbers=*/true);
+        in_list(node, "num_value", out, number_placeholder_);
         break;
       default:
         out.sql += "0 = 1";
@@ -218,7 +226,7 @@ class Translator {
         timestamp_compare(CompareOp::kLe, node.literals[1], out);
         break;
       case Node::Kind::kIn:
-        in_list(node, "num_value", out, /*numbers=*/true);
+        in_list(node, "num_value", out, "?");  // int64 microseconds
         out.sql += " AND (";
         for (size_t i = 0; i < node.literals.size(); ++i) {
           if (i) out.sql += " OR ";
@@ -253,11 +261,13 @@ class Translator {
     out.params.insert(out.params.end(), {micros, micros, lit.nanos});
   }
 
-  static void in_list(const BoundNode& node, const char* column, SqlFragment& out, bool numbers) {
+  // `number_placeholder` for numbers, nullptr for text.
+  static void in_list(const BoundNode& node, const char* column, SqlFragment& out,
+                      const char* number_placeholder) {
     absl::StrAppend(&out.sql, column, " IN (");
     for (size_t i = 0; i < node.literals.size(); ++i) {
-      out.sql += i ? ", ?" : "?";
-      if (numbers) {
+      absl::StrAppend(&out.sql, i ? ", " : "", number_placeholder ? number_placeholder : "?");
+      if (number_placeholder) {
         out.params.push_back(number_param(node.literals[i].number));
       } else {
         out.params.push_back(node.literals[i].text);
@@ -274,7 +284,7 @@ class Translator {
       prefix.push_back(piece.c);
     }
     std::string pattern;
-    if (dialect_ == "sqlite") {
+    if (dialect_ == store::kSqlite) {
       // GLOB is SQLite's case-sensitive LIKE: * ? and [x] for a literal x.
       for (const auto& piece : node.like) {
         if (piece.kind == BoundNode::LikePiece::kAny) {
@@ -289,6 +299,8 @@ class Translator {
       }
       out.sql += "text_value GLOB ?";
     } else {
+      // PostgreSQL: LIKE is case-sensitive; % _ and the escape character
+      // itself are escaped (the column's "C" collation makes it bytewise).
       for (const auto& piece : node.like) {
         if (piece.kind == BoundNode::LikePiece::kAny) {
           pattern += "%";
@@ -308,7 +320,11 @@ class Translator {
       // The smallest string above every string starting with prefix.
       std::string upper = prefix;
       while (!upper.empty() && static_cast<unsigned char>(upper.back()) == 0xFF) upper.pop_back();
-      if (!upper.empty()) {
+      // PostgreSQL rejects text that is not UTF-8: only an ASCII last byte is
+      // bumped there (the lower bound alone still drives the range scan).
+      const bool valid = dialect_ == store::kSqlite ||
+                         (!upper.empty() && static_cast<unsigned char>(upper.back()) < 0x7F);
+      if (!upper.empty() && valid) {
         upper.back() = static_cast<char>(static_cast<unsigned char>(upper.back()) + 1);
         out.sql += " AND text_value < ?";
         out.params.push_back(upper);
@@ -319,6 +335,7 @@ class Translator {
   std::string id_column_;
   int64_t table_id_;
   std::string_view dialect_;
+  const char* number_placeholder_;
 };
 
 }  // namespace

@@ -75,10 +75,10 @@ inline PlannedTable planned_table(const std::string& name, const std::string& lo
   return t;
 }
 
-class ApplyTest : public catalog::CatalogTest {
+class ApplyTest : public catalog::SqliteCatalogTest {
  protected:
   void SetUp() override {
-    catalog::CatalogTest::SetUp();
+    catalog::SqliteCatalogTest::SetUp();
     partitions_ = std::make_unique<catalog::PartitionCatalog>(*catalog_);
     make_db("sales");
     policy_.crawler_name = "c1";
@@ -88,7 +88,7 @@ class ApplyTest : public catalog::CatalogTest {
   }
   void TearDown() override {
     partitions_.reset();
-    catalog::CatalogTest::TearDown();
+    catalog::SqliteCatalogTest::TearDown();
   }
 
   CrawlEnvironment env() {

@@ -39,16 +39,16 @@ const ManifestEntry* ManifestSnapshot::unchanged(const FileEntry& file) const {
 }
 
 Status CrawlManifest::migrate(store::Store& store) {
-  // On SQLite the files table is WITHOUT ROWID: one B-tree keyed by
-  // (crawler, path) instead of a table plus an index, half the work per row.
-  const std::string clustered = store.dialect() == "sqlite" ? " WITHOUT ROWID" : "";
+  // The files table is {{CLUSTERED}} (WITHOUT ROWID on SQLite): one B-tree
+  // keyed by (crawler, path) instead of a table plus an index, half the work
+  // per row.
   return store.migrate(
       "crawl_manifest",
       {{1, "listing manifest of crawlers",
         "CREATE TABLE crawl_manifest_files ("
         "  crawler TEXT NOT NULL, path TEXT NOT NULL, size BIGINT NOT NULL, mtime BIGINT NOT NULL,"
         "  etag TEXT NOT NULL, class_hash TEXT, record_count BIGINT NOT NULL,"
-        "  avg_record_size BIGINT NOT NULL, PRIMARY KEY (crawler, path))" + clustered + ";"
+        "  avg_record_size BIGINT NOT NULL, PRIMARY KEY (crawler, path)){{CLUSTERED}};"
         "CREATE TABLE crawl_manifest_classes ("
         "  crawler TEXT NOT NULL, hash TEXT NOT NULL, json TEXT NOT NULL,"
         "  PRIMARY KEY (crawler, hash))"}});

@@ -287,10 +287,9 @@ TEST_P(CrawlOwnershipTest, SchedulesMadeThroughAnotherServerReachTheLeader) {
 }
 
 // SQLite: the one-server store of a data dir, but the store logic is the
-// same. TODO(claims): StoreBackend::kPostgres, what several servers really
-// share, once the catalog's migrations run on PostgreSQL (h/pgstore).
+// same; PostgreSQL: what several servers really share.
 INSTANTIATE_TEST_SUITE_P(Backends, CrawlOwnershipTest,
-                         ::testing::Values(StoreBackend::kSqliteMemory),
+                         ::testing::Values(StoreBackend::kSqliteMemory, StoreBackend::kPostgres),
                          [](const auto& info) { return test_support::backend_name(info.param); });
 
 }  // namespace

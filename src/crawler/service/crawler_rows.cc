@@ -1,5 +1,7 @@
 #include "crawler/service/crawler_rows.h"
 
+#include "store/dialect.h"
+
 namespace mortar::crawler {
 namespace {
 
@@ -21,9 +23,15 @@ const std::vector<store::Migration>& migrations() {
        "NULL,"
        "  PRIMARY KEY (account_id, crawl_id));"
        "CREATE INDEX crawls_by_crawler ON crawls (account_id, crawler, start_time)"},
+      // Start and end times as BIGINT microseconds since the epoch (were REAL
+      // seconds: PostgreSQL's REAL is 4 bytes).
+      {2, "crawls: start/end times in microseconds",
+       "DROP INDEX crawls_by_crawler;" + store::seconds_to_micros_sql({{"crawls", "start_time"}}) +
+           store::seconds_to_micros_sql({{"crawls", "end_time"}}, /*nullable=*/true) +
+           "CREATE INDEX crawls_by_crawler ON crawls (account_id, crawler, start_time)"},
       // Several servers on one store (crawl_claims.h): who runs a crawl and
       // when it last said so; each schedule fire claimed once.
-      {2, "crawl owner and heartbeat; schedule firings",
+      {3, "crawl owner and heartbeat; schedule firings",
        "ALTER TABLE crawls ADD COLUMN server_id TEXT NOT NULL DEFAULT '';"
        "ALTER TABLE crawls ADD COLUMN heartbeat_micros BIGINT;"
        "CREATE TABLE crawler_firings ("
@@ -60,8 +68,8 @@ CrawlRow crawl_from(const store::Row& r) {
   c.crawler = r.text_at(0);
   c.crawl_id = r.text_at(1);
   c.state = r.text_at(2);
-  c.start_time = r.real_at(3);
-  if (!r.is_null(4)) c.end_time = r.real_at(4);
+  c.start_time = store::seconds_from_micros(r.int_at(3));
+  if (!r.is_null(4)) c.end_time = store::seconds_from_micros(r.int_at(4));
   c.summary = r.text_at(5);
   c.error = r.text_at(6);
   c.plan = r.text_at(7);
@@ -73,7 +81,7 @@ CrawlRow crawl_from(const store::Row& r) {
 }
 
 Value end_value(const CrawlRow& c) {
-  return c.end_time ? Value(*c.end_time) : Value(std::monostate{});
+  return c.end_time ? Value(store::micros_from_seconds(*c.end_time)) : Value(std::monostate{});
 }
 
 }  // namespace
@@ -193,8 +201,9 @@ Status insert_crawl(store::Transaction& tx, const std::string& account, const Cr
   return tx
       .exec(std::string("INSERT INTO crawls (account_id, ") + kCrawlColumns +
                 ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            {account, c.crawler, c.crawl_id, c.state, c.start_time, end_value(c), c.summary,
-             c.error, c.plan, c.log_path, static_cast<int64_t>(c.dry_run ? 1 : 0), c.server_id,
+            {account, c.crawler, c.crawl_id, c.state, store::micros_from_seconds(c.start_time),
+             end_value(c), c.summary, c.error, c.plan, c.log_path,
+             static_cast<int64_t>(c.dry_run ? 1 : 0), c.server_id,
              c.heartbeat_micros ? Value(*c.heartbeat_micros) : Value(std::monostate{})})
       .status();
 }

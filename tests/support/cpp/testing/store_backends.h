@@ -107,6 +107,7 @@ class TestStore {
   store::Store& operator*() { return *store_; }
   store::Store* operator->() { return store_.get(); }
   store::Store* get() { return store_.get(); }
+  void reset() { store_.reset(); }
   std::unique_ptr<store::Store>& ptr() { return store_; }
   const std::string& url() const { return url_; }
   const std::string& database() const { return db_; }
@@ -124,5 +125,13 @@ class TestStore {
   std::string db_, url_;
   std::unique_ptr<store::Store> store_;
 };
+
+// Instantiates the value-parameterized `fixture` (a TestWithParam<StoreBackend>)
+// on `sqlite` (kSqliteMemory or kSqliteFile) and PostgreSQL.
+#define MORTAR_ON_STORE_BACKENDS(fixture, sqlite)                                 \
+  INSTANTIATE_TEST_SUITE_P(                                                       \
+      Backends, fixture,                                                          \
+      ::testing::Values(sqlite, ::mortar::test_support::StoreBackend::kPostgres), \
+      [](const auto& info) { return ::mortar::test_support::backend_name(info.param); })
 
 }  // namespace mortar::test_support
