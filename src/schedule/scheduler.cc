@@ -106,6 +106,25 @@ int Scheduler::run_due(int64_t now_seconds) {
   return static_cast<int>(due.size());
 }
 
+int Scheduler::catch_up(int64_t now_seconds, int64_t window_seconds,
+                        const std::function<bool(const std::string& id)>& eligible) {
+  int catching_up = 0;
+  std::unique_lock lock(mu_);
+  for (auto& [id, entry] : entries_) {
+    if (!eligible(id)) continue;
+    // At most window/60 steps: cron times are whole minutes.
+    std::optional<int64_t> latest;
+    for (auto t = entry.cron.next_after(now_seconds - std::max<int64_t>(0, window_seconds) - 1);
+         t && *t <= now_seconds; t = entry.cron.next_after(*t)) {
+      latest = t;
+    }
+    entry.next = latest ? latest : entry.cron.next_after(now_seconds);
+    if (latest) ++catching_up;
+  }
+  changed();
+  return catching_up;
+}
+
 void Scheduler::run_callback(const Due& due) {
   {
     std::unique_lock lock(mu_);

@@ -88,6 +88,17 @@ class Scheduler {
   // Dispatches every entry due at `now_seconds`; returns how many fired.
   int run_due(int64_t now_seconds);
 
+  // Re-arms the entries `eligible` accepts after a gap in firing (this
+  // server just became the scheduler's leader; the previous one may have
+  // died before firing): each one's next fire becomes its latest cron time
+  // in [now - window, now] when there is one, so the next run_due() fires it
+  // once with that scheduled_time, else its first time after `now` (older
+  // missed times are dropped: no backfill of long outages). The callee must
+  // tolerate a time that was fired already (a claim in the store). Returns
+  // how many entries will catch up.
+  int catch_up(int64_t now_seconds, int64_t window_seconds,
+               const std::function<bool(const std::string& id)>& eligible);
+
   // Starts / stops the background thread (idempotent). stop() returns as
   // soon as the thread wakes, without waiting for running callbacks.
   void start();

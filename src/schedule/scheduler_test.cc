@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -117,6 +118,46 @@ TEST_F(SchedulerTest, MissedFiresCollapseIntoOneCatchUp) {
   ASSERT_EQ(rec.events().size(), 1u);
   EXPECT_EQ(rec.events()[0].scheduled_time, kJan1 + 300);  // the first missed time
   EXPECT_EQ(scheduler.next_fire("c1"), kJan1 + 3900);      // then after now
+}
+
+TEST_F(SchedulerTest, CatchUpFiresTheLatestTimeInTheWindowOnce) {
+  Scheduler scheduler(clock_);
+  Recorder rec;
+  ASSERT_TRUE(scheduler.add("crawler/a", cron("cron(0/5 * * * ? *)"), rec.callback()).ok());
+  ASSERT_TRUE(scheduler.add("crawler/b", cron("cron(0 * * * ? *)"), rec.callback()).ok());
+  ASSERT_TRUE(scheduler.add("trigger/t", cron("cron(0/5 * * * ? *)"), rec.callback()).ok());
+  // Leadership arrives at 01:02:10 after the entries sat idle since 00:00:30:
+  // a 10-minute window holds 00:55 and 01:00 for "a", 01:00 for "b".
+  const int64_t now = kJan1 + 3730;
+  auto crawlers = [](const std::string& id) { return id.rfind("crawler/", 0) == 0; };
+  EXPECT_EQ(scheduler.catch_up(now, 600, crawlers), 2);
+  EXPECT_EQ(scheduler.next_fire("crawler/a"), kJan1 + 3600);
+  EXPECT_EQ(scheduler.next_fire("crawler/b"), kJan1 + 3600);
+  EXPECT_EQ(scheduler.next_fire("trigger/t"), kJan1 + 300);  // not eligible: untouched
+  EXPECT_EQ(scheduler.run_due(now), 3);
+  scheduler.wait_idle();
+  std::map<std::string, int64_t> fired;
+  for (const auto& e : rec.events()) fired[e.id] = e.scheduled_time;
+  EXPECT_EQ(fired["crawler/a"], kJan1 + 3600);  // the latest, once
+  EXPECT_EQ(fired["crawler/b"], kJan1 + 3600);
+  EXPECT_EQ(scheduler.next_fire("crawler/a"), kJan1 + 3900);
+  EXPECT_EQ(scheduler.run_due(now), 0);
+}
+
+TEST_F(SchedulerTest, CatchUpDoesNotBackfillPastTheWindow) {
+  Scheduler scheduler(clock_);
+  Recorder rec;
+  ASSERT_TRUE(scheduler.add("daily", cron("cron(0 2 * * ? *)"), rec.callback()).ok());
+  auto all = [](const std::string&) { return true; };
+  // 02:00 was 11 minutes ago: outside a 10-minute window.
+  EXPECT_EQ(scheduler.catch_up(kJan1 + 2 * 3600 + 660, 600, all), 0);
+  EXPECT_EQ(scheduler.next_fire("daily"), kJan1 + 26 * 3600);
+  EXPECT_EQ(scheduler.run_due(kJan1 + 2 * 3600 + 660), 0);
+  // Exactly at the window's edge it still counts.
+  EXPECT_EQ(scheduler.catch_up(kJan1 + 2 * 3600 + 600, 600, all), 1);
+  EXPECT_EQ(scheduler.next_fire("daily"), kJan1 + 2 * 3600);
+  scheduler.wait_idle();
+  EXPECT_TRUE(rec.events().empty());
 }
 
 TEST_F(SchedulerTest, IndependentEntries) {

@@ -148,6 +148,8 @@ Status validate(Config& c) {
       check_range(c, "catalog.partition_cache_mb", c.partition_cache_mb, 0, 1 << 20));
   MORTAR_RETURN_IF_ERROR(check_range(c, "scheduler.leader_check_seconds",
                                      c.scheduler_leader_check_seconds, 1, 3600));
+  MORTAR_RETURN_IF_ERROR(check_range(c, "crawler.heartbeat_timeout_seconds",
+                                     c.crawl_heartbeat_timeout_seconds, 2, 86400));
   // The URL may hold a password: the message never quotes it.
   if (!c.store_url.empty() && !store::is_postgres_url(c.store_url)) {
     return invalid_input(
@@ -213,6 +215,9 @@ const std::vector<ConfigKey>& config_keys() {
       {"scheduler.leader_check_seconds",
        "how often a server tries to become the scheduler leader, and the leader checks it still is",
        nullptr, &Config::scheduler_leader_check_seconds},
+      {"crawler.heartbeat_timeout_seconds",
+       "a RUNNING crawl whose server sent no heartbeat (every 5 s) for this long is marked FAILED",
+       nullptr, &Config::crawl_heartbeat_timeout_seconds},
       {"store.url",
        "PostgreSQL to keep the state in, a libpq URL postgresql://user@host:5432/db?sslmode=... "
        "(password from the URL, PGPASSFILE or PGPASSWORD); unset: SQLite in the data dir",

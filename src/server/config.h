@@ -39,7 +39,8 @@ struct Config {
   int64_t audit_max_rows = 1'000'000;  // 0: no row limit
   int64_t table_cache_mb = 16;         // parsed table bodies
   int64_t partition_cache_mb = 16;     // parsed partition bodies
-  int64_t scheduler_leader_check_seconds = 5;  // scheduler leadership: retry / check interval
+  int64_t scheduler_leader_check_seconds = 5;
+  int64_t crawl_heartbeat_timeout_seconds = 30;  // a silent server's crawl is FAILED after this  // scheduler leadership: retry / check interval
   // "" (SQLite in data_dir) or a PostgreSQL URL; may hold a password: never
   // log or echo it.
   std::string store_url;

@@ -27,6 +27,8 @@ StatusOr<std::unique_ptr<CrawlerRuntime>> CrawlerRuntime::start(
   service_options.event_log = [](const std::string& level, const std::string& message) {
     log_event(level_of(level), message);
   };
+  service_options.is_leader = rt->options_.is_leader;
+  service_options.heartbeat_timeout_millis = rt->options_.heartbeat_timeout_seconds * 1000;
   MORTAR_ASSIGN_OR_RETURN(
       rt->service_,
       crawler::CrawlerService::create(store, catalog, partitions, std::move(service_options)));
@@ -50,6 +52,20 @@ void CrawlerRuntime::register_operations(api::OperationRegistry& registry,
   api::register_crawler_operations(registry, *service_, codec, options);
 }
 
+Status CrawlerRuntime::on_leadership_acquired(int64_t now_seconds) {
+  MORTAR_RETURN_IF_ERROR(service_->sync_schedules());
+  const int n =
+      scheduler_.catch_up(now_seconds, options_.catch_up_window_seconds,
+                          [](const std::string& id) { return id.starts_with(kEntryPrefix); });
+  if (n > 0) {
+    log_event(LogLevel::kInfo,
+              "scheduler leadership: crawler schedules with a fire in the catch-up window",
+              {{"count", std::to_string(n)},
+               {"window_seconds", std::to_string(options_.catch_up_window_seconds)}});
+  }
+  return ok_status();
+}
+
 std::string CrawlerRuntime::entry_id(const std::string& account, const std::string& crawler) {
   return kEntryPrefix + account + "/" + crawler;
 }
@@ -61,8 +77,8 @@ Status CrawlerRuntime::schedule(const std::string& account, const std::string& c
   MORTAR_ASSIGN_OR_RETURN(schedule::CronExpression cron,
                           schedule::parse_glue_schedule(expression, o));
   crawler::CrawlerService* service = service_.get();
-  auto fire = [service, account, crawler](const schedule::FireEvent&) {
-    service->fire_scheduled(account, crawler);
+  auto fire = [service, account, crawler](const schedule::FireEvent& e) {
+    service->fire_scheduled(account, crawler, e.scheduled_time);
   };
   const std::string id = entry_id(account, crawler);
   if (scheduler_.contains(id)) return scheduler_.replace(id, std::move(cron), fire);

@@ -4,6 +4,7 @@
 // server's parts (parts.h) lend them.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -21,6 +22,15 @@ struct CrawlerRuntimeOptions {
   std::string data_dir;  // crawl logs go under <data_dir>/logs/crawlers/
   // Glue's 5-minute minimum between schedule fires (lifted with the test clock).
   bool enforce_min_schedule_interval = true;
+
+  // Several servers on one store (crawler/service/README.md).
+  // Whether this server leads the scheduler now; unset: always.
+  std::function<bool()> is_leader;
+  // A RUNNING crawl whose server has not beaten for this long is FAILED.
+  int64_t heartbeat_timeout_seconds = 30;
+  // On taking the lead, each crawler's latest cron time this recent that no
+  // server claimed fires once; older misses are not backfilled.
+  int64_t catch_up_window_seconds = 600;
 };
 
 class CrawlerRuntime : public crawler::CrawlerScheduler {
@@ -38,6 +48,13 @@ class CrawlerRuntime : public crawler::CrawlerScheduler {
   ~CrawlerRuntime() override;
 
   void register_operations(api::OperationRegistry& registry, const api::NextTokenCodec& codec);
+
+  // This server has just become the scheduler's leader (at start-up, or on
+  // taking over from a dead one); call it before the scheduler runs.
+  // Re-reads the crawler schedules from the store (others may have changed
+  // them) and re-arms them for the catch-up window. `now_seconds` is on the
+  // scheduler's clock.
+  Status on_leadership_acquired(int64_t now_seconds);
 
   // crawler::CrawlerScheduler
   Status schedule(const std::string& account, const std::string& crawler,

@@ -86,18 +86,29 @@ Parts::Parts(store::Store& store, PartsOptions options, std::unique_ptr<Clock> t
 
 StatusOr<std::unique_ptr<Parts>> Parts::build(store::Store& store, PartsOptions options) {
   std::unique_ptr<Parts> parts(new Parts(store, std::move(options), test_clock_from_env()));
+  Parts* p = parts.get();
+  // Built first (started last) so the crawlers can ask whether this server leads.
+  parts->leadership_ = std::make_unique<Leadership>(
+      store,
+      [p] {
+        // Taking the lead: catch up a fire missed during the handover, then run.
+        Status s = p->crawlers_->on_leadership_acquired(p->clock().now_seconds());
+        if (!s.ok()) {
+          log_event(LogLevel::kWarn, "catching up crawler schedules failed", {{"error", s.ToString()}});
+        }
+        p->scheduler_.start();
+      },
+      [p] { p->scheduler_.stop(); }, parts->options_.leadership);
   CrawlerRuntimeOptions crawler_options;
   crawler_options.data_dir = parts->options_.data_dir;
   crawler_options.enforce_min_schedule_interval = parts->test_clock_ == nullptr;
+  crawler_options.is_leader = [p] { return p->leadership_->leading(); };
+  crawler_options.heartbeat_timeout_seconds = parts->options_.crawl_heartbeat_timeout_seconds;
   MORTAR_ASSIGN_OR_RETURN(parts->crawlers_,
                           CrawlerRuntime::start(store, parts->catalog_, parts->partitions_,
                                                 parts->scheduler_, std::move(crawler_options)));
   MORTAR_RETURN_IF_ERROR(schedule_audit_retention(parts->scheduler_, store, parts->clock(),
                                                   parts->options_.audit_retention));
-  schedule::Scheduler* scheduler = &parts->scheduler_;
-  parts->leadership_ = std::make_unique<Leadership>(
-      store, [scheduler] { scheduler->start(); }, [scheduler] { scheduler->stop(); },
-      parts->options_.leadership);
   parts->leadership_->start();
   return parts;
 }

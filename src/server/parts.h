@@ -45,6 +45,8 @@ struct PartsOptions {
   catalog::CatalogOptions catalog;  // cache bounds
   catalog::AuditRetention audit_retention;
   LeadershipOptions leadership;
+  // A RUNNING crawl whose server has not beaten for this long is FAILED.
+  int64_t crawl_heartbeat_timeout_seconds = 30;
 };
 
 class Parts {

@@ -174,6 +174,7 @@ Status serve(const Config& config, const ServeHooks& hooks) {
   parts_options.audit_retention.max_age_days = config.audit_retention_days;
   parts_options.audit_retention.max_rows = config.audit_max_rows;
   parts_options.leadership.interval = std::chrono::seconds(config.scheduler_leader_check_seconds);
+  parts_options.crawl_heartbeat_timeout_seconds = config.crawl_heartbeat_timeout_seconds;
   MORTAR_ASSIGN_OR_RETURN(std::unique_ptr<Parts> parts, Parts::build(*store, parts_options));
 
   api::ServiceOptions options;

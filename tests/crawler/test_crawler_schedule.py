@@ -105,3 +105,41 @@ def test_schedules_survive_a_restart(clocked, wait_for_crawl, sales_tree):
     jump_past_next_hour(clock_file)
     wait_for(lambda: glue.list_crawls(CrawlerName=name)["Crawls"], 10, "the scheduled crawl after restart")
     wait_for_crawl(glue, name)
+
+
+def test_a_fire_missed_during_a_restart_runs_once(start_server, tmp_path, wait_for_crawl, sales_tree):
+    """Starting is taking the scheduler's lead: the latest fire within the
+    10-minute catch-up window that no server claimed runs, once; older misses
+    are not backfilled (docs/compatibility.md)."""
+    clock_file = tmp_path / "offset"
+    clock_file.write_text("0")
+    srv = start_server("crawl_catch_up", env={"MORTAR_TEST_CLOCK_FILE": str(clock_file)})
+    glue = srv.client()
+    db = unique("catchupdb")
+    glue.create_database(DatabaseInput={"Name": db})
+    name = unique("hourly")
+    glue.create_crawler(Name=name, Role=ROLE, DatabaseName=db, Schedule="cron(0 * * * ? *)",
+                        Targets={"S3Targets": [{"Path": sales_tree}]})
+    srv.kill()
+    jump_past_next_hour(clock_file)  # the hour strikes while the server is down
+
+    srv.start()
+    glue = srv.client()
+    wait_for(lambda: glue.list_crawls(CrawlerName=name)["Crawls"], 10, "the missed fire")
+    assert wait_for_crawl(glue, name)["LastCrawl"]["Status"] == "SUCCEEDED"
+
+    # Restarted again within the window: that hour was claimed, it does not run twice.
+    srv.kill()
+    srv.start()
+    glue = srv.client()
+    time.sleep(1.0)
+    assert len(glue.list_crawls(CrawlerName=name)["Crawls"]) == 1
+
+    # Down past the window: the missed hour is not backfilled.
+    srv.kill()
+    jump_past_next_hour(clock_file)
+    clock_file.write_text(str(int(clock_file.read_text()) + 11 * 60))
+    srv.start()
+    glue = srv.client()
+    time.sleep(1.0)
+    assert len(glue.list_crawls(CrawlerName=name)["Crawls"]) == 1

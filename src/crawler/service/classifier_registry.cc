@@ -5,7 +5,8 @@
 namespace mortar::crawler {
 namespace {
 
-constexpr const char* kKinds[] = {"GrokClassifier", "XMLClassifier", "JsonClassifier", "CsvClassifier"};
+constexpr const char* kKinds[] = {"GrokClassifier", "XMLClassifier", "JsonClassifier",
+                                  "CsvClassifier"};
 
 // The one kind a request names, with its body.
 StatusOr<std::pair<std::string, Json>> one_kind(const Json& request) {
@@ -20,7 +21,8 @@ StatusOr<std::pair<std::string, Json>> one_kind(const Json& request) {
   }
   if (n != 1) {
     return invalid_input(
-        "Exactly one of GrokClassifier, XMLClassifier, JsonClassifier or CsvClassifier must be given.");
+        "Exactly one of GrokClassifier, XMLClassifier, JsonClassifier or CsvClassifier must be "
+        "given.");
   }
   if (!found.second.contains("Name") || !found.second["Name"].is_string() ||
       found.second["Name"].get<std::string>().empty()) {
@@ -32,7 +34,8 @@ StatusOr<std::pair<std::string, Json>> one_kind(const Json& request) {
 // Glue's semantic checks beyond the model's shapes.
 Status validate(const std::string& kind, const Json& body) {
   if (kind == "GrokClassifier") {
-    if (body.value("GrokPattern", "").empty()) return invalid_input("GrokPattern must not be empty.");
+    if (body.value("GrokPattern", "").empty())
+      return invalid_input("GrokPattern must not be empty.");
   } else if (kind == "JsonClassifier") {
     std::string path = body.value("JsonPath", "");
     if (path.empty() || path[0] != '$') {
@@ -77,9 +80,8 @@ Status ClassifierRegistry::create(const std::string& account, const Json& reques
   Json stored = Json::object();
   stored[kind] = body;
   std::string name = body["Name"].get<std::string>();
-  return store::run_in_write_transaction(store_, [&](store::Transaction& tx) {
-    return insert_classifier(tx, account, name, stored);
-  });
+  return store::run_in_write_transaction(
+      store_, [&](store::Transaction& tx) { return insert_classifier(tx, account, name, stored); });
 }
 
 Status ClassifierRegistry::update(const std::string& account, const Json& request) {
@@ -109,25 +111,28 @@ Status ClassifierRegistry::update(const std::string& account, const Json& reques
 
 StatusOr<Json> ClassifierRegistry::get(const std::string& account, const std::string& name) {
   Json out;
-  MORTAR_RETURN_IF_ERROR(store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
-    MORTAR_ASSIGN_OR_RETURN(auto c, load_classifier(tx, account, name));
-    if (!c) return not_found("Classifier with name " + name + " does not exist");
-    out = std::move(*c);
-    return ok_status();
-  }));
+  MORTAR_RETURN_IF_ERROR(
+      store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
+        MORTAR_ASSIGN_OR_RETURN(auto c, load_classifier(tx, account, name));
+        if (!c) return not_found("Classifier with name " + name + " does not exist");
+        out = std::move(*c);
+        return ok_status();
+      }));
   return out;
 }
 
-StatusOr<std::vector<Json>> ClassifierRegistry::list(const std::string& account, const std::string& after,
-                                                     int limit, bool* more) {
+StatusOr<std::vector<Json>> ClassifierRegistry::list(const std::string& account,
+                                                     const std::string& after, int limit,
+                                                     bool* more) {
   std::vector<Json> out;
-  MORTAR_RETURN_IF_ERROR(store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
-    MORTAR_ASSIGN_OR_RETURN(auto rows, list_classifiers(tx, account, after, limit + 1));
-    *more = static_cast<int>(rows.size()) > limit;
-    if (*more) rows.pop_back();
-    for (auto& [name, body] : rows) out.push_back(std::move(body));
-    return ok_status();
-  }));
+  MORTAR_RETURN_IF_ERROR(
+      store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
+        MORTAR_ASSIGN_OR_RETURN(auto rows, list_classifiers(tx, account, after, limit + 1));
+        *more = static_cast<int>(rows.size()) > limit;
+        if (*more) rows.pop_back();
+        for (auto& [name, body] : rows) out.push_back(std::move(body));
+        return ok_status();
+      }));
   return out;
 }
 
@@ -143,17 +148,18 @@ StatusOr<std::vector<Json>> ClassifierRegistry::resolve(const std::string& accou
                                                         const std::vector<std::string>& names,
                                                         std::vector<std::string>* missing) {
   std::vector<Json> out;
-  MORTAR_RETURN_IF_ERROR(store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
-    for (const auto& name : names) {
-      MORTAR_ASSIGN_OR_RETURN(auto c, load_classifier(tx, account, name));
-      if (c) {
-        out.push_back(std::move(*c));
-      } else if (missing) {
-        missing->push_back(name);
-      }
-    }
-    return ok_status();
-  }));
+  MORTAR_RETURN_IF_ERROR(
+      store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
+        for (const auto& name : names) {
+          MORTAR_ASSIGN_OR_RETURN(auto c, load_classifier(tx, account, name));
+          if (c) {
+            out.push_back(std::move(*c));
+          } else if (missing) {
+            missing->push_back(name);
+          }
+        }
+        return ok_status();
+      }));
   return out;
 }
 

@@ -5,10 +5,9 @@
 // (every call is one store transaction).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/clock.h"
 #include "common/status.h"
@@ -33,7 +32,8 @@ class ClassifierRegistry {
   Status remove(const std::string& account, const std::string& name);
 
   // The named classifiers in order; missing names are returned in `missing`.
-  StatusOr<std::vector<Json>> resolve(const std::string& account, const std::vector<std::string>& names,
+  StatusOr<std::vector<Json>> resolve(const std::string& account,
+                                      const std::vector<std::string>& names,
                                       std::vector<std::string>* missing);
 
  private:

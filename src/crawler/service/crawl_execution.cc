@@ -1,8 +1,10 @@
 // The crawl runtime of CrawlerService: StartCrawler/StopCrawler, the worker
-// threads that run crawls, recording their outcome, restart recovery.
+// threads that run crawls, recording their outcome, restart recovery on a
+// store with one server. Claims and heartbeats are in crawl_ownership.cc.
 #include <exception>
 
 #include "common/crypto.h"
+#include "crawler/service/crawl_claims.h"
 #include "crawler/service/crawl_log.h"
 #include "crawler/service/crawler_rows.h"
 #include "crawler/service/crawler_service.h"
@@ -11,17 +13,7 @@
 namespace mortar::crawler {
 namespace {
 
-constexpr const char* kLogGroup = "/aws-glue/crawlers";
 constexpr const char* kRestartReason = "server restarted during the crawl";
-constexpr size_t kMaxErrorMessage = 2048;  // DescriptionString's bound
-
-Json last_crawl(const std::string& status, const std::string& error, const std::string& crawler,
-                const std::string& crawl_id, double start_time) {
-  Json j = {{"Status", status},        {"LogGroup", kLogGroup}, {"LogStream", crawler},
-            {"MessagePrefix", crawl_id}, {"StartTime", start_time}};
-  if (!error.empty()) j["ErrorMessage"] = error.substr(0, kMaxErrorMessage);
-  return j;
-}
 
 std::string history_state(const std::string& last_status) {
   if (last_status == "SUCCEEDED") return "COMPLETED";
@@ -46,7 +38,8 @@ std::string plan_text(const CrawlResult& result) {
   Json plan = {{"Tables", Json::array()}, {"Changes", Json::array()}, {"Problems", Json::array()}};
   for (const auto& t : result.plan) plan["Tables"].push_back(planned_table_to_json(t));
   for (const auto& c : result.changes) plan["Changes"].push_back(c.as_json());
-  for (const auto& p : result.problems) plan["Problems"].push_back({{"Path", p.path}, {"Message", p.message}});
+  for (const auto& p : result.problems)
+    plan["Problems"].push_back({{"Path", p.path}, {"Message", p.message}});
   plan["Summary"] = result.summary.as_json();
   return plan.dump();
 }
@@ -60,7 +53,9 @@ CrawlerService::~CrawlerService() {
     scheduler_ = nullptr;
     for (auto& [key, crawl] : active_) crawl->cancel->cancel();
     work_cv_.SignalAll();
+    maintenance_cv_.SignalAll();
   }
+  if (maintenance_.joinable()) maintenance_.join();
   for (auto& t : workers_) t.join();
 }
 
@@ -70,7 +65,8 @@ Status CrawlerService::recover() {
     MORTAR_ASSIGN_OR_RETURN(auto failed, fail_running_crawls(tx, kRestartReason, t));
     std::map<Key, CrawlRow> by_crawler;
     for (auto& [account, crawl] : failed) {
-      append_log_line(crawl.log_path, clock_, "ERROR", std::string("crawl FAILED: ") + kRestartReason);
+      append_log_line(crawl.log_path, clock_, "ERROR",
+                      std::string("crawl FAILED: ") + kRestartReason);
       by_crawler[{account, crawl.crawler}] = crawl;
     }
     MORTAR_ASSIGN_OR_RETURN(auto busy, busy_crawlers(tx));
@@ -81,10 +77,49 @@ Status CrawlerService::recover() {
       row.state = "READY";
       row.body["LastCrawl"] = last_crawl("FAILED", kRestartReason, row.name, crawl_id, start);
       MORTAR_RETURN_IF_ERROR(save_crawler(tx, account, row));
-      log_event("warn", "crawler " + row.name + ": crawl " + crawl_id + " FAILED: " + kRestartReason);
+      log_event("warn",
+                "crawler " + row.name + ": crawl " + crawl_id + " FAILED: " + kRestartReason);
     }
     return ok_status();
   });
+}
+
+std::shared_ptr<CrawlerService::ActiveCrawl> CrawlerService::new_crawl(
+    const std::string& account, const std::string& name) const {
+  auto crawl = std::make_shared<ActiveCrawl>();
+  crawl->account = account;
+  crawl->name = name;
+  crawl->crawl_id = new_uuid();
+  crawl->start_micros = clock_.now_micros();
+  return crawl;
+}
+
+Status CrawlerService::claim_crawl(store::Transaction& tx, const ActiveCrawl& crawl) {
+  MORTAR_ASSIGN_OR_RETURN(CrawlerRow row, require_crawler(tx, crawl.account, crawl.name));
+  MORTAR_ASSIGN_OR_RETURN(bool claimed,
+                          transition_crawler(tx, crawl.account, crawl.name, "READY", "RUNNING"));
+  if (!claimed) {
+    return glue_error(absl::StatusCode::kFailedPrecondition, "CrawlerRunningException",
+                      "Crawler with name " + crawl.name + " has already started");
+  }
+  CrawlRow c;
+  c.crawler = crawl.name;
+  c.crawl_id = crawl.crawl_id;
+  c.state = "RUNNING";
+  c.start_time = static_cast<double>(crawl.start_micros) / 1e6;
+  if (!options_.data_dir.empty())
+    c.log_path = CrawlLog::path_for(options_.data_dir, crawl.name, c.crawl_id);
+  auto config = parse_crawler_config(row.body.value("Configuration", ""));
+  c.dry_run = config.ok() && config->dry_run;
+  c.server_id = options_.server_id;
+  c.heartbeat_micros = crawl.start_micros;
+  return insert_crawl(tx, crawl.account, c);
+}
+
+void CrawlerService::enqueue_locked(std::shared_ptr<ActiveCrawl> crawl) {
+  active_[{crawl->account, crawl->name}] = crawl;
+  queue_.push_back(std::move(crawl));
+  work_cv_.Signal();
 }
 
 Status CrawlerService::start_locked(const std::string& account, const std::string& name) {
@@ -93,36 +128,10 @@ Status CrawlerService::start_locked(const std::string& account, const std::strin
     return glue_error(absl::StatusCode::kFailedPrecondition, "CrawlerRunningException",
                       "Crawler with name " + name + " has already started");
   }
-  auto crawl = std::make_shared<ActiveCrawl>();
-  crawl->account = account;
-  crawl->name = name;
-  crawl->crawl_id = new_uuid();
-  crawl->start_micros = clock_.now_micros();
-  MORTAR_RETURN_IF_ERROR(
-      store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
-        // READY -> RUNNING under the row lock: of concurrent starts (threads here
-        // or other servers on the same store) exactly one finds it READY.
-        MORTAR_ASSIGN_OR_RETURN(CrawlerRow row, require_crawler_for_write(tx, account, name));
-        if (row.state != "READY") {
-          return glue_error(absl::StatusCode::kFailedPrecondition, "CrawlerRunningException",
-                            "Crawler with name " + name + " has already started");
-        }
-        CrawlRow c;
-        c.crawler = name;
-        c.crawl_id = crawl->crawl_id;
-        c.state = "RUNNING";
-        c.start_time = static_cast<double>(crawl->start_micros) / 1e6;
-        if (!options_.data_dir.empty())
-          c.log_path = CrawlLog::path_for(options_.data_dir, name, c.crawl_id);
-        auto config = parse_crawler_config(row.body.value("Configuration", ""));
-        c.dry_run = config.ok() && config->dry_run;
-        MORTAR_RETURN_IF_ERROR(insert_crawl(tx, account, c));
-        row.state = "RUNNING";
-        return save_crawler(tx, account, row);
-      }));
-  active_[{account, name}] = crawl;
-  queue_.push_back(crawl);
-  work_cv_.Signal();
+  auto crawl = new_crawl(account, name);
+  MORTAR_RETURN_IF_ERROR(store::run_in_write_transaction(
+      store_, [&](store::Transaction& tx) { return claim_crawl(tx, *crawl); }));
+  enqueue_locked(std::move(crawl));
   return ok_status();
 }
 
@@ -131,23 +140,27 @@ Status CrawlerService::start_crawler(const CallContext& ctx, const std::string& 
   return start_locked(ctx.account_id, name);
 }
 
-void CrawlerService::fire_scheduled(const std::string& account, const std::string& name) {
-  absl::MutexLock lock(&mu_);
-  Status s = start_locked(account, name);
-  if (s.ok()) {
-    log_event("info", "crawler " + name + ": started by its schedule");
-  } else {
-    log_event("warn", "crawler " + name + ": scheduled start skipped: " + std::string(status_message(s)));
-  }
-}
-
 Status CrawlerService::stop_crawler(const CallContext& ctx, const std::string& name) {
   absl::MutexLock lock(&mu_);
   auto it = active_.find({ctx.account_id, name});
   if (it == active_.end()) {
-    MORTAR_RETURN_IF_ERROR(store::run_in_read_transaction(store_, [&](store::Transaction& tx) {
-      return require_crawler(tx, ctx.account_id, name).status();
-    }));
+    // Not running here; maybe on another server sharing the store: mark it
+    // STOPPING there and that server's heartbeat() stops it.
+    std::string state;
+    MORTAR_RETURN_IF_ERROR(
+        store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
+          MORTAR_ASSIGN_OR_RETURN(
+              bool marked, transition_crawler(tx, ctx.account_id, name, "RUNNING", "STOPPING"));
+          if (marked) return ok_status();
+          MORTAR_ASSIGN_OR_RETURN(CrawlerRow row, require_crawler(tx, ctx.account_id, name));
+          state = row.state;
+          return ok_status();
+        }));
+    if (state.empty()) return ok_status();
+    if (state == "STOPPING") {
+      return glue_error(absl::StatusCode::kFailedPrecondition, "CrawlerStoppingException",
+                        "Crawler with name " + name + " is already stopping");
+    }
     return glue_error(absl::StatusCode::kFailedPrecondition, "CrawlerNotRunningException",
                       "Crawler with name " + name + " isn't running");
   }
@@ -193,7 +206,9 @@ void CrawlerService::worker() {
 
 void CrawlerService::run_crawl(const std::shared_ptr<ActiveCrawl>& crawl) {
   const std::string log_path =
-      options_.data_dir.empty() ? "" : CrawlLog::path_for(options_.data_dir, crawl->name, crawl->crawl_id);
+      options_.data_dir.empty()
+          ? ""
+          : CrawlLog::path_for(options_.data_dir, crawl->name, crawl->crawl_id);
   auto log_or = CrawlLog::open(log_path, clock_);
   if (!log_or.ok()) log_or = CrawlLog::open("", clock_);
   std::shared_ptr<CrawlLog> log = std::move(log_or).value();
@@ -228,13 +243,15 @@ void CrawlerService::run_crawl(const std::shared_ptr<ActiveCrawl>& crawl) {
   }
   std::vector<std::string> missing;
   auto custom = classifiers_.resolve(crawl->account, names, &missing);
-  for (const auto& m : missing) log->write("WARN", "classifier " + m + " no longer exists; skipped");
+  for (const auto& m : missing)
+    log->write("WARN", "classifier " + m + " no longer exists; skipped");
 
   const std::string database = row.body.value("DatabaseName", "");
   if (!database.empty()) {
     auto db = catalog_.get_database(ctx, database);
     if (!db.ok()) {
-      std::string error = "Database " + database + " not found: the crawler writes tables into an "
+      std::string error = "Database " + database +
+                          " not found: the crawler writes tables into an "
                           "existing database only (create it with CreateDatabase).";
       log->write("ERROR", error);
       finish(crawl, "FAILED", error, nullptr);
@@ -242,17 +259,18 @@ void CrawlerService::run_crawl(const std::shared_ptr<ActiveCrawl>& crawl) {
     }
   }
 
-  CrawlEnvironment env{catalog_,
-                       partitions_,
-                       store_,
-                       clock_,
-                       ctx,
-                       *crawl->cancel,
-                       [log](const std::string& level, const std::string& message) { log->write(level, message); },
-                       [](const std::string& uri) { return io::file_system_for(uri); },
-                       custom.ok() ? std::move(custom).value() : std::vector<Json>(),
-                       crawl->crawl_id,
-                       options_.threads_per_crawl};
+  CrawlEnvironment env{
+      catalog_,
+      partitions_,
+      store_,
+      clock_,
+      ctx,
+      *crawl->cancel,
+      [log](const std::string& level, const std::string& message) { log->write(level, message); },
+      [](const std::string& uri) { return io::file_system_for(uri); },
+      custom.ok() ? std::move(custom).value() : std::vector<Json>(),
+      crawl->crawl_id,
+      options_.threads_per_crawl};
   StatusOr<CrawlResult> result = internal_error("crawl did not run");
   try {
     result = options_.crawl(row.body, env);
@@ -263,12 +281,16 @@ void CrawlerService::run_crawl(const std::shared_ptr<ActiveCrawl>& crawl) {
   // Stopped: whatever the runner returned (Cancelled, or a result for what it
   // finished before it noticed), the crawl is CANCELLED.
   if (crawl->cancel->cancelled()) {
-    bool by_user;
+    bool by_user, lost;
     {
       absl::MutexLock lock(&mu_);
       by_user = crawl->stopping;
+      lost = crawl->lost;
     }
-    std::string why = by_user ? "" : "server shut down during the crawl";
+    std::string why = by_user ? ""
+                      : lost
+                          ? "this server's claim on the crawl was given up (its heartbeat was late)"
+                          : "server shut down during the crawl";
     log->write("INFO", "crawl " + crawl->crawl_id + " stopped: " + (by_user ? "StopCrawler" : why));
     finish(crawl, "CANCELLED", why, result.ok() ? &*result : nullptr);
     return;
@@ -289,8 +311,9 @@ void CrawlerService::run_crawl(const std::shared_ptr<ActiveCrawl>& crawl) {
   finish(crawl, "SUCCEEDED", "", &*result);
 }
 
-void CrawlerService::finish(const std::shared_ptr<ActiveCrawl>& crawl, const std::string& last_status,
-                            const std::string& error, const CrawlResult* result) {
+void CrawlerService::finish(const std::shared_ptr<ActiveCrawl>& crawl,
+                            const std::string& last_status, const std::string& error,
+                            const CrawlResult* result) {
   CrawlRow c;
   c.crawler = crawl->name;
   c.crawl_id = crawl->crawl_id;
@@ -303,16 +326,31 @@ void CrawlerService::finish(const std::shared_ptr<ActiveCrawl>& crawl, const std
     if (result->dry_run) c.plan = plan_text(*result);
   }
   absl::MutexLock lock(&mu_);
-  Status s = store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
-    MORTAR_RETURN_IF_ERROR(finish_crawl(tx, crawl->account, c));
-    auto row = require_crawler_for_write(tx, crawl->account, crawl->name);
-    if (absl::IsNotFound(row.status())) return ok_status();
-    MORTAR_RETURN_IF_ERROR(row.status());
-    row->state = "READY";
-    row->body["LastCrawl"] = last_crawl(last_status, c.error, crawl->name, crawl->crawl_id, c.start_time);
-    return save_crawler(tx, crawl->account, *row);
-  });
-  if (!s.ok()) log_event("error", "crawler " + crawl->name + ": recording the crawl failed: " + s.ToString());
+  bool owned = !crawl->lost;
+  Status s =
+      !owned ? ok_status()
+             : store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
+                 // The claim may have been given up (this server looked dead): then the
+                 // recovery's FAILED stands and the crawler is no longer ours to touch.
+                 MORTAR_ASSIGN_OR_RETURN(
+                     owned, finish_owned_crawl(tx, crawl->account, c, options_.server_id));
+                 if (!owned) return ok_status();
+                 auto row = require_crawler_for_write(tx, crawl->account, crawl->name);
+                 if (absl::IsNotFound(row.status())) return ok_status();
+                 MORTAR_RETURN_IF_ERROR(row.status());
+                 row->state = "READY";
+                 row->body["LastCrawl"] =
+                     last_crawl(last_status, c.error, crawl->name, crawl->crawl_id, c.start_time);
+                 return save_crawler(tx, crawl->account, *row);
+               });
+  if (!s.ok())
+    log_event("error", "crawler " + crawl->name + ": recording the crawl failed: " + s.ToString());
+  if (s.ok() && !owned) {
+    log_event("warn", "crawler " + crawl->name + ": crawl " + crawl->crawl_id + " ended as " +
+                          last_status +
+                          " after its claim was given up (this server's heartbeat was late); "
+                          "the store keeps the recovery's FAILED");
+  }
   const std::string ended =
       "crawler " + crawl->name + ": crawl " + crawl->crawl_id + " " + last_status;
   log_event(last_status == "FAILED" ? "warn" : "info",

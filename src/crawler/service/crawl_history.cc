@@ -71,7 +71,8 @@ StatusOr<std::vector<Filter>> parse_filters(const Json& filters) {
     } else if (x.field == "DPU_HOUR") {
       char* end = nullptr;
       x.number = std::strtod(x.value.c_str(), &end);
-      if (x.value.empty() || *end != '\0') return invalid_input("Invalid DPU_HOUR filter value: " + x.value);
+      if (x.value.empty() || *end != '\0')
+        return invalid_input("Invalid DPU_HOUR filter value: " + x.value);
     }
     out.push_back(std::move(x));
   }
@@ -98,9 +99,12 @@ bool matches(const CrawlRow& c, const std::vector<Filter>& filters) {
 }
 
 Json history_json(const CrawlRow& c) {
-  Json j = {{"CrawlId", c.crawl_id},          {"State", c.state},
-            {"StartTime", c.start_time},      {"LogGroup", "/aws-glue/crawlers"},
-            {"LogStream", c.crawler},         {"MessagePrefix", c.crawl_id},
+  Json j = {{"CrawlId", c.crawl_id},
+            {"State", c.state},
+            {"StartTime", c.start_time},
+            {"LogGroup", "/aws-glue/crawlers"},
+            {"LogStream", c.crawler},
+            {"MessagePrefix", c.crawl_id},
             {"DPUHour", 0.0}};
   if (c.end_time) j["EndTime"] = *c.end_time;
   if (!c.summary.empty()) j["Summary"] = c.summary;
@@ -191,17 +195,19 @@ StatusOr<Page> CrawlerService::get_crawler_metrics(const CallContext& ctx,
       runtimes.push_back(std::max(0.0, *c.end_time - c.start_time));
     }
     double med = median(runtimes);
-    Json m = {{"CrawlerName", item.name},
-              {"LastRuntimeSeconds", last ? std::max(0.0, *last->end_time - last->start_time) : 0.0},
-              {"MedianRuntimeSeconds", med},
-              {"StillEstimating", false},
-              {"TimeLeftSeconds", 0.0},
-              {"TablesCreated", last ? summary_count(last->summary, "TablesCreated") : 0},
-              {"TablesUpdated", last ? summary_count(last->summary, "TablesUpdated") : 0},
-              {"TablesDeleted", last ? summary_count(last->summary, "TablesDeleted") : 0}};
+    Json m = {
+        {"CrawlerName", item.name},
+        {"LastRuntimeSeconds", last ? std::max(0.0, *last->end_time - last->start_time) : 0.0},
+        {"MedianRuntimeSeconds", med},
+        {"StillEstimating", false},
+        {"TimeLeftSeconds", 0.0},
+        {"TablesCreated", last ? summary_count(last->summary, "TablesCreated") : 0},
+        {"TablesUpdated", last ? summary_count(last->summary, "TablesUpdated") : 0},
+        {"TablesDeleted", last ? summary_count(last->summary, "TablesDeleted") : 0}};
     auto running = active_.find({ctx.account_id, item.name});
     if (running != active_.end()) {
-      double elapsed = static_cast<double>(clock_.now_micros() - running->second->start_micros) / 1e6;
+      double elapsed =
+          static_cast<double>(clock_.now_micros() - running->second->start_micros) / 1e6;
       m["StillEstimating"] = runtimes.empty();
       m["TimeLeftSeconds"] = std::max(0.0, med - elapsed);
     }

@@ -9,12 +9,7 @@ namespace mortar::crawler {
 namespace {
 
 std::string format_line(const Clock& clock, const std::string& level, const std::string& message) {
-  time_t t = static_cast<time_t>(clock.now_seconds());
-  tm utc{};
-  gmtime_r(&t, &utc);
-  char stamp[32];
-  strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  std::string line = std::string(stamp) + " " + level + " ";
+  std::string line = utc_timestamp(clock.now_seconds()) + " " + level + " ";
   // One event per line: fold embedded newlines.
   for (char c : message) line.push_back(c == '\n' || c == '\r' ? ' ' : c);
   line.push_back('\n');
@@ -25,8 +20,8 @@ std::string format_line(const Clock& clock, const std::string& level, const std:
 std::string safe_component(const std::string& s) {
   std::string out;
   for (char c : s) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-              c == '_' || c == '.';
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.';
     out.push_back(ok ? c : '_');
   }
   if (out.empty() || out == "." || out == "..") out = "_" + out;
@@ -35,16 +30,28 @@ std::string safe_component(const std::string& s) {
 
 }  // namespace
 
+std::string utc_timestamp(int64_t epoch_seconds) {
+  time_t t = static_cast<time_t>(epoch_seconds);
+  tm utc{};
+  gmtime_r(&t, &utc);
+  char stamp[32];
+  strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return stamp;
+}
+
 std::string CrawlLog::path_for(const std::string& data_dir, const std::string& crawler,
                                const std::string& crawl_id) {
-  return data_dir + "/logs/crawlers/" + safe_component(crawler) + "/" + safe_component(crawl_id) + ".log";
+  return data_dir + "/logs/crawlers/" + safe_component(crawler) + "/" + safe_component(crawl_id) +
+         ".log";
 }
 
 StatusOr<std::unique_ptr<CrawlLog>> CrawlLog::open(const std::string& path, const Clock& clock) {
   if (path.empty()) return std::unique_ptr<CrawlLog>(new CrawlLog("", nullptr, clock));
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
-  if (ec) return internal_error("cannot create the crawl log directory for " + path + ": " + ec.message());
+  if (ec)
+    return internal_error("cannot create the crawl log directory for " + path + ": " +
+                          ec.message());
   std::FILE* f = std::fopen(path.c_str(), "ae");
   if (f == nullptr) return internal_error("cannot open crawl log " + path);
   return std::unique_ptr<CrawlLog>(new CrawlLog(path, f, clock));

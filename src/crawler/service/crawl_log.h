@@ -36,6 +36,9 @@ class CrawlLog {
   const Clock& clock_;
 };
 
+// "2026-01-02T03:04:05Z": the log lines' time stamp, also used in messages.
+std::string utc_timestamp(int64_t epoch_seconds);
+
 // Appends one line to an existing log file (restart recovery); best effort.
 void append_log_line(const std::string& path, const Clock& clock, const std::string& level,
                      const std::string& message);

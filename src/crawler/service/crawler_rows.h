@@ -6,11 +6,10 @@
 // choose the transaction boundaries.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/status.h"
 #include "store/store.h"
@@ -20,6 +19,11 @@ namespace mortar::crawler {
 using Json = nlohmann::json;
 
 Status migrate_crawler_rows(store::Store& store);
+
+constexpr size_t kMaxErrorMessage = 2048;  // DescriptionString's bound
+// The crawler's LastCrawl object (error cut to kMaxErrorMessage).
+Json last_crawl(const std::string& status, const std::string& error, const std::string& crawler,
+                const std::string& crawl_id, double start_time);
 
 struct CrawlerRow {
   std::string name;
@@ -44,17 +48,19 @@ Status insert_crawler(store::Transaction& tx, const std::string& account, const 
 Status save_crawler(store::Transaction& tx, const std::string& account, const CrawlerRow& row);
 // Rewrites only the crawler's tags (TagResource/UntagResource), leaving its
 // body and state alone. NotFound when absent.
-Status save_crawler_tags(store::Transaction& tx, const std::string& account, const std::string& name,
-                         const Json& tags);
+Status save_crawler_tags(store::Transaction& tx, const std::string& account,
+                         const std::string& name, const Json& tags);
 // Deletes the crawler and its crawl history.
-Status delete_crawler_row(store::Transaction& tx, const std::string& account, const std::string& name);
+Status delete_crawler_row(store::Transaction& tx, const std::string& account,
+                          const std::string& name);
 // Names after `after` (exclusive), in name order, at most `limit`.
 StatusOr<std::vector<CrawlerRow>> list_crawlers(store::Transaction& tx, const std::string& account,
                                                 const std::string& after, int limit);
 // Every crawler not READY, over all accounts (restart recovery): (account, row).
 StatusOr<std::vector<std::pair<std::string, CrawlerRow>>> busy_crawlers(store::Transaction& tx);
 // Every crawler with a SCHEDULED schedule, over all accounts.
-StatusOr<std::vector<std::pair<std::string, CrawlerRow>>> scheduled_crawlers(store::Transaction& tx);
+StatusOr<std::vector<std::pair<std::string, CrawlerRow>>> scheduled_crawlers(
+    store::Transaction& tx);
 
 // One crawl of a crawler (ListCrawls' CrawlerHistory, plus Mortar's extras).
 struct CrawlRow {
@@ -63,24 +69,35 @@ struct CrawlRow {
   std::string state;  // RUNNING | COMPLETED | FAILED | STOPPED
   double start_time = 0;
   std::optional<double> end_time;
-  std::string summary;   // CrawlSummary JSON text, "" while running
+  std::string summary;  // CrawlSummary JSON text, "" while running
   std::string error;
   std::string plan;      // DryRun: {"Tables": [...], "Changes": [...], "Problems": [...]}; else ""
   std::string log_path;  // the crawl's log file, "" when none
   bool dry_run = false;
+  // The server running it and when it last said so (crawl_claims.h); "" and
+  // unset for crawls recorded before several servers could share a store.
+  std::string server_id;
+  std::optional<int64_t> heartbeat_micros;
 };
 
 Status insert_crawl(store::Transaction& tx, const std::string& account, const CrawlRow& crawl);
 Status finish_crawl(store::Transaction& tx, const std::string& account, const CrawlRow& crawl);
+// finish_crawl() only where `condition` (" AND ...", with `params`) holds
+// too; returns the rows changed (0 or 1).
+StatusOr<int64_t> finish_crawl_if(store::Transaction& tx, const std::string& account,
+                                  const CrawlRow& crawl, const std::string& condition,
+                                  const std::vector<store::Value>& params);
 // Newest first.
 StatusOr<std::vector<CrawlRow>> list_crawl_rows(store::Transaction& tx, const std::string& account,
                                                 const std::string& crawler);
 StatusOr<std::optional<CrawlRow>> find_crawl(store::Transaction& tx, const std::string& account,
-                                             const std::string& crawler, const std::string& crawl_id);
+                                             const std::string& crawler,
+                                             const std::string& crawl_id);
+// Every RUNNING crawl over all accounts, with its account.
+StatusOr<std::vector<std::pair<std::string, CrawlRow>>> running_crawls(store::Transaction& tx);
 // Marks every RUNNING crawl FAILED with `reason`; returns them.
-StatusOr<std::vector<std::pair<std::string, CrawlRow>>> fail_running_crawls(store::Transaction& tx,
-                                                                           const std::string& reason,
-                                                                           double end_time);
+StatusOr<std::vector<std::pair<std::string, CrawlRow>>> fail_running_crawls(
+    store::Transaction& tx, const std::string& reason, double end_time);
 
 // Classifiers: `body` is a Glue Classifier object ({"CsvClassifier": {...}}).
 StatusOr<std::optional<Json>> load_classifier(store::Transaction& tx, const std::string& account,
@@ -97,7 +114,8 @@ Status save_classifier(store::Transaction& tx, const std::string& account, const
 StatusOr<bool> delete_classifier_row(store::Transaction& tx, const std::string& account,
                                      const std::string& name);
 StatusOr<std::vector<std::pair<std::string, Json>>> list_classifiers(store::Transaction& tx,
-                                                                    const std::string& account,
-                                                                    const std::string& after, int limit);
+                                                                     const std::string& account,
+                                                                     const std::string& after,
+                                                                     int limit);
 
 }  // namespace mortar::crawler

@@ -6,19 +6,29 @@
 #include <algorithm>
 
 #include "catalog/tag_rules.h"
+#include "crawler/service/crawl_claims.h"
 #include "crawler/service/crawler_rows.h"
 
 namespace mortar::crawler {
 namespace {
 
-constexpr const char* kTargetLists[] = {"S3Targets",     "JdbcTargets",  "MongoDBTargets",
+constexpr const char* kTargetLists[] = {"S3Targets",       "JdbcTargets",    "MongoDBTargets",
                                         "DynamoDBTargets", "CatalogTargets", "DeltaTargets",
-                                        "IcebergTargets", "HudiTargets"};
+                                        "IcebergTargets",  "HudiTargets"};
 // Request members copied into the stored Crawler object as given.
-constexpr const char* kDefinitionMembers[] = {
-    "Role",          "Targets",  "DatabaseName",      "Description",   "Classifiers",
-    "RecrawlPolicy", "SchemaChangePolicy", "LineageConfiguration", "TablePrefix",
-    "Configuration", "CrawlerSecurityConfiguration", "LakeFormationConfiguration", "CatalogId"};
+constexpr const char* kDefinitionMembers[] = {"Role",
+                                              "Targets",
+                                              "DatabaseName",
+                                              "Description",
+                                              "Classifiers",
+                                              "RecrawlPolicy",
+                                              "SchemaChangePolicy",
+                                              "LineageConfiguration",
+                                              "TablePrefix",
+                                              "Configuration",
+                                              "CrawlerSecurityConfiguration",
+                                              "LakeFormationConfiguration",
+                                              "CatalogId"};
 
 Status crawler_running(const std::string& message) {
   return glue_error(absl::StatusCode::kFailedPrecondition, "CrawlerRunningException", message);
@@ -94,11 +104,22 @@ Status CrawlerService::migrate(store::Store& store) {
 StatusOr<std::unique_ptr<CrawlerService>> CrawlerService::create(
     store::Store& store, catalog::Catalog& catalog, catalog::PartitionCatalog& partitions,
     CrawlerServiceOptions options) {
+  if (options.server_id.empty()) options.server_id = new_server_id();
   std::unique_ptr<CrawlerService> service(
       new CrawlerService(store, catalog, partitions, std::move(options)));
-  MORTAR_RETURN_IF_ERROR(service->recover());
+  // One server on the store: whatever is RUNNING was this data dir's previous
+  // process. Several: only crawls whose server stopped beating are dead.
+  if (store_has_one_server(store)) {
+    MORTAR_RETURN_IF_ERROR(service->recover());
+  } else {
+    MORTAR_RETURN_IF_ERROR(service->recover_stale_crawls().status());
+  }
   for (int i = 0; i < service->options_.max_parallel_crawls; ++i) {
     service->workers_.emplace_back([s = service.get()] { s->worker(); });
+  }
+  // One server on the store: nobody else to beat for, or to recover.
+  if (!store_has_one_server(store) && service->options_.heartbeat_interval_millis > 0) {
+    service->maintenance_ = std::thread([s = service.get()] { s->maintenance_loop(); });
   }
   return service;
 }
@@ -108,17 +129,54 @@ void CrawlerService::log_event(const std::string& level, const std::string& mess
 }
 
 Status CrawlerService::set_scheduler(CrawlerScheduler* scheduler) {
+  {
+    absl::MutexLock lock(&mu_);
+    scheduler_ = scheduler;
+    registered_.clear();
+  }
+  return sync_schedules();
+}
+
+Status CrawlerService::schedule_locked(const std::string& account, const std::string& name,
+                                       const std::string& expression) {
+  if (scheduler_ == nullptr) return ok_status();
+  MORTAR_RETURN_IF_ERROR(scheduler_->schedule(account, name, expression));
+  registered_[{account, name}] = expression;
+  return ok_status();
+}
+
+void CrawlerService::unschedule_locked(const std::string& account, const std::string& name) {
+  if (scheduler_ == nullptr) return;
+  scheduler_->unschedule(account, name);
+  registered_.erase({account, name});
+}
+
+Status CrawlerService::sync_schedules() {
+  // Under mu_, so a schedule this server changes meanwhile is not undone.
   absl::MutexLock lock(&mu_);
-  scheduler_ = scheduler;
-  if (scheduler == nullptr) return ok_status();
+  if (scheduler_ == nullptr) return ok_status();
   std::vector<std::pair<std::string, CrawlerRow>> rows;
-  MORTAR_RETURN_IF_ERROR(store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
-    MORTAR_ASSIGN_OR_RETURN(rows, scheduled_crawlers(tx));
-    return ok_status();
-  }));
+  MORTAR_RETURN_IF_ERROR(
+      store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
+        MORTAR_ASSIGN_OR_RETURN(rows, scheduled_crawlers(tx));
+        return ok_status();
+      }));
+  std::map<Key, std::string> wanted;
   for (const auto& [account, row] : rows) {
-    Status s = scheduler->schedule(account, row.name, row.body["Schedule"]["ScheduleExpression"]);
-    if (!s.ok()) log_event("warn", "crawler " + row.name + ": schedule not registered: " + s.ToString());
+    wanted[{account, row.name}] = row.body["Schedule"].value("ScheduleExpression", "");
+  }
+  std::vector<Key> gone;
+  for (const auto& [key, expression] : registered_) {
+    if (!wanted.count(key)) gone.push_back(key);
+  }
+  for (const auto& key : gone) unschedule_locked(key.first, key.second);
+  for (const auto& [key, expression] : wanted) {
+    auto it = registered_.find(key);
+    if (it != registered_.end() && it->second == expression)
+      continue;  // unchanged: keep its next fire
+    Status s = schedule_locked(key.first, key.second, expression);
+    if (!s.ok())
+      log_event("warn", "crawler " + key.second + ": schedule not registered: " + s.ToString());
   }
   return ok_status();
 }
@@ -132,8 +190,9 @@ Status CrawlerService::validate_crawler(store::Transaction& tx, const std::strin
     if (it != targets.end() && it->is_array() && !it->empty()) any = true;
   }
   if (!any) {
-    return invalid_input("At least one crawl target must be specified (S3Targets, JdbcTargets, "
-                         "CatalogTargets ...).");
+    return invalid_input(
+        "At least one crawl target must be specified (S3Targets, JdbcTargets, "
+        "CatalogTargets ...).");
   }
   for (const auto& t : targets.value("S3Targets", Json::array())) {
     if (t.value("Path", "").empty()) return invalid_input("Every S3Target needs a Path.");
@@ -153,8 +212,9 @@ Status CrawlerService::validate_crawler(store::Transaction& tx, const std::strin
   }
   if (!targets.value("CatalogTargets", Json::array()).empty() &&
       scp.value("DeleteBehavior", "") == "DELETE_FROM_DATABASE") {
-    return invalid_input("A crawler with CatalogTargets cannot use the DELETE_FROM_DATABASE "
-                         "DeleteBehavior (use LOG or DEPRECATE_IN_DATABASE).");
+    return invalid_input(
+        "A crawler with CatalogTargets cannot use the DELETE_FROM_DATABASE "
+        "DeleteBehavior (use LOG or DEPRECATE_IN_DATABASE).");
   }
   auto config = parse_crawler_config(crawler.value("Configuration", ""));
   if (!config.ok())
@@ -193,9 +253,9 @@ Status CrawlerService::create_crawler(const CallContext& ctx, const Json& reques
         MORTAR_RETURN_IF_ERROR(validate_crawler(tx, ctx.account_id, row.body));
         return insert_crawler(tx, ctx.account_id, row);
       }));
-  if (scheduler_ != nullptr && is_scheduled(row.body)) {
+  if (is_scheduled(row.body)) {
     MORTAR_RETURN_IF_ERROR(
-        scheduler_->schedule(ctx.account_id, row.name, row.body["Schedule"]["ScheduleExpression"]));
+        schedule_locked(ctx.account_id, row.name, row.body["Schedule"]["ScheduleExpression"]));
   }
   return ok_status();
 }
@@ -221,11 +281,11 @@ Status CrawlerService::update_crawler(const CallContext& ctx, const Json& reques
         MORTAR_RETURN_IF_ERROR(validate_crawler(tx, ctx.account_id, row.body));
         return save_crawler(tx, ctx.account_id, row);
       }));
-  if (scheduler_ != nullptr && request.contains("Schedule")) {
+  if (request.contains("Schedule")) {
     if (is_scheduled(row.body)) {
-      return scheduler_->schedule(ctx.account_id, name, row.body["Schedule"]["ScheduleExpression"]);
+      return schedule_locked(ctx.account_id, name, row.body["Schedule"]["ScheduleExpression"]);
     }
-    scheduler_->unschedule(ctx.account_id, name);
+    unschedule_locked(ctx.account_id, name);
   }
   return ok_status();
 }
@@ -240,11 +300,12 @@ Status CrawlerService::delete_crawler(const CallContext& ctx, const std::string&
         if (row.state != "READY") return running_error(name, "delete");
         return delete_crawler_row(tx, ctx.account_id, name);
       }));
-  if (scheduler_ != nullptr) scheduler_->unschedule(ctx.account_id, name);
+  unschedule_locked(ctx.account_id, name);
   return ok_status();
 }
 
-Json CrawlerService::crawler_view(const std::string& account, const Json& body, const std::string& state) {
+Json CrawlerService::crawler_view(const std::string& account, const Json& body,
+                                  const std::string& state) {
   Json out = body;
   out["State"] = state;
   // Glue always returns CrawlElapsedTime: the running crawl's age in
@@ -258,10 +319,11 @@ Json CrawlerService::crawler_view(const std::string& account, const Json& body, 
 
 StatusOr<Json> CrawlerService::get_crawler(const CallContext& ctx, const std::string& name) {
   CrawlerRow row;
-  MORTAR_RETURN_IF_ERROR(store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
-    MORTAR_ASSIGN_OR_RETURN(row, require_crawler(tx, ctx.account_id, name));
-    return ok_status();
-  }));
+  MORTAR_RETURN_IF_ERROR(
+      store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
+        MORTAR_ASSIGN_OR_RETURN(row, require_crawler(tx, ctx.account_id, name));
+        return ok_status();
+      }));
   absl::ReaderMutexLock lock(&mu_);
   return crawler_view(ctx.account_id, row.body, row.state);
 }
@@ -279,7 +341,8 @@ StatusOr<Page> CrawlerService::get_crawlers(const CallContext& ctx, const std::s
     page.next = rows.back().name;
   }
   absl::ReaderMutexLock lock(&mu_);
-  for (const auto& row : rows) page.items.push_back(crawler_view(ctx.account_id, row.body, row.state));
+  for (const auto& row : rows)
+    page.items.push_back(crawler_view(ctx.account_id, row.body, row.state));
   return page;
 }
 
@@ -290,10 +353,11 @@ StatusOr<Page> CrawlerService::list_crawlers(const CallContext& ctx, const Json&
   // Tag filtering happens after the keyset read: keep reading until a page fills.
   while (true) {
     std::vector<CrawlerRow> rows;
-    MORTAR_RETURN_IF_ERROR(store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
-      MORTAR_ASSIGN_OR_RETURN(rows, crawler::list_crawlers(tx, ctx.account_id, cursor, 500));
-      return ok_status();
-    }));
+    MORTAR_RETURN_IF_ERROR(
+        store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
+          MORTAR_ASSIGN_OR_RETURN(rows, crawler::list_crawlers(tx, ctx.account_id, cursor, 500));
+          return ok_status();
+        }));
     for (const auto& row : rows) {
       bool match = true;
       if (tags.is_object()) {
@@ -318,17 +382,18 @@ StatusOr<Json> CrawlerService::batch_get_crawlers(const CallContext& ctx,
                                                   const std::vector<std::string>& names) {
   Json found = Json::array(), missing = Json::array();
   std::vector<CrawlerRow> rows;
-  MORTAR_RETURN_IF_ERROR(store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
-    for (const auto& name : names) {
-      MORTAR_ASSIGN_OR_RETURN(auto row, load_crawler(tx, ctx.account_id, name));
-      if (row) {
-        rows.push_back(std::move(*row));
-      } else {
-        missing.push_back(name);
-      }
-    }
-    return ok_status();
-  }));
+  MORTAR_RETURN_IF_ERROR(
+      store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
+        for (const auto& name : names) {
+          MORTAR_ASSIGN_OR_RETURN(auto row, load_crawler(tx, ctx.account_id, name));
+          if (row) {
+            rows.push_back(std::move(*row));
+          } else {
+            missing.push_back(name);
+          }
+        }
+        return ok_status();
+      }));
   absl::ReaderMutexLock lock(&mu_);
   for (const auto& row : rows) found.push_back(crawler_view(ctx.account_id, row.body, row.state));
   return Json{{"Crawlers", std::move(found)}, {"CrawlersNotFound", std::move(missing)}};
@@ -345,11 +410,10 @@ Status CrawlerService::update_crawler_schedule(const CallContext& ctx, const std
         row.body["LastUpdated"] = static_cast<double>(clock_.now_seconds());
         return save_crawler(tx, ctx.account_id, row);
       }));
-  if (scheduler_ == nullptr) return ok_status();
   if (is_scheduled(row.body)) {
-    return scheduler_->schedule(ctx.account_id, name, row.body["Schedule"]["ScheduleExpression"]);
+    return schedule_locked(ctx.account_id, name, row.body["Schedule"]["ScheduleExpression"]);
   }
-  scheduler_->unschedule(ctx.account_id, name);
+  unschedule_locked(ctx.account_id, name);
   return ok_status();
 }
 
@@ -371,8 +435,7 @@ Status CrawlerService::start_crawler_schedule(const CallContext& ctx, const std:
         (*it)["State"] = "SCHEDULED";
         return save_crawler(tx, ctx.account_id, row);
       }));
-  if (scheduler_ == nullptr) return ok_status();
-  return scheduler_->schedule(ctx.account_id, name, row.body["Schedule"]["ScheduleExpression"]);
+  return schedule_locked(ctx.account_id, name, row.body["Schedule"]["ScheduleExpression"]);
 }
 
 Status CrawlerService::stop_crawler_schedule(const CallContext& ctx, const std::string& name) {
@@ -389,7 +452,7 @@ Status CrawlerService::stop_crawler_schedule(const CallContext& ctx, const std::
         (*it)["State"] = "NOT_SCHEDULED";
         return save_crawler(tx, ctx.account_id, row);
       }));
-  if (scheduler_ != nullptr) scheduler_->unschedule(ctx.account_id, name);
+  unschedule_locked(ctx.account_id, name);
   return ok_status();
 }
 

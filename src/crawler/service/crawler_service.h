@@ -4,9 +4,16 @@
 //
 // State machine per crawler: READY --start--> RUNNING --stop--> STOPPING
 // --worker returns--> READY (RUNNING --worker returns--> READY too). The
-// store's `state` column mirrors it; on start-up, crawls a previous process
-// left RUNNING/STOPPING are marked FAILED ("server restarted during the
-// crawl") and their crawlers READY.
+// store's `state` column is the truth, shared by every server on the store:
+// READY -> RUNNING is a compare-and-swap there, so one server wins a start.
+//
+// Several servers on one store (crawl_ownership.cc): a crawl row names the
+// server running it and carries a heartbeat that server refreshes; the
+// scheduler leader gives up crawls whose heartbeat is older than the timeout
+// (FAILED with the reason, crawler READY). A schedule fire is claimed in the
+// store before it runs, so a fire never runs twice across a failover. On a
+// store with one server (SQLite), crawls left RUNNING at start-up are failed
+// at once ("server restarted during the crawl").
 //
 // Schedules: the service keeps Crawler.Schedule in the store and tells a
 // CrawlerScheduler (implemented by server/ with schedule::Scheduler, which
@@ -17,6 +24,7 @@
 // Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <map>
@@ -50,7 +58,8 @@ class CrawlerScheduler {
   virtual void unschedule(const std::string& account, const std::string& crawler) = 0;
 };
 
-using CrawlFunction = std::function<StatusOr<CrawlResult>(const Json& crawler, CrawlEnvironment& env)>;
+using CrawlFunction =
+    std::function<StatusOr<CrawlResult>(const Json& crawler, CrawlEnvironment& env)>;
 
 struct CrawlerServiceOptions {
   // Crawl logs go under <data_dir>/logs/crawlers/; empty: no log files.
@@ -63,6 +72,19 @@ struct CrawlerServiceOptions {
   // Server-level events (crawls started and finished, schedule fires skipped,
   // recovery); may be unset.
   std::function<void(const std::string& level, const std::string& message)> event_log;
+
+  // --- Several servers on one store (crawl_ownership.cc) ---
+  // Names this process in the crawls it runs; "" makes one (host:pid:random).
+  std::string server_id;
+  // How often the background thread refreshes this server's crawl
+  // heartbeats (and, on the leader, re-reads schedules and recovers dead
+  // servers' crawls); 0: no thread (tests call tick()). There is no thread
+  // on a store with one server (SQLite).
+  int64_t heartbeat_interval_millis = 5000;
+  // A RUNNING crawl whose heartbeat is older than this is given up.
+  int64_t heartbeat_timeout_millis = 30000;
+  // Whether this server leads the scheduler now; unset: always (one server).
+  std::function<bool()> is_leader;
 };
 
 class CrawlerService {
@@ -124,9 +146,30 @@ class CrawlerService {
   Status start_crawler_schedule(const CallContext& ctx, const std::string& name);
   Status stop_crawler_schedule(const CallContext& ctx, const std::string& name);
 
-  // A schedule fired: starts the crawl unless it is already running (then
-  // the fire is skipped and logged, as Glue does).
-  void fire_scheduled(const std::string& account, const std::string& name);
+  // A schedule fired for the cron time `scheduled_time` (epoch seconds):
+  // claims that fire in the store -- one claim per crawler and time across
+  // every server, so a fire already claimed (e.g. by a leader that died just
+  // after) is skipped -- and starts the crawl unless it is running (then the
+  // fire is skipped and logged, as Glue does). Returns whether it started.
+  bool fire_scheduled(const std::string& account, const std::string& name, int64_t scheduled_time);
+
+  // Re-reads every SCHEDULED crawler from the store and brings the
+  // scheduler in line (entries whose expression is unchanged keep their next
+  // fire): schedules created or changed through other servers reach the leader.
+  Status sync_schedules();
+
+  // One round of background work: heartbeat(); on the leader also
+  // sync_schedules(), recover_stale_crawls() and pruning old fire claims.
+  void tick();
+  // Refreshes the heartbeat of every crawl this server runs; a crawl whose
+  // claim was given up meanwhile is cancelled here, and one a StopCrawler on
+  // another server marked STOPPING is stopped.
+  Status heartbeat();
+  // Gives up RUNNING crawls whose heartbeat is older than the timeout:
+  // FAILED with "the server running this crawl (id …) stopped responding;
+  // last heartbeat at …", crawler READY. Returns how many.
+  StatusOr<int> recover_stale_crawls();
+  const std::string& server_id() const { return options_.server_id; }
 
   ClassifierRegistry& classifiers() { return classifiers_; }
 
@@ -140,6 +183,7 @@ class CrawlerService {
     std::string crawl_id;
     int64_t start_micros = 0;
     bool stopping = false;
+    bool lost = false;  // recovery gave the claim up: record nothing more
     std::shared_ptr<CancelToken> cancel = std::make_shared<CancelToken>();
   };
   using Key = std::pair<std::string, std::string>;  // (account, name)
@@ -147,12 +191,22 @@ class CrawlerService {
   CrawlerService(store::Store& store, catalog::Catalog& catalog,
                  catalog::PartitionCatalog& partitions, CrawlerServiceOptions options);
   Status recover();
+  void maintenance_loop();
   void worker();
   void run_crawl(const std::shared_ptr<ActiveCrawl>& crawl);
   // Records a finished crawl and makes the crawler READY.
   void finish(const std::shared_ptr<ActiveCrawl>& crawl, const std::string& last_status,
               const std::string& error, const CrawlResult* result);
   Status start_locked(const std::string& account, const std::string& name)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // In `tx`: claims the crawler (READY -> RUNNING) and records the crawl as
+  // this server's. CrawlerRunningException when it is not READY.
+  Status claim_crawl(store::Transaction& tx, const ActiveCrawl& crawl);
+  std::shared_ptr<ActiveCrawl> new_crawl(const std::string& account, const std::string& name) const;
+  void enqueue_locked(std::shared_ptr<ActiveCrawl> crawl) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  Status schedule_locked(const std::string& account, const std::string& name,
+                         const std::string& expression) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void unschedule_locked(const std::string& account, const std::string& name)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   Json crawler_view(const std::string& account, const Json& body, const std::string& state)
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
@@ -170,14 +224,19 @@ class CrawlerService {
   catalog::PartitionCatalog& partitions_;
 
   absl::Mutex mu_;
-  absl::CondVar work_cv_;  // queue_ gained a crawl, or shutting down
-  absl::CondVar idle_cv_;  // a crawl finished
+  absl::CondVar work_cv_;         // queue_ gained a crawl, or shutting down
+  absl::CondVar idle_cv_;         // a crawl finished
+  absl::CondVar maintenance_cv_;  // shutting down
   std::map<Key, std::shared_ptr<ActiveCrawl>> active_ ABSL_GUARDED_BY(mu_);
   std::deque<std::shared_ptr<ActiveCrawl>> queue_ ABSL_GUARDED_BY(mu_);
   int running_ ABSL_GUARDED_BY(mu_) = 0;
   bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
   CrawlerScheduler* scheduler_ ABSL_GUARDED_BY(mu_) = nullptr;
+  // What scheduler_ has, so sync_schedules() touches only what changed.
+  std::map<Key, std::string> registered_ ABSL_GUARDED_BY(mu_);
+  std::atomic<int64_t> last_prune_{0};  // tick(): when fire claims were last pruned
   std::vector<std::thread> workers_;
+  std::thread maintenance_;
 };
 
 }  // namespace mortar::crawler

@@ -2,13 +2,13 @@
 // state machine, with a fake crawl function and a fake clock.
 #include "crawler/service/crawler_service.h"
 
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "crawler/service/crawler_rows.h"
 
@@ -54,11 +54,14 @@ struct FakeCrawl {
 
 class RecordingScheduler : public CrawlerScheduler {
  public:
-  Status schedule(const std::string& account, const std::string& crawler, const std::string& expr) override {
+  Status schedule(const std::string& account, const std::string& crawler,
+                  const std::string& expr) override {
     entries[crawler] = expr;
     return ok_status();
   }
-  void unschedule(const std::string& account, const std::string& crawler) override { entries.erase(crawler); }
+  void unschedule(const std::string& account, const std::string& crawler) override {
+    entries.erase(crawler);
+  }
   std::map<std::string, std::string> entries;
 };
 
@@ -99,7 +102,9 @@ class CrawlerServiceTest : public ::testing::Test {
             {"DatabaseName", "db"},
             {"Targets", {{"S3Targets", {{{"Path", "/data/sales"}}}}}}};
   }
-  std::string state(const std::string& name) { return service_->get_crawler(ctx_, name)->value("State", ""); }
+  std::string state(const std::string& name) {
+    return service_->get_crawler(ctx_, name)->value("State", "");
+  }
   void wait_for_state(const std::string& name, const std::string& want) {
     for (int i = 0; i < 2000 && state(name) != want; ++i) std::this_thread::sleep_for(1ms);
     ASSERT_EQ(state(name), want);
@@ -115,7 +120,9 @@ class CrawlerServiceTest : public ::testing::Test {
   CallContext ctx_;
 };
 
-std::string glue_name(const Status& s) { return glue_error_name(s).value_or("<" + s.ToString() + ">"); }
+std::string glue_name(const Status& s) {
+  return glue_error_name(s).value_or("<" + s.ToString() + ">");
+}
 
 TEST_F(CrawlerServiceTest, CreateFillsGlueDefaults) {
   ASSERT_TRUE(service_->create_crawler(ctx_, crawler_request("c1")).ok());
@@ -162,7 +169,8 @@ TEST_F(CrawlerServiceTest, StateMachineStartStop) {
   ASSERT_TRUE(service_->start_crawler(ctx_, "c").ok());
   EXPECT_EQ(state("c"), "RUNNING");
   EXPECT_EQ(glue_name(service_->start_crawler(ctx_, "c")), "CrawlerRunningException");
-  EXPECT_EQ(glue_name(service_->update_crawler(ctx_, crawler_request("c"))), "CrawlerRunningException");
+  EXPECT_EQ(glue_name(service_->update_crawler(ctx_, crawler_request("c"))),
+            "CrawlerRunningException");
   EXPECT_EQ(glue_name(service_->delete_crawler(ctx_, "c")), "CrawlerRunningException");
   clock_.advance(3'000'000);
   EXPECT_GE(service_->get_crawler(ctx_, "c")->value("CrawlElapsedTime", 0), 3000);
@@ -170,7 +178,8 @@ TEST_F(CrawlerServiceTest, StateMachineStartStop) {
   ASSERT_TRUE(service_->stop_crawler(ctx_, "c").ok());
   std::string after_stop = state("c");
   EXPECT_TRUE(after_stop == "STOPPING" || after_stop == "READY") << after_stop;
-  if (after_stop == "STOPPING") EXPECT_EQ(glue_name(service_->stop_crawler(ctx_, "c")), "CrawlerStoppingException");
+  if (after_stop == "STOPPING")
+    EXPECT_EQ(glue_name(service_->stop_crawler(ctx_, "c")), "CrawlerStoppingException");
   service_->wait_idle();  // the fake crawl only returns once cancelled
   Json c = *service_->get_crawler(ctx_, "c");
   EXPECT_EQ(c["State"], "READY");
@@ -239,7 +248,8 @@ TEST_F(CrawlerServiceTest, FailedCrawlAndMissingDatabase) {
   service_->wait_idle();
   c = *service_->get_crawler(ctx_, "c2");
   EXPECT_EQ(c["LastCrawl"]["Status"], "FAILED");
-  EXPECT_NE(c["LastCrawl"]["ErrorMessage"].get<std::string>().find("Database nodb not found"), std::string::npos);
+  EXPECT_NE(c["LastCrawl"]["ErrorMessage"].get<std::string>().find("Database nodb not found"),
+            std::string::npos);
   EXPECT_EQ(fake_.started, before);  // never reached the runner
 }
 
@@ -254,8 +264,10 @@ TEST_F(CrawlerServiceTest, ListCrawlsFilters) {
   }
   auto all = *service_->list_crawls(ctx_, "c", Json(), 0, 10);
   ASSERT_EQ(all.items.size(), 3u);
-  EXPECT_GT(all.items[0]["StartTime"].get<double>(), all.items[2]["StartTime"].get<double>());  // newest first
-  Json failed = Json::array({{{"FieldName", "STATE"}, {"FilterOperator", "EQ"}, {"FieldValue", "FAILED"}}});
+  EXPECT_GT(all.items[0]["StartTime"].get<double>(),
+            all.items[2]["StartTime"].get<double>());  // newest first
+  Json failed =
+      Json::array({{{"FieldName", "STATE"}, {"FilterOperator", "EQ"}, {"FieldValue", "FAILED"}}});
   auto f = *service_->list_crawls(ctx_, "c", failed, 0, 10);
   ASSERT_EQ(f.items.size(), 1u);
   EXPECT_EQ(f.items[0]["ErrorMessage"], "target path /nope does not exist");
@@ -275,7 +287,8 @@ TEST_F(CrawlerServiceTest, ListCrawlsFilters) {
   Json no_value = Json::array({{{"FieldName", "STATE"}, {"FilterOperator", "EQ"}}});
   EXPECT_EQ(service_->list_crawls(ctx_, "c", no_value, 0, 10).status().message(),
             "Invalid Filter Provided: FieldName: STATE, FilterOperator: EQ, FieldValue: null");
-  EXPECT_EQ(service_->list_crawls(ctx_, "nope", Json(), 0, 10).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(service_->list_crawls(ctx_, "nope", Json(), 0, 10).status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 TEST_F(CrawlerServiceTest, DryRunStoresThePlan) {
@@ -288,9 +301,9 @@ TEST_F(CrawlerServiceTest, DryRunStoresThePlan) {
   service_->wait_idle();
   std::vector<CrawlRow> rows;
   ASSERT_TRUE(store::run_in_read_transaction(*store_, [&](store::Transaction& tx) -> Status {
-    MORTAR_ASSIGN_OR_RETURN(rows, list_crawl_rows(tx, ctx_.account_id, "c"));
-    return ok_status();
-  }).ok());
+                MORTAR_ASSIGN_OR_RETURN(rows, list_crawl_rows(tx, ctx_.account_id, "c"));
+                return ok_status();
+              }).ok());
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_TRUE(rows[0].dry_run);
   Json plan = Json::parse(rows[0].plan);
@@ -302,16 +315,16 @@ TEST_F(CrawlerServiceTest, RestartMarksInterruptedCrawlsFailed) {
   ASSERT_TRUE(service_->create_crawler(ctx_, crawler_request("c")).ok());
   // What a killed server leaves behind: a RUNNING crawl and a RUNNING crawler.
   ASSERT_TRUE(store::run_in_write_transaction(*store_, [&](store::Transaction& tx) -> Status {
-    CrawlRow crawl;
-    crawl.crawler = "c";
-    crawl.crawl_id = "crawl-1";
-    crawl.state = "RUNNING";
-    crawl.start_time = 1700000000;
-    MORTAR_RETURN_IF_ERROR(insert_crawl(tx, ctx_.account_id, crawl));
-    MORTAR_ASSIGN_OR_RETURN(CrawlerRow row, require_crawler(tx, ctx_.account_id, "c"));
-    row.state = "STOPPING";
-    return save_crawler(tx, ctx_.account_id, row);
-  }).ok());
+                CrawlRow crawl;
+                crawl.crawler = "c";
+                crawl.crawl_id = "crawl-1";
+                crawl.state = "RUNNING";
+                crawl.start_time = 1700000000;
+                MORTAR_RETURN_IF_ERROR(insert_crawl(tx, ctx_.account_id, crawl));
+                MORTAR_ASSIGN_OR_RETURN(CrawlerRow row, require_crawler(tx, ctx_.account_id, "c"));
+                row.state = "STOPPING";
+                return save_crawler(tx, ctx_.account_id, row);
+              }).ok());
   service_.reset();
   start_service();
   Json c = *service_->get_crawler(ctx_, "c");
@@ -345,9 +358,9 @@ TEST_F(CrawlerServiceTest, Schedules) {
   EXPECT_EQ(sched.entries["c"], "cron(30 3 * * ? *)");
 
   // A fire while the crawl runs is skipped.
-  service_->fire_scheduled(ctx_.account_id, "c");
+  EXPECT_TRUE(service_->fire_scheduled(ctx_.account_id, "c", 1700000000));
   wait_for_state("c", "RUNNING");
-  service_->fire_scheduled(ctx_.account_id, "c");
+  EXPECT_FALSE(service_->fire_scheduled(ctx_.account_id, "c", 1700000300));
   fake_.release = true;
   service_->wait_idle();
   EXPECT_EQ(service_->list_crawls(ctx_, "c", Json(), 0, 10)->items.size(), 1u);
@@ -382,23 +395,31 @@ TEST_F(CrawlerServiceTest, ClassifierCrud) {
   ClassifierRegistry& reg = service_->classifiers();
   const std::string acct = ctx_.account_id;
   ASSERT_TRUE(reg.create(acct, {{"CsvClassifier", {{"Name", "pipes"}, {"Delimiter", "|"}}}}).ok());
-  ASSERT_TRUE(reg.create(acct, {{"GrokClassifier",
-                                 {{"Name", "g"}, {"Classification", "app"}, {"GrokPattern", "%{WORD:w}"}}}})
+  ASSERT_TRUE(
+      reg.create(acct, {{"GrokClassifier",
+                         {{"Name", "g"}, {"Classification", "app"}, {"GrokPattern", "%{WORD:w}"}}}})
+          .ok());
+  ASSERT_TRUE(
+      reg.create(acct, {{"JsonClassifier", {{"Name", "j"}, {"JsonPath", "$.items[*]"}}}}).ok());
+  ASSERT_TRUE(reg.create(acct, {{"XMLClassifier",
+                                 {{"Name", "x"}, {"Classification", "xml"}, {"RowTag", "row"}}}})
                   .ok());
-  ASSERT_TRUE(reg.create(acct, {{"JsonClassifier", {{"Name", "j"}, {"JsonPath", "$.items[*]"}}}}).ok());
-  ASSERT_TRUE(reg.create(acct, {{"XMLClassifier", {{"Name", "x"}, {"Classification", "xml"}, {"RowTag", "row"}}}})
-                  .ok());
-  EXPECT_EQ(reg.create(acct, {{"CsvClassifier", {{"Name", "pipes"}}}}).code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(reg.create(acct, {{"CsvClassifier", {{"Name", "pipes"}}}}).code(),
+            absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(reg.create(acct, {{"JsonClassifier", {{"Name", "j2"}, {"JsonPath", "items"}}}}).code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(reg.create(acct, Json::object()).code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(reg.create(acct, {{"CsvClassifier", {{"Name", "q"}, {"Delimiter", "'"}, {"QuoteSymbol", "'"}}}}).code(),
+  EXPECT_EQ(reg.create(acct, {{"CsvClassifier",
+                               {{"Name", "q"}, {"Delimiter", "'"}, {"QuoteSymbol", "'"}}}})
+                .code(),
             absl::StatusCode::kInvalidArgument);
 
   Json csv = *reg.get(acct, "pipes");
   EXPECT_EQ(csv["CsvClassifier"]["Delimiter"], "|");
   EXPECT_EQ(csv["CsvClassifier"]["Version"], 1);
-  ASSERT_TRUE(reg.update(acct, {{"CsvClassifier", {{"Name", "pipes"}, {"ContainsHeader", "PRESENT"}}}}).ok());
+  ASSERT_TRUE(
+      reg.update(acct, {{"CsvClassifier", {{"Name", "pipes"}, {"ContainsHeader", "PRESENT"}}}})
+          .ok());
   csv = *reg.get(acct, "pipes");
   EXPECT_EQ(csv["CsvClassifier"]["Version"], 2);
   EXPECT_EQ(csv["CsvClassifier"]["Delimiter"], "|");  // kept
