@@ -26,7 +26,7 @@ StatusOr<std::vector<store::CopiedTable>> migrate_store(const MigrateStoreOption
   if (!lock.ok()) {
     return absl::FailedPreconditionError(
         fmt::format("--from: {}: stop it first, so nothing it writes after the copy is lost",
-                    lock.status().message()));
+                    std::string(lock.status().message())));
   }
   MORTAR_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> source, store::open_sqlite_store(db_path));
   MORTAR_RETURN_IF_ERROR(migrate_components(*source).status());

@@ -126,7 +126,7 @@ class CrawlOwnershipTest : public ::testing::TestWithParam<StoreBackend> {
   std::unique_ptr<catalog::PartitionCatalog> partitions_;
   std::unique_ptr<CrawlerService> a_, b_;
   std::filesystem::path dir_;
-  catalog::CallContext ctx_;
+  CallContext ctx_;
 };
 
 TEST_P(CrawlOwnershipTest, AScheduleFireRunsOnceAcrossServers) {

@@ -22,13 +22,19 @@ class CrawlerConcurrencyTest : public ::testing::TestWithParam<test_support::Sto
  protected:
   void SetUp() override {
     ASSERT_EQ(first_.open(GetParam()), "");
+    ASSERT_TRUE(catalog::Catalog::migrate(*first_).ok());
+    ASSERT_TRUE(CrawlerService::migrate(*first_).ok());
     ctx_.account_id = ctx_.catalog_id = "111122223333";
     ctx_.principal = "root";
     for (int i = 0; i < 2; ++i) {
       auto s = first_.open_again();
       ASSERT_TRUE(s.ok()) << s.status();
       stores_.push_back(std::move(*s));
+      // Each "server" has its own store connection and catalog objects.
+      catalogs_.push_back(std::make_unique<catalog::Catalog>(*stores_.back(), clock_));
+      partitions_.push_back(std::make_unique<catalog::PartitionCatalog>(*catalogs_.back()));
       CrawlerServiceOptions o;
+      o.server_id = "server-" + std::to_string(i);
       o.clock = &clock_;
       o.crawl = [this](const Json&, CrawlEnvironment& env) -> StatusOr<CrawlResult> {
         ++crawls_;
@@ -38,7 +44,8 @@ class CrawlerConcurrencyTest : public ::testing::TestWithParam<test_support::Sto
         }
         return CrawlResult();
       };
-      auto service = CrawlerService::create(*stores_.back(), std::move(o));
+      auto service = CrawlerService::create(*stores_.back(), *catalogs_.back(),
+                                            *partitions_.back(), std::move(o));
       ASSERT_TRUE(service.ok()) << service.status();
       services_.push_back(std::move(*service));
     }
@@ -49,6 +56,8 @@ class CrawlerConcurrencyTest : public ::testing::TestWithParam<test_support::Sto
   void TearDown() override {
     release_ = true;
     services_.clear();
+    partitions_.clear();
+    catalogs_.clear();
     stores_.clear();
   }
 
@@ -79,10 +88,12 @@ class CrawlerConcurrencyTest : public ::testing::TestWithParam<test_support::Sto
   FakeClock clock_;
   test_support::TestStore first_;
   std::vector<std::unique_ptr<store::Store>> stores_;
+  std::vector<std::unique_ptr<catalog::Catalog>> catalogs_;
+  std::vector<std::unique_ptr<catalog::PartitionCatalog>> partitions_;
   std::vector<std::unique_ptr<CrawlerService>> services_;
   std::atomic<bool> release_{false};
   std::atomic<int> crawls_{0};
-  catalog::CallContext ctx_;
+  CallContext ctx_;
 };
 
 TEST_P(CrawlerConcurrencyTest, StartCrawlerRaceStartsExactlyOneCrawl) {
