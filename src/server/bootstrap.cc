@@ -2,13 +2,22 @@
 
 #include <algorithm>
 
+#include "server/shared_settings.h"
+
 namespace mortar::server {
 
-StatusOr<BootstrapResult> bootstrap_accounts(const DataDir& data_dir, api::AccountRegistry& registry,
+namespace {
+constexpr const char* kDefaultAccountSetting = "default_account_id";
+}  // namespace
+
+StatusOr<BootstrapResult> bootstrap_accounts(const DataDir& data_dir, store::Store& store,
+                                             api::AccountRegistry& registry,
                                              const std::string& configured_account_id) {
   BootstrapResult result;
   MORTAR_ASSIGN_OR_RETURN(std::optional<std::string> remembered, data_dir.default_account_id());
+  MORTAR_ASSIGN_OR_RETURN(std::string shared, read_setting(store, kDefaultAccountSetting));
   std::string wanted = !configured_account_id.empty() ? configured_account_id
+                       : !shared.empty()              ? shared
                                                       : remembered.value_or("");
 
   MORTAR_ASSIGN_OR_RETURN(std::vector<api::Account> accounts, registry.list_accounts());
@@ -24,11 +33,18 @@ StatusOr<BootstrapResult> bootstrap_accounts(const DataDir& data_dir, api::Accou
     result.default_account_id = account.account_id;
     result.created_account = true;
   }
+  MORTAR_ASSIGN_OR_RETURN(
+      shared, agree_on_setting(store, kDefaultAccountSetting, result.default_account_id));
+  if (configured_account_id.empty() && shared != result.default_account_id) {
+    // Another server starting at the same moment set it first: use its account.
+    result.default_account_id = shared;
+    result.created_account = false;
+  }
   if (remembered != result.default_account_id) {
     MORTAR_RETURN_IF_ERROR(data_dir.set_default_account_id(result.default_account_id));
   }
 
-  if (!data_dir.has_credentials()) {
+  if (!data_dir.has_credentials() && (result.created_account || !store.shared())) {
     MORTAR_ASSIGN_OR_RETURN(api::AccessKey key,
                             registry.create_access_key(result.default_account_id, "admin"));
     MORTAR_RETURN_IF_ERROR(data_dir.write_credentials(key.access_key_id, key.secret_access_key));

@@ -8,6 +8,7 @@
 
 #include "api/accounts.h"
 #include "server/data_dir.h"
+#include "store/store.h"
 
 namespace mortar::server {
 
@@ -18,8 +19,12 @@ struct BootstrapResult {
 };
 
 // `configured_account_id`: from config (flag/env/toml), may be empty. Else the
-// remembered one is used, else a random one is chosen and remembered.
-StatusOr<BootstrapResult> bootstrap_accounts(const DataDir& data_dir, api::AccountRegistry& registry,
+// store's shared default account (the first server's, so every server on one
+// PostgreSQL answers as the same account), else the data dir's remembered one,
+// else a random one is chosen and remembered. On a shared store an admin key
+// is created only with the account: the first server prints it.
+StatusOr<BootstrapResult> bootstrap_accounts(const DataDir& data_dir, store::Store& store,
+                                             api::AccountRegistry& registry,
                                              const std::string& configured_account_id);
 
 }  // namespace mortar::server

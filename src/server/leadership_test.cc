@@ -39,6 +39,7 @@ class FakeStore : public store::Store {
     return unimplemented("fake store");
   }
   std::string_view dialect() const override { return "fake"; }
+  bool shared() const override { return true; }
   StatusOr<std::unique_ptr<store::SessionLock>> try_lock(std::string_view name) override {
     std::lock_guard lock(mu_);
     last_name_ = std::string(name);

@@ -11,6 +11,7 @@
 #include "crawler/service/crawler_service.h"
 #include "server/audit_retention.h"
 #include "server/logging.h"
+#include "server/shared_settings.h"
 
 namespace mortar::server {
 namespace {
@@ -53,6 +54,7 @@ class RecordingStore : public store::Store {
     return inner_.migrate(component, migrations);
   }
   std::string_view dialect() const override { return inner_.dialect(); }
+  bool shared() const override { return inner_.shared(); }
   StatusOr<std::unique_ptr<store::SessionLock>> try_lock(std::string_view name) override {
     return inner_.try_lock(name);
   }
@@ -72,6 +74,7 @@ StatusOr<SchemaVersions> migrate_components(store::Store& store) {
   MORTAR_RETURN_IF_ERROR(api::AccountRegistry::migrate(recording));
   MORTAR_RETURN_IF_ERROR(catalog::Catalog::migrate(recording));
   MORTAR_RETURN_IF_ERROR(crawler::CrawlerService::migrate(recording));
+  MORTAR_RETURN_IF_ERROR(migrate_shared_settings(recording));
   return recording.versions();
 }
 

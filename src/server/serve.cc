@@ -22,6 +22,7 @@
 #include "server/parts.h"
 #include "server/readiness.h"
 #include "server/router.h"
+#include "server/shared_settings.h"
 #include "server/timed_store.h"
 #include "store/store.h"
 
@@ -163,7 +164,10 @@ Status serve(const Config& config, const ServeHooks& hooks) {
   const Readiness readiness(*store, std::move(schema));
   api::AccountRegistry registry(*store, Clock::real());
   MORTAR_ASSIGN_OR_RETURN(BootstrapResult boot,
-                          bootstrap_accounts(dir, registry, config.default_account_id));
+                          bootstrap_accounts(dir, *store, registry, config.default_account_id));
+  // Every server on one store pages with the same key: the first one's (on
+  // SQLite the data dir's, stored on the first start after an upgrade).
+  MORTAR_ASSIGN_OR_RETURN(token_key, agree_on_setting(*store, "nexttoken_key", token_key));
 
   PartsOptions parts_options;
   parts_options.data_dir = config.data_dir;

@@ -1,5 +1,6 @@
 #include "server/serve.h"
 
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -12,13 +13,12 @@
 #include <sstream>
 #include <thread>
 
-#include <gtest/gtest.h>
-
 #include "api/accounts.h"
 #include "http/test_client.h"
 #include "server/bootstrap.h"
 #include "server/data_dir.h"
 #include "server/data_dir_lock.h"
+#include "server/shared_settings.h"
 #include "store/store.h"
 
 namespace mortar::server {
@@ -142,9 +142,10 @@ TEST(BootstrapTest, FirstStartCreatesAccountAndKeyOnce) {
   auto store = store::open_sqlite_store(dir + "/catalog.db");
   ASSERT_TRUE(store.ok()) << store.status();
   ASSERT_TRUE(api::AccountRegistry::migrate(**store).ok());
+  ASSERT_TRUE(migrate_shared_settings(**store).ok());
   api::AccountRegistry registry(**store, Clock::real());
 
-  auto first = bootstrap_accounts(d, registry, "");
+  auto first = bootstrap_accounts(d, **store, registry, "");
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_TRUE(first->created_account);
   ASSERT_TRUE(first->new_admin_key);
@@ -154,14 +155,14 @@ TEST(BootstrapTest, FirstStartCreatesAccountAndKeyOnce) {
                 "\naws_secret_access_key = " + first->new_admin_key->secret_access_key + "\n");
   EXPECT_EQ(mode_of(dir + "/credentials"), 0600u);
 
-  auto second = bootstrap_accounts(d, registry, "");
+  auto second = bootstrap_accounts(d, **store, registry, "");
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_EQ(second->default_account_id, first->default_account_id);  // remembered
   EXPECT_FALSE(second->created_account);
   EXPECT_FALSE(second->new_admin_key);
   EXPECT_EQ(registry.list_access_keys()->size(), 1u);
 
-  auto configured = bootstrap_accounts(d, registry, "111122223333");
+  auto configured = bootstrap_accounts(d, **store, registry, "111122223333");
   ASSERT_TRUE(configured.ok());
   EXPECT_EQ(configured->default_account_id, "111122223333");
   EXPECT_TRUE(configured->created_account);

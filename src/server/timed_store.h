@@ -21,6 +21,7 @@ class TimedStore : public store::Store {
     return inner_->migrate(component, migrations);
   }
   std::string_view dialect() const override { return inner_->dialect(); }
+  bool shared() const override { return inner_->shared(); }
   StatusOr<std::unique_ptr<store::SessionLock>> try_lock(std::string_view name) override {
     return inner_->try_lock(name);
   }

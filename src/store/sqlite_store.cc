@@ -92,6 +92,7 @@ class SqliteStore : public Store {
   Status migrate(std::string_view component, const std::vector<Migration>& migrations) override;
 
   std::string_view dialect() const override { return kSqlite; }
+  bool shared() const override { return false; }
 
   StatusOr<std::unique_ptr<SessionLock>> try_lock(std::string_view name) override;
 

@@ -89,6 +89,11 @@ class Store {
 
   virtual std::string_view dialect() const = 0;  // "sqlite" | "postgres"
 
+  // True when several servers may share this store (PostgreSQL): what one
+  // server keeps for itself must then live in the store. SQLite admits one
+  // server (its data dir's lock).
+  virtual bool shared() const = 0;
+
   // Takes the lock `name` if nobody holds it; nullptr (not an error) when
   // another holder has it. PostgreSQL: a session advisory lock on a dedicated
   // connection, so a dead server's lock is released by the database. SQLite:

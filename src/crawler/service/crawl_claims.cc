@@ -8,7 +8,7 @@ namespace mortar::crawler {
 
 using store::Value;
 
-bool store_has_one_server(const store::Store& store) { return store.dialect() == "sqlite"; }
+bool store_has_one_server(const store::Store& store) { return !store.shared(); }
 
 std::string new_server_id() {
   char host[256] = {0};

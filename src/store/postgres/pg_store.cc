@@ -157,6 +157,7 @@ class PgStore : public Store {
   Status migrate(std::string_view component, const std::vector<Migration>& migrations) override;
 
   std::string_view dialect() const override { return kPostgres; }
+  bool shared() const override { return true; }
 
   StatusOr<std::unique_ptr<SessionLock>> try_lock(std::string_view name) override {
     if (closed_) return absl::FailedPreconditionError("store is closed");
