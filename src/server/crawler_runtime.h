@@ -20,6 +20,7 @@ namespace mortar::server {
 
 struct CrawlerRuntimeOptions {
   std::string data_dir;  // crawl logs go under <data_dir>/logs/crawlers/
+  std::string instance_id;  // the data dir's server.id: stable across restarts
   // Glue's 5-minute minimum between schedule fires (lifted with the test clock).
   bool enforce_min_schedule_interval = true;
 

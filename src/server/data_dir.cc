@@ -105,6 +105,18 @@ StatusOr<std::string> DataDir::token_key() const {
   return key;
 }
 
+StatusOr<std::string> DataDir::instance_id() const {
+  const std::string path = file("server.id");
+  if (std::filesystem::exists(path)) {
+    MORTAR_ASSIGN_OR_RETURN(std::string id, read_file(path));
+    id = trim(std::move(id));
+    if (!id.empty()) return id;
+  }
+  std::string id = random_hex(8);
+  MORTAR_RETURN_IF_ERROR(write_file_atomically(path, id + "\n", 0600));
+  return id;
+}
+
 StatusOr<std::optional<std::string>> DataDir::default_account_id() const {
   const std::string path = file(kDefaultAccount);
   if (!std::filesystem::exists(path)) return std::optional<std::string>();

@@ -30,6 +30,9 @@ class DataDir {
 
   // The NextToken secret; created (random) on first use.
   StatusOr<std::string> token_key() const;
+  // A random id naming this data dir's server across restarts (server.id,
+  // made on first use): a restarted server knows its previous process's crawls.
+  StatusOr<std::string> instance_id() const;
 
   // The remembered default account id, if any.
   StatusOr<std::optional<std::string>> default_account_id() const;

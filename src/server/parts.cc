@@ -104,6 +104,7 @@ StatusOr<std::unique_ptr<Parts>> Parts::build(store::Store& store, PartsOptions 
       [p] { p->scheduler_.stop(); }, parts->options_.leadership);
   CrawlerRuntimeOptions crawler_options;
   crawler_options.data_dir = parts->options_.data_dir;
+  crawler_options.instance_id = parts->options_.instance_id;
   crawler_options.enforce_min_schedule_interval = parts->test_clock_ == nullptr;
   crawler_options.is_leader = [p] { return p->leadership_->leading(); };
   crawler_options.heartbeat_timeout_seconds = parts->options_.crawl_heartbeat_timeout_seconds;

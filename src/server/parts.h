@@ -40,7 +40,9 @@ namespace mortar::server {
 StatusOr<SchemaVersions> migrate_components(store::Store& store);
 
 struct PartsOptions {
-  std::string data_dir;             // crawl logs
+  std::string data_dir;
+  std::string instance_id;  // the data dir's server.id (crawl ownership across restarts) // crawl
+                            // logs
   std::string token_secret;         // NextToken HMAC key
   catalog::CatalogOptions catalog;  // cache bounds
   catalog::AuditRetention audit_retention;

@@ -171,6 +171,7 @@ Status serve(const Config& config, const ServeHooks& hooks) {
 
   PartsOptions parts_options;
   parts_options.data_dir = config.data_dir;
+  MORTAR_ASSIGN_OR_RETURN(parts_options.instance_id, dir.instance_id());
   parts_options.token_secret = token_key;
   parts_options.catalog.table_cache_bytes = static_cast<size_t>(config.table_cache_mb) << 20;
   parts_options.catalog.partition_cache_bytes = static_cast<size_t>(config.partition_cache_mb)

@@ -10,17 +10,27 @@ using store::Value;
 
 bool store_has_one_server(const store::Store& store) { return !store.shared(); }
 
-std::string new_server_id() {
+namespace {
+std::string host_name() {
   char host[256] = {0};
-  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') return "localhost";
+  return host;
+}
+}  // namespace
+
+std::string server_id_prefix(const std::string& instance_id) {
+  return instance_id.empty() ? "" : host_name() + ":" + instance_id + ":";
+}
+
+std::string new_server_id(const std::string& instance_id) {
+  if (!instance_id.empty()) return server_id_prefix(instance_id) + std::to_string(::getpid());
   std::string suffix;
   static constexpr char kHex[] = "0123456789abcdef";
   for (unsigned char b : random_bytes(4)) {
     suffix.push_back(kHex[b >> 4]);
     suffix.push_back(kHex[b & 15]);
   }
-  return std::string(host[0] ? host : "localhost") + ":" + std::to_string(::getpid()) + ":" +
-         suffix;
+  return host_name() + ":" + std::to_string(::getpid()) + ":" + suffix;
 }
 
 StatusOr<bool> transition_crawler(store::Transaction& tx, const std::string& account,

@@ -21,7 +21,11 @@ namespace mortar::crawler {
 bool store_has_one_server(const store::Store& store);
 
 // "host:pid:random": names this process in the crawls it owns.
-std::string new_server_id();
+std::string new_server_id(const std::string& instance_id = "");
+// The server-id prefix every process of one data dir's server shares ("" without an instance).
+std::string server_id_prefix(const std::string& instance_id);
+
+inline constexpr const char* kServerRestartedReason = "server restarted during the crawl";
 
 // The crawler's state as a compare-and-swap: false (nothing written) when it
 // is not `from` -- another request or server changed it first. NotFound when

@@ -13,7 +13,7 @@
 namespace mortar::crawler {
 namespace {
 
-constexpr const char* kRestartReason = "server restarted during the crawl";
+constexpr const char* kRestartReason = kServerRestartedReason;
 
 std::string history_state(const std::string& last_status) {
   if (last_status == "SUCCEEDED") return "COMPLETED";

@@ -2,6 +2,7 @@
 // this server's crawls, recovery of crawls whose server stopped beating, and
 // the background thread that drives them. The SQL is in crawl_claims.cc.
 #include <chrono>
+#include <cstdint>
 
 #include "crawler/service/crawl_claims.h"
 #include "crawler/service/crawl_log.h"
@@ -121,15 +122,24 @@ StatusOr<int> CrawlerService::recover_stale_crawls() {
       store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
         failed.clear();
         MORTAR_ASSIGN_OR_RETURN(auto running, running_crawls(tx));
+        const std::string restarted = server_id_prefix(options_.instance_id);
         for (auto& [account, crawl] : running) {
           const int64_t last = last_heartbeat_micros(crawl);
-          if (last >= cutoff) continue;
+          // This data dir's previous process: dead for sure, whatever its heartbeat.
+          const bool previous_life = !restarted.empty() && crawl.server_id != options_.server_id &&
+                                     crawl.server_id.starts_with(restarted);
+          if (!previous_life && last >= cutoff) continue;
           crawl.state = "FAILED";
           crawl.end_time = static_cast<double>(now) / 1e6;
-          crawl.error = "the server running this crawl (id " +
+          crawl.error =
+              previous_life
+                  ? std::string(kServerRestartedReason)
+                  : "the server running this crawl (id " +
                         (crawl.server_id.empty() ? std::string("unknown") : crawl.server_id) +
                         ") stopped responding; last heartbeat at " + utc_timestamp(last / 1000000);
-          MORTAR_ASSIGN_OR_RETURN(bool given_up, fail_stale_crawl(tx, account, crawl, cutoff));
+          MORTAR_ASSIGN_OR_RETURN(
+              bool given_up,
+              fail_stale_crawl(tx, account, crawl, previous_life ? INT64_MAX : cutoff));
           if (!given_up) continue;
           MORTAR_ASSIGN_OR_RETURN(auto row, load_crawler(tx, account, crawl.crawler));
           if (row && row->state != "READY") {

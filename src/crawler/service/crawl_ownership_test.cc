@@ -86,8 +86,10 @@ class CrawlOwnershipTest : public ::testing::TestWithParam<StoreBackend> {
     b_.reset();
     std::filesystem::remove_all(dir_);
   }
-  std::unique_ptr<CrawlerService> make(const std::string& id, BlockingCrawl& crawl) {
+  std::unique_ptr<CrawlerService> make(const std::string& id, BlockingCrawl& crawl,
+                                       const std::string& instance = "") {
     CrawlerServiceOptions o;
+    o.instance_id = instance;
     o.data_dir = (dir_ / id).string();
     o.clock = &clock_;
     o.crawl = crawl.fn();
@@ -206,6 +208,30 @@ TEST_P(CrawlOwnershipTest, ADeadServersCrawlIsFailedWithTheReason) {
   b_crawl_.release = true;
   b_->wait_idle();
   EXPECT_EQ(crawler()["LastCrawl"]["Status"], "SUCCEEDED");
+}
+
+TEST_P(CrawlOwnershipTest, ARestartedServerFailsItsPreviousProcesssCrawlAtOnce) {
+  // Same data dir (instance), another pid: the first process was killed with
+  // its heartbeat still fresh; the next one knows the crawl is dead.
+  const std::string prefix = server_id_prefix("inst");
+  BlockingCrawl first_crawl, second_crawl;
+  auto first = make(prefix + "111", first_crawl, "inst");
+  ASSERT_TRUE(first->start_crawler(ctx_, "c").ok());
+  EXPECT_EQ(crawler()["State"], "RUNNING");
+  auto second = make(prefix + "222", second_crawl, "inst");
+  Json c = crawler();
+  EXPECT_EQ(c["State"], "READY");
+  EXPECT_EQ(c["LastCrawl"]["Status"], "FAILED");
+  EXPECT_EQ(c["LastCrawl"]["ErrorMessage"], "server restarted during the crawl");
+  // The old process, were it still running, records nothing over that.
+  first_crawl.release = true;
+  first->wait_idle();
+  auto history = crawls();
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0]["State"], "FAILED");
+  second_crawl.release = true;
+  second.reset();
+  first.reset();
 }
 
 TEST_P(CrawlOwnershipTest, ALateServerLearnsItsCrawlWasGivenUpAndRecordsNothing) {

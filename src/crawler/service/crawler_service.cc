@@ -104,7 +104,7 @@ Status CrawlerService::migrate(store::Store& store) {
 StatusOr<std::unique_ptr<CrawlerService>> CrawlerService::create(
     store::Store& store, catalog::Catalog& catalog, catalog::PartitionCatalog& partitions,
     CrawlerServiceOptions options) {
-  if (options.server_id.empty()) options.server_id = new_server_id();
+  if (options.server_id.empty()) options.server_id = new_server_id(options.instance_id);
   std::unique_ptr<CrawlerService> service(
       new CrawlerService(store, catalog, partitions, std::move(options)));
   // One server on the store: whatever is RUNNING was this data dir's previous

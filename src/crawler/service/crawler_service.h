@@ -74,8 +74,14 @@ struct CrawlerServiceOptions {
   std::function<void(const std::string& level, const std::string& message)> event_log;
 
   // --- Several servers on one store (crawl_ownership.cc) ---
-  // Names this process in the crawls it runs; "" makes one (host:pid:random).
+  // Names this process in the crawls it runs; "" makes one from instance_id
+  // (host:instance:pid), or host:pid:random without one.
   std::string server_id;
+  // Stable across restarts of one data dir's server: a restarted server
+  // recognises the RUNNING crawls of its previous process (same host and
+  // instance, another pid) and fails them at once, as on SQLite, instead of
+  // waiting for their heartbeat to go stale.
+  std::string instance_id;
   // How often the background thread refreshes this server's crawl
   // heartbeats (and, on the leader, re-reads schedules and recovers dead
   // servers' crawls); 0: no thread (tests call tick()). There is no thread
