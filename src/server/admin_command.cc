@@ -12,10 +12,11 @@
 
 #include "api/accounts.h"
 #include "catalog/audit.h"
+#include "common/utc_time.h"
 #include "server/commands.h"
 #include "server/data_dir.h"
-#include "server/parts.h"
 #include "server/migrate_store.h"
+#include "server/parts.h"
 #include "store/store.h"
 
 namespace mortar::server {
@@ -57,14 +58,7 @@ void with_store(const std::string& data_dir_flag, const std::function<Status(Adm
   if (!closed.ok()) fail(closed);
 }
 
-std::string format_time(int64_t epoch_seconds) {
-  time_t t = static_cast<time_t>(epoch_seconds);
-  tm utc{};
-  gmtime_r(&t, &utc);
-  char buf[32];
-  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buf;
-}
+std::string format_time(int64_t epoch_seconds) { return utc_timestamp(epoch_seconds); }
 
 void add_accounts(CLI::App& admin, std::shared_ptr<std::string> data_dir) {
   CLI::App* accounts = admin.add_subcommand("accounts", "Create and list accounts");

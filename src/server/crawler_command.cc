@@ -4,13 +4,13 @@
 // crawl's log file, so they work whether or not the server is up.
 #include <time.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <memory>
 
-#include <CLI/CLI.hpp>
-
+#include "common/utc_time.h"
 #include "crawler/service/crawler_rows.h"
 #include "server/commands.h"
 #include "server/data_dir.h"
@@ -39,12 +39,7 @@ std::string resolve_data_dir(const std::string& flag) {
 }
 
 std::string format_time(double epoch_seconds) {
-  time_t t = static_cast<time_t>(epoch_seconds);
-  tm utc{};
-  gmtime_r(&t, &utc);
-  char buf[32];
-  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buf;
+  return utc_timestamp(static_cast<int64_t>(epoch_seconds));
 }
 
 // The crawl asked for: by id, else the newest (with a plan when `want_plan`).

@@ -30,15 +30,6 @@ std::string safe_component(const std::string& s) {
 
 }  // namespace
 
-std::string utc_timestamp(int64_t epoch_seconds) {
-  time_t t = static_cast<time_t>(epoch_seconds);
-  tm utc{};
-  gmtime_r(&t, &utc);
-  char stamp[32];
-  strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return stamp;
-}
-
 std::string CrawlLog::path_for(const std::string& data_dir, const std::string& crawler,
                                const std::string& crawl_id) {
   return data_dir + "/logs/crawlers/" + safe_component(crawler) + "/" + safe_component(crawl_id) +

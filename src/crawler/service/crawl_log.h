@@ -10,6 +10,7 @@
 
 #include "common/clock.h"
 #include "common/status.h"
+#include "common/utc_time.h"
 
 namespace mortar::crawler {
 
@@ -35,9 +36,6 @@ class CrawlLog {
   std::FILE* file_;  // null: discard
   const Clock& clock_;
 };
-
-// "2026-01-02T03:04:05Z": the log lines' time stamp, also used in messages.
-std::string utc_timestamp(int64_t epoch_seconds);
 
 // Appends one line to an existing log file (restart recovery); best effort.
 void append_log_line(const std::string& path, const Clock& clock, const std::string& level,
