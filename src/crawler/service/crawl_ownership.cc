@@ -118,9 +118,15 @@ StatusOr<int> CrawlerService::recover_stale_crawls() {
   const int64_t now = clock_.now_micros();
   const int64_t cutoff = now - options_.heartbeat_timeout_millis * 1000;
   std::vector<CrawlRow> failed;
+  std::vector<std::pair<Firing, std::shared_ptr<ActiveCrawl>>> refired;
+  // Held across the transaction, as fire_scheduled does: a re-fired crawl is
+  // claimed in it and queued right after, before shutdown can intervene.
+  absl::MutexLock lock(&mu_);
+  if (shutting_down_) return 0;
   MORTAR_RETURN_IF_ERROR(
       store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
         failed.clear();
+        refired.clear();
         MORTAR_ASSIGN_OR_RETURN(auto running, running_crawls(tx));
         const std::string restarted = server_id_prefix(options_.instance_id);
         for (auto& [account, crawl] : running) {
@@ -149,6 +155,9 @@ StatusOr<int> CrawlerService::recover_stale_crawls() {
             MORTAR_RETURN_IF_ERROR(save_crawler(tx, account, *row));
           }
           failed.push_back(crawl);
+          Firing fire;
+          MORTAR_ASSIGN_OR_RETURN(auto next, refire_skipped(tx, account, crawl, &fire));
+          if (next) refired.emplace_back(std::move(fire), std::move(next));
         }
         return ok_status();
       }));
@@ -158,7 +167,40 @@ StatusOr<int> CrawlerService::recover_stale_crawls() {
     log_event("warn",
               "crawler " + crawl.crawler + ": crawl " + crawl.crawl_id + " FAILED: " + crawl.error);
   }
+  for (auto& [fire, crawl] : refired) {
+    log_event("info", "crawler " + fire.crawler + ": started by its schedule (" +
+                          utc_timestamp(fire.scheduled_time) + "), crawl " + crawl->crawl_id +
+                          ", late: that fire was skipped for a crawl whose server had stopped");
+    enqueue_locked(std::move(crawl));
+  }
   return static_cast<int>(failed.size());
+}
+
+StatusOr<std::shared_ptr<CrawlerService::ActiveCrawl>> CrawlerService::refire_skipped(
+    store::Transaction& tx, const std::string& account, const CrawlRow& dead, Firing* fire) {
+  // A leader that dies mid-crawl leaves its crawl RUNNING until the timeout,
+  // and the new leader takes over well before: the next fire (or the
+  // catch-up one) finds the crawler "running" and is skipped. Only the
+  // crawler's latest fire, skipped after the crawl's last sign of life, runs.
+  MORTAR_ASSIGN_OR_RETURN(auto fires, list_firings(tx, account, dead.crawler));
+  if (fires.empty()) return nullptr;
+  Firing latest = fires.back();
+  if (!latest.crawl_id.empty() || !latest.outcome.starts_with("SKIPPED") ||
+      latest.fired_at_micros <= last_heartbeat_micros(dead)) {
+    return nullptr;
+  }
+  auto crawl = new_crawl(account, dead.crawler);
+  Status started = claim_crawl(tx, *crawl);
+  if (started.code() == absl::StatusCode::kFailedPrecondition ||
+      started.code() == absl::StatusCode::kNotFound) {
+    return nullptr;  // started meanwhile, or deleted
+  }
+  MORTAR_RETURN_IF_ERROR(started);
+  latest.crawl_id = crawl->crawl_id;
+  latest.outcome = "STARTED";
+  MORTAR_RETURN_IF_ERROR(set_firing_outcome(tx, account, latest));
+  *fire = std::move(latest);
+  return crawl;
 }
 
 void CrawlerService::tick() {

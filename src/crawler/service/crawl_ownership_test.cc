@@ -234,6 +234,46 @@ TEST_P(CrawlOwnershipTest, ARestartedServerFailsItsPreviousProcesssCrawlAtOnce) 
   first.reset();
 }
 
+TEST_P(CrawlOwnershipTest, AFireSkippedForADeadServersCrawlRunsOnceWhenItIsGivenUp) {
+  const int64_t t = 1700000400;
+  ASSERT_TRUE(a_->fire_scheduled(ctx_.account_id, "c", t));
+  // A dies; B takes the lead before the timeout and fires the next hour,
+  // which finds the crawler still RUNNING.
+  clock_.advance(1'000'000);
+  EXPECT_FALSE(b_->fire_scheduled(ctx_.account_id, "c", t + 3600));
+  ASSERT_EQ(firings().size(), 2u);
+  EXPECT_EQ(firings()[1].crawl_id, "");
+  clock_.advance(30'000'000);
+  EXPECT_EQ(*b_->recover_stale_crawls(), 1);
+  // That hour runs now, on B, once.
+  auto history = crawls();
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[1]["State"], "FAILED");
+  EXPECT_EQ(history[0]["State"], "RUNNING");
+  auto f = firings();
+  ASSERT_EQ(f.size(), 2u);
+  EXPECT_EQ(f[1].outcome, "STARTED");
+  EXPECT_EQ(f[1].crawl_id, history[0]["CrawlId"]);
+  EXPECT_EQ(*b_->recover_stale_crawls(), 0);
+  b_crawl_.release = true;
+  b_->wait_idle();
+  EXPECT_EQ(crawls().size(), 2u);
+  EXPECT_EQ(crawls()[0]["State"], "COMPLETED");
+  EXPECT_EQ(crawler()["LastCrawl"]["Status"], "SUCCEEDED");
+}
+
+TEST_P(CrawlOwnershipTest, AFireSkippedWhileTheOwnerWasAliveStaysSpentWhenItDiesLater) {
+  ASSERT_TRUE(a_->start_crawler(ctx_, "c").ok());
+  EXPECT_FALSE(b_->fire_scheduled(ctx_.account_id, "c", 1700000400));
+  clock_.advance(1'000'000);
+  ASSERT_TRUE(a_->heartbeat().ok());  // A was alive after the skip
+  clock_.advance(31'000'000);
+  EXPECT_EQ(*b_->recover_stale_crawls(), 1);
+  EXPECT_EQ(crawls().size(), 1u);
+  EXPECT_EQ(crawler()["State"], "READY");
+  EXPECT_NE(firings()[0].outcome.find("SKIPPED"), std::string::npos);
+}
+
 TEST_P(CrawlOwnershipTest, ALateServerLearnsItsCrawlWasGivenUpAndRecordsNothing) {
   ASSERT_TRUE(a_->start_crawler(ctx_, "c").ok());
   clock_.advance(31'000'000);

@@ -47,6 +47,9 @@
 
 namespace mortar::crawler {
 
+struct CrawlRow;  // crawler_rows.h
+struct Firing;    // crawl_claims.h
+
 // What the service needs from a scheduler (server/ implements it).
 class CrawlerScheduler {
  public:
@@ -173,7 +176,10 @@ class CrawlerService {
   Status heartbeat();
   // Gives up RUNNING crawls whose heartbeat is older than the timeout:
   // FAILED with "the server running this crawl (id …) stopped responding;
-  // last heartbeat at …", crawler READY. Returns how many.
+  // last heartbeat at …", crawler READY. A fire of that crawler skipped as
+  // "running" after the crawl's last heartbeat (its server was already
+  // silent: nothing really ran) starts now, once -- the latest, if it is the
+  // crawler's latest fire. Returns how many crawls were given up.
   StatusOr<int> recover_stale_crawls();
   const std::string& server_id() const { return options_.server_id; }
 
@@ -210,6 +216,11 @@ class CrawlerService {
   Status claim_crawl(store::Transaction& tx, const ActiveCrawl& crawl);
   std::shared_ptr<ActiveCrawl> new_crawl(const std::string& account, const std::string& name) const;
   void enqueue_locked(std::shared_ptr<ActiveCrawl> crawl) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // In `tx`, after `dead` was given up: claims and returns the crawl of the
+  // skipped fire recover_stale_crawls() runs (filling `fire`), or nullptr.
+  StatusOr<std::shared_ptr<ActiveCrawl>> refire_skipped(store::Transaction& tx,
+                                                        const std::string& account,
+                                                        const CrawlRow& dead, Firing* fire);
   Status schedule_locked(const std::string& account, const std::string& name,
                          const std::string& expression) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void unschedule_locked(const std::string& account, const std::string& name)
