@@ -123,7 +123,10 @@ def start_mortar(binary, workdir, store_url=None, name="mortar"):
     import configparser
     cp = configparser.ConfigParser()
     cp.read(data / "credentials")
-    sec = cp["default"]
+    # A second server on a shared store writes no key (the first one made
+    # it); its caller signs with the first server's.
+    sec = cp["default"] if cp.has_section("default") else {
+        "aws_access_key_id": "", "aws_secret_access_key": ""}
     return Target(name, proc, host, int(port), sec["aws_access_key_id"].strip(),
                   sec["aws_secret_access_key"].strip(), workdir)
 
