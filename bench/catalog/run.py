@@ -123,7 +123,10 @@ def start_mortar(binary, workdir, store_url=None, name="mortar"):
     import configparser
     cp = configparser.ConfigParser()
     cp.read(data / "credentials")
-    sec = cp["default"]
+    # A second server on a shared store writes no key (the first one made
+    # it); its caller signs with the first server's.
+    sec = cp["default"] if cp.has_section("default") else {
+        "aws_access_key_id": "", "aws_secret_access_key": ""}
     return Target(name, proc, host, int(port), sec["aws_access_key_id"].strip(),
                   sec["aws_secret_access_key"].strip(), workdir)
 
@@ -444,14 +447,17 @@ def run_target(targets, args, load_catalog=True, postgres=None, first_bucket=100
         result.update(get_table_python(target, args.tables, args.duration))
         result["generator"] = "python"
     # Several servers: each gets the sequential calls at the same time; p50 over all.
-    print(f"[{target.name}] GetPartitions (filtered) ...", flush=True)
-    parts = on_all(targets, lambda t, i: get_partitions_filtered(
-        t, result["per_bucket"], args.samples, args.budget))
-    result["getpartitions_p50_ms"] = statistics.median(r["getpartitions_p50_ms"] for r in parts)
-    print(f"[{target.name}] BatchCreatePartition(100) ...", flush=True)
-    batches = on_all(targets, lambda t, i: batch_create(
-        t, args.samples, args.budget, first_bucket=first_bucket + 10_000 * i))
-    result["batchcreate_p50_ms"] = statistics.median(r["batchcreate_p50_ms"] for r in batches)
+    if "getpartitions" in args.measures:
+        print(f"[{target.name}] GetPartitions (filtered) ...", flush=True)
+        parts = on_all(targets, lambda t, i: get_partitions_filtered(
+            t, result["per_bucket"], args.samples, args.budget))
+        result["getpartitions_p50_ms"] = statistics.median(
+            r["getpartitions_p50_ms"] for r in parts)
+    if "batchcreate" in args.measures:
+        print(f"[{target.name}] BatchCreatePartition(100) ...", flush=True)
+        batches = on_all(targets, lambda t, i: batch_create(
+            t, args.samples, args.budget, first_bucket=first_bucket + 10_000 * i))
+        result["batchcreate_p50_ms"] = statistics.median(r["batchcreate_p50_ms"] for r in batches)
     result["loadavg"] = max(load_before, os.getloadavg()[0])
     return result
 
@@ -470,6 +476,8 @@ def run_postgres(args, tmp):
         workdir.mkdir()
         servers.append(start_mortar(args.mortar_bin, workdir, url, name="mortar-pg"))
         one = run_target(servers, args, postgres=pg)
+        if args.pg_servers < 2:
+            return one, None
         second = start_mortar(args.mortar_bin, workdir, url, name="mortar-pg-2")
         # The first server's key signs for both: they share the store.
         second.access_key, second.secret_key = servers[0].access_key, servers[0].secret_key
@@ -496,6 +504,7 @@ ROWS = [
     ("server cores used during GetTable", "server_cores_used", "{:.2f}", None),
     ("postgres cores used during GetTable", "postgres_cores_used", "{:.2f}", None),
     ("wrk cores used during GetTable", "generator_cores_used", "{:.2f}", None),
+    ("load average (1 min, max of start/end)", "loadavg", "{:.1f}", None),
 ]
 COLUMNS = [("mortar", "SQLite"), ("mortar-pg", "PG x1"), ("mortar-pg x2", "PG x2"), ("moto", "moto")]
 
@@ -564,12 +573,18 @@ def main():
     ap.add_argument("--skip-mortar", action="store_true")
     ap.add_argument("--skip-postgres", action="store_true",
                     help="no PostgreSQL leg (one and two servers on one PostgreSQL)")
+    ap.add_argument("--pg-servers", type=int, choices=(1, 2), default=2,
+                    help="1: only the one-server PostgreSQL leg")
+    ap.add_argument("--measures", default="gettable,getpartitions,batchcreate",
+                    help="comma-separated subset of gettable,getpartitions,batchcreate "
+                         "(GetTable is always measured)")
     ap.add_argument("--python-generator", action="store_true")
     ap.add_argument("--quick", action="store_true", help="100 tables, 10,000 partitions, 3 s")
     ap.add_argument("--json", help="also write the results to this file")
     args = ap.parse_args()
     if args.quick:
         args.tables, args.partitions, args.duration = 100, 10_000, 3
+    args.measures = set(args.measures.split(","))
     if args.partitions % (BUCKETS * 100):
         ap.error(f"--partitions must be a multiple of {BUCKETS * 100}")
 
@@ -587,7 +602,10 @@ def main():
             finally:
                 target.stop()
             if name == "mortar" and not args.skip_postgres:
-                results["mortar-pg"], results["mortar-pg x2"] = run_postgres(args, tmp)
+                one, two = run_postgres(args, tmp)
+                results["mortar-pg"] = one
+                if two:
+                    results["mortar-pg x2"] = two
     report(results)
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)

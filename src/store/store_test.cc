@@ -346,6 +346,115 @@ TEST_P(PostgresStoreTest, LostConnectionIsUnavailableAndRetried) {
   EXPECT_EQ(count(*store_, "SELECT count(*) FROM parents"), 1);
 }
 
+// BEGIN goes out with a transaction's first statement and a read's COMMIT
+// (or any ROLLBACK) is not awaited: on a one-connection pool every way a
+// transaction can end must leave the connection clean for the next one.
+TEST_P(PostgresStoreTest, OneConnectionServesEveryWayATransactionEnds) {
+  auto one = open_postgres_store(store_.url(), 1);
+  ASSERT_TRUE(one.ok()) << one.status();
+  Store& s = **one;
+  auto other = store_.open_again();
+  ASSERT_TRUE(other.ok());
+  auto text = [](Transaction& tx, const std::string& sql) {
+    auto rows = tx.query(sql);
+    EXPECT_TRUE(rows.ok()) << rows.status();
+    return rows.ok() && !rows->empty() ? (*rows)[0].text_at(0) : std::string("?");
+  };
+  // Empty transactions: nothing to send, nothing to fail.
+  for (bool write : {false, true}) {
+    auto tx = s.begin(write);
+    ASSERT_TRUE(tx.ok());
+    EXPECT_TRUE((*tx)->commit().ok());
+  }
+  ASSERT_TRUE(write("INSERT INTO parents(name) VALUES('a')").ok());
+  for (int round = 0; round < 2; ++round) {  // new statements, then cached ones
+    {
+      // The read's snapshot starts at its first statement: a commit by
+      // another store in between stays invisible to the second.
+      auto tx = s.begin(false);
+      ASSERT_TRUE(tx.ok());
+      EXPECT_EQ(text(**tx, "SHOW transaction_isolation"), "repeatable read");
+      EXPECT_EQ(text(**tx, "SHOW transaction_read_only"), "on");
+      auto first = (*tx)->query("SELECT count(*) FROM parents");
+      ASSERT_TRUE(first.ok()) << first.status();
+      ASSERT_TRUE(run_in_write_transaction(**other, [&](Transaction& t) {
+                    return t
+                        .exec("INSERT INTO parents(name) VALUES(?)", {"r" + std::to_string(round)})
+                        .status();
+                  }).ok());
+      auto second = (*tx)->query("SELECT count(*) FROM parents");
+      ASSERT_TRUE(second.ok());
+      EXPECT_EQ((*second)[0].int_at(0), (*first)[0].int_at(0));
+      EXPECT_TRUE((*tx)->commit().ok());
+    }
+    {
+      auto tx = s.begin(true);
+      ASSERT_TRUE(tx.ok());
+      EXPECT_EQ(text(**tx, "SHOW transaction_isolation"), "read committed");
+      EXPECT_EQ(text(**tx, "SHOW transaction_read_only"), "off");
+      ASSERT_TRUE((*tx)->exec("INSERT INTO parents(name) VALUES('dropped')").ok());
+    }  // destroyed: ROLLBACK sent, not awaited
+    {
+      auto tx = s.begin(false);
+      ASSERT_TRUE(tx.ok());
+      ASSERT_TRUE((*tx)->query("SELECT count(*) FROM parents").ok());
+    }  // a read destroyed without commit
+    {
+      // A failing first statement (its PREPARE fails): the transaction
+      // reports that error from then on; the connection stays usable.
+      auto tx = s.begin(false);
+      ASSERT_TRUE(tx.ok());
+      auto bad = (*tx)->query("SELECT no_such_column FROM parents");
+      EXPECT_TRUE(absl::IsInternal(bad.status())) << bad.status();
+      EXPECT_EQ((*tx)->query("SELECT 1").status(), bad.status());
+      EXPECT_EQ((*tx)->commit(), bad.status());
+    }
+    {
+      auto tx = s.begin(true);
+      ASSERT_TRUE(tx.ok());
+      auto dup = (*tx)->exec("INSERT INTO parents(id, name) SELECT id, 'dup' FROM parents LIMIT 1");
+      EXPECT_TRUE(absl::IsAlreadyExists(dup.status())) << dup.status();
+    }
+    Status kept = run_in_write_transaction(s, [&](Transaction& tx) {
+      return tx.exec("INSERT INTO parents(name) VALUES(?)", {"kept" + std::to_string(round)})
+          .status();
+    });
+    ASSERT_TRUE(kept.ok()) << kept;
+  }
+  EXPECT_EQ(count(s, "SELECT count(*) FROM parents WHERE name = 'dropped'"), 0);
+  EXPECT_EQ(count(s, "SELECT count(*) FROM parents"), 5);  // a, r0, r1, kept x2
+  EXPECT_EQ(count(**other, "SELECT count(*) FROM parents"), 5);
+}
+
+// A pooled connection that dies after its unawaited COMMIT is replaced.
+TEST_P(PostgresStoreTest, ConnectionKilledAfterAnUnawaitedCommitIsReplaced) {
+  auto one = open_postgres_store(store_.url(), 1);
+  ASSERT_TRUE(one.ok()) << one.status();
+  auto other = store_.open_again();
+  ASSERT_TRUE(other.ok());
+  for (int i = 0; i < 2; ++i) {
+    int64_t pid = 0;
+    ASSERT_TRUE(run_in_read_transaction(**one, [&](Transaction& tx) -> Status {
+                  MORTAR_ASSIGN_OR_RETURN(auto rows, tx.query("SELECT pg_backend_pid()"));
+                  pid = rows[0].int_at(0);
+                  return ok_status();
+                }).ok());
+    // Waits until that backend has exited.
+    ASSERT_TRUE(run_in_write_transaction(**other, [&](Transaction& tx) {
+                  return tx.query("SELECT pg_terminate_backend(?::int, 5000)", {pid}).status();
+                }).ok());
+    // The next read finds the dead connection (when draining or at its
+    // first statement: Unavailable, retried) and runs on a new one.
+    int64_t n = -1;
+    EXPECT_TRUE(run_in_read_transaction(**one, [&](Transaction& tx) -> Status {
+                  MORTAR_ASSIGN_OR_RETURN(auto rows, tx.query("SELECT count(*) FROM parents"));
+                  n = rows[0].int_at(0);
+                  return ok_status();
+                }).ok());
+    EXPECT_EQ(n, 0);
+  }
+}
+
 TEST_P(PostgresStoreTest, SessionLockIsExclusiveAcrossStoresAndReleasedOnClose) {
   auto other = store_.open_again();
   ASSERT_TRUE(other.ok());

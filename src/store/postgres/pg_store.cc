@@ -2,6 +2,9 @@
 // transaction at a time. Writes run at READ COMMITTED (PostgreSQL's
 // default); reads are REPEATABLE READ READ ONLY, the consistent snapshot
 // store.h promises (a read-only transaction never fails serialization).
+// BEGIN travels with a transaction's first statement (see
+// pg_store_connection.h); a read's COMMIT and any ROLLBACK are sent without
+// waiting, and their results are read when the connection is next taken.
 #include <fmt/format.h>
 #include <poll.h>
 
@@ -32,8 +35,10 @@ class PgStore;
 
 class PgTransaction : public Transaction {
  public:
-  PgTransaction(PgStore* store, std::unique_ptr<PgStoreConnection> conn)
-      : store_(store), conn_(std::move(conn)) {}
+  PgTransaction(PgStore* store, std::unique_ptr<PgStoreConnection> conn, bool write)
+      : store_(store), conn_(std::move(conn)), write_(write) {
+    conn_->begin_lazily(write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  }
   ~PgTransaction() override;
 
   StatusOr<int64_t> exec(std::string_view sql, const std::vector<Value>& params) override {
@@ -54,8 +59,14 @@ class PgTransaction : public Transaction {
   }
   Status commit() override {
     MORTAR_RETURN_IF_ERROR(usable());
-    auto tag = conn_->exec_script("COMMIT");
+    // A read-only transaction that read without error has nothing left to
+    // fail at COMMIT (REPEATABLE READ READ ONLY never fails serialization):
+    // it is sent, not awaited.
+    auto tag = conn_->finish("COMMIT", /*wait=*/write_);
     done_ = true;
+    // A read whose COMMIT could not even be sent still read a consistent
+    // snapshot; its broken connection is dropped on release.
+    if (!write_ && !tag.ok() && conn_->broken()) return ok_status();
     if (!tag.ok()) {
       // A connection lost during COMMIT leaves the outcome unknown: not a
       // retryable Unavailable, which promises nothing was committed.
@@ -85,6 +96,7 @@ class PgTransaction : public Transaction {
 
   PgStore* store_;
   std::unique_ptr<PgStoreConnection> conn_;
+  const bool write_;
   Status failed_;
   bool done_ = false;
 };
@@ -144,14 +156,16 @@ class PgStore : public Store {
   ~PgStore() override { (void)close(); }
 
   StatusOr<std::unique_ptr<Transaction>> begin(bool write) override {
-    MORTAR_ASSIGN_OR_RETURN(auto conn, acquire());
-    auto st =
-        conn->exec_script(write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    if (!st.ok()) {
+    // An idle connection may still owe the result of its last COMMIT or
+    // ROLLBACK; one that fails to drain is dropped and another taken.
+    for (int attempt = 0;; ++attempt) {
+      MORTAR_ASSIGN_OR_RETURN(auto conn, acquire());
+      Status drained = conn->drain();
+      if (drained.ok())
+        return std::unique_ptr<Transaction>(new PgTransaction(this, std::move(conn), write));
       release(std::move(conn));
-      return st.status();
+      if (attempt == pool_size_) return drained;
     }
-    return std::unique_ptr<Transaction>(new PgTransaction(this, std::move(conn)));
   }
 
   Status migrate(std::string_view component, const std::vector<Migration>& migrations) override;
@@ -246,7 +260,7 @@ class PgStore : public Store {
 };
 
 PgTransaction::~PgTransaction() {
-  if (!done_ && !conn_->broken()) (void)conn_->exec_script("ROLLBACK");
+  if (!done_ && !conn_->broken()) (void)conn_->finish("ROLLBACK", /*wait=*/false);
   store_->release(std::move(conn_));
 }
 

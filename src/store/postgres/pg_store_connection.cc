@@ -135,42 +135,45 @@ Status PgStoreConnection::error(const PGresult* res, std::string_view sql) const
 
 StatusOr<sql::PgResult> PgStoreConnection::run(std::string_view sql,
                                                const std::vector<Value>& params) {
+  MORTAR_RETURN_IF_ERROR(drain());
   const size_t n = params.size();
-  std::vector<Oid> types(n, 0);
-  std::vector<std::string> texts(n);
-  std::vector<const char*> values(n, nullptr);
-  std::vector<int> lengths(n, 0), formats(n, 0);
-  std::string key(sql);
-  key += '\0';
+  types_.assign(n, 0);
+  if (texts_.size() < n) texts_.resize(n);
+  values_.assign(n, nullptr);
+  lengths_.assign(n, 0);
+  formats_.assign(n, 0);
+  key_.assign(sql);
+  key_ += '\0';
   for (size_t i = 0; i < n; ++i) {
     const Value& v = params[i];
     if (auto* p = std::get_if<int64_t>(&v)) {
-      types[i] = kInt8Oid;
-      texts[i] = std::to_string(*p);
-      values[i] = texts[i].c_str();
-      key += 'i';
+      types_[i] = kInt8Oid;
+      texts_[i] = std::to_string(*p);
+      values_[i] = texts_[i].c_str();
+      key_ += 'i';
     } else if (auto* d = std::get_if<double>(&v)) {
-      types[i] = kFloat8Oid;
-      texts[i] = std::isfinite(*d) ? fmt::format("{}", *d)
-                                   : (std::isnan(*d) ? "NaN" : (*d > 0 ? "Infinity" : "-Infinity"));
-      values[i] = texts[i].c_str();
-      key += 'd';
+      types_[i] = kFloat8Oid;
+      texts_[i] = std::isfinite(*d)
+                      ? fmt::format("{}", *d)
+                      : (std::isnan(*d) ? "NaN" : (*d > 0 ? "Infinity" : "-Infinity"));
+      values_[i] = texts_[i].c_str();
+      key_ += 'd';
     } else if (auto* s = std::get_if<std::string>(&v)) {
       if (s->find('\0') != std::string::npos)
         return invalid_input("text values cannot contain NUL characters on PostgreSQL");
-      values[i] = s->c_str();
-      key += 't';
+      values_[i] = s->c_str();
+      key_ += 't';
     } else if (auto* b = std::get_if<Blob>(&v)) {
-      types[i] = kByteaOid;
-      values[i] = b->bytes.data();
-      lengths[i] = static_cast<int>(b->bytes.size());
-      formats[i] = 1;
-      key += 'b';
+      types_[i] = kByteaOid;
+      values_[i] = b->bytes.data();
+      lengths_[i] = static_cast<int>(b->bytes.size());
+      formats_[i] = 1;
+      key_ += 'b';
     } else {
-      key += 'n';
+      key_ += 'n';
     }
   }
-  auto it = cache_.find(key);
+  auto it = cache_.find(key_);
   if (it == cache_.end()) {
     if (cache_.size() >= kMaxCachedStatements) {
       MORTAR_RETURN_IF_ERROR(exec_script("DEALLOCATE ALL").status());
@@ -182,18 +185,116 @@ StatusOr<sql::PgResult> PgStoreConnection::run(std::string_view sql,
       return internal_error(
           fmt::format("wrong number of SQL parameters: {} given, {} expected", n, count));
     std::string name = "m" + std::to_string(++next_statement_);
-    sql::PgResult prepared(PQprepare(conn_.get(), name.c_str(), numbered.c_str(),
-                                     static_cast<int>(n), n ? types.data() : nullptr));
-    if (!prepared || PQresultStatus(prepared.get()) != PGRES_COMMAND_OK)
-      return error(prepared.get(), sql);
-    it = cache_.emplace(std::move(key), std::move(name)).first;
+    MORTAR_ASSIGN_OR_RETURN(sql::PgResult res, run_pipelined(sql, name.c_str(), &numbered, types_,
+                                                             static_cast<int>(n)));
+    cache_.emplace(key_, std::move(name));
+    return res;
   }
+  if (pending_begin_)
+    return run_pipelined(sql, it->second.c_str(), nullptr, types_, static_cast<int>(n));
   sql::PgResult res(PQexecPrepared(conn_.get(), it->second.c_str(), static_cast<int>(n),
-                                   n ? values.data() : nullptr, n ? lengths.data() : nullptr,
-                                   n ? formats.data() : nullptr, 0));
+                                   n ? values_.data() : nullptr, n ? lengths_.data() : nullptr,
+                                   n ? formats_.data() : nullptr, 0));
   const auto st = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return error(res.get(), sql);
   return res;
+}
+
+StatusOr<sql::PgResult> PgStoreConnection::run_pipelined(std::string_view sql, const char* name,
+                                                         const std::string* numbered,
+                                                         const std::vector<Oid>& types, int n) {
+  PGconn* c = conn_.get();
+  if (!PQenterPipelineMode(c)) return error(nullptr, sql);
+  // Every command queued before the sync is answered in order; after the
+  // first failure the rest come back PGRES_PIPELINE_ABORTED.
+  bool sent = true;
+  int commands = 0;
+  if (pending_begin_) {
+    sent = sent && PQsendQueryParams(c, pending_begin_, 0, nullptr, nullptr, nullptr, nullptr, 0);
+    ++commands;
+  }
+  if (numbered) {
+    sent = sent && PQsendPrepare(c, name, numbered->c_str(), n, n ? types.data() : nullptr);
+    ++commands;
+  }
+  sent =
+      sent && PQsendQueryPrepared(c, name, n, n ? values_.data() : nullptr,
+                                  n ? lengths_.data() : nullptr, n ? formats_.data() : nullptr, 0);
+  ++commands;
+  sent = sent && PQpipelineSync(c);
+  if (pending_begin_) in_transaction_ = true;  // ROLLBACK is due whatever the outcome
+  pending_begin_ = nullptr;
+  if (!sent) {
+    broken_ = true;
+    return error(nullptr, sql);
+  }
+  sql::PgResult first_error, last;
+  for (int i = 0; i < commands; ++i) {
+    sql::PgResult r(PQgetResult(c));
+    if (!r) {  // connection lost
+      broken_ = true;
+      return error(first_error.get(), sql);
+    }
+    while (PGresult* extra = PQgetResult(c)) PQclear(extra);  // each command ends with NULL
+    const auto st = PQresultStatus(r.get());
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && !first_error)
+      first_error = std::move(r);
+    else
+      last = std::move(r);
+  }
+  sql::PgResult sync(PQgetResult(c));
+  if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC || !PQexitPipelineMode(c))
+    broken_ = true;
+  if (first_error) return error(first_error.get(), sql);
+  if (broken_) return error(nullptr, sql);
+  return last;
+}
+
+void PgStoreConnection::begin_lazily(const char* begin_sql) {
+  pending_begin_ = begin_sql;
+  in_transaction_ = false;
+}
+
+Status PgStoreConnection::send_pending_begin() {
+  if (!pending_begin_) return ok_status();
+  const char* begin = pending_begin_;
+  pending_begin_ = nullptr;
+  in_transaction_ = true;
+  sql::PgResult res(PQexec(conn_.get(), begin));
+  const auto st = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
+  if (st != PGRES_COMMAND_OK) return error(res.get(), begin);
+  return ok_status();
+}
+
+StatusOr<std::string> PgStoreConnection::finish(const char* sql, bool wait) {
+  pending_begin_ = nullptr;
+  if (!in_transaction_) return std::string(sql);
+  in_transaction_ = false;
+  if (wait) return exec_script(sql);
+  MORTAR_RETURN_IF_ERROR(drain());
+  if (!PQsendQuery(conn_.get(), sql)) {
+    broken_ = true;
+    return error(nullptr, sql);
+  }
+  unread_ = true;
+  return std::string(sql);
+}
+
+Status PgStoreConnection::drain() {
+  if (!unread_) return ok_status();
+  unread_ = false;
+  sql::PgResult failed;
+  while (PGresult* r = PQgetResult(conn_.get())) {
+    const auto st = PQresultStatus(r);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && !failed)
+      failed.reset(r);
+    else
+      PQclear(r);
+  }
+  // The connection is reusable only outside any transaction.
+  if (failed || PQtransactionStatus(conn_.get()) != PQTRANS_IDLE) broken_ = true;
+  if (broken_) return error(failed.get(), "COMMIT/ROLLBACK");
+  return ok_status();
 }
 
 StatusOr<int64_t> PgStoreConnection::exec(std::string_view sql, const std::vector<Value>& params) {
@@ -213,6 +314,8 @@ StatusOr<std::vector<Row>> PgStoreConnection::query(std::string_view sql,
 }
 
 StatusOr<std::string> PgStoreConnection::exec_script(const std::string& sql) {
+  MORTAR_RETURN_IF_ERROR(drain());
+  MORTAR_RETURN_IF_ERROR(send_pending_begin());
   sql::PgResult res(PQexec(conn_.get(), sql.c_str()));
   const auto st = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return error(res.get(), sql);
