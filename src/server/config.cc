@@ -216,7 +216,8 @@ const std::vector<ConfigKey>& config_keys() {
        "how often a server tries to become the scheduler leader, and the leader checks it still is",
        nullptr, &Config::scheduler_leader_check_seconds},
       {"crawler.heartbeat_timeout_seconds",
-       "a RUNNING crawl whose server sent no heartbeat (every 5 s) for this long is marked FAILED",
+       "a RUNNING crawl whose server sent no heartbeat (every 5 s, or a third of this when "
+       "shorter) for this long is marked FAILED",
        nullptr, &Config::crawl_heartbeat_timeout_seconds},
       {"store.url",
        "PostgreSQL to keep the state in, a libpq URL postgresql://user@host:5432/db?sslmode=... "

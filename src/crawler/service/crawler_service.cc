@@ -105,6 +105,12 @@ StatusOr<std::unique_ptr<CrawlerService>> CrawlerService::create(
     store::Store& store, catalog::Catalog& catalog, catalog::PartitionCatalog& partitions,
     CrawlerServiceOptions options) {
   if (options.server_id.empty()) options.server_id = new_server_id(options.instance_id);
+  // A live server beats at least three times per timeout, so a short timeout
+  // never gives up a crawl that is still running.
+  if (options.heartbeat_interval_millis > 0) {
+    options.heartbeat_interval_millis = std::max<int64_t>(
+        1, std::min(options.heartbeat_interval_millis, options.heartbeat_timeout_millis / 3));
+  }
   std::unique_ptr<CrawlerService> service(
       new CrawlerService(store, catalog, partitions, std::move(options)));
   // One server on the store: whatever is RUNNING was this data dir's previous

@@ -88,7 +88,7 @@ struct CrawlerServiceOptions {
   // How often the background thread refreshes this server's crawl
   // heartbeats (and, on the leader, re-reads schedules and recovers dead
   // servers' crawls); 0: no thread (tests call tick()). There is no thread
-  // on a store with one server (SQLite).
+  // on a store with one server (SQLite). At most a third of the timeout.
   int64_t heartbeat_interval_millis = 5000;
   // A RUNNING crawl whose heartbeat is older than this is given up.
   int64_t heartbeat_timeout_millis = 30000;
