@@ -7,13 +7,13 @@
 
 #include <gtest/gtest.h>
 
-#include "http/test_client.h"
+#include "testing/http_test_client.h"
 
 namespace mortar::http {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::TestClient;
+using test_support::TestClient;
 
 // Echoes what it received so tests can check the request reached it intact.
 HttpResponse echo(const HttpRequest& req) {

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "http/http_server.h"
-#include "http/test_client.h"
+#include "testing/http_test_client.h"
 #include "server/logging.h"
 
 namespace mortar::server {
@@ -104,7 +104,7 @@ TEST_F(RouterTest, ServesHealthzAndApiOverOneKeepAliveConnection) {
     return router_.handle(r);
   });
   ASSERT_TRUE(server.ok()) << server.status();
-  http::testing::TestClient client((*server)->port());
+  test_support::TestClient client((*server)->port());
   ASSERT_TRUE(client.send_request("GET", "/healthz", ""));
   auto health = client.read_response();
   ASSERT_TRUE(health);

@@ -14,7 +14,7 @@
 #include <thread>
 
 #include "api/accounts.h"
-#include "http/test_client.h"
+#include "testing/http_test_client.h"
 #include "server/bootstrap.h"
 #include "server/data_dir.h"
 #include "server/data_dir_lock.h"
@@ -25,7 +25,7 @@ namespace mortar::server {
 namespace {
 
 using namespace std::chrono_literals;
-using http::testing::TestClient;
+using test_support::TestClient;
 
 std::string make_temp_dir() {
   char tmpl[] = "/tmp/mortar-serve-XXXXXX";

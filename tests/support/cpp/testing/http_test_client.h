@@ -1,4 +1,5 @@
-// A tiny blocking HTTP/1.1 client over POSIX sockets, for tests only: it lets
+// Test-only (mortar_testing, header-only). A tiny blocking HTTP/1.1 client
+// over POSIX sockets: it lets
 // a test write exact bytes (pipelining, malformed requests, partial headers)
 // and read responses one by one on one connection.
 #pragma once
@@ -16,7 +17,7 @@
 #include <string>
 #include <string_view>
 
-namespace mortar::http::testing {
+namespace mortar::test_support {
 
 struct RawResponse {
   int status = 0;
@@ -125,4 +126,4 @@ class TestClient {
   std::string pending_;
 };
 
-}  // namespace mortar::http::testing
+}  // namespace mortar::test_support
