@@ -346,6 +346,30 @@ TEST_P(PostgresStoreTest, LostConnectionIsUnavailableAndRetried) {
   EXPECT_EQ(count(*store_, "SELECT count(*) FROM parents"), 1);
 }
 
+// Another server's migration changes a table under a statement this store
+// prepared: the retry runs it on a fresh connection instead of failing.
+TEST_P(PostgresStoreTest, AStatementPreparedBeforeAMigrationIsRetried) {
+  ASSERT_TRUE(write("INSERT INTO parents(name) VALUES('p')").ok());
+  EXPECT_EQ(count(*store_, "SELECT count(*) FROM parents"), 1);
+  auto read_all = [&](std::vector<Row>* rows) {
+    return run_in_read_transaction(*store_, [&](Transaction& tx) -> Status {
+      MORTAR_ASSIGN_OR_RETURN(*rows, tx.query("SELECT * FROM parents"));
+      return ok_status();
+    });
+  };
+  std::vector<Row> before, after;
+  ASSERT_TRUE(read_all(&before).ok());
+  auto other = store_.open_again();
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE(run_in_write_transaction(**other, [](Transaction& tx) {
+                return tx.exec("ALTER TABLE parents ADD COLUMN extra TEXT").status();
+              }).ok());
+  Status s = read_all(&after);
+  ASSERT_TRUE(s.ok()) << s;
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].values.size(), before[0].values.size() + 1);
+}
+
 // BEGIN goes out with a transaction's first statement and a read's COMMIT
 // (or any ROLLBACK) is not awaited: on a one-connection pool every way a
 // transaction can end must leave the connection clean for the next one.

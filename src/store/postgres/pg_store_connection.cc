@@ -60,6 +60,13 @@ std::string state_of(const PGresult* res) {
   return s ? s : "";
 }
 
+bool is_stale_plan(const PGresult* res) {
+  const char* m = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  return state_of(res) == "0A000" && m != nullptr &&
+         std::string_view(m).find("cached plan must not change result type") !=
+             std::string_view::npos;
+}
+
 }  // namespace
 
 Row decode_row(const PGresult* res, int r) {
@@ -115,6 +122,11 @@ Status pg_store_error(PGconn* conn, const PGresult* res, std::string_view sql) {
       code == "57P02" || code == "57P03" || lost)
     return absl::UnavailableError("store unavailable: " + msg);
   if (code == "42501") return access_denied(msg);
+  // A statement prepared before another server's migration changed its
+  // table: the transaction is aborted but nothing was committed; the
+  // connection (and its prepared statements) is dropped and the caller
+  // retries on a fresh one.
+  if (is_stale_plan(res)) return absl::UnavailableError("store schema changed: " + msg);
   return internal_error(fmt::format("postgres: {} ({}) in: {}", msg,
                                     code.empty() ? "no SQLSTATE" : code, sql.substr(0, 120)));
 }
@@ -130,6 +142,7 @@ StatusOr<std::unique_ptr<PgStoreConnection>> PgStoreConnection::open(const std::
 }
 
 Status PgStoreConnection::error(const PGresult* res, std::string_view sql) const {
+  if (is_stale_plan(res)) broken_ = true;  // its prepared statements predate the change
   return pg_store_error(conn_.get(), res, sql);
 }
 

@@ -64,7 +64,9 @@ class PgStoreConnection {
   const char* pending_begin_ = nullptr;  // BEGIN not sent yet
   bool in_transaction_ = false;          // a statement ran since begin_lazily()
   bool unread_ = false;                  // finish(wait=false) left a result to drain
-  bool broken_ = false;                  // a pipeline or drain left it in an unknown state
+  // A pipeline or drain left it in an unknown state, or its prepared
+  // statements are stale (error() may set it).
+  mutable bool broken_ = false;
   // Per-call scratch kept across calls (no allocation once warm).
   std::string key_;
   std::vector<Oid> types_;
