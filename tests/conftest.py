@@ -18,13 +18,16 @@ DEFAULT_ACCOUNT_ID = "111122223333"  # given to the session server via MORTAR_DE
 TESTS_DIR = Path(__file__).resolve().parent
 
 # The system tests that `make test` runs once per store backend (again with
-# MORTAR_TEST_STORE=postgres, `-m store_backends`): the catalog's and the
-# crawler's, and the response-shape verdict over them. tests/README.md says why
-# these and how long they take.
+# MORTAR_TEST_STORE=postgres, `-m store_backends`): the catalog's, the
+# crawler's, accounts/auth/audit (they live in the store too), and the
+# response-shape verdict over them. tests/README.md says why these and how
+# long they take.
 STORE_BACKEND_FILES = {
     "test_databases.py", "test_tables.py", "test_table_versions.py", "test_partitions.py",
     "test_paging.py", "test_search.py", "test_column_statistics.py", "test_connections.py",
     "test_functions.py", "test_tags.py", "test_cascade.py", "test_conformance.py",
+    "test_admin.py", "test_auth.py", "test_audit_retention.py", "test_restart.py",
+    "test_bad_input.py", "test_operations.py", "test_cli.py", "test_js_sdk.py",
 }
 
 

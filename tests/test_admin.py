@@ -12,7 +12,7 @@ from support.server import Credentials, mortar_bin
 
 def admin(srv, *args, check=True):
     proc = subprocess.run([mortar_bin(), "admin", "--data-dir", str(srv.data_dir), *args],
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=60, env=srv.cli_env())
     if check:
         assert proc.returncode == 0, f"mortar admin {' '.join(args)}: {proc.stderr}"
     return proc

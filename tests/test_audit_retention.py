@@ -15,7 +15,8 @@ from support.server import mortar_bin, wait_for
 
 def audit_lines(srv):
     proc = subprocess.run([mortar_bin(), "admin", "--data-dir", str(srv.data_dir), "audit",
-                           "--limit", "100000"], capture_output=True, text=True, timeout=60)
+                           "--limit", "100000"], capture_output=True, text=True, timeout=60,
+                          env=srv.cli_env())
     assert proc.returncode == 0, proc.stderr
     return proc.stdout.strip().splitlines()
 
