@@ -191,14 +191,22 @@ def test_migrate_store_to_postgres_keeps_every_answer_and_key(start_server, tmp_
     assert again.returncode != 0
     assert "not empty" in again.stderr and "accounts has" in again.stderr, again.stderr
 
-    # A new data dir: everything the server needs is in the store; the old keys work.
-    target = start_server("migrate_dst", env={"MORTAR_DEFAULT_ACCOUNT_ID": ACCOUNT},
-                          store_url=url)
+    # A new data dir whose mortar.toml names the PostgreSQL: everything the server
+    # needs is in the store; the old keys work.
+    dst_dir = tmp_path / "dst"
+    dst_dir.mkdir()
+    (dst_dir / "mortar.toml").write_text(f'default_account_id = "{ACCOUNT}"\n[store]\nurl = "{url}"\n')
+    target = start_server("migrate_dst", data_dir=dst_dir, store_url="")  # the toml decides
+    assert not (dst_dir / "catalog.db").exists()
     migrated = target.client(credentials=source.credentials)
     after = snapshot(migrated, names, ACCOUNT)
     assert after.keys() == before.keys()
     for key in before:
         assert after[key] == before[key], key
+
+    # `mortar admin` on the new data dir reads the same store (its mortar.toml).
+    listed = admin(dst_dir, "keys", "list")
+    assert source.credentials.access_key in listed and other_key["aws_access_key_id"] in listed
 
     other = target.client(credentials=type(source.credentials)(
         other_key["aws_access_key_id"], other_key["aws_secret_access_key"]))

@@ -1,6 +1,6 @@
 // `mortar admin`: accounts, access keys and the audit trail, read and written
 // straight in the store (safe while a server runs: SQLite WAL): the data dir's
-// SQLite, or the PostgreSQL $MORTAR_STORE_URL names.
+// SQLite, or the PostgreSQL its store.url names (configured_store.h).
 #include <fmt/format.h>
 #include <time.h>
 
@@ -14,6 +14,7 @@
 #include "catalog/audit.h"
 #include "common/utc_time.h"
 #include "server/commands.h"
+#include "server/configured_store.h"
 #include "server/data_dir.h"
 #include "server/migrate_store.h"
 #include "server/parts.h"
@@ -43,9 +44,9 @@ void with_store(const std::string& data_dir_flag, const std::function<Status(Adm
   const DataDir dir(resolve_data_dir(data_dir_flag));
   Status s = dir.ensure_exists();
   if (!s.ok()) fail(s);
-  // $MORTAR_STORE_URL: the servers' shared PostgreSQL, else the data dir's SQLite.
-  const char* url = std::getenv("MORTAR_STORE_URL");
-  auto store = store::open_store(url ? url : "", dir.file("catalog.db"));
+  auto where = configured_store(dir.root());
+  if (!where.ok()) fail(where.status());
+  auto store = where->open();
   if (!store.ok()) fail(store.status());
   AdminContext ctx;
   ctx.store = std::move(store).value();

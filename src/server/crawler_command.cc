@@ -1,6 +1,6 @@
 // `mortar logs crawler NAME [--crawl-id ID]` and `mortar crawler plan NAME`:
 // read the crawl history straight from the data dir's store (safe while a
-// server runs: SQLite WAL), or from $MORTAR_STORE_URL's PostgreSQL, and the
+// server runs: SQLite WAL), or from the PostgreSQL its store.url names, and the
 // crawl's log file, so they work whether or not the server is up.
 #include <time.h>
 
@@ -13,6 +13,7 @@
 #include "common/utc_time.h"
 #include "crawler/service/crawler_rows.h"
 #include "server/commands.h"
+#include "server/configured_store.h"
 #include "server/data_dir.h"
 #include "store/store.h"
 
@@ -47,9 +48,9 @@ crawler::CrawlRow find(const Target& t, bool want_plan, const char* command) {
   const DataDir dir(resolve_data_dir(t.data_dir));
   std::string db_path = dir.file("catalog.db");
   // On PostgreSQL the data dir keeps only local things (logs, default account).
-  const char* url_env = std::getenv("MORTAR_STORE_URL");
-  const std::string store_url = url_env ? url_env : "";
-  if (store_url.empty() && !std::ifstream(db_path)) {
+  auto where = configured_store(dir.root());
+  if (!where.ok()) fail(std::string(command) + ": " + std::string(status_message(where.status())));
+  if (where->is_sqlite() && !std::ifstream(db_path)) {
     fail(std::string(command) + ": no Mortar data dir at " + dir.root() +
          (t.data_dir.empty() ? " (pass --data-dir DIR or set MORTAR_DATA_DIR)" : ""));
   }
@@ -61,7 +62,7 @@ crawler::CrawlRow find(const Target& t, bool want_plan, const char* command) {
     }
     account = **remembered;
   }
-  auto store = store::open_store(store_url, db_path);
+  auto store = where->open();
   if (!store.ok()) fail(std::string(command) + ": " + store.status().ToString());
   std::optional<crawler::CrawlRow> found;
   Status s = store::run_in_read_transaction(**store, [&](store::Transaction& tx) -> Status {

@@ -102,10 +102,10 @@ Status copy_table(const SourceTable& t, Transaction& from, Transaction& to, int6
   // the rowid (selected first, not copied) is the key.
   const bool by_rowid = t.key.empty();
   const std::vector<std::string> key = by_rowid ? std::vector<std::string>{"rowid"} : t.key;
-  std::vector<size_t> key_at;
-  for (const auto& k : key) {
-    auto it = std::find(t.columns.begin(), t.columns.end(), k);
-    key_at.push_back(by_rowid ? 0 : static_cast<size_t>(it - t.columns.begin()));
+  std::vector<size_t> key_at;  // positions of the key in a selected row
+  if (by_rowid) key_at.push_back(0);
+  for (const auto& k : t.key) {
+    key_at.push_back(std::find(t.columns.begin(), t.columns.end(), k) - t.columns.begin());
   }
   const std::string select_list = (by_rowid ? "rowid, " : "") + joined(t.columns);
   const std::string order = joined(key);
@@ -139,7 +139,7 @@ Status copy_table(const SourceTable& t, Transaction& from, Transaction& to, int6
           fmt::format("copying table {}: {}", t.name, std::string(inserted.status().message())));
     }
     last_key.clear();
-    for (size_t i : key_at) last_key.push_back(rows.back().values[by_rowid ? 0 : i]);
+    for (size_t i : key_at) last_key.push_back(rows.back().values[i]);
     if (static_cast<int64_t>(rows.size()) < page) break;
   }
   return ok_status();
