@@ -8,8 +8,6 @@ namespace mortar::crawler {
 
 using store::Value;
 
-bool store_has_one_server(const store::Store& store) { return !store.shared(); }
-
 namespace {
 std::string host_name() {
   char host[256] = {0};

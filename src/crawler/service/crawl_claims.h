@@ -15,12 +15,8 @@
 
 namespace mortar::crawler {
 
-// True when the store serves exactly one server (SQLite: one server per data
-// dir, held by its lock file), so a crawl left RUNNING at start-up is
-// certainly dead. The one place the crawler looks at the store's dialect.
-bool store_has_one_server(const store::Store& store);
-
-// "host:pid:random": names this process in the crawls it owns.
+// Names this process in the crawls it owns: "host:instance:pid", or
+// "host:pid:random" without an instance.
 std::string new_server_id(const std::string& instance_id = "");
 // The server-id prefix every process of one data dir's server shares ("" without an instance).
 std::string server_id_prefix(const std::string& instance_id);

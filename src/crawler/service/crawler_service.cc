@@ -115,7 +115,7 @@ StatusOr<std::unique_ptr<CrawlerService>> CrawlerService::create(
       new CrawlerService(store, catalog, partitions, std::move(options)));
   // One server on the store: whatever is RUNNING was this data dir's previous
   // process. Several: only crawls whose server stopped beating are dead.
-  if (store_has_one_server(store)) {
+  if (!store.shared()) {
     MORTAR_RETURN_IF_ERROR(service->recover());
   } else {
     MORTAR_RETURN_IF_ERROR(service->recover_stale_crawls().status());
@@ -124,7 +124,7 @@ StatusOr<std::unique_ptr<CrawlerService>> CrawlerService::create(
     service->workers_.emplace_back([s = service.get()] { s->worker(); });
   }
   // One server on the store: nobody else to beat for, or to recover.
-  if (!store_has_one_server(store) && service->options_.heartbeat_interval_millis > 0) {
+  if (store.shared() && service->options_.heartbeat_interval_millis > 0) {
     service->maintenance_ = std::thread([s = service.get()] { s->maintenance_loop(); });
   }
   return service;
