@@ -50,19 +50,6 @@ std::string load() {
   return a + " " + b + " " + c;
 }
 
-// The interpreter itself, not a launcher script in front of it (pyenv's
-// shims are bash scripts that would add their own start-up to every cold run).
-std::string real_interpreter(const std::string& python) {
-  std::string cmd = "'" + python + "' -c 'import sys; print(sys.executable)'";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (p == nullptr) return python;
-  char buf[4096] = {0};
-  std::string out = std::fgets(buf, sizeof buf, p) ? buf : "";
-  ::pclose(p);
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-  return out.empty() ? python : out;
-}
-
 double percentile(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
   size_t i = static_cast<size_t>(p * (v.size() - 1) + 0.5);
@@ -92,7 +79,6 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--python")) python = argv[i + 1];
     if (!std::strcmp(argv[i], "--python-dir")) python_dir = argv[i + 1];
   }
-  python = real_interpreter(python);
   char tmpl[] = "/tmp/warm_start_bench.XXXXXX";
   if (!::mkdtemp(tmpl)) return 1;
   const fs::path dir = tmpl;

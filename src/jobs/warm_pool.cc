@@ -7,7 +7,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <string_view>
 
+#include "jobs/posix_launcher.h"
 #include "jobs/warm_pool_key.h"
 #include "jobs/warm_process.h"
 
@@ -58,6 +62,26 @@ bool shadows_preloaded(const std::string& script, const std::set<std::string>& p
   return found;
 }
 
+// Whether `python` (resolved through the spec's PATH) is an executable
+// itself rather than a script in front of one (pyenv's shims): a wrapper may
+// change the environment before the interpreter starts, which a warm run,
+// whose environment is exactly the spec's, would not see.
+bool is_binary(const std::string& python, const std::vector<std::string>& env) {
+  std::string path_list;
+  for (const std::string& kv : env) {
+    if (kv.rfind("PATH=", 0) == 0) path_list = kv.substr(5);
+  }
+  if (path_list.empty() && std::getenv("PATH") != nullptr) path_list = std::getenv("PATH");
+  StatusOr<std::string> program = resolve_program(python, path_list);
+  if (!program.ok()) return false;
+  std::ifstream f(*program, std::ios::binary);
+  char magic[4] = {0, 0, 0, 0};
+  f.read(magic, 4);
+  return f.gcount() == 4 && std::string_view(magic, 4) ==
+                                "\x7f"
+                                "ELF";
+}
+
 }  // namespace
 
 WarmPoolLauncher::WarmPoolLauncher(WarmPoolOptions options, ProcessLauncher& fallback)
@@ -78,6 +102,7 @@ std::string WarmPoolLauncher::unservable(const LaunchSpec& spec) const {
   if (spec.argv.size() < 2) return "not a script";
   if (base_name(spec.argv[0]).rfind("python", 0) != 0) return "not a Python interpreter";
   if (spec.argv[1].empty() || spec.argv[1][0] == '-') return "interpreter options";
+  if (!is_binary(spec.argv[0], spec.env)) return "a wrapper script, not the interpreter";
   struct stat st {};
   if (!spec.working_dir.empty() &&
       (::stat(spec.working_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))) {

@@ -6,7 +6,8 @@
 // src/jobs/README.md "Warm pool" for the design and what a warm run shares.
 //
 // A run is served warm when argv is {python, script, args...} (argv[0]'s
-// name starts with "python", the script is a regular file), a fork server
+// name starts with "python" and it is the interpreter binary itself, not a
+// wrapper script such as a pyenv shim; the script is a regular file), a fork server
 // for argv[0] and the spec's start-up environment (warm_pool_key.h) is
 // ready, and the script's directory shadows no preloaded module. Pools are
 // made per key on first sight (that run starts cold) or ahead by prestart().

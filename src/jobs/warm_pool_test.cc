@@ -14,9 +14,12 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "jobs/posix_launcher.h"
 
 namespace mortar::jobs {
 namespace {
@@ -129,7 +132,7 @@ class WarmPoolTest : public ::testing::Test {
     return l;
   }
 
-  static RunResult run(WarmPoolLauncher& l, LaunchSpec s) {
+  static RunResult run(ProcessLauncher& l, LaunchSpec s) {
     auto output = std::make_shared<Output>();
     s.on_output = [output](OutputStream stream, std::string_view chunk) {
       std::lock_guard<std::mutex> lock(output->mu);
@@ -439,18 +442,26 @@ TEST_F(WarmPoolTest, FallsBackToTheColdLauncher) {
   ASSERT_TRUE(l.launch(option).ok());
   LaunchSpec missing = spec(dir_ + "/no_such_script.py");
   ASSERT_TRUE(l.launch(missing).ok());
-  EXPECT_EQ(fallback_.count(), 5u);
-  EXPECT_EQ(l.stats().passed, 3);
+  // A wrapper in front of the interpreter (as pyenv's shims are) may change
+  // the environment the interpreter starts with.
+  fs::path wrapper = fs::path(dir_) / "python-wrapper";
+  std::ofstream(wrapper) << "#!/bin/sh\nexec " MORTAR_TEST_PYTHON " \"$@\"\n";
+  fs::permissions(wrapper, fs::perms::owner_all);
+  LaunchSpec wrapped = spec(path);
+  wrapped.argv[0] = wrapper.string();
+  ASSERT_TRUE(l.launch(wrapped).ok());
+  EXPECT_EQ(fallback_.count(), 6u);
+  EXPECT_EQ(l.stats().passed, 4);
   // A script whose directory holds a module named like a preloaded one
   // would import its own copy on a cold start.
   std::string shadowing = script("shadow", "import json\nprint(json.__file__)\n");
   std::ofstream(fs::path(shadowing).parent_path() / "json.py") << "X = 1\n";
   ASSERT_TRUE(l.launch(spec(shadowing)).ok());
-  EXPECT_EQ(fallback_.count(), 6u);
+  EXPECT_EQ(fallback_.count(), 7u);
   // A different start-up environment is another pool.
   LaunchSpec other = spec(path, {"PYTHONDONTWRITEBYTECODE=1"});
   ASSERT_TRUE(l.launch(other).ok());
-  EXPECT_EQ(fallback_.count(), 7u);
+  EXPECT_EQ(fallback_.count(), 8u);
   EXPECT_EQ(l.stats().hits, 0);
   EXPECT_TRUE(run(l, s).exit.warm);
 }
@@ -474,6 +485,94 @@ print(sys.argv[1])
   for (int i = 0; i < 8; ++i) {
     EXPECT_TRUE(results[i].exit.warm);
     EXPECT_EQ(results[i].out, std::to_string(i) + "\n");
+  }
+}
+
+// What a script can observe of how it was started, warm and cold alike.
+constexpr const char* kIntrospect = R"(
+import os, signal, sys, resource, warnings, __main__
+print("argv", sys.argv, sys.orig_argv[1:])
+print("main", __name__, __file__, type(__loader__).__name__, __spec__, __package__,
+      sorted(k for k in vars(__main__) if k.startswith("__")))
+print("path", sys.path)
+print("cwd", os.getcwd(), "umask", oct(os.umask(0o22)))
+print("env", sorted(os.environ.items()))
+print("pgid==pid", os.getpgid(0) == os.getpid(), "sid==parent's", os.getsid(0) == os.getsid(os.getppid()))
+print("signals", [(int(s), str(signal.getsignal(s))) for s in sorted(signal.valid_signals())
+                  if s < signal.SIGRTMIN and s not in (signal.SIGKILL, signal.SIGSTOP)])
+print("mask", sorted(signal.pthread_sigmask(signal.SIG_BLOCK, [])))
+print("limits", [resource.getrlimit(r) for r in (resource.RLIMIT_NOFILE, resource.RLIMIT_CPU)])
+print("fds", sorted(os.listdir("/proc/self/fd")), os.readlink("/proc/self/fd/0"))
+print("stdio", [(f.encoding, f.errors, f.line_buffering, f.write_through, f.isatty())
+                for f in (sys.stdin, sys.stdout, sys.stderr)])
+print("flags", sys.flags, sys.getrecursionlimit(), sys.dont_write_bytecode)
+print("warnings", warnings.filters)
+print("hooks", sys.excepthook is sys.__excepthook__, sys.gettrace(), sys.getprofile())
+)";
+
+TEST_F(WarmPoolTest, AWarmRunObservesWhatAColdRunObserves) {
+  std::string path = script("introspect", kIntrospect);
+  PosixLauncher cold;
+  LaunchSpec s = spec(path, {"RUN_VAR=1", "TZ=UTC"}, {"--JOB_NAME", "x"});
+  s.limits.open_files = 99;
+  s.limits.cpu_seconds = 50;
+  WarmPoolLauncher& l = warm_launcher(s);
+  RunResult c = run(cold, s);
+  RunResult w = run(l, s);
+  ASSERT_EQ(c.exit.exit_code, 0) << c.err;
+  ASSERT_TRUE(w.exit.warm);
+  EXPECT_FALSE(c.exit.warm);
+  // Line by line, so a difference names what differs.
+  std::istringstream cold_lines(c.out), warm_lines(w.out);
+  std::string cold_line, warm_line;
+  while (std::getline(cold_lines, cold_line)) {
+    ASSERT_TRUE(std::getline(warm_lines, warm_line)) << "warm output ends before " << cold_line;
+    EXPECT_EQ(warm_line, cold_line);
+  }
+  EXPECT_EQ(w.err, c.err);
+}
+
+TEST_F(WarmPoolTest, ScriptsEndAsTheyDoCold) {
+  PosixLauncher cold;
+  const std::pair<const char*, const char*> endings[] = {
+      {"exit_message", "import sys\nsys.exit('bye')\n"},
+      {"exit_code", "raise SystemExit(300)\n"},
+      {"interrupt", "raise KeyboardInterrupt\n"},
+      {"syntax", "def (\n"},
+      {"atexit_and_del", R"(
+import atexit
+class D:
+    def __del__(self): print("del")
+d = D()
+f = open("out.txt", "w"); f.write("unflushed")
+atexit.register(print, "atexit")
+raise ValueError("late")
+)"},
+  };
+  std::unique_ptr<WarmPoolLauncher> owner;
+  for (const auto& [name, source] : endings) {
+    std::string path = script(name, source);
+    LaunchSpec s = spec(path);
+    if (!owner) {
+      WarmPoolLauncher& l = warm_launcher(s);
+      (void)l;
+    }
+    LaunchSpec s_cold = spec(path);
+    RunResult c = run(cold, s_cold);
+    RunResult w = run(*launcher_, s);
+    SCOPED_TRACE(name);
+    EXPECT_TRUE(w.exit.warm);
+    EXPECT_EQ(w.exit.exit_code, c.exit.exit_code);
+    EXPECT_EQ(w.exit.signal, c.exit.signal);
+    EXPECT_EQ(w.exit.exception_line, c.exit.exception_line);
+    EXPECT_EQ(w.out, c.out);
+    EXPECT_EQ(w.err, c.err);
+    std::ifstream cold_file(fs::path(s_cold.working_dir) / "out.txt"),
+        warm_file(fs::path(s.working_dir) / "out.txt");
+    std::string cold_text, warm_text;
+    std::getline(cold_file, cold_text);
+    std::getline(warm_file, warm_text);
+    EXPECT_EQ(warm_text, cold_text);
   }
 }
 
