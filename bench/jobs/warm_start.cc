@@ -123,9 +123,9 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "%s: every run failed\n", name);
       return 1;
     }
-    std::printf("%-12s %9.1fms %9.1fms %9.1fms %9.1fms %12.3f%s\n", name,
-                percentile(cold_ms, 0.5), percentile(cold_ms, 0.99), percentile(warm_ms, 0.5),
-                percentile(warm_ms, 0.99), percentile(warm_ms, 0.5) / percentile(cold_ms, 0.5),
+    std::printf("%-12s %9.1fms %9.1fms %9.1fms %9.1fms %12.3f%s\n", name, percentile(cold_ms, 0.5),
+                percentile(cold_ms, 0.99), percentile(warm_ms, 0.5), percentile(warm_ms, 0.99),
+                percentile(warm_ms, 0.5) / percentile(cold_ms, 0.5),
                 failed || not_warm ? "  (some runs failed or were not warm)" : "");
   }
   std::printf("load after: %s\n", load().c_str());

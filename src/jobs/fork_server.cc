@@ -12,7 +12,6 @@
 
 #include <cstdlib>
 #include <cstring>
-
 #include <nlohmann/json.hpp>
 
 #include "jobs/posix_launcher.h"
@@ -122,8 +121,8 @@ StatusOr<std::shared_ptr<ForkServer>> ForkServer::start(const ForkServerConfig& 
   posix_spawnattr_setsigdefault(&attr, &all);
   // Its own group: a terminal's Ctrl-C for `mortar serve` is not for it.
   posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
-                                      POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
   std::vector<std::string> argv_s{config.python, config.script, "3"};
   std::vector<std::string> env_s = config.env;
   std::vector<char*> argv = c_strings(argv_s);
@@ -144,8 +143,8 @@ StatusOr<std::shared_ptr<ForkServer>> ForkServer::start(const ForkServerConfig& 
   if (ready.empty() || !message.is_object() || !message.contains("ready")) {
     server->alive_ = false;  // the destructor closes and reaps
     return internal_error("the fork server " + *program + " " + config.script +
-                       (ready.empty() ? " did not get ready" : " answered nonsense") +
-                       " (its errors are in the server's log)");
+                          (ready.empty() ? " did not get ready" : " answered nonsense") +
+                          " (its errors are in the server's log)");
   }
   if (message.value("threads", 1) != 1) {
     server->alive_ = false;
@@ -216,8 +215,11 @@ StatusOr<pid_t> ForkServer::spawn(const LaunchSpec& spec, int out_fd, int err_fd
     id = next_request_++;
     pending_[id].on_exit = std::move(on_exit);
   }
-  json request = {{"run", id},        {"argv", spec.argv}, {"env", spec.env},
-                  {"cwd", spec.working_dir}, {"limits", limits}};
+  json request = {{"run", id},
+                  {"argv", spec.argv},
+                  {"env", spec.env},
+                  {"cwd", spec.working_dir},
+                  {"limits", limits}};
   const int fds[2] = {out_fd, err_fd};
   Status sent = send_message(request.dump(), fds, 2);
   std::unique_lock<std::mutex> lock(mu_);
@@ -234,7 +236,8 @@ StatusOr<pid_t> ForkServer::spawn(const LaunchSpec& spec, int out_fd, int err_fd
   }
   Pending answer = std::move(pending_[id]);
   pending_.erase(id);
-  if (answer.pid <= 0) return internal_error("the fork server did not start the run: " + answer.error);
+  if (answer.pid <= 0)
+    return internal_error("the fork server did not start the run: " + answer.error);
   return answer.pid;
 }
 

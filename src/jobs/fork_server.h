@@ -95,8 +95,8 @@ class ForkServer {
   };
   mutable std::mutex mu_;
   std::condition_variable answered_;
-  int64_t next_request_ = 1;                               // guarded by mu_
-  std::map<int64_t, Pending> pending_;                     // guarded by mu_
+  int64_t next_request_ = 1;                                 // guarded by mu_
+  std::map<int64_t, Pending> pending_;                       // guarded by mu_
   std::map<pid_t, std::function<void(ChildExit)>> running_;  // guarded by mu_
   std::mutex send_mu_;
 };

@@ -53,15 +53,15 @@ struct WarmPoolOptions {
 
 // For /metrics.
 struct WarmPoolStats {
-  int64_t ready = 0;        // fork servers ready now, all keys
-  int64_t target = 0;       // fork servers wanted: size x keys seen
-  int64_t hits = 0;         // runs started warm
-  int64_t misses = 0;       // Python runs started cold: no fork server ready
-  int64_t passed = 0;       // runs the pool cannot serve (not a Python script ...)
-  int64_t started = 0;      // fork servers started
+  int64_t ready = 0;    // fork servers ready now, all keys
+  int64_t target = 0;   // fork servers wanted: size x keys seen
+  int64_t hits = 0;     // runs started warm
+  int64_t misses = 0;   // Python runs started cold: no fork server ready
+  int64_t passed = 0;   // runs the pool cannot serve (not a Python script ...)
+  int64_t started = 0;  // fork servers started
   int64_t start_failures = 0;
-  int64_t deaths = 0;       // ready fork servers found dead (replaced)
-  std::string last_error;   // why the last fork server start or warm fork failed
+  int64_t deaths = 0;      // ready fork servers found dead (replaced)
+  std::string last_error;  // why the last fork server start or warm fork failed
 };
 
 class WarmPoolLauncher : public ProcessLauncher {
@@ -95,7 +95,7 @@ class WarmPoolLauncher : public ProcessLauncher {
 
   // Why spec cannot run warm ("" when it can, given a fork server).
   std::string unservable(const LaunchSpec& spec) const;
-  std::shared_ptr<ForkServer> pick(Pool& pool);  // mu_ held
+  std::shared_ptr<ForkServer> pick(Pool& pool);                                    // mu_ held
   Pool* pool_for(const std::string& python, const std::vector<std::string>& env);  // mu_ held
   void refill_loop();
 
@@ -104,9 +104,9 @@ class WarmPoolLauncher : public ProcessLauncher {
 
   mutable std::mutex mu_;
   std::condition_variable changed_;
-  bool stopping_ = false;             // guarded by mu_
+  bool stopping_ = false;              // guarded by mu_
   std::map<std::string, Pool> pools_;  // guarded by mu_
-  WarmPoolStats stats_;               // guarded by mu_ (ready/target computed)
+  WarmPoolStats stats_;                // guarded by mu_ (ready/target computed)
   std::thread refiller_;
 };
 

@@ -9,7 +9,6 @@
 #include <string>
 #include <vector>
 
-
 namespace mortar::jobs {
 
 // The entries of `env` ("KEY=value") the interpreter reads at start-up,

@@ -56,7 +56,8 @@ StatusOr<std::unique_ptr<Process>> WarmProcess::start(std::shared_ptr<ForkServer
   if (shared->event_fd < 0) return internal_error(std::string("eventfd: ") + std::strerror(errno));
   int out_pipe[2], err_pipe[2];
   if (::pipe2(out_pipe, O_CLOEXEC) != 0) {
-    return internal_error(std::string("cannot create the process's pipes: ") + std::strerror(errno));
+    return internal_error(std::string("cannot create the process's pipes: ") +
+                          std::strerror(errno));
   }
   if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
     int err = errno;
@@ -64,8 +65,8 @@ StatusOr<std::unique_ptr<Process>> WarmProcess::start(std::shared_ptr<ForkServer
     ::close(out_pipe[1]);
     return internal_error(std::string("cannot create the process's pipes: ") + std::strerror(err));
   }
-  StatusOr<pid_t> pid = server->spawn(spec, out_pipe[1], err_pipe[1],
-                                      [shared](ChildExit e) { shared->on_exit(e); });
+  StatusOr<pid_t> pid =
+      server->spawn(spec, out_pipe[1], err_pipe[1], [shared](ChildExit e) { shared->on_exit(e); });
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
   if (!pid.ok()) {
