@@ -55,7 +55,7 @@ PRELOAD = (
     "runpy",
 )
 
-_MAX_MESSAGE = 4 << 20
+_MAX_MESSAGE = 1 << 20  # above what the kernel lets one datagram carry
 
 
 class Run:

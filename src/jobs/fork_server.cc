@@ -22,7 +22,8 @@ namespace {
 using json = nlohmann::json;
 
 // Messages from the fork server are small; requests carry a run's argv and
-// environment (the fork server accepts up to 4 MiB).
+// environment: one datagram, so a spec larger than the socket buffer (~200
+// KiB) cannot be sent and the run starts cold.
 constexpr size_t kMaxReply = 1 << 20;
 constexpr auto kAnswerTimeout = std::chrono::seconds(10);
 

@@ -466,6 +466,31 @@ TEST_F(WarmPoolTest, FallsBackToTheColdLauncher) {
   EXPECT_TRUE(run(l, s).exit.warm);
 }
 
+TEST_F(WarmPoolTest, ARunTooLargeToSendStartsColdAndThePoolStaysWarm) {
+  std::string path = script("big", "import os\nprint(len(os.environ['BIG']))\n");
+  LaunchSpec s = spec(path);
+  WarmPoolLauncher& l = warm_launcher(s);
+  LaunchSpec big = spec(path, {"BIG=" + std::string(1 << 20, 'x')});
+  ASSERT_TRUE(l.launch(big).ok());
+  EXPECT_EQ(fallback_.count(), 1u);
+  EXPECT_EQ(l.stats().misses, 1);
+  RunResult after = run(l, s);
+  EXPECT_TRUE(after.exit.warm);
+  EXPECT_EQ(l.stats().started, 1);
+}
+
+TEST_F(WarmPoolTest, SizeIsTheNumberOfForkServersPerKey) {
+  std::string path = script("two", "print('x')\n");
+  LaunchSpec s = spec(path);
+  WarmPoolLauncher& l = launcher(2);
+  l.prestart(s.argv[0], s.env);
+  ASSERT_TRUE(l.wait_ready(s, 2, kReady)) << l.stats().last_error;
+  WarmPoolStats stats = l.stats();
+  EXPECT_EQ(stats.ready, 2);
+  EXPECT_EQ(stats.target, 2);
+  EXPECT_TRUE(run(l, s).exit.warm);
+}
+
 TEST_F(WarmPoolTest, ConcurrentRunsFromOneForkServer) {
   std::string path = script("conc", R"(
 import sys, time
