@@ -216,13 +216,22 @@ StatusOr<pid_t> ForkServer::spawn(const LaunchSpec& spec, int out_fd, int err_fd
     id = next_request_++;
     pending_[id].on_exit = std::move(on_exit);
   }
-  json request = {{"run", id},
-                  {"argv", spec.argv},
-                  {"env", spec.env},
-                  {"cwd", spec.working_dir},
-                  {"limits", limits}};
+  std::string text;
+  try {
+    json request = {{"run", id},
+                    {"argv", spec.argv},
+                    {"env", spec.env},
+                    {"cwd", spec.working_dir},
+                    {"limits", limits}};
+    text = request.dump();
+  } catch (const json::exception&) {
+    // Not UTF-8: JSON cannot carry the bytes exactly, a cold start can.
+    std::lock_guard<std::mutex> lock(mu_);
+    pending_.erase(id);
+    return invalid_input("the run's arguments or environment are not UTF-8");
+  }
   const int fds[2] = {out_fd, err_fd};
-  Status sent = send_message(request.dump(), fds, 2);
+  Status sent = send_message(text, fds, 2);
   std::unique_lock<std::mutex> lock(mu_);
   if (!sent.ok()) {
     pending_.erase(id);

@@ -158,14 +158,16 @@ StatusOr<std::unique_ptr<Process>> WarmPoolLauncher::launch(LaunchSpec spec) {
     std::lock_guard<std::mutex> lock(mu_);
     Pool* pool = pool_for(spec.argv[0], spec.env);
     if (pool != nullptr) server = pick(*pool);
-    if (server != nullptr && shadows_preloaded(script_path(spec), server->preloaded_top_level())) {
-      ++stats_.passed;
-      server = nullptr;
-    } else if (server == nullptr) {
-      ++stats_.misses;
-    }
+    if (server == nullptr) ++stats_.misses;
   }
   if (server == nullptr) return fallback_.launch(std::move(spec));
+  if (shadows_preloaded(script_path(spec), server->preloaded_top_level())) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++stats_.passed;
+    }
+    return fallback_.launch(std::move(spec));
+  }
 
   LaunchSpec warm = spec;  // the fallback still needs it if the fork fails
   if (warm.working_dir.empty()) warm.working_dir = current_dir();

@@ -466,7 +466,7 @@ TEST_F(WarmPoolTest, FallsBackToTheColdLauncher) {
   EXPECT_TRUE(run(l, s).exit.warm);
 }
 
-TEST_F(WarmPoolTest, ARunTooLargeToSendStartsColdAndThePoolStaysWarm) {
+TEST_F(WarmPoolTest, ARunThatCannotBeSentStartsColdAndThePoolStaysWarm) {
   std::string path = script("big", "import os\nprint(len(os.environ['BIG']))\n");
   LaunchSpec s = spec(path);
   WarmPoolLauncher& l = warm_launcher(s);
@@ -474,6 +474,9 @@ TEST_F(WarmPoolTest, ARunTooLargeToSendStartsColdAndThePoolStaysWarm) {
   ASSERT_TRUE(l.launch(big).ok());
   EXPECT_EQ(fallback_.count(), 1u);
   EXPECT_EQ(l.stats().misses, 1);
+  // Bytes JSON cannot carry exactly go cold too.
+  ASSERT_TRUE(l.launch(spec(path, {"BIG=\xff\xfe"})).ok());
+  EXPECT_EQ(fallback_.count(), 2u);
   RunResult after = run(l, s);
   EXPECT_TRUE(after.exit.warm);
   EXPECT_EQ(l.stats().started, 1);
