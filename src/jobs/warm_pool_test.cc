@@ -536,6 +536,7 @@ print("stdio", [(f.encoding, f.errors, f.line_buffering, f.write_through, f.isat
 print("flags", sys.flags, sys.getrecursionlimit(), sys.dont_write_bytecode)
 print("warnings", warnings.filters)
 print("hooks", sys.excepthook is sys.__excepthook__, sys.gettrace(), sys.getprofile())
+print("interpreter", sys.executable, sys.prefix, sys.base_prefix)
 )";
 
 TEST_F(WarmPoolTest, AWarmRunObservesWhatAColdRunObserves) {
