@@ -102,7 +102,11 @@ def _is_open(fd):
 
 
 def _send(sock, message):
-    sock.send(json.dumps(message, separators=(",", ":")).encode())
+    try:
+        sock.send(json.dumps(message, separators=(",", ":")).encode())
+    except (BrokenPipeError, ConnectionResetError):
+        # The launcher is gone: so is the reason to serve (children die with us).
+        os._exit(0)
 
 
 def _noop(signum, frame):

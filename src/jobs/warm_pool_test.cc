@@ -417,6 +417,27 @@ TEST_F(WarmPoolTest, ADeadForkServerIsReplaced) {
   EXPECT_EQ(l.stats().deaths, 1);
 }
 
+TEST_F(WarmPoolTest, RunsDieWithTheirForkServerAndSaySo) {
+  std::string path =
+      script("orphan", "import os, time\nprint(os.getppid(), flush=True)\ntime.sleep(300)\n");
+  LaunchSpec s = spec(path);
+  WarmPoolLauncher& l = warm_launcher(s);
+  auto output = std::make_shared<Output>();
+  s.on_output = [output](OutputStream stream, std::string_view chunk) {
+    std::lock_guard<std::mutex> lock(output->mu);
+    if (stream == OutputStream::kStdout) output->out.append(chunk);
+  };
+  auto process = l.launch(s);
+  ASSERT_TRUE(process.ok());
+  ASSERT_TRUE(eventually([&] { return output->stdout_text().find('\n') != std::string::npos; }));
+  const pid_t child = (*process)->pid();
+  ASSERT_EQ(::kill(std::stoi(output->stdout_text()), SIGKILL), 0);
+  ExitInfo exit = (*process)->wait();
+  EXPECT_EQ(exit.signal, SIGKILL);
+  EXPECT_TRUE(eventually([&] { return ::kill(child, 0) != 0; }))
+      << "the run outlived its fork server";
+}
+
 TEST_F(WarmPoolTest, FallsBackToTheColdLauncher) {
   std::string path = script("cold", "print('hi')\n");
   // Off.
