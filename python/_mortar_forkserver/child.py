@@ -77,8 +77,8 @@ def _take_descriptors(run):
     os.dup2(null, 0)
     os.dup2(run.out_fd, 1)
     os.dup2(run.err_fd, 2)
-    # Everything else the server had open (nothing a preloaded module keeps:
-    # the server checks that at start) is the run's business no longer.
+    # Everything else the server had open is not the run's (no preloaded
+    # module keeps one: the launcher refuses a fork server that has any).
     os.closerange(3, 1 << 20)
 
 

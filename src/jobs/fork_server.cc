@@ -152,6 +152,12 @@ StatusOr<std::shared_ptr<ForkServer>> ForkServer::start(const ForkServerConfig& 
     return internal_error(
         "the fork server has more than one thread after preloading; forking it is unsafe");
   }
+  if (auto fds = message.find("extra_fds"); fds != message.end() && !fds->empty()) {
+    // A child closes them; a preloaded module using one would misbehave.
+    server->alive_ = false;
+    return internal_error("a preloaded module keeps descriptors open (" + fds->dump() +
+                          "); the fork server cannot serve runs");
+  }
   if (auto top = message.find("top_level"); top != message.end() && top->is_array()) {
     for (const json& name : *top) {
       if (name.is_string()) server->preloaded_.insert(name.get<std::string>());
