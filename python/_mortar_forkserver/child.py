@@ -163,6 +163,7 @@ def _run_script(script, argv, startup_path):
     path = script if os.path.isabs(script) else os.getcwd().rstrip("/") + "/" + script
     sys.argv = list(argv)
     preloaded = set(sys.modules)
+    code, by_sigint = 0, False
     try:
         if _is_zip_or_bytecode(path):
             import runpy
@@ -172,11 +173,12 @@ def _run_script(script, argv, startup_path):
             sys.path[:] = [os.path.dirname(os.path.realpath(path))] + list(startup_path)
             _run_source(path)
     except SystemExit as e:
-        _finish(_system_exit_code(e), preloaded)
+        code = _system_exit_code(e)
     except BaseException as exc:
         _uncaught(exc)
-        _finish(1, preloaded, by_sigint=isinstance(exc, KeyboardInterrupt))
-    _finish(0, preloaded)
+        code, by_sigint = 1, isinstance(exc, KeyboardInterrupt)
+    # Outside the handlers: atexit callbacks see no exception being handled.
+    _finish(code, preloaded, by_sigint)
 
 
 def _system_exit_code(e):

@@ -582,6 +582,25 @@ TEST_F(WarmPoolTest, AWarmRunObservesWhatAColdRunObserves) {
   EXPECT_EQ(w.err, c.err);
 }
 
+TEST_F(WarmPoolTest, AZipAppRunsAsItDoesCold) {
+  fs::path app = fs::path(new_dir("zipapp")) / "app.pyz";
+  const std::string make = std::string(MORTAR_TEST_PYTHON) +
+                           " -c \"import zipfile, sys; z = zipfile.ZipFile(sys.argv[1], 'w'); "
+                           "z.writestr('__main__.py', 'import sys; print(sys.argv, sys.path[0], "
+                           "__name__)')\" " +
+                           app.string();
+  ASSERT_EQ(std::system(make.c_str()), 0);
+  PosixLauncher cold;
+  LaunchSpec s = spec(app.string(), {}, {"a"});
+  WarmPoolLauncher& l = warm_launcher(s);
+  RunResult c = run(cold, s);
+  RunResult w = run(l, s);
+  EXPECT_TRUE(w.exit.warm);
+  EXPECT_EQ(c.exit.exit_code, 0) << c.err;
+  EXPECT_EQ(w.out, c.out);
+  EXPECT_EQ(w.err, c.err);
+}
+
 TEST_F(WarmPoolTest, ScriptsEndAsTheyDoCold) {
   PosixLauncher cold;
   const std::pair<const char*, const char*> endings[] = {
