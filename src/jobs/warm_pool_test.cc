@@ -385,8 +385,12 @@ TEST_F(WarmPoolTest, ACrashingRunDoesNotHarmTheForkServer) {
   std::string abort_script = script("abort", "import os\nos.abort()\n");
   std::string segv_script = script("segv", "import ctypes\nctypes.string_at(0)\n");
   std::string fine = script("fine", "print('fine')\n");
+  std::string bystander = script("bystander", "import time\ntime.sleep(1)\nprint('unharmed')\n");
   LaunchSpec s = spec(abort_script);
   WarmPoolLauncher& l = warm_launcher(s);
+  // A run in flight while others crash.
+  RunResult other;
+  std::thread in_flight([&, other_spec = spec(bystander)] { other = run(l, other_spec); });
   RunResult aborted = run(l, s);
   EXPECT_EQ(aborted.exit.signal, SIGABRT);
   EXPECT_TRUE(aborted.exit.warm);
@@ -395,10 +399,14 @@ TEST_F(WarmPoolTest, ACrashingRunDoesNotHarmTheForkServer) {
   RunResult after = run(l, spec(fine));
   EXPECT_TRUE(after.exit.warm);
   EXPECT_EQ(after.out, "fine\n");
+  in_flight.join();
+  EXPECT_TRUE(other.exit.warm);
+  EXPECT_EQ(other.exit.exit_code, 0);
+  EXPECT_EQ(other.out, "unharmed\n");
   WarmPoolStats stats = l.stats();
   EXPECT_EQ(stats.started, 1);
   EXPECT_EQ(stats.deaths, 0);
-  EXPECT_EQ(stats.hits, 3);
+  EXPECT_EQ(stats.hits, 4);
 }
 
 TEST_F(WarmPoolTest, ADeadForkServerIsReplaced) {
