@@ -31,7 +31,8 @@ def execute(run):
             os.write(2, f"mortar: cannot start the run: {e}\n".encode())
         finally:
             os._exit(127)
-    _run_script(request["argv"][1], request["argv"][1:], run.startup_path)
+    _run_script(request["argv"][1], request["argv"][1:],
+                _path_with_extras(run.startup_path, run.base_path))
 
 
 def _become_process(run):
@@ -149,6 +150,28 @@ def _reset_interpreter(run):
     sys.setprofile(None)
     threading.settrace(None)
     threading.setprofile(None)
+
+
+def _path_with_extras(startup_path, base_path):
+    """The interpreter's path for this run's PYTHONPATH, which may add
+    entries after the fork server's (its --extra-py-files): they go where
+    Python puts PYTHONPATH entries, absolute against the cwd, duplicates
+    dropped as site.removeduppaths does."""
+    run_path = os.environ.get("PYTHONPATH", "")
+    if run_path == base_path or not run_path.startswith(base_path + ":" if base_path else ""):
+        return list(startup_path)
+    extras = run_path[len(base_path) + 1:].split(":") if base_path else run_path.split(":")
+    base = [os.path.abspath(entry) for entry in base_path.split(":")] if base_path else []
+    n = 0
+    while n < len(startup_path) and startup_path[n] in base:
+        n += 1
+    combined = startup_path[:n] + [os.path.abspath(entry) for entry in extras] + startup_path[n:]
+    seen, out = set(), []
+    for entry in combined:
+        if entry not in seen:
+            seen.add(entry)
+            out.append(entry)
+    return out
 
 
 def _is_zip_or_bytecode(path):

@@ -62,13 +62,14 @@ class Run:
     """What a child needs to become the run's process."""
 
     def __init__(self, request, out_fd, err_fd, server_pid, startup_path, saved_globals,
-                 control):
+                 control, base_path):
         self.request = request
         self.out_fd = out_fd
         self.err_fd = err_fd
         self.server_pid = server_pid
         self.startup_path = startup_path
         self.saved_globals = saved_globals
+        self.base_path = base_path  # the server's PYTHONPATH value
         self.control = control  # fds of the server's to close in the child
 
 
@@ -139,6 +140,7 @@ def main(args, startup_path, startup_modules):
     sys.stdout.flush()
     sys.stderr.flush()
     server_pid = os.getpid()
+    base_path = os.environ.get("PYTHONPATH", "")
     _send(sock, {"ready": server_pid, "preloaded": loaded, "failed": failed,
                  "top_level": top_level,
                  "threads": len(os.listdir("/proc/self/task")),
@@ -190,7 +192,7 @@ def main(args, startup_path, startup_modules):
             continue
         if pid == 0:
             return Run(request, fds[0], fds[1], server_pid, startup_path, saved_globals,
-                       control=(sock, wake_r, wake_w))
+                       control=(sock, wake_r, wake_w), base_path=base_path)
         # Set here as well as in the child, so the group exists before the
         # launcher hears the pid and may signal it.
         try:

@@ -35,14 +35,8 @@ std::string script_path(const LaunchSpec& spec) {
   return (spec.working_dir.empty() ? current_dir() : spec.working_dir) + "/" + script;
 }
 
-// Whether the script's directory -- sys.path[0] of a cold start -- holds a
-// module or package named like one the fork server preloaded: a cold start
-// would import that one instead.
-bool shadows_preloaded(const std::string& script, const std::set<std::string>& preloaded) {
-  char resolved[PATH_MAX];
-  if (::realpath(script.c_str(), resolved) == nullptr) return true;
-  std::string dir(resolved);
-  dir.erase(dir.rfind('/') == 0 ? 1 : dir.rfind('/'));
+// Whether `dir` holds a module or package named like one in `preloaded`.
+bool dir_shadows(const std::string& dir, const std::set<std::string>& preloaded) {
   DIR* d = ::opendir(dir.c_str());
   if (d == nullptr) return true;
   bool found = false;
@@ -60,6 +54,29 @@ bool shadows_preloaded(const std::string& script, const std::set<std::string>& p
   }
   ::closedir(d);
   return found;
+}
+
+// Whether a directory that comes before the standard library in a cold
+// start's sys.path -- the script's own (sys.path[0]), the run's extra
+// PYTHONPATH entries -- holds a module or package named like one the fork
+// server preloaded: a cold start would import that one. Extra entries that
+// are not directories (zip files) cannot be checked: true.
+bool shadows_preloaded(const LaunchSpec& spec, const std::string& script,
+                       const std::vector<std::string>& extra_paths,
+                       const std::set<std::string>& preloaded) {
+  char resolved[PATH_MAX];
+  if (::realpath(script.c_str(), resolved) == nullptr) return true;
+  std::string dir(resolved);
+  dir.erase(dir.rfind('/') == 0 ? 1 : dir.rfind('/'));
+  if (dir_shadows(dir, preloaded)) return true;
+  const std::string cwd = spec.working_dir.empty() ? current_dir() : spec.working_dir;
+  for (const std::string& entry : extra_paths) {
+    const std::string path = entry.empty() ? cwd : entry[0] == '/' ? entry : cwd + "/" + entry;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) continue;  // Python skips what is not there
+    if (!S_ISDIR(st.st_mode) || dir_shadows(path, preloaded)) return true;
+  }
+  return false;
 }
 
 // Whether `python` (resolved through the spec's PATH) is an executable
@@ -118,13 +135,13 @@ std::string WarmPoolLauncher::unservable(const LaunchSpec& spec) const {
 
 WarmPoolLauncher::Pool* WarmPoolLauncher::pool_for(const std::string& python,
                                                    const std::vector<std::string>& env) {
-  std::string key = warm_pool_key(python, env);
-  auto it = pools_.find(key);
+  StartupKey key = startup_key(python, env, options_.python_dir);
+  auto it = pools_.find(key.key);
   if (it != pools_.end()) return &it->second;
   if (static_cast<int>(pools_.size()) >= options_.max_keys) return nullptr;
-  Pool& pool = pools_[key];
+  Pool& pool = pools_[key.key];
   pool.python = python;
-  pool.env = startup_environment(env);
+  pool.env = std::move(key.server_env);
   changed_.notify_all();
   return &pool;
 }
@@ -161,7 +178,9 @@ StatusOr<std::unique_ptr<Process>> WarmPoolLauncher::launch(LaunchSpec spec) {
     if (server == nullptr) ++stats_.misses;
   }
   if (server == nullptr) return fallback_.launch(std::move(spec));
-  if (shadows_preloaded(script_path(spec), server->preloaded_top_level())) {
+  const std::vector<std::string> extra_paths =
+      startup_key(spec.argv[0], spec.env, options_.python_dir).extra_paths;
+  if (shadows_preloaded(spec, script_path(spec), extra_paths, server->preloaded_top_level())) {
     {
       std::lock_guard<std::mutex> lock(mu_);
       ++stats_.passed;

@@ -86,7 +86,7 @@ class WarmPoolLauncher : public ProcessLauncher {
  private:
   struct Pool {
     std::string python;
-    std::vector<std::string> env;  // the start-up variables only
+    std::vector<std::string> env;  // the fork server's: the start-up variables
     std::vector<std::shared_ptr<ForkServer>> ready;
     bool starting = false;
     int failures = 0;

@@ -132,6 +132,16 @@ class WarmPoolTest : public ::testing::Test {
     return l;
   }
 
+  static void with_env(LaunchSpec& s, const std::string& name, const std::string& value) {
+    for (std::string& kv : s.env) {
+      if (kv.rfind(name + "=", 0) == 0) {
+        kv = name + "=" + value;
+        return;
+      }
+    }
+    s.env.push_back(name + "=" + value);
+  }
+
   static RunResult run(ProcessLauncher& l, LaunchSpec s) {
     auto output = std::make_shared<Output>();
     s.on_output = [output](OutputStream stream, std::string_view chunk) {
@@ -446,6 +456,41 @@ TEST_F(WarmPoolTest, RunsDieWithTheirForkServerAndSaySo) {
       << "the run outlived its fork server";
 }
 
+TEST_F(WarmPoolTest, RunsWithTheirOwnHomeAndExtraPythonPathShareTheForkServer) {
+  std::string path = script("extras", R"(
+import os, sys, helper
+print(os.getppid(), helper.NAME, sys.path.index(os.environ["EXTRA"]))
+)");
+  LaunchSpec first = spec(path);
+  WarmPoolLauncher& l = warm_launcher(first);
+  std::vector<std::string> seen;
+  for (const std::string name : {"one", "two"}) {
+    LaunchSpec s = spec(path);
+    const std::string extra = new_dir("lib_" + name);
+    std::ofstream(fs::path(extra) / "helper.py") << "NAME = '" << name << "'\n";
+    with_env(s, "HOME", s.working_dir);
+    with_env(s, "PYTHONPATH", std::string(MORTAR_TEST_PYTHON_DIR) + ":" + extra);
+    s.env.push_back("EXTRA=" + extra);
+    RunResult r = run(l, s);
+    EXPECT_TRUE(r.exit.warm);
+    ASSERT_EQ(r.exit.exit_code, 0) << r.err;
+    seen.push_back(r.out);
+  }
+  // One fork server; each run imports from its own extra entry, which comes
+  // right after Mortar's python dir (sys.path[0] is the script's dir).
+  const std::string server = seen[0].substr(0, seen[0].find(' '));
+  EXPECT_EQ(seen[0], server + " one 2\n");
+  EXPECT_EQ(seen[1], server + " two 2\n");
+  EXPECT_EQ(l.stats().started, 1);
+  // An extra entry shadowing a preloaded module: cold.
+  LaunchSpec shadowed = spec(path);
+  const std::string lib = new_dir("lib_json");
+  std::ofstream(fs::path(lib) / "json.py") << "X = 1\n";
+  with_env(shadowed, "PYTHONPATH", std::string(MORTAR_TEST_PYTHON_DIR) + ":" + lib);
+  ASSERT_TRUE(l.launch(shadowed).ok());
+  EXPECT_EQ(fallback_.count(), 1u);
+}
+
 TEST_F(WarmPoolTest, FallsBackToTheColdLauncher) {
   std::string path = script("cold", "print('hi')\n");
   // Off.
@@ -574,7 +619,12 @@ TEST_F(WarmPoolTest, AWarmRunObservesWhatAColdRunObserves) {
   LaunchSpec s = spec(path, {"RUN_VAR=1", "TZ=UTC"}, {"--JOB_NAME", "x"});
   s.limits.open_files = 99;
   s.limits.cpu_seconds = 50;
+  // As the job runner makes them: HOME is the run's own dir, and the run's
+  // --extra-py-files follow Mortar's python dir on PYTHONPATH.
   WarmPoolLauncher& l = warm_launcher(s);
+  const std::string extra = new_dir("extra_lib");
+  with_env(s, "HOME", s.working_dir);
+  with_env(s, "PYTHONPATH", std::string(MORTAR_TEST_PYTHON_DIR) + ":" + extra + ":rel::" + extra);
   RunResult c = run(cold, s);
   RunResult w = run(l, s);
   ASSERT_EQ(c.exit.exit_code, 0) << c.err;
