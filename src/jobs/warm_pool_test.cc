@@ -491,6 +491,36 @@ print(os.getppid(), helper.NAME, sys.path.index(os.environ["EXTRA"]))
   EXPECT_EQ(fallback_.count(), 1u);
 }
 
+TEST_F(WarmPoolTest, AHomeWithAUserSiteHasAPoolOfItsOwn) {
+  std::string path = script("usersite", "import sys\nprint(sys.path)\n");
+  LaunchSpec plain = spec(path);
+  WarmPoolLauncher& l = warm_launcher(plain);
+  LaunchSpec s = spec(path);
+  const std::string home = new_dir("home_with_site");
+  std::string version;
+  {
+    std::string cmd = std::string(MORTAR_TEST_PYTHON) +
+                      " -c 'import sys; print(\"%d.%d\" % sys.version_info[:2])'";
+    FILE* p = ::popen(cmd.c_str(), "r");
+    char buf[32] = {0};
+    ASSERT_NE(std::fgets(buf, sizeof buf, p), nullptr);
+    ::pclose(p);
+    version = std::string(buf).substr(0, std::string(buf).find('\n'));
+  }
+  fs::create_directories(fs::path(home) / ".local/lib" / ("python" + version) / "site-packages");
+  with_env(s, "HOME", home);
+  ASSERT_TRUE(l.launch(s).ok());  // a new key: cold while its pool starts
+  EXPECT_EQ(fallback_.count(), 1u);
+  ASSERT_TRUE(l.wait_ready(s, 1, kReady));
+  PosixLauncher cold;
+  RunResult w = run(l, s);
+  RunResult c = run(cold, s);
+  EXPECT_TRUE(w.exit.warm);
+  EXPECT_NE(c.out.find("/.local/lib/python"), std::string::npos) << c.out;
+  EXPECT_EQ(w.out, c.out);
+  EXPECT_EQ(l.stats().started, 2);
+}
+
 TEST_F(WarmPoolTest, FallsBackToTheColdLauncher) {
   std::string path = script("cold", "print('hi')\n");
   // Off.
