@@ -16,6 +16,7 @@ import time
 
 import pytest
 
+from awsglue_helpers import glue_ctx  # noqa: F401 (fixture)
 from support.postgres import PostgresServer
 
 # The awsglue the ETL tests import (tests/etl/conftest.py puts <build>/python first).
@@ -217,3 +218,42 @@ def test_a_table_without_primary_key_needs_bookmark_keys(tmp_path):
     runner = Runner(tmp_path)
     with pytest.raises(AssertionError, match="has no primary key; give jobBookmarkKeys"):
         runner.run({"type": "sqlite", "options": {"url": f"jdbc:sqlite:{db}", "dbtable": "t"}})
+
+
+def test_catalog_file_table_reads_only_new_files_through_its_location(tmp_path, monkeypatch,
+                                                                      glue_ctx):  # noqa: F811
+    """from_catalog on a file table: the table's Location is listed and
+    bookmarked like a from_options path (the table comes from a stand-in for
+    GetTable; the rest runs in this process)."""
+    from awsglue._catalog import source as catalog_source
+    from awsglue.job import Job
+    data = tmp_path / "events"
+    data.mkdir()
+    write_events(data, "a.json", [1, 2])
+    table = {"Name": "events", "DatabaseName": "db", "Parameters": {"classification": "json"},
+             "StorageDescriptor": {"Location": str(data),
+                                   "Columns": [{"Name": "id", "Type": "bigint"}]}}
+    monkeypatch.setattr(catalog_source, "_get_table", lambda *args, **kwargs: table)
+    glue = glue_ctx
+
+    def run(n, version, state):
+        doc_in, doc_out = tmp_path / f"cin{n}.json", tmp_path / f"cout{n}.json"
+        doc_in.write_text(json.dumps({"option": "job-bookmark-enable", "version": version,
+                                      "state": state}))
+        monkeypatch.setenv("MORTAR_JOB_BOOKMARK_IN", str(doc_in))
+        monkeypatch.setenv("MORTAR_JOB_BOOKMARK_OUT", str(doc_out))
+        job = Job(glue)
+        job.init("j", {"JOB_NAME": "j", "job_bookmark_option": "job-bookmark-enable"})
+        dyf = glue.create_dynamic_frame.from_catalog(database="db", table_name="events",
+                                                     transformation_ctx="ev")
+        ids = sorted(r["id"] for r in dyf._frame.to_records())
+        job.commit()
+        return ids, json.loads(doc_out.read_text())
+
+    ids, out = run(1, 0, {})
+    assert ids == [1, 2]
+    write_events(data, "b.json", [3])
+    ids, out = run(2, 1, out["state"])
+    assert ids == [3]
+    ids, _ = run(3, 2, out["state"])
+    assert ids == []
