@@ -58,13 +58,16 @@ class Runner:
         self.script.write_text(textwrap.dedent(SCRIPT))
         self.runs = 0
 
-    def run(self, source):
+    def run(self, source, between=None):
+        """`between`: (state, to_state) of a pause run with --job-bookmark-from/-to."""
         self.runs += 1
         doc_in = self.dir / f"in{self.runs}.json"
         doc_out = self.dir / f"out{self.runs}.json"
-        doc_in.write_text(json.dumps({"job_name": "j", "run_id": f"jr_{self.runs}",
-                                      "option": self.option, "version": self.version,
-                                      "state": self.state}))
+        doc = {"job_name": "j", "run_id": f"jr_{self.runs}", "option": self.option,
+               "version": self.version, "state": self.state}
+        if between:
+            doc["state"], doc["to_state"] = between
+        doc_in.write_text(json.dumps(doc))
         env = dict(os.environ, PYTHONPATH=str(PYTHON_DIR), MORTAR_JOB_BOOKMARK_IN=str(doc_in),
                    MORTAR_JOB_BOOKMARK_OUT=str(doc_out))
         proc = subprocess.run(
@@ -180,6 +183,24 @@ def test_growing_postgres_table_second_run_reads_only_new_rows(pg, tmp_path):
     assert runner.run(source) == []
     runner.reset()
     assert runner.run(source) == [1, 2, 3, 4, 5]
+
+
+def test_pause_between_two_runs_reads_the_rows_the_second_run_added(pg, tmp_path):
+    pg.sql("CREATE TABLE ledger (id int PRIMARY KEY);"
+           "INSERT INTO ledger SELECT generate_series(1, 2);")
+    source = {"type": "postgresql", "options": {
+        "url": pg.jdbc_url(), "user": "postgres", "password": pg.password, "dbtable": "ledger"}}
+    runner = Runner(tmp_path)
+    assert runner.run(source) == [1, 2]
+    after_first = runner.state
+    pg.sql("INSERT INTO ledger SELECT generate_series(3, 5);")
+    assert runner.run(source) == [3, 4, 5]
+    after_second = runner.state
+    pg.sql("INSERT INTO ledger SELECT generate_series(6, 7);")
+    assert runner.run(source) == [6, 7]
+    runner.option = "job-bookmark-pause"
+    assert runner.run(source, between=(after_first, after_second)) == [3, 4, 5]
+    assert runner.version == 3  # pause runs commit nothing
 
 
 def test_postgres_bookmark_keys_descending(pg, tmp_path):
