@@ -1,4 +1,4 @@
-"""GetJobBookmark / ResetJobBookmark through boto3 and the aws CLI. Until the
+"""GetJobBookmark / ResetJobBookmark through boto3. Until the
 job runner commits bookmarks on this server, only the answer for a job without
 a committed bookmark is observable here (src/jobs/job_bookmarks_test.cc covers
 commits, conflicts, resets and rewinds on both store backends)."""
