@@ -132,9 +132,9 @@ TEST(JdbcSqliteSource, FilterPredicateIsEvaluatedByTheDatabase) {
   auto f = read_jdbc(filtered);
   ASSERT_TRUE(f.ok()) << f.status();
   EXPECT_EQ(sorted_json_lines(*f),
-            (std::vector<std::string>{R"({"id":91,"n":"v91"})", R"({"id":92,"n":"v92"})",
-                                      R"({"id":93,"n":"v93"})", R"({"id":94,"n":"v94"})",
-                                      R"({"id":95,"n":"v95"})"}));
+            (std::vector<std::string>{R"({"id": 91, "n": "v91"})", R"({"id": 92, "n": "v92"})",
+                                      R"({"id": 93, "n": "v93"})", R"({"id": 94, "n": "v94"})",
+                                      R"({"id": 95, "n": "v95"})"}));
   auto bad = source(db, "t");
   bad.filter_predicate = "no_such_column > 1";
   auto b = read_jdbc(bad);
