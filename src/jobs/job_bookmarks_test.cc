@@ -165,7 +165,8 @@ TEST_P(JobBookmarksTest, ResetEmptiesTheStateAndFailsARunThatLoadedBeforeIt) {
   EXPECT_EQ(reset->version, 2);
   EXPECT_EQ(reset->to_json()["JobBookmark"], "{}");
   EXPECT_EQ(load(run("jr_3"))["state"], Json::object());
-  EXPECT_TRUE(absl::IsAborted(bookmarks_->commit(run("jr_2"), out(stale["version"], {{"src", 2}}))));
+  EXPECT_TRUE(
+      absl::IsAborted(bookmarks_->commit(run("jr_2"), out(stale["version"], {{"src", 2}}))));
   EXPECT_EQ(state_now(), Json::object());
 }
 

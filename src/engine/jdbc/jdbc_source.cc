@@ -141,7 +141,8 @@ StatusOr<DynamicFrame> read_jdbc(const JdbcSourceOptions& options) {
     MORTAR_ASSIGN_OR_RETURN(spec->from, quote_table_name(options.dbtable, pg));
   }
   if (!options.filter_predicate.empty())
-    spec->from = "(SELECT * FROM " + spec->from + " WHERE " + options.filter_predicate + ") AS mortar_f";
+    spec->from =
+        "(SELECT * FROM " + spec->from + " WHERE " + options.filter_predicate + ") AS mortar_f";
   if (!options.hashfield.empty() && !options.hashexpression.empty())
     return invalid_input("JDBC source: give hashfield or hashexpression, not both");
   const bool hashed = !options.hashfield.empty() || !options.hashexpression.empty();
