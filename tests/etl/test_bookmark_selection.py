@@ -73,7 +73,8 @@ def test_bounded_files_reads_the_oldest_first_and_the_rest_next_time():
 
 
 def test_bounded_size_takes_files_up_to_the_byte_budget_but_at_least_one():
-    files = [f("a", T0 - 3 * BAND, 60), f("b", T0 - 3 * BAND + 1, 50), f("c", T0 - 3 * BAND + 2, 10)]
+    old = T0 - 3 * BAND
+    files = [f("a", old, 60), f("b", old + 1, 50), f("c", old + 2, 10)]
     selected, state = select_files(files, None, T0, bounded_size=100)
     assert paths(selected) == ["a"]  # a + b would be 110 bytes
     selected, state = select_files(files, state, T0, bounded_size=100)
@@ -111,7 +112,8 @@ def test_file_limits_read_glue_option_names_case_insensitively_and_check_them():
 def test_key_predicates_for_one_and_several_keys():
     assert _bookmarks.key_predicate(['"id"'], "asc", (["int"], [5]), (["int"], [9])) == \
         '"id" > 5 AND "id" <= 9'
-    assert _bookmarks.key_predicate(['"a"', '"b"'], "desc", None, (["str", "date"], ["x'y", "2024-01-02"])) == \
+    upto = (["str", "date"], ["x'y", "2024-01-02"])
+    assert _bookmarks.key_predicate(['"a"', '"b"'], "desc", None, upto) == \
         "(\"a\", \"b\") >= ('x''y', '2024-01-02')"
     assert _bookmarks.key_predicate(['"id"'], "asc") == ""
     with pytest.raises(BookmarkError, match="asc"):
