@@ -295,6 +295,27 @@ void bind_frame(py::module_& m) {
       },
       py::arg("options"), "A Frame reading files (FileSourceOptions as a dict).");
   m.def(
+      "list_source_files",
+      [](py::handle options) {
+        auto o = file_source_options(options);
+        auto files = unwrap(run_action([&] { return engine::list_source_files(o); }));
+        py::list out;
+        for (const engine::SourceFile& f : files) {
+          py::dict d, partitions;
+          for (const auto& [key, value] : f.partitions)
+            partitions[py::str(key)] = value ? py::object(py::str(*value)) : py::object(py::none());
+          d["path"] = f.path;
+          d["size"] = f.size;
+          d["mtime_ms"] = f.mtime_micros / 1000;
+          d["partitions"] = partitions;
+          out.append(d);
+        }
+        return out;
+      },
+      py::arg("options"),
+      "The files from_files(options) would read, as dicts with path, size, mtime_ms and "
+      "partitions (job bookmarks choose among them and pass the choice as options['files']).");
+  m.def(
       "from_records",
       [](py::handle records) {
         if (!PyList_Check(records.ptr()) && !PyTuple_Check(records.ptr()))

@@ -54,6 +54,7 @@ engine::jdbc::JdbcSourceOptions source_options(py::handle options) {
     else if (key == "password") o.password = str_value(v, key);
     else if (key == "dbtable") o.dbtable = str_value(v, key);
     else if (key == "sample_query") o.sample_query = str_value(v, key);
+    else if (key == "filter_predicate") o.filter_predicate = str_value(v, key);
     else if (key == "hashfield") o.hashfield = str_value(v, key);
     else if (key == "hashexpression") o.hashexpression = str_value(v, key);
     else if (key == "hashpartitions") o.hashpartitions = static_cast<int>(int_value(v, key));
@@ -61,8 +62,8 @@ engine::jdbc::JdbcSourceOptions source_options(py::handle options) {
     else if (key == "connection_name") o.connection_name = str_value(v, key);
     else
       raise_invalid("from_jdbc: unknown option '" + key +
-                    "' (url, user, password, dbtable, sample_query, hashfield, hashexpression, "
-                    "hashpartitions, batch_rows, connection_name)");
+                    "' (url, user, password, dbtable, sample_query, filter_predicate, hashfield, "
+                    "hashexpression, hashpartitions, batch_rows, connection_name)");
   }
   return o;
 }

@@ -21,8 +21,8 @@ _OTHER_ENGINES = ("mysql", "oracle", "sqlserver", "redshift", "mongodb", "docume
 # Glue options that only make sense for its Java drivers or Spark: accepted, ignored.
 _IGNORED = {
     "bulkSize", "customJdbcDriverS3Path", "customJdbcDriverClassName", "redshiftTmpDir",
-    "useConnectionProperties", "enablePartitioningForSampleQuery", "sampleSize", "jobBookmarkKeys",
-    "jobBookmarkKeysSortOrder", "filterPredicate", "transformation_ctx", "batchsize",
+    "useConnectionProperties", "enablePartitioningForSampleQuery", "sampleSize",
+    "transformation_ctx", "batchsize",
     "isolationLevel", "truncate", "createTableColumnTypes", "preactions", "postactions",
     "extracopyoptions", "aws_iam_role", "connectionType", "vendor", "enforceSSL",
     "customJDBCCert", "customJDBCCertString", "skipCustomJDBCCertValidation", "fullUrl",
@@ -30,7 +30,7 @@ _IGNORED = {
 _SOURCE_KEYS = {"url": "url", "user": "user", "username": "user", "password": "password",
                 "dbtable": "dbtable", "hashfield": "hashfield", "hashexpression": "hashexpression",
                 "hashpartitions": "hashpartitions", "sampleQuery": "sample_query",
-                "query": "sample_query"}
+                "query": "sample_query", "filterPredicate": "filter_predicate"}
 _SINK_KEYS = {"url": "url", "user": "user", "username": "user", "password": "password",
               "dbtable": "dbtable"}
 
@@ -159,16 +159,27 @@ def _int(value, key):
         raise ValueError(f"JDBC option '{key}' must be an integer, got {value!r}") from None
 
 
-def create_frame_from_jdbc(connection_type, connection_options):
+def create_frame_from_jdbc(connection_type, connection_options, transformation_ctx=""):
     """A lazy frame over a PostgreSQL or SQLite table (from_options or a
-    crawled JDBC table from from_catalog)."""
+    crawled JDBC table from from_catalog); with job bookmarks on and a
+    transformation_ctx, only the rows beyond the bookmark."""
     options, name = _resolve(connection_options)
+    bookmark_options = {k: options.pop(k) for k in list(options)
+                        if k.lower() in ("jobbookmarkkeys", "jobbookmarkkeyssortorder")}
     ct = _check_type(connection_type, options.get("url"))
     native_options = _native_options(options, _SOURCE_KEYS, f"from_options({ct})")
     if not native_options.get("dbtable") and not native_options.get("sample_query"):
         raise ValueError(f"from_options({ct}): 'dbtable' is required (the table to read)")
     if name:
         native_options["connection_name"] = name
+    from awsglue import _bookmarks
+    bookmarks = _bookmarks.active()
+    if bookmarks is not None and bookmarks.enabled and transformation_ctx:
+        from awsglue._jdbc_bookmark import bookmark_filter
+        condition = bookmark_filter(bookmarks, transformation_ctx, ct, native_options,
+                                    bookmark_options)
+        user = native_options.get("filter_predicate")
+        native_options["filter_predicate"] = f"({user}) AND ({condition})" if user else condition
     return native().from_jdbc(native_options)
 
 

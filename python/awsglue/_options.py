@@ -31,7 +31,8 @@ _FORMATS = {
     "groklog": ("grok", {"logFormat", "customPatterns", "MISSING", "LineCount", "StrictMode"}),
 }
 _SOURCE_KEYS = {"paths", "recurse", "exclusions", "compressionType", "groupFiles", "groupSize"}
-# Glue source options that only tune Spark/S3 listing; accepted and ignored.
+# Glue source options that tune Spark/S3 listing (accepted and ignored) or
+# job bookmarks (maxBand, maxFilesInBand, boundedFiles/Size: awsglue._bookmarks).
 _SOURCE_IGNORED = {"maxBand", "maxFilesInBand", "isFailFast", "useS3ListImplementation",
                    "boundedSize", "boundedFiles", "excludeStorageClasses"}
 _SINK_KEYS = {"path", "partitionKeys", "compression"}

@@ -26,6 +26,23 @@ def _kind(connection_type):
     raise _unsupported(connection_type)
 
 
+def _bookmarked_files(options, transformation_ctx, bookmark_options):
+    """With job bookmarks on and a transformation_ctx: a frame over only the
+    files the bookmark has not seen (listed first, then read by name), else
+    None (read everything)."""
+    from awsglue import _bookmarks
+    bookmarks = _bookmarks.active()
+    if bookmarks is None or not bookmarks.enabled or not transformation_ctx:
+        return None
+    listed = native().list_source_files(options)
+    chosen = bookmarks.select_files(transformation_ctx, listed, bookmark_options)
+    if not chosen:
+        return native().from_records([])
+    narrowed = {k: v for k, v in options.items() if k not in ("paths", "files", "exclusions")}
+    narrowed["files"] = [{"path": f["path"], "partitions": f["partitions"]} for f in chosen]
+    return native().from_files(narrowed)
+
+
 def _native_frame(frame):
     if not isinstance(frame, DynamicFrame):
         raise TypeError(f"expected a DynamicFrame, got {type(frame).__name__}")
@@ -97,7 +114,8 @@ class GlueContext:
         from awsglue import _catalog
         frame = _catalog.create_frame_from_catalog(
             database, table_name, push_down_predicate=push_down_predicate or "",
-            additional_options=dict(additional_options or {}), catalog_id=catalog_id)
+            additional_options=dict(additional_options or {}), catalog_id=catalog_id,
+            transformation_ctx=transformation_ctx or "")
         return DynamicFrame(frame, self, table_name)
 
     def create_dynamic_frame_from_options(self, connection_type, connection_options={},
@@ -107,13 +125,17 @@ class GlueContext:
         if kind == "jdbc":
             from awsglue import _jdbc
             frame = _jdbc.create_frame_from_jdbc(str(connection_type).lower(),
-                                                 dict(connection_options or {}))
+                                                 dict(connection_options or {}),
+                                                 transformation_ctx=transformation_ctx or "")
             return DynamicFrame(frame, self, transformation_ctx)
         if push_down_predicate:
             raise ValueError("push_down_predicate prunes catalog partitions: use it with "
                              "from_catalog, not with a file source")
         options = _options.source_options(connection_type, connection_options, format,
                                           format_options)
+        bookmarked = _bookmarked_files(options, transformation_ctx, connection_options)
+        if bookmarked is not None:
+            return DynamicFrame(bookmarked, self, transformation_ctx)
         return DynamicFrame(native().from_files(options), self, transformation_ctx)
 
     def getSource(self, connection_type, transformation_ctx="", **options):

@@ -1,6 +1,12 @@
 """Glue's Job: init(job_name, args) / commit() bracket a script's work.
-Job bookmarks arrive with Mortar's Jobs issue; until then init and commit
-check their arguments and record the run in the log."""
+Under Mortar's job runner, init loads the run's job bookmark
+(MORTAR_JOB_BOOKMARK_IN, see awsglue/_bookmarks.py) so sources with a
+transformation_ctx read only new data, and commit writes the new bookmark to
+MORTAR_JOB_BOOKMARK_OUT (the runner stores it if the script exits 0). Run by
+hand, bookmarks are off."""
+import os
+
+from awsglue import _bookmarks
 from awsglue.glue_logging import GlueLogger
 
 _BOOKMARK_VALUES = ("job-bookmark-enable", "job-bookmark-pause", "job-bookmark-disable")
@@ -52,11 +58,16 @@ class Job:
         if bookmark is not None and bookmark not in _BOOKMARK_VALUES:
             raise ValueError(f"job_bookmark_option must be one of {', '.join(_BOOKMARK_VALUES)}, "
                              f"not {bookmark!r}")
+        bookmarks = _bookmarks.load_from_environment(job_name, bookmark)
         self._name, self._args = job_name, dict(args)
+        _bookmarks._set_active(bookmarks)
         run_id = args.get("JOB_RUN_ID") or "-"
         self._log.info(f"job {job_name} initialized (run {run_id})")
-        if bookmark == "job-bookmark-enable":
-            self._log.warn("job bookmarks are not kept yet: every run reads all its input")
+        if bookmarks is not None and bookmarks.enabled:
+            self._log.info(f"job bookmark {bookmarks.option} at version {bookmarks.version}")
+        elif bookmark in ("job-bookmark-enable", "job-bookmark-pause"):
+            self._log.warn("job bookmarks need Mortar's job runner (StartJobRun): run by hand, "
+                           "every source reads all its input")
 
     def isInitialized(self):
         return self._name is not None
@@ -64,5 +75,9 @@ class Job:
     def commit(self):
         if self._name is None:
             raise RuntimeError("Job.commit called before Job.init")
+        bookmarks = _bookmarks.active()
+        out = os.environ.get(_bookmarks.ENV_OUT)
+        if bookmarks is not None and bookmarks.option == _bookmarks.ENABLE and out:
+            bookmarks.write(out)
         self._committed = True
         self._log.info(f"job {self._name} committed")

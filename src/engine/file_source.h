@@ -86,6 +86,7 @@ struct SourceFile {
   const formats::Format* format = nullptr;
   PartitionValues partitions;
   int64_t size = 0;
+  int64_t mtime_micros = 0;  // job bookmarks select files by it
 };
 
 // Lists the files a source reads (hidden and _-prefixed files skipped, as

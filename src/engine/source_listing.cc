@@ -91,7 +91,7 @@ Status list_root(const FileSourceOptions& o, const io::GlobMatcher& exclusions,
   for (auto& [f, rel] : files) {
     std::string name = base_name(f.path);
     if (name.empty() || name[0] == '.' || name[0] == '_') continue;
-    SourceFile sf{f.path, forced, given, f.size};
+    SourceFile sf{f.path, forced, given, f.size, f.mtime_micros};
     PartitionValues found;
     if (!rel.empty() && !relative_dirs(rel, o.recurse, &found)) continue;
     if (excluded(exclusions, f.path, rel)) continue;

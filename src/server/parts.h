@@ -27,6 +27,7 @@
 #include "catalog/catalog.h"
 #include "catalog/partition_catalog.h"
 #include "common/clock.h"
+#include "jobs/job_bookmarks.h"
 #include "schedule/scheduler.h"
 #include "server/crawler_runtime.h"
 #include "server/leadership.h"
@@ -65,6 +66,7 @@ class Parts {
   const Clock& clock() const { return test_clock_ ? *test_clock_ : Clock::real(); }
   catalog::Catalog& catalog() { return catalog_; }
   catalog::PartitionCatalog& partitions() { return partitions_; }
+  jobs::JobBookmarks& bookmarks() { return bookmarks_; }
   schedule::Scheduler& scheduler() { return scheduler_; }
 
   // Every Glue operation the server serves, over these parts (which must
@@ -80,6 +82,7 @@ class Parts {
   catalog::Catalog catalog_;
   catalog::PartitionCatalog partitions_;
   schedule::Scheduler scheduler_;
+  jobs::JobBookmarks bookmarks_;
   // Destroyed first (~Parts), while the scheduler and catalog live.
   std::unique_ptr<CrawlerRuntime> crawlers_;
   std::unique_ptr<Leadership> leadership_;

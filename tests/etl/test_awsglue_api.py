@@ -243,7 +243,8 @@ def test_catalog_calls_are_routed_to_the_catalog_module(glue_ctx, monkeypatch):
     calls = [(name, args, kwargs) for name, args, kwargs in catalog.calls]
     assert calls[0] == ("create_frame_from_catalog", ("db", "t"),
                         {"push_down_predicate": "year='2024'",
-                         "additional_options": {"recurse": True}, "catalog_id": None})
+                         "additional_options": {"recurse": True}, "catalog_id": None,
+                         "transformation_ctx": "src"})
     assert calls[2][0] == "write_frame_to_catalog" and calls[2][1][1:] == ("db", "t2")
     assert calls[3][0] == "purge_table" and calls[3][1][:2] == ("db", "t")
     assert calls[4][0] == "purge_s3_path" and calls[4][1][0] == "s3://bucket/prefix/"

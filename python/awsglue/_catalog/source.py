@@ -92,14 +92,15 @@ def _source_tuning(options, fmt, params, additional_options):
 
 
 def create_frame_from_catalog(database, table_name, *, push_down_predicate="",
-                              additional_options=None, catalog_id=None):
+                              additional_options=None, catalog_id=None, transformation_ctx=""):
     """A frame over the catalog table's files (or its JDBC table)."""
     additional_options = dict(additional_options or {})
     table = _get_table(database, table_name, catalog_id)
     if _is_jdbc(table):
         from awsglue import _jdbc
         connection_type, options = _jdbc_options(table, additional_options)
-        return _jdbc.create_frame_from_jdbc(connection_type, options)
+        return _jdbc.create_frame_from_jdbc(connection_type, options,
+                                            transformation_ctx=transformation_ctx)
     fmt, format_options = _table_format(table)
     sd = table.get("StorageDescriptor") or {}
     options = {"format": fmt, "format_options": format_options,
@@ -140,4 +141,14 @@ def create_frame_from_catalog(database, table_name, *, push_down_predicate="",
         if not options["files"]:
             return native().from_records([])
         options["partition_types"] = {k["Name"]: k.get("Type") or "string" for k in keys}
+    if transformation_ctx:
+        from awsglue.context import _bookmarked_files
+        try:
+            bookmarked = _bookmarked_files(options, transformation_ctx, additional_options)
+        except native().MortarError as e:
+            if e.code == "NotFound" and "no data files" in e.message:
+                return native().from_records([])
+            raise
+        if bookmarked is not None:
+            return bookmarked
     return _from_files(options)

@@ -17,7 +17,9 @@ namespace mortar::engine::jdbc {
 struct ReadSpec {
   JdbcSourceOptions options;
   sql::JdbcUrl url;
-  std::string from;  // the quoted table, or "(<sample_query>) AS mortar_q"
+  // The quoted table, or "(<sample_query>) AS mortar_q"; with a
+  // filter_predicate, that inside "(SELECT * FROM .. WHERE ..) AS mortar_f".
+  std::string from;
   int partitions = 1;
   std::string label;  // "connection x" / "PostgreSQL" / "SQLite" for messages
 };

@@ -140,6 +140,9 @@ StatusOr<DynamicFrame> read_jdbc(const JdbcSourceOptions& options) {
       return invalid_input("JDBC source: dbtable is required (the table to read, e.g. public.orders)");
     MORTAR_ASSIGN_OR_RETURN(spec->from, quote_table_name(options.dbtable, pg));
   }
+  if (!options.filter_predicate.empty())
+    spec->from =
+        "(SELECT * FROM " + spec->from + " WHERE " + options.filter_predicate + ") AS mortar_f";
   if (!options.hashfield.empty() && !options.hashexpression.empty())
     return invalid_input("JDBC source: give hashfield or hashexpression, not both");
   const bool hashed = !options.hashfield.empty() || !options.hashexpression.empty();

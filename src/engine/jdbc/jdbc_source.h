@@ -28,6 +28,9 @@ struct JdbcSourceOptions {
   // Glue's sampleQuery: a SELECT read instead of the whole dbtable (the hash
   // partitioning applies to its result).
   std::string sample_query;
+  // Glue's filterPredicate: an SQL condition only matching rows are read
+  // (the database evaluates it; job bookmarks bound the keys with it).
+  std::string filter_predicate;
   std::string hashfield;
   std::string hashexpression;
   int hashpartitions = 0;  // 0 -> 7 with a hashfield/hashexpression, else 1

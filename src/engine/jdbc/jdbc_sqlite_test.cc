@@ -119,6 +119,29 @@ TEST(JdbcSqliteSource, HashPartitionsReadTheSameRowsOnce) {
   EXPECT_EQ(*s->count(), 10);
 }
 
+TEST(JdbcSqliteSource, FilterPredicateIsEvaluatedByTheDatabase) {
+  TempDir dir;
+  const std::string db = dir.file("f.db");
+  exec(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, n TEXT);"
+           "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 100) "
+           "INSERT INTO t SELECT i, 'v' || i FROM s;");
+  auto filtered = source(db, "t");
+  filtered.filter_predicate = "id > 90 AND id <= 95";
+  filtered.hashfield = "id";  // partitions split the filtered rows
+  filtered.hashpartitions = 3;
+  auto f = read_jdbc(filtered);
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_EQ(sorted_json_lines(*f),
+            (std::vector<std::string>{R"({"id": 91, "n": "v91"})", R"({"id": 92, "n": "v92"})",
+                                      R"({"id": 93, "n": "v93"})", R"({"id": 94, "n": "v94"})",
+                                      R"({"id": 95, "n": "v95"})"}));
+  auto bad = source(db, "t");
+  bad.filter_predicate = "no_such_column > 1";
+  auto b = read_jdbc(bad);
+  ASSERT_TRUE(b.ok());
+  EXPECT_FALSE(b->count().ok());
+}
+
 TEST(JdbcSqliteSource, ClearErrors) {
   TempDir dir;
   const std::string db = dir.file("e.db");
