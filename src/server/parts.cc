@@ -7,6 +7,7 @@
 #include "api/accounts.h"
 #include "api/ops/catalog_operations.h"
 #include "api/ops/partition_operations.h"
+#include "api/ops/trigger_operations.h"
 #include "common/crypto.h"
 #include "crawler/service/crawler_service.h"
 #include "server/audit_retention.h"
@@ -74,6 +75,7 @@ StatusOr<SchemaVersions> migrate_components(store::Store& store) {
   MORTAR_RETURN_IF_ERROR(api::AccountRegistry::migrate(recording));
   MORTAR_RETURN_IF_ERROR(catalog::Catalog::migrate(recording));
   MORTAR_RETURN_IF_ERROR(crawler::CrawlerService::migrate(recording));
+  MORTAR_RETURN_IF_ERROR(schedule::TriggerService::migrate(recording));
   MORTAR_RETURN_IF_ERROR(migrate_shared_settings(recording));
   return recording.versions();
 }
@@ -99,6 +101,10 @@ StatusOr<std::unique_ptr<Parts>> Parts::build(store::Store& store, PartsOptions 
         if (!s.ok()) {
           log_event(LogLevel::kWarn, "catching up crawler schedules failed", {{"error", s.ToString()}});
         }
+        s = p->triggers_->on_leadership_acquired(p->clock().now_seconds());
+        if (!s.ok()) {
+          log_event(LogLevel::kWarn, "catching up trigger schedules failed", {{"error", s.ToString()}});
+        }
         p->scheduler_.start();
       },
       [p] { p->scheduler_.stop(); }, parts->options_.leadership);
@@ -108,9 +114,39 @@ StatusOr<std::unique_ptr<Parts>> Parts::build(store::Store& store, PartsOptions 
   crawler_options.enforce_min_schedule_interval = parts->test_clock_ == nullptr;
   crawler_options.is_leader = [p] { return p->leadership_->leading(); };
   crawler_options.heartbeat_timeout_seconds = parts->options_.crawl_heartbeat_timeout_seconds;
+  crawler_options.on_crawl_finished = [p](const std::string& account, const std::string& crawler,
+                                          const std::string& crawl_id, const std::string& status) {
+    std::shared_lock lock(p->triggers_hook_mu_);
+    if (p->triggers_hook_ != nullptr)
+      p->triggers_hook_->on_crawl_finished(account, crawler, crawl_id, status);
+  };
   MORTAR_ASSIGN_OR_RETURN(parts->crawlers_,
                           CrawlerRuntime::start(store, parts->catalog_, parts->partitions_,
                                                 parts->scheduler_, std::move(crawler_options)));
+  // Job actions are refused until the jobs service is wired (JobActionHooks).
+  parts->trigger_actions_ =
+      std::make_unique<ServerTriggerActions>(parts->crawlers_->service(), JobActionHooks{});
+  schedule::TriggerServiceOptions trigger_options;
+  trigger_options.clock = &parts->clock();
+  trigger_options.rules.enforce_min_schedule_interval = parts->test_clock_ == nullptr;
+  trigger_options.server_id = parts->crawlers_->service().server_id();
+  trigger_options.is_leader = [p] { return p->leadership_->leading(); };
+  // Several servers: the leader re-reads triggers changed through the others.
+  trigger_options.sync_interval_millis = store.shared() ? 5000 : 0;
+  trigger_options.event_log = [](const std::string& level, const std::string& message) {
+    log_event(level == "error" ? LogLevel::kError
+              : level == "warn" ? LogLevel::kWarn
+                                : LogLevel::kInfo,
+              message);
+  };
+  MORTAR_ASSIGN_OR_RETURN(parts->triggers_,
+                          schedule::TriggerService::create(store, parts->scheduler_,
+                                                           *parts->trigger_actions_,
+                                                           std::move(trigger_options)));
+  {
+    std::unique_lock lock(parts->triggers_hook_mu_);
+    parts->triggers_hook_ = parts->triggers_.get();
+  }
   MORTAR_RETURN_IF_ERROR(schedule_audit_retention(parts->scheduler_, store, parts->clock(),
                                                   parts->options_.audit_retention));
   parts->leadership_->start();
@@ -120,7 +156,14 @@ StatusOr<std::unique_ptr<Parts>> Parts::build(store::Store& store, PartsOptions 
 Parts::~Parts() {
   leadership_.reset();  // stops the scheduler if leading, and trying to lead
   scheduler_.stop();
+  {
+    // Crawls cancelled below fire no conditional triggers.
+    std::unique_lock lock(triggers_hook_mu_);
+    triggers_hook_ = nullptr;
+  }
+  triggers_.reset();  // removes its entries, waits for fires in flight
   crawlers_.reset();  // cancels running crawls (each stops within a second)
+  trigger_actions_.reset();
 }
 
 api::OperationRegistry Parts::operations() {
@@ -128,6 +171,7 @@ api::OperationRegistry Parts::operations() {
   api::register_catalog_operations(ops, catalog_, codec_);
   api::register_partition_operations(ops, catalog_, partitions_, codec_);
   crawlers_->register_operations(ops, codec_);
+  api::register_trigger_operations(ops, *triggers_, codec_);
   return ops;
 }
 

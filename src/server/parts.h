@@ -6,6 +6,9 @@
 //   - one schedule::Scheduler and the clock it follows (crawler schedules,
 //     audit retention), run only while this server leads (leadership.h);
 //   - the CrawlerRuntime (crawler service + its scheduler bridge);
+//   - the schedule::TriggerService, firing through ServerTriggerActions
+//     (trigger_actions.h) on the same scheduler and leadership, told of
+//     every crawl that ends (conditional triggers);
 //   - the NextToken codec the operations page with.
 // operations() registers every Glue operation over these parts for
 // api::Service.
@@ -19,6 +22,7 @@
 #pragma once
 
 #include <memory>
+#include <shared_mutex>
 #include <string>
 
 #include "api/next_token.h"
@@ -28,9 +32,11 @@
 #include "catalog/partition_catalog.h"
 #include "common/clock.h"
 #include "schedule/scheduler.h"
+#include "schedule/trigger_service.h"
 #include "server/crawler_runtime.h"
 #include "server/leadership.h"
 #include "server/readiness.h"
+#include "server/trigger_actions.h"
 #include "store/store.h"
 
 namespace mortar::server {
@@ -66,6 +72,7 @@ class Parts {
   catalog::Catalog& catalog() { return catalog_; }
   catalog::PartitionCatalog& partitions() { return partitions_; }
   schedule::Scheduler& scheduler() { return scheduler_; }
+  schedule::TriggerService& triggers() { return *triggers_; }
 
   // Every Glue operation the server serves, over these parts (which must
   // outlive the registry's handlers).
@@ -82,6 +89,11 @@ class Parts {
   schedule::Scheduler scheduler_;
   // Destroyed first (~Parts), while the scheduler and catalog live.
   std::unique_ptr<CrawlerRuntime> crawlers_;
+  std::unique_ptr<ServerTriggerActions> trigger_actions_;
+  std::unique_ptr<schedule::TriggerService> triggers_;
+  // Guards triggers_hook_: the crawl-finished hook reads it on crawl threads.
+  std::shared_mutex triggers_hook_mu_;
+  schedule::TriggerService* triggers_hook_ = nullptr;
   std::unique_ptr<Leadership> leadership_;
 };
 

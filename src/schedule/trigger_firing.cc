@@ -1,0 +1,349 @@
+// TriggerService: the firing half -- scheduled fires with their claims,
+// conditional triggers on finished runs and crawls, the actions, and keeping
+// the scheduler's trigger entries in line with the store.
+#include <algorithm>
+#include <chrono>
+#include <set>
+
+#include "common/utc_time.h"
+#include "schedule/glue_schedule.h"
+#include "schedule/trigger_service.h"
+
+namespace mortar::schedule {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr const char* kEntryPrefix = "trigger/";
+// Fire claims older than this are pruned (far beyond any catch-up window).
+constexpr int64_t kClaimRetentionMicros = 7LL * 24 * 3600 * 1000000;
+constexpr int64_t kPruneEveryMicros = 3600LL * 1000000;
+
+JobAction job_action(const Json& a) {
+  JobAction out;
+  out.job_name = a.value("JobName", std::string());
+  if (auto it = a.find("Arguments"); it != a.end() && it->is_object()) out.arguments = *it;
+  if (auto it = a.find("Timeout"); it != a.end() && it->is_number_integer())
+    out.timeout_minutes = it->get<int64_t>();
+  if (auto it = a.find("NotificationProperty"); it != a.end() && it->is_object()) {
+    if (auto d = it->find("NotifyDelayAfter"); d != it->end() && d->is_number_integer())
+      out.notify_delay_after = d->get<int64_t>();
+  }
+  out.security_configuration = a.value("SecurityConfiguration", std::string());
+  return out;
+}
+
+// Whether `c` watches the job or crawler `kind`/`name`.
+bool watches(const Json& c, const std::string& kind, const std::string& name) {
+  return kind == "JOB" ? c.value("JobName", std::string()) == name
+                       : c.value("CrawlerName", std::string()) == name;
+}
+
+// The state `c` waits for, and which job or crawler it watches.
+std::string watched_state(const Json& c) {
+  return c.contains("JobName") ? c.value("State", std::string())
+                               : c.value("CrawlState", std::string());
+}
+std::string watched_kind(const Json& c) { return c.contains("JobName") ? "JOB" : "CRAWLER"; }
+std::string watched_name(const Json& c) {
+  return c.contains("JobName") ? c.value("JobName", std::string())
+                               : c.value("CrawlerName", std::string());
+}
+
+}  // namespace
+
+// --- Actions ------------------------------------------------------------------
+
+Status TriggerService::run_actions(const std::string& account, const Json& trigger,
+                                   const TriggerOrigin& origin, std::string* outcome) {
+  Status first;
+  std::string lines;
+  for (const auto& a : trigger.value("Actions", Json::array())) {
+    std::string line;
+    Status s;
+    if (a.contains("JobName")) {
+      const JobAction action = job_action(a);
+      auto run = actions_.start_job_run(account, action, origin);
+      s = run.status();
+      line = "job " + action.job_name + ": " + (run.ok() ? "run " + *run : s.ToString());
+    } else {
+      const std::string crawler = a.value("CrawlerName", std::string());
+      // Recorded before the start, so a crawl that ends at once is known to be
+      // this trigger's; undone (restoring an earlier record) if it did not start.
+      StartedCrawl mine{origin.trigger_name, origin.workflow_name, origin.workflow_run_id,
+                        clock_.now_micros()};
+      std::optional<StartedCrawl> previous;
+      s = store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
+        MORTAR_ASSIGN_OR_RETURN(previous, take_started_crawl(tx, account, crawler));
+        return put_started_crawl(tx, account, crawler, mine);
+      });
+      if (s.ok()) {
+        s = actions_.start_crawler(account, crawler);
+        if (!s.ok()) {
+          Status undo = store::run_in_write_transaction(store_, [&](store::Transaction& tx) {
+            MORTAR_RETURN_IF_ERROR(drop_started_crawl(tx, account, crawler, mine.started_micros));
+            return previous ? put_started_crawl(tx, account, crawler, *previous) : ok_status();
+          });
+          if (!undo.ok()) log("warn", "trigger bookkeeping for crawler " + crawler + ": " + undo.ToString());
+        }
+      }
+      line = "crawler " + crawler + ": " + (s.ok() ? std::string("started") : s.ToString());
+    }
+    if (!s.ok() && first.ok()) first = s;
+    if (!lines.empty()) lines += "; ";
+    lines += line;
+  }
+  if (outcome != nullptr) *outcome = lines;
+  return first;
+}
+
+// --- Scheduled ----------------------------------------------------------------
+
+bool TriggerService::fire_scheduled(const std::string& account, const std::string& name,
+                                    int64_t scheduled_time) {
+  if (options_.is_leader && !options_.is_leader()) return false;
+  const std::string key = "cron:" + std::to_string(scheduled_time);
+  const std::string when = utc_timestamp(scheduled_time);
+  std::optional<TriggerRow> row;
+  bool claimed_before = false;
+  Status s = store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
+    claimed_before = false;
+    MORTAR_ASSIGN_OR_RETURN(row, load_trigger(tx, account, name));
+    if (!row || row->type != "SCHEDULED" || row->state != "ACTIVATED") {
+      row.reset();  // deleted or stopped through another server meanwhile
+      return ok_status();
+    }
+    Status claim = insert_trigger_firing(tx, account, name, key, options_.server_id,
+                                         clock_.now_micros());
+    if (claim.code() == absl::StatusCode::kAlreadyExists) claimed_before = true;
+    return claim;
+  });
+  if (claimed_before) {
+    log("info", "trigger " + name + ": the fire of " + when +
+                    " was claimed already (by this or another server); not fired again");
+    return false;
+  }
+  if (!s.ok()) {
+    log("error", "trigger " + name + ": the fire of " + when + " failed: " + s.ToString());
+    return false;
+  }
+  if (!row) return false;
+  TriggerOrigin origin{name, row->body.value("WorkflowName", std::string()), ""};
+  std::string outcome;
+  Status ran = run_actions(account, row->body, origin, &outcome);
+  log(ran.ok() ? "info" : "warn", "trigger " + name + " fired for " + when + ": " + outcome);
+  (void)store::run_in_write_transaction(store_, [&](store::Transaction& tx) {
+    return set_trigger_firing_outcome(tx, account, name, key, outcome);
+  });
+  return true;
+}
+
+Status TriggerService::schedule_locked(const std::string& account, const std::string& name,
+                                       const std::string& expression) {
+  const Key key{account, name};
+  auto it = registered_.find(key);
+  if (it != registered_.end() && it->second == expression) return ok_status();
+  GlueScheduleOptions o;
+  o.enforce_min_interval = false;  // checked on input; a stored trigger always registers
+  MORTAR_ASSIGN_OR_RETURN(CronExpression cron, parse_glue_schedule(expression, o));
+  auto fire = [this, account, name](const FireEvent& e) {
+    fire_scheduled(account, name, e.scheduled_time);
+  };
+  const std::string id = entry_id(account, name);
+  MORTAR_RETURN_IF_ERROR(scheduler_.contains(id) ? scheduler_.replace(id, std::move(cron), fire)
+                                                 : scheduler_.add(id, std::move(cron), fire));
+  registered_[key] = expression;
+  return ok_status();
+}
+
+void TriggerService::unschedule_locked(const std::string& account, const std::string& name) {
+  if (registered_.erase({account, name}) > 0) (void)scheduler_.remove(entry_id(account, name));
+}
+
+Status TriggerService::reschedule_locked(const TriggerRow& row) {
+  if (row.type == "SCHEDULED" && row.state == "ACTIVATED")
+    return schedule_locked(row.account, row.name, row.body.value("Schedule", std::string()));
+  unschedule_locked(row.account, row.name);
+  return ok_status();
+}
+
+Status TriggerService::sync_schedules() {
+  std::lock_guard lock(mu_);
+  std::vector<TriggerRow> rows;
+  MORTAR_RETURN_IF_ERROR(
+      store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
+        MORTAR_ASSIGN_OR_RETURN(rows, triggers_in_state(tx, "", "SCHEDULED", "ACTIVATED"));
+        return ok_status();
+      }));
+  std::set<Key> wanted;
+  for (const auto& r : rows) wanted.insert({r.account, r.name});
+  std::vector<Key> gone;
+  for (const auto& [key, expression] : registered_) {
+    if (!wanted.count(key)) gone.push_back(key);
+  }
+  for (const auto& key : gone) unschedule_locked(key.first, key.second);
+  Status first;
+  for (const auto& r : rows) {
+    Status s = schedule_locked(r.account, r.name, r.body.value("Schedule", std::string()));
+    if (!s.ok()) {
+      log("warn", "trigger " + r.name + ": cannot schedule: " + s.ToString());
+      if (first.ok()) first = s;
+    }
+  }
+  return first;
+}
+
+Status TriggerService::on_leadership_acquired(int64_t now_seconds) {
+  MORTAR_RETURN_IF_ERROR(sync_schedules());
+  const int n =
+      scheduler_.catch_up(now_seconds, options_.catch_up_window_seconds,
+                          [](const std::string& id) { return id.starts_with(kEntryPrefix); });
+  if (n > 0) {
+    log("info", std::to_string(n) + " scheduled trigger(s) have a fire in the catch-up window (" +
+                    std::to_string(options_.catch_up_window_seconds) + " s)");
+  }
+  return ok_status();
+}
+
+void TriggerService::tick() {
+  if (options_.is_leader && !options_.is_leader()) return;
+  Status s = sync_schedules();
+  if (!s.ok()) log("warn", "re-reading trigger schedules failed: " + s.ToString());
+  const int64_t now = clock_.now_micros();
+  if (now - last_prune_micros_ < kPruneEveryMicros) return;
+  last_prune_micros_ = now;
+  s = store::run_in_write_transaction(store_, [&](store::Transaction& tx) {
+    return prune_trigger_firings(tx, now - kClaimRetentionMicros);
+  });
+  if (!s.ok()) log("warn", "pruning trigger fire claims failed: " + s.ToString());
+}
+
+void TriggerService::sync_loop() {
+  std::unique_lock lock(sync_mu_);
+  while (!sync_cv_.wait_for(lock, std::chrono::milliseconds(options_.sync_interval_millis),
+                            [this] { return stopping_; })) {
+    lock.unlock();
+    tick();
+    lock.lock();
+  }
+}
+
+// --- Conditional --------------------------------------------------------------
+
+std::vector<std::string> TriggerService::on_job_run_finished(const std::string& account,
+                                                             const std::string& job,
+                                                             const std::string& run_id,
+                                                             const std::string& state,
+                                                             const TriggerOrigin& origin) {
+  RunEvent e;
+  e.kind = "JOB";
+  e.name = job;
+  e.run_id = run_id;
+  e.state = state;
+  return run_finished(account, std::move(e), origin, /*crawler=*/false);
+}
+
+std::vector<std::string> TriggerService::on_crawl_finished(const std::string& account,
+                                                           const std::string& crawler,
+                                                           const std::string& crawl_id,
+                                                           const std::string& state) {
+  RunEvent e;
+  e.kind = "CRAWLER";
+  e.name = crawler;
+  e.run_id = crawl_id;
+  e.state = state;
+  return run_finished(account, std::move(e), TriggerOrigin{}, /*crawler=*/true);
+}
+
+std::vector<std::string> TriggerService::run_finished(const std::string& account, RunEvent event,
+                                                      const TriggerOrigin& given_origin,
+                                                      bool crawler) {
+  struct Fire {
+    std::string name;
+    Json body;
+    std::string key;
+  };
+  std::vector<Fire> fires;
+  TriggerOrigin origin = given_origin;
+  bool recorded = false;
+  event.finished_micros = clock_.now_micros();
+  Status s = store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
+    fires.clear();
+    recorded = false;
+    origin = given_origin;
+    if (crawler) {
+      // Only a crawl a trigger started has a record (run_actions wrote it).
+      MORTAR_ASSIGN_OR_RETURN(auto started, take_started_crawl(tx, account, event.name));
+      if (!started) return ok_status();
+      origin = TriggerOrigin{started->trigger_name, started->workflow_name, started->chain};
+    }
+    // Glue's rule: runs started by hand do not fire conditional triggers.
+    if (!origin.started_by_trigger()) return ok_status();
+    event.chain = origin.workflow_run_id;
+    event.trigger_name = origin.trigger_name;
+    auto seq = insert_run_event(tx, account, event);
+    if (seq.status().code() == absl::StatusCode::kAlreadyExists) return ok_status();  // reported twice
+    MORTAR_RETURN_IF_ERROR(seq.status());
+    recorded = true;
+    MORTAR_ASSIGN_OR_RETURN(auto candidates,
+                            triggers_in_state(tx, account, "CONDITIONAL", "ACTIVATED"));
+    for (const auto& candidate : candidates) {  // by name: rows are locked in one order
+      // Triggers of a workflow fire within its runs only, and the others outside any.
+      if (candidate.body.value("WorkflowName", std::string()) != origin.workflow_name) continue;
+      const Json& predicate = candidate.body["Predicate"];
+      const Json& conditions = predicate["Conditions"];
+      bool matches_event = false;
+      for (const auto& c : conditions) {
+        matches_event = matches_event ||
+                        (watches(c, event.kind, event.name) && watched_state(c) == event.state);
+      }
+      if (!matches_event) continue;
+      MORTAR_ASSIGN_OR_RETURN(TriggerRow row,
+                              require_trigger_for_write(tx, account, candidate.name));
+      if (row.state != "ACTIVATED" || row.type != "CONDITIONAL") continue;
+      if (predicate.value("Logical", std::string("AND")) == "AND") {
+        // Every watched job/crawler's newest trigger-started run in this chain
+        // ended as watched, each after the trigger's previous fire here.
+        MORTAR_ASSIGN_OR_RETURN(int64_t fired_seq,
+                                chain_fired_seq(tx, account, row.name, event.chain));
+        bool all = true;
+        for (const auto& c : conditions) {
+          MORTAR_ASSIGN_OR_RETURN(auto latest, latest_run_event(tx, account, watched_kind(c),
+                                                                watched_name(c), event.chain));
+          if (!latest || latest->state != watched_state(c) || latest->seq <= fired_seq) {
+            all = false;
+            break;
+          }
+        }
+        if (!all) continue;
+        MORTAR_RETURN_IF_ERROR(set_chain_fired_seq(tx, account, row.name, event.chain, *seq));
+      }
+      const std::string key = "run:" + event.kind + ":" + event.run_id;
+      MORTAR_RETURN_IF_ERROR(insert_trigger_firing(tx, account, row.name, key, options_.server_id,
+                                                   event.finished_micros));
+      fires.push_back(Fire{row.name, row.body, key});
+    }
+    return ok_status();
+  });
+  const std::string what = (crawler ? "crawler " : "job ") + event.name + " (" + event.run_id +
+                           ", " + event.state + ")";
+  if (!s.ok()) {
+    log("error", "conditional triggers after " + what + " failed: " + s.ToString());
+    return {};
+  }
+  std::vector<std::string> fired;
+  if (!recorded) return fired;
+  for (const Fire& f : fires) {
+    TriggerOrigin next{f.name, origin.workflow_name, origin.workflow_run_id};
+    std::string outcome;
+    Status ran = run_actions(account, f.body, next, &outcome);
+    log(ran.ok() ? "info" : "warn", "trigger " + f.name + " fired after " + what + ": " + outcome);
+    (void)store::run_in_write_transaction(store_, [&](store::Transaction& tx) {
+      return set_trigger_firing_outcome(tx, account, f.name, f.key, outcome);
+    });
+    fired.push_back(f.name);
+  }
+  return fired;
+}
+
+}  // namespace mortar::schedule
