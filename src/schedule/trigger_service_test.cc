@@ -279,11 +279,12 @@ TEST_P(TriggerServiceTest, ListingPagingDependentJobAndTags) {
 }
 
 TEST_P(TriggerServiceTest, AScheduledTriggerFiresAtItsCronTimeWithItsActions) {
+  Json job = {{"JobName", "j1"}, {"Arguments", {{"--day", "1"}}}, {"Timeout", 7}};
   ASSERT_TRUE(create({{"Name", "s"},
                       {"Type", "SCHEDULED"},
                       {"Schedule", "cron(0 * * * ? *)"},
                       {"StartOnCreation", true},
-                      {"Actions", {crawler_action("c1"), {{"JobName", "j1"}, {"Arguments", {{"--day", "1"}}}, {"Timeout", 7}}}}}})
+                      {"Actions", {crawler_action("c1"), job}}})
                   .ok());
   fire_due(scheduler_, kBase + 30 * 60);
   EXPECT_EQ(actions_.count(), 0u);
