@@ -54,8 +54,40 @@ std::string watched_name(const Json& c) {
 
 // --- Actions ------------------------------------------------------------------
 
+StatusOr<TriggerService::PriorCrawls> TriggerService::record_crawl_starts(
+    store::Transaction& tx, const std::string& account, const Json& trigger,
+    const TriggerOrigin& origin) {
+  PriorCrawls prior;
+  for (const auto& a : trigger.value("Actions", Json::array())) {
+    if (!a.contains("CrawlerName")) continue;
+    const std::string crawler = a.value("CrawlerName", std::string());
+    // Recorded before the start, so a crawl that ends at once is known to be
+    // this trigger's; undone (restoring the earlier record) if it does not start.
+    MORTAR_ASSIGN_OR_RETURN(auto previous, take_started_crawl(tx, account, crawler));
+    prior.emplace(crawler, std::move(previous));
+    MORTAR_RETURN_IF_ERROR(put_started_crawl(
+        tx, account, crawler,
+        StartedCrawl{origin.trigger_name, origin.workflow_name, origin.workflow_run_id,
+                     clock_.now_micros()}));
+  }
+  return prior;
+}
+
 Status TriggerService::run_actions(const std::string& account, const Json& trigger,
-                                   const TriggerOrigin& origin, std::string* outcome) {
+                                   const TriggerOrigin& origin, std::string* outcome,
+                                   const PriorCrawls* prior) {
+  PriorCrawls own;
+  if (prior == nullptr) {
+    Status s = store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
+      MORTAR_ASSIGN_OR_RETURN(own, record_crawl_starts(tx, account, trigger, origin));
+      return ok_status();
+    });
+    if (!s.ok()) {
+      if (outcome != nullptr) *outcome = "not fired: " + s.ToString();
+      return s;
+    }
+    prior = &own;
+  }
   Status first;
   std::string lines;
   for (const auto& a : trigger.value("Actions", Json::array())) {
@@ -68,24 +100,20 @@ Status TriggerService::run_actions(const std::string& account, const Json& trigg
       line = "job " + action.job_name + ": " + (run.ok() ? "run " + *run : s.ToString());
     } else {
       const std::string crawler = a.value("CrawlerName", std::string());
-      // Recorded before the start, so a crawl that ends at once is known to be
-      // this trigger's; undone (restoring an earlier record) if it did not start.
-      StartedCrawl mine{origin.trigger_name, origin.workflow_name, origin.workflow_run_id,
-                        clock_.now_micros()};
-      std::optional<StartedCrawl> previous;
-      s = store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
-        MORTAR_ASSIGN_OR_RETURN(previous, take_started_crawl(tx, account, crawler));
-        return put_started_crawl(tx, account, crawler, mine);
-      });
-      if (s.ok()) {
-        s = actions_.start_crawler(account, crawler);
-        if (!s.ok()) {
-          Status undo = store::run_in_write_transaction(store_, [&](store::Transaction& tx) {
-            MORTAR_RETURN_IF_ERROR(drop_started_crawl(tx, account, crawler, mine.started_micros));
-            return previous ? put_started_crawl(tx, account, crawler, *previous) : ok_status();
-          });
-          if (!undo.ok()) log("warn", "trigger bookkeeping for crawler " + crawler + ": " + undo.ToString());
-        }
+      s = actions_.start_crawler(account, crawler);
+      if (!s.ok()) {
+        auto it = prior->find(crawler);
+        Status undo = store::run_in_write_transaction(store_, [&](store::Transaction& tx) {
+          MORTAR_ASSIGN_OR_RETURN(auto mine, take_started_crawl(tx, account, crawler));
+          // Another fire may have replaced the record meanwhile: leave that one.
+          if (mine && mine->trigger_name != origin.trigger_name)
+            return put_started_crawl(tx, account, crawler, *mine);
+          if (it != prior->end() && it->second)
+            return put_started_crawl(tx, account, crawler, *it->second);
+          return ok_status();
+        });
+        if (!undo.ok())
+          log("warn", "trigger bookkeeping for crawler " + crawler + ": " + undo.ToString());
       }
       line = "crawler " + crawler + ": " + (s.ok() ? std::string("started") : s.ToString());
     }
@@ -101,41 +129,92 @@ Status TriggerService::run_actions(const std::string& account, const Json& trigg
 
 bool TriggerService::fire_scheduled(const std::string& account, const std::string& name,
                                     int64_t scheduled_time) {
-  if (options_.is_leader && !options_.is_leader()) return false;
-  const std::string key = "cron:" + std::to_string(scheduled_time);
-  const std::string when = utc_timestamp(scheduled_time);
-  std::optional<TriggerRow> row;
-  bool claimed_before = false;
+  return fire_batch({DueFire{account, name, scheduled_time}}) > 0;
+}
+
+int TriggerService::fire_batch(const std::vector<DueFire>& batch) {
+  if (batch.empty() || (options_.is_leader && !options_.is_leader())) return 0;
+  struct Claimed {
+    const DueFire* due;
+    TriggerRow row;
+    std::string key;
+    TriggerOrigin origin;
+    PriorCrawls prior;
+    std::string outcome;
+  };
+  std::vector<Claimed> claimed;
+  std::vector<const DueFire*> claimed_before;
+  const int64_t now = clock_.now_micros();
+  // One transaction claims the whole batch (and records the crawls it starts).
   Status s = store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
-    claimed_before = false;
-    MORTAR_ASSIGN_OR_RETURN(row, load_trigger(tx, account, name));
-    if (!row || row->type != "SCHEDULED" || row->state != "ACTIVATED") {
-      row.reset();  // deleted or stopped through another server meanwhile
-      return ok_status();
+    claimed.clear();
+    claimed_before.clear();
+    for (const DueFire& due : batch) {
+      MORTAR_ASSIGN_OR_RETURN(auto row, load_trigger(tx, due.account, due.name));
+      // Deleted or stopped through another server meanwhile.
+      if (!row || row->type != "SCHEDULED" || row->state != "ACTIVATED") continue;
+      const std::string key = "cron:" + std::to_string(due.scheduled_time);
+      MORTAR_ASSIGN_OR_RETURN(bool taken, trigger_firing_exists(tx, due.account, due.name, key));
+      if (taken) {
+        claimed_before.push_back(&due);
+        continue;
+      }
+      MORTAR_RETURN_IF_ERROR(
+          insert_trigger_firing(tx, due.account, due.name, key, options_.server_id, now));
+      TriggerOrigin origin{due.name, row->body.value("WorkflowName", std::string()), ""};
+      MORTAR_ASSIGN_OR_RETURN(PriorCrawls prior,
+                              record_crawl_starts(tx, due.account, row->body, origin));
+      claimed.push_back(Claimed{&due, std::move(*row), key, std::move(origin), std::move(prior), ""});
     }
-    Status claim = insert_trigger_firing(tx, account, name, key, options_.server_id,
-                                         clock_.now_micros());
-    if (claim.code() == absl::StatusCode::kAlreadyExists) claimed_before = true;
-    return claim;
+    return ok_status();
   });
-  if (claimed_before) {
-    log("info", "trigger " + name + ": the fire of " + when +
+  for (const DueFire* due : claimed_before) {
+    log("info", "trigger " + due->name + ": the fire of " + utc_timestamp(due->scheduled_time) +
                     " was claimed already (by this or another server); not fired again");
-    return false;
   }
   if (!s.ok()) {
-    log("error", "trigger " + name + ": the fire of " + when + " failed: " + s.ToString());
-    return false;
+    for (const DueFire& due : batch) {
+      log("error", "trigger " + due.name + ": the fire of " + utc_timestamp(due.scheduled_time) +
+                       " failed: " + s.ToString());
+    }
+    return 0;
   }
-  if (!row) return false;
-  TriggerOrigin origin{name, row->body.value("WorkflowName", std::string()), ""};
-  std::string outcome;
-  Status ran = run_actions(account, row->body, origin, &outcome);
-  log(ran.ok() ? "info" : "warn", "trigger " + name + " fired for " + when + ": " + outcome);
-  (void)store::run_in_write_transaction(store_, [&](store::Transaction& tx) {
-    return set_trigger_firing_outcome(tx, account, name, key, outcome);
+  for (Claimed& c : claimed) {
+    Status ran = run_actions(c.due->account, c.row.body, c.origin, &c.outcome, &c.prior);
+    log(ran.ok() ? "info" : "warn", "trigger " + c.due->name + " fired for " +
+                                        utc_timestamp(c.due->scheduled_time) + ": " + c.outcome);
+  }
+  // The outcomes, for every fire of the batch in one more transaction.
+  Status recorded = store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
+    for (const Claimed& c : claimed) {
+      MORTAR_RETURN_IF_ERROR(
+          set_trigger_firing_outcome(tx, c.due->account, c.due->name, c.key, c.outcome));
+    }
+    return ok_status();
   });
-  return true;
+  if (!recorded.ok()) log("warn", "recording trigger fire outcomes failed: " + recorded.ToString());
+  return static_cast<int>(claimed.size());
+}
+
+void TriggerService::firing_loop() {
+  std::unique_lock lock(due_mu_);
+  while (true) {
+    due_cv_.wait(lock, [this] { return stop_firing_ || !due_.empty(); });
+    if (stop_firing_) return;
+    std::vector<DueFire> batch;
+    batch.swap(due_);
+    firing_ = true;
+    lock.unlock();
+    fire_batch(batch);
+    lock.lock();
+    firing_ = false;
+    due_cv_.notify_all();
+  }
+}
+
+void TriggerService::wait_idle() {
+  std::unique_lock lock(due_mu_);
+  due_cv_.wait(lock, [this] { return stop_firing_ || (due_.empty() && !firing_); });
 }
 
 Status TriggerService::schedule_locked(const std::string& account, const std::string& name,
@@ -147,7 +226,11 @@ Status TriggerService::schedule_locked(const std::string& account, const std::st
   o.enforce_min_interval = false;  // checked on input; a stored trigger always registers
   MORTAR_ASSIGN_OR_RETURN(CronExpression cron, parse_glue_schedule(expression, o));
   auto fire = [this, account, name](const FireEvent& e) {
-    fire_scheduled(account, name, e.scheduled_time);
+    {
+      std::lock_guard lock(due_mu_);
+      due_.push_back(DueFire{account, name, e.scheduled_time});
+    }
+    due_cv_.notify_all();
   };
   const std::string id = entry_id(account, name);
   MORTAR_RETURN_IF_ERROR(scheduler_.contains(id) ? scheduler_.replace(id, std::move(cron), fire)

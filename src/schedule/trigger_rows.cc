@@ -166,6 +166,14 @@ Status insert_trigger_firing(store::Transaction& tx, const std::string& account,
       .status();
 }
 
+StatusOr<bool> trigger_firing_exists(store::Transaction& tx, const std::string& account,
+                                     const std::string& trigger, const std::string& fire_key) {
+  MORTAR_ASSIGN_OR_RETURN(auto rows, tx.query("SELECT 1 FROM trigger_firings WHERE account_id=? "
+                                              "AND trigger_name=? AND fire_key=?",
+                                              {account, trigger, fire_key}));
+  return !rows.empty();
+}
+
 Status set_trigger_firing_outcome(store::Transaction& tx, const std::string& account,
                                   const std::string& trigger, const std::string& fire_key,
                                   const std::string& outcome) {

@@ -64,6 +64,11 @@ StatusOr<std::vector<TriggerRow>> triggers_in_state(store::Transaction& tx,
 Status insert_trigger_firing(store::Transaction& tx, const std::string& account,
                              const std::string& trigger, const std::string& fire_key,
                              const std::string& server_id, int64_t fired_at_micros);
+// Whether `fire_key` was claimed for the trigger (checked before inserting
+// when several claims share a transaction, which one failed insert would abort
+// on PostgreSQL).
+StatusOr<bool> trigger_firing_exists(store::Transaction& tx, const std::string& account,
+                                     const std::string& trigger, const std::string& fire_key);
 Status set_trigger_firing_outcome(store::Transaction& tx, const std::string& account,
                                   const std::string& trigger, const std::string& fire_key,
                                   const std::string& outcome);

@@ -52,6 +52,7 @@ StatusOr<std::unique_ptr<TriggerService>> TriggerService::create(store::Store& s
   std::unique_ptr<TriggerService> s(
       new TriggerService(store, scheduler, actions, std::move(options)));
   MORTAR_RETURN_IF_ERROR(s->sync_schedules());
+  s->firing_thread_ = std::thread([p = s.get()] { p->firing_loop(); });
   if (s->options_.sync_interval_millis > 0) {
     s->sync_thread_ = std::thread([p = s.get()] { p->sync_loop(); });
   }
@@ -70,7 +71,13 @@ TriggerService::~TriggerService() {
     for (const auto& [key, expression] : registered_) (void)scheduler_.remove(entry_id(key.first, key.second));
     registered_.clear();
   }
-  scheduler_.wait_idle();  // fires already running call into this service
+  scheduler_.wait_idle();  // callbacks already running queue into this service
+  {
+    std::lock_guard lock(due_mu_);
+    stop_firing_ = true;  // fires still queued are dropped
+  }
+  due_cv_.notify_all();
+  if (firing_thread_.joinable()) firing_thread_.join();
 }
 
 std::string TriggerService::entry_id(const std::string& account, const std::string& name) {

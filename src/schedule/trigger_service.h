@@ -41,6 +41,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -125,10 +126,15 @@ class TriggerService {
                        const std::vector<std::string>& keys);
 
   // --- Firing ---------------------------------------------------------------
-  // The scheduler's callback: claims (trigger, scheduled_time) and runs the
-  // actions unless that time was claimed already or the trigger is no longer
-  // ACTIVATED. Returns whether it fired.
+  // A scheduled time of a trigger is due: claims (trigger, scheduled_time)
+  // and runs the actions unless that time was claimed already or the trigger
+  // is no longer ACTIVATED. Returns whether it fired. The scheduler's
+  // callbacks only queue their fires for the firing thread, which claims
+  // every queued fire in one transaction (a burst of triggers due in the same
+  // minute costs a few commits, not one each) and then runs their actions.
   bool fire_scheduled(const std::string& account, const std::string& name, int64_t scheduled_time);
+  // Blocks until no queued scheduled fire is waiting or firing (tests).
+  void wait_idle();
 
   // A job run reached a final state (SUCCEEDED, FAILED, STOPPED, TIMEOUT,
   // ERROR ...); `origin` is the run's (JobRun.TriggerName, workflow). Runs
@@ -163,10 +169,28 @@ class TriggerService {
 
   TriggerService(store::Store& store, Scheduler& scheduler, TriggerActions& actions,
                  TriggerServiceOptions options);
+  struct DueFire {
+    std::string account;
+    std::string name;
+    int64_t scheduled_time = 0;
+  };
+  // What a crawler's trigger-started record was before a fire replaced it
+  // (restored if the crawler does not start), by crawler name.
+  using PriorCrawls = std::map<std::string, std::optional<StartedCrawl>>;
+
   // Runs every action of `trigger`; returns one line per action and the
-  // first failure.
+  // first failure. `prior` non-null: the crawler actions' records are
+  // written already (in the claim's transaction).
   Status run_actions(const std::string& account, const nlohmann::json& trigger,
-                     const TriggerOrigin& origin, std::string* outcome);
+                     const TriggerOrigin& origin, std::string* outcome,
+                     const PriorCrawls* prior = nullptr);
+  // In `tx`: records `origin` as the starter of each crawler action's crawl.
+  StatusOr<PriorCrawls> record_crawl_starts(store::Transaction& tx, const std::string& account,
+                                            const nlohmann::json& trigger,
+                                            const TriggerOrigin& origin);
+  // Claims and fires `batch`; returns how many fired.
+  int fire_batch(const std::vector<DueFire>& batch);
+  void firing_loop();
   std::vector<std::string> run_finished(const std::string& account, RunEvent event,
                                         const TriggerOrigin& origin, bool crawler);
   Status schedule_locked(const std::string& account, const std::string& name,
@@ -192,6 +216,14 @@ class TriggerService {
   // never undoes a change this server just made). Not held while firing.
   std::mutex mu_;
   std::map<Key, std::string> registered_;  // guarded by mu_: what scheduler_ has
+
+  // Scheduled fires queued by scheduler callbacks for the firing thread.
+  std::mutex due_mu_;
+  std::condition_variable due_cv_;  // queue grew, a batch finished, or stopping
+  std::vector<DueFire> due_;        // guarded by due_mu_
+  bool firing_ = false;             // guarded by due_mu_: a batch is being fired
+  bool stop_firing_ = false;        // guarded by due_mu_
+  std::thread firing_thread_;
 
   std::atomic<int64_t> last_prune_micros_{0};  // tick(): when fire claims were last pruned
   std::mutex sync_mu_;  // guards stopping_

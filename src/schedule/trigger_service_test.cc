@@ -107,6 +107,7 @@ class TriggerServiceTest : public ::testing::TestWithParam<StoreBackend> {
   void fire_due(Scheduler& scheduler, int64_t now) {
     scheduler.run_due(now);
     scheduler.wait_idle();
+    service_->wait_idle();
   }
   void set_time(int64_t seconds) { clock_.set_micros(seconds * 1000000); }
 
@@ -336,6 +337,8 @@ TEST_P(TriggerServiceTest, ACronTimeFiresOnceAcrossServers) {
   other_scheduler.run_due(kBase + kHour);
   scheduler_.wait_idle();
   other_scheduler.wait_idle();
+  service_->wait_idle();
+  other->wait_idle();
   EXPECT_EQ(actions_.take(), std::vector<std::string>{"crawler:c1"});
   auto firings = service_->firings(ctx_.account_id, "s");
   ASSERT_EQ(firings->size(), 1u);
@@ -480,6 +483,7 @@ TEST(TriggerBurst, AThousandTriggersDueInTheSameMinute) {
   const auto start = std::chrono::steady_clock::now();
   EXPECT_EQ(scheduler.run_due(kBase + kHour), kTriggers);
   scheduler.wait_idle();
+  (*service)->wait_idle();
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::steady_clock::now() - start)
                       .count();
