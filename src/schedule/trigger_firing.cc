@@ -373,8 +373,8 @@ std::vector<std::string> TriggerService::run_finished(const std::string& account
     for (const auto& candidate : candidates) {  // by name: rows are locked in one order
       // Triggers of a workflow fire within its runs only, and the others outside any.
       if (candidate.body.value("WorkflowName", std::string()) != origin.workflow_name) continue;
-      const Json& predicate = candidate.body["Predicate"];
-      const Json& conditions = predicate["Conditions"];
+      const Json predicate = candidate.body.value("Predicate", Json::object());
+      const Json conditions = predicate.value("Conditions", Json::array());
       bool matches_event = false;
       for (const auto& c : conditions) {
         matches_event = matches_event ||

@@ -94,6 +94,17 @@ Json TriggerService::view(const TriggerRow& row) const {
   return t;
 }
 
+Status TriggerService::check_targets(const CallContext& ctx, const Json& trigger) {
+  for (const auto& a : trigger.value("Actions", Json::array())) {
+    if (a.contains("JobName")) {
+      MORTAR_RETURN_IF_ERROR(actions_.check_job(ctx.account_id, a.value("JobName", "")));
+    } else {
+      MORTAR_RETURN_IF_ERROR(actions_.check_crawler(ctx.account_id, a.value("CrawlerName", "")));
+    }
+  }
+  return ok_status();
+}
+
 StatusOr<std::string> TriggerService::create_trigger(const CallContext& ctx, const Json& request) {
   MORTAR_ASSIGN_OR_RETURN(Json body, trigger_from_create_request(request, options_.rules));
   TriggerRow row;
@@ -105,13 +116,7 @@ StatusOr<std::string> TriggerService::create_trigger(const CallContext& ctx, con
   row.body = std::move(body);
   if (auto tags = request.find("Tags"); tags != request.end() && tags->is_object()) row.tags = *tags;
   row.created_micros = clock_.now_micros();
-  for (const auto& a : row.body["Actions"]) {
-    if (a.contains("JobName"))
-      MORTAR_RETURN_IF_ERROR(actions_.check_job(ctx.account_id, a["JobName"].get<std::string>()));
-    else
-      MORTAR_RETURN_IF_ERROR(
-          actions_.check_crawler(ctx.account_id, a["CrawlerName"].get<std::string>()));
-  }
+  MORTAR_RETURN_IF_ERROR(check_targets(ctx, row.body));
   std::lock_guard lock(mu_);
   MORTAR_RETURN_IF_ERROR(store::run_in_write_transaction(
       store_, [&](store::Transaction& tx) { return insert_trigger(tx, row); }));
@@ -204,20 +209,19 @@ StatusOr<Json> TriggerService::update_trigger(const CallContext& ctx, const std:
                                               const Json& update) {
   std::lock_guard lock(mu_);
   TriggerRow row;
+  // Validated (and the named jobs/crawlers looked up) before the write
+  // transaction, which then re-applies the update to the row it locks.
+  MORTAR_RETURN_IF_ERROR(
+      store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
+        MORTAR_ASSIGN_OR_RETURN(row, require_trigger(tx, ctx.account_id, name));
+        return ok_status();
+      }));
+  MORTAR_ASSIGN_OR_RETURN(Json checked, apply_trigger_update(row.body, update, options_.rules));
+  if (update.contains("Actions")) MORTAR_RETURN_IF_ERROR(check_targets(ctx, checked));
   MORTAR_RETURN_IF_ERROR(
       store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
         MORTAR_ASSIGN_OR_RETURN(row, require_trigger_for_write(tx, ctx.account_id, name));
         MORTAR_ASSIGN_OR_RETURN(row.body, apply_trigger_update(row.body, update, options_.rules));
-        if (update.contains("Actions")) {
-          for (const auto& a : row.body["Actions"]) {
-            if (a.contains("JobName"))
-              MORTAR_RETURN_IF_ERROR(
-                  actions_.check_job(ctx.account_id, a["JobName"].get<std::string>()));
-            else
-              MORTAR_RETURN_IF_ERROR(
-                  actions_.check_crawler(ctx.account_id, a["CrawlerName"].get<std::string>()));
-          }
-        }
         return save_trigger(tx, row);
       }));
   MORTAR_RETURN_IF_ERROR(reschedule_locked(row));

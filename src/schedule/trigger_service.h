@@ -199,6 +199,8 @@ class TriggerService {
   // Brings the scheduler entry of `row` in line with its state. Requires mu_.
   Status reschedule_locked(const TriggerRow& row);
   nlohmann::json view(const TriggerRow& row) const;
+  // NotFound when an action names a job or crawler that does not exist.
+  Status check_targets(const CallContext& ctx, const nlohmann::json& trigger);
   // One page of the account's triggers: Trigger objects or names.
   StatusOr<Page> page_of(const CallContext& ctx, const std::string& dependent_job,
                          const nlohmann::json& tags, const std::string& after, int limit,
