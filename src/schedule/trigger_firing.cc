@@ -65,10 +65,10 @@ StatusOr<TriggerService::PriorCrawls> TriggerService::record_crawl_starts(
     // this trigger's; undone (restoring the earlier record) if it does not start.
     MORTAR_ASSIGN_OR_RETURN(auto previous, take_started_crawl(tx, account, crawler));
     prior.emplace(crawler, std::move(previous));
-    MORTAR_RETURN_IF_ERROR(put_started_crawl(
-        tx, account, crawler,
-        StartedCrawl{origin.trigger_name, origin.workflow_name, origin.workflow_run_id,
-                     clock_.now_micros()}));
+    MORTAR_RETURN_IF_ERROR(
+        put_started_crawl(tx, account, crawler,
+                          StartedCrawl{origin.trigger_name, origin.workflow_name,
+                                       origin.workflow_run_id, clock_.now_micros()}));
   }
   return prior;
 }
@@ -164,7 +164,8 @@ int TriggerService::fire_batch(const std::vector<DueFire>& batch) {
       TriggerOrigin origin{due.name, row->body.value("WorkflowName", std::string()), ""};
       MORTAR_ASSIGN_OR_RETURN(PriorCrawls prior,
                               record_crawl_starts(tx, due.account, row->body, origin));
-      claimed.push_back(Claimed{&due, std::move(*row), key, std::move(origin), std::move(prior), ""});
+      claimed.push_back(
+          Claimed{&due, std::move(*row), key, std::move(origin), std::move(prior), ""});
     }
     return ok_status();
   });
@@ -365,7 +366,8 @@ std::vector<std::string> TriggerService::run_finished(const std::string& account
     event.chain = origin.workflow_run_id;
     event.trigger_name = origin.trigger_name;
     auto seq = insert_run_event(tx, account, event);
-    if (seq.status().code() == absl::StatusCode::kAlreadyExists) return ok_status();  // reported twice
+    if (seq.status().code() == absl::StatusCode::kAlreadyExists)
+      return ok_status();  // reported twice
     MORTAR_RETURN_IF_ERROR(seq.status());
     recorded = true;
     MORTAR_ASSIGN_OR_RETURN(auto candidates,
@@ -408,8 +410,8 @@ std::vector<std::string> TriggerService::run_finished(const std::string& account
     }
     return ok_status();
   });
-  const std::string what = (crawler ? "crawler " : "job ") + event.name + " (" + event.run_id +
-                           ", " + event.state + ")";
+  const std::string what =
+      (crawler ? "crawler " : "job ") + event.name + " (" + event.run_id + ", " + event.state + ")";
   if (!s.ok()) {
     log("error", "conditional triggers after " + what + " failed: " + s.ToString());
     return {};

@@ -133,11 +133,10 @@ StatusOr<bool> delete_trigger_row(store::Transaction& tx, const std::string& acc
 StatusOr<std::vector<TriggerRow>> list_trigger_rows(store::Transaction& tx,
                                                     const std::string& account,
                                                     const std::string& after, int limit) {
-  MORTAR_ASSIGN_OR_RETURN(auto rows,
-                          tx.query(std::string("SELECT ") + kColumns +
-                                       " FROM triggers WHERE account_id=? AND name>? "
-                                       "ORDER BY name LIMIT ?",
-                                   {account, after, static_cast<int64_t>(limit)}));
+  MORTAR_ASSIGN_OR_RETURN(auto rows, tx.query(std::string("SELECT ") + kColumns +
+                                                  " FROM triggers WHERE account_id=? AND name>? "
+                                                  "ORDER BY name LIMIT ?",
+                                              {account, after, static_cast<int64_t>(limit)}));
   return rows_from(rows);
 }
 
@@ -221,8 +220,7 @@ StatusOr<int64_t> insert_run_event(store::Transaction& tx, const std::string& ac
 
 StatusOr<std::optional<RunEvent>> latest_run_event(store::Transaction& tx,
                                                    const std::string& account,
-                                                   const std::string& kind,
-                                                   const std::string& name,
+                                                   const std::string& kind, const std::string& name,
                                                    const std::string& chain) {
   MORTAR_ASSIGN_OR_RETURN(
       auto rows, tx.query("SELECT seq, run_id, state, trigger_name, finished_micros FROM "
@@ -276,10 +274,10 @@ Status put_started_crawl(store::Transaction& tx, const std::string& account,
 StatusOr<std::optional<StartedCrawl>> take_started_crawl(store::Transaction& tx,
                                                          const std::string& account,
                                                          const std::string& crawler) {
-  MORTAR_ASSIGN_OR_RETURN(
-      auto rows, tx.query("SELECT trigger_name, workflow_name, chain, started_micros FROM "
-                          "trigger_started_crawls WHERE account_id=? AND crawler=?",
-                          {account, crawler}));
+  MORTAR_ASSIGN_OR_RETURN(auto rows,
+                          tx.query("SELECT trigger_name, workflow_name, chain, started_micros FROM "
+                                   "trigger_started_crawls WHERE account_id=? AND crawler=?",
+                                   {account, crawler}));
   if (rows.empty()) return std::optional<StartedCrawl>();
   MORTAR_RETURN_IF_ERROR(
       tx.exec("DELETE FROM trigger_started_crawls WHERE account_id=? AND crawler=?",

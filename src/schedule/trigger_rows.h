@@ -102,8 +102,7 @@ StatusOr<int64_t> insert_run_event(store::Transaction& tx, const std::string& ac
 // The newest event of (kind, name) in `chain`.
 StatusOr<std::optional<RunEvent>> latest_run_event(store::Transaction& tx,
                                                    const std::string& account,
-                                                   const std::string& kind,
-                                                   const std::string& name,
+                                                   const std::string& kind, const std::string& name,
                                                    const std::string& chain);
 // The seq of the newest event the AND trigger fired on in `chain` (0: none).
 StatusOr<int64_t> chain_fired_seq(store::Transaction& tx, const std::string& account,

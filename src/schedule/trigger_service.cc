@@ -68,7 +68,8 @@ TriggerService::~TriggerService() {
   if (sync_thread_.joinable()) sync_thread_.join();
   {
     std::lock_guard lock(mu_);
-    for (const auto& [key, expression] : registered_) (void)scheduler_.remove(entry_id(key.first, key.second));
+    for (const auto& [key, expression] : registered_)
+      (void)scheduler_.remove(entry_id(key.first, key.second));
     registered_.clear();
   }
   scheduler_.wait_idle();  // callbacks already running queue into this service
@@ -111,10 +112,11 @@ StatusOr<std::string> TriggerService::create_trigger(const CallContext& ctx, con
   row.account = ctx.account_id;
   row.name = body["Name"].get<std::string>();
   row.type = body["Type"].get<std::string>();
-  row.state = request.value("StartOnCreation", false) && can_activate(row.type) ? "ACTIVATED"
-                                                                                : "CREATED";
+  row.state =
+      request.value("StartOnCreation", false) && can_activate(row.type) ? "ACTIVATED" : "CREATED";
   row.body = std::move(body);
-  if (auto tags = request.find("Tags"); tags != request.end() && tags->is_object()) row.tags = *tags;
+  if (auto tags = request.find("Tags"); tags != request.end() && tags->is_object())
+    row.tags = *tags;
   row.created_micros = clock_.now_micros();
   MORTAR_RETURN_IF_ERROR(check_targets(ctx, row.body));
   std::lock_guard lock(mu_);
@@ -134,7 +136,8 @@ StatusOr<Json> TriggerService::get_trigger(const CallContext& ctx, const std::st
   return view(row);
 }
 
-StatusOr<Page> TriggerService::get_triggers(const CallContext& ctx, const std::string& dependent_job,
+StatusOr<Page> TriggerService::get_triggers(const CallContext& ctx,
+                                            const std::string& dependent_job,
                                             const std::string& after, int limit) {
   return page_of(ctx, dependent_job, Json(), after, limit, /*objects=*/true);
 }
@@ -294,7 +297,8 @@ Status TriggerService::tag_trigger(const CallContext& ctx, const std::string& na
     MORTAR_ASSIGN_OR_RETURN(TriggerRow row, require_trigger_for_write(tx, ctx.account_id, name));
     if (!tags_to_add.is_object() || tags_to_add.empty()) return ok_status();
     if (!row.tags.is_object()) row.tags = Json::object();
-    for (auto it = tags_to_add.begin(); it != tags_to_add.end(); ++it) row.tags[it.key()] = it.value();
+    for (auto it = tags_to_add.begin(); it != tags_to_add.end(); ++it)
+      row.tags[it.key()] = it.value();
     MORTAR_RETURN_IF_ERROR(catalog::check_tag_count(static_cast<int64_t>(row.tags.size())));
     return save_trigger(tx, row);
   });

@@ -83,8 +83,7 @@ class TriggerService {
   // Registers the ACTIVATED SCHEDULED triggers on `scheduler`. `store`,
   // `scheduler` and `actions` must outlive the service; the store must be
   // migrated.
-  static StatusOr<std::unique_ptr<TriggerService>> create(store::Store& store,
-                                                          Scheduler& scheduler,
+  static StatusOr<std::unique_ptr<TriggerService>> create(store::Store& store, Scheduler& scheduler,
                                                           TriggerActions& actions,
                                                           TriggerServiceOptions options);
   // Stops the sync thread, removes its scheduler entries and waits for
@@ -140,8 +139,7 @@ class TriggerService {
   // ERROR ...); `origin` is the run's (JobRun.TriggerName, workflow). Runs
   // no trigger or workflow started are ignored. Returns the triggers fired.
   std::vector<std::string> on_job_run_finished(const std::string& account, const std::string& job,
-                                               const std::string& run_id,
-                                               const std::string& state,
+                                               const std::string& run_id, const std::string& state,
                                                const TriggerOrigin& origin);
   // A crawl ended (SUCCEEDED, FAILED or CANCELLED). Whether a trigger
   // started it is this service's own record (it started it). Returns the
@@ -160,8 +158,7 @@ class TriggerService {
   void tick();
 
   // The fire claims of a trigger, oldest first (tests, diagnostics).
-  StatusOr<std::vector<TriggerFiring>> firings(const std::string& account,
-                                               const std::string& name);
+  StatusOr<std::vector<TriggerFiring>> firings(const std::string& account, const std::string& name);
   static std::string entry_id(const std::string& account, const std::string& name);
 
  private:
@@ -194,7 +191,7 @@ class TriggerService {
   std::vector<std::string> run_finished(const std::string& account, RunEvent event,
                                         const TriggerOrigin& origin, bool crawler);
   Status schedule_locked(const std::string& account, const std::string& name,
-                         const std::string& expression);  // requires mu_
+                         const std::string& expression);                        // requires mu_
   void unschedule_locked(const std::string& account, const std::string& name);  // requires mu_
   // Brings the scheduler entry of `row` in line with its state. Requires mu_.
   Status reschedule_locked(const TriggerRow& row);
@@ -228,7 +225,7 @@ class TriggerService {
   std::thread firing_thread_;
 
   std::atomic<int64_t> last_prune_micros_{0};  // tick(): when fire claims were last pruned
-  std::mutex sync_mu_;  // guards stopping_
+  std::mutex sync_mu_;                         // guards stopping_
   std::condition_variable sync_cv_;
   bool stopping_ = false;
   std::thread sync_thread_;

@@ -120,7 +120,8 @@ class TriggerServiceTest : public ::testing::TestWithParam<StoreBackend> {
 };
 
 TEST_P(TriggerServiceTest, StatesAsGlueReportsThem) {
-  ASSERT_TRUE(create({{"Name", "od"}, {"Type", "ON_DEMAND"}, {"Actions", {crawler_action("c1")}}}).ok());
+  ASSERT_TRUE(
+      create({{"Name", "od"}, {"Type", "ON_DEMAND"}, {"Actions", {crawler_action("c1")}}}).ok());
   EXPECT_EQ(state("od"), "CREATED");
   ASSERT_TRUE(create({{"Name", "s"},
                       {"Type", "SCHEDULED"},
@@ -153,7 +154,8 @@ TEST_P(TriggerServiceTest, StatesAsGlueReportsThem) {
   EXPECT_EQ(state("s2"), "EntityNotFoundException");
   EXPECT_FALSE(scheduler_.contains(TriggerService::entry_id(ctx_.account_id, "s2")));
   EXPECT_TRUE(service_->delete_trigger(ctx_, "s2").ok());  // Glue: no error when absent
-  EXPECT_EQ(error_name(create({{"Name", "od"}, {"Type", "ON_DEMAND"}, {"Actions", {crawler_action("c1")}}})),
+  EXPECT_EQ(error_name(create(
+                {{"Name", "od"}, {"Type", "ON_DEMAND"}, {"Actions", {crawler_action("c1")}}})),
             "AlreadyExistsException");
 }
 
@@ -163,38 +165,50 @@ TEST_P(TriggerServiceTest, InvalidDefinitionsAreRefusedSayingWhy) {
     return error_name(s) + ": " + std::string(status_message(s));
   };
   Json acts = {crawler_action("c1")};
-  EXPECT_EQ(message({{"Name", "t"}, {"Type", "ON_DEMAND"}, {"StartOnCreation", true}, {"Actions", acts}}),
-            "InvalidInputException: StartOnCreation is not supported for ON_DEMAND triggers");
-  EXPECT_EQ(message({{"Name", "t"}, {"Type", "SCHEDULED"}, {"Actions", acts}}),
-            "InvalidInputException: Schedule is required for a SCHEDULED trigger (a cron expression)");
-  EXPECT_EQ(message({{"Name", "t"}, {"Type", "SCHEDULED"}, {"Schedule", "cron(0 12 * * * *)"}, {"Actions", acts}})
+  EXPECT_EQ(
+      message({{"Name", "t"}, {"Type", "ON_DEMAND"}, {"StartOnCreation", true}, {"Actions", acts}}),
+      "InvalidInputException: StartOnCreation is not supported for ON_DEMAND triggers");
+  EXPECT_EQ(
+      message({{"Name", "t"}, {"Type", "SCHEDULED"}, {"Actions", acts}}),
+      "InvalidInputException: Schedule is required for a SCHEDULED trigger (a cron expression)");
+  EXPECT_EQ(message({{"Name", "t"},
+                     {"Type", "SCHEDULED"},
+                     {"Schedule", "cron(0 12 * * * *)"},
+                     {"Actions", acts}})
                 .rfind("InvalidInputException: Invalid schedule expression: ", 0),
             0u);
   EXPECT_EQ(message({{"Name", "t"}, {"Type", "ON_DEMAND"}, {"Actions", {Json::object()}}}),
             "InvalidInputException: Actions[1]: an action must name a JobName or a CrawlerName");
-  EXPECT_EQ(message({{"Name", "t"}, {"Type", "ON_DEMAND"}, {"Actions", {{{"CrawlerName", "c1"}, {"Arguments", {{"--a", "1"}}}}}}}),
-            "InvalidInputException: Actions[1]: Arguments applies to job actions only, not to crawler c1");
+  EXPECT_EQ(message({{"Name", "t"},
+                     {"Type", "ON_DEMAND"},
+                     {"Actions", {{{"CrawlerName", "c1"}, {"Arguments", {{"--a", "1"}}}}}}}),
+            "InvalidInputException: Actions[1]: Arguments applies to job actions only, not to "
+            "crawler c1");
   EXPECT_EQ(message({{"Name", "t"}, {"Type", "CONDITIONAL"}, {"Actions", acts}}),
             "InvalidInputException: Predicate is required for a CONDITIONAL trigger");
-  EXPECT_EQ(message({{"Name", "t"},
-                     {"Type", "CONDITIONAL"},
-                     {"Predicate", {{"Conditions", {{{"JobName", "j1"}, {"State", "RUNNING"}}}}}},
-                     {"Actions", acts}}),
-            "InvalidInputException: Predicate.Conditions[1]: State must be one of SUCCEEDED, STOPPED, "
-            "FAILED, TIMEOUT (the job states a conditional trigger watches), not \"RUNNING\"");
+  EXPECT_EQ(
+      message({{"Name", "t"},
+               {"Type", "CONDITIONAL"},
+               {"Predicate", {{"Conditions", {{{"JobName", "j1"}, {"State", "RUNNING"}}}}}},
+               {"Actions", acts}}),
+      "InvalidInputException: Predicate.Conditions[1]: State must be one of SUCCEEDED, STOPPED, "
+      "FAILED, TIMEOUT (the job states a conditional trigger watches), not \"RUNNING\"");
   EXPECT_EQ(message({{"Name", "t"},
                      {"Type", "CONDITIONAL"},
                      {"Predicate",
                       {{"Conditions",
-                        {{{"JobName", "j1"}, {"State", "FAILED"}}, {{"CrawlerName", "c1"}, {"CrawlState", "FAILED"}}}}}},
+                        {{{"JobName", "j1"}, {"State", "FAILED"}},
+                         {{"CrawlerName", "c1"}, {"CrawlState", "FAILED"}}}}}},
                      {"Actions", acts}}),
-            "InvalidInputException: Predicate.Logical (AND or ANY) is required with more than one condition");
-  EXPECT_EQ(message({{"Name", "t"},
-                     {"Type", "EVENT"},
-                     {"WorkflowName", "w"},
-                     {"EventBatchingCondition", {{"BatchSize", 101}}},
-                     {"Actions", acts}}),
-            "InvalidInputException: EventBatchingCondition.BatchSize must be between 1 and 100 events");
+            "InvalidInputException: Predicate.Logical (AND or ANY) is required with more than one "
+            "condition");
+  EXPECT_EQ(
+      message({{"Name", "t"},
+               {"Type", "EVENT"},
+               {"WorkflowName", "w"},
+               {"EventBatchingCondition", {{"BatchSize", 101}}},
+               {"Actions", acts}}),
+      "InvalidInputException: EventBatchingCondition.BatchSize must be between 1 and 100 events");
   EXPECT_EQ(message({{"Name", "t"}, {"Type", "ON_DEMAND"}, {"Actions", {job_action("gone")}}}),
             "EntityNotFoundException: Job gone not found");
   // Nothing half-written.
@@ -208,11 +222,12 @@ TEST_P(TriggerServiceTest, InvalidDefinitionsAreRefusedSayingWhy) {
                       {"Actions", acts}})
                   .ok());
   EXPECT_EQ((*service_->get_trigger(ctx_, "e"))["EventBatchingCondition"]["BatchWindow"], 900);
-  ASSERT_TRUE(create({{"Name", "c"},
-                      {"Type", "CONDITIONAL"},
-                      {"Predicate", {{"Conditions", {{{"JobName", "j1"}, {"State", "SUCCEEDED"}}}}}},
-                      {"Actions", acts}})
-                  .ok());
+  ASSERT_TRUE(
+      create({{"Name", "c"},
+              {"Type", "CONDITIONAL"},
+              {"Predicate", {{"Conditions", {{{"JobName", "j1"}, {"State", "SUCCEEDED"}}}}}},
+              {"Actions", acts}})
+          .ok());
   Json p = (*service_->get_trigger(ctx_, "c"))["Predicate"];
   EXPECT_EQ(p["Logical"], "AND");
   EXPECT_EQ(p["Conditions"][0]["LogicalOperator"], "EQUALS");
@@ -234,15 +249,20 @@ TEST_P(TriggerServiceTest, UpdateReplacesWhatItNamesAndReschedules) {
   EXPECT_EQ((*t)["Description"], "hourly");
   EXPECT_EQ((*t)["State"], "ACTIVATED");
   EXPECT_EQ(scheduler_.next_fire(id), kBase + 30 * 60);
-  EXPECT_EQ(error_name(service_->update_trigger(ctx_, "s", {{"Predicate", {{"Conditions", Json::array()}}}}).status()),
-            "InvalidInputException");
+  EXPECT_EQ(
+      error_name(
+          service_->update_trigger(ctx_, "s", {{"Predicate", {{"Conditions", Json::array()}}}})
+              .status()),
+      "InvalidInputException");
   EXPECT_EQ(error_name(service_->update_trigger(ctx_, "nope", {{"Description", "x"}}).status()),
             "EntityNotFoundException");
 }
 
 TEST_P(TriggerServiceTest, ListingPagingDependentJobAndTags) {
   for (int i = 0; i < 5; ++i) {
-    Json r = {{"Name", "t" + std::to_string(i)}, {"Type", "ON_DEMAND"}, {"Actions", {crawler_action("c1")}}};
+    Json r = {{"Name", "t" + std::to_string(i)},
+              {"Type", "ON_DEMAND"},
+              {"Actions", {crawler_action("c1")}}};
     if (i % 2 == 0) r["Actions"].push_back(job_action("j1"));
     if (i == 4) r["Tags"] = {{"team", "a"}};
     ASSERT_TRUE(create(r).ok());
@@ -310,8 +330,11 @@ TEST_P(TriggerServiceTest, AScheduledTriggerFiresAtItsCronTimeWithItsActions) {
 }
 
 TEST_P(TriggerServiceTest, AFailingActionNeverStopsTheOthersAndADeletedJobRunsAsError) {
-  ASSERT_TRUE(create({{"Name", "od"}, {"Type", "ON_DEMAND"}, {"Actions", {job_action("j1"), crawler_action("c1"), job_action("j2")}}}).ok());
-  actions_.jobs.erase("j1");      // deleted after the trigger was created
+  ASSERT_TRUE(create({{"Name", "od"},
+                      {"Type", "ON_DEMAND"},
+                      {"Actions", {job_action("j1"), crawler_action("c1"), job_action("j2")}}})
+                  .ok());
+  actions_.jobs.erase("j1");  // deleted after the trigger was created
   actions_.crawlers.erase("c1");
   Status s = service_->start_trigger(ctx_, "od");
   EXPECT_EQ(error_name(s), "EntityNotFoundException");  // the first failure, after trying all
@@ -321,7 +344,8 @@ TEST_P(TriggerServiceTest, AFailingActionNeverStopsTheOthersAndADeletedJobRunsAs
 
 TEST_P(TriggerServiceTest, ACronTimeFiresOnceAcrossServers) {
   // A second server on the same store with its own scheduler.
-  auto other_store = store_.backend() == StoreBackend::kSqliteMemory ? nullptr : *store_.open_again();
+  auto other_store =
+      store_.backend() == StoreBackend::kSqliteMemory ? nullptr : *store_.open_again();
   ASSERT_NE(other_store, nullptr);
   Scheduler other_scheduler(clock_);
   ASSERT_TRUE(create({{"Name", "s"},
@@ -363,7 +387,8 @@ TEST_P(TriggerServiceTest, CatchUpAfterDowntimeFiresOnceNotOncePerMissedSlot) {
   EXPECT_EQ(actions_.take(), std::vector<std::string>{"crawler:c1"});
   auto firings = service_->firings(ctx_.account_id, "s");
   ASSERT_EQ(firings->size(), 1u);
-  EXPECT_EQ((*firings)[0].fire_key, "cron:" + std::to_string(kBase + 3 * kHour));  // 02:00, the latest
+  EXPECT_EQ((*firings)[0].fire_key,
+            "cron:" + std::to_string(kBase + 3 * kHour));  // 02:00, the latest
   // The old leader had fired 02:00 already? Then a second catch-up does nothing.
   ASSERT_TRUE(service_->on_leadership_acquired(kBase + 3 * kHour + 5 * 60).ok());
   fire_due(fresh, kBase + 3 * kHour + 5 * 60);
@@ -376,35 +401,46 @@ TEST_P(TriggerServiceTest, CatchUpAfterDowntimeFiresOnceNotOncePerMissedSlot) {
 }
 
 TEST_P(TriggerServiceTest, OnlyTriggerStartedRunsFireConditionalTriggers) {
-  ASSERT_TRUE(create({{"Name", "after-j1"},
-                      {"Type", "CONDITIONAL"},
-                      {"StartOnCreation", true},
-                      {"Predicate", {{"Conditions", {{{"JobName", "j1"}, {"State", "SUCCEEDED"}}}}}},
-                      {"Actions", {job_action("j2")}}})
-                  .ok());
+  ASSERT_TRUE(
+      create({{"Name", "after-j1"},
+              {"Type", "CONDITIONAL"},
+              {"StartOnCreation", true},
+              {"Predicate", {{"Conditions", {{{"JobName", "j1"}, {"State", "SUCCEEDED"}}}}}},
+              {"Actions", {job_action("j2")}}})
+          .ok());
   // Started by hand (no origin): nothing fires.
-  EXPECT_TRUE(service_->on_job_run_finished(ctx_.account_id, "j1", "jr_a", "SUCCEEDED", {}).empty());
+  EXPECT_TRUE(
+      service_->on_job_run_finished(ctx_.account_id, "j1", "jr_a", "SUCCEEDED", {}).empty());
   // Started by a trigger, wrong state: nothing.
-  EXPECT_TRUE(service_->on_job_run_finished(ctx_.account_id, "j1", "jr_b", "FAILED", {"od", "", ""}).empty());
+  EXPECT_TRUE(service_->on_job_run_finished(ctx_.account_id, "j1", "jr_b", "FAILED", {"od", "", ""})
+                  .empty());
   // Started by a trigger, SUCCEEDED: fires once, even if reported twice.
-  EXPECT_EQ(service_->on_job_run_finished(ctx_.account_id, "j1", "jr_c", "SUCCEEDED", {"od", "", ""}),
-            std::vector<std::string>{"after-j1"});
-  EXPECT_TRUE(service_->on_job_run_finished(ctx_.account_id, "j1", "jr_c", "SUCCEEDED", {"od", "", ""}).empty());
+  EXPECT_EQ(
+      service_->on_job_run_finished(ctx_.account_id, "j1", "jr_c", "SUCCEEDED", {"od", "", ""}),
+      std::vector<std::string>{"after-j1"});
+  EXPECT_TRUE(
+      service_->on_job_run_finished(ctx_.account_id, "j1", "jr_c", "SUCCEEDED", {"od", "", ""})
+          .empty());
   EXPECT_EQ(actions_.take(), std::vector<std::string>{"job:j2"});
   EXPECT_EQ(actions_.job_runs.back().origin.trigger_name, "after-j1");
   // A deactivated trigger does not fire.
   ASSERT_TRUE(service_->stop_trigger(ctx_, "after-j1").ok());
-  EXPECT_TRUE(service_->on_job_run_finished(ctx_.account_id, "j1", "jr_d", "SUCCEEDED", {"od", "", ""}).empty());
+  EXPECT_TRUE(
+      service_->on_job_run_finished(ctx_.account_id, "j1", "jr_d", "SUCCEEDED", {"od", "", ""})
+          .empty());
 
   // Crawls: only the ones a trigger started (this service's record) count.
   ASSERT_TRUE(create({{"Name", "after-c1"},
                       {"Type", "CONDITIONAL"},
                       {"StartOnCreation", true},
-                      {"Predicate", {{"Conditions", {{{"CrawlerName", "c1"}, {"CrawlState", "SUCCEEDED"}}}}}},
+                      {"Predicate",
+                       {{"Conditions", {{{"CrawlerName", "c1"}, {"CrawlState", "SUCCEEDED"}}}}}},
                       {"Actions", {crawler_action("c2")}}})
                   .ok());
   EXPECT_TRUE(service_->on_crawl_finished(ctx_.account_id, "c1", "crawl-1", "SUCCEEDED").empty());
-  ASSERT_TRUE(create({{"Name", "start-c1"}, {"Type", "ON_DEMAND"}, {"Actions", {crawler_action("c1")}}}).ok());
+  ASSERT_TRUE(
+      create({{"Name", "start-c1"}, {"Type", "ON_DEMAND"}, {"Actions", {crawler_action("c1")}}})
+          .ok());
   ASSERT_TRUE(service_->start_trigger(ctx_, "start-c1").ok());
   EXPECT_EQ(service_->on_crawl_finished(ctx_.account_id, "c1", "crawl-2", "SUCCEEDED"),
             std::vector<std::string>{"after-c1"});
@@ -428,7 +464,9 @@ TEST_P(TriggerServiceTest, AndNeedsEveryConditionAnyOneAcrossJobsAndCrawlers) {
                       {"Predicate", {{"Logical", "ANY"}, {"Conditions", conditions}}},
                       {"Actions", {job_action("j2")}}})
                   .ok());
-  ASSERT_TRUE(create({{"Name", "start-c1"}, {"Type", "ON_DEMAND"}, {"Actions", {crawler_action("c1")}}}).ok());
+  ASSERT_TRUE(
+      create({{"Name", "start-c1"}, {"Type", "ON_DEMAND"}, {"Actions", {crawler_action("c1")}}})
+          .ok());
   const TriggerOrigin by_trigger{"od", "", ""};
 
   EXPECT_EQ(service_->on_job_run_finished(ctx_.account_id, "j1", "r1", "SUCCEEDED", by_trigger),
@@ -440,7 +478,8 @@ TEST_P(TriggerServiceTest, AndNeedsEveryConditionAnyOneAcrossJobsAndCrawlers) {
   EXPECT_EQ(service_->on_job_run_finished(ctx_.account_id, "j1", "r2", "SUCCEEDED", by_trigger),
             std::vector<std::string>{"either"});
   ASSERT_TRUE(service_->start_trigger(ctx_, "start-c1").ok());
-  EXPECT_EQ(service_->on_crawl_finished(ctx_.account_id, "c1", "k2", "FAILED"), std::vector<std::string>{});
+  EXPECT_EQ(service_->on_crawl_finished(ctx_.account_id, "c1", "k2", "FAILED"),
+            std::vector<std::string>{});
   // j1's newest run succeeded but c1's newest failed: still no AND.
   ASSERT_TRUE(service_->start_trigger(ctx_, "start-c1").ok());
   EXPECT_EQ(service_->on_crawl_finished(ctx_.account_id, "c1", "k3", "SUCCEEDED"),
@@ -448,7 +487,9 @@ TEST_P(TriggerServiceTest, AndNeedsEveryConditionAnyOneAcrossJobsAndCrawlers) {
 
   // Workflow chains are separate: a run in workflow run wr_1 does not satisfy
   // a trigger outside the workflow.
-  EXPECT_TRUE(service_->on_job_run_finished(ctx_.account_id, "j1", "r3", "SUCCEEDED", {"t", "wf", "wr_1"}).empty());
+  EXPECT_TRUE(
+      service_->on_job_run_finished(ctx_.account_id, "j1", "r3", "SUCCEEDED", {"t", "wf", "wr_1"})
+          .empty());
 }
 
 MORTAR_ON_STORE_BACKENDS(TriggerServiceTest, test_support::StoreBackend::kSqliteFile);

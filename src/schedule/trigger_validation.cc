@@ -42,7 +42,8 @@ Status check_action(Json& action, size_t i) {
                                    : "an action must name a JobName or a CrawlerName"));
   }
   if (crawler) {
-    for (const char* m : {"Arguments", "Timeout", "NotificationProperty", "SecurityConfiguration"}) {
+    for (const char* m :
+         {"Arguments", "Timeout", "NotificationProperty", "SecurityConfiguration"}) {
       if (action.contains(m))
         return invalid_input(at + m + " applies to job actions only, not to crawler " +
                              action["CrawlerName"].get<std::string>());
@@ -78,8 +79,9 @@ Status check_condition(Json& c, size_t i) {
   const bool job = has_string(c, "JobName");
   const bool crawler = has_string(c, "CrawlerName");
   if (job == crawler) {
-    return invalid_input(at + (job ? "a condition watches either a JobName or a CrawlerName, not both"
-                                   : "a condition must name a JobName or a CrawlerName"));
+    return invalid_input(at +
+                         (job ? "a condition watches either a JobName or a CrawlerName, not both"
+                              : "a condition must name a JobName or a CrawlerName"));
   }
   const std::string op = c.value("LogicalOperator", std::string("EQUALS"));
   if (op != "EQUALS")
@@ -92,8 +94,9 @@ Status check_condition(Json& c, size_t i) {
     static const std::set<std::string> kJobStates = {"SUCCEEDED", "STOPPED", "FAILED", "TIMEOUT"};
     const std::string state = c.value("State", std::string());
     if (!kJobStates.count(state))
-      return invalid_input(at + "State must be one of SUCCEEDED, STOPPED, FAILED, TIMEOUT (the "
-                                "job states a conditional trigger watches), not \"" +
+      return invalid_input(at +
+                           "State must be one of SUCCEEDED, STOPPED, FAILED, TIMEOUT (the "
+                           "job states a conditional trigger watches), not \"" +
                            state + "\"");
   } else {
     if (c.contains("State"))
@@ -102,8 +105,9 @@ Status check_condition(Json& c, size_t i) {
     static const std::set<std::string> kCrawlStates = {"SUCCEEDED", "FAILED", "CANCELLED"};
     const std::string state = c.value("CrawlState", std::string());
     if (!kCrawlStates.count(state))
-      return invalid_input(at + "CrawlState must be one of SUCCEEDED, FAILED, CANCELLED (the "
-                                "crawl states a conditional trigger watches), not \"" +
+      return invalid_input(at +
+                           "CrawlState must be one of SUCCEEDED, FAILED, CANCELLED (the "
+                           "crawl states a conditional trigger watches), not \"" +
                            state + "\"");
   }
   return ok_status();
@@ -113,7 +117,8 @@ Status check_predicate(Json& p) {
   if (!p.is_object()) return invalid_input("Predicate must be an object");
   auto conditions = p.find("Conditions");
   if (conditions == p.end() || !conditions->is_array() || conditions->empty())
-    return invalid_input("Predicate.Conditions: a CONDITIONAL trigger needs at least one condition");
+    return invalid_input(
+        "Predicate.Conditions: a CONDITIONAL trigger needs at least one condition");
   if (conditions->size() > 500)
     return invalid_input("Predicate.Conditions: at most 500 conditions");
   for (size_t i = 0; i < conditions->size(); ++i)
@@ -121,7 +126,8 @@ Status check_predicate(Json& p) {
   auto logical = p.find("Logical");
   if (logical == p.end() || logical->is_null()) {
     if (conditions->size() > 1)
-      return invalid_input("Predicate.Logical (AND or ANY) is required with more than one condition");
+      return invalid_input(
+          "Predicate.Logical (AND or ANY) is required with more than one condition");
     p["Logical"] = "AND";
   } else if (!logical->is_string() || (*logical != "AND" && *logical != "ANY")) {
     return invalid_input("Predicate.Logical must be AND or ANY, not " + logical->dump());
@@ -177,8 +183,7 @@ Status check_trigger(Json& t, const TriggerRules& rules) {
   auto predicate = t.find("Predicate");
   const bool has_predicate = predicate != t.end() && !predicate->is_null();
   if (type == "CONDITIONAL") {
-    if (!has_predicate)
-      return invalid_input("Predicate is required for a CONDITIONAL trigger");
+    if (!has_predicate) return invalid_input("Predicate is required for a CONDITIONAL trigger");
     MORTAR_RETURN_IF_ERROR(check_predicate(*predicate));
   } else if (has_predicate) {
     return invalid_input("Predicate applies to CONDITIONAL triggers only, not to a " + type +
@@ -201,7 +206,8 @@ Status check_trigger(Json& t, const TriggerRules& rules) {
   auto actions = t.find("Actions");
   if (actions == t.end() || !actions->is_array() || actions->empty())
     return invalid_input("Actions: a trigger needs at least one action (a JobName or CrawlerName)");
-  for (size_t i = 0; i < actions->size(); ++i) MORTAR_RETURN_IF_ERROR(check_action((*actions)[i], i));
+  for (size_t i = 0; i < actions->size(); ++i)
+    MORTAR_RETURN_IF_ERROR(check_action((*actions)[i], i));
   return ok_status();
 }
 

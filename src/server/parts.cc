@@ -103,7 +103,8 @@ StatusOr<std::unique_ptr<Parts>> Parts::build(store::Store& store, PartsOptions 
         }
         s = p->triggers_->on_leadership_acquired(p->clock().now_seconds());
         if (!s.ok()) {
-          log_event(LogLevel::kWarn, "catching up trigger schedules failed", {{"error", s.ToString()}});
+          log_event(LogLevel::kWarn, "catching up trigger schedules failed",
+                    {{"error", s.ToString()}});
         }
         p->scheduler_.start();
       },
@@ -134,15 +135,14 @@ StatusOr<std::unique_ptr<Parts>> Parts::build(store::Store& store, PartsOptions 
   // Several servers: the leader re-reads triggers changed through the others.
   trigger_options.sync_interval_millis = store.shared() ? 5000 : 0;
   trigger_options.event_log = [](const std::string& level, const std::string& message) {
-    log_event(level == "error" ? LogLevel::kError
+    log_event(level == "error"  ? LogLevel::kError
               : level == "warn" ? LogLevel::kWarn
                                 : LogLevel::kInfo,
               message);
   };
-  MORTAR_ASSIGN_OR_RETURN(parts->triggers_,
-                          schedule::TriggerService::create(store, parts->scheduler_,
-                                                           *parts->trigger_actions_,
-                                                           std::move(trigger_options)));
+  MORTAR_ASSIGN_OR_RETURN(parts->triggers_, schedule::TriggerService::create(
+                                                store, parts->scheduler_, *parts->trigger_actions_,
+                                                std::move(trigger_options)));
   {
     std::unique_lock lock(parts->triggers_hook_mu_);
     parts->triggers_hook_ = parts->triggers_.get();

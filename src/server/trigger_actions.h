@@ -18,8 +18,7 @@ namespace mortar::server {
 // Job actions, as the jobs service provides them (unset: jobs are not
 // served, and a trigger naming a job is refused).
 struct JobActionHooks {
-  std::function<StatusOr<std::string>(const std::string& account,
-                                      const schedule::JobAction& action,
+  std::function<StatusOr<std::string>(const std::string& account, const schedule::JobAction& action,
                                       const schedule::TriggerOrigin& origin)>
       start_job_run;
   std::function<Status(const std::string& account, const std::string& job)> check_job;
@@ -31,8 +30,7 @@ class ServerTriggerActions : public schedule::TriggerActions {
   ServerTriggerActions(crawler::CrawlerService& crawlers, JobActionHooks jobs)
       : crawlers_(crawlers), jobs_(std::move(jobs)) {}
 
-  StatusOr<std::string> start_job_run(const std::string& account,
-                                      const schedule::JobAction& action,
+  StatusOr<std::string> start_job_run(const std::string& account, const schedule::JobAction& action,
                                       const schedule::TriggerOrigin& origin) override;
   Status start_crawler(const std::string& account, const std::string& crawler) override;
   Status check_job(const std::string& account, const std::string& job) override;

@@ -15,7 +15,9 @@ using ops::str_list;
 using ops::wrap;
 
 // Triggers belong to the caller's account (no CatalogId member).
-CallContext context(const RequestContext& ctx, const Json& in) { return ops::call_context(ctx, in); }
+CallContext context(const RequestContext& ctx, const Json& in) {
+  return ops::call_context(ctx, in);
+}
 
 StatusOr<std::string> after_name(const Paging& paging) {
   MORTAR_ASSIGN_OR_RETURN(Json pos, paging.position());
@@ -75,9 +77,9 @@ void register_trigger_operations(OperationRegistry& r, schedule::TriggerService&
   r.add("ListTriggers", [&s, &codec](RequestContext& ctx, const Json& in) -> StatusOr<Json> {
     Paging paging(codec, ctx, in, {"DependentJobName", "Tags"});
     MORTAR_ASSIGN_OR_RETURN(std::string after, after_name(paging));
-    MORTAR_ASSIGN_OR_RETURN(
-        auto page, s.list_triggers(context(ctx, in), str(in, "DependentJobName"),
-                                   member(in, "Tags"), after, page_size(in, 200)));
+    MORTAR_ASSIGN_OR_RETURN(auto page,
+                            s.list_triggers(context(ctx, in), str(in, "DependentJobName"),
+                                            member(in, "Tags"), after, page_size(in, 200)));
     Json out = wrap("TriggerNames", std::move(page.items));
     paging.finish(out, page.next);
     return out;
