@@ -296,3 +296,48 @@ def test_scheduled_trigger_starts_a_crawler_at_its_time(clocked, tmp_path):
     wait_for_crawls(glue, c, 2, timeout=20)
     assert len(crawls(glue, c)) == 2
     glue.delete_trigger(Name=name)
+
+
+def test_a_trigger_created_through_a_follower_fires_on_the_leader(tmp_path_factory, tmp_path):
+    """Two servers on one PostgreSQL with one test clock: only the scheduler
+    leader fires, and it learns of a trigger created through the other server
+    from the store (it re-reads them every 5 s)."""
+    from support.postgres import PostgresServer
+    from support.server import MortarServer
+    clock_file = tmp_path_factory.mktemp("two_clock") / "offset"
+    clock_file.write_text("0")
+    with PostgresServer() as pg:
+        pg.sql("CREATE DATABASE trig;")
+        url = f"postgresql://postgres:{pg.password}@127.0.0.1:{pg.port}/trig"
+        servers = [MortarServer(tmp_path_factory.mktemp(f"trig_{n}"), store_url=url,
+                                env={"MORTAR_TEST_CLOCK_FILE": str(clock_file)}).start()
+                   for n in ("a", "b")]
+        try:
+            wait_for(lambda: any("became scheduler leader" in s.log_path.read_text(errors="replace")
+                                 for s in servers), 20, "a scheduler leader")
+            leader = next(s for s in servers
+                          if "became scheduler leader" in s.log_path.read_text(errors="replace"))
+            follower = servers[1] if leader is servers[0] else servers[0]
+            creds = servers[0].credentials
+            glue = follower.client(credentials=creds)
+            glue.create_database(DatabaseInput={"Name": "trig"})
+            glue.create_crawler(Name="c", Role=ROLE, DatabaseName="trig",
+                                Targets={"S3Targets": [{"Path": make_csv_tree(tmp_path)}]})
+            glue.create_trigger(Name="hourly", Type="SCHEDULED", Schedule="cron(0 * * * ? *)",
+                                Actions=[{"CrawlerName": "c"}], StartOnCreation=True)
+
+            def fired():
+                # The leader may not have re-read the triggers yet: move on an hour at a time.
+                jump_past_next_hour(clock_file)
+                try:
+                    return wait_for(lambda: crawls(glue, "c"), 2, "a crawl")
+                except TimeoutError:
+                    return None
+            wait_for(fired, 30, "the scheduled crawl", interval=0)
+            crawl = wait_for_crawls(glue, "c", 1)
+            assert crawl["LastCrawl"]["Status"] == "SUCCEEDED"
+            assert "trigger hourly fired" in leader.log_path.read_text(errors="replace")
+            assert "trigger hourly fired" not in follower.log_path.read_text(errors="replace")
+        finally:
+            for s in servers:
+                assert s.stop() == 0, s.log_tail()
