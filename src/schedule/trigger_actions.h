@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/status.h"
 
@@ -23,6 +25,9 @@ struct TriggerOrigin {
   std::string trigger_name;     // JobRun.TriggerName
   std::string workflow_name;    // --WORKFLOW_NAME
   std::string workflow_run_id;  // --WORKFLOW_RUN_ID; also the chain AND predicates look within
+  // For a conditional trigger's fire: the job runs that satisfied its
+  // predicate, as (job name, run id) -- JobRun.PredecessorRuns.
+  std::vector<std::pair<std::string, std::string>> predecessors;
 
   bool started_by_trigger() const { return !trigger_name.empty() || !workflow_run_id.empty(); }
 };
@@ -41,10 +46,10 @@ class TriggerActions {
   virtual ~TriggerActions() = default;
 
   // Starts a run of `action.job_name` in `account` with the action's
-  // arguments and timeout, recording `origin` on the run (JobRun.TriggerName).
-  // Returns the run id. A job that no longer exists: the implementation
-  // records the run as ERROR (Glue's state for a trigger naming a deleted
-  // job) and returns NotFound.
+  // arguments and timeout, recording `origin` on the run (JobRun.TriggerName,
+  // PredecessorRuns). Returns the run id. A job that no longer exists: the
+  // implementation records a run in state ERROR (Glue's state for a trigger
+  // naming a deleted job) and returns its id, or NotFound.
   virtual StatusOr<std::string> start_job_run(const std::string& account, const JobAction& action,
                                               const TriggerOrigin& origin) = 0;
   // Starts a crawl of `crawler` in `account` (CrawlerRunningException when

@@ -346,6 +346,7 @@ std::vector<std::string> TriggerService::run_finished(const std::string& account
     std::string name;
     Json body;
     std::string key;
+    std::vector<std::pair<std::string, std::string>> predecessors;  // (job, run id)
   };
   std::vector<Fire> fires;
   TriggerOrigin origin = given_origin;
@@ -386,6 +387,7 @@ std::vector<std::string> TriggerService::run_finished(const std::string& account
       MORTAR_ASSIGN_OR_RETURN(TriggerRow row,
                               require_trigger_for_write(tx, account, candidate.name));
       if (row.state != "ACTIVATED" || row.type != "CONDITIONAL") continue;
+      std::vector<std::pair<std::string, std::string>> predecessors;
       if (predicate.value("Logical", std::string("AND")) == "AND") {
         // Every watched job/crawler's newest trigger-started run in this chain
         // ended as watched, each after the trigger's previous fire here.
@@ -399,14 +401,17 @@ std::vector<std::string> TriggerService::run_finished(const std::string& account
             all = false;
             break;
           }
+          if (latest->kind == "JOB") predecessors.emplace_back(latest->name, latest->run_id);
         }
         if (!all) continue;
         MORTAR_RETURN_IF_ERROR(set_chain_fired_seq(tx, account, row.name, event.chain, *seq));
+      } else if (event.kind == "JOB") {
+        predecessors.emplace_back(event.name, event.run_id);
       }
       const std::string key = "run:" + event.kind + ":" + event.run_id;
       MORTAR_RETURN_IF_ERROR(insert_trigger_firing(tx, account, row.name, key, options_.server_id,
                                                    event.finished_micros));
-      fires.push_back(Fire{row.name, row.body, key});
+      fires.push_back(Fire{row.name, row.body, key, std::move(predecessors)});
     }
     return ok_status();
   });
@@ -419,7 +424,7 @@ std::vector<std::string> TriggerService::run_finished(const std::string& account
   std::vector<std::string> fired;
   if (!recorded) return fired;
   for (const Fire& f : fires) {
-    TriggerOrigin next{f.name, origin.workflow_name, origin.workflow_run_id};
+    TriggerOrigin next{f.name, origin.workflow_name, origin.workflow_run_id, f.predecessors};
     std::string outcome;
     Status ran = run_actions(account, f.body, next, &outcome);
     log(ran.ok() ? "info" : "warn", "trigger " + f.name + " fired after " + what + ": " + outcome);

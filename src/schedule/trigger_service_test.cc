@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <set>
@@ -423,6 +424,8 @@ TEST_P(TriggerServiceTest, OnlyTriggerStartedRunsFireConditionalTriggers) {
           .empty());
   EXPECT_EQ(actions_.take(), std::vector<std::string>{"job:j2"});
   EXPECT_EQ(actions_.job_runs.back().origin.trigger_name, "after-j1");
+  using Runs = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(actions_.job_runs.back().origin.predecessors, (Runs{{"j1", "jr_c"}}));
   // A deactivated trigger does not fire.
   ASSERT_TRUE(service_->stop_trigger(ctx_, "after-j1").ok());
   EXPECT_TRUE(
@@ -484,6 +487,11 @@ TEST_P(TriggerServiceTest, AndNeedsEveryConditionAnyOneAcrossJobsAndCrawlers) {
   ASSERT_TRUE(service_->start_trigger(ctx_, "start-c1").ok());
   EXPECT_EQ(service_->on_crawl_finished(ctx_.account_id, "c1", "k3", "SUCCEEDED"),
             (std::vector<std::string>{"both", "either"}));
+  // j3 (the AND trigger's action) ran after j1's run r2: its predecessor.
+  const auto& and_run = *std::find_if(actions_.job_runs.rbegin(), actions_.job_runs.rend(),
+                                      [](const auto& r) { return r.action.job_name == "j3"; });
+  using Runs = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(and_run.origin.predecessors, (Runs{{"j1", "r2"}}));
 
   // Workflow chains are separate: a run in workflow run wr_1 does not satisfy
   // a trigger outside the workflow.
