@@ -7,6 +7,7 @@ import csv
 import math
 import os
 import time
+import urllib.request
 
 import pytest
 from botocore.exceptions import ClientError
@@ -217,6 +218,11 @@ def test_on_demand_trigger_starts_a_crawler(server, glue, crawler):
     assert [x["State"] for x in crawls(glue, c)] == ["COMPLETED"]
     assert run_aws(server, "glue", "get-trigger", "--name", name)["Trigger"]["State"] == "CREATED"
     glue.delete_trigger(Name=name)
+    with urllib.request.urlopen(server.endpoint + "/metrics") as r:
+        metrics = r.read().decode()
+    fires = [line for line in metrics.splitlines()
+             if line.startswith("mortar_trigger_on_demand_fires ")]
+    assert fires and float(fires[0].split()[1]) >= 1
 
 
 def test_conditional_chain_crawler_to_crawler(glue, crawler):

@@ -117,7 +117,10 @@ Status TriggerService::run_actions(const std::string& account, const Json& trigg
       }
       line = "crawler " + crawler + ": " + (s.ok() ? std::string("started") : s.ToString());
     }
-    if (!s.ok() && first.ok()) first = s;
+    if (!s.ok()) {
+      ++failed_actions_;
+      if (first.ok()) first = s;
+    }
     if (!lines.empty()) lines += "; ";
     lines += line;
   }
@@ -180,6 +183,7 @@ int TriggerService::fire_batch(const std::vector<DueFire>& batch) {
     }
     return 0;
   }
+  scheduled_fires_ += static_cast<int64_t>(claimed.size());
   for (Claimed& c : claimed) {
     Status ran = run_actions(c.due->account, c.row.body, c.origin, &c.outcome, &c.prior);
     log(ran.ok() ? "info" : "warn", "trigger " + c.due->name + " fired for " +
@@ -423,6 +427,7 @@ std::vector<std::string> TriggerService::run_finished(const std::string& account
   }
   std::vector<std::string> fired;
   if (!recorded) return fired;
+  conditional_fires_ += static_cast<int64_t>(fires.size());
   for (const Fire& f : fires) {
     TriggerOrigin next{f.name, origin.workflow_name, origin.workflow_run_id, f.predecessors};
     std::string outcome;

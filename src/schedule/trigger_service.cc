@@ -257,6 +257,7 @@ Status TriggerService::start_trigger(const CallContext& ctx, const std::string& 
   // ON_DEMAND: fire now, outside the lock (actions start crawls and runs).
   TriggerOrigin origin{name, row.body.value("WorkflowName", std::string()), ""};
   std::string outcome;
+  ++on_demand_fires_;
   Status s = run_actions(ctx.account_id, row.body, origin, &outcome);
   log(s.ok() ? "info" : "warn", "trigger " + name + " started on demand: " + outcome);
   return s;
@@ -314,6 +315,11 @@ Status TriggerService::untag_trigger(const CallContext& ctx, const std::string& 
     if (row.tags.size() == before) return ok_status();
     return save_trigger(tx, row);
   });
+}
+
+TriggerStats TriggerService::stats() const {
+  return TriggerStats{scheduled_fires_.load(), conditional_fires_.load(), on_demand_fires_.load(),
+                      failed_actions_.load()};
 }
 
 StatusOr<std::vector<TriggerFiring>> TriggerService::firings(const std::string& account,

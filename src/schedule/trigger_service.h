@@ -58,6 +58,14 @@
 
 namespace mortar::schedule {
 
+// Counters since start-up, for /metrics.
+struct TriggerStats {
+  int64_t scheduled_fires = 0;    // cron times this server claimed and fired
+  int64_t conditional_fires = 0;  // conditional triggers fired by finished runs
+  int64_t on_demand_fires = 0;    // StartTrigger on ON_DEMAND triggers
+  int64_t failed_actions = 0;     // actions that could not start a run or crawl
+};
+
 struct TriggerServiceOptions {
   // The scheduler's clock (a test clock moves both).
   const Clock* clock = &Clock::real();
@@ -160,6 +168,7 @@ class TriggerService {
   // The fire claims of a trigger, oldest first (tests, diagnostics).
   StatusOr<std::vector<TriggerFiring>> firings(const std::string& account, const std::string& name);
   static std::string entry_id(const std::string& account, const std::string& name);
+  TriggerStats stats() const;
 
  private:
   using Key = std::pair<std::string, std::string>;  // (account, name)
@@ -224,6 +233,10 @@ class TriggerService {
   bool stop_firing_ = false;        // guarded by due_mu_
   std::thread firing_thread_;
 
+  std::atomic<int64_t> scheduled_fires_{0};
+  std::atomic<int64_t> conditional_fires_{0};
+  std::atomic<int64_t> on_demand_fires_{0};
+  std::atomic<int64_t> failed_actions_{0};
   std::atomic<int64_t> last_prune_micros_{0};  // tick(): when fire claims were last pruned
   std::mutex sync_mu_;                         // guards stopping_
   std::condition_variable sync_cv_;
