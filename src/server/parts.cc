@@ -20,6 +20,7 @@ namespace {
 class FileOffsetClock : public Clock {
  public:
   explicit FileOffsetClock(std::string path) : path_(std::move(path)) {}
+  ~FileOffsetClock() override { stop_timers(); }  // its timer thread reads path_
   int64_t now_micros() const override {
     int64_t offset = 0;
     std::ifstream in(path_);
