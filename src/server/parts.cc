@@ -6,9 +6,12 @@
 
 #include "api/accounts.h"
 #include "api/ops/catalog_operations.h"
+#include "api/ops/job_operations.h"
 #include "api/ops/partition_operations.h"
 #include "common/crypto.h"
+#include "crawler/service/crawl_claims.h"
 #include "crawler/service/crawler_service.h"
+#include "server/run_credentials.h"
 #include "server/audit_retention.h"
 #include "server/logging.h"
 #include "server/shared_settings.h"
@@ -75,6 +78,7 @@ StatusOr<SchemaVersions> migrate_components(store::Store& store) {
   MORTAR_RETURN_IF_ERROR(api::AccountRegistry::migrate(recording));
   MORTAR_RETURN_IF_ERROR(catalog::Catalog::migrate(recording));
   MORTAR_RETURN_IF_ERROR(crawler::CrawlerService::migrate(recording));
+  MORTAR_RETURN_IF_ERROR(jobs::JobService::migrate(recording));
   MORTAR_RETURN_IF_ERROR(migrate_shared_settings(recording));
   return recording.versions();
 }
@@ -112,13 +116,44 @@ StatusOr<std::unique_ptr<Parts>> Parts::build(store::Store& store, PartsOptions 
   MORTAR_ASSIGN_OR_RETURN(parts->crawlers_,
                           CrawlerRuntime::start(store, parts->catalog_, parts->partitions_,
                                                 parts->scheduler_, std::move(crawler_options)));
+  MORTAR_RETURN_IF_ERROR(parts->start_jobs(store));
   MORTAR_RETURN_IF_ERROR(schedule_audit_retention(parts->scheduler_, store, parts->clock(),
                                                   parts->options_.audit_retention));
   parts->leadership_->start();
   return parts;
 }
 
+Status Parts::start_jobs(store::Store& store) {
+  if (options_.accounts != nullptr) {
+    run_credentials_ = std::make_unique<AccountCredentialIssuer>(*options_.accounts);
+  }
+  jobs::JobServiceOptions o;
+  o.executor = options_.job_executor;
+  o.credentials = run_credentials_.get();
+  o.endpoint = options_.jobs_endpoint;
+  o.max_concurrent_runs = options_.jobs_max_concurrent_runs;
+  o.on_run_finished = options_.on_job_run_finished;
+  o.event_log = [](const std::string& level, const std::string& message) {
+    log_event(level == "error" ? LogLevel::kError
+              : level == "warn" ? LogLevel::kWarn
+                                : LogLevel::kInfo,
+              message);
+  };
+  // Server ids as the crawler's: a restart of this data dir's server
+  // finishes its previous process's runs at once.
+  o.server_id = crawler::new_server_id(options_.instance_id);
+  o.restart_prefix = crawler::server_id_prefix(options_.instance_id);
+  o.heartbeat_timeout_millis = options_.jobs_heartbeat_timeout_seconds * 1000;
+  o.heartbeat_interval_millis = std::min<int64_t>(2000, o.heartbeat_timeout_millis / 3);
+  o.is_leader = [this] { return leadership_->leading(); };
+  MORTAR_ASSIGN_OR_RETURN(jobs_, jobs::JobService::create(store, std::move(o)));
+  return ok_status();
+}
+
 Parts::~Parts() {
+  // First, while the leadership it asks about lives: stops this server's
+  // runs (recorded FAILED, or retried).
+  jobs_.reset();
   leadership_.reset();  // stops the scheduler if leading, and trying to lead
   scheduler_.stop();
   crawlers_.reset();  // cancels running crawls (each stops within a second)
@@ -129,6 +164,7 @@ api::OperationRegistry Parts::operations() {
   api::register_catalog_operations(ops, catalog_, codec_);
   api::register_partition_operations(ops, catalog_, partitions_, codec_);
   crawlers_->register_operations(ops, codec_);
+  api::register_job_operations(ops, *jobs_, codec_);
   return ops;
 }
 

@@ -6,6 +6,8 @@
 //   - one schedule::Scheduler and the clock it follows (crawler schedules,
 //     audit retention), run only while this server leads (leadership.h);
 //   - the CrawlerRuntime (crawler service + its scheduler bridge);
+//   - the jobs::JobService (jobs, runs; its per-run credentials over the
+//     account registry, and the RunExecutor it is given);
 //   - the NextToken codec the operations page with.
 // operations() registers every Glue operation over these parts for
 // api::Service.
@@ -21,12 +23,14 @@
 #include <memory>
 #include <string>
 
+#include "api/accounts.h"
 #include "api/next_token.h"
 #include "api/operation.h"
 #include "catalog/audit.h"
 #include "catalog/catalog.h"
 #include "catalog/partition_catalog.h"
 #include "common/clock.h"
+#include "jobs/job_service.h"
 #include "schedule/scheduler.h"
 #include "server/crawler_runtime.h"
 #include "server/leadership.h"
@@ -49,6 +53,18 @@ struct PartsOptions {
   LeadershipOptions leadership;
   // A RUNNING crawl whose server has not beaten for this long is FAILED.
   int64_t crawl_heartbeat_timeout_seconds = 30;
+
+  // Jobs (jobs/README.md).
+  std::string jobs_endpoint;  // the URL run scripts reach this server's API at
+  int jobs_max_concurrent_runs = 4;
+  int64_t jobs_heartbeat_timeout_seconds = 30;
+  // Per-run access keys come from here; unset: runs get no key of their own.
+  api::AccountRegistry* accounts = nullptr;
+  // Executes claimed runs (jobs::JobRunner); unset: started runs wait in
+  // STARTING and this server claims none.
+  jobs::RunExecutor* job_executor = nullptr;
+  // Told when a job run ends (the triggers side); may be unset.
+  std::function<void(const jobs::JobRunFinished&)> on_job_run_finished;
 };
 
 class Parts {
@@ -66,6 +82,7 @@ class Parts {
   catalog::Catalog& catalog() { return catalog_; }
   catalog::PartitionCatalog& partitions() { return partitions_; }
   schedule::Scheduler& scheduler() { return scheduler_; }
+  jobs::JobService& jobs() { return *jobs_; }
 
   // Every Glue operation the server serves, over these parts (which must
   // outlive the registry's handlers).
@@ -73,6 +90,7 @@ class Parts {
 
  private:
   Parts(store::Store& store, PartsOptions options, std::unique_ptr<Clock> test_clock);
+  Status start_jobs(store::Store& store);
 
   const PartsOptions options_;
   const std::unique_ptr<Clock> test_clock_;  // set with MORTAR_TEST_CLOCK_FILE
@@ -82,6 +100,8 @@ class Parts {
   schedule::Scheduler scheduler_;
   // Destroyed first (~Parts), while the scheduler and catalog live.
   std::unique_ptr<CrawlerRuntime> crawlers_;
+  std::unique_ptr<jobs::CredentialIssuer> run_credentials_;
+  std::unique_ptr<jobs::JobService> jobs_;  // destroyed before the credentials it uses
   std::unique_ptr<Leadership> leadership_;
 };
 
