@@ -37,7 +37,7 @@ def _runs_per_backend(item):
         rel = Path(str(item.fspath)).resolve().relative_to(TESTS_DIR).as_posix()
     except ValueError:
         return False
-    return rel in STORE_BACKEND_FILES or rel.startswith("crawler/")
+    return rel in STORE_BACKEND_FILES or rel.startswith(("crawler/", "jobs/"))
 
 
 def pytest_collection_modifyitems(session, config, items):

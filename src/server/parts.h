@@ -9,6 +9,8 @@
 //   - the schedule::TriggerService, firing through ServerTriggerActions
 //     (trigger_actions.h) on the same scheduler and leadership, told of
 //     every crawl that ends (conditional triggers);
+//   - the jobs::JobService (jobs, runs; its per-run credentials over the
+//     account registry, and the RunExecutor it is given);
 //   - the NextToken codec the operations page with.
 // operations() registers every Glue operation over these parts for
 // api::Service.
@@ -25,12 +27,14 @@
 #include <shared_mutex>
 #include <string>
 
+#include "api/accounts.h"
 #include "api/next_token.h"
 #include "api/operation.h"
 #include "catalog/audit.h"
 #include "catalog/catalog.h"
 #include "catalog/partition_catalog.h"
 #include "common/clock.h"
+#include "jobs/job_service.h"
 #include "schedule/scheduler.h"
 #include "schedule/trigger_service.h"
 #include "server/crawler_runtime.h"
@@ -55,6 +59,18 @@ struct PartsOptions {
   LeadershipOptions leadership;
   // A RUNNING crawl whose server has not beaten for this long is FAILED.
   int64_t crawl_heartbeat_timeout_seconds = 30;
+
+  // Jobs (jobs/README.md).
+  std::string jobs_endpoint;  // the URL run scripts reach this server's API at
+  int jobs_max_concurrent_runs = 4;
+  int64_t jobs_heartbeat_timeout_seconds = 30;
+  // Per-run access keys come from here; unset: runs get no key of their own.
+  api::AccountRegistry* accounts = nullptr;
+  // Executes claimed runs (jobs::JobRunner); unset: started runs wait in
+  // STARTING and this server claims none.
+  jobs::RunExecutor* job_executor = nullptr;
+  // Told when a job run ends (the triggers side); may be unset.
+  std::function<void(const jobs::JobRunFinished&)> on_job_run_finished;
 };
 
 class Parts {
@@ -73,6 +89,7 @@ class Parts {
   catalog::PartitionCatalog& partitions() { return partitions_; }
   schedule::Scheduler& scheduler() { return scheduler_; }
   schedule::TriggerService& triggers() { return *triggers_; }
+  jobs::JobService& jobs() { return *jobs_; }
 
   // Every Glue operation the server serves, over these parts (which must
   // outlive the registry's handlers).
@@ -80,6 +97,7 @@ class Parts {
 
  private:
   Parts(store::Store& store, PartsOptions options, std::unique_ptr<Clock> test_clock);
+  Status start_jobs(store::Store& store);
 
   const PartsOptions options_;
   const std::unique_ptr<Clock> test_clock_;  // set with MORTAR_TEST_CLOCK_FILE
@@ -94,6 +112,8 @@ class Parts {
   // Guards triggers_hook_: the crawl-finished hook reads it on crawl threads.
   std::shared_mutex triggers_hook_mu_;
   schedule::TriggerService* triggers_hook_ = nullptr;
+  std::unique_ptr<jobs::CredentialIssuer> run_credentials_;
+  std::unique_ptr<jobs::JobService> jobs_;  // destroyed before the credentials it uses
   std::unique_ptr<Leadership> leadership_;
 };
 

@@ -195,6 +195,10 @@ Status serve(const Config& config, const ServeHooks& hooks) {
   parts_options.audit_retention.max_rows = config.audit_max_rows;
   parts_options.leadership.interval = std::chrono::seconds(config.scheduler_leader_check_seconds);
   parts_options.crawl_heartbeat_timeout_seconds = config.crawl_heartbeat_timeout_seconds;
+  parts_options.jobs_endpoint = "http://" + address_for_clients(*server);
+  parts_options.jobs_max_concurrent_runs = static_cast<int>(config.jobs_max_concurrent_runs);
+  parts_options.jobs_heartbeat_timeout_seconds = config.jobs_heartbeat_timeout_seconds;
+  parts_options.accounts = &registry;
   MORTAR_ASSIGN_OR_RETURN(std::unique_ptr<Parts> parts, Parts::build(*store, parts_options));
   add_trigger_gauges(metrics, parts->triggers());
 

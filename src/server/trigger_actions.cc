@@ -18,6 +18,28 @@ Status no_jobs(const std::string& job) {
 
 }  // namespace
 
+JobActionHooks job_action_hooks(jobs::JobService& jobs) {
+  JobActionHooks hooks;
+  hooks.start_job_run = [&jobs](const std::string& account, const schedule::JobAction& action,
+                                const schedule::TriggerOrigin& origin) {
+    jobs::TriggeredRun run;
+    run.origin.trigger_name = origin.trigger_name;
+    run.origin.workflow_name = origin.workflow_name;
+    run.origin.workflow_run_id = origin.workflow_run_id;
+    run.arguments = action.arguments;
+    if (action.timeout_minutes) run.timeout_minutes = static_cast<int>(*action.timeout_minutes);
+    if (action.notify_delay_after)
+      run.notify_delay_after = static_cast<int>(*action.notify_delay_after);
+    run.predecessors = origin.predecessors;
+    const CallContext ctx = account_context(account, "StartJobRun");
+    return jobs.start_triggered_run(account, ctx.region, action.job_name, run);
+  };
+  hooks.check_job = [&jobs](const std::string& account, const std::string& job) {
+    return jobs.get_job(account_context(account, "GetJob"), job).status();
+  };
+  return hooks;
+}
+
 StatusOr<std::string> ServerTriggerActions::start_job_run(const std::string& account,
                                                           const schedule::JobAction& action,
                                                           const schedule::TriggerOrigin& origin) {

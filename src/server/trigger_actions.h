@@ -1,7 +1,6 @@
 // What a trigger's actions do in `mortar serve`: schedule::TriggerActions
-// over the server's CrawlerService (start_crawler) and, once the jobs
-// service is wired, its JobService (start_job_run with the trigger as the
-// run's origin). schedule/ cannot name those services (layering), so the
+// over the server's CrawlerService (start_crawler) and its JobService
+// (start_triggered_run with the trigger as the run's origin). schedule/ cannot name those services (layering), so the
 // bridge lives here, like crawler_runtime.h's.
 //
 // Thread-safe (the services are).
@@ -11,6 +10,7 @@
 #include <string>
 
 #include "crawler/service/crawler_service.h"
+#include "jobs/job_service.h"
 #include "schedule/trigger_actions.h"
 
 namespace mortar::server {
@@ -23,6 +23,11 @@ struct JobActionHooks {
       start_job_run;
   std::function<Status(const std::string& account, const std::string& job)> check_job;
 };
+
+// Job actions over the server's JobService (which must outlive the hooks):
+// StartJobRun with the trigger as the run's origin (a job deleted since gets
+// an ERROR run), GetJob for the existence check.
+JobActionHooks job_action_hooks(jobs::JobService& jobs);
 
 class ServerTriggerActions : public schedule::TriggerActions {
  public:
