@@ -347,3 +347,67 @@ def test_a_trigger_created_through_a_follower_fires_on_the_leader(tmp_path_facto
         finally:
             for s in servers:
                 assert s.stop() == 0, s.log_tail()
+
+
+@pytest.fixture
+def job(glue, tmp_path):
+    """Factory: job() -> the name of a new pythonshell job (deleted afterwards)."""
+    names = []
+    script = tmp_path / "noop.py"
+    script.write_text("print('hello')\n")
+
+    def create():
+        name = unique("job")
+        glue.create_job(Name=name, Role="arn:aws:iam::123456789012:role/glue",
+                        Command={"Name": "pythonshell", "ScriptLocation": str(script),
+                                 "PythonVersion": "3.9"})
+        names.append(name)
+        return name
+
+    yield create
+    for name in names:
+        glue.delete_job(JobName=name)
+
+
+def test_on_demand_trigger_starts_a_job_run_with_the_actions_arguments(glue, job):
+    j = job()
+    name = unique("runjob")
+    glue.create_trigger(Name=name, Type="ON_DEMAND",
+                        Actions=[{"JobName": j, "Arguments": {"--day": "monday"}, "Timeout": 7}])
+    try:
+        glue.start_trigger(Name=name)
+        runs = wait_for(lambda: glue.get_job_runs(JobName=j)["JobRuns"], 10, "the job run")
+        assert len(runs) == 1
+        run = runs[0]
+        assert run["TriggerName"] == name
+        assert run["Arguments"]["--day"] == "monday"
+        assert run["Timeout"] == 7
+    finally:
+        glue.delete_trigger(Name=name)
+
+
+def test_conditional_chain_crawler_to_job(glue, crawler, job):
+    c, j = crawler(), job()
+    start, chain = unique("start"), unique("tojob")
+    glue.create_trigger(Name=start, Type="ON_DEMAND", Actions=[{"CrawlerName": c}])
+    glue.create_trigger(Name=chain, Type="CONDITIONAL", StartOnCreation=True,
+                        Predicate={"Conditions": [{"LogicalOperator": "EQUALS", "CrawlerName": c,
+                                                   "CrawlState": "SUCCEEDED"}]},
+                        Actions=[{"JobName": j}])
+    try:
+        # By hand: no run of the job.
+        glue.start_crawler(Name=c)
+        wait_for_crawls(glue, c, 1)
+        glue.start_trigger(Name=start)
+        wait_for_crawls(glue, c, 2)
+        runs = wait_for(lambda: glue.get_job_runs(JobName=j)["JobRuns"], 10, "the chained job run")
+        assert [r["TriggerName"] for r in runs] == [chain]
+    finally:
+        glue.delete_trigger(Name=start)
+        glue.delete_trigger(Name=chain)
+
+
+def test_a_trigger_naming_a_missing_job_is_refused(glue):
+    code, message = error_of(lambda: glue.create_trigger(
+        Name=unique("nojob"), Type="ON_DEMAND", Actions=[{"JobName": unique("missing")}]))
+    assert code == "EntityNotFoundException"
