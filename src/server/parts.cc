@@ -12,9 +12,9 @@
 #include "common/crypto.h"
 #include "crawler/service/crawl_claims.h"
 #include "crawler/service/crawler_service.h"
-#include "server/run_credentials.h"
 #include "server/audit_retention.h"
 #include "server/logging.h"
+#include "server/run_credentials.h"
 #include "server/shared_settings.h"
 
 namespace mortar::server {
@@ -130,8 +130,8 @@ StatusOr<std::unique_ptr<Parts>> Parts::build(store::Store& store, PartsOptions 
                           CrawlerRuntime::start(store, parts->catalog_, parts->partitions_,
                                                 parts->scheduler_, std::move(crawler_options)));
   MORTAR_RETURN_IF_ERROR(parts->start_jobs(store));
-  parts->trigger_actions_ = std::make_unique<ServerTriggerActions>(
-      parts->crawlers_->service(), job_action_hooks(*parts->jobs_));
+  parts->trigger_actions_ = std::make_unique<ServerTriggerActions>(parts->crawlers_->service(),
+                                                                   job_action_hooks(*parts->jobs_));
   schedule::TriggerServiceOptions trigger_options;
   trigger_options.clock = &parts->clock();
   trigger_options.rules.enforce_min_schedule_interval = parts->test_clock_ == nullptr;

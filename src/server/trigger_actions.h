@@ -1,7 +1,8 @@
 // What a trigger's actions do in `mortar serve`: schedule::TriggerActions
 // over the server's CrawlerService (start_crawler) and its JobService
-// (start_triggered_run with the trigger as the run's origin). schedule/ cannot name those services (layering), so the
-// bridge lives here, like crawler_runtime.h's.
+// (start_triggered_run with the trigger as the run's origin). schedule/
+// cannot name those services (layering), so the bridge lives here, like
+// crawler_runtime.h's.
 //
 // Thread-safe (the services are).
 #pragma once
