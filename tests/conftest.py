@@ -28,6 +28,7 @@ STORE_BACKEND_FILES = {
     "test_functions.py", "test_tags.py", "test_cascade.py", "test_conformance.py",
     "test_admin.py", "test_auth.py", "test_audit_retention.py", "test_restart.py",
     "test_bad_input.py", "test_operations.py", "test_cli.py", "test_js_sdk.py",
+    "test_triggers.py",
 }
 
 
@@ -36,7 +37,7 @@ def _runs_per_backend(item):
         rel = Path(str(item.fspath)).resolve().relative_to(TESTS_DIR).as_posix()
     except ValueError:
         return False
-    return rel in STORE_BACKEND_FILES or rel.startswith("crawler/")
+    return rel in STORE_BACKEND_FILES or rel.startswith(("crawler/", "jobs/"))
 
 
 def pytest_collection_modifyitems(session, config, items):

@@ -150,6 +150,10 @@ Status validate(Config& c) {
                                      c.scheduler_leader_check_seconds, 1, 3600));
   MORTAR_RETURN_IF_ERROR(check_range(c, "crawler.heartbeat_timeout_seconds",
                                      c.crawl_heartbeat_timeout_seconds, 2, 86400));
+  MORTAR_RETURN_IF_ERROR(
+      check_range(c, "jobs.max_concurrent_runs", c.jobs_max_concurrent_runs, 1, 10000));
+  MORTAR_RETURN_IF_ERROR(check_range(c, "jobs.heartbeat_timeout_seconds",
+                                     c.jobs_heartbeat_timeout_seconds, 3, 86400));
   // The URL may hold a password: the message never quotes it.
   if (!c.store_url.empty() && !store::is_postgres_url(c.store_url)) {
     return invalid_input(
@@ -219,6 +223,14 @@ const std::vector<ConfigKey>& config_keys() {
        "a RUNNING crawl whose server sent no heartbeat (every 5 s, or a third of this when "
        "shorter) for this long is marked FAILED",
        nullptr, &Config::crawl_heartbeat_timeout_seconds},
+      {"jobs.max_concurrent_runs",
+       "job runs this server executes at once; more started runs wait in STARTING until a slot "
+       "frees",
+       nullptr, &Config::jobs_max_concurrent_runs},
+      {"jobs.heartbeat_timeout_seconds",
+       "a job run whose server sent no heartbeat (every third of this, at most 2 s) for this long "
+       "is FAILED, or retried when it has retries left",
+       nullptr, &Config::jobs_heartbeat_timeout_seconds},
       {"store.url",
        "PostgreSQL to keep the state in, a libpq URL postgresql://user@host:5432/db?sslmode=... "
        "(password from the URL, PGPASSFILE or PGPASSWORD); unset: SQLite in the data dir",

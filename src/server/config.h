@@ -41,6 +41,8 @@ struct Config {
   int64_t partition_cache_mb = 16;     // parsed partition bodies
   int64_t scheduler_leader_check_seconds = 5;
   int64_t crawl_heartbeat_timeout_seconds = 30;  // a silent server's crawl is FAILED after this  // scheduler leadership: retry / check interval
+  int64_t jobs_max_concurrent_runs = 4;          // job runs this server executes at once
+  int64_t jobs_heartbeat_timeout_seconds = 30;   // a silent server's job run is FAILED after this
   // "" (SQLite in data_dir) or a PostgreSQL URL; may hold a password: never
   // log or echo it.
   std::string store_url;

@@ -32,6 +32,10 @@ struct CrawlerRuntimeOptions {
   // On taking the lead, each crawler's latest cron time this recent that no
   // server claimed fires once; older misses are not backfilled.
   int64_t catch_up_window_seconds = 600;
+  // Called when a crawl this server ran ended (conditional triggers).
+  std::function<void(const std::string& account, const std::string& crawler,
+                     const std::string& crawl_id, const std::string& last_status)>
+      on_crawl_finished;
 };
 
 class CrawlerRuntime : public crawler::CrawlerScheduler {
@@ -49,6 +53,8 @@ class CrawlerRuntime : public crawler::CrawlerScheduler {
   ~CrawlerRuntime() override;
 
   void register_operations(api::OperationRegistry& registry, const api::NextTokenCodec& codec);
+  // The service, for the parts that act on crawlers (trigger actions).
+  crawler::CrawlerService& service() { return *service_; }
 
   // This server has just become the scheduler's leader (at start-up, or on
   // taking over from a dead one); call it before the scheduler runs.

@@ -7,11 +7,15 @@
 #include "api/accounts.h"
 #include "api/ops/catalog_operations.h"
 #include "api/ops/job_bookmark_operations.h"
+#include "api/ops/job_operations.h"
 #include "api/ops/partition_operations.h"
+#include "api/ops/trigger_operations.h"
 #include "common/crypto.h"
+#include "crawler/service/crawl_claims.h"
 #include "crawler/service/crawler_service.h"
 #include "server/audit_retention.h"
 #include "server/logging.h"
+#include "server/run_credentials.h"
 #include "server/shared_settings.h"
 
 namespace mortar::server {
@@ -21,6 +25,7 @@ namespace {
 class FileOffsetClock : public Clock {
  public:
   explicit FileOffsetClock(std::string path) : path_(std::move(path)) {}
+  ~FileOffsetClock() override { stop_timers(); }  // its timer thread reads path_
   int64_t now_micros() const override {
     int64_t offset = 0;
     std::ifstream in(path_);
@@ -76,6 +81,8 @@ StatusOr<SchemaVersions> migrate_components(store::Store& store) {
   MORTAR_RETURN_IF_ERROR(catalog::Catalog::migrate(recording));
   MORTAR_RETURN_IF_ERROR(crawler::CrawlerService::migrate(recording));
   MORTAR_RETURN_IF_ERROR(jobs::JobBookmarks::migrate(recording));
+  MORTAR_RETURN_IF_ERROR(jobs::JobService::migrate(recording));
+  MORTAR_RETURN_IF_ERROR(schedule::TriggerService::migrate(recording));
   MORTAR_RETURN_IF_ERROR(migrate_shared_settings(recording));
   return recording.versions();
 }
@@ -102,6 +109,11 @@ StatusOr<std::unique_ptr<Parts>> Parts::build(store::Store& store, PartsOptions 
         if (!s.ok()) {
           log_event(LogLevel::kWarn, "catching up crawler schedules failed", {{"error", s.ToString()}});
         }
+        s = p->triggers_->on_leadership_acquired(p->clock().now_seconds());
+        if (!s.ok()) {
+          log_event(LogLevel::kWarn, "catching up trigger schedules failed",
+                    {{"error", s.ToString()}});
+        }
         p->scheduler_.start();
       },
       [p] { p->scheduler_.stop(); }, parts->options_.leadership);
@@ -111,19 +123,97 @@ StatusOr<std::unique_ptr<Parts>> Parts::build(store::Store& store, PartsOptions 
   crawler_options.enforce_min_schedule_interval = parts->test_clock_ == nullptr;
   crawler_options.is_leader = [p] { return p->leadership_->leading(); };
   crawler_options.heartbeat_timeout_seconds = parts->options_.crawl_heartbeat_timeout_seconds;
+  crawler_options.on_crawl_finished = [p](const std::string& account, const std::string& crawler,
+                                          const std::string& crawl_id, const std::string& status) {
+    std::shared_lock lock(p->triggers_hook_mu_);
+    if (p->triggers_hook_ != nullptr)
+      p->triggers_hook_->on_crawl_finished(account, crawler, crawl_id, status);
+  };
   MORTAR_ASSIGN_OR_RETURN(parts->crawlers_,
                           CrawlerRuntime::start(store, parts->catalog_, parts->partitions_,
                                                 parts->scheduler_, std::move(crawler_options)));
+  MORTAR_RETURN_IF_ERROR(parts->start_jobs(store));
+  parts->trigger_actions_ = std::make_unique<ServerTriggerActions>(parts->crawlers_->service(),
+                                                                   job_action_hooks(*parts->jobs_));
+  schedule::TriggerServiceOptions trigger_options;
+  trigger_options.clock = &parts->clock();
+  trigger_options.rules.enforce_min_schedule_interval = parts->test_clock_ == nullptr;
+  trigger_options.server_id = parts->crawlers_->service().server_id();
+  trigger_options.is_leader = [p] { return p->leadership_->leading(); };
+  // Several servers: the leader re-reads triggers changed through the others.
+  trigger_options.sync_interval_millis = store.shared() ? 5000 : 0;
+  trigger_options.event_log = [](const std::string& level, const std::string& message) {
+    log_event(level == "error"  ? LogLevel::kError
+              : level == "warn" ? LogLevel::kWarn
+                                : LogLevel::kInfo,
+              message);
+  };
+  MORTAR_ASSIGN_OR_RETURN(parts->triggers_, schedule::TriggerService::create(
+                                                store, parts->scheduler_, *parts->trigger_actions_,
+                                                std::move(trigger_options)));
+  {
+    std::unique_lock lock(parts->triggers_hook_mu_);
+    parts->triggers_hook_ = parts->triggers_.get();
+  }
   MORTAR_RETURN_IF_ERROR(schedule_audit_retention(parts->scheduler_, store, parts->clock(),
                                                   parts->options_.audit_retention));
   parts->leadership_->start();
   return parts;
 }
 
+Status Parts::start_jobs(store::Store& store) {
+  if (options_.accounts != nullptr) {
+    run_credentials_ = std::make_unique<AccountCredentialIssuer>(*options_.accounts);
+  }
+  jobs::JobServiceOptions o;
+  o.executor = options_.job_executor;
+  o.credentials = run_credentials_.get();
+  o.endpoint = options_.jobs_endpoint;
+  o.max_concurrent_runs = options_.jobs_max_concurrent_runs;
+  // The server's listener (if any), then conditional triggers.
+  o.on_run_finished = [this, outer = options_.on_job_run_finished](const jobs::JobRunFinished& f) {
+    if (outer) outer(f);
+    std::shared_lock lock(triggers_hook_mu_);
+    if (triggers_hook_ == nullptr) return;
+    schedule::TriggerOrigin origin;
+    origin.trigger_name = f.origin.trigger_name;
+    origin.workflow_name = f.origin.workflow_name;
+    origin.workflow_run_id = f.origin.workflow_run_id;
+    triggers_hook_->on_job_run_finished(f.account_id, f.job_name, f.run_id, f.state, origin);
+  };
+  o.event_log = [](const std::string& level, const std::string& message) {
+    log_event(level == "error" ? LogLevel::kError
+              : level == "warn" ? LogLevel::kWarn
+                                : LogLevel::kInfo,
+              message);
+  };
+  // Server ids as the crawler's: a restart of this data dir's server
+  // finishes its previous process's runs at once.
+  o.server_id = crawler::new_server_id(options_.instance_id);
+  o.restart_prefix = crawler::server_id_prefix(options_.instance_id);
+  o.heartbeat_timeout_millis = options_.jobs_heartbeat_timeout_seconds * 1000;
+  o.heartbeat_interval_millis = std::min<int64_t>(2000, o.heartbeat_timeout_millis / 3);
+  o.is_leader = [this] { return leadership_->leading(); };
+  MORTAR_ASSIGN_OR_RETURN(jobs_, jobs::JobService::create(store, std::move(o)));
+  return ok_status();
+}
+
 Parts::~Parts() {
+  {
+    // Runs and crawls ended by the shutdown below fire no conditional triggers.
+    std::unique_lock lock(triggers_hook_mu_);
+    triggers_hook_ = nullptr;
+  }
+  // Before the jobs and crawlers its actions start: removes its scheduler
+  // entries, waits for fires in flight.
+  triggers_.reset();
+  // Then, while the leadership it asks about lives: stops this server's
+  // runs (recorded FAILED, or retried).
+  jobs_.reset();
   leadership_.reset();  // stops the scheduler if leading, and trying to lead
   scheduler_.stop();
   crawlers_.reset();  // cancels running crawls (each stops within a second)
+  trigger_actions_.reset();
 }
 
 api::OperationRegistry Parts::operations() {
@@ -131,11 +221,14 @@ api::OperationRegistry Parts::operations() {
   api::register_catalog_operations(ops, catalog_, codec_);
   api::register_partition_operations(ops, catalog_, partitions_, codec_);
   crawlers_->register_operations(ops, codec_);
-  // STUB until the JobService is wired here: every job counts as existing,
-  // so a missing job answers "Continuation for job <name> not found"
-  // (EntityNotFoundException) instead of the JobService's "Job not found".
+  api::register_job_operations(ops, *jobs_, codec_);
+  api::register_trigger_operations(ops, *triggers_, codec_);
   api::register_job_bookmark_operations(
-      ops, bookmarks_, [](const std::string&, const std::string&) { return ok_status(); });
+      ops, bookmarks_, [this](const std::string& account, const std::string& job) -> Status {
+        CallContext ctx;
+        ctx.account_id = ctx.catalog_id = account;
+        return jobs_->get_job(ctx, job).status();
+      });
   return ops;
 }
 

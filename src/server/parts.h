@@ -6,6 +6,11 @@
 //   - one schedule::Scheduler and the clock it follows (crawler schedules,
 //     audit retention), run only while this server leads (leadership.h);
 //   - the CrawlerRuntime (crawler service + its scheduler bridge);
+//   - the schedule::TriggerService, firing through ServerTriggerActions
+//     (trigger_actions.h) on the same scheduler and leadership, told of
+//     every crawl that ends (conditional triggers);
+//   - the jobs::JobService (jobs, runs; its per-run credentials over the
+//     account registry, and the RunExecutor it is given);
 //   - the NextToken codec the operations page with.
 // operations() registers every Glue operation over these parts for
 // api::Service.
@@ -19,8 +24,10 @@
 #pragma once
 
 #include <memory>
+#include <shared_mutex>
 #include <string>
 
+#include "api/accounts.h"
 #include "api/next_token.h"
 #include "api/operation.h"
 #include "catalog/audit.h"
@@ -28,10 +35,13 @@
 #include "catalog/partition_catalog.h"
 #include "common/clock.h"
 #include "jobs/job_bookmarks.h"
+#include "jobs/job_service.h"
 #include "schedule/scheduler.h"
+#include "schedule/trigger_service.h"
 #include "server/crawler_runtime.h"
 #include "server/leadership.h"
 #include "server/readiness.h"
+#include "server/trigger_actions.h"
 #include "store/store.h"
 
 namespace mortar::server {
@@ -50,6 +60,18 @@ struct PartsOptions {
   LeadershipOptions leadership;
   // A RUNNING crawl whose server has not beaten for this long is FAILED.
   int64_t crawl_heartbeat_timeout_seconds = 30;
+
+  // Jobs (jobs/README.md).
+  std::string jobs_endpoint;  // the URL run scripts reach this server's API at
+  int jobs_max_concurrent_runs = 4;
+  int64_t jobs_heartbeat_timeout_seconds = 30;
+  // Per-run access keys come from here; unset: runs get no key of their own.
+  api::AccountRegistry* accounts = nullptr;
+  // Executes claimed runs (jobs::JobRunner); unset: started runs wait in
+  // STARTING and this server claims none.
+  jobs::RunExecutor* job_executor = nullptr;
+  // Told when a job run ends (the triggers side); may be unset.
+  std::function<void(const jobs::JobRunFinished&)> on_job_run_finished;
 };
 
 class Parts {
@@ -68,6 +90,8 @@ class Parts {
   catalog::PartitionCatalog& partitions() { return partitions_; }
   jobs::JobBookmarks& bookmarks() { return bookmarks_; }
   schedule::Scheduler& scheduler() { return scheduler_; }
+  schedule::TriggerService& triggers() { return *triggers_; }
+  jobs::JobService& jobs() { return *jobs_; }
 
   // Every Glue operation the server serves, over these parts (which must
   // outlive the registry's handlers).
@@ -75,6 +99,7 @@ class Parts {
 
  private:
   Parts(store::Store& store, PartsOptions options, std::unique_ptr<Clock> test_clock);
+  Status start_jobs(store::Store& store);
 
   const PartsOptions options_;
   const std::unique_ptr<Clock> test_clock_;  // set with MORTAR_TEST_CLOCK_FILE
@@ -85,6 +110,13 @@ class Parts {
   jobs::JobBookmarks bookmarks_;
   // Destroyed first (~Parts), while the scheduler and catalog live.
   std::unique_ptr<CrawlerRuntime> crawlers_;
+  std::unique_ptr<ServerTriggerActions> trigger_actions_;
+  std::unique_ptr<schedule::TriggerService> triggers_;
+  // Guards triggers_hook_: the crawl-finished hook reads it on crawl threads.
+  std::shared_mutex triggers_hook_mu_;
+  schedule::TriggerService* triggers_hook_ = nullptr;
+  std::unique_ptr<jobs::CredentialIssuer> run_credentials_;
+  std::unique_ptr<jobs::JobService> jobs_;  // destroyed before the credentials it uses
   std::unique_ptr<Leadership> leadership_;
 };
 

@@ -102,6 +102,21 @@ struct StopHttpFirst {
   }
 };
 
+// Trigger counters (schedule::TriggerStats); the parts outlive every scrape
+// (the HTTP server stops first).
+void add_trigger_gauges(Metrics& metrics, const schedule::TriggerService& triggers) {
+  const schedule::TriggerService* t = &triggers;
+  metrics.add_gauge("mortar_trigger_scheduled_fires", "Scheduled trigger fires since start-up.",
+                    [t] { return static_cast<double>(t->stats().scheduled_fires); });
+  metrics.add_gauge("mortar_trigger_conditional_fires", "Conditional trigger fires since start-up.",
+                    [t] { return static_cast<double>(t->stats().conditional_fires); });
+  metrics.add_gauge("mortar_trigger_on_demand_fires", "On-demand trigger starts since start-up.",
+                    [t] { return static_cast<double>(t->stats().on_demand_fires); });
+  metrics.add_gauge("mortar_trigger_failed_actions",
+                    "Trigger actions that could not start their run or crawl.",
+                    [t] { return static_cast<double>(t->stats().failed_actions); });
+}
+
 Status serve(const Config& config, const ServeHooks& hooks) {
   raise_fd_limit();
   Metrics metrics;
@@ -180,7 +195,12 @@ Status serve(const Config& config, const ServeHooks& hooks) {
   parts_options.audit_retention.max_rows = config.audit_max_rows;
   parts_options.leadership.interval = std::chrono::seconds(config.scheduler_leader_check_seconds);
   parts_options.crawl_heartbeat_timeout_seconds = config.crawl_heartbeat_timeout_seconds;
+  parts_options.jobs_endpoint = "http://" + address_for_clients(*server);
+  parts_options.jobs_max_concurrent_runs = static_cast<int>(config.jobs_max_concurrent_runs);
+  parts_options.jobs_heartbeat_timeout_seconds = config.jobs_heartbeat_timeout_seconds;
+  parts_options.accounts = &registry;
   MORTAR_ASSIGN_OR_RETURN(std::unique_ptr<Parts> parts, Parts::build(*store, parts_options));
+  add_trigger_gauges(metrics, parts->triggers());
 
   api::ServiceOptions options;
   options.auth_mode = config.auth_mode == "open" ? api::AuthMode::kOpen : api::AuthMode::kSigV4;

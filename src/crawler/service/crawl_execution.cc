@@ -325,7 +325,7 @@ void CrawlerService::finish(const std::shared_ptr<ActiveCrawl>& crawl,
     c.summary = summary_text(result->summary);
     if (result->dry_run) c.plan = plan_text(*result);
   }
-  absl::MutexLock lock(&mu_);
+  mu_.Lock();
   bool owned = !crawl->lost;
   Status s =
       !owned ? ok_status()
@@ -357,6 +357,9 @@ void CrawlerService::finish(const std::shared_ptr<ActiveCrawl>& crawl,
             c.error.empty() ? ended : ended + ": " + c.error);
   active_.erase({crawl->account, crawl->name});
   idle_cv_.SignalAll();
+  mu_.Unlock();
+  if (s.ok() && owned && options_.on_crawl_finished)
+    options_.on_crawl_finished(crawl->account, crawl->name, crawl->crawl_id, last_status);
 }
 
 }  // namespace mortar::crawler

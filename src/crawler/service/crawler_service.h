@@ -94,6 +94,13 @@ struct CrawlerServiceOptions {
   int64_t heartbeat_timeout_millis = 30000;
   // Whether this server leads the scheduler now; unset: always (one server).
   std::function<bool()> is_leader;
+
+  // Called when a crawl this server ran has been recorded as ended
+  // (last_status SUCCEEDED, FAILED or CANCELLED), outside the service's lock
+  // (conditional triggers start crawls from it); may be unset.
+  std::function<void(const std::string& account, const std::string& crawler,
+                     const std::string& crawl_id, const std::string& last_status)>
+      on_crawl_finished;
 };
 
 class CrawlerService {

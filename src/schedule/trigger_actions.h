@@ -1,0 +1,65 @@
+// What a firing trigger does, behind an interface: schedule/ sits above
+// crawler/ and jobs/ in the layering but never builds their services; server/
+// implements TriggerActions over the server's one CrawlerService and
+// JobService and lends it to the TriggerService.
+//
+// Thread-safety: implementations must be callable from several threads at
+// once (scheduler callbacks, crawl and job-run completion threads).
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+
+namespace mortar::schedule {
+
+// Who started a job run or crawl, as conditional triggers need it: only runs
+// started by a trigger or a workflow fire them (Glue's rule), and AND
+// predicates look at runs of one chain. Mirrors jobs::RunOrigin.
+struct TriggerOrigin {
+  std::string trigger_name;     // JobRun.TriggerName
+  std::string workflow_name;    // --WORKFLOW_NAME
+  std::string workflow_run_id;  // --WORKFLOW_RUN_ID; also the chain AND predicates look within
+  // For a conditional trigger's fire: the job runs that satisfied its
+  // predicate, as (job name, run id) -- JobRun.PredecessorRuns.
+  std::vector<std::pair<std::string, std::string>> predecessors;
+
+  bool started_by_trigger() const { return !trigger_name.empty() || !workflow_run_id.empty(); }
+};
+
+// One Action of a trigger, as Glue's Action shape holds it.
+struct JobAction {
+  std::string job_name;
+  nlohmann::json arguments = nlohmann::json::object();  // Action.Arguments
+  std::optional<int64_t> timeout_minutes;               // Action.Timeout
+  std::optional<int64_t> notify_delay_after;            // NotificationProperty.NotifyDelayAfter
+  std::string security_configuration;
+};
+
+class TriggerActions {
+ public:
+  virtual ~TriggerActions() = default;
+
+  // Starts a run of `action.job_name` in `account` with the action's
+  // arguments and timeout, recording `origin` on the run (JobRun.TriggerName,
+  // PredecessorRuns). Returns the run id. A job that no longer exists: the
+  // implementation records a run in state ERROR (Glue's state for a trigger
+  // naming a deleted job) and returns its id, or NotFound.
+  virtual StatusOr<std::string> start_job_run(const std::string& account, const JobAction& action,
+                                              const TriggerOrigin& origin) = 0;
+  // Starts a crawl of `crawler` in `account` (CrawlerRunningException when
+  // it runs already, NotFound when it is gone).
+  virtual Status start_crawler(const std::string& account, const std::string& crawler) = 0;
+
+  // CreateTrigger/UpdateTrigger: NotFound (EntityNotFoundException) when an
+  // action names a job or crawler that does not exist.
+  virtual Status check_job(const std::string& account, const std::string& job) = 0;
+  virtual Status check_crawler(const std::string& account, const std::string& crawler) = 0;
+};
+
+}  // namespace mortar::schedule

@@ -1,0 +1,63 @@
+#include "server/trigger_actions.h"
+
+namespace mortar::server {
+namespace {
+
+CallContext account_context(const std::string& account, const std::string& operation) {
+  CallContext ctx;
+  ctx.account_id = account;
+  ctx.catalog_id = account;
+  ctx.principal = "trigger";
+  ctx.operation = operation;
+  return ctx;
+}
+
+Status no_jobs(const std::string& job) {
+  return not_found("Job " + job + " not found (this server does not run jobs yet)");
+}
+
+}  // namespace
+
+JobActionHooks job_action_hooks(jobs::JobService& jobs) {
+  JobActionHooks hooks;
+  hooks.start_job_run = [&jobs](const std::string& account, const schedule::JobAction& action,
+                                const schedule::TriggerOrigin& origin) {
+    jobs::TriggeredRun run;
+    run.origin.trigger_name = origin.trigger_name;
+    run.origin.workflow_name = origin.workflow_name;
+    run.origin.workflow_run_id = origin.workflow_run_id;
+    run.arguments = action.arguments;
+    if (action.timeout_minutes) run.timeout_minutes = static_cast<int>(*action.timeout_minutes);
+    if (action.notify_delay_after)
+      run.notify_delay_after = static_cast<int>(*action.notify_delay_after);
+    run.predecessors = origin.predecessors;
+    const CallContext ctx = account_context(account, "StartJobRun");
+    return jobs.start_triggered_run(account, ctx.region, action.job_name, run);
+  };
+  hooks.check_job = [&jobs](const std::string& account, const std::string& job) {
+    return jobs.get_job(account_context(account, "GetJob"), job).status();
+  };
+  return hooks;
+}
+
+StatusOr<std::string> ServerTriggerActions::start_job_run(const std::string& account,
+                                                          const schedule::JobAction& action,
+                                                          const schedule::TriggerOrigin& origin) {
+  if (!jobs_.start_job_run) return no_jobs(action.job_name);
+  return jobs_.start_job_run(account, action, origin);
+}
+
+Status ServerTriggerActions::start_crawler(const std::string& account, const std::string& crawler) {
+  return crawlers_.start_crawler(account_context(account, "StartCrawler"), crawler);
+}
+
+Status ServerTriggerActions::check_job(const std::string& account, const std::string& job) {
+  if (!jobs_.check_job) return no_jobs(job);
+  return jobs_.check_job(account, job);
+}
+
+Status ServerTriggerActions::check_crawler(const std::string& account, const std::string& crawler) {
+  return crawlers_.get_crawler(account_context(account, "GetCrawler"), crawler).status();
+}
+
+}  // namespace mortar::server
