@@ -172,9 +172,11 @@ StatusOr<std::unique_ptr<RunningJob>> JobRunner::start(RunRequest request) {
     std::vector<std::string> requirements = split_list(*modules);
     if (!requirements.empty()) {
       log->event("preparing --additional-python-modules " + *modules);
-      auto venv = modules_->ensure(
-          requirements, split_words(argument(args, "--python-modules-installer-option").value_or("")),
-          [&](std::string_view line) { log->event("pip: " + std::string(line)); });
+      const std::vector<std::string> installer_options =
+          split_words(argument(args, "--python-modules-installer-option").value_or(""));
+      auto venv = modules_->ensure(requirements, installer_options, [&](std::string_view line) {
+        log->event("pip: " + std::string(line));
+      });
       if (!venv.ok()) return fail(venv.status());
       python = *venv;
       path = fs::path(python).parent_path().string() + ":" + path;

@@ -41,7 +41,9 @@ StatusOr<std::string> fetch(const std::string& location, const fs::path& dir,
   if (!fsys.ok()) return fsys.status();
   StatusOr<std::string> data = io::read_file(**fsys, location, kMaxFetchBytes);
   if (!data.ok()) {
-    if (absl::IsNotFound(data.status())) return not_found(what + " " + location + " does not exist");
+    if (absl::IsNotFound(data.status())) {
+      return not_found(what + " " + location + " does not exist");
+    }
     return Status(data.status().code(), to_absl("cannot fetch " + what + " " + location + ": " +
                                                 std::string(status_message(data.status()))));
   }
@@ -63,7 +65,9 @@ StatusOr<std::string> fetch_script(const std::string& location, const std::strin
   StatusOr<std::string> path = local_path(location, "the script");
   if (!path.ok()) return path.status();
   std::error_code ec;
-  if (!fs::is_regular_file(*path, ec)) return not_found("the script " + location + " does not exist");
+  if (!fs::is_regular_file(*path, ec)) {
+    return not_found("the script " + location + " does not exist");
+  }
   return *path;
 }
 
