@@ -93,7 +93,9 @@ class JobRunnerTest : public ::testing::Test {
     root_ = fs::canonical(root_).string();
     fs::create_directories(root_ + "/scripts");
     options_.data_dir = root_ + "/data";
-    options_.python = MORTAR_TEST_PYTHON;
+    // MORTAR_TEST_RUNNER_PYTHON: another interpreter to try (e.g. one without pip).
+    const char* python = std::getenv("MORTAR_TEST_RUNNER_PYTHON");
+    options_.python = python != nullptr ? python : MORTAR_TEST_PYTHON;
     options_.python_path = std::string(MORTAR_SOURCE_DIR) + "/python";
     options_.log_sink = &sink_;
     options_.clock = &clock_;
@@ -585,6 +587,65 @@ TEST_F(JobRunnerS3Live, FetchesTheScriptAndExtraPyFilesFromS3) {
                 .find("the script " + bucket_ + "/scripts/absent.py does not exist"),
             std::string::npos)
       << missing.status();
+}
+
+// A glueetl run on the native engine with the built awsglue/_mortar
+// (<build>/python, MORTAR_TEST_PYTHON_PATH): tests/jobs/test_runner_glueetl.py
+// runs this suite; plain ctest (which does not build _mortar for jobs_test)
+// skips it, saying so.
+class JobRunnerGlueEtlLive : public JobRunnerTest {
+ protected:
+  void SetUp() override {
+    if (std::getenv("MORTAR_TEST_PYTHON_PATH") == nullptr) {
+      GTEST_SKIP() << "no MORTAR_TEST_PYTHON_PATH: run by tests/jobs/test_runner_glueetl.py";
+    }
+    JobRunnerTest::SetUp();
+    options_.python_path = std::getenv("MORTAR_TEST_PYTHON_PATH");
+  }
+};
+
+TEST_F(JobRunnerGlueEtlLive, RunsADynamicFrameScriptWithinTheDefaultLimits) {
+  fs::create_directories(root_ + "/in");
+  std::ofstream(root_ + "/in/people.json") << "{\"name\": \"ada\", \"age\": \"36\"}\n"
+                                           << "{\"name\": \"grace\", \"age\": \"85\"}\n";
+  JobRunner runner(launcher_, options_);
+  RunRequest r = request(script("etl.py", R"(
+import sys
+from awsglue.context import GlueContext
+from awsglue.job import Job
+from awsglue.transforms import ApplyMapping
+from awsglue.utils import getResolvedOptions
+from pyspark.context import SparkContext
+
+args = getResolvedOptions(sys.argv, ["JOB_NAME", "input", "output"])
+glue = GlueContext(SparkContext.getOrCreate())
+job = Job(glue)
+job.init(args["JOB_NAME"], args)
+people = glue.create_dynamic_frame.from_options(
+    connection_type="s3", connection_options={"paths": [args["input"]]}, format="json")
+typed = ApplyMapping.apply(frame=people, mappings=[("name", "string", "name", "string"),
+                                                  ("age", "string", "age", "int")])
+glue.write_dynamic_frame.from_options(frame=typed, connection_type="s3",
+                                      connection_options={"path": args["output"]},
+                                      format="json")
+print("rows", typed.count())
+job.commit()
+)"),
+                         "jr_etl");
+  r.run["Arguments"] = {{"--input", root_ + "/in"}, {"--output", root_ + "/out"}};
+  RunResult result = run(r, runner);
+  ASSERT_EQ(result.state, "SUCCEEDED") << result.error_message << "\n"
+                                       << sink_.text("/aws-glue/jobs/error", "jr_etl");
+  std::vector<std::string> out = sink_.lines("/aws-glue/jobs/output", "jr_etl");
+  EXPECT_NE(std::find(out.begin(), out.end(), "rows 2"), out.end()) << sink_.text(
+      "/aws-glue/jobs/output", "jr_etl");
+  std::string written;
+  for (const auto& entry : fs::recursive_directory_iterator(root_ + "/out")) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path());
+    written += std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  EXPECT_NE(written.find("\"age\":85"), std::string::npos) << written;
 }
 
 TEST(PythonModulesKey, DependsOnTheSetNotItsOrder) {

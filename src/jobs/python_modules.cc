@@ -140,27 +140,39 @@ StatusOr<std::string> PythonModules::ensure(const std::vector<std::string>& requ
 Status PythonModules::build(const std::string& dir, const std::vector<std::string>& requirements,
                             const std::vector<std::string>& installer_options,
                             const std::function<void(std::string_view)>& log) {
-  // Without pip in the venv (ensurepip takes long): the base interpreter's
-  // pip installs into it (--python, pip >= 22.3).
-  if (Status s = run_step("creating the virtualenv " + dir,
-                          {python_, "-m", "venv", "--without-pip", "--system-site-packages", dir},
-                          log);
-      !s.ok()) {
-    return s;
-  }
-  std::vector<std::string> pip = {python_,
-                                  "-m",
-                                  "pip",
-                                  "--python",
-                                  dir + "/bin/python",
-                                  "install",
-                                  "--disable-pip-version-check",
-                                  "--no-input"};
+  // Without pip in the venv (ensurepip takes long) when the base
+  // interpreter's pip can install into it (--python, pip >= 22.3); else the
+  // venv gets its own pip (Debian's python3 without python3-pip).
+  const bool base_pip = base_has_pip();
+  std::vector<std::string> venv = {python_, "-m", "venv", "--system-site-packages", dir};
+  if (base_pip) venv.insert(venv.begin() + 3, "--without-pip");
+  if (Status s = run_step("creating the virtualenv " + dir, venv, log); !s.ok()) return s;
+  std::vector<std::string> pip =
+      base_pip ? std::vector<std::string>{python_, "-m", "pip", "--python", dir + "/bin/python"}
+               : std::vector<std::string>{dir + "/bin/python", "-m", "pip"};
+  pip.insert(pip.end(), {"install", "--disable-pip-version-check", "--no-input"});
   pip.insert(pip.end(), installer_options.begin(), installer_options.end());
   pip.insert(pip.end(), requirements.begin(), requirements.end());
   std::string what = "installing --additional-python-modules";
   for (size_t i = 0; i < requirements.size(); ++i) what += (i ? "," : " ") + requirements[i];
   return run_step(what, std::move(pip), log);
+}
+
+bool PythonModules::base_has_pip() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (base_has_pip_.has_value()) return *base_has_pip_;
+  }
+  // pip >= 22.3 has --python.
+  const bool has = run_step("probing pip",
+                            {python_, "-c",
+                             "import sys, pip; "
+                             "sys.exit(tuple(map(int, pip.__version__.split('.')[:2])) < (22, 3))"},
+                            nullptr)
+                       .ok();
+  std::lock_guard<std::mutex> lock(mu_);
+  base_has_pip_ = has;
+  return has;
 }
 
 Status PythonModules::run_step(const std::string& what, std::vector<std::string> argv,

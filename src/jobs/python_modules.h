@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,7 @@ class PythonModules {
   Status build(const std::string& dir, const std::vector<std::string>& requirements,
                const std::vector<std::string>& installer_options,
                const std::function<void(std::string_view)>& log);
+  bool base_has_pip();
   Status run_step(const std::string& what, std::vector<std::string> argv,
                   const std::function<void(std::string_view)>& log);
 
@@ -57,6 +59,7 @@ class PythonModules {
   const std::vector<std::string> base_env_;
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<std::mutex>> locks_;  // guarded by mu_
+  std::optional<bool> base_has_pip_;                          // guarded by mu_
 };
 
 }  // namespace mortar::jobs
