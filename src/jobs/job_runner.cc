@@ -16,10 +16,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Services a script's AWS SDK should find on Mortar's endpoint (botocore >=
-// 1.31 honours AWS_ENDPOINT_URL_<SERVICE>). Not AWS_ENDPOINT_URL itself: S3
-// is not served there.
-constexpr const char* kEndpointServices[] = {"GLUE", "LOGS", "IAM", "STS"};
+// Services a script's AWS SDK should find on Mortar's endpoint: botocore >=
+// 1.31 honours AWS_ENDPOINT_URL_<service id, upper case, '_' for blanks>.
+// Not AWS_ENDPOINT_URL itself: S3 is not served there.
+constexpr const char* kEndpointServices[] = {"GLUE", "CLOUDWATCH_LOGS", "IAM",
+                                             "STS",  "EVENTBRIDGE",     "CLOUDTRAIL"};
 
 // A run id as a directory name: Glue's ids are jr_<hex> (and
 // <id>_attempt_<n>); anything that could leave runs/ is refused.

@@ -240,6 +240,7 @@ print(json.dumps(dict(os.environ)))
   EXPECT_EQ(env["AWS_DEFAULT_REGION"], "eu-west-1");
   EXPECT_EQ(env["MORTAR_ENDPOINT"], "http://127.0.0.1:1");
   EXPECT_EQ(env["AWS_ENDPOINT_URL_GLUE"], "http://127.0.0.1:1");
+  EXPECT_EQ(env["AWS_ENDPOINT_URL_CLOUDWATCH_LOGS"], "http://127.0.0.1:1");
   EXPECT_EQ(env["HOME"], workdir);
   EXPECT_EQ(env["PYTHONUNBUFFERED"], "1");
   EXPECT_EQ(env["PYTHONPATH"], std::string(MORTAR_SOURCE_DIR) + "/python");
@@ -646,6 +647,30 @@ job.commit()
     written += std::string(std::istreambuf_iterator<char>(in), {});
   }
   EXPECT_NE(written.find("\"age\":85"), std::string::npos) << written;
+}
+
+TEST_F(JobRunnerGlueEtlLive, PythonShellAtItsSmallestCapacityCanStillUseTheEngine) {
+  fs::create_directories(root_ + "/in");
+  std::ofstream(root_ + "/in/a.json") << "{\"x\": 1}\n{\"x\": 2}\n{\"x\": 3}\n";
+  JobRunner runner(launcher_, options_);
+  RunRequest r = request(script("small.py", R"(
+import sys
+from awsglue.context import GlueContext
+from pyspark.context import SparkContext
+glue = GlueContext(SparkContext.getOrCreate())
+frame = glue.create_dynamic_frame.from_options(
+    connection_type="s3", connection_options={"paths": [sys.argv[sys.argv.index("--input") + 1]]},
+    format="json")
+print("rows", frame.count())
+)"),
+                         "jr_small", "pythonshell");
+  r.job["MaxCapacity"] = 0.0625;
+  r.run["Arguments"] = {{"--input", root_ + "/in"}};
+  RunResult result = run(r, runner);
+  ASSERT_EQ(result.state, "SUCCEEDED") << result.error_message << "\n"
+                                       << sink_.text("/aws-glue/python-jobs/error", "jr_small");
+  EXPECT_EQ(sink_.lines("/aws-glue/python-jobs/output", "jr_small"),
+            std::vector<std::string>{"rows 3"});
 }
 
 TEST(PythonModulesKey, DependsOnTheSetNotItsOrder) {

@@ -20,7 +20,7 @@ def _build_dir():
     return Path(max(found, key=os.path.getmtime)).parents[2]
 
 
-def test_glueetl_run_on_the_native_engine():
+def test_glueetl_and_small_pythonshell_runs_on_the_native_engine():
     build = _build_dir()
     binary = build / "src" / "jobs" / "jobs_test"
     python_dir = build / "python"
@@ -31,4 +31,4 @@ def test_glueetl_run_on_the_native_engine():
                           capture_output=True, timeout=300, env=env)
     out = proc.stdout.decode(errors="replace")
     assert proc.returncode == 0, out[-4000:]
-    assert "[  PASSED  ] 1 test" in out and "SKIPPED" not in out, out[-2000:]
+    assert "[  PASSED  ] 2 tests" in out and "SKIPPED" not in out, out[-2000:]
