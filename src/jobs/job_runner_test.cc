@@ -407,9 +407,9 @@ time.sleep(300)
 
   // Cleans up on SIGTERM and exits: no SIGKILL needed.
   auto polite = runner.start(request(script("polite.py", R"(
-import signal, sys, time
+import os, signal, sys, time
 def bye(*_):
-    print("cleaned up", flush=True)
+    os.write(1, b"cleaned up\n")  # unbuffered: SIGTERM may land inside print("ready")
     sys.exit(0)
 signal.signal(signal.SIGTERM, bye)
 print("ready", flush=True)
