@@ -134,7 +134,8 @@ void add_limit(ChildPlan& plan, int resource, int64_t want, int64_t hard_slack =
 
 std::string env_value(const std::vector<std::string>& env, const std::string& name) {
   for (const std::string& kv : env) {
-    if (kv.size() > name.size() && kv.compare(0, name.size(), name) == 0 && kv[name.size()] == '=') {
+    if (kv.size() > name.size() && kv.compare(0, name.size(), name) == 0 &&
+        kv[name.size()] == '=') {
       return kv.substr(name.size() + 1);
     }
   }

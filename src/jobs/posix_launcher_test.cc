@@ -224,9 +224,10 @@ TEST(PosixLauncher, AGrandchildHoldingThePipesDoesNotKeepWaitWaiting) {
 TEST(PosixLauncher, TerminateLetsTheScriptCleanUpAndKillDoesNot) {
   PosixLauncher launcher;
   Captured graceful;
-  auto p = launcher.launch(python("import signal, sys, time\n"
+  // The handler writes unbuffered: SIGTERM may land inside print('ready').
+  auto p = launcher.launch(python("import os, signal, sys, time\n"
                                   "def bye(*_):\n"
-                                  "    print('cleaning up', flush=True)\n"
+                                  "    os.write(1, b'cleaning up\\n')\n"
                                   "    sys.exit(0)\n"
                                   "signal.signal(signal.SIGTERM, bye)\n"
                                   "print('ready', flush=True)\n"
@@ -237,7 +238,7 @@ TEST(PosixLauncher, TerminateLetsTheScriptCleanUpAndKillDoesNot) {
   (*p)->terminate();
   ExitInfo info = (*p)->wait();
   EXPECT_EQ(info.exit_code, 0);
-  EXPECT_EQ(graceful.out(), "ready\ncleaning up\n");
+  EXPECT_EQ(graceful.out(), "ready\ncleaning up\n") << graceful.err();
 
   Captured stubborn;
   auto q = launcher.launch(shell("trap '' TERM; echo ready; while :; do sleep 1; done", stubborn));
