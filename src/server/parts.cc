@@ -6,6 +6,7 @@
 
 #include "api/accounts.h"
 #include "api/ops/catalog_operations.h"
+#include "api/ops/logs_operations.h"
 #include "api/ops/partition_operations.h"
 #include "common/crypto.h"
 #include "crawler/service/crawler_service.h"
@@ -74,6 +75,7 @@ StatusOr<SchemaVersions> migrate_components(store::Store& store) {
   MORTAR_RETURN_IF_ERROR(api::AccountRegistry::migrate(recording));
   MORTAR_RETURN_IF_ERROR(catalog::Catalog::migrate(recording));
   MORTAR_RETURN_IF_ERROR(crawler::CrawlerService::migrate(recording));
+  MORTAR_RETURN_IF_ERROR(logs::LogStore::migrate(recording));
   MORTAR_RETURN_IF_ERROR(migrate_shared_settings(recording));
   return recording.versions();
 }
@@ -81,6 +83,7 @@ StatusOr<SchemaVersions> migrate_components(store::Store& store) {
 Parts::Parts(store::Store& store, PartsOptions options, std::unique_ptr<Clock> test_clock)
     : options_(std::move(options)),
       test_clock_(std::move(test_clock)),
+      store_(store),
       codec_(options_.token_secret.empty() ? random_bytes(32) : options_.token_secret),
       catalog_(store, Clock::real(), options_.catalog),
       partitions_(catalog_),
@@ -102,8 +105,14 @@ StatusOr<std::unique_ptr<Parts>> Parts::build(store::Store& store, PartsOptions 
         p->scheduler_.start();
       },
       [p] { p->scheduler_.stop(); }, parts->options_.leadership);
+  logs::LogStoreOptions log_options;
+  log_options.default_glue_retention_days = parts->options_.log_retention_days;
+  log_options.warn = [](const std::string& message) {
+    log_event(LogLevel::kWarn, "logs", {{"warning", message}});
+  };
+  parts->logs_ = std::make_unique<logs::LogStore>(store, std::move(log_options));
   CrawlerRuntimeOptions crawler_options;
-  crawler_options.data_dir = parts->options_.data_dir;
+  crawler_options.log_sink = parts->logs_.get();
   crawler_options.instance_id = parts->options_.instance_id;
   crawler_options.enforce_min_schedule_interval = parts->test_clock_ == nullptr;
   crawler_options.is_leader = [p] { return p->leadership_->leading(); };
@@ -121,6 +130,7 @@ Parts::~Parts() {
   leadership_.reset();  // stops the scheduler if leading, and trying to lead
   scheduler_.stop();
   crawlers_.reset();  // cancels running crawls (each stops within a second)
+  logs_.reset();      // writes what is still queued
 }
 
 api::OperationRegistry Parts::operations() {
@@ -128,6 +138,12 @@ api::OperationRegistry Parts::operations() {
   api::register_catalog_operations(ops, catalog_, codec_);
   api::register_partition_operations(ops, catalog_, partitions_, codec_);
   crawlers_->register_operations(ops, codec_);
+  return ops;
+}
+
+api::OperationRegistry Parts::logs_operations() {
+  api::OperationRegistry ops;
+  api::register_logs_operations(ops, *logs_, store_, codec_);
   return ops;
 }
 

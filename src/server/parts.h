@@ -6,6 +6,8 @@
 //   - one schedule::Scheduler and the clock it follows (crawler schedules,
 //     audit retention), run only while this server leads (leadership.h);
 //   - the CrawlerRuntime (crawler service + its scheduler bridge);
+//   - the logs::LogStore crawls (and job runs) write and the CloudWatch Logs
+//     API reads;
 //   - the NextToken codec the operations page with.
 // operations() registers every Glue operation over these parts for
 // api::Service.
@@ -27,6 +29,7 @@
 #include "catalog/catalog.h"
 #include "catalog/partition_catalog.h"
 #include "common/clock.h"
+#include "logs/log_store.h"
 #include "schedule/scheduler.h"
 #include "server/crawler_runtime.h"
 #include "server/leadership.h"
@@ -49,6 +52,8 @@ struct PartsOptions {
   LeadershipOptions leadership;
   // A RUNNING crawl whose server has not beaten for this long is FAILED.
   int64_t crawl_heartbeat_timeout_seconds = 30;
+  // Retention of Glue's log groups without a policy of their own; 0: forever.
+  int log_retention_days = 0;
 };
 
 class Parts {
@@ -66,20 +71,25 @@ class Parts {
   catalog::Catalog& catalog() { return catalog_; }
   catalog::PartitionCatalog& partitions() { return partitions_; }
   schedule::Scheduler& scheduler() { return scheduler_; }
+  logs::LogStore& logs() { return *logs_; }
 
   // Every Glue operation the server serves, over these parts (which must
   // outlive the registry's handlers).
   api::OperationRegistry operations();
+  // Every CloudWatch Logs operation, over the LogStore.
+  api::OperationRegistry logs_operations();
 
  private:
   Parts(store::Store& store, PartsOptions options, std::unique_ptr<Clock> test_clock);
 
   const PartsOptions options_;
   const std::unique_ptr<Clock> test_clock_;  // set with MORTAR_TEST_CLOCK_FILE
+  store::Store& store_;
   const api::NextTokenCodec codec_;
   catalog::Catalog catalog_;
   catalog::PartitionCatalog partitions_;
   schedule::Scheduler scheduler_;
+  std::unique_ptr<logs::LogStore> logs_;  // outlives the crawlers that write it
   // Destroyed first (~Parts), while the scheduler and catalog live.
   std::unique_ptr<CrawlerRuntime> crawlers_;
   std::unique_ptr<Leadership> leadership_;
