@@ -57,8 +57,8 @@ class ServiceImpl : public Service {
     out.principal = ctx.principal;
     if (!result.ok()) {
       const ExceptionRenames* renames = served_for(request).service.renames;
-      GlueError err = renames ? to_glue_error(result.status(), *renames)
-                              : to_glue_error(result.status());
+      GlueError err =
+          renames ? to_glue_error(result.status(), *renames) : to_glue_error(result.status());
       out.error_type = err.type;
       out.error_message = err.message;
       out.http_status = err.http_status;
@@ -220,11 +220,12 @@ StatusOr<std::unique_ptr<Service>> Service::create(ServiceOptions options, store
                                                    OperationRegistry operations) {
   std::vector<AwsService> services;
   services.push_back(glue_service(std::move(operations)));
-  return create(std::move(options), store, std::move(services));
+  return create_for_services(std::move(options), store, std::move(services));
 }
 
-StatusOr<std::unique_ptr<Service>> Service::create(ServiceOptions options, store::Store& store,
-                                                   std::vector<AwsService> services) {
+StatusOr<std::unique_ptr<Service>> Service::create_for_services(ServiceOptions options,
+                                                                store::Store& store,
+                                                                std::vector<AwsService> services) {
   MORTAR_RETURN_IF_ERROR(check_open_mode(options));
   if (services.empty()) return invalid_input("an API service needs at least one AWS service");
   for (size_t i = 0; i < services.size(); ++i) {

@@ -69,8 +69,9 @@ class Service {
                                                    OperationRegistry operations);
   // The same over several services; the first answers requests that name no
   // known target prefix. Prefixes must differ.
-  static StatusOr<std::unique_ptr<Service>> create(ServiceOptions options, store::Store& store,
-                                                   std::vector<AwsService> services);
+  static StatusOr<std::unique_ptr<Service>> create_for_services(ServiceOptions options,
+                                                                store::Store& store,
+                                                                std::vector<AwsService> services);
   virtual ~Service() = default;
 
   virtual HttpResponse handle(const HttpRequest& request, RequestInfo* info) = 0;

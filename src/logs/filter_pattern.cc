@@ -41,9 +41,13 @@ StatusOr<FilterPattern> FilterPattern::parse(std::string_view p) {
   while (i < p.size() && is_space(p[i])) ++i;
   if (i < p.size()) {
     char first = p[i];
-    if (first == '{') return bad_pattern("JSON filter patterns ({ $.field ... }) are not supported by Mortar");
-    if (first == '[') return bad_pattern("space-delimited filter patterns ([field, ...]) are not supported by Mortar");
-    if (first == '%') return bad_pattern("regular-expression filter patterns (%...%) are not supported by Mortar");
+    if (first == '{')
+      return bad_pattern("JSON filter patterns ({ $.field ... }) are not supported by Mortar");
+    if (first == '[')
+      return bad_pattern(
+          "space-delimited filter patterns ([field, ...]) are not supported by Mortar");
+    if (first == '%')
+      return bad_pattern("regular-expression filter patterns (%...%) are not supported by Mortar");
   }
   while (i < p.size()) {
     if (is_space(p[i])) {

@@ -44,8 +44,8 @@ TEST(FilterPattern, MinusTermsExclude) {
 }
 
 TEST(FilterPattern, RefusesWhatItDoesNotSupportOrCannotParse) {
-  for (const char* bad : {"{ $.level = \"ERROR\" }", "[ip, user]", "%ERR.*%", "\"open", "?", "a -",
-                          "\"x\"y"}) {
+  for (const char* bad :
+       {"{ $.level = \"ERROR\" }", "[ip, user]", "%ERR.*%", "\"open", "?", "a -", "\"x\"y"}) {
     auto p = FilterPattern::parse(bad);
     EXPECT_EQ(p.status().code(), absl::StatusCode::kInvalidArgument) << bad;
     EXPECT_NE(std::string(p.status().message()).find("Invalid filter pattern"), std::string::npos);

@@ -20,9 +20,9 @@
 namespace mortar::logs {
 
 struct GroupQuery {
-  std::string prefix = {};  // logGroupNamePrefix (case-sensitive)
+  std::string prefix = {};     // logGroupNamePrefix (case-sensitive)
   std::string substring = {};  // logGroupNamePattern (case-insensitive)
-  std::string after = {};  // resume after this name
+  std::string after = {};      // resume after this name
   int limit = 50;
 };
 
@@ -66,8 +66,8 @@ struct ReadQuery {
 
 struct ReadResult {
   std::vector<StoredEvent> events;  // ascending by seq
-  int64_t forward_seq = 0;   // where reading forward continues
-  int64_t backward_seq = 0;  // where reading backward continues
+  int64_t forward_seq = 0;          // where reading forward continues
+  int64_t backward_seq = 0;         // where reading backward continues
 };
 
 struct FilterQuery {
@@ -75,7 +75,7 @@ struct FilterQuery {
   std::string stream_prefix = {};
   std::optional<int64_t> start_ms = std::nullopt;  // timestamp >= start
   std::optional<int64_t> end_ms = std::nullopt;    // timestamp <= end (FilterLogEvents' rule)
-  const FilterPattern* pattern = nullptr;  // null: every event
+  const FilterPattern* pattern = nullptr;          // null: every event
   // Resume after this (timestamp, stream id, seq).
   std::optional<std::tuple<int64_t, int64_t, int64_t>> after = std::nullopt;
   int limit = 10000;

@@ -16,7 +16,7 @@ constexpr size_t kMaxMessageBytes = 256 * 1024 - 26;
 constexpr size_t kQueuedOverheadBytes = 96;  // per queued event, besides the strings
 constexpr int64_t kMillisPerDay = 86'400'000;
 constexpr const char* kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-constexpr size_t kRowsPerInsert = 150;               // 6 parameters each
+constexpr size_t kRowsPerInsert = 150;                // 6 parameters each
 
 // Length of the valid UTF-8 sequence at s[i], or 0 when it is not one.
 size_t utf8_sequence_length(std::string_view s, size_t i) {
@@ -28,9 +28,9 @@ size_t utf8_sequence_length(std::string_view s, size_t i) {
   for (size_t k = 1; k < n; ++k) {
     if ((b(i + k) & 0xC0) != 0x80) return 0;
   }
-  if (n == 3 && c == 0xE0 && b(i + 1) < 0xA0) return 0;  // overlong
+  if (n == 3 && c == 0xE0 && b(i + 1) < 0xA0) return 0;   // overlong
   if (n == 3 && c == 0xED && b(i + 1) >= 0xA0) return 0;  // surrogate
-  if (n == 4 && c == 0xF0 && b(i + 1) < 0x90) return 0;  // overlong
+  if (n == 4 && c == 0xF0 && b(i + 1) < 0x90) return 0;   // overlong
   if (n == 4 && c == 0xF4 && b(i + 1) >= 0x90) return 0;  // past U+10FFFF
   return n;
 }
@@ -54,8 +54,8 @@ bool is_glue_group(const std::string& name) { return name.starts_with("/aws-glue
 }  // namespace
 
 bool is_valid_retention_days(int days) {
-  static constexpr std::array<int, 22> kDays = {1,   3,   5,   7,    14,   30,   60,   90,
-                                                120, 150, 180, 365,  400,  545,  731,  1096,
+  static constexpr std::array<int, 22> kDays = {1,    3,    5,    7,    14,   30,  60,  90,
+                                                120,  150,  180,  365,  400,  545, 731, 1096,
                                                 1827, 2192, 2557, 2922, 3288, 3653};
   return std::find(kDays.begin(), kDays.end(), days) != kDays.end();
 }
@@ -114,9 +114,8 @@ int64_t LogStore::dropped_events() const {
 void LogStore::run_writer() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!stopping_) {
-    wake_.wait_for(lock, std::chrono::milliseconds(options_.flush_interval_millis), [this] {
-      return stopping_ || queue_.size() >= options_.batch_events;
-    });
+    wake_.wait_for(lock, std::chrono::milliseconds(options_.flush_interval_millis),
+                   [this] { return stopping_ || queue_.size() >= options_.batch_events; });
     if (queue_.empty()) continue;
     lock.unlock();
     flush();
@@ -223,8 +222,8 @@ Status LogStore::write_batch(std::vector<Queued>& batch) {
         params.reserve((end - start) * 6);
         for (size_t i = start; i < end; ++i) {
           sql += i == start ? "(?,?,?,?,?,?)" : ",(?,?,?,?,?,?)";
-          params.insert(params.end(), {s.id, seq++, g.id, events[i]->event.timestamp_millis,
-                                       now_ms, events[i]->event.message});
+          params.insert(params.end(), {s.id, seq++, g.id, events[i]->event.timestamp_millis, now_ms,
+                                       events[i]->event.message});
         }
         MORTAR_RETURN_IF_ERROR(tx.exec(sql, params).status());
       }
@@ -274,36 +273,40 @@ Status LogStore::put_retention(const std::string& account_id, const std::string&
 
 StatusOr<int64_t> LogStore::prune(int64_t now_millis) {
   std::vector<GroupRow> groups;
-  MORTAR_RETURN_IF_ERROR(store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
-    MORTAR_ASSIGN_OR_RETURN(auto rows,
-                            tx.query("SELECT id, name, retention_days FROM log_groups"));
-    for (const auto& r : rows) {
-      GroupRow g;
-      g.id = r.int_at(0);
-      g.name = r.text_at(1);
-      if (!r.is_null(2)) g.retention_days = static_cast<int>(r.int_at(2));
-      groups.push_back(std::move(g));
-    }
-    return ok_status();
-  }));
+  MORTAR_RETURN_IF_ERROR(
+      store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
+        MORTAR_ASSIGN_OR_RETURN(auto rows,
+                                tx.query("SELECT id, name, retention_days FROM log_groups"));
+        for (const auto& r : rows) {
+          GroupRow g;
+          g.id = r.int_at(0);
+          g.name = r.text_at(1);
+          if (!r.is_null(2)) g.retention_days = static_cast<int>(r.int_at(2));
+          groups.push_back(std::move(g));
+        }
+        return ok_status();
+      }));
   int64_t deleted = 0;
   for (const GroupRow& g : groups) {
-    int days = g.retention_days.value_or(is_glue_group(g.name) ? options_.default_glue_retention_days : 0);
+    int days =
+        g.retention_days.value_or(is_glue_group(g.name) ? options_.default_glue_retention_days : 0);
     if (days <= 0) continue;
     const int64_t cutoff = now_millis - int64_t{days} * kMillisPerDay;
-    MORTAR_RETURN_IF_ERROR(store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
-      MORTAR_ASSIGN_OR_RETURN(
-          int64_t n, tx.exec("DELETE FROM log_events WHERE group_id = ? AND event_ms < ?",
-                             {g.id, cutoff}));
-      deleted += n;
-      // A stream with nothing left inside the retention window goes too.
-      return tx
-          .exec("DELETE FROM log_streams WHERE group_id = ? AND COALESCE(last_event_ms, "
-                "creation_ms) < ? AND NOT EXISTS (SELECT 1 FROM log_events e WHERE "
-                "e.stream_id = log_streams.id)",
-                {g.id, cutoff})
-          .status();
-    }));
+    MORTAR_RETURN_IF_ERROR(
+        store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
+          MORTAR_ASSIGN_OR_RETURN(
+              int64_t n, tx.exec("DELETE FROM log_events WHERE group_id = ? AND event_ms < ?",
+                                 {g.id, cutoff}));
+          deleted += n;
+          // A stream with nothing left inside the retention window goes too.
+          return tx
+              .exec(
+                  "DELETE FROM log_streams WHERE group_id = ? AND COALESCE(last_event_ms, "
+                  "creation_ms) < ? AND NOT EXISTS (SELECT 1 FROM log_events e WHERE "
+                  "e.stream_id = log_streams.id)",
+                  {g.id, cutoff})
+              .status();
+        }));
   }
   return deleted;
 }

@@ -42,8 +42,8 @@ namespace mortar::logs {
 struct LogStoreOptions {
   const Clock* clock = &Clock::real();  // ingestion times, group/stream creation
   int64_t flush_interval_millis = 250;
-  size_t batch_events = 5000;             // events per write transaction
-  size_t max_queued_bytes = 64u << 20;    // beyond this the oldest queued events are dropped
+  size_t batch_events = 5000;           // events per write transaction
+  size_t max_queued_bytes = 64u << 20;  // beyond this the oldest queued events are dropped
   // Retention of Glue's groups (/aws-glue/...) that have no retention policy
   // of their own; 0 keeps them forever. Other groups without a policy are
   // kept forever, as in CloudWatch.

@@ -98,9 +98,11 @@ TEST_P(LogStoreTest, DefaultReadIsTheNewestEventsAndBackwardPagesOlder) {
   LogReader reader(*store_);
   auto tail = reader.read_stream(kAccount, kCrawlers, "c1", {.limit = 2});
   EXPECT_EQ(messages(*tail), (std::vector<std::string>{"e3", "e4"}));
-  auto older = reader.read_stream(kAccount, kCrawlers, "c1", {.backward_from = tail->backward_seq, .limit = 2});
+  auto older = reader.read_stream(kAccount, kCrawlers, "c1",
+                                  {.backward_from = tail->backward_seq, .limit = 2});
   EXPECT_EQ(messages(*older), (std::vector<std::string>{"e1", "e2"}));
-  auto timed = reader.read_stream(kAccount, kCrawlers, "c1", {.start_ms = 1, .end_ms = 3, .from_head = true});
+  auto timed = reader.read_stream(kAccount, kCrawlers, "c1",
+                                  {.start_ms = 1, .end_ms = 3, .from_head = true});
   EXPECT_EQ(messages(*timed), (std::vector<std::string>{"e1", "e2"}));
 }
 
@@ -126,8 +128,8 @@ TEST_P(LogStoreTest, FilterInterleavesStreamsByTimeAndPages) {
   auto errors = reader.filter(kAccount, "/aws-glue/jobs/output", {.pattern = &*pattern});
   ASSERT_EQ(errors->events.size(), 1u);
   EXPECT_EQ(errors->events[0].message, "ERROR disk");
-  auto one_stream = reader.filter(kAccount, "/aws-glue/jobs/output",
-                                  {.stream_names = {"jr_2"}, .start_ms = 25});
+  auto one_stream =
+      reader.filter(kAccount, "/aws-glue/jobs/output", {.stream_names = {"jr_2"}, .start_ms = 25});
   ASSERT_EQ(one_stream->events.size(), 1u);
   EXPECT_EQ(one_stream->events[0].message, "WARN slow");
   auto by_prefix = reader.filter(kAccount, "/aws-glue/jobs/output", {.stream_prefix = "jr_1"});
@@ -158,7 +160,8 @@ TEST_P(LogStoreTest, GroupsAndStreamsAreListedWithPrefixesAndOrder) {
   EXPECT_EQ((*newest)[0].name, "a");
   EXPECT_EQ((*newest)[0].last_event_ms, 60);
   auto after = reader.list_streams(kAccount, "/aws-glue/jobs/output",
-                                   {.by_last_event = true, .descending = true,
+                                   {.by_last_event = true,
+                                    .descending = true,
                                     .after = std::make_pair(int64_t{60}, std::string("a"))});
   ASSERT_EQ(after->size(), 1u);
   EXPECT_EQ((*after)[0].name, "b");
@@ -173,7 +176,8 @@ TEST_P(LogStoreTest, PruneDeletesEventsPastRetention) {
   LogStore logs(*store_, o);
   const int64_t now = 10LL * 86'400'000;
   logs.append(kAccount, kCrawlers, "old", {{now - 3 * 86'400'000LL, "old"}});
-  logs.append(kAccount, kCrawlers, "mixed", {{now - 2 * 86'400'000LL, "stale"}, {now - 1000, "fresh"}});
+  logs.append(kAccount, kCrawlers, "mixed",
+              {{now - 2 * 86'400'000LL, "stale"}, {now - 1000, "fresh"}});
   logs.append(kAccount, "/custom", "s", {{now - 5 * 86'400'000LL, "kept: no policy"}});
   logs.append(kAccount, "/custom2", "s", {{now - 5 * 86'400'000LL, "gone: 3 days"}});
   logs.flush();
@@ -195,7 +199,8 @@ TEST_P(LogStoreTest, AQueuePastItsBoundDropsTheOldestAndSaysSo) {
   o.max_queued_bytes = 4000;
   o.flush_interval_millis = 60'000;  // only flush() writes
   LogStore logs(*store_, o);
-  for (int i = 0; i < 100; ++i) logs.append(kAccount, kCrawlers, "c", {{i, std::string(100, 'x') + std::to_string(i)}});
+  for (int i = 0; i < 100; ++i)
+    logs.append(kAccount, kCrawlers, "c", {{i, std::string(100, 'x') + std::to_string(i)}});
   EXPECT_GT(logs.dropped_events(), 0);
   logs.flush();
   LogReader reader(*store_);
@@ -209,7 +214,8 @@ TEST_P(LogStoreTest, AQueuePastItsBoundDropsTheOldestAndSaysSo) {
 
 TEST_P(LogStoreTest, MessagesAreStoredAsValidUtf8) {
   LogStore logs(*store_, options());
-  logs.append(kAccount, kCrawlers, "c", {{1, std::string("bad \xff byte, nul \0 and \xc3\xa9", 24)}});
+  logs.append(kAccount, kCrawlers, "c",
+              {{1, std::string("bad \xff byte, nul \0 and \xc3\xa9", 24)}});
   logs.append(kAccount, kCrawlers, "c", {{2, std::string(300 * 1024, 'y')}});
   logs.flush();
   LogReader reader(*store_);
@@ -221,13 +227,15 @@ TEST_P(LogStoreTest, MessagesAreStoredAsValidUtf8) {
 
 TEST_P(LogStoreTest, ManyLinesCostFewTransactions) {
   LogStore logs(*store_, options());
-  for (int i = 0; i < 20000; ++i) logs.append(kAccount, "/aws-glue/jobs/output", "jr", {{i, "line " + std::to_string(i)}});
+  for (int i = 0; i < 20000; ++i)
+    logs.append(kAccount, "/aws-glue/jobs/output", "jr", {{i, "line " + std::to_string(i)}});
   logs.flush();
   LogReader reader(*store_);
   auto read = reader.read_stream(kAccount, "/aws-glue/jobs/output", "jr", {.from_head = true});
   ASSERT_EQ(read->events.size(), 10000u);
   EXPECT_EQ(read->events[9999].message, "line 9999");
-  auto rest = reader.read_stream(kAccount, "/aws-glue/jobs/output", "jr", {.forward_from = read->forward_seq});
+  auto rest = reader.read_stream(kAccount, "/aws-glue/jobs/output", "jr",
+                                 {.forward_from = read->forward_seq});
   EXPECT_EQ(rest->events.back().message, "line 19999");
   EXPECT_EQ(logs.dropped_events(), 0);
 }

@@ -68,11 +68,10 @@ StreamRow stream_from(const store::Row& r) {
 
 StatusOr<std::optional<GroupRow>> find_group(store::Transaction& tx, const std::string& account,
                                              const std::string& group) {
-  MORTAR_ASSIGN_OR_RETURN(
-      auto rows,
-      tx.query("SELECT id, name, creation_ms, retention_days FROM log_groups "
-               "WHERE account_id = ? AND name = ?",
-               {account, group}));
+  MORTAR_ASSIGN_OR_RETURN(auto rows,
+                          tx.query("SELECT id, name, creation_ms, retention_days FROM log_groups "
+                                   "WHERE account_id = ? AND name = ?",
+                                   {account, group}));
   if (rows.empty()) return std::optional<GroupRow>();
   return std::optional<GroupRow>(group_from(rows[0]));
 }

@@ -51,10 +51,13 @@ crawler::CrawlRow find(store::Store& store, const std::string& account, const Ta
   });
   if (!s.ok()) command_fail(std::string(command) + ": " + std::string(status_message(s)));
   if (!found) {
-    if (!t.crawl_id.empty()) command_fail(std::string(command) + ": crawler " + t.crawler + " has no crawl " + t.crawl_id);
-    command_fail(std::string(command) + ": crawler " + t.crawler +
-         (want_plan ? " has no DryRun crawl with a plan (set Configuration {\"Mortar\":{\"DryRun\":true}})"
-                    : " has not crawled yet"));
+    if (!t.crawl_id.empty())
+      command_fail(std::string(command) + ": crawler " + t.crawler + " has no crawl " + t.crawl_id);
+    command_fail(
+        std::string(command) + ": crawler " + t.crawler +
+        (want_plan
+             ? " has no DryRun crawl with a plan (set Configuration {\"Mortar\":{\"DryRun\":true}})"
+             : " has not crawled yet"));
   }
   return *found;
 }
@@ -113,13 +116,15 @@ void print_log(const Target& t) {
     q.forward_from = page->forward_seq;
   }
   std::cout.flush();
-  if (printed == 0) command_fail(std::string(command) + ": crawl " + c.crawl_id + " logged nothing");
+  if (printed == 0)
+    command_fail(std::string(command) + ": crawl " + c.crawl_id + " logged nothing");
 }
 
 void print_plan(const Target& t) {
   CommandStore opened = open_command_store(t.data_dir, t.account, "mortar crawler plan");
   crawler::CrawlRow c = find(*opened.store, opened.account, t, true, "mortar crawler plan");
-  if (c.plan.empty()) command_fail("mortar crawler plan: crawl " + c.crawl_id + " was not a DryRun crawl");
+  if (c.plan.empty())
+    command_fail("mortar crawler plan: crawl " + c.crawl_id + " was not a DryRun crawl");
   crawler::Json plan = crawler::Json::parse(c.plan, nullptr, false);
   if (plan.is_discarded()) command_fail("mortar crawler plan: the stored plan is corrupt");
   if (t.json) {

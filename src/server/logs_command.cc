@@ -36,9 +36,9 @@ constexpr const char* kJobFlavours[] = {"/aws-glue/jobs", "/aws-glue/python-jobs
 
 void print_job_run(const JobRunTarget& t) {
   const std::string command = "mortar logs job-run";
-  CommandStore opened = open_command_store(
-      t.data_dir_leaf.empty() ? *t.data_dir : t.data_dir_leaf,
-      t.account_leaf.empty() ? *t.account : t.account_leaf, command);
+  CommandStore opened =
+      open_command_store(t.data_dir_leaf.empty() ? *t.data_dir : t.data_dir_leaf,
+                         t.account_leaf.empty() ? *t.account : t.account_leaf, command);
   logs::LogReader reader(*opened.store);
   std::vector<Stream> streams;
   for (const char* flavour : kJobFlavours) {
@@ -90,8 +90,7 @@ void add_job_run_logs_command(CLI::App& logs, std::string& data_dir, std::string
                   "data directory (default $MORTAR_DATA_DIR or ./.mortar)");
   cmd->add_option("--account", t->account_leaf,
                   "account id (default: the data dir's default account)");
-  cmd->add_flag("--follow,-f", t->follow,
-                "keep printing new lines until the run ends (or Ctrl-C)");
+  cmd->add_flag("--follow,-f", t->follow, "keep printing new lines until the run ends (or Ctrl-C)");
   cmd->callback([t] { print_job_run(*t); });
 }
 

@@ -4,8 +4,8 @@
 #include <chrono>
 #include <cstdint>
 
-#include "crawler/service/crawl_claims.h"
 #include "common/utc_time.h"
+#include "crawler/service/crawl_claims.h"
 #include "crawler/service/crawl_log.h"
 #include "crawler/service/crawler_rows.h"
 #include "crawler/service/crawler_service.h"
