@@ -303,3 +303,62 @@ def test_aws_logs_tail_follow_sees_a_new_crawl(crawled):
     finally:
         proc.kill()
         proc.wait(timeout=10)
+
+
+def put(logs, group, stream, *messages):
+    now = int(time.time() * 1000)
+    logs.put_log_events(logGroupName=group, logStreamName=stream,
+                        logEvents=[{"timestamp": now, "message": m} for m in messages])
+
+
+def test_put_log_events_needs_an_existing_stream(crawled):
+    srv, _, _ = crawled
+    logs = logs_client(srv)
+    group = "/mortar/test/" + unique("put")
+    with pytest.raises(ClientError) as e:
+        put(logs, group, "s", "x")
+    assert e.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    logs.create_log_group(logGroupName=group)
+    logs.create_log_stream(logGroupName=group, logStreamName="s")
+    with pytest.raises(ClientError) as e:
+        logs.create_log_stream(logGroupName=group, logStreamName="s")
+    assert e.value.response["Error"]["Code"] == "ResourceAlreadyExistsException"
+    put(logs, group, "s", "one", "two")
+    got = logs.get_log_events(logGroupName=group, logStreamName="s", startFromHead=True)["events"]
+    assert [e["message"] for e in got] == ["one", "two"]
+
+
+def test_mortar_logs_job_run_prints_and_follows_a_run(crawled, tmp_path):
+    """`mortar logs job-run` finds the run's streams by run id (here written with
+    PutLogEvents, as the job runner will write them) and --follow stops at the end marker."""
+    srv, _, _ = crawled
+    logs = logs_client(srv)
+    run_id = "jr_" + unique("run")
+    for group in ("/aws-glue/python-jobs/output", "/aws-glue/python-jobs/error"):
+        try:
+            logs.create_log_group(logGroupName=group)
+        except ClientError as e:
+            assert e.response["Error"]["Code"] == "ResourceAlreadyExistsException"
+        logs.create_log_stream(logGroupName=group, logStreamName=run_id)
+    put(logs, "/aws-glue/python-jobs/output", run_id, "hello from the script")
+    put(logs, "/aws-glue/python-jobs/error", run_id, "Traceback: a warning")
+    cmd = [mortar_bin(), "logs", "job-run", run_id, "--data-dir", str(srv.data_dir)]
+    env = {k: v for k, v in srv.cli_env().items() if k != "MORTAR_DATA_DIR"}
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "hello from the script\n"
+    assert done.stderr == "Traceback: a warning\n"
+    missing = subprocess.run([mortar_bin(), "logs", "job-run", "jr_nope", "--data-dir",
+                              str(srv.data_dir)], capture_output=True, text=True, env=env, timeout=60)
+    assert missing.returncode != 0 and "no logs for job run jr_nope" in missing.stderr
+
+    follow = subprocess.Popen([*cmd, "--follow"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, cwd=tmp_path, env=env)
+    try:
+        put(logs, "/aws-glue/python-jobs/output", run_id, "second line")
+        put(logs, "/aws-glue/python-jobs/output", run_id, "mortar: run ended SUCCEEDED")
+        out, err = follow.communicate(timeout=60)  # exits by itself at the marker
+    finally:
+        follow.kill()
+    assert follow.returncode == 0, err
+    assert out.splitlines() == ["hello from the script", "second line", "mortar: run ended SUCCEEDED"]

@@ -271,6 +271,34 @@ Status LogStore::put_retention(const std::string& account_id, const std::string&
   });
 }
 
+Status LogStore::create_stream(const std::string& account_id, const std::string& group,
+                               const std::string& stream) {
+  const int64_t now_ms = options_.clock->now_micros() / 1000;
+  Status s = store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
+    MORTAR_ASSIGN_OR_RETURN(GroupRow g, require_group(tx, account_id, group));
+    return tx
+        .exec("INSERT INTO log_streams(group_id, name, creation_ms) VALUES(?, ?, ?)",
+              {g.id, stream, now_ms})
+        .status();
+  });
+  if (s.code() == absl::StatusCode::kAlreadyExists) {
+    return already_exists("The specified log stream already exists");
+  }
+  return s;
+}
+
+Status LogStore::put_events(const std::string& account_id, const std::string& group,
+                            const std::string& stream, std::vector<LogEvent> events) {
+  MORTAR_RETURN_IF_ERROR(
+      store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
+        MORTAR_ASSIGN_OR_RETURN(GroupRow g, require_group(tx, account_id, group));
+        return require_stream(tx, g.id, stream).status();
+      }));
+  append(account_id, group, stream, std::move(events));
+  flush();
+  return ok_status();
+}
+
 StatusOr<int64_t> LogStore::prune(int64_t now_millis) {
   std::vector<GroupRow> groups;
   MORTAR_RETURN_IF_ERROR(

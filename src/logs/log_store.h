@@ -77,6 +77,13 @@ class LogStore : public LogSink {
   Status delete_group(const std::string& account_id, const std::string& group);
   Status put_retention(const std::string& account_id, const std::string& group,
                        std::optional<int> days);
+  // CreateLogStream: the group must exist, the stream must not.
+  Status create_stream(const std::string& account_id, const std::string& group,
+                       const std::string& stream);
+  // PutLogEvents: appends to an existing stream (NotFound otherwise) and
+  // flushes, so the events are readable when it returns.
+  Status put_events(const std::string& account_id, const std::string& group,
+                    const std::string& stream, std::vector<LogEvent> events);
 
   // Deletes events older than their group's retention (and streams whose
   // last event is), one short write transaction per group. Returns the

@@ -1,5 +1,6 @@
 #include "api/ops/logs_operations.h"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -275,6 +276,28 @@ void group_admin(OperationRegistry& ops, logs::LogStore& log_store) {
                 log_store.put_retention(ctx.account_id, str(in, "logGroupName"), days));
             return Json::object();
           });
+  ops.add("CreateLogStream", [&log_store](RequestContext& ctx, const Json& in) -> StatusOr<Json> {
+    MORTAR_RETURN_IF_ERROR(
+        log_store.create_stream(ctx.account_id, str(in, "logGroupName"), str(in, "logStreamName")));
+    return Json::object();
+  });
+  ops.add("PutLogEvents", [&log_store](RequestContext& ctx, const Json& in) -> StatusOr<Json> {
+    if (in.contains("entity")) return invalid_parameter("entity is not supported by Mortar");
+    std::vector<logs::LogEvent> events;
+    int64_t previous = INT64_MIN;
+    for (const Json& e : in["logEvents"]) {
+      const int64_t t = e.value("timestamp", int64_t{0});
+      if (t < previous) {
+        return invalid_parameter(
+            "Log events in a single PutLogEvents request must be in chronological order.");
+      }
+      previous = t;
+      events.push_back({t, e.value("message", "")});
+    }
+    MORTAR_RETURN_IF_ERROR(log_store.put_events(ctx.account_id, str(in, "logGroupName"),
+                                                str(in, "logStreamName"), std::move(events)));
+    return Json::object();
+  });
   ops.add("DeleteRetentionPolicy",
           [&log_store](RequestContext& ctx, const Json& in) -> StatusOr<Json> {
             MORTAR_RETURN_IF_ERROR(

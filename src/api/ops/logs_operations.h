@@ -1,6 +1,7 @@
 // The CloudWatch Logs operations (Logs_20140328.*) over the logs module:
 // DescribeLogGroups, DescribeLogStreams, GetLogEvents, FilterLogEvents,
-// CreateLogGroup, DeleteLogGroup, PutRetentionPolicy, DeleteRetentionPolicy.
+// CreateLogGroup, DeleteLogGroup, PutRetentionPolicy, DeleteRetentionPolicy,
+// CreateLogStream, PutLogEvents.
 // Register them into the registry of api::logs_service(). Paging tokens come
 // from `codec`; GetLogEvents' nextForwardToken/nextBackwardToken are
 // deterministic, so asking again at the end of a stream returns the token
