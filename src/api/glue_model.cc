@@ -73,10 +73,10 @@ std::optional<std::string> java_pattern_to_re2(std::string_view p) {
   return out;
 }
 
-StatusOr<std::unique_ptr<GlueModel>> GlueModel::parse(std::string_view text) {
+StatusOr<std::unique_ptr<ServiceModel>> ServiceModel::parse(std::string_view text) {
   nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) return internal_error("Glue model: not valid JSON");
-  auto model = std::make_unique<GlueModel>();
+  auto model = std::make_unique<ServiceModel>();
   model->target_prefix_ = doc["metadata"].value("targetPrefix", "AWSGlue");
   const auto& shapes = doc["shapes"];
   for (auto it = shapes.begin(); it != shapes.end(); ++it) {
@@ -139,8 +139,8 @@ StatusOr<std::unique_ptr<GlueModel>> GlueModel::parse(std::string_view text) {
   return model;
 }
 
-const GlueModel& GlueModel::embedded() {
-  static const GlueModel* model = [] {
+const ServiceModel& ServiceModel::embedded() {
+  static const ServiceModel* model = [] {
     auto parsed = parse(embedded_glue_model_json());
     if (!parsed.ok()) std::abort();  // the build embedded a broken model
     return parsed->release();
@@ -148,17 +148,26 @@ const GlueModel& GlueModel::embedded() {
   return *model;
 }
 
-const Operation* GlueModel::find_operation(std::string_view name) const {
+const ServiceModel& ServiceModel::embedded_logs() {
+  static const ServiceModel* model = [] {
+    auto parsed = parse(embedded_logs_model_json());
+    if (!parsed.ok()) std::abort();  // the build embedded a broken model
+    return parsed->release();
+  }();
+  return *model;
+}
+
+const Operation* ServiceModel::find_operation(std::string_view name) const {
   auto it = operations_.find(name);
   return it == operations_.end() ? nullptr : &it->second;
 }
 
-const Shape* GlueModel::find_shape(std::string_view name) const {
+const Shape* ServiceModel::find_shape(std::string_view name) const {
   auto it = shapes_.find(name);
   return it == shapes_.end() ? nullptr : it->second.get();
 }
 
-std::vector<std::string> GlueModel::operation_names() const {
+std::vector<std::string> ServiceModel::operation_names() const {
   std::vector<std::string> out;
   for (const auto& [name, op] : operations_) out.push_back(name);
   return out;

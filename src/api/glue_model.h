@@ -1,8 +1,8 @@
-// botocore's Glue service model, embedded at build time by
-// scripts/gen_glue_model.py and parsed once into these structures: the
-// operations (input/output shapes, error names) and the shapes with the
-// constraints the request validator checks. Immutable once built, so
-// thread-safe.
+// A botocore service model (Glue's; CloudWatch Logs' for the logs API),
+// embedded at build time by scripts/gen_glue_model.py and parsed once into
+// these structures: the operations (input/output shapes, error names) and the
+// shapes with the constraints the request validator checks. Immutable once
+// built, so thread-safe.
 #pragma once
 
 #include <map>
@@ -50,22 +50,26 @@ struct Operation {
   std::vector<std::string> errors;
 };
 
-class GlueModel {
+class ServiceModel {
  public:
-  // The model embedded at build time; parsed on first use.
-  static const GlueModel& embedded();
-  static StatusOr<std::unique_ptr<GlueModel>> parse(std::string_view json);
+  // Glue's model, embedded at build time; parsed on first use.
+  static const ServiceModel& embedded();
+  // CloudWatch Logs' model, likewise.
+  static const ServiceModel& embedded_logs();
+  static StatusOr<std::unique_ptr<ServiceModel>> parse(std::string_view json);
 
   const Operation* find_operation(std::string_view name) const;
   const Shape* find_shape(std::string_view name) const;
   std::vector<std::string> operation_names() const;
-  const std::string& target_prefix() const { return target_prefix_; }  // "AWSGlue"
+  const std::string& target_prefix() const { return target_prefix_; }  // "AWSGlue", "Logs_20140328"
 
  private:
   std::string target_prefix_;
   std::map<std::string, std::unique_ptr<Shape>, std::less<>> shapes_;
   std::map<std::string, Operation, std::less<>> operations_;
 };
+
+using GlueModel = ServiceModel;
 
 // Rewrites a model pattern (Java syntax: \uXXXX escapes, surrogate pairs) for
 // RE2; nullopt when it cannot be expressed (lone surrogates).
@@ -74,5 +78,7 @@ std::optional<std::string> java_pattern_to_re2(std::string_view pattern);
 // The botocore version the embedded model came from.
 std::string_view embedded_glue_model_botocore_version();
 std::string_view embedded_glue_model_json();
+std::string_view embedded_logs_model_botocore_version();
+std::string_view embedded_logs_model_json();
 
 }  // namespace mortar::api

@@ -18,16 +18,27 @@ namespace {
 
 constexpr const char* kJsonContentType = "application/x-amz-json-1.1";
 
+// A service of the endpoint with its SigV4 verifier (scoped to its name).
+struct Served {
+  AwsService service;
+  std::string target_prefix;  // "AWSGlue."
+  SigV4Verifier verifier;
+};
+
 class ServiceImpl : public Service {
  public:
-  ServiceImpl(ServiceOptions options, store::Store& store, OperationRegistry operations)
-      : options_(std::move(options)),
-        accounts_(store, *options_.clock),
-        verifier_("glue", *options_.clock, options_.max_clock_skew_seconds,
-                  options_.regions.empty() ? std::vector<std::string>{options_.region}
-                                           : options_.regions),
-        model_(GlueModel::embedded()),
-        ops_(std::move(operations)) {}
+  ServiceImpl(ServiceOptions options, store::Store& store, std::vector<AwsService> services)
+      : options_(std::move(options)), accounts_(store, *options_.clock) {
+    const std::vector<std::string> regions =
+        options_.regions.empty() ? std::vector<std::string>{options_.region} : options_.regions;
+    for (AwsService& s : services) {
+      std::string prefix = s.model->target_prefix() + ".";
+      std::string name = s.signing_name;
+      served_.push_back(std::make_unique<Served>(
+          Served{std::move(s), std::move(prefix),
+                 SigV4Verifier(name, *options_.clock, options_.max_clock_skew_seconds, regions)}));
+    }
+  }
 
   HttpResponse handle(const HttpRequest& request, RequestInfo* info) override {
     RequestInfo local;
@@ -45,7 +56,9 @@ class ServiceImpl : public Service {
     out.operation = ctx.operation;
     out.principal = ctx.principal;
     if (!result.ok()) {
-      GlueError err = to_glue_error(result.status());
+      const ExceptionRenames* renames = served_for(request).service.renames;
+      GlueError err =
+          renames ? to_glue_error(result.status(), *renames) : to_glue_error(result.status());
       out.error_type = err.type;
       out.error_message = err.message;
       out.http_status = err.http_status;
@@ -62,8 +75,22 @@ class ServiceImpl : public Service {
   }
 
  private:
+  // The service a request's X-Amz-Target names; the first (Glue) when it
+  // names none, so such requests are answered as they always were.
+  const Served& served_for(const HttpRequest& request) const {
+    if (const std::string* target = request.header("x-amz-target")) {
+      for (const auto& s : served_) {
+        if (target->starts_with(s->target_prefix)) return *s;
+      }
+    }
+    return *served_.front();
+  }
+
   // Everything between the HTTP request and the handler's result.
   StatusOr<Json> serve(const HttpRequest& request, RequestContext& ctx, RequestInfo& info) {
+    const Served& served = served_for(request);
+    const ServiceModel& model = *served.service.model;
+    const std::string& service_name = served.service.display_name;
     std::string_view path = request.target;
     path = path.substr(0, path.find('?'));
     if (path != "/") {
@@ -80,26 +107,26 @@ class ServiceImpl : public Service {
                                   " not allowed: the Glue API takes POST /")),
           405);
     }
-    if (Status auth = authenticate(request, ctx); !auth.ok()) {
+    if (Status auth = authenticate(request, served.verifier, ctx); !auth.ok()) {
       info.authentication_failed = true;
       return auth;
     }
 
     const std::string* target = request.header("x-amz-target");
-    std::string prefix = model_.target_prefix() + ".";
+    const std::string& prefix = served.target_prefix;
     if (target == nullptr || !target->starts_with(prefix)) {
       return glue_error(absl::StatusCode::kInvalidArgument, "UnknownOperationException",
                         str_cat("X-Amz-Target must be ", prefix, "<Operation>, got '",
                                      target ? target->substr(0, 100) : "", "'"));
     }
     std::string op_name = target->substr(prefix.size());
-    const Operation* op = model_.find_operation(op_name);
+    const Operation* op = model.find_operation(op_name);
     if (op == nullptr) {
       return glue_error(absl::StatusCode::kInvalidArgument, "UnknownOperationException",
-                        str_cat("AWS Glue has no operation ", target->substr(0, 100)));
+                        str_cat(service_name, " has no operation ", target->substr(0, 100)));
     }
     ctx.operation = op_name;
-    const OpHandler* handler = ops_.find(op_name);
+    const OpHandler* handler = served.service.operations.find(op_name);
     if (handler == nullptr) {
       return glue_error(absl::StatusCode::kUnimplemented, "UnknownOperationException",
                         str_cat("Mortar does not implement ", prefix, op_name, " yet"));
@@ -126,7 +153,8 @@ class ServiceImpl : public Service {
     }
   }
 
-  Status authenticate(const HttpRequest& request, RequestContext& ctx) {
+  Status authenticate(const HttpRequest& request, const SigV4Verifier& verifier,
+                      RequestContext& ctx) {
     if (options_.auth_mode == AuthMode::kOpen) {
       ctx.account_id = options_.default_account_id;
       ctx.principal = str_cat("arn:aws:iam::", ctx.account_id, ":root");
@@ -146,7 +174,7 @@ class ServiceImpl : public Service {
       MORTAR_ASSIGN_OR_RETURN(key, accounts_.find_active_key(id));
       return key.secret_access_key;
     };
-    MORTAR_ASSIGN_OR_RETURN(SigV4Identity identity, verifier_.verify(request, lookup));
+    MORTAR_ASSIGN_OR_RETURN(SigV4Identity identity, verifier.verify(request, lookup));
     ctx.account_id = key.account_id;
     ctx.principal = key.user_name.empty()
                         ? str_cat("arn:aws:iam::", key.account_id, ":root")
@@ -167,9 +195,7 @@ class ServiceImpl : public Service {
 
   ServiceOptions options_;
   AccountRegistry accounts_;
-  SigV4Verifier verifier_;
-  const GlueModel& model_;
-  const OperationRegistry ops_;
+  std::vector<std::unique_ptr<Served>> served_;  // Glue first
 };
 
 Status check_open_mode(const ServiceOptions& options) {
@@ -181,11 +207,38 @@ Status check_open_mode(const ServiceOptions& options) {
 
 }  // namespace
 
+AwsService glue_service(OperationRegistry operations) {
+  return AwsService{&ServiceModel::embedded(), "glue", "AWS Glue", std::move(operations), nullptr};
+}
+
+AwsService logs_service(OperationRegistry operations) {
+  return AwsService{&ServiceModel::embedded_logs(), "logs", "CloudWatch Logs",
+                    std::move(operations), &logs_exception_renames()};
+}
+
 StatusOr<std::unique_ptr<Service>> Service::create(ServiceOptions options, store::Store& store,
                                                    OperationRegistry operations) {
+  std::vector<AwsService> services;
+  services.push_back(glue_service(std::move(operations)));
+  return create_for_services(std::move(options), store, std::move(services));
+}
+
+StatusOr<std::unique_ptr<Service>> Service::create_for_services(ServiceOptions options,
+                                                                store::Store& store,
+                                                                std::vector<AwsService> services) {
   MORTAR_RETURN_IF_ERROR(check_open_mode(options));
+  if (services.empty()) return invalid_input("an API service needs at least one AWS service");
+  for (size_t i = 0; i < services.size(); ++i) {
+    if (services[i].model == nullptr) return invalid_input("an AWS service without a model");
+    for (size_t j = 0; j < i; ++j) {
+      if (services[j].model->target_prefix() == services[i].model->target_prefix()) {
+        return invalid_input("two AWS services with target prefix " +
+                             services[i].model->target_prefix());
+      }
+    }
+  }
   return std::unique_ptr<Service>(
-      std::make_unique<ServiceImpl>(std::move(options), store, std::move(operations)));
+      std::make_unique<ServiceImpl>(std::move(options), store, std::move(services)));
 }
 
 HttpResponse Service::error_response(int http_status, const std::string& exception_name,

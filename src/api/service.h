@@ -1,7 +1,10 @@
-// The Glue API service: turns one HTTP request into one HTTP response.
+// The AWS API service: turns one HTTP request into one HTTP response.
 // SigV4 authentication (or auth mode "open"), X-Amz-Target dispatch, model
 // validation, the handler call, and error mapping all happen here; the http/
-// layer only moves bytes. Thread-safe: handle() is called from many threads.
+// layer only moves bytes. Several AWS JSON 1.1 services share the endpoint
+// (Glue, CloudWatch Logs): the X-Amz-Target prefix picks one, and with it the
+// SigV4 service name, the botocore model and the operations. Thread-safe:
+// handle() is called from many threads.
 #pragma once
 
 #include <functional>
@@ -9,9 +12,11 @@
 #include <string>
 #include <vector>
 
+#include "api/glue_model.h"
 #include "api/operation.h"
 #include "common/clock.h"
 #include "common/http_message.h"
+#include "common/service_errors.h"
 #include "store/store.h"
 
 namespace mortar::api {
@@ -40,6 +45,20 @@ struct RequestInfo {
   bool authentication_failed = false;  // refused before reaching an operation
 };
 
+// One AWS service on the endpoint.
+struct AwsService {
+  const ServiceModel* model = nullptr;  // its target prefix and request shapes
+  std::string signing_name;             // the SigV4 scope's service: "glue", "logs"
+  std::string display_name;             // in messages: "AWS Glue", "CloudWatch Logs"
+  OperationRegistry operations;
+  const ExceptionRenames* renames = nullptr;  // its names for Glue's exceptions; null: Glue's
+};
+
+// Glue over `operations` (AWSGlue.*, SigV4 "glue").
+AwsService glue_service(OperationRegistry operations);
+// CloudWatch Logs over `operations` (Logs_20140328.*, SigV4 "logs").
+AwsService logs_service(OperationRegistry operations);
+
 class Service {
  public:
   // A service over exactly `operations`, the finished registry (server/
@@ -48,6 +67,11 @@ class Service {
   // "auth" component must be migrated (AccountRegistry::migrate).
   static StatusOr<std::unique_ptr<Service>> create(ServiceOptions options, store::Store& store,
                                                    OperationRegistry operations);
+  // The same over several services; the first answers requests that name no
+  // known target prefix. Prefixes must differ.
+  static StatusOr<std::unique_ptr<Service>> create_for_services(ServiceOptions options,
+                                                                store::Store& store,
+                                                                std::vector<AwsService> services);
   virtual ~Service() = default;
 
   virtual HttpResponse handle(const HttpRequest& request, RequestInfo* info) = 0;

@@ -286,6 +286,47 @@ TEST_F(ServiceTest, OpenModeNeedsADefaultAccount) {
   EXPECT_FALSE(Service::create(options, *store_, {}).ok());
 }
 
+// Glue and CloudWatch Logs on one endpoint: the target prefix picks the model,
+// the registry and the exception names.
+TEST_F(ServiceTest, LogsTargetsAreServedByTheLogsServiceWithCloudWatchNames) {
+  OperationRegistry glue_ops, logs_ops;
+  glue_ops.add("GetDatabases",
+               [](RequestContext&, const Json&) -> StatusOr<Json> { return Json::object(); });
+  logs_ops.add("DescribeLogStreams", [](RequestContext&, const Json& in) -> StatusOr<Json> {
+    if (in.value("logGroupName", "") == "/missing") return not_found("no such group");
+    return Json{{"logStreams", Json::array()}};
+  });
+  ServiceOptions options;
+  options.auth_mode = AuthMode::kOpen;
+  options.default_account_id = kAccount;
+  options.clock = &clock_;
+  std::vector<AwsService> services;
+  services.push_back(glue_service(std::move(glue_ops)));
+  services.push_back(logs_service(std::move(logs_ops)));
+  auto svc = Service::create_for_services(options, *store_, std::move(services));
+  ASSERT_TRUE(svc.ok()) << svc.status();
+  service_ = std::move(*svc);
+
+  auto logs_request = [](const std::string& op, const std::string& body) {
+    HttpRequest r = glue_request(op, body);
+    r.headers["x-amz-target"] = "Logs_20140328." + op;
+    return r;
+  };
+  EXPECT_EQ(call(logs_request("DescribeLogStreams", R"({"logGroupName":"/g"})")).status, 200);
+  EXPECT_EQ(call(glue_request("GetDatabases", "{}")).status, 200);
+  expect_error(call(logs_request("DescribeLogStreams", R"({"logGroupName":"/missing"})")), 400,
+               "ResourceNotFoundException", "no such group");
+  expect_error(call(logs_request("DescribeLogStreams", R"({"limit":0})")), 400,
+               "InvalidParameterException", "limit");
+  expect_error(call(logs_request("GetLogEvents", R"({"logStreamName":"s"})")), 400,
+               "UnknownOperationException", "Mortar does not implement Logs_20140328.GetLogEvents");
+  expect_error(call(logs_request("NoSuchOp", "{}")), 400, "UnknownOperationException",
+               "CloudWatch Logs has no operation");
+  // Glue keeps Glue's names.
+  expect_error(call(glue_request("GetDatabases", R"({"MaxResults":0})")), 400,
+               "InvalidInputException", "maxResults");
+}
+
 TEST(ServiceErrorResponse, IsAwsShaped) {
   HttpResponse r = Service::error_response(413, "RequestEntityTooLargeException", "too big", "");
   EXPECT_EQ(r.status, 413);

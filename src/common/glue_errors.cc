@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "absl/strings/cord.h"
+#include "common/service_errors.h"
 
 namespace mortar {
 namespace {
@@ -45,7 +46,7 @@ const char* name_for_code(absl::StatusCode code) {
 // faults, 403 for the authentication errors, else 400.
 int http_status_for(std::string_view name, absl::StatusCode code) {
   if (name == "InternalServiceException" || name == "InternalFailure" ||
-      name == "ServiceUnavailable") {
+      name == "ServiceUnavailable" || name == "ServiceUnavailableException") {
     return 500;
   }
   if (name == "MissingAuthenticationTokenException" || name == "UnrecognizedClientException" ||
@@ -72,6 +73,24 @@ GlueError to_glue_error(const Status& status) {
   if (auto payload = status.GetPayload(to_absl(kHttpStatusUrl))) {
     err.http_status = std::stoi(std::string(*payload));
   }
+  return err;
+}
+
+const ExceptionRenames& logs_exception_renames() {
+  static const ExceptionRenames kRenames = {
+      {"EntityNotFoundException", "ResourceNotFoundException"},
+      {"AlreadyExistsException", "ResourceAlreadyExistsException"},
+      {"InvalidInputException", "InvalidParameterException"},
+      {"ConcurrentModificationException", "OperationAbortedException"},
+      {"ResourceNumberLimitExceededException", "LimitExceededException"},
+      {"InternalServiceException", "ServiceUnavailableException"},
+  };
+  return kRenames;
+}
+
+GlueError to_glue_error(const Status& status, const ExceptionRenames& renames) {
+  GlueError err = to_glue_error(status);
+  if (auto it = renames.find(err.type); it != renames.end()) err.type = it->second;
   return err;
 }
 

@@ -16,6 +16,11 @@
 
 namespace mortar::logs {
 
+// The last event a job run writes to its output stream starts with this,
+// followed by the run's final state ("mortar: run ended SUCCEEDED"):
+// `mortar logs job-run --follow` stops there.
+inline constexpr const char* kRunEndedMarker = "mortar: run ended ";
+
 struct LogEvent {
   int64_t timestamp_millis = 0;  // epoch milliseconds
   std::string message;           // one line, without its newline

@@ -4,6 +4,8 @@
 // CLI::RuntimeError(exit_code) after printing why.
 #pragma once
 
+#include <string>
+
 namespace CLI {
 class App;
 }
@@ -16,6 +18,9 @@ void add_serve_command(CLI::App& app);  // mortar serve [--listen ...]
 void add_admin_command(CLI::App& app);  // mortar admin accounts|keys|audit|migrate-store
 void add_logs_command(CLI::App& app);     // mortar logs crawler NAME [--crawl-id ID]
 void add_crawler_command(CLI::App& app);  // mortar crawler plan NAME
+// mortar logs job-run RUN_ID [--follow], under `logs`; `data_dir` and
+// `account` are the group's --data-dir/--account (they must outlive `logs`).
+void add_job_run_logs_command(CLI::App& logs, std::string& data_dir, std::string& account);
 
 // mortar run [--endpoint URL] [--data-dir DIR] [--python PATH] SCRIPT.py [args...]
 // (raw style: argv[0] = "mortar run"; returns the exit code).

@@ -1,7 +1,8 @@
 // `mortar logs crawler NAME [--crawl-id ID]` and `mortar crawler plan NAME`:
-// read the crawl history straight from the data dir's store (safe while a
-// server runs: SQLite WAL), or from the PostgreSQL its store.url names, and the
-// crawl's log file, so they work whether or not the server is up.
+// read the crawl history and the crawl's log (group /aws-glue/crawlers) straight
+// from the data dir's store (safe while a server runs: SQLite WAL), or from the
+// PostgreSQL its store.url names, so they work whether or not the server is up
+// and from any working directory. `mortar logs job-run` is logs_command.cc's.
 #include <time.h>
 
 #include <CLI/CLI.hpp>
@@ -11,10 +12,11 @@
 #include <memory>
 
 #include "common/utc_time.h"
+#include "crawler/service/crawl_log.h"
 #include "crawler/service/crawler_rows.h"
+#include "logs/log_reader.h"
+#include "server/command_store.h"
 #include "server/commands.h"
-#include "server/configured_store.h"
-#include "server/data_dir.h"
 #include "store/store.h"
 
 namespace mortar::server {
@@ -28,44 +30,15 @@ struct Target {
   bool json = false;
 };
 
-std::string resolve_data_dir(const std::string& flag) {
-  if (!flag.empty()) return flag;
-  if (const char* env = std::getenv("MORTAR_DATA_DIR"); env && *env) return env;
-  return "./.mortar";
-}
-
-[[noreturn]] void fail(const std::string& message) {
-  std::cerr << message << "\n";
-  throw CLI::RuntimeError(1);
-}
-
 std::string format_time(double epoch_seconds) {
   return utc_timestamp(static_cast<int64_t>(epoch_seconds));
 }
 
 // The crawl asked for: by id, else the newest (with a plan when `want_plan`).
-crawler::CrawlRow find(const Target& t, bool want_plan, const char* command) {
-  const DataDir dir(resolve_data_dir(t.data_dir));
-  std::string db_path = dir.file("catalog.db");
-  // On PostgreSQL the data dir keeps only local things (logs, default account).
-  auto where = configured_store(dir.root());
-  if (!where.ok()) fail(std::string(command) + ": " + std::string(status_message(where.status())));
-  if (where->is_sqlite() && !std::ifstream(db_path)) {
-    fail(std::string(command) + ": no Mortar data dir at " + dir.root() +
-         (t.data_dir.empty() ? " (pass --data-dir DIR or set MORTAR_DATA_DIR)" : ""));
-  }
-  std::string account = t.account;
-  if (account.empty()) {
-    auto remembered = dir.default_account_id();
-    if (!remembered.ok() || !remembered->has_value()) {
-      fail(std::string(command) + ": no default account in " + dir.root() + " (pass --account)");
-    }
-    account = **remembered;
-  }
-  auto store = where->open();
-  if (!store.ok()) fail(std::string(command) + ": " + store.status().ToString());
+crawler::CrawlRow find(store::Store& store, const std::string& account, const Target& t,
+                       bool want_plan, const char* command) {
   std::optional<crawler::CrawlRow> found;
-  Status s = store::run_in_read_transaction(**store, [&](store::Transaction& tx) -> Status {
+  Status s = store::run_in_read_transaction(store, [&](store::Transaction& tx) -> Status {
     MORTAR_RETURN_IF_ERROR(crawler::require_crawler(tx, account, t.crawler).status());
     MORTAR_ASSIGN_OR_RETURN(auto rows, crawler::list_crawl_rows(tx, account, t.crawler));
     for (auto& c : rows) {
@@ -76,13 +49,15 @@ crawler::CrawlRow find(const Target& t, bool want_plan, const char* command) {
     }
     return ok_status();
   });
-  (void)(*store)->close();
-  if (!s.ok()) fail(std::string(command) + ": " + std::string(status_message(s)));
+  if (!s.ok()) command_fail(std::string(command) + ": " + std::string(status_message(s)));
   if (!found) {
-    if (!t.crawl_id.empty()) fail(std::string(command) + ": crawler " + t.crawler + " has no crawl " + t.crawl_id);
-    fail(std::string(command) + ": crawler " + t.crawler +
-         (want_plan ? " has no DryRun crawl with a plan (set Configuration {\"Mortar\":{\"DryRun\":true}})"
-                    : " has not crawled yet"));
+    if (!t.crawl_id.empty())
+      command_fail(std::string(command) + ": crawler " + t.crawler + " has no crawl " + t.crawl_id);
+    command_fail(
+        std::string(command) + ": crawler " + t.crawler +
+        (want_plan
+             ? " has no DryRun crawl with a plan (set Configuration {\"Mortar\":{\"DryRun\":true}})"
+             : " has not crawled yet"));
   }
   return *found;
 }
@@ -101,19 +76,57 @@ void add_common(CLI::App* cmd, Target& t) {
   cmd->add_option("--crawl-id", t.crawl_id, "a crawl id from ListCrawls (default: the latest)");
 }
 
-void print_log(const Target& t) {
-  crawler::CrawlRow c = find(t, false, "mortar logs crawler");
+// Crawls logged before logs moved into the store kept a file.
+bool print_legacy_log_file(const crawler::CrawlRow& c) {
+  if (c.log_path.empty()) return false;
   std::ifstream in(c.log_path);
-  if (c.log_path.empty() || !in) fail("mortar logs crawler: the log of crawl " + c.crawl_id + " is missing");
+  if (!in) command_fail("mortar logs crawler: the log file of crawl " + c.crawl_id + " is missing");
   std::cout << in.rdbuf();
+  return true;
+}
+
+void print_log(const Target& t) {
+  const char* command = "mortar logs crawler";
+  CommandStore opened = open_command_store(t.data_dir, t.account, command);
+  crawler::CrawlRow c = find(*opened.store, opened.account, t, false, command);
+  if (print_legacy_log_file(c)) {
+    std::cout.flush();
+    return;
+  }
+  // The crawl's lines: its stream from a little before it started, by prefix.
+  logs::LogReader reader(*opened.store);
+  const std::string prefix = crawler::CrawlLog::line_prefix(c.crawl_id);
+  logs::ReadQuery q;
+  q.start_ms = static_cast<int64_t>(c.start_time * 1000) - 1000;
+  q.forward_from = 0;
+  size_t printed = 0;
+  for (;;) {
+    auto page = reader.read_stream(opened.account, crawler::kCrawlerLogGroup, t.crawler, q);
+    if (!page.ok()) {
+      if (page.status().code() == absl::StatusCode::kNotFound) break;
+      command_fail(std::string(command) + ": " + std::string(status_message(page.status())));
+    }
+    for (const auto& e : page->events) {
+      if (!e.message.starts_with(prefix)) continue;
+      std::cout << utc_timestamp(e.timestamp_ms / 1000) << " " << e.message.substr(prefix.size())
+                << "\n";
+      ++printed;
+    }
+    if (page->events.empty()) break;
+    q.forward_from = page->forward_seq;
+  }
   std::cout.flush();
+  if (printed == 0)
+    command_fail(std::string(command) + ": crawl " + c.crawl_id + " logged nothing");
 }
 
 void print_plan(const Target& t) {
-  crawler::CrawlRow c = find(t, true, "mortar crawler plan");
-  if (c.plan.empty()) fail("mortar crawler plan: crawl " + c.crawl_id + " was not a DryRun crawl");
+  CommandStore opened = open_command_store(t.data_dir, t.account, "mortar crawler plan");
+  crawler::CrawlRow c = find(*opened.store, opened.account, t, true, "mortar crawler plan");
+  if (c.plan.empty())
+    command_fail("mortar crawler plan: crawl " + c.crawl_id + " was not a DryRun crawl");
   crawler::Json plan = crawler::Json::parse(c.plan, nullptr, false);
-  if (plan.is_discarded()) fail("mortar crawler plan: the stored plan is corrupt");
+  if (plan.is_discarded()) command_fail("mortar crawler plan: the stored plan is corrupt");
   if (t.json) {
     std::cout << plan.dump(2) << "\n";
     return;
@@ -156,13 +169,15 @@ void print_plan(const Target& t) {
 }  // namespace
 
 void add_logs_command(CLI::App& app) {
-  CLI::App* logs = app.add_subcommand("logs", "Print logs (crawler: a crawl's log file)");
+  CLI::App* logs = app.add_subcommand(
+      "logs", "Print logs from the store (crawler: a crawl's log; job-run: a run's output)");
   logs->require_subcommand(1);
   auto t = std::make_shared<Target>();
   add_location(logs, *t);
   CLI::App* crawler = logs->add_subcommand("crawler", "Print a crawl's log (the latest crawl by default)");
   add_common(crawler, *t);
   crawler->callback([t] { print_log(*t); });
+  add_job_run_logs_command(*logs, t->data_dir, t->account);
 }
 
 void add_crawler_command(CLI::App& app) {

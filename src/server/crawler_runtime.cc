@@ -23,7 +23,7 @@ StatusOr<std::unique_ptr<CrawlerRuntime>> CrawlerRuntime::start(
     schedule::Scheduler& scheduler, CrawlerRuntimeOptions options) {
   std::unique_ptr<CrawlerRuntime> rt(new CrawlerRuntime(scheduler, std::move(options)));
   crawler::CrawlerServiceOptions service_options;
-  service_options.data_dir = rt->options_.data_dir;
+  service_options.log_sink = rt->options_.log_sink;
   service_options.instance_id = rt->options_.instance_id;
   service_options.event_log = [](const std::string& level, const std::string& message) {
     log_event(level_of(level), message);

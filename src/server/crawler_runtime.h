@@ -13,13 +13,14 @@
 #include "catalog/catalog.h"
 #include "catalog/partition_catalog.h"
 #include "crawler/service/crawler_service.h"
+#include "logs/log_sink.h"
 #include "schedule/scheduler.h"
 #include "store/store.h"
 
 namespace mortar::server {
 
 struct CrawlerRuntimeOptions {
-  std::string data_dir;  // crawl logs go under <data_dir>/logs/crawlers/
+  logs::LogSink* log_sink = nullptr;  // where crawls log (crawler/service/crawl_log.h)
   std::string instance_id;  // the data dir's server.id: stable across restarts
   // Glue's 5-minute minimum between schedule fires (lifted with the test clock).
   bool enforce_min_schedule_interval = true;

@@ -8,6 +8,7 @@
 #include "api/ops/catalog_operations.h"
 #include "api/ops/job_bookmark_operations.h"
 #include "api/ops/job_operations.h"
+#include "api/ops/logs_operations.h"
 #include "api/ops/partition_operations.h"
 #include "api/ops/trigger_operations.h"
 #include "common/crypto.h"
@@ -83,6 +84,7 @@ StatusOr<SchemaVersions> migrate_components(store::Store& store) {
   MORTAR_RETURN_IF_ERROR(jobs::JobBookmarks::migrate(recording));
   MORTAR_RETURN_IF_ERROR(jobs::JobService::migrate(recording));
   MORTAR_RETURN_IF_ERROR(schedule::TriggerService::migrate(recording));
+  MORTAR_RETURN_IF_ERROR(logs::LogStore::migrate(recording));
   MORTAR_RETURN_IF_ERROR(migrate_shared_settings(recording));
   return recording.versions();
 }
@@ -90,6 +92,7 @@ StatusOr<SchemaVersions> migrate_components(store::Store& store) {
 Parts::Parts(store::Store& store, PartsOptions options, std::unique_ptr<Clock> test_clock)
     : options_(std::move(options)),
       test_clock_(std::move(test_clock)),
+      store_(store),
       codec_(options_.token_secret.empty() ? random_bytes(32) : options_.token_secret),
       catalog_(store, Clock::real(), options_.catalog),
       partitions_(catalog_),
@@ -117,8 +120,14 @@ StatusOr<std::unique_ptr<Parts>> Parts::build(store::Store& store, PartsOptions 
         p->scheduler_.start();
       },
       [p] { p->scheduler_.stop(); }, parts->options_.leadership);
+  logs::LogStoreOptions log_options;
+  log_options.default_glue_retention_days = parts->options_.log_retention_days;
+  log_options.warn = [](const std::string& message) {
+    log_event(LogLevel::kWarn, "logs", {{"warning", message}});
+  };
+  parts->logs_ = std::make_unique<logs::LogStore>(store, std::move(log_options));
   CrawlerRuntimeOptions crawler_options;
-  crawler_options.data_dir = parts->options_.data_dir;
+  crawler_options.log_sink = parts->logs_.get();
   crawler_options.instance_id = parts->options_.instance_id;
   crawler_options.enforce_min_schedule_interval = parts->test_clock_ == nullptr;
   crawler_options.is_leader = [p] { return p->leadership_->leading(); };
@@ -214,6 +223,7 @@ Parts::~Parts() {
   scheduler_.stop();
   crawlers_.reset();  // cancels running crawls (each stops within a second)
   trigger_actions_.reset();
+  logs_.reset();      // writes what is still queued
 }
 
 api::OperationRegistry Parts::operations() {
@@ -229,6 +239,12 @@ api::OperationRegistry Parts::operations() {
         ctx.account_id = ctx.catalog_id = account;
         return jobs_->get_job(ctx, job).status();
       });
+  return ops;
+}
+
+api::OperationRegistry Parts::logs_operations() {
+  api::OperationRegistry ops;
+  api::register_logs_operations(ops, *logs_, store_, codec_);
   return ops;
 }
 

@@ -11,6 +11,8 @@
 //     every crawl that ends (conditional triggers);
 //   - the jobs::JobService (jobs, runs; its per-run credentials over the
 //     account registry, and the RunExecutor it is given);
+//   - the logs::LogStore crawls (and job runs) write and the CloudWatch Logs
+//     API reads;
 //   - the NextToken codec the operations page with.
 // operations() registers every Glue operation over these parts for
 // api::Service.
@@ -36,6 +38,7 @@
 #include "common/clock.h"
 #include "jobs/job_bookmarks.h"
 #include "jobs/job_service.h"
+#include "logs/log_store.h"
 #include "schedule/scheduler.h"
 #include "schedule/trigger_service.h"
 #include "server/crawler_runtime.h"
@@ -72,6 +75,8 @@ struct PartsOptions {
   jobs::RunExecutor* job_executor = nullptr;
   // Told when a job run ends (the triggers side); may be unset.
   std::function<void(const jobs::JobRunFinished&)> on_job_run_finished;
+  // Retention of Glue's log groups without a policy of their own; 0: forever.
+  int log_retention_days = 0;
 };
 
 class Parts {
@@ -92,10 +97,13 @@ class Parts {
   schedule::Scheduler& scheduler() { return scheduler_; }
   schedule::TriggerService& triggers() { return *triggers_; }
   jobs::JobService& jobs() { return *jobs_; }
+  logs::LogStore& logs() { return *logs_; }
 
   // Every Glue operation the server serves, over these parts (which must
   // outlive the registry's handlers).
   api::OperationRegistry operations();
+  // Every CloudWatch Logs operation, over the LogStore.
+  api::OperationRegistry logs_operations();
 
  private:
   Parts(store::Store& store, PartsOptions options, std::unique_ptr<Clock> test_clock);
@@ -103,11 +111,13 @@ class Parts {
 
   const PartsOptions options_;
   const std::unique_ptr<Clock> test_clock_;  // set with MORTAR_TEST_CLOCK_FILE
+  store::Store& store_;
   const api::NextTokenCodec codec_;
   catalog::Catalog catalog_;
   catalog::PartitionCatalog partitions_;
   schedule::Scheduler scheduler_;
   jobs::JobBookmarks bookmarks_;
+  std::unique_ptr<logs::LogStore> logs_;  // outlives the crawlers that write it
   // Destroyed first (~Parts), while the scheduler and catalog live.
   std::unique_ptr<CrawlerRuntime> crawlers_;
   std::unique_ptr<ServerTriggerActions> trigger_actions_;

@@ -207,8 +207,11 @@ Status serve(const Config& config, const ServeHooks& hooks) {
   options.default_account_id = boot.default_account_id;
   options.region = config.region;
   options.regions = config.regions;
+  std::vector<api::AwsService> services;
+  services.push_back(api::glue_service(parts->operations()));
+  services.push_back(api::logs_service(parts->logs_operations()));
   MORTAR_ASSIGN_OR_RETURN(std::unique_ptr<api::Service> service,
-                          api::Service::create(options, *store, parts->operations()));
+                          api::Service::create_for_services(options, *store, std::move(services)));
   if (options.auth_mode == api::AuthMode::kOpen) warn_open_mode(boot.default_account_id);
 
   Router router([&service](const HttpRequest& r, api::RequestInfo* info) {

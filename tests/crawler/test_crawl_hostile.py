@@ -6,6 +6,9 @@ import os
 import threading
 import time
 
+import boto3
+
+from support.server import REGION
 from test_crawl_golden import columns, crawl, summary, tables, wait_for_crawl, write_csv
 
 TYPE_WORDS = ("bigint", "int", "smallint", "tinyint", "double", "float", "string", "boolean",
@@ -28,10 +31,17 @@ def assert_well_formed(glue, db):
 
 
 def crawl_log(server, crawler_name, crawl_entry):
-    path = os.path.join(str(server.data_dir), "logs", "crawlers", crawler_name,
-                        crawl_entry["MessagePrefix"] + ".log")
-    with open(path) as f:
-        return f.read()
+    """The crawl's lines, read through the CloudWatch Logs API (group /aws-glue/crawlers,
+    stream = the crawler's name, lines prefixed by the crawl id)."""
+    creds = server.credentials
+    logs = boto3.session.Session().client(
+        "logs", endpoint_url=server.endpoint, region_name=REGION,
+        aws_access_key_id=creds.access_key, aws_secret_access_key=creds.secret_key)
+    prefix = f"[{crawl_entry['MessagePrefix']}] "
+    pages = logs.get_paginator("filter_log_events").paginate(
+        logGroupName="/aws-glue/crawlers", logStreamNames=[crawler_name])
+    return "\n".join(e["message"] for page in pages for e in page["events"]
+                     if e["message"].startswith(prefix))
 
 
 def good_table(root, name="good"):

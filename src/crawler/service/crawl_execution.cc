@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "common/crypto.h"
+#include "common/utc_time.h"
 #include "crawler/service/crawl_claims.h"
 #include "crawler/service/crawl_log.h"
 #include "crawler/service/crawler_rows.h"
@@ -65,8 +66,8 @@ Status CrawlerService::recover() {
     MORTAR_ASSIGN_OR_RETURN(auto failed, fail_running_crawls(tx, kRestartReason, t));
     std::map<Key, CrawlRow> by_crawler;
     for (auto& [account, crawl] : failed) {
-      append_log_line(crawl.log_path, clock_, "ERROR",
-                      std::string("crawl FAILED: ") + kRestartReason);
+      CrawlLog(options_.log_sink, account, crawl.crawler, crawl.crawl_id, clock_)
+          .write("ERROR", std::string("crawl FAILED: ") + kRestartReason);
       by_crawler[{account, crawl.crawler}] = crawl;
     }
     MORTAR_ASSIGN_OR_RETURN(auto busy, busy_crawlers(tx));
@@ -107,8 +108,6 @@ Status CrawlerService::claim_crawl(store::Transaction& tx, const ActiveCrawl& cr
   c.crawl_id = crawl.crawl_id;
   c.state = "RUNNING";
   c.start_time = static_cast<double>(crawl.start_micros) / 1e6;
-  if (!options_.data_dir.empty())
-    c.log_path = CrawlLog::path_for(options_.data_dir, crawl.name, c.crawl_id);
   auto config = parse_crawler_config(row.body.value("Configuration", ""));
   c.dry_run = config.ok() && config->dry_run;
   c.server_id = options_.server_id;
@@ -205,13 +204,8 @@ void CrawlerService::worker() {
 }
 
 void CrawlerService::run_crawl(const std::shared_ptr<ActiveCrawl>& crawl) {
-  const std::string log_path =
-      options_.data_dir.empty()
-          ? ""
-          : CrawlLog::path_for(options_.data_dir, crawl->name, crawl->crawl_id);
-  auto log_or = CrawlLog::open(log_path, clock_);
-  if (!log_or.ok()) log_or = CrawlLog::open("", clock_);
-  std::shared_ptr<CrawlLog> log = std::move(log_or).value();
+  auto log = std::make_shared<const CrawlLog>(options_.log_sink, crawl->account, crawl->name,
+                                              crawl->crawl_id, clock_);
 
   if (crawl->cancel->cancelled()) {
     log->write("INFO", "crawl " + crawl->crawl_id + " stopped before it began");
@@ -314,6 +308,8 @@ void CrawlerService::run_crawl(const std::shared_ptr<ActiveCrawl>& crawl) {
 void CrawlerService::finish(const std::shared_ptr<ActiveCrawl>& crawl,
                             const std::string& last_status, const std::string& error,
                             const CrawlResult* result) {
+  // The crawl's last lines are readable by the time its state is final.
+  if (options_.log_sink) options_.log_sink->flush();
   CrawlRow c;
   c.crawler = crawl->name;
   c.crawl_id = crawl->crawl_id;

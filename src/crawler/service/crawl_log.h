@@ -1,44 +1,43 @@
-// One crawl's log file (<data dir>/logs/crawlers/<name>/<crawl id>.log): one
-// line per event, "2026-01-02T03:04:05Z INFO message". Lines are flushed as
-// written so `mortar logs crawler` shows a running crawl's progress and a
-// killed server loses nothing already logged. Thread-safe.
+// One crawl's log, written through a logs::LogSink into CloudWatch Logs'
+// group /aws-glue/crawlers with the crawler's name as the stream, as Glue
+// writes it. Each event is "[<crawl id>] LEVEL : message" (Glue's layout),
+// so one crawl's lines are found by their prefix. Events reach readers
+// within the sink's flush interval; a crawl's end flushes. Thread-safe.
 #pragma once
 
-#include <cstdio>
-#include <mutex>
 #include <string>
 
 #include "common/clock.h"
-#include "common/status.h"
-#include "common/utc_time.h"
+#include "logs/log_sink.h"
 
 namespace mortar::crawler {
 
+inline constexpr const char* kCrawlerLogGroup = "/aws-glue/crawlers";
+
 class CrawlLog {
  public:
-  // An empty path makes a log that discards its lines.
-  static StatusOr<std::unique_ptr<CrawlLog>> open(const std::string& path, const Clock& clock);
-  ~CrawlLog();
+  // A null `sink` discards the lines.
+  CrawlLog(logs::LogSink* sink, std::string account, std::string crawler, std::string crawl_id,
+           const Clock& clock)
+      : sink_(sink),
+        account_(std::move(account)),
+        crawler_(std::move(crawler)),
+        crawl_id_(std::move(crawl_id)),
+        clock_(clock) {}
 
-  void write(const std::string& level, const std::string& message);
-  const std::string& path() const { return path_; }
+  void write(const std::string& level, const std::string& message) const;
+  // Makes the lines written so far visible (the end of a crawl).
+  void flush() const {
+    if (sink_) sink_->flush();
+  }
 
-  // The conventional path of a crawl's log under a data dir.
-  static std::string path_for(const std::string& data_dir, const std::string& crawler,
-                              const std::string& crawl_id);
+  // The prefix of every line of crawl `crawl_id`.
+  static std::string line_prefix(const std::string& crawl_id) { return "[" + crawl_id + "] "; }
 
  private:
-  CrawlLog(std::string path, std::FILE* file, const Clock& clock)
-      : path_(std::move(path)), file_(file), clock_(clock) {}
-
-  std::string path_;
-  std::mutex mu_;
-  std::FILE* file_;  // null: discard
+  logs::LogSink* sink_;
+  std::string account_, crawler_, crawl_id_;
   const Clock& clock_;
 };
-
-// Appends one line to an existing log file (restart recovery); best effort.
-void append_log_line(const std::string& path, const Clock& clock, const std::string& level,
-                     const std::string& message);
 
 }  // namespace mortar::crawler

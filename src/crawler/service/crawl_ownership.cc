@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 
+#include "common/utc_time.h"
 #include "crawler/service/crawl_claims.h"
 #include "crawler/service/crawl_log.h"
 #include "crawler/service/crawler_rows.h"
@@ -117,7 +118,7 @@ Status CrawlerService::heartbeat() {
 StatusOr<int> CrawlerService::recover_stale_crawls() {
   const int64_t now = clock_.now_micros();
   const int64_t cutoff = now - options_.heartbeat_timeout_millis * 1000;
-  std::vector<CrawlRow> failed;
+  std::vector<std::pair<std::string, CrawlRow>> failed;  // (account, crawl)
   std::vector<std::pair<Firing, std::shared_ptr<ActiveCrawl>>> refired;
   // Held across the transaction, as fire_scheduled does: a re-fired crawl is
   // claimed in it and queued right after, before shutdown can intervene.
@@ -154,16 +155,16 @@ StatusOr<int> CrawlerService::recover_stale_crawls() {
                 last_crawl("FAILED", crawl.error, crawl.crawler, crawl.crawl_id, crawl.start_time);
             MORTAR_RETURN_IF_ERROR(save_crawler(tx, account, *row));
           }
-          failed.push_back(crawl);
+          failed.emplace_back(account, crawl);
           Firing fire;
           MORTAR_ASSIGN_OR_RETURN(auto next, refire_skipped(tx, account, crawl, &fire));
           if (next) refired.emplace_back(std::move(fire), std::move(next));
         }
         return ok_status();
       }));
-  for (const auto& crawl : failed) {
-    // The log is on the dead server's disk; append when it is reachable here.
-    append_log_line(crawl.log_path, clock_, "ERROR", "crawl FAILED: " + crawl.error);
+  for (const auto& [account, crawl] : failed) {
+    CrawlLog(options_.log_sink, account, crawl.crawler, crawl.crawl_id, clock_)
+        .write("ERROR", "crawl FAILED: " + crawl.error);
     log_event("warn",
               "crawler " + crawl.crawler + ": crawl " + crawl.crawl_id + " FAILED: " + crawl.error);
   }

@@ -72,7 +72,9 @@ struct CrawlRow {
   std::string summary;  // CrawlSummary JSON text, "" while running
   std::string error;
   std::string plan;      // DryRun: {"Tables": [...], "Changes": [...], "Problems": [...]}; else ""
-  std::string log_path;  // the crawl's log file, "" when none
+  // The log file of a crawl logged before logs moved into the store; "" for
+  // newer crawls (their lines are in /aws-glue/crawlers, see crawl_log.h).
+  std::string log_path;
   bool dry_run = false;
   // The server running it and when it last said so (crawl_claims.h); "" and
   // unset for crawls recorded before several servers could share a store.

@@ -43,6 +43,7 @@
 #include "common/status.h"
 #include "crawler/apply/crawl_runner.h"
 #include "crawler/service/classifier_registry.h"
+#include "logs/log_sink.h"
 #include "store/store.h"
 
 namespace mortar::crawler {
@@ -65,8 +66,9 @@ using CrawlFunction =
     std::function<StatusOr<CrawlResult>(const Json& crawler, CrawlEnvironment& env)>;
 
 struct CrawlerServiceOptions {
-  // Crawl logs go under <data_dir>/logs/crawlers/; empty: no log files.
-  std::string data_dir;
+  // Where crawls log (group /aws-glue/crawlers, stream = crawler name; see
+  // crawl_log.h); null: nowhere. Must outlive the service.
+  logs::LogSink* log_sink = nullptr;
   int max_parallel_crawls = 2;  // crawls running at once; more queue (state RUNNING)
   int threads_per_crawl = 2;    // CrawlEnvironment::threads
   const Clock* clock = &Clock::real();

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "crawler/service/crawler_rows.h"
+#include "testing/memory_log_sink.h"
 
 namespace mortar::crawler {
 namespace {
@@ -90,7 +91,7 @@ class CrawlerServiceTest : public ::testing::Test {
   }
   void start_service() {
     CrawlerServiceOptions o;
-    o.data_dir = log_dir_.string();
+    o.log_sink = &log_sink_;
     o.clock = &clock_;
     o.crawl = fake_.fn();
     service_ = std::move(CrawlerService::create(*store_, *catalog_, *partitions_, std::move(o)))
@@ -117,6 +118,7 @@ class CrawlerServiceTest : public ::testing::Test {
   std::unique_ptr<catalog::PartitionCatalog> partitions_;
   std::unique_ptr<CrawlerService> service_;
   std::filesystem::path log_dir_;
+  test_support::MemoryLogSink log_sink_;
   CallContext ctx_;
 };
 
@@ -222,12 +224,11 @@ TEST_F(CrawlerServiceTest, SuccessfulCrawlRecordsHistoryMetricsAndLog) {
   EXPECT_EQ(metrics.items[0]["TablesUpdated"], 1);
   EXPECT_EQ(metrics.items[0]["LastRuntimeSeconds"], 5.0);
 
-  std::string log_path = log_dir_.string() + "/logs/crawlers/c/" +
-                         c["LastCrawl"]["MessagePrefix"].get<std::string>() + ".log";
-  std::ifstream in(log_path);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  EXPECT_NE(text.find("fake crawl of c"), std::string::npos) << log_path;
-  EXPECT_NE(text.find("crawl SUCCEEDED"), std::string::npos);
+  // The crawl's log: Glue's group and stream, each line prefixed by the crawl id.
+  std::string text = log_sink_.text("111122223333", "/aws-glue/crawlers", "c");
+  const std::string prefix = "[" + c["LastCrawl"]["MessagePrefix"].get<std::string>() + "] ";
+  EXPECT_NE(text.find(prefix + "INFO : fake crawl of c"), std::string::npos) << text;
+  EXPECT_NE(text.find(prefix + "INFO : crawl SUCCEEDED"), std::string::npos) << text;
 }
 
 TEST_F(CrawlerServiceTest, FailedCrawlAndMissingDatabase) {
