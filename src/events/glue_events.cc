@@ -59,7 +59,7 @@ Json job_run_status(const EventSource& source, const std::string& job_name,
 
 Json crawler_state_change(const EventSource& source, const std::string& crawler_name,
                           const std::string& state, int64_t start_seconds,
-                          const CrawlCounts& counts, const std::string& error) {
+                          const std::optional<CrawlCounts>& counts, const std::string& error) {
   Json d = Json::object();
   d["crawlerName"] = crawler_name;
   d["accountId"] = source.account_id;
@@ -68,13 +68,15 @@ Json crawler_state_change(const EventSource& source, const std::string& crawler_
   if (state == "Started") {
     d["startTime"] = utc_timestamp(start_seconds);
   } else {
-    // Glue sends the counts as strings.
-    d["tablesCreated"] = std::to_string(counts.tables_created);
-    d["tablesUpdated"] = std::to_string(counts.tables_updated);
-    d["tablesDeleted"] = std::to_string(counts.tables_deleted);
-    d["partitionsCreated"] = std::to_string(counts.partitions_created);
-    d["partitionsUpdated"] = std::to_string(counts.partitions_updated);
-    d["partitionsDeleted"] = std::to_string(counts.partitions_deleted);
+    if (counts) {
+      // Glue sends the counts as strings.
+      d["tablesCreated"] = std::to_string(counts->tables_created);
+      d["tablesUpdated"] = std::to_string(counts->tables_updated);
+      d["tablesDeleted"] = std::to_string(counts->tables_deleted);
+      d["partitionsCreated"] = std::to_string(counts->partitions_created);
+      d["partitionsUpdated"] = std::to_string(counts->partitions_updated);
+      d["partitionsDeleted"] = std::to_string(counts->partitions_deleted);
+    }
     d["completionDate"] = utc_timestamp(source.time_seconds);
     d["runningTime (sec)"] =
         std::to_string(std::max<int64_t>(0, source.time_seconds - start_seconds));

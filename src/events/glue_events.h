@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -43,9 +44,10 @@ struct CrawlCounts {
 };
 
 // A crawl Started (start_seconds set), Succeeded or Failed (with the crawl's
-// counts, running time and, when Failed, its error).
+// running time, its counts when known, and, when Failed, its error).
 nlohmann::json crawler_state_change(const EventSource& source, const std::string& crawler_name,
                                     const std::string& state, int64_t start_seconds,
-                                    const CrawlCounts& counts, const std::string& error);
+                                    const std::optional<CrawlCounts>& counts,
+                                    const std::string& error);
 
 }  // namespace mortar::events

@@ -149,7 +149,10 @@ TEST(GlueEventsTest, EnvelopeAndDetailsAsEventBridgeShowsThem) {
   EXPECT_EQ(c["detail"]["runningTime (sec)"], "26");
   EXPECT_EQ(c["detail"]["message"], "Crawler Succeeded");
   EXPECT_FALSE(c["detail"].contains("errorMessage"));
-  auto started = crawler_state_change(s, "c1", "Started", 1700000000, {}, "");
+  auto failed = crawler_state_change(s, "c1", "Failed", 0, std::nullopt, "no such path");
+  EXPECT_EQ(failed["detail"]["errorMessage"], "no such path");
+  EXPECT_FALSE(failed["detail"].contains("tablesCreated"));  // unknown counts are left out
+  auto started = crawler_state_change(s, "c1", "Started", 1700000000, std::nullopt, "");
   EXPECT_EQ(started["detail"]["startTime"], "2023-11-14T22:13:20Z");
 }
 

@@ -365,7 +365,7 @@ TEST_F(JobRunnerTest, FailuresCarryTheReason) {
       runner);
   EXPECT_EQ(crash.state, "FAILED");
   EXPECT_EQ(crash.error_message, "the script was killed by SIGSEGV");
-  EXPECT_NE(sink_.text("/aws-glue/jobs/error", "jr_crash").find("mortar: the run ended FAILED"),
+  EXPECT_NE(sink_.text("/aws-glue/jobs/error", "jr_crash").find("mortar: run ended FAILED"),
             std::string::npos);
 }
 

@@ -60,12 +60,10 @@ RunResult LaunchedRun::wait() {
   process_.reset();  // reaps it; kills what is left of its process group
 
   RunResult result = outcome(info);
-  if (result.state == "SUCCEEDED") {
-    setup_.log->event("the run succeeded");
-  } else {
-    setup_.log->event("the run ended " + result.state +
-                      (result.error_message.empty() ? "" : ": " + result.error_message));
-  }
+  // Always the run's last line, starting with logs::kRunEndedMarker: what
+  // `mortar logs job-run --follow` stops at.
+  setup_.log->event("run ended " + result.state +
+                    (result.error_message.empty() ? "" : ": " + result.error_message));
   setup_.log->finish();
   if (!setup_.keep_workdir) {
     std::error_code ec;

@@ -25,4 +25,21 @@ Status schedule_audit_retention(schedule::Scheduler& scheduler, store::Store& st
                        });
 }
 
+Status schedule_log_retention(schedule::Scheduler& scheduler, logs::LogStore& logs,
+                              const Clock& clock) {
+  MORTAR_ASSIGN_OR_RETURN(schedule::CronExpression every_10_minutes,
+                          schedule::CronExpression::parse("cron(0/10 * * * ? *)"));
+  return scheduler.add(kLogRetentionEntry, std::move(every_10_minutes),
+                       [&logs, &clock](const schedule::FireEvent&) {
+                         auto deleted = logs.prune(clock.now_micros() / 1000);
+                         if (!deleted.ok()) {
+                           log_event(LogLevel::kWarn, "log retention failed",
+                                     {{"error", deleted.status().ToString()}});
+                         } else if (*deleted > 0) {
+                           const std::string n = std::to_string(*deleted);
+                           log_event(LogLevel::kDebug, "log events pruned", {{"events", n, true}});
+                         }
+                       });
+}
+
 }  // namespace mortar::server

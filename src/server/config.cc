@@ -154,6 +154,8 @@ Status validate(Config& c) {
       check_range(c, "jobs.max_concurrent_runs", c.jobs_max_concurrent_runs, 1, 10000));
   MORTAR_RETURN_IF_ERROR(check_range(c, "jobs.heartbeat_timeout_seconds",
                                      c.jobs_heartbeat_timeout_seconds, 3, 86400));
+  MORTAR_RETURN_IF_ERROR(check_range(c, "logs.retention_days", c.logs_retention_days, 0, 36500));
+  MORTAR_RETURN_IF_ERROR(check_range(c, "events.max_attempts", c.event_max_attempts, 1, 100));
   // The URL may hold a password: the message never quotes it.
   if (!c.store_url.empty() && !store::is_postgres_url(c.store_url)) {
     return invalid_input(
@@ -231,6 +233,16 @@ const std::vector<ConfigKey>& config_keys() {
        "a job run whose server sent no heartbeat (every third of this, at most 2 s) for this long "
        "is FAILED, or retried when it has retries left",
        nullptr, &Config::jobs_heartbeat_timeout_seconds},
+      {"logs.retention_days",
+       "log events of Glue's groups (/aws-glue/...) without a retention policy of their own are "
+       "deleted after this many days (0: kept forever)",
+       nullptr, &Config::logs_retention_days},
+      {"events.webhooks",
+       "URLs that Glue's state-change events (EventBridge's shape) are POSTed to, comma-separated",
+       &Config::event_webhooks, nullptr, true},
+      {"events.max_attempts",
+       "delivery attempts per event and URL before it goes to <data_dir>/events/dead-letter.jsonl",
+       nullptr, &Config::event_max_attempts},
       {"store.url",
        "PostgreSQL to keep the state in, a libpq URL postgresql://user@host:5432/db?sslmode=... "
        "(password from the URL, PGPASSFILE or PGPASSWORD); unset: SQLite in the data dir",

@@ -43,6 +43,9 @@ struct Config {
   int64_t crawl_heartbeat_timeout_seconds = 30;  // a silent server's crawl is FAILED after this  // scheduler leadership: retry / check interval
   int64_t jobs_max_concurrent_runs = 4;          // job runs this server executes at once
   int64_t jobs_heartbeat_timeout_seconds = 30;   // a silent server's job run is FAILED after this
+  int64_t logs_retention_days = 30;  // Glue's log groups without a policy; 0: forever
+  std::string event_webhooks;        // comma-separated URLs state-change events are POSTed to
+  int64_t event_max_attempts = 8;    // per event and URL, then the dead-letter file
   // "" (SQLite in data_dir) or a PostgreSQL URL; may hold a password: never
   // log or echo it.
   std::string store_url;

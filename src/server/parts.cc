@@ -14,6 +14,7 @@
 #include "common/crypto.h"
 #include "crawler/service/crawl_claims.h"
 #include "crawler/service/crawler_service.h"
+#include "events/glue_events.h"
 #include "server/audit_retention.h"
 #include "server/logging.h"
 #include "server/run_credentials.h"
@@ -132,8 +133,10 @@ StatusOr<std::unique_ptr<Parts>> Parts::build(store::Store& store, PartsOptions 
   crawler_options.enforce_min_schedule_interval = parts->test_clock_ == nullptr;
   crawler_options.is_leader = [p] { return p->leadership_->leading(); };
   crawler_options.heartbeat_timeout_seconds = parts->options_.crawl_heartbeat_timeout_seconds;
+  parts->webhooks_ = std::make_unique<events::WebhookPublisher>(parts->options_.webhooks);
   crawler_options.on_crawl_finished = [p](const std::string& account, const std::string& crawler,
                                           const std::string& crawl_id, const std::string& status) {
+    p->publish_crawl_finished(account, crawler, status);
     std::shared_lock lock(p->triggers_hook_mu_);
     if (p->triggers_hook_ != nullptr)
       p->triggers_hook_->on_crawl_finished(account, crawler, crawl_id, status);
@@ -166,6 +169,7 @@ StatusOr<std::unique_ptr<Parts>> Parts::build(store::Store& store, PartsOptions 
   }
   MORTAR_RETURN_IF_ERROR(schedule_audit_retention(parts->scheduler_, store, parts->clock(),
                                                   parts->options_.audit_retention));
+  MORTAR_RETURN_IF_ERROR(schedule_log_retention(parts->scheduler_, *parts->logs_, parts->clock()));
   parts->leadership_->start();
   return parts;
 }
@@ -182,6 +186,7 @@ Status Parts::start_jobs(store::Store& store) {
   // The server's listener (if any), then conditional triggers.
   o.on_run_finished = [this, outer = options_.on_job_run_finished](const jobs::JobRunFinished& f) {
     if (outer) outer(f);
+    publish_run_finished(f);
     std::shared_lock lock(triggers_hook_mu_);
     if (triggers_hook_ == nullptr) return;
     schedule::TriggerOrigin origin;
@@ -224,6 +229,27 @@ Parts::~Parts() {
   crawlers_.reset();  // cancels running crawls (each stops within a second)
   trigger_actions_.reset();
   logs_.reset();      // writes what is still queued
+  webhooks_.reset();  // dead-letters what it could not deliver
+}
+
+// Glue sends "Glue Job State Change" for these four states only.
+void Parts::publish_run_finished(const jobs::JobRunFinished& f) {
+  if (f.state != "SUCCEEDED" && f.state != "FAILED" && f.state != "TIMEOUT" && f.state != "STOPPED") {
+    return;
+  }
+  events::EventSource source{f.account_id, options_.region, Clock::real().now_seconds()};
+  webhooks_->publish(events::job_state_change(source, f.job_name, f.run_id, f.state, f.error_message));
+}
+
+void Parts::publish_crawl_finished(const std::string& account, const std::string& crawler,
+                                   const std::string& status) {
+  // Glue's crawler events are Started, Succeeded and Failed: a stopped crawl sends none.
+  if (status != "SUCCEEDED" && status != "FAILED") return;
+  events::EventSource source{account, options_.region, Clock::real().now_seconds()};
+  // Counts and timings are not passed to the hook: the event leaves them out.
+  webhooks_->publish(events::crawler_state_change(
+      source, crawler, status == "SUCCEEDED" ? "Succeeded" : "Failed", 0, std::nullopt,
+      status == "SUCCEEDED" ? "" : "the crawl ended " + status));
 }
 
 api::OperationRegistry Parts::operations() {

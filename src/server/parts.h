@@ -36,6 +36,7 @@
 #include "catalog/catalog.h"
 #include "catalog/partition_catalog.h"
 #include "common/clock.h"
+#include "events/webhook_publisher.h"
 #include "jobs/job_bookmarks.h"
 #include "jobs/job_service.h"
 #include "logs/log_store.h"
@@ -77,6 +78,9 @@ struct PartsOptions {
   std::function<void(const jobs::JobRunFinished&)> on_job_run_finished;
   // Retention of Glue's log groups without a policy of their own; 0: forever.
   int log_retention_days = 0;
+  // Where Glue's state-change events go (events/README.md); no URLs: nowhere.
+  events::WebhookOptions webhooks;
+  std::string region = "us-east-1";  // in the events
 };
 
 class Parts {
@@ -107,6 +111,9 @@ class Parts {
 
  private:
   Parts(store::Store& store, PartsOptions options, std::unique_ptr<Clock> test_clock);
+  void publish_run_finished(const jobs::JobRunFinished& finished);
+  void publish_crawl_finished(const std::string& account, const std::string& crawler,
+                              const std::string& status);
   Status start_jobs(store::Store& store);
 
   const PartsOptions options_;
@@ -118,6 +125,8 @@ class Parts {
   schedule::Scheduler scheduler_;
   jobs::JobBookmarks bookmarks_;
   std::unique_ptr<logs::LogStore> logs_;  // outlives the crawlers that write it
+  // Outlives the jobs and crawlers whose hooks publish to it.
+  std::unique_ptr<events::WebhookPublisher> webhooks_;
   // Destroyed first (~Parts), while the scheduler and catalog live.
   std::unique_ptr<CrawlerRuntime> crawlers_;
   std::unique_ptr<ServerTriggerActions> trigger_actions_;

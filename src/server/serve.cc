@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -198,6 +199,21 @@ Status serve(const Config& config, const ServeHooks& hooks) {
   parts_options.jobs_endpoint = "http://" + address_for_clients(*server);
   parts_options.jobs_max_concurrent_runs = static_cast<int>(config.jobs_max_concurrent_runs);
   parts_options.jobs_heartbeat_timeout_seconds = config.jobs_heartbeat_timeout_seconds;
+  parts_options.log_retention_days = static_cast<int>(config.logs_retention_days);
+  parts_options.region = config.region;
+  for (std::string_view rest = config.event_webhooks; !rest.empty();) {
+    const size_t comma = rest.find(',');
+    std::string url(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    url.erase(0, url.find_first_not_of(' '));
+    url.erase(url.find_last_not_of(' ') + 1);
+    if (!url.empty()) parts_options.webhooks.urls.push_back(url);
+  }
+  parts_options.webhooks.max_attempts = static_cast<int>(config.event_max_attempts);
+  if (!parts_options.webhooks.urls.empty()) {
+    std::filesystem::create_directories(dir.file("events"));
+    parts_options.webhooks.dead_letter_path = dir.file("events/dead-letter.jsonl");
+  }
   parts_options.accounts = &registry;
   MORTAR_ASSIGN_OR_RETURN(std::unique_ptr<Parts> parts, Parts::build(*store, parts_options));
   add_trigger_gauges(metrics, parts->triggers());

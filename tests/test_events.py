@@ -1,0 +1,114 @@
+"""Glue's state-change events in EventBridge's shape, POSTed to the webhook
+URLs in `events.webhooks`: a crawl and job runs send them to a receiver the
+test runs; an unreachable receiver's events land in the dead-letter file."""
+import http.server
+import json
+import threading
+
+import pytest
+
+from support.catalog import unique
+from support.server import wait_for
+
+
+class Receiver:
+    """An HTTP server on loopback that records every POSTed JSON body."""
+
+    def __init__(self):
+        self.events = []
+        received = self.events
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                received.append(json.loads(body))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hook"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def of_type(self, detail_type):
+        return [e for e in self.events if e["detail-type"] == detail_type]
+
+
+@pytest.fixture(scope="module")
+def receiver():
+    r = Receiver()
+    yield r
+    r.httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def srv(start_server, receiver):
+    return start_server("events", env={"MORTAR_EVENTS_WEBHOOKS": receiver.url})
+
+
+def test_a_crawl_sends_a_crawler_state_change(srv, receiver, tmp_path):
+    glue = srv.client()
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "a.csv").write_text("id,name\n1,a\n")
+    db, name = unique("evdb"), unique("evcrawler")
+    glue.create_database(DatabaseInput={"Name": db})
+    glue.create_crawler(Name=name, Role="r", DatabaseName=db,
+                        Targets={"S3Targets": [{"Path": str(tmp_path / "t")}]})
+    glue.start_crawler(Name=name)
+    events = wait_for(lambda: [e for e in receiver.of_type("Glue Crawler State Change")
+                               if e["detail"]["crawlerName"] == name], 60, "the crawler event")
+    e = events[0]
+    assert e["source"] == "aws.glue" and e["version"] == "0"
+    assert e["account"] == srv.account_id if hasattr(srv, "account_id") else len(e["account"]) == 12
+    assert e["detail"]["state"] == "Succeeded"
+    assert e["detail"]["message"] == "Crawler Succeeded"
+
+
+def test_job_runs_send_job_state_changes(srv, receiver, tmp_path):
+    glue = srv.client()
+    ok, bad = tmp_path / "ok.py", tmp_path / "bad.py"
+    ok.write_text("print('fine')\n")
+    bad.write_text("raise ValueError('boom')\n")
+    ids = {}
+    for script in (ok, bad):
+        job = unique("evjob")
+        glue.create_job(Name=job, Role="r", Command={"Name": "pythonshell", "ScriptLocation": str(script)})
+        ids[glue.start_job_run(JobName=job)["JobRunId"]] = job
+
+    def arrived():
+        got = {e["detail"]["jobRunId"]: e for e in receiver.of_type("Glue Job State Change")}
+        return got if set(ids) <= set(got) else None
+    got = wait_for(arrived, 120, "both job events")
+    states = {ids[r]: got[r]["detail"]["state"] for r in ids}
+    ok_run, bad_run = list(ids)
+    assert got[ok_run]["detail"]["state"] == "SUCCEEDED" and got[ok_run]["detail"]["severity"] == "INFO"
+    assert got[bad_run]["detail"]["state"] == "FAILED", states
+    assert got[bad_run]["detail"]["severity"] == "ERROR"
+    assert "ValueError: boom" in got[bad_run]["detail"]["message"]
+    assert got[bad_run]["detail"]["jobName"] == ids[bad_run]
+
+
+def test_undeliverable_events_go_to_the_dead_letter_file(start_server, tmp_path):
+    srv = start_server("deadletter", env={"MORTAR_EVENTS_WEBHOOKS": "http://127.0.0.1:1/nothing-here",
+                                           "MORTAR_EVENTS_MAX_ATTEMPTS": "2"})
+    glue = srv.client()
+    script = tmp_path / "ok.py"
+    script.write_text("print('fine')\n")
+    job = unique("dljob")
+    glue.create_job(Name=job, Role="r", Command={"Name": "pythonshell", "ScriptLocation": str(script)})
+    run_id = glue.start_job_run(JobName=job)["JobRunId"]
+    letters = srv.data_dir / "events" / "dead-letter.jsonl"
+
+    def dead():
+        if not letters.exists():
+            return None
+        lines = [json.loads(line) for line in letters.read_text().splitlines()]
+        return [x for x in lines if x["event"]["detail"].get("jobRunId") == run_id] or None
+    (letter,) = wait_for(dead, 120, "the dead letter")
+    assert letter["attempts"] == 2
+    assert letter["url"] == "http://127.0.0.1:1/nothing-here"
+    assert letter["event"]["detail"]["state"] == "SUCCEEDED"
+    assert srv.client().get_job(JobName=job)["Job"]["Name"] == job  # the server serves on
