@@ -128,6 +128,9 @@ Status Parts::start_jobs(store::Store& store) {
     run_credentials_ = std::make_unique<AccountCredentialIssuer>(*options_.accounts);
   }
   jobs::JobServiceOptions o;
+  // Run timeouts and queue expiry follow the scheduler's clock, so a test
+  // server (MORTAR_TEST_CLOCK_FILE) can make a run's Timeout pass.
+  o.clock = &clock();
   o.executor = options_.job_executor;
   o.credentials = run_credentials_.get();
   o.endpoint = options_.jobs_endpoint;

@@ -15,7 +15,8 @@
 // Test-only: when MORTAR_TEST_CLOCK_FILE names a file, the scheduler's clock
 // is the real clock plus the whole number of seconds that file holds (0 if
 // absent or unreadable; re-read on every call), the scheduler re-reads the
-// clock every 100 ms, and the 5-minute minimum schedule interval is lifted.
+// clock every 100 ms, and the 5-minute minimum schedule interval is lifted;
+// job run timeouts and queue expiry follow that clock too.
 // A test writes "3600" into the file to make an hour pass for schedules.
 // Never set it in production.
 #pragma once
