@@ -4,6 +4,8 @@
 // CLI::RuntimeError(exit_code) after printing why.
 #pragma once
 
+#include <string>
+
 namespace CLI {
 class App;
 }
@@ -20,5 +22,11 @@ void add_crawler_command(CLI::App& app);  // mortar crawler plan NAME
 // mortar run [--endpoint URL] [--data-dir DIR] [--python PATH] SCRIPT.py [args...]
 // (raw style: argv[0] = "mortar run"; returns the exit code).
 int run_script_command(int argc, char** argv);
+
+// What job scripts (`mortar run` and job runs) run with: the interpreter,
+// $MORTAR_PYTHON else the one the awsglue module was built for, and the dir
+// holding the awsglue package, $MORTAR_PYTHON_PATH else <binary's dir>/python.
+std::string script_python();
+std::string script_python_dir();
 
 }  // namespace mortar::server

@@ -127,11 +127,19 @@ Status Parts::start_jobs(store::Store& store) {
   if (options_.accounts != nullptr) {
     run_credentials_ = std::make_unique<AccountCredentialIssuer>(*options_.accounts);
   }
+  jobs::RunExecutor* executor = options_.job_executor;
+  if (executor == nullptr) {
+    jobs::JobRunnerOptions runner = options_.job_runner;
+    if (runner.data_dir.empty()) runner.data_dir = options_.data_dir;
+    launcher_ = std::make_unique<jobs::PosixLauncher>();
+    runner_ = std::make_unique<jobs::JobRunner>(*launcher_, std::move(runner));
+    executor = runner_.get();
+  }
   jobs::JobServiceOptions o;
   // Run timeouts and queue expiry follow the scheduler's clock, so a test
   // server (MORTAR_TEST_CLOCK_FILE) can make a run's Timeout pass.
   o.clock = &clock();
-  o.executor = options_.job_executor;
+  o.executor = executor;
   o.credentials = run_credentials_.get();
   o.endpoint = options_.jobs_endpoint;
   o.max_concurrent_runs = options_.jobs_max_concurrent_runs;

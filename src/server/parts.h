@@ -31,7 +31,9 @@
 #include "catalog/catalog.h"
 #include "catalog/partition_catalog.h"
 #include "common/clock.h"
+#include "jobs/job_runner.h"
 #include "jobs/job_service.h"
+#include "jobs/posix_launcher.h"
 #include "schedule/scheduler.h"
 #include "server/crawler_runtime.h"
 #include "server/leadership.h"
@@ -61,9 +63,10 @@ struct PartsOptions {
   int64_t jobs_heartbeat_timeout_seconds = 30;
   // Per-run access keys come from here; unset: runs get no key of their own.
   api::AccountRegistry* accounts = nullptr;
-  // Executes claimed runs (jobs::JobRunner); unset: started runs wait in
-  // STARTING and this server claims none.
+  // Executes claimed runs; unset: a jobs::JobRunner over a PosixLauncher
+  // with `job_runner` (its data_dir defaults to data_dir).
   jobs::RunExecutor* job_executor = nullptr;
+  jobs::JobRunnerOptions job_runner;
   // Told when a job run ends (the triggers side); may be unset.
   std::function<void(const jobs::JobRunFinished&)> on_job_run_finished;
 };
@@ -102,6 +105,8 @@ class Parts {
   // Destroyed first (~Parts), while the scheduler and catalog live.
   std::unique_ptr<CrawlerRuntime> crawlers_;
   std::unique_ptr<jobs::CredentialIssuer> run_credentials_;
+  std::unique_ptr<jobs::PosixLauncher> launcher_;
+  std::unique_ptr<jobs::JobRunner> runner_;  // outlives jobs_, which runs through it
   std::unique_ptr<jobs::JobService> jobs_;  // destroyed before the credentials it uses
   std::unique_ptr<Leadership> leadership_;
 };

@@ -1,7 +1,9 @@
 // The child process of `mortar run`: the Python interpreter running a Glue
-// script. Its stdout and stderr are copied, as they arrive, to this process's
-// stdout/stderr and to one log file; SIGINT/SIGTERM sent to `mortar run` are
-// passed on to it (a second one kills it).
+// script, started by jobs::PosixLauncher as job runs are. Its stdout and
+// stderr are copied, as they arrive, to this process's stdout/stderr and to
+// one log file; SIGINT/SIGTERM sent to `mortar run` are passed on to it (a
+// second one kills it). Background processes it leaves in its own process
+// group are killed when it exits.
 //
 // Not thread-safe: one ScriptProcess at a time per process (it installs
 // process-wide SIGINT/SIGTERM handlers while it runs).
@@ -11,16 +13,13 @@
 #include <vector>
 
 #include "common/status.h"
+#include "jobs/process_launcher.h"
 
 namespace mortar::server {
 
-struct ScriptResult {
-  int exit_code = 0;   // the script's, or 128 + signal when a signal ended it
-  int signal = 0;      // the signal that ended it, 0 if it exited
-  // The last line of the last Python traceback on stderr ("ValueError: boom"),
-  // empty when there was none.
-  std::string exception_line;
-};
+// The script's exit code (128 + signal when a signal ended it), the signal,
+// and its last exception line.
+using ScriptResult = jobs::ExitInfo;
 
 class ScriptProcess {
  public:
@@ -38,9 +37,5 @@ class ScriptProcess {
   std::vector<std::string> env_;
   std::string log_path_;
 };
-
-// The last line of the last "Traceback (most recent call last):" block in
-// `text` (Python's summary line), or "" when there is none.
-std::string last_exception_line(const std::string& text);
 
 }  // namespace mortar::server

@@ -30,29 +30,6 @@ std::string slurp(const std::string& path) {
 
 std::vector<std::string> plain_env() { return {"PATH=/usr/bin:/bin", "LC_ALL=C"}; }
 
-TEST(LastExceptionLine, TakesTheSummaryOfTheLastTraceback) {
-  const std::string text =
-      "some output\n"
-      "Traceback (most recent call last):\n"
-      "  File \"a.py\", line 3, in <module>\n"
-      "    int('x')\n"
-      "ValueError: invalid literal for int() with base 10: 'x'\n"
-      "\n"
-      "During handling of the above exception, another exception occurred:\n"
-      "\n"
-      "Traceback (most recent call last):\n"
-      "  File \"a.py\", line 5, in <module>\n"
-      "    raise RuntimeError('wrapped')\n"
-      "RuntimeError: wrapped\n"
-      "\n";
-  EXPECT_EQ(last_exception_line(text), "RuntimeError: wrapped");
-  EXPECT_EQ(last_exception_line("no python here\nexit 3\n"), "");
-  // A summary that spans lines (SyntaxError's caret lines are indented).
-  EXPECT_EQ(last_exception_line("Traceback (most recent call last):\n  File \"x\"\n"
-                                "KeyError: 'a'"),
-            "KeyError: 'a'");
-}
-
 TEST(ScriptProcess, CopiesOutputToTheLogAndReturnsTheExitCode) {
   const std::string dir = temp_dir();
   const std::string log = dir + "/run.log";

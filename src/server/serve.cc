@@ -15,6 +15,7 @@
 #include "api/service.h"
 #include "http/http_server.h"
 #include "server/bootstrap.h"
+#include "server/commands.h"
 #include "server/data_dir.h"
 #include "server/data_dir_lock.h"
 #include "server/logging.h"
@@ -184,6 +185,8 @@ Status serve(const Config& config, const ServeHooks& hooks) {
   parts_options.jobs_max_concurrent_runs = static_cast<int>(config.jobs_max_concurrent_runs);
   parts_options.jobs_heartbeat_timeout_seconds = config.jobs_heartbeat_timeout_seconds;
   parts_options.accounts = &registry;
+  parts_options.job_runner.python = script_python();
+  parts_options.job_runner.python_path = script_python_dir();
   MORTAR_ASSIGN_OR_RETURN(std::unique_ptr<Parts> parts, Parts::build(*store, parts_options));
 
   api::ServiceOptions options;
