@@ -99,9 +99,9 @@ std::string JobRunner::interpreter() {
   }
   // Unresolved: run it as configured (launch reports what is wrong).
   interpreter_ = found.empty() ? options_.python : found;
-  modules_ = std::make_unique<PythonModules>(
-      launcher_, interpreter_, (fs::path(options_.data_dir) / "venvs").string(),
-      pip_env(options_.path));
+  modules_ = std::make_unique<PythonModules>(launcher_, interpreter_,
+                                             (fs::path(options_.data_dir) / "venvs").string(),
+                                             pip_env(options_.path));
   return interpreter_;
 }
 
@@ -113,8 +113,8 @@ StatusOr<std::unique_ptr<RunningJob>> JobRunner::start(RunRequest request) {
   const std::string run_id = json_string(run, "Id");
   if (!safe_name(run_id)) return invalid_input("the run has no usable Id: \"" + run_id + "\"");
 
-  nlohmann::json command = job.is_object() ? job.value("Command", nlohmann::json::object())
-                                           : nlohmann::json::object();
+  nlohmann::json command =
+      job.is_object() ? job.value("Command", nlohmann::json::object()) : nlohmann::json::object();
   std::string command_name = json_string(command, "Name");
   if (command_name.empty()) command_name = "glueetl";
   const bool python_shell = command_name == "pythonshell";
@@ -187,11 +187,8 @@ StatusOr<std::unique_ptr<RunningJob>> JobRunner::start(RunRequest request) {
   // The environment: only what the script needs (never the server's own).
   const ResourceLimits limits = worker_limits(job, run, options_.limits);
   std::vector<std::string> env = {
-      "PATH=" + path,
-      "HOME=" + workdir.string(),
-      "TMPDIR=" + (workdir / "tmp").string(),
-      "LANG=C.UTF-8",
-      "PYTHONUNBUFFERED=1",
+      "PATH=" + path, "HOME=" + workdir.string(), "TMPDIR=" + (workdir / "tmp").string(),
+      "LANG=C.UTF-8", "PYTHONUNBUFFERED=1",
   };
   std::string joined;
   for (const std::string& p : python_path) joined += (joined.empty() ? "" : ":") + p;
@@ -212,8 +209,8 @@ StatusOr<std::unique_ptr<RunningJob>> JobRunner::start(RunRequest request) {
   }
   if (limits.memory_bytes > 0) {
     // The engine spills before the process reaches its limit.
-    env.push_back("MORTAR_ENGINE_MEMORY_MB=" + std::to_string(std::max<int64_t>(
-                                                   64, limits.memory_bytes / 2 >> 20)));
+    env.push_back("MORTAR_ENGINE_MEMORY_MB=" +
+                  std::to_string(std::max<int64_t>(64, limits.memory_bytes / 2 >> 20)));
   }
 
   BookmarkRun bookmark_run;
@@ -253,8 +250,8 @@ StatusOr<std::unique_ptr<RunningJob>> JobRunner::start(RunRequest request) {
   spec.limits = limits;
   spec.on_output = [log](OutputStream s, std::string_view chunk) { log->output(s, chunk); };
 
-  log->event("starting " + command_name + " run " + run_id + " of job " + job_name + ": " +
-             python + " " + *script +
+  log->event("starting " + command_name + " run " + run_id + " of job " + job_name + ": " + python +
+             " " + *script +
              (limits.memory_bytes > 0
                   ? " (memory limit " + std::to_string(limits.memory_bytes >> 20) + " MiB)"
                   : ""));

@@ -76,7 +76,7 @@ class JobRunner : public RunExecutor {
   ProcessLauncher& launcher_;
   const JobRunnerOptions options_;
   std::mutex mu_;
-  std::string interpreter_;  // guarded by mu_; "" until resolved
+  std::string interpreter_;                 // guarded by mu_; "" until resolved
   std::unique_ptr<PythonModules> modules_;  // created with the interpreter
 };
 

@@ -3,6 +3,7 @@
 // module), logs into an in-memory sink.
 #include "jobs/job_runner.h"
 
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -11,8 +12,6 @@
 #include <fstream>
 #include <map>
 #include <mutex>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "jobs/posix_launcher.h"
@@ -352,17 +351,17 @@ except ImportError:
 
 TEST_F(JobRunnerTest, FailuresCarryTheReason) {
   JobRunner runner(launcher_, options_);
-  RunResult raised = run(request(script("raise.py", "raise ValueError('bad row 7')\n"), "jr_r"),
-                         runner);
+  RunResult raised =
+      run(request(script("raise.py", "raise ValueError('bad row 7')\n"), "jr_r"), runner);
   EXPECT_EQ(raised.state, "FAILED");
   EXPECT_EQ(raised.error_message, "ValueError: bad row 7");
   RunResult code = run(request(script("exit.py", "import os\nos._exit(3)\n"), "jr_c"), runner);
   EXPECT_EQ(code.state, "FAILED");
   EXPECT_EQ(code.error_message, "the script exited with code 3");
-  RunResult crash = run(
-      request(script("crash.py", "import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n"),
-              "jr_crash"),
-      runner);
+  RunResult crash =
+      run(request(script("crash.py", "import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)\n"),
+                  "jr_crash"),
+          runner);
   EXPECT_EQ(crash.state, "FAILED");
   EXPECT_EQ(crash.error_message, "the script was killed by SIGSEGV");
   EXPECT_NE(sink_.text("/aws-glue/jobs/error", "jr_crash").find("mortar: run ended FAILED"),
@@ -440,8 +439,7 @@ json.dump(doc, open(os.environ["MORTAR_JOB_BOOKMARK_OUT"], "w"))
 sys.exit(int(sys.argv[sys.argv.index("--exit") + 1]))
 )";
   RunRequest ok = request(script("bm.py", code), "jr_bm1");
-  ok.job["DefaultArguments"] = {{"--job-bookmark-option", "job-bookmark-enable"},
-                                {"--exit", "0"}};
+  ok.job["DefaultArguments"] = {{"--job-bookmark-option", "job-bookmark-enable"}, {"--exit", "0"}};
   EXPECT_EQ(run(ok, runner).state, "SUCCEEDED");
   ASSERT_EQ(bookmarks.loaded.size(), 1u);
   EXPECT_EQ(bookmarks.loaded[0].option, "job-bookmark-enable");
@@ -468,8 +466,8 @@ sys.exit(int(sys.argv[sys.argv.index("--exit") + 1]))
 TEST_F(JobRunnerTest, KeepsTheRunDirWhenAsked) {
   options_.keep_run_dirs = true;
   JobRunner runner(launcher_, options_);
-  RunResult result = run(
-      request(script("keep.py", "open('out.txt', 'w').write('kept')\n"), "jr_keep"), runner);
+  RunResult result =
+      run(request(script("keep.py", "open('out.txt', 'w').write('kept')\n"), "jr_keep"), runner);
   ASSERT_EQ(result.state, "SUCCEEDED");
   std::ifstream in(options_.data_dir + "/runs/jr_keep/out.txt");
   std::string text;
@@ -516,9 +514,8 @@ print(sys.prefix)
     return r;
   };
   RunResult first = run(with_modules("jr_mod1"), runner);
-  ASSERT_EQ(first.state, "SUCCEEDED")
-      << first.error_message << "\n"
-      << sink_.text("/aws-glue/python-jobs/error", "jr_mod1");
+  ASSERT_EQ(first.state, "SUCCEEDED") << first.error_message << "\n"
+                                      << sink_.text("/aws-glue/python-jobs/error", "jr_mod1");
   std::vector<std::string> out = sink_.lines("/aws-glue/python-jobs/output", "jr_mod1");
   ASSERT_EQ(out.size(), 2u);
   EXPECT_EQ(out[0], "hello from a wheel");
@@ -638,8 +635,8 @@ job.commit()
   ASSERT_EQ(result.state, "SUCCEEDED") << result.error_message << "\n"
                                        << sink_.text("/aws-glue/jobs/error", "jr_etl");
   std::vector<std::string> out = sink_.lines("/aws-glue/jobs/output", "jr_etl");
-  EXPECT_NE(std::find(out.begin(), out.end(), "rows 2"), out.end()) << sink_.text(
-      "/aws-glue/jobs/output", "jr_etl");
+  EXPECT_NE(std::find(out.begin(), out.end(), "rows 2"), out.end())
+      << sink_.text("/aws-glue/jobs/output", "jr_etl");
   std::string written;
   for (const auto& entry : fs::recursive_directory_iterator(root_ + "/out")) {
     if (!entry.is_regular_file()) continue;

@@ -107,6 +107,7 @@ Status JobService::delete_job(const CallContext& ctx, const std::string& name) {
     }
   }
   for (auto& run : mine) run->lose("the job was deleted during the run");
+  if (options_.on_job_deleted) options_.on_job_deleted(ctx.account_id, name);
   return ok_status();
 }
 

@@ -72,6 +72,8 @@ struct JobServiceOptions {
   // Runs this server executes at once; more wait in the queue (STARTING).
   int max_concurrent_runs = 4;
   std::function<void(const JobRunFinished&)> on_run_finished;
+  // After DeleteJob removed the job (e.g. to forget its bookmark).
+  std::function<void(const std::string& account_id, const std::string& job_name)> on_job_deleted;
   // Server-level events; may be unset.
   std::function<void(const std::string& level, const std::string& message)> event_log;
 

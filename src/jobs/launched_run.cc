@@ -90,8 +90,8 @@ RunResult LaunchedRun::outcome(const ExitInfo& info) {
     text << in.rdbuf();
     Status committed = setup_.bookmarks->commit(setup_.bookmark_run, text.str());
     if (!committed.ok()) {
-      return {"FAILED", "the job bookmark was not committed: " +
-                            std::string(status_message(committed))};
+      return {"FAILED",
+              "the job bookmark was not committed: " + std::string(status_message(committed))};
     }
     setup_.log->event("committed the job bookmark");
     return {"SUCCEEDED", ""};

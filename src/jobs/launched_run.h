@@ -47,11 +47,11 @@ class LaunchedRun : public RunningJob {
   std::unique_ptr<Process> process_;
   std::mutex mu_;
   std::condition_variable cv_;
-  bool exited_ = false;                  // guarded by mu_
-  std::string stop_state_;               // guarded by mu_; "" unless stop() was called
-  std::string stop_message_;             // guarded by mu_
-  std::thread killer_;                   // SIGKILL after the grace period
-  std::optional<RunResult> result_;      // wait()'s owner only
+  bool exited_ = false;              // guarded by mu_
+  std::string stop_state_;           // guarded by mu_; "" unless stop() was called
+  std::string stop_message_;         // guarded by mu_
+  std::thread killer_;               // SIGKILL after the grace period
+  std::optional<RunResult> result_;  // wait()'s owner only
 };
 
 }  // namespace mortar::jobs

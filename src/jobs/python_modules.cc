@@ -128,7 +128,7 @@ StatusOr<std::string> PythonModules::ensure(const std::vector<std::string>& requ
     return internal_error("cannot lock " + (fs::path(venvs_dir_) / (name + ".lock")).string());
   }
   if (fs::exists(dir / kReadyMarker, ec)) return interpreter;  // built while we waited
-  fs::remove_all(dir, ec);  // a half-built one
+  fs::remove_all(dir, ec);                                     // a half-built one
   if (Status s = build(dir.string(), requirements, installer_options, log); !s.ok()) {
     fs::remove_all(dir, ec);
     return s;

@@ -52,11 +52,11 @@ std::vector<std::string> script_arguments(const ArgumentMap& args,
     out.push_back(name);
     out.push_back(value);
   }
-  out.insert(out.end(), {"--JOB_ID", reserved.job_id, "--JOB_RUN_ID", reserved.run_id,
-                         "--JOB_NAME", reserved.job_name, "--TempDir",
-                         argument(args, "--TempDir").value_or(reserved.temp_dir),
-                         "--job-bookmark-option",
-                         argument(args, "--job-bookmark-option").value_or("job-bookmark-disable")});
+  out.insert(out.end(),
+             {"--JOB_ID", reserved.job_id, "--JOB_RUN_ID", reserved.run_id, "--JOB_NAME",
+              reserved.job_name, "--TempDir",
+              argument(args, "--TempDir").value_or(reserved.temp_dir), "--job-bookmark-option",
+              argument(args, "--job-bookmark-option").value_or("job-bookmark-disable")});
   if (!reserved.origin.workflow_name.empty()) {
     out.insert(out.end(), {"--WORKFLOW_NAME", reserved.origin.workflow_name, "--WORKFLOW_RUN_ID",
                            reserved.origin.workflow_run_id});

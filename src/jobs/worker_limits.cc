@@ -31,8 +31,8 @@ ResourceLimits worker_limits(const nlohmann::json& job, const nlohmann::json& ru
     auto it = options.worker_memory_bytes.find(worker->get<std::string>());
     if (it != options.worker_memory_bytes.end()) memory = it->second;
   } else if (dpus != nullptr && dpus->is_number() && dpus->get<double>() > 0) {
-    memory = static_cast<int64_t>(std::llround(dpus->get<double>() *
-                                               static_cast<double>(options.dpu_memory_bytes)));
+    memory = static_cast<int64_t>(
+        std::llround(dpus->get<double>() * static_cast<double>(options.dpu_memory_bytes)));
   }
   limits.memory_bytes = memory > 0 ? std::max(memory, options.min_memory_bytes) : 0;
   return limits;

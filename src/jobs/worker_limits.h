@@ -8,9 +8,8 @@
 
 #include <cstdint>
 #include <map>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "jobs/process_launcher.h"
 
@@ -19,9 +18,9 @@ namespace mortar::jobs {
 struct WorkerLimitOptions {
   // Memory (RLIMIT_AS: address space, not resident memory) per worker type.
   std::map<std::string, int64_t> worker_memory_bytes = {
-      {"G.025X", 2LL << 30}, {"G.1X", 4LL << 30},  {"G.2X", 8LL << 30},  {"G.4X", 16LL << 30},
+      {"G.025X", 2LL << 30}, {"G.1X", 4LL << 30},   {"G.2X", 8LL << 30},   {"G.4X", 16LL << 30},
       {"G.8X", 32LL << 30},  {"G.12X", 48LL << 30}, {"G.16X", 64LL << 30}, {"R.1X", 8LL << 30},
-      {"R.2X", 16LL << 30},  {"R.4X", 32LL << 30}, {"R.8X", 64LL << 30}, {"Standard", 4LL << 30},
+      {"R.2X", 16LL << 30},  {"R.4X", 32LL << 30},  {"R.8X", 64LL << 30},  {"Standard", 4LL << 30},
       {"Z.2X", 8LL << 30}};
   int64_t dpu_memory_bytes = 4LL << 30;      // per MaxCapacity / AllocatedCapacity DPU
   int64_t min_memory_bytes = 1LL << 30;      // the floor (Python shell's 0.0625 DPU)

@@ -26,4 +26,10 @@ void add_job_run_logs_command(CLI::App& logs, std::string& data_dir, std::string
 // (raw style: argv[0] = "mortar run"; returns the exit code).
 int run_script_command(int argc, char** argv);
 
+// What job scripts (`mortar run` and job runs) run with: the interpreter,
+// $MORTAR_PYTHON else the one the awsglue module was built for, and the dir
+// holding the awsglue package, $MORTAR_PYTHON_PATH else <binary's dir>/python.
+std::string script_python();
+std::string script_python_dir();
+
 }  // namespace mortar::server

@@ -154,6 +154,7 @@ Status validate(Config& c) {
       check_range(c, "jobs.max_concurrent_runs", c.jobs_max_concurrent_runs, 1, 10000));
   MORTAR_RETURN_IF_ERROR(check_range(c, "jobs.heartbeat_timeout_seconds",
                                      c.jobs_heartbeat_timeout_seconds, 3, 86400));
+  MORTAR_RETURN_IF_ERROR(check_range(c, "jobs.warm_pool_size", c.jobs_warm_pool_size, 0, 64));
   MORTAR_RETURN_IF_ERROR(check_range(c, "logs.retention_days", c.logs_retention_days, 0, 36500));
   MORTAR_RETURN_IF_ERROR(check_range(c, "events.max_attempts", c.event_max_attempts, 1, 100));
   // The URL may hold a password: the message never quotes it.
@@ -233,6 +234,10 @@ const std::vector<ConfigKey>& config_keys() {
        "a job run whose server sent no heartbeat (every third of this, at most 2 s) for this long "
        "is FAILED, or retried when it has retries left",
        nullptr, &Config::jobs_heartbeat_timeout_seconds},
+      {"jobs.warm_pool_size",
+       "pre-started Python interpreters (fork servers) per Python environment, so runs start in "
+       "milliseconds (0: every run starts a fresh interpreter)",
+       nullptr, &Config::jobs_warm_pool_size},
       {"logs.retention_days",
        "log events of Glue's groups (/aws-glue/...) without a retention policy of their own are "
        "deleted after this many days (0: kept forever)",

@@ -43,6 +43,7 @@ struct Config {
   int64_t crawl_heartbeat_timeout_seconds = 30;  // a silent server's crawl is FAILED after this  // scheduler leadership: retry / check interval
   int64_t jobs_max_concurrent_runs = 4;          // job runs this server executes at once
   int64_t jobs_heartbeat_timeout_seconds = 30;   // a silent server's job run is FAILED after this
+  int64_t jobs_warm_pool_size = 1;   // pre-started interpreters per Python environment; 0: off
   int64_t logs_retention_days = 30;  // Glue's log groups without a policy; 0: forever
   std::string event_webhooks;        // comma-separated URLs state-change events are POSTed to
   int64_t event_max_attempts = 8;    // per event and URL, then the dead-letter file

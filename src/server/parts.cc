@@ -178,8 +178,31 @@ Status Parts::start_jobs(store::Store& store) {
   if (options_.accounts != nullptr) {
     run_credentials_ = std::make_unique<AccountCredentialIssuer>(*options_.accounts);
   }
+  jobs::RunExecutor* executor = options_.job_executor;
+  if (executor == nullptr) {
+    jobs::JobRunnerOptions runner = options_.job_runner;
+    if (runner.data_dir.empty()) runner.data_dir = options_.data_dir;
+    runner.log_sink = logs_.get();
+    runner.bookmarks = &bookmarks_;
+    launcher_ = std::make_unique<jobs::PosixLauncher>();
+    jobs::ProcessLauncher* launcher = launcher_.get();
+    if (options_.warm_pool.size > 0) {
+      // Python runs fork from pre-started interpreters; the rest start cold.
+      warm_pool_ = std::make_unique<jobs::WarmPoolLauncher>(options_.warm_pool, *launcher_);
+      launcher = warm_pool_.get();
+    }
+    runner_ = std::make_unique<jobs::JobRunner>(*launcher, std::move(runner));
+    executor = runner_.get();
+  }
   jobs::JobServiceOptions o;
-  o.executor = options_.job_executor;
+  // Run timeouts and queue expiry follow the scheduler's clock, so a test
+  // server (MORTAR_TEST_CLOCK_FILE) can make a run's Timeout pass.
+  o.clock = &clock();
+  o.executor = executor;
+  o.on_job_deleted = [this](const std::string& account, const std::string& job) {
+    Status s = bookmarks_.forget(account, job);
+    if (!s.ok()) log_event(LogLevel::kWarn, "forgetting a deleted job's bookmark failed", {{"error", s.ToString()}});
+  };
   o.credentials = run_credentials_.get();
   o.endpoint = options_.jobs_endpoint;
   o.max_concurrent_runs = options_.jobs_max_concurrent_runs;

@@ -20,7 +20,8 @@
 // Test-only: when MORTAR_TEST_CLOCK_FILE names a file, the scheduler's clock
 // is the real clock plus the whole number of seconds that file holds (0 if
 // absent or unreadable; re-read on every call), the scheduler re-reads the
-// clock every 100 ms, and the 5-minute minimum schedule interval is lifted.
+// clock every 100 ms, and the 5-minute minimum schedule interval is lifted;
+// job run timeouts and queue expiry follow that clock too.
 // A test writes "3600" into the file to make an hour pass for schedules.
 // Never set it in production.
 #pragma once
@@ -38,7 +39,10 @@
 #include "common/clock.h"
 #include "events/webhook_publisher.h"
 #include "jobs/job_bookmarks.h"
+#include "jobs/job_runner.h"
 #include "jobs/job_service.h"
+#include "jobs/posix_launcher.h"
+#include "jobs/warm_pool.h"
 #include "logs/log_store.h"
 #include "schedule/scheduler.h"
 #include "schedule/trigger_service.h"
@@ -71,9 +75,12 @@ struct PartsOptions {
   int64_t jobs_heartbeat_timeout_seconds = 30;
   // Per-run access keys come from here; unset: runs get no key of their own.
   api::AccountRegistry* accounts = nullptr;
-  // Executes claimed runs (jobs::JobRunner); unset: started runs wait in
-  // STARTING and this server claims none.
+  // Executes claimed runs; unset: a jobs::JobRunner over a PosixLauncher
+  // with `job_runner` (its data_dir defaults to data_dir).
   jobs::RunExecutor* job_executor = nullptr;
+  jobs::JobRunnerOptions job_runner;
+  // Size 0: every run starts cold. python_dir: where _mortar_forkserver is.
+  jobs::WarmPoolOptions warm_pool;
   // Told when a job run ends (the triggers side); may be unset.
   std::function<void(const jobs::JobRunFinished&)> on_job_run_finished;
   // Retention of Glue's log groups without a policy of their own; 0: forever.
@@ -135,6 +142,9 @@ class Parts {
   std::shared_mutex triggers_hook_mu_;
   schedule::TriggerService* triggers_hook_ = nullptr;
   std::unique_ptr<jobs::CredentialIssuer> run_credentials_;
+  std::unique_ptr<jobs::PosixLauncher> launcher_;
+  std::unique_ptr<jobs::WarmPoolLauncher> warm_pool_;  // over launcher_
+  std::unique_ptr<jobs::JobRunner> runner_;  // outlives jobs_, which runs through it
   std::unique_ptr<jobs::JobService> jobs_;  // destroyed before the credentials it uses
   std::unique_ptr<Leadership> leadership_;
 };

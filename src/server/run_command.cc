@@ -144,13 +144,7 @@ std::string log_name(const std::string& run_id) {
   return out;
 }
 
-std::string python_dir() {
-  std::string dir = env_or("MORTAR_PYTHON_PATH");
-  if (!dir.empty()) return dir;
-  std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? std::string("python") : (exe.parent_path() / "python").string();
-}
+std::string python_dir() { return script_python_dir(); }
 
 // Loads the configuration the way `mortar serve` does, on a free loopback
 // port; the in-process server logs warnings and errors only unless
@@ -202,6 +196,16 @@ std::string signal_name(int sig) {
 
 }  // namespace
 
+std::string script_python_dir() {
+  std::string dir = env_or("MORTAR_PYTHON_PATH");
+  if (!dir.empty()) return dir;
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string("python") : (exe.parent_path() / "python").string();
+}
+
+std::string script_python() { return env_or("MORTAR_PYTHON", MORTAR_PYTHON3_EXECUTABLE); }
+
 int run_script_command(int argc, char** argv) {
   int exit_code = 0;
   std::optional<RunArgs> parsed = parse_args(argc, argv, &exit_code);
@@ -215,8 +219,7 @@ int run_script_command(int argc, char** argv) {
     return fail("the awsglue package is not in " + py_dir +
                 " (build the _mortar target, or set MORTAR_PYTHON_PATH)");
   }
-  std::string interpreter = !args.python.empty() ? args.python
-                                                 : env_or("MORTAR_PYTHON", MORTAR_PYTHON3_EXECUTABLE);
+  std::string interpreter = !args.python.empty() ? args.python : script_python();
 
   // Glue passes these to every run; scripts read them with getResolvedOptions.
   std::vector<std::string> script_argv{interpreter, args.script};

@@ -16,6 +16,7 @@
 #include "api/service.h"
 #include "http/http_server.h"
 #include "server/bootstrap.h"
+#include "server/commands.h"
 #include "server/data_dir.h"
 #include "server/data_dir_lock.h"
 #include "server/logging.h"
@@ -215,6 +216,10 @@ Status serve(const Config& config, const ServeHooks& hooks) {
     parts_options.webhooks.dead_letter_path = dir.file("events/dead-letter.jsonl");
   }
   parts_options.accounts = &registry;
+  parts_options.job_runner.python = script_python();
+  parts_options.job_runner.python_path = script_python_dir();
+  parts_options.warm_pool.size = static_cast<int>(config.jobs_warm_pool_size);
+  parts_options.warm_pool.python_dir = parts_options.job_runner.python_path;
   MORTAR_ASSIGN_OR_RETURN(std::unique_ptr<Parts> parts, Parts::build(*store, parts_options));
   add_trigger_gauges(metrics, parts->triggers());
 
