@@ -54,7 +54,8 @@ engine::jdbc::JdbcSourceOptions source_options(py::handle options) {
     else if (key == "password") o.password = str_value(v, key);
     else if (key == "dbtable") o.dbtable = str_value(v, key);
     else if (key == "sample_query") o.sample_query = str_value(v, key);
-    else if (key == "filter_predicate") o.filter_predicate = str_value(v, key);
+    else if (key == "filter_predicate")
+      o.filter_predicate = str_value(v, key);
     else if (key == "hashfield") o.hashfield = str_value(v, key);
     else if (key == "hashexpression") o.hashexpression = str_value(v, key);
     else if (key == "hashpartitions") o.hashpartitions = static_cast<int>(int_value(v, key));

@@ -87,10 +87,10 @@ StatusOr<Json> state_of(const BookmarkEntry& e) {
 
 Status check_run(const BookmarkRun& run) {
   if (run.option != kEnable && run.option != kDisable && run.option != kPause)
-    return invalid_input(fmt::format(
-        "--job-bookmark-option must be job-bookmark-enable, job-bookmark-disable or "
-        "job-bookmark-pause, not '{}'",
-        run.option));
+    return invalid_input(
+        fmt::format("--job-bookmark-option must be job-bookmark-enable, job-bookmark-disable or "
+                    "job-bookmark-pause, not '{}'",
+                    run.option));
   const bool has_range = !run.from_run.empty() || !run.to_run.empty();
   if (has_range && run.option != kPause)
     return invalid_input(
@@ -155,10 +155,10 @@ StatusOr<std::string> JobBookmarks::load(const BookmarkRun& run) {
          {std::pair{run.from_run, "state"}, std::pair{run.to_run, "to_state"}}) {
       MORTAR_ASSIGN_OR_RETURN(auto after, read_run(tx, run.account_id, run.job_name, run_id));
       if (!after)
-        return not_found(fmt::format(
-            "run {} of job {} did not commit the job bookmark, so it cannot bound a "
-            "job-bookmark-pause run",
-            run_id, run.job_name));
+        return not_found(
+            fmt::format("run {} of job {} did not commit the job bookmark, so it cannot bound a "
+                        "job-bookmark-pause run",
+                        run_id, run.job_name));
       MORTAR_ASSIGN_OR_RETURN(doc[member], state_of(*after));
     }
     return ok_status();
@@ -248,8 +248,7 @@ StatusOr<BookmarkEntry> JobBookmarks::get(const std::string& account_id,
   }));
   if (!out) {
     if (run_id.empty()) return no_bookmark(job_name);
-    return not_found(
-        fmt::format("Continuation for job {} run {} not found", job_name, run_id));
+    return not_found(fmt::format("Continuation for job {} run {} not found", job_name, run_id));
   }
   return *out;
 }

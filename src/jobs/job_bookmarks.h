@@ -20,11 +20,10 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/clock.h"
 #include "common/status.h"
@@ -36,9 +35,9 @@ namespace mortar::jobs {
 // Glue's JobBookmarkEntry.
 struct BookmarkEntry {
   std::string job_name;
-  int64_t version = 0;  // +1 on every commit, reset and rewind
-  int64_t run = 0;      // how many runs have committed the bookmark
-  int64_t attempt = 0;  // the committing run's attempt (its "_attempt_N" suffix)
+  int64_t version = 0;          // +1 on every commit, reset and rewind
+  int64_t run = 0;              // how many runs have committed the bookmark
+  int64_t attempt = 0;          // the committing run's attempt (its "_attempt_N" suffix)
   std::string previous_run_id;  // the run that committed before it
   std::string run_id;           // the run that committed last (kept by a reset)
   std::string bookmark;         // JSON text: {transformation_ctx: state}

@@ -224,14 +224,15 @@ TEST(PosixLauncher, TerminateLetsTheScriptCleanUpAndKillDoesNot) {
   PosixLauncher launcher;
   Captured graceful;
   // The handler writes unbuffered: SIGTERM may land inside print('ready').
-  auto p = launcher.launch(python("import os, signal, sys, time\n"
-                                  "def bye(*_):\n"
-                                  "    os.write(1, b'cleaning up\\n')\n"
-                                  "    sys.exit(0)\n"
-                                  "signal.signal(signal.SIGTERM, bye)\n"
-                                  "print('ready', flush=True)\n"
-                                  "time.sleep(300)\n",
-                                  graceful));
+  auto p =
+      launcher.launch(python("import os, signal, sys, time\n"
+                             "def bye(*_):\n"
+                             "    os.write(1, b'cleaning up\\n')\n"
+                             "    sys.exit(0)\n"
+                             "signal.signal(signal.SIGTERM, bye)\n"
+                             "print('ready', flush=True)\n"
+                             "time.sleep(300)\n",
+                             graceful));
   ASSERT_TRUE(p.ok());
   ASSERT_TRUE(graceful.wait_for("ready"));
   (*p)->terminate();

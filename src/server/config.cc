@@ -152,8 +152,8 @@ Status validate(Config& c) {
                                      c.crawl_heartbeat_timeout_seconds, 2, 86400));
   MORTAR_RETURN_IF_ERROR(
       check_range(c, "jobs.max_concurrent_runs", c.jobs_max_concurrent_runs, 1, 10000));
-  MORTAR_RETURN_IF_ERROR(check_range(c, "jobs.heartbeat_timeout_seconds",
-                                     c.jobs_heartbeat_timeout_seconds, 3, 86400));
+  MORTAR_RETURN_IF_ERROR(
+      check_range(c, "jobs.heartbeat_timeout_seconds", c.jobs_heartbeat_timeout_seconds, 3, 86400));
   MORTAR_RETURN_IF_ERROR(check_range(c, "jobs.warm_pool_size", c.jobs_warm_pool_size, 0, 64));
   MORTAR_RETURN_IF_ERROR(check_range(c, "logs.retention_days", c.logs_retention_days, 0, 36500));
   MORTAR_RETURN_IF_ERROR(check_range(c, "events.max_attempts", c.event_max_attempts, 1, 100));

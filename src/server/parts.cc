@@ -201,7 +201,9 @@ Status Parts::start_jobs(store::Store& store) {
   o.executor = executor;
   o.on_job_deleted = [this](const std::string& account, const std::string& job) {
     Status s = bookmarks_.forget(account, job);
-    if (!s.ok()) log_event(LogLevel::kWarn, "forgetting a deleted job's bookmark failed", {{"error", s.ToString()}});
+    if (!s.ok())
+      log_event(LogLevel::kWarn, "forgetting a deleted job's bookmark failed",
+                {{"error", s.ToString()}});
   };
   o.credentials = run_credentials_.get();
   o.endpoint = options_.jobs_endpoint;
@@ -219,7 +221,7 @@ Status Parts::start_jobs(store::Store& store) {
     triggers_hook_->on_job_run_finished(f.account_id, f.job_name, f.run_id, f.state, origin);
   };
   o.event_log = [](const std::string& level, const std::string& message) {
-    log_event(level == "error" ? LogLevel::kError
+    log_event(level == "error"  ? LogLevel::kError
               : level == "warn" ? LogLevel::kWarn
                                 : LogLevel::kInfo,
               message);
@@ -257,11 +259,13 @@ Parts::~Parts() {
 
 // Glue sends "Glue Job State Change" for these four states only.
 void Parts::publish_run_finished(const jobs::JobRunFinished& f) {
-  if (f.state != "SUCCEEDED" && f.state != "FAILED" && f.state != "TIMEOUT" && f.state != "STOPPED") {
+  if (f.state != "SUCCEEDED" && f.state != "FAILED" && f.state != "TIMEOUT" &&
+      f.state != "STOPPED") {
     return;
   }
   events::EventSource source{f.account_id, options_.region, Clock::real().now_seconds()};
-  webhooks_->publish(events::job_state_change(source, f.job_name, f.run_id, f.state, f.error_message));
+  webhooks_->publish(
+      events::job_state_change(source, f.job_name, f.run_id, f.state, f.error_message));
 }
 
 void Parts::publish_crawl_finished(const std::string& account, const std::string& crawler,

@@ -144,8 +144,8 @@ class Parts {
   std::unique_ptr<jobs::CredentialIssuer> run_credentials_;
   std::unique_ptr<jobs::PosixLauncher> launcher_;
   std::unique_ptr<jobs::WarmPoolLauncher> warm_pool_;  // over launcher_
-  std::unique_ptr<jobs::JobRunner> runner_;  // outlives jobs_, which runs through it
-  std::unique_ptr<jobs::JobService> jobs_;  // destroyed before the credentials it uses
+  std::unique_ptr<jobs::JobRunner> runner_;            // outlives jobs_, which runs through it
+  std::unique_ptr<jobs::JobService> jobs_;             // destroyed before the credentials it uses
   std::unique_ptr<Leadership> leadership_;
 };
 

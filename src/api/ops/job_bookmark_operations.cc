@@ -14,8 +14,7 @@ void register_job_bookmark_operations(OperationRegistry& r, jobs::JobBookmarks& 
         [&bookmarks, job_exists](RequestContext& ctx, const Json& in) -> StatusOr<Json> {
           const std::string job = str(in, "JobName");
           MORTAR_RETURN_IF_ERROR(job_exists(ctx.account_id, job));
-          MORTAR_ASSIGN_OR_RETURN(auto entry,
-                                  bookmarks.get(ctx.account_id, job, str(in, "RunId")));
+          MORTAR_ASSIGN_OR_RETURN(auto entry, bookmarks.get(ctx.account_id, job, str(in, "RunId")));
           return wrap("JobBookmarkEntry", entry.to_json());
         });
   r.add("ResetJobBookmark",

@@ -42,7 +42,8 @@ class JobTagger : public ops::ResourceTagger {
 
  private:
   static Status check(const TagArn& arn) {
-    if (arn.path.empty()) return invalid_input("Invalid ResourceArn: " + arn.text + " names no job.");
+    if (arn.path.empty())
+      return invalid_input("Invalid ResourceArn: " + arn.text + " names no job.");
     return ok_status();
   }
   jobs::JobService& s_;
@@ -50,7 +51,8 @@ class JobTagger : public ops::ResourceTagger {
 
 }  // namespace
 
-void register_job_operations(OperationRegistry& r, jobs::JobService& s, const NextTokenCodec& codec) {
+void register_job_operations(OperationRegistry& r, jobs::JobService& s,
+                             const NextTokenCodec& codec) {
   r.add("CreateJob", [&s](RequestContext& ctx, const Json& in) -> StatusOr<Json> {
     MORTAR_ASSIGN_OR_RETURN(std::string name, s.create_job(call_context(ctx, in), in));
     return wrap("Name", name);
@@ -72,7 +74,8 @@ void register_job_operations(OperationRegistry& r, jobs::JobService& s, const Ne
   r.add("GetJobs", [&s, &codec](RequestContext& ctx, const Json& in) -> StatusOr<Json> {
     Paging paging(codec, ctx, in, {});
     MORTAR_ASSIGN_OR_RETURN(std::string after, after_position(paging));
-    MORTAR_ASSIGN_OR_RETURN(auto page, s.get_jobs(call_context(ctx, in), after, page_size(in, 1000)));
+    MORTAR_ASSIGN_OR_RETURN(auto page,
+                            s.get_jobs(call_context(ctx, in), after, page_size(in, 1000)));
     Json out = wrap("Jobs", std::move(page.items));
     paging.finish(out, page.next);
     return out;
@@ -94,21 +97,23 @@ void register_job_operations(OperationRegistry& r, jobs::JobService& s, const Ne
     return wrap("JobRunId", id);
   });
   r.add("GetJobRun", [&s](RequestContext& ctx, const Json& in) -> StatusOr<Json> {
-    MORTAR_ASSIGN_OR_RETURN(Json run, s.get_job_run(call_context(ctx, in), str(in, "JobName"),
-                                                    str(in, "RunId"), flag(in, "PredecessorsIncluded")));
+    MORTAR_ASSIGN_OR_RETURN(
+        Json run, s.get_job_run(call_context(ctx, in), str(in, "JobName"), str(in, "RunId"),
+                                flag(in, "PredecessorsIncluded")));
     return wrap("JobRun", std::move(run));
   });
   r.add("GetJobRuns", [&s, &codec](RequestContext& ctx, const Json& in) -> StatusOr<Json> {
     Paging paging(codec, ctx, in, {"JobName"});
     MORTAR_ASSIGN_OR_RETURN(std::string after, after_position(paging));
-    MORTAR_ASSIGN_OR_RETURN(auto page, s.get_job_runs(call_context(ctx, in), str(in, "JobName"), after,
-                                                      page_size(in, 200)));
+    MORTAR_ASSIGN_OR_RETURN(auto page, s.get_job_runs(call_context(ctx, in), str(in, "JobName"),
+                                                      after, page_size(in, 200)));
     Json out = wrap("JobRuns", std::move(page.items));
     paging.finish(out, page.next);
     return out;
   });
   r.add("BatchStopJobRun", [&s](RequestContext& ctx, const Json& in) -> StatusOr<Json> {
-    return s.batch_stop_job_run(call_context(ctx, in), str(in, "JobName"), str_list(in, "JobRunIds"));
+    return s.batch_stop_job_run(call_context(ctx, in), str(in, "JobName"),
+                                str_list(in, "JobRunIds"));
   });
   ops::tag_router(r).add("job", std::make_shared<JobTagger>(s));
 }

@@ -122,9 +122,10 @@ TEST(JdbcSqliteSource, HashPartitionsReadTheSameRowsOnce) {
 TEST(JdbcSqliteSource, FilterPredicateIsEvaluatedByTheDatabase) {
   TempDir dir;
   const std::string db = dir.file("f.db");
-  exec(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, n TEXT);"
-           "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 100) "
-           "INSERT INTO t SELECT i, 'v' || i FROM s;");
+  exec(db,
+       "CREATE TABLE t (id INTEGER PRIMARY KEY, n TEXT);"
+       "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 100) "
+       "INSERT INTO t SELECT i, 'v' || i FROM s;");
   auto filtered = source(db, "t");
   filtered.filter_predicate = "id > 90 AND id <= 95";
   filtered.hashfield = "id";  // partitions split the filtered rows
