@@ -4,6 +4,7 @@ test runs; an unreachable receiver's events land in the dead-letter file."""
 import http.server
 import json
 import threading
+import urllib.request
 
 import pytest
 
@@ -89,6 +90,15 @@ def test_job_runs_send_job_state_changes(srv, receiver, tmp_path):
     assert got[bad_run]["detail"]["severity"] == "ERROR"
     assert "ValueError: boom" in got[bad_run]["detail"]["message"]
     assert got[bad_run]["detail"]["jobName"] == ids[bad_run]
+
+    # The same ends on /metrics (this server, since start-up).
+    with urllib.request.urlopen(srv.endpoint + "/metrics") as r:
+        metrics = dict(line.rsplit(" ", 1) for line in r.read().decode().splitlines()
+                       if line.startswith("mortar_job_runs_") or line.startswith("mortar_warm_pool_"))
+    assert float(metrics["mortar_job_runs_finished_succeeded"]) >= 1
+    assert float(metrics["mortar_job_runs_finished_failed"]) >= 1
+    assert float(metrics["mortar_job_runs_running"]) == 0
+    assert float(metrics["mortar_warm_pool_hits"]) + float(metrics["mortar_warm_pool_misses"]) >= 1
 
 
 def test_undeliverable_events_go_to_the_dead_letter_file(start_server, tmp_path):

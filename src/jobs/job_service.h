@@ -168,6 +168,9 @@ class JobService {
   void wait_idle();
   // Runs this server executes now (tests, metrics).
   int running_count();
+  // Runs in STARTING, WAITING, RUNNING and STOPPING across every server on
+  // the store, by state (metrics; states with none are absent).
+  StatusOr<std::map<std::string, int64_t>> active_runs_by_state();
 
  private:
   struct ActiveRun;

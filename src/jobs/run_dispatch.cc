@@ -508,4 +508,18 @@ int JobService::running_count() {
   return static_cast<int>(active_.size());
 }
 
+StatusOr<std::map<std::string, int64_t>> JobService::active_runs_by_state() {
+  std::map<std::string, int64_t> counts;
+  MORTAR_RETURN_IF_ERROR(
+      store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
+        counts.clear();
+        MORTAR_ASSIGN_OR_RETURN(
+            auto rows, tx.query("SELECT state, COUNT(*) FROM job_runs WHERE state IN "
+                                "('STARTING', 'WAITING', 'RUNNING', 'STOPPING') GROUP BY state"));
+        for (const auto& r : rows) counts[r.text_at(0)] = r.int_at(1);
+        return ok_status();
+      }));
+  return counts;
+}
+
 }  // namespace mortar::jobs

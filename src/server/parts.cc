@@ -257,8 +257,18 @@ Parts::~Parts() {
   webhooks_.reset();  // dead-letters what it could not deliver
 }
 
+int64_t Parts::runs_finished(const std::string& state) const {
+  std::lock_guard<std::mutex> lock(finished_mu_);
+  auto it = finished_.find(state);
+  return it == finished_.end() ? 0 : it->second;
+}
+
 // Glue sends "Glue Job State Change" for these four states only.
 void Parts::publish_run_finished(const jobs::JobRunFinished& f) {
+  {
+    std::lock_guard<std::mutex> lock(finished_mu_);
+    ++finished_[f.state];
+  }
   if (f.state != "SUCCEEDED" && f.state != "FAILED" && f.state != "TIMEOUT" &&
       f.state != "STOPPED") {
     return;

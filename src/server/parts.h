@@ -26,7 +26,9 @@
 // Never set it in production.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
 
@@ -108,6 +110,10 @@ class Parts {
   schedule::Scheduler& scheduler() { return scheduler_; }
   schedule::TriggerService& triggers() { return *triggers_; }
   jobs::JobService& jobs() { return *jobs_; }
+  // Null when jobs.warm_pool_size is 0 or an executor was given.
+  const jobs::WarmPoolLauncher* warm_pool() const { return warm_pool_.get(); }
+  // Runs that ended in `state` on this server since start-up.
+  int64_t runs_finished(const std::string& state) const;
   logs::LogStore& logs() { return *logs_; }
 
   // Every Glue operation the server serves, over these parts (which must
@@ -134,6 +140,8 @@ class Parts {
   std::unique_ptr<logs::LogStore> logs_;  // outlives the crawlers that write it
   // Outlives the jobs and crawlers whose hooks publish to it.
   std::unique_ptr<events::WebhookPublisher> webhooks_;
+  mutable std::mutex finished_mu_;
+  std::map<std::string, int64_t> finished_;  // by final state, guarded by finished_mu_
   // Destroyed first (~Parts), while the scheduler and catalog live.
   std::unique_ptr<CrawlerRuntime> crawlers_;
   std::unique_ptr<ServerTriggerActions> trigger_actions_;

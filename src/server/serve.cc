@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -119,6 +120,45 @@ void add_trigger_gauges(Metrics& metrics, const schedule::TriggerService& trigge
                     [t] { return static_cast<double>(t->stats().failed_actions); });
 }
 
+// Job runs (active ones across the store's servers, finished ones on this
+// server since start-up), the warm pool and the log store's health.
+void add_job_gauges(Metrics& metrics, Parts& parts) {
+  Parts* p = &parts;
+  for (const char* state : {"STARTING", "WAITING", "RUNNING", "STOPPING"}) {
+    std::string lower = state;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    metrics.add_gauge("mortar_job_runs_" + lower,
+                      std::string("Job runs in state ") + state + " on every server of the store.",
+                      [p, s = std::string(state)] {
+                        auto counts = p->jobs().active_runs_by_state();
+                        if (!counts.ok()) return -1.0;  // the store did not answer
+                        auto it = counts->find(s);
+                        return it == counts->end() ? 0.0 : static_cast<double>(it->second);
+                      });
+  }
+  metrics.add_gauge("mortar_job_runs_executing", "Job runs this server's processes execute now.",
+                    [p] { return static_cast<double>(p->jobs().running_count()); });
+  for (const char* state : {"SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED", "ERROR", "EXPIRED"}) {
+    std::string lower = state;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    metrics.add_gauge("mortar_job_runs_finished_" + lower,
+                      std::string("Job runs that ended ") + state + " on this server since start-up.",
+                      [p, s = std::string(state)] { return static_cast<double>(p->runs_finished(s)); });
+  }
+  if (const jobs::WarmPoolLauncher* pool = parts.warm_pool()) {
+    metrics.add_gauge("mortar_warm_pool_ready", "Pre-started interpreters ready to fork runs.",
+                      [pool] { return static_cast<double>(pool->stats().ready); });
+    metrics.add_gauge("mortar_warm_pool_hits", "Python runs started warm since start-up.",
+                      [pool] { return static_cast<double>(pool->stats().hits); });
+    metrics.add_gauge("mortar_warm_pool_misses",
+                      "Python runs started cold since start-up: no interpreter was ready.",
+                      [pool] { return static_cast<double>(pool->stats().misses); });
+  }
+  metrics.add_gauge("mortar_log_events_dropped",
+                    "Run and crawl log lines dropped because the store could not keep up.",
+                    [p] { return static_cast<double>(p->logs().dropped_events()); });
+}
+
 Status serve(const Config& config, const ServeHooks& hooks) {
   raise_fd_limit();
   Metrics metrics;
@@ -222,6 +262,7 @@ Status serve(const Config& config, const ServeHooks& hooks) {
   parts_options.warm_pool.python_dir = parts_options.job_runner.python_path;
   MORTAR_ASSIGN_OR_RETURN(std::unique_ptr<Parts> parts, Parts::build(*store, parts_options));
   add_trigger_gauges(metrics, parts->triggers());
+  add_job_gauges(metrics, *parts);
 
   api::ServiceOptions options;
   options.auth_mode = config.auth_mode == "open" ? api::AuthMode::kOpen : api::AuthMode::kSigV4;
