@@ -35,31 +35,6 @@ StatusOr<std::string> after_name(const Paging& paging) {
   return pos.is_string() ? pos.get<std::string>() : std::string();
 }
 
-// Tags on arn:aws:glue:<region>:<account>:crawler/<name>.
-class CrawlerTagger : public ops::ResourceTagger {
- public:
-  explicit CrawlerTagger(crawler::CrawlerService& s) : s_(s) {}
-  Status tag(const CallContext& ctx, const TagArn& arn, const Json& tags) override {
-    MORTAR_RETURN_IF_ERROR(check(arn));
-    return s_.tag_crawler(ctx, arn.path, tags);
-  }
-  Status untag(const CallContext& ctx, const TagArn& arn,
-               const std::vector<std::string>& keys) override {
-    MORTAR_RETURN_IF_ERROR(check(arn));
-    return s_.untag_crawler(ctx, arn.path, keys);
-  }
-  StatusOr<Json> get_tags(const CallContext& ctx, const TagArn& arn) override {
-    MORTAR_RETURN_IF_ERROR(check(arn));
-    return s_.get_crawler_tags(ctx, arn.path);
-  }
-
- private:
-  static Status check(const TagArn& arn) {
-    if (arn.path.empty()) return invalid_input("Invalid ResourceArn: " + arn.text + " names no crawler.");
-    return ok_status();
-  }
-  crawler::CrawlerService& s_;
-};
 
 }  // namespace
 
@@ -146,7 +121,8 @@ void register_crawler_operations(OperationRegistry& r, crawler::CrawlerService& 
     return Json::object();
   });
   register_classifier_operations(r, s.classifiers(), codec);
-  ops::tag_router(r).add("crawler", std::make_shared<CrawlerTagger>(s));
+  ops::tag_router(r).add("crawler", std::make_shared<ops::NamedResourceTagger<crawler::CrawlerService>>(
+      s, "crawler", &crawler::CrawlerService::tag_crawler, &crawler::CrawlerService::untag_crawler, &crawler::CrawlerService::get_crawler_tags));
 }
 
 }  // namespace mortar::api

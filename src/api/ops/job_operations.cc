@@ -22,32 +22,6 @@ StatusOr<std::string> after_position(const Paging& paging) {
   return pos.is_string() ? pos.get<std::string>() : std::string();
 }
 
-// Tags on arn:aws:glue:<region>:<account>:job/<name>.
-class JobTagger : public ops::ResourceTagger {
- public:
-  explicit JobTagger(jobs::JobService& s) : s_(s) {}
-  Status tag(const CallContext& ctx, const TagArn& arn, const Json& tags) override {
-    MORTAR_RETURN_IF_ERROR(check(arn));
-    return s_.tag_job(ctx, arn.path, tags);
-  }
-  Status untag(const CallContext& ctx, const TagArn& arn,
-               const std::vector<std::string>& keys) override {
-    MORTAR_RETURN_IF_ERROR(check(arn));
-    return s_.untag_job(ctx, arn.path, keys);
-  }
-  StatusOr<Json> get_tags(const CallContext& ctx, const TagArn& arn) override {
-    MORTAR_RETURN_IF_ERROR(check(arn));
-    return s_.get_job_tags(ctx, arn.path);
-  }
-
- private:
-  static Status check(const TagArn& arn) {
-    if (arn.path.empty())
-      return invalid_input("Invalid ResourceArn: " + arn.text + " names no job.");
-    return ok_status();
-  }
-  jobs::JobService& s_;
-};
 
 }  // namespace
 
@@ -115,7 +89,8 @@ void register_job_operations(OperationRegistry& r, jobs::JobService& s,
     return s.batch_stop_job_run(call_context(ctx, in), str(in, "JobName"),
                                 str_list(in, "JobRunIds"));
   });
-  ops::tag_router(r).add("job", std::make_shared<JobTagger>(s));
+  ops::tag_router(r).add("job", std::make_shared<ops::NamedResourceTagger<jobs::JobService>>(
+      s, "job", &jobs::JobService::tag_job, &jobs::JobService::untag_job, &jobs::JobService::get_job_tags));
 }
 
 }  // namespace mortar::api

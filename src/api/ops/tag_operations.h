@@ -16,6 +16,7 @@
 
 #include "api/operation.h"
 #include "common/call_context.h"
+#include "common/status.h"
 #include "common/tag_arn.h"
 
 namespace mortar::api::ops {
@@ -29,6 +30,48 @@ class ResourceTagger {
   virtual Status untag(const CallContext& ctx, const TagArn& arn,
                        const std::vector<std::string>& keys) = 0;
   virtual StatusOr<Json> get_tags(const CallContext& ctx, const TagArn& arn) = 0;
+};
+
+// The tagger of a resource named by the ARN's path (crawler/<name>,
+// job/<name>, trigger/<name>): forwards to the owning service's members.
+template <typename Service>
+class NamedResourceTagger : public ResourceTagger {
+ public:
+  using Tag = Status (Service::*)(const CallContext&, const std::string&, const Json&);
+  using Untag = Status (Service::*)(const CallContext&, const std::string&,
+                                    const std::vector<std::string>&);
+  using Get = StatusOr<Json> (Service::*)(const CallContext&, const std::string&);
+
+  // `kind` names the resource in the error for an ARN that names none.
+  NamedResourceTagger(Service& service, std::string kind, Tag tag, Untag untag, Get get)
+      : service_(service), kind_(std::move(kind)), tag_(tag), untag_(untag), get_(get) {}
+
+  Status tag(const CallContext& ctx, const TagArn& arn, const Json& tags) override {
+    MORTAR_RETURN_IF_ERROR(check(arn));
+    return (service_.*tag_)(ctx, arn.path, tags);
+  }
+  Status untag(const CallContext& ctx, const TagArn& arn,
+               const std::vector<std::string>& keys) override {
+    MORTAR_RETURN_IF_ERROR(check(arn));
+    return (service_.*untag_)(ctx, arn.path, keys);
+  }
+  StatusOr<Json> get_tags(const CallContext& ctx, const TagArn& arn) override {
+    MORTAR_RETURN_IF_ERROR(check(arn));
+    return (service_.*get_)(ctx, arn.path);
+  }
+
+ private:
+  Status check(const TagArn& arn) const {
+    if (arn.path.empty()) {
+      return invalid_input("Invalid ResourceArn: " + arn.text + " names no " + kind_ + ".");
+    }
+    return ok_status();
+  }
+  Service& service_;
+  const std::string kind_;
+  const Tag tag_;
+  const Untag untag_;
+  const Get get_;
 };
 
 // Resource type -> tagger. Filled during registration, read-only afterwards.

@@ -26,32 +26,6 @@ StatusOr<std::string> after_name(const Paging& paging) {
 
 Json named(const std::string& name) { return wrap("Name", name); }
 
-// Tags on arn:aws:glue:<region>:<account>:trigger/<name>.
-class TriggerTagger : public ops::ResourceTagger {
- public:
-  explicit TriggerTagger(schedule::TriggerService& s) : s_(s) {}
-  Status tag(const CallContext& ctx, const TagArn& arn, const Json& tags) override {
-    MORTAR_RETURN_IF_ERROR(check(arn));
-    return s_.tag_trigger(ctx, arn.path, tags);
-  }
-  Status untag(const CallContext& ctx, const TagArn& arn,
-               const std::vector<std::string>& keys) override {
-    MORTAR_RETURN_IF_ERROR(check(arn));
-    return s_.untag_trigger(ctx, arn.path, keys);
-  }
-  StatusOr<Json> get_tags(const CallContext& ctx, const TagArn& arn) override {
-    MORTAR_RETURN_IF_ERROR(check(arn));
-    return s_.get_trigger_tags(ctx, arn.path);
-  }
-
- private:
-  static Status check(const TagArn& arn) {
-    if (arn.path.empty())
-      return invalid_input("Invalid ResourceArn: " + arn.text + " names no trigger.");
-    return ok_status();
-  }
-  schedule::TriggerService& s_;
-};
 
 }  // namespace
 
@@ -104,7 +78,8 @@ void register_trigger_operations(OperationRegistry& r, schedule::TriggerService&
     MORTAR_RETURN_IF_ERROR(s.stop_trigger(context(ctx, in), str(in, "Name")));
     return named(str(in, "Name"));
   });
-  ops::tag_router(r).add("trigger", std::make_shared<TriggerTagger>(s));
+  ops::tag_router(r).add("trigger", std::make_shared<ops::NamedResourceTagger<schedule::TriggerService>>(
+      s, "trigger", &schedule::TriggerService::tag_trigger, &schedule::TriggerService::untag_trigger, &schedule::TriggerService::get_trigger_tags));
 }
 
 }  // namespace mortar::api
