@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cctype>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -15,6 +14,7 @@
 
 #include "api/accounts.h"
 #include "api/service.h"
+#include "common/ascii.h"
 #include "http/http_server.h"
 #include "server/bootstrap.h"
 #include "server/commands.h"
@@ -125,9 +125,7 @@ void add_trigger_gauges(Metrics& metrics, const schedule::TriggerService& trigge
 void add_job_gauges(Metrics& metrics, Parts& parts) {
   Parts* p = &parts;
   for (const char* state : {"STARTING", "WAITING", "RUNNING", "STOPPING"}) {
-    std::string lower = state;
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    metrics.add_gauge("mortar_job_runs_" + lower,
+    metrics.add_gauge("mortar_job_runs_" + ascii_lower(state),
                       std::string("Job runs in state ") + state + " on every server of the store.",
                       [p, s = std::string(state)] {
                         auto counts = p->jobs().active_runs_by_state();
@@ -139,11 +137,10 @@ void add_job_gauges(Metrics& metrics, Parts& parts) {
   metrics.add_gauge("mortar_job_runs_executing", "Job runs this server's processes execute now.",
                     [p] { return static_cast<double>(p->jobs().running_count()); });
   for (const char* state : {"SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED", "ERROR", "EXPIRED"}) {
-    std::string lower = state;
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    metrics.add_gauge("mortar_job_runs_finished_" + lower,
-                      std::string("Job runs that ended ") + state + " on this server since start-up.",
-                      [p, s = std::string(state)] { return static_cast<double>(p->runs_finished(s)); });
+    metrics.add_gauge(
+        "mortar_job_runs_finished_" + ascii_lower(state),
+        std::string("Job runs that ended ") + state + " on this server since start-up.",
+        [p, s = std::string(state)] { return static_cast<double>(p->runs_finished(s)); });
   }
   if (const jobs::WarmPoolLauncher* pool = parts.warm_pool()) {
     metrics.add_gauge("mortar_warm_pool_ready", "Pre-started interpreters ready to fork runs.",
