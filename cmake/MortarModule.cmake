@@ -1,5 +1,8 @@
-# mortar_module(NAME DEPS <libs...> [TEST_DEPS <libs...>] [PCH <headers...>])
-# Builds src/<NAME>/*.cc (minus *_test.cc, *_fuzz.cc) into the static library
+# mortar_module(NAME DEPS <libs...> [TEST_DEPS <libs...>] [PCH <headers...>]
+#               [EXCLUDE <regex...>])
+# Builds src/<NAME>/*.cc (minus *_test.cc, *_fuzz.cc, and the files whose path
+# relative to src/<NAME> matches an EXCLUDE regex: the module's CMakeLists
+# builds those into a library of their own) into the static library
 # mortar_<NAME>; every *_test.cc into one GoogleTest binary <NAME>_test run by
 # ctest; every *_fuzz.cc into a libFuzzer target when MORTAR_FUZZ is on.
 # Sources in subdirectories (src/<NAME>/<sub>/*.cc) are included too.
@@ -19,14 +22,23 @@ set(MORTAR_PCH_COMMON
 set(MORTAR_PCH_MIN_SOURCES 8)
 set(MORTAR_UNITY_BATCH 8)
 function(mortar_module name)
-  cmake_parse_arguments(M "" "" "DEPS;TEST_DEPS;PCH" ${ARGN})
+  cmake_parse_arguments(M "" "" "DEPS;TEST_DEPS;PCH;EXCLUDE" ${ARGN})
   file(GLOB_RECURSE all_srcs CONFIGURE_DEPENDS
        ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
   set(lib_srcs "")
   set(test_srcs "")
   set(fuzz_srcs "")
   foreach(f ${all_srcs})
-    if(f MATCHES "_test\\.cc$")
+    file(RELATIVE_PATH rel ${CMAKE_CURRENT_SOURCE_DIR} ${f})
+    set(excluded FALSE)
+    foreach(re ${M_EXCLUDE})
+      if(rel MATCHES "${re}")
+        set(excluded TRUE)
+      endif()
+    endforeach()
+    if(excluded)
+      continue()
+    elseif(f MATCHES "_test\\.cc$")
       list(APPEND test_srcs ${f})
     elseif(f MATCHES "_fuzz\\.cc$")
       list(APPEND fuzz_srcs ${f})
