@@ -65,6 +65,9 @@ function(mortar_module name)
                           GTest::gtest GTest::gtest_main GTest::gmock)
     target_compile_definitions(${name}_test PRIVATE
         MORTAR_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+    # Test code is GoogleTest macros over the libraries (which keep -O2): at
+    # -O1 without debug info it compiles about a third faster.
+    target_compile_options(${name}_test PRIVATE $<$<CONFIG:RelWithDebInfo>:-O1 -g0>)
     if(MORTAR_UNITY_TESTS)
       set_target_properties(${name}_test PROPERTIES
           UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE ${MORTAR_UNITY_BATCH})
