@@ -2,14 +2,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <cstring>
@@ -17,14 +15,10 @@
 #include <thread>
 
 #include "jobs/exception_line.h"
+#include "jobs/output_pump.h"
 
 namespace mortar::jobs {
 namespace {
-
-// How long the reader keeps draining the pipes after the child exited: what
-// the child wrote is already buffered, so this only bounds a background
-// grandchild that keeps writing.
-constexpr auto kDrainLimit = std::chrono::milliseconds(500);
 
 Status errno_status(const std::string& what, int err) {
   return internal_error(what + ": " + std::strerror(err));
@@ -203,53 +197,21 @@ class PosixProcess : public Process {
   }
 
   void read_until_exit() {
-    StderrTail tail;
-    pollfd fds[3] = {{fds_[0], POLLIN, 0}, {fds_[1], POLLIN, 0}, {pidfd_, POLLIN, 0}};
-    bool exited = false;
-    std::chrono::steady_clock::time_point drain_until;
-    char buf[64 * 1024];
-    while (true) {
-      const bool pipes_open = fds[0].fd >= 0 || fds[1].fd >= 0;
-      if (exited && !pipes_open) break;
-      int timeout = exited ? 0 : (pidfd_ >= 0 ? -1 : 100);
-      int ready = ::poll(fds, 3, timeout);
-      if (ready < 0) {
-        if (errno == EINTR) continue;
-        break;
-      }
-      for (int i = 0; i < 2; ++i) {
-        if (fds[i].fd < 0 || (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
-        ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
-        if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-        if (n <= 0) {
-          close_fd(fds[i].fd);
-          continue;
-        }
-        std::string_view chunk(buf, static_cast<size_t>(n));
-        if (i == 1) tail.append(chunk);
-        if (on_output_) on_output_(i == 0 ? OutputStream::kStdout : OutputStream::kStderr, chunk);
-      }
-      if (!exited) {
-        if ((pidfd_ < 0 || fds[2].revents != 0 || !pipes_open) && check_exit()) {
-          exited = true;
-          fds[2].fd = -1;  // stays readable: ignore from now on
-          drain_until = std::chrono::steady_clock::now() + kDrainLimit;
+    const std::string tail = pump_output(
+        {fds_[0], fds_[1], pidfd_},
+        [this] {
+          if (!check_exit()) return false;
           std::lock_guard<std::mutex> lock(mu_);
           exited_ = true;
-        }
-      } else if (ready == 0 || std::chrono::steady_clock::now() > drain_until) {
-        // Drained what the child wrote; a grandchild still holding the pipes
-        // does not keep the run waiting.
-        break;
-      }
-    }
-    for (int i = 0; i < 2; ++i) close_fd(fds[i].fd);
+          return true;
+        },
+        on_output_);
     fds_[0] = fds_[1] = -1;
     close_fd(pidfd_);
     ExitInfo info;
     info.exit_code = status_.first;
     info.signal = status_.second;
-    if (info.exit_code != 0) info.exception_line = last_exception_line(tail.text());
+    if (info.exit_code != 0) info.exception_line = last_exception_line(tail);
     std::lock_guard<std::mutex> lock(mu_);
     info_ = std::move(info);
     done_ = true;

@@ -2,30 +2,17 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstring>
 #include <optional>
 
 #include "jobs/exception_line.h"
+#include "jobs/output_pump.h"
 
 namespace mortar::jobs {
-namespace {
-
-// As the cold launcher: after the exit, drain what is buffered; a background
-// grandchild that keeps writing does not keep the run waiting longer.
-constexpr auto kDrainLimit = std::chrono::milliseconds(500);
-
-void close_fd(int& fd) {
-  if (fd >= 0) ::close(fd);
-  fd = -1;
-}
-
-}  // namespace
 
 struct WarmProcess::Shared {
   int event_fd = -1;  // readable once the exit is known
@@ -109,42 +96,14 @@ ExitInfo WarmProcess::wait() {
 }
 
 void WarmProcess::read_until_exit() {
-  StderrTail tail;
-  pollfd fds[3] = {{fds_[0], POLLIN, 0}, {fds_[1], POLLIN, 0}, {shared_->event_fd, POLLIN, 0}};
-  bool exited = false;
-  std::chrono::steady_clock::time_point drain_until;
-  char buf[64 * 1024];
-  while (true) {
-    const bool pipes_open = fds[0].fd >= 0 || fds[1].fd >= 0;
-    if (exited && !pipes_open) break;
-    int ready = ::poll(fds, 3, exited ? 0 : -1);
-    if (ready < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
-      ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
-      if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-      if (n <= 0) {
-        close_fd(fds[i].fd);
-        continue;
-      }
-      std::string_view chunk(buf, static_cast<size_t>(n));
-      if (i == 1) tail.append(chunk);
-      if (on_output_) on_output_(i == 0 ? OutputStream::kStdout : OutputStream::kStderr, chunk);
-    }
-    if (!exited) {
-      if (fds[2].revents != 0) {
-        exited = true;
-        fds[2].fd = -1;  // stays readable: ignore from now on
-        drain_until = std::chrono::steady_clock::now() + kDrainLimit;
-      }
-    } else if (ready == 0 || std::chrono::steady_clock::now() > drain_until) {
-      break;  // drained; a grandchild holding the pipes does not hold the run
-    }
-  }
-  for (int i = 0; i < 2; ++i) close_fd(fds[i].fd);
+  // The eventfd is written only once the exit is known.
+  const std::string tail = pump_output(
+      {fds_[0], fds_[1], shared_->event_fd},
+      [this] {
+        std::lock_guard<std::mutex> lock(shared_->mu);
+        return shared_->exit.has_value();
+      },
+      on_output_);
   fds_[0] = fds_[1] = -1;
   std::lock_guard<std::mutex> lock(shared_->mu);
   ExitInfo info;
@@ -154,7 +113,7 @@ void WarmProcess::read_until_exit() {
   } else {
     info.exit_code = 255;  // poll failed: nothing better to say
   }
-  if (info.exit_code != 0) info.exception_line = last_exception_line(tail.text());
+  if (info.exit_code != 0) info.exception_line = last_exception_line(tail);
   info.warm = true;
   shared_->info = std::move(info);
   shared_->done = true;
