@@ -168,6 +168,14 @@ void add_event_gauges(Metrics& metrics, Parts& parts) {
                     [p] { return static_cast<double>(p->event_rules().stats().deliveries); });
   metrics.add_gauge("mortar_events_files", "mortar.files events from watched directories.",
                     [p] { return static_cast<double>(p->event_sources().stats().files); });
+  metrics.add_gauge("mortar_events_directories_watched",
+                    "Directories the mortar.files source watches (on the scheduler leader).", [p] {
+                      return static_cast<double>(p->event_sources().stats().directories_watched);
+                    });
+  metrics.add_gauge("mortar_events_s3_prefixes_watched",
+                    "S3 bucket prefixes the aws.s3 source lists (on the scheduler leader).", [p] {
+                      return static_cast<double>(p->event_sources().stats().prefixes_watched);
+                    });
   metrics.add_gauge("mortar_events_s3_objects", "aws.s3 events from listed buckets.",
                     [p] { return static_cast<double>(p->event_sources().stats().objects); });
   metrics.add_gauge(
