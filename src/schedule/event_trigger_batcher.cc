@@ -110,10 +110,11 @@ StatusOr<int> EventTriggerBatcher::deliver(const std::string& account, const std
           if (t.body.value("WorkflowName", "") != workflow) continue;
           // Feeds of one trigger's batch queue up here (PostgreSQL; SQLite
           // serializes writers anyway); a trigger stopped meanwhile is skipped.
-          MORTAR_RETURN_IF_ERROR(catalog::lock_rows(tx, "triggers", "state",
-                                                    "account_id=? AND name=? AND state=?",
-                                                    {account, t.name, std::string("ACTIVATED")})
-                                     .status());
+          MORTAR_ASSIGN_OR_RETURN(
+              int64_t locked,
+              catalog::lock_rows(tx, "triggers", "state", "account_id=? AND name=? AND state=?",
+                                 {account, t.name, std::string("ACTIVATED")}));
+          if (locked == 0) continue;
           const Batching b = batching_of(t.body);
           MORTAR_ASSIGN_OR_RETURN(
               auto rows, tx.query("SELECT first_micros, event_ids FROM event_trigger_batches "
