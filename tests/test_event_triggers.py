@@ -282,9 +282,7 @@ def test_end_to_end_files_and_put_events_start_a_workflow_run(srv, glue, events,
     watched = tmp_path / "drop"
     watched.mkdir()
     rule = unique("e2e")
-    events.put_rule(Name=rule, EventPattern=json.dumps({
-        "source": ["mortar.files", "e2e.app"],
-        "detail": {"kind": [{"exists": False}, "go"]}}))
+    events.put_rule(Name=rule, EventPattern=json.dumps({"source": ["e2e.app"]}))
     events.put_rule(Name=rule + "-files", EventPattern=json.dumps({
         "source": ["mortar.files"], "detail": {"directory": [str(watched)]}}))
     events.put_targets(Rule=rule + "-files",

@@ -261,6 +261,7 @@ Status Parts::start_events(store::Store& store) {
   rules.region = options_.region;
   rules.deliver = [this](const std::string& account, const std::string& workflow,
                          const nlohmann::json& event) {
+    if (!event_batcher_) return;  // stopping
     auto taken = event_batcher_->deliver(account, workflow, event);
     if (!taken.ok()) {
       log_event(LogLevel::kWarn, "delivering an event to a workflow failed",
@@ -282,8 +283,11 @@ Status Parts::start_events(store::Store& store) {
 }
 
 Parts::~Parts() {
-  // Nothing new is watched or delivered while the rest stops.
-  if (event_sources_) event_sources_->stop();
+  // Nothing new is watched, delivered or started while the rest stops (the
+  // HTTP side is stopped already): no batch window fires into a stopping
+  // workflow starter.
+  event_sources_.reset();
+  event_batcher_.reset();
   {
     // Runs and crawls ended by the shutdown below fire no conditional triggers.
     std::unique_lock lock(triggers_hook_mu_);

@@ -174,8 +174,8 @@ class Parts {
   std::unique_ptr<jobs::WarmPoolLauncher> warm_pool_;  // over launcher_
   std::unique_ptr<jobs::JobRunner> runner_;            // outlives jobs_, which runs through it
   std::unique_ptr<jobs::JobService> jobs_;             // destroyed before the credentials it uses
-  // Events: the sources stop first (they route into the rules, which
-  // deliver to the batcher).
+  // Events: ~Parts destroys the sources (they route into the rules, which
+  // deliver to the batcher) and then the batcher before anything else.
   std::unique_ptr<schedule::EventTriggerBatcher> event_batcher_;
   std::unique_ptr<events::EventRules> event_rules_;
   std::unique_ptr<events::EventSources> event_sources_;
