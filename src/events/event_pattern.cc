@@ -190,8 +190,10 @@ StatusOr<Matcher> parse_matcher(const std::string& field, const Json& v) {
 }  // namespace
 
 struct EventPattern::Node {
-  // Either members (an object in the pattern) or matchers (a leaf array).
-  std::vector<std::pair<std::string, Node>> members;
+  // Either members (an object in the pattern: keys[i] -> children[i]) or
+  // matchers (a leaf array). Two vectors, as std::pair needs a complete Node.
+  std::vector<std::string> keys;
+  std::vector<Node> children;
   std::vector<Matcher> matchers;
   bool leaf = false;
 };
@@ -211,7 +213,8 @@ Status build(const Json& j, Node& node, int depth, size_t& values, const std::st
       }
       Node child;
       MORTAR_RETURN_IF_ERROR(build(it.value(), child, depth + 1, values, field));
-      node.members.emplace_back(it.key(), std::move(child));
+      node.keys.push_back(it.key());
+      node.children.push_back(std::move(child));
     }
     return ok_status();
   }
@@ -262,13 +265,13 @@ bool match_node(const Node& node, const Json* value) {
     return false;
   }
   const bool object = value != nullptr && value->is_object();
-  for (const auto& [key, child] : node.members) {
+  for (size_t i = 0; i < node.keys.size(); ++i) {
     const Json* sub = nullptr;
     if (object) {
-      auto it = value->find(key);
+      auto it = value->find(node.keys[i]);
       if (it != value->end()) sub = &*it;
     }
-    if (!match_node(child, sub)) return false;
+    if (!match_node(node.children[i], sub)) return false;
   }
   return true;
 }
@@ -294,8 +297,8 @@ const EventPattern::Node* EventPattern::find(const std::vector<std::string>& pat
   const Node* node = root_.get();
   for (const std::string& key : path) {
     const Node* next = nullptr;
-    for (const auto& [k, child] : node->members) {
-      if (k == key) next = &child;
+    for (size_t i = 0; i < node->keys.size(); ++i) {
+      if (node->keys[i] == key) next = &node->children[i];
     }
     if (next == nullptr) return nullptr;
     node = next;
