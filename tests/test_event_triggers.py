@@ -299,6 +299,8 @@ def test_end_to_end_files_and_put_events_start_a_workflow_run(srv, glue, events,
     wait_for(dropped_until_a_run, 30, "dropped files to start a workflow run", interval=0.5)
     run = _wait_for_run(glue, workflow, 1)[0]
     assert run["StartingEventBatchCondition"]["BatchSize"] == 2
+    props = glue.get_workflow_run_properties(Name=workflow, RunId=run["WorkflowRunId"])
+    assert len(json.loads(props["RunProperties"]["aws:eventIds"])) == 2
     job_runs = wait_for(lambda: glue.get_job_runs(JobName=job)["JobRuns"] or None, 60,
                         "the workflow's job run")
     wait_for_run_state(glue, job, job_runs[0]["Id"], {"SUCCEEDED"})
