@@ -1,9 +1,10 @@
 """EventBridge on Mortar's endpoint and EVENT triggers, through boto3 and the
 aws CLI against a real server: rules, targets, PutEvents and their errors;
 PutEvents and a file dropped into a watched directory (the "mortar.files"
-source) reaching an EVENT trigger's batch, seen in the server's metrics and
-log (workflows are not part of this server yet, so a closed batch logs that
-it could not start a run).
+source) and an object created under an S3 prefix (the "aws.s3" source,
+against moto's S3 server) reaching an EVENT trigger's batch, seen in the
+server's metrics and log (workflows are not part of this server yet, so a
+closed batch logs that it could not start a run).
 
 The end-to-end test at the bottom (workflow + EVENT trigger + job) runs once
 the server serves CreateWorkflow; until then it skips, saying so."""
@@ -312,3 +313,45 @@ def test_end_to_end_files_and_put_events_start_a_workflow_run(srv, glue, events,
                                for _ in range(2)])
     runs = _wait_for_run(glue, workflow, 2)
     assert len(runs) == 2
+
+
+def test_an_object_created_in_s3_reaches_the_event_trigger(start_server, tmp_path):
+    """The aws.s3 source lists the rule's bucket prefix through the server's
+    S3 settings (moto's S3 server here): a new object under the prefix is
+    delivered; one there before the rule, and one outside the prefix, are not."""
+    from support.moto import moto_server
+    creds = {"AWS_ACCESS_KEY_ID": "AKIDMORTARTEST", "AWS_SECRET_ACCESS_KEY": "mortar-secret"}
+    with moto_server(tmp_path / "moto.log") as endpoint:
+        s3 = boto3.client("s3", endpoint_url=endpoint, region_name=REGION,
+                          aws_access_key_id=creds["AWS_ACCESS_KEY_ID"],
+                          aws_secret_access_key=creds["AWS_SECRET_ACCESS_KEY"])
+        s3.create_bucket(Bucket="landing")
+        s3.put_object(Bucket="landing", Key="raw/old.csv", Body=b"a\n1\n")
+        srv = start_server("evs3", env={**creds, "MORTAR_S3_ENDPOINT": endpoint,
+                                        "MORTAR_EVENTS_POLL_INTERVAL_SECONDS": "1"})
+        glue = srv.client()
+        c = srv.credentials
+        events = boto3.session.Session().client(
+            "events", endpoint_url=srv.endpoint, region_name=REGION,
+            aws_access_key_id=c.access_key, aws_secret_access_key=c.secret_key)
+        script = tmp_path / "ok.py"
+        script.write_text("print('ok')\n")
+        job = unique("s3job")
+        glue.create_job(Name=job, Role=ROLE, Command={
+            "Name": "pythonshell", "ScriptLocation": str(script), "PythonVersion": "3.9"})
+        workflow = unique("wf")
+        event_trigger(glue, workflow, job, 5)
+        arn = events.put_rule(Name="landing", EventPattern=json.dumps({
+            "source": ["aws.s3"], "detail-type": ["Object Created"],
+            "detail": {"bucket": {"name": ["landing"]}, "object": {"key": [{"prefix": "raw/"}]}}}))
+        account = arn["RuleArn"].split(":")[4]
+        events.put_targets(Rule="landing", Targets=[{"Id": "wf",
+                                                     "Arn": workflow_arn(account, workflow)}])
+        wait_for(lambda: metric(srv, "mortar_events_s3_prefixes_watched") == 1, 15,
+                 "the server to list the prefix once")
+        s3.put_object(Bucket="landing", Key="other/x.csv", Body=b"a\n2\n")
+        s3.put_object(Bucket="landing", Key="raw/new.csv", Body=b"a\n3\n")
+        wait_for(lambda: metric(srv, "mortar_event_trigger_events_accepted") == 1, 15,
+                 "the new object under raw/ to reach the trigger")
+        assert metric(srv, "mortar_events_s3_objects") == 1
+        srv.stop()

@@ -102,7 +102,15 @@ void EventSources::sync() {
   for (const S3Key& k : prefixes) {
     if (pollers_.count(k)) continue;
     const auto& [account, bucket, prefix] = k;
-    pollers_[k] = std::make_unique<ObjectPoller>(*options_.s3, bucket, prefix);
+    auto poller = std::make_unique<ObjectPoller>(*options_.s3, bucket, prefix);
+    // The first listing records what exists (it never fires); a failed one
+    // is retried by the next poll, which then records instead of reporting.
+    auto first = poller->poll();
+    if (!first.ok()) {
+      log("warn",
+          "listing s3://" + bucket + "/" + prefix + " failed: " + first.status().ToString());
+    }
+    pollers_[k] = std::move(poller);
     log("info", "watching s3://" + bucket + "/" + prefix + " by listing");
   }
   directories_ = static_cast<int64_t>(dir_accounts_.size());

@@ -58,7 +58,7 @@ struct EventSourcesStats {
   int64_t files = 0;    // "mortar.files" events emitted
   int64_t objects = 0;  // "aws.s3" events emitted
   int64_t directories_watched = 0;
-  int64_t prefixes_watched = 0;
+  int64_t prefixes_watched = 0;  // listed once already (what existed is recorded)
 };
 
 class EventSources {
