@@ -1,6 +1,5 @@
 // A botocore service model (Glue's; CloudWatch Logs' and EventBridge's for
-// those APIs),
-// embedded at build time by scripts/gen_glue_model.py and parsed once into
+// those APIs), embedded at build time by scripts/gen_glue_model.py and parsed once into
 // these structures: the operations (input/output shapes, error names) and the
 // shapes with the constraints the request validator checks. Immutable once
 // built, so thread-safe.

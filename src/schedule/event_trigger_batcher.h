@@ -16,6 +16,8 @@
 // or armed its window. Every server arms a timer (Clock::call_at) for the
 // earliest pending window, re-read from the store every
 // `rescan_interval_millis` (so a batch whose server died still closes).
+// A window closes on the clock's timer thread: a few store writes and the
+// WorkflowStarter calls of the batches it closes.
 //
 // Thread-safe.
 #pragma once
