@@ -157,6 +157,15 @@ const ServiceModel& ServiceModel::embedded_logs() {
   return *model;
 }
 
+const ServiceModel& ServiceModel::embedded_events() {
+  static const ServiceModel* model = [] {
+    auto parsed = parse(embedded_events_model_json());
+    if (!parsed.ok()) std::abort();  // the build embedded a broken model
+    return parsed->release();
+  }();
+  return *model;
+}
+
 const Operation* ServiceModel::find_operation(std::string_view name) const {
   auto it = operations_.find(name);
   return it == operations_.end() ? nullptr : &it->second;

@@ -1,5 +1,5 @@
-// A botocore service model (Glue's; CloudWatch Logs' for the logs API),
-// embedded at build time by scripts/gen_glue_model.py and parsed once into
+// A botocore service model (Glue's; CloudWatch Logs' and EventBridge's for
+// those APIs), embedded at build time by scripts/gen_glue_model.py and parsed once into
 // these structures: the operations (input/output shapes, error names) and the
 // shapes with the constraints the request validator checks. Immutable once
 // built, so thread-safe.
@@ -56,6 +56,8 @@ class ServiceModel {
   static const ServiceModel& embedded();
   // CloudWatch Logs' model, likewise.
   static const ServiceModel& embedded_logs();
+  // EventBridge's (AWSEvents.*), likewise.
+  static const ServiceModel& embedded_events();
   static StatusOr<std::unique_ptr<ServiceModel>> parse(std::string_view json);
 
   const Operation* find_operation(std::string_view name) const;
@@ -80,5 +82,7 @@ std::string_view embedded_glue_model_botocore_version();
 std::string_view embedded_glue_model_json();
 std::string_view embedded_logs_model_botocore_version();
 std::string_view embedded_logs_model_json();
+std::string_view embedded_events_model_botocore_version();
+std::string_view embedded_events_model_json();
 
 }  // namespace mortar::api

@@ -216,6 +216,11 @@ AwsService logs_service(OperationRegistry operations) {
                     std::move(operations), &logs_exception_renames()};
 }
 
+AwsService events_service(OperationRegistry operations) {
+  return AwsService{&ServiceModel::embedded_events(), "events", "Amazon EventBridge",
+                    std::move(operations), &events_exception_renames()};
+}
+
 StatusOr<std::unique_ptr<Service>> Service::create(ServiceOptions options, store::Store& store,
                                                    OperationRegistry operations) {
   std::vector<AwsService> services;

@@ -58,6 +58,8 @@ struct AwsService {
 AwsService glue_service(OperationRegistry operations);
 // CloudWatch Logs over `operations` (Logs_20140328.*, SigV4 "logs").
 AwsService logs_service(OperationRegistry operations);
+// EventBridge over `operations` (AWSEvents.*, SigV4 "events").
+AwsService events_service(OperationRegistry operations);
 
 class Service {
  public:

@@ -88,6 +88,17 @@ const ExceptionRenames& logs_exception_renames() {
   return kRenames;
 }
 
+const ExceptionRenames& events_exception_renames() {
+  static const ExceptionRenames kRenames = {
+      {"EntityNotFoundException", "ResourceNotFoundException"},
+      {"AlreadyExistsException", "ResourceAlreadyExistsException"},
+      {"InvalidInputException", "ValidationException"},
+      {"ResourceNumberLimitExceededException", "LimitExceededException"},
+      {"InternalServiceException", "InternalException"},
+  };
+  return kRenames;
+}
+
 GlueError to_glue_error(const Status& status, const ExceptionRenames& renames) {
   GlueError err = to_glue_error(status);
   if (auto it = renames.find(err.type); it != renames.end()) err.type = it->second;

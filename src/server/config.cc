@@ -157,6 +157,8 @@ Status validate(Config& c) {
   MORTAR_RETURN_IF_ERROR(check_range(c, "jobs.warm_pool_size", c.jobs_warm_pool_size, 0, 64));
   MORTAR_RETURN_IF_ERROR(check_range(c, "logs.retention_days", c.logs_retention_days, 0, 36500));
   MORTAR_RETURN_IF_ERROR(check_range(c, "events.max_attempts", c.event_max_attempts, 1, 100));
+  MORTAR_RETURN_IF_ERROR(
+      check_range(c, "events.poll_interval_seconds", c.event_poll_interval_seconds, 1, 3600));
   // The URL may hold a password: the message never quotes it.
   if (!c.store_url.empty() && !store::is_postgres_url(c.store_url)) {
     return invalid_input(
@@ -248,6 +250,10 @@ const std::vector<ConfigKey>& config_keys() {
       {"events.max_attempts",
        "delivery attempts per event and URL before it goes to <data_dir>/events/dead-letter.jsonl",
        nullptr, &Config::event_max_attempts},
+      {"events.poll_interval_seconds",
+       "event sources (EventBridge rules for mortar.files directories and aws.s3 buckets): how "
+       "often rules are re-read, S3 prefixes listed and directories without inotify scanned",
+       nullptr, &Config::event_poll_interval_seconds},
       {"store.url",
        "PostgreSQL to keep the state in, a libpq URL postgresql://user@host:5432/db?sslmode=... "
        "(password from the URL, PGPASSFILE or PGPASSWORD); unset: SQLite in the data dir",

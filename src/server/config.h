@@ -47,6 +47,7 @@ struct Config {
   int64_t logs_retention_days = 30;  // Glue's log groups without a policy; 0: forever
   std::string event_webhooks;        // comma-separated URLs state-change events are POSTed to
   int64_t event_max_attempts = 8;    // per event and URL, then the dead-letter file
+  int64_t event_poll_interval_seconds = 10;  // event sources: rules re-read, S3 listed, dirs polled
   // "" (SQLite in data_dir) or a PostgreSQL URL; may hold a password: never
   // log or echo it.
   std::string store_url;

@@ -6,6 +6,7 @@
 
 #include "api/accounts.h"
 #include "api/ops/catalog_operations.h"
+#include "api/ops/events_operations.h"
 #include "api/ops/job_bookmark_operations.h"
 #include "api/ops/job_operations.h"
 #include "api/ops/logs_operations.h"
@@ -15,6 +16,7 @@
 #include "crawler/service/crawl_claims.h"
 #include "crawler/service/crawler_service.h"
 #include "events/glue_events.h"
+#include "io/s3/s3_file_system.h"
 #include "server/audit_retention.h"
 #include "server/logging.h"
 #include "server/run_credentials.h"
@@ -86,6 +88,8 @@ StatusOr<SchemaVersions> migrate_components(store::Store& store) {
   MORTAR_RETURN_IF_ERROR(jobs::JobService::migrate(recording));
   MORTAR_RETURN_IF_ERROR(schedule::TriggerService::migrate(recording));
   MORTAR_RETURN_IF_ERROR(logs::LogStore::migrate(recording));
+  MORTAR_RETURN_IF_ERROR(events::EventRules::migrate(recording));
+  MORTAR_RETURN_IF_ERROR(schedule::EventTriggerBatcher::migrate(recording));
   MORTAR_RETURN_IF_ERROR(migrate_shared_settings(recording));
   return recording.versions();
 }
@@ -170,6 +174,7 @@ StatusOr<std::unique_ptr<Parts>> Parts::build(store::Store& store, PartsOptions 
   MORTAR_RETURN_IF_ERROR(schedule_audit_retention(parts->scheduler_, store, parts->clock(),
                                                   parts->options_.audit_retention));
   MORTAR_RETURN_IF_ERROR(schedule_log_retention(parts->scheduler_, *parts->logs_, parts->clock()));
+  MORTAR_RETURN_IF_ERROR(parts->start_events(store));
   parts->leadership_->start();
   return parts;
 }
@@ -237,7 +242,52 @@ Status Parts::start_jobs(store::Store& store) {
   return ok_status();
 }
 
+Status Parts::start_events(store::Store& store) {
+  auto event_log = [](const std::string& level, const std::string& message) {
+    log_event(level == "error"  ? LogLevel::kError
+              : level == "warn" ? LogLevel::kWarn
+                                : LogLevel::kInfo,
+              message);
+  };
+  schedule::EventBatcherOptions batching;
+  batching.clock = &clock();
+  // Several servers: windows armed by a server that died still close.
+  batching.rescan_interval_millis = store.shared() ? 30'000 : 0;
+  batching.event_log = event_log;
+  MORTAR_ASSIGN_OR_RETURN(event_batcher_,
+                          schedule::EventTriggerBatcher::create(store, std::move(batching)));
+  event_batcher_->set_starter(options_.workflow_starter);
+  events::EventRulesOptions rules;
+  rules.region = options_.region;
+  rules.deliver = [this](const std::string& account, const std::string& workflow,
+                         const nlohmann::json& event) {
+    if (!event_batcher_) return;  // stopping
+    auto taken = event_batcher_->deliver(account, workflow, event);
+    if (!taken.ok()) {
+      log_event(LogLevel::kWarn, "delivering an event to a workflow failed",
+                {{"workflow", workflow}, {"error", taken.status().ToString()}});
+    }
+  };
+  rules.on_rules_changed = [this] {
+    if (event_sources_) event_sources_->request_sync();
+  };
+  event_rules_ = std::make_unique<events::EventRules>(store, std::move(rules));
+  events::EventSourcesOptions sources;
+  sources.poll_interval_millis = options_.events_poll_interval_millis;
+  sources.is_leader = [this] { return leadership_->leading(); };
+  sources.s3 = &io::s3_file_system();
+  sources.event_log = event_log;
+  event_sources_ = std::make_unique<events::EventSources>(*event_rules_, std::move(sources));
+  event_sources_->start();
+  return ok_status();
+}
+
 Parts::~Parts() {
+  // Nothing new is watched, delivered or started while the rest stops (the
+  // HTTP side is stopped already): no batch window fires into a stopping
+  // workflow starter.
+  event_sources_.reset();
+  event_batcher_.reset();
   {
     // Runs and crawls ended by the shutdown below fire no conditional triggers.
     std::unique_lock lock(triggers_hook_mu_);
@@ -302,6 +352,12 @@ api::OperationRegistry Parts::operations() {
         ctx.account_id = ctx.catalog_id = account;
         return jobs_->get_job(ctx, job).status();
       });
+  return ops;
+}
+
+api::OperationRegistry Parts::events_operations() {
+  api::OperationRegistry ops;
+  api::register_events_operations(ops, *event_rules_, codec_);
   return ops;
 }
 

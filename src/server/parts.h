@@ -13,6 +13,10 @@
 //     account registry, and the RunExecutor it is given);
 //   - the logs::LogStore crawls (and job runs) write and the CloudWatch Logs
 //     API reads;
+//   - the EventBridge subset: events::EventRules (rules, targets,
+//     PutEvents), the EventSources watching what the rules ask for (on the
+//     leader), and the schedule::EventTriggerBatcher that turns events
+//     delivered to a workflow into its EVENT trigger's batches;
 //   - the NextToken codec the operations page with.
 // operations() registers every Glue operation over these parts for
 // api::Service.
@@ -39,6 +43,8 @@
 #include "catalog/catalog.h"
 #include "catalog/partition_catalog.h"
 #include "common/clock.h"
+#include "events/event_rules.h"
+#include "events/event_sources.h"
 #include "events/webhook_publisher.h"
 #include "jobs/job_bookmarks.h"
 #include "jobs/job_runner.h"
@@ -46,6 +52,7 @@
 #include "jobs/posix_launcher.h"
 #include "jobs/warm_pool.h"
 #include "logs/log_store.h"
+#include "schedule/event_trigger_batcher.h"
 #include "schedule/scheduler.h"
 #include "schedule/trigger_service.h"
 #include "server/crawler_runtime.h"
@@ -90,6 +97,13 @@ struct PartsOptions {
   // Where Glue's state-change events go (events/README.md); no URLs: nowhere.
   events::WebhookOptions webhooks;
   std::string region = "us-east-1";  // in the events
+  // EventBridge event sources (events/event_sources.h): rules re-read, S3
+  // listed and directories without inotify scanned this often.
+  int64_t events_poll_interval_millis = 10000;
+  // Starts the workflow runs of EVENT triggers' batches; unset: a batch
+  // that closes is logged ("could not start a workflow run") and dropped.
+  // Also settable later: event_batcher().set_starter().
+  schedule::WorkflowStarter* workflow_starter = nullptr;
 };
 
 class Parts {
@@ -115,12 +129,17 @@ class Parts {
   // Runs that ended in `state` on this server since start-up.
   int64_t runs_finished(const std::string& state) const;
   logs::LogStore& logs() { return *logs_; }
+  events::EventRules& event_rules() { return *event_rules_; }
+  events::EventSources& event_sources() { return *event_sources_; }
+  schedule::EventTriggerBatcher& event_batcher() { return *event_batcher_; }
 
   // Every Glue operation the server serves, over these parts (which must
   // outlive the registry's handlers).
   api::OperationRegistry operations();
   // Every CloudWatch Logs operation, over the LogStore.
   api::OperationRegistry logs_operations();
+  // The EventBridge operations, over the event rules.
+  api::OperationRegistry events_operations();
 
  private:
   Parts(store::Store& store, PartsOptions options, std::unique_ptr<Clock> test_clock);
@@ -128,6 +147,7 @@ class Parts {
   void publish_crawl_finished(const std::string& account, const std::string& crawler,
                               const std::string& status);
   Status start_jobs(store::Store& store);
+  Status start_events(store::Store& store);
 
   const PartsOptions options_;
   const std::unique_ptr<Clock> test_clock_;  // set with MORTAR_TEST_CLOCK_FILE
@@ -154,6 +174,11 @@ class Parts {
   std::unique_ptr<jobs::WarmPoolLauncher> warm_pool_;  // over launcher_
   std::unique_ptr<jobs::JobRunner> runner_;            // outlives jobs_, which runs through it
   std::unique_ptr<jobs::JobService> jobs_;             // destroyed before the credentials it uses
+  // Events: ~Parts destroys the sources (they route into the rules, which
+  // deliver to the batcher) and then the batcher before anything else.
+  std::unique_ptr<schedule::EventTriggerBatcher> event_batcher_;
+  std::unique_ptr<events::EventRules> event_rules_;
+  std::unique_ptr<events::EventSources> event_sources_;
   std::unique_ptr<Leadership> leadership_;
 };
 

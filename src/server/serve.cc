@@ -156,6 +156,42 @@ void add_job_gauges(Metrics& metrics, Parts& parts) {
                     [p] { return static_cast<double>(p->logs().dropped_events()); });
 }
 
+// EventBridge events (put and watched), their deliveries to workflows, and
+// the EVENT trigger batches they made, on this server since start-up.
+void add_event_gauges(Metrics& metrics, Parts& parts) {
+  Parts* p = &parts;
+  metrics.add_gauge("mortar_events_routed",
+                    "Events (PutEvents and watched sources) matched "
+                    "against the rules.",
+                    [p] { return static_cast<double>(p->event_rules().stats().events); });
+  metrics.add_gauge("mortar_events_delivered", "Events delivered to a workflow target.",
+                    [p] { return static_cast<double>(p->event_rules().stats().deliveries); });
+  metrics.add_gauge("mortar_events_files", "mortar.files events from watched directories.",
+                    [p] { return static_cast<double>(p->event_sources().stats().files); });
+  metrics.add_gauge("mortar_events_directories_watched",
+                    "Directories the mortar.files source watches (on the scheduler leader).", [p] {
+                      return static_cast<double>(p->event_sources().stats().directories_watched);
+                    });
+  metrics.add_gauge("mortar_events_s3_prefixes_watched",
+                    "S3 bucket prefixes the aws.s3 source lists (on the scheduler leader).", [p] {
+                      return static_cast<double>(p->event_sources().stats().prefixes_watched);
+                    });
+  metrics.add_gauge("mortar_events_s3_objects", "aws.s3 events from listed buckets.",
+                    [p] { return static_cast<double>(p->event_sources().stats().objects); });
+  metrics.add_gauge(
+      "mortar_event_trigger_events_accepted", "Events added to an EVENT trigger's batch.",
+      [p] { return static_cast<double>(p->event_batcher().stats().events_accepted); });
+  metrics.add_gauge("mortar_event_trigger_events_ignored",
+                    "Events for a workflow without an ACTIVATED EVENT trigger.",
+                    [p] { return static_cast<double>(p->event_batcher().stats().events_ignored); });
+  metrics.add_gauge(
+      "mortar_event_trigger_batches_started", "EVENT trigger batches that started a workflow run.",
+      [p] { return static_cast<double>(p->event_batcher().stats().batches_started); });
+  metrics.add_gauge("mortar_event_trigger_batches_failed",
+                    "EVENT trigger batches that could not start a workflow run.",
+                    [p] { return static_cast<double>(p->event_batcher().stats().batches_failed); });
+}
+
 Status serve(const Config& config, const ServeHooks& hooks) {
   raise_fd_limit();
   Metrics metrics;
@@ -248,6 +284,7 @@ Status serve(const Config& config, const ServeHooks& hooks) {
     if (!url.empty()) parts_options.webhooks.urls.push_back(url);
   }
   parts_options.webhooks.max_attempts = static_cast<int>(config.event_max_attempts);
+  parts_options.events_poll_interval_millis = config.event_poll_interval_seconds * 1000;
   if (!parts_options.webhooks.urls.empty()) {
     std::filesystem::create_directories(dir.file("events"));
     parts_options.webhooks.dead_letter_path = dir.file("events/dead-letter.jsonl");
@@ -260,6 +297,7 @@ Status serve(const Config& config, const ServeHooks& hooks) {
   MORTAR_ASSIGN_OR_RETURN(std::unique_ptr<Parts> parts, Parts::build(*store, parts_options));
   add_trigger_gauges(metrics, parts->triggers());
   add_job_gauges(metrics, *parts);
+  add_event_gauges(metrics, *parts);
 
   api::ServiceOptions options;
   options.auth_mode = config.auth_mode == "open" ? api::AuthMode::kOpen : api::AuthMode::kSigV4;
@@ -269,6 +307,7 @@ Status serve(const Config& config, const ServeHooks& hooks) {
   std::vector<api::AwsService> services;
   services.push_back(api::glue_service(parts->operations()));
   services.push_back(api::logs_service(parts->logs_operations()));
+  services.push_back(api::events_service(parts->events_operations()));
   MORTAR_ASSIGN_OR_RETURN(std::unique_ptr<api::Service> service,
                           api::Service::create_for_services(options, *store, std::move(services)));
   if (options.auth_mode == api::AuthMode::kOpen) warn_open_mode(boot.default_account_id);
