@@ -100,7 +100,7 @@ Status TriggerService::run_actions(const std::string& account, const Json& trigg
       line = "job " + action.job_name + ": " + (run.ok() ? "run " + *run : s.ToString());
     } else {
       const std::string crawler = a.value("CrawlerName", std::string());
-      s = actions_.start_crawler(account, crawler);
+      s = actions_.start_crawler_in(account, crawler, origin);
       if (!s.ok()) {
         auto it = prior->find(crawler);
         Status undo = store::run_in_write_transaction(store_, [&](store::Transaction& tx) {
@@ -126,6 +126,11 @@ Status TriggerService::run_actions(const std::string& account, const Json& trigg
   }
   if (outcome != nullptr) *outcome = lines;
   return first;
+}
+
+Status TriggerService::fire_actions(const std::string& account, const Json& trigger,
+                                    const TriggerOrigin& origin, std::string* outcome) {
+  return run_actions(account, trigger, origin, outcome);
 }
 
 // --- Scheduled ----------------------------------------------------------------
@@ -165,8 +170,11 @@ int TriggerService::fire_batch(const std::vector<DueFire>& batch) {
       MORTAR_RETURN_IF_ERROR(
           insert_trigger_firing(tx, due.account, due.name, key, options_.server_id, now));
       TriggerOrigin origin{due.name, row->body.value("WorkflowName", std::string()), ""};
-      MORTAR_ASSIGN_OR_RETURN(PriorCrawls prior,
-                              record_crawl_starts(tx, due.account, row->body, origin));
+      PriorCrawls prior;
+      // A workflow's start trigger starts a workflow run (after the claim commits).
+      if (origin.workflow_name.empty() || workflow_starter_.load() == nullptr) {
+        MORTAR_ASSIGN_OR_RETURN(prior, record_crawl_starts(tx, due.account, row->body, origin));
+      }
       claimed.push_back(
           Claimed{&due, std::move(*row), key, std::move(origin), std::move(prior), ""});
     }
@@ -185,6 +193,20 @@ int TriggerService::fire_batch(const std::vector<DueFire>& batch) {
   }
   scheduled_fires_ += static_cast<int64_t>(claimed.size());
   for (Claimed& c : claimed) {
+    if (WorkflowStarter* starter = workflow_starter_.load();
+        starter != nullptr && !c.origin.workflow_name.empty()) {
+      WorkflowStart start;
+      start.account_id = c.due->account;
+      start.workflow_name = c.origin.workflow_name;
+      start.trigger_name = c.due->name;
+      auto run = starter->start_workflow_run(start);
+      c.outcome = run.ok() ? "workflow " + start.workflow_name + ": run " + *run
+                           : "workflow " + start.workflow_name + ": " + run.status().ToString();
+      if (!run.ok()) ++failed_actions_;
+      log(run.ok() ? "info" : "warn", "trigger " + c.due->name + " fired for " +
+                                          utc_timestamp(c.due->scheduled_time) + ": " + c.outcome);
+      continue;
+    }
     Status ran = run_actions(c.due->account, c.row.body, c.origin, &c.outcome, &c.prior);
     log(ran.ok() ? "info" : "warn", "trigger " + c.due->name + " fired for " +
                                         utc_timestamp(c.due->scheduled_time) + ": " + c.outcome);

@@ -9,6 +9,10 @@
 //   - the schedule::TriggerService, firing through ServerTriggerActions
 //     (trigger_actions.h) on the same scheduler and leadership, told of
 //     every crawl that ends (conditional triggers);
+//   - the schedule::WorkflowService (workflows and their runs), starting
+//     runs for the TriggerService and told of every run and crawl that ends
+//     after it; triggers fire through WorkflowRunActions, which records what
+//     each workflow run starts;
 //   - the jobs::JobService (jobs, runs; its per-run credentials over the
 //     account registry, and the RunExecutor it is given);
 //   - the logs::LogStore crawls (and job runs) write and the CloudWatch Logs
@@ -48,6 +52,8 @@
 #include "logs/log_store.h"
 #include "schedule/scheduler.h"
 #include "schedule/trigger_service.h"
+#include "schedule/workflow_run_actions.h"
+#include "schedule/workflow_service.h"
 #include "server/crawler_runtime.h"
 #include "server/leadership.h"
 #include "server/readiness.h"
@@ -109,6 +115,7 @@ class Parts {
   jobs::JobBookmarks& bookmarks() { return bookmarks_; }
   schedule::Scheduler& scheduler() { return scheduler_; }
   schedule::TriggerService& triggers() { return *triggers_; }
+  schedule::WorkflowService& workflows() { return *workflows_; }
   jobs::JobService& jobs() { return *jobs_; }
   // Null when jobs.warm_pool_size is 0 or an executor was given.
   const jobs::WarmPoolLauncher* warm_pool() const { return warm_pool_.get(); }
@@ -145,10 +152,13 @@ class Parts {
   // Destroyed first (~Parts), while the scheduler and catalog live.
   std::unique_ptr<CrawlerRuntime> crawlers_;
   std::unique_ptr<ServerTriggerActions> trigger_actions_;
+  std::unique_ptr<schedule::WorkflowRunActions> workflow_actions_;  // over trigger_actions_
   std::unique_ptr<schedule::TriggerService> triggers_;
-  // Guards triggers_hook_: the crawl-finished hook reads it on crawl threads.
+  std::unique_ptr<schedule::WorkflowService> workflows_;  // destroyed before triggers_
+  // Guards the hooks: the crawl-finished hook reads them on crawl threads.
   std::shared_mutex triggers_hook_mu_;
   schedule::TriggerService* triggers_hook_ = nullptr;
+  schedule::WorkflowService* workflows_hook_ = nullptr;
   std::unique_ptr<jobs::CredentialIssuer> run_credentials_;
   std::unique_ptr<jobs::PosixLauncher> launcher_;
   std::unique_ptr<jobs::WarmPoolLauncher> warm_pool_;  // over launcher_
