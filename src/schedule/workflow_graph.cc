@@ -95,7 +95,9 @@ std::set<std::string> downstream_of(const Json& triggers, const std::vector<std:
 NodeStarter starter_of(const Json& triggers, const std::string& node_id) {
   NodeStarter out;
   for (const auto& t : triggers) {
-    for (const auto& a : t.value("Actions", Json::array())) {
+    auto actions = t.find("Actions");  // by reference: out keeps pointers into it
+    if (actions == t.end() || !actions->is_array()) continue;
+    for (const auto& a : *actions) {
       auto k = target(a);
       if (workflow_node_id(k.first, k.second) != node_id) continue;
       out.kind = k.first;

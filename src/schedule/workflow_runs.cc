@@ -107,7 +107,7 @@ StatusOr<std::string> WorkflowService::start_workflow_run(const WorkflowStart& s
                    }
                    return ok_status();
                  }));
-  TriggerOrigin origin{trigger.value("Name", std::string()), start.workflow_name, run_id};
+  TriggerOrigin origin{trigger.value("Name", std::string()), start.workflow_name, run_id, {}};
   std::string outcome;
   Status fired = triggers_.fire_actions(start.account_id, trigger, origin, &outcome);
   log(fired.ok() ? "info" : "warn", "workflow " + start.workflow_name + " run " + run_id +
@@ -346,7 +346,7 @@ StatusOr<Json> WorkflowService::resume_workflow_run(const CallContext& ctx,
     NodeStarter st = starter_of(triggers, id);
     Json one = *st.trigger;
     one["Actions"] = Json::array({*st.action});
-    TriggerOrigin origin{st.trigger->value("Name", std::string()), name, new_id};
+    TriggerOrigin origin{st.trigger->value("Name", std::string()), name, new_id, {}};
     std::string outcome;
     Status s = triggers_.fire_actions(ctx.account_id, one, origin, &outcome);
     log(s.ok() ? "info" : "warn", "workflow " + name + " run " + new_id + " resumed " + id +
