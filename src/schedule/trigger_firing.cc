@@ -8,6 +8,7 @@
 #include "common/utc_time.h"
 #include "schedule/glue_schedule.h"
 #include "schedule/trigger_service.h"
+#include "schedule/workflow_rows.h"
 
 namespace mortar::schedule {
 namespace {
@@ -397,8 +398,24 @@ std::vector<std::string> TriggerService::run_finished(const std::string& account
       return ok_status();  // reported twice
     MORTAR_RETURN_IF_ERROR(seq.status());
     recorded = true;
-    MORTAR_ASSIGN_OR_RETURN(auto candidates,
-                            triggers_in_state(tx, account, "CONDITIONAL", "ACTIVATED"));
+    // Within a workflow run, the triggers it snapshotted at start (its row
+    // locked: one finished node of the run is evaluated at a time).
+    std::optional<WorkflowRunRow> workflow_run;
+    if (!origin.workflow_run_id.empty()) {
+      MORTAR_ASSIGN_OR_RETURN(workflow_run, load_workflow_run(tx, account, origin.workflow_run_id,
+                                                              /*for_write=*/true));
+    }
+    std::vector<TriggerRow> candidates;
+    if (workflow_run) {
+      for (const auto& t : workflow_run->triggers) {
+        if (t.value("Type", "") != "CONDITIONAL" || t.value("State", "") != "ACTIVATED") continue;
+        candidates.push_back(TriggerRow{account, t.value("Name", ""), "CONDITIONAL", "ACTIVATED",
+                                        t, Json::object(), 0});
+      }
+    } else {
+      MORTAR_ASSIGN_OR_RETURN(candidates,
+                              triggers_in_state(tx, account, "CONDITIONAL", "ACTIVATED"));
+    }
     for (const auto& candidate : candidates) {  // by name: rows are locked in one order
       // Triggers of a workflow fire within its runs only, and the others outside any.
       if (candidate.body.value("WorkflowName", std::string()) != origin.workflow_name) continue;
@@ -410,9 +427,11 @@ std::vector<std::string> TriggerService::run_finished(const std::string& account
                         (watches(c, event.kind, event.name) && watched_state(c) == event.state);
       }
       if (!matches_event) continue;
-      MORTAR_ASSIGN_OR_RETURN(TriggerRow row,
-                              require_trigger_for_write(tx, account, candidate.name));
-      if (row.state != "ACTIVATED" || row.type != "CONDITIONAL") continue;
+      TriggerRow row = candidate;
+      if (!workflow_run) {
+        MORTAR_ASSIGN_OR_RETURN(row, require_trigger_for_write(tx, account, candidate.name));
+        if (row.state != "ACTIVATED" || row.type != "CONDITIONAL") continue;
+      }
       std::vector<std::pair<std::string, std::string>> predecessors;
       if (predicate.value("Logical", std::string("AND")) == "AND") {
         // Every watched job/crawler's newest trigger-started run in this chain

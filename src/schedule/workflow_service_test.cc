@@ -271,6 +271,11 @@ TEST_P(WorkflowServiceTest, ARunKeepsTheTriggersItStartedWith) {
   for (const auto& n : (*w)["Graph"]["Nodes"]) names.insert(n["Name"]);
   EXPECT_EQ(names, (std::set<std::string>{"t0", "t9", "j1", "j3"}));
   EXPECT_EQ((*w)["LastRun"]["WorkflowRunId"], id);
+  // The run fires the triggers it started with: t1 (deleted since), not t9.
+  finish(runs()[0].id, "SUCCEEDED");
+  ASSERT_EQ(runs().size(), 2u);
+  EXPECT_EQ(runs()[1].job, "j2");
+  EXPECT_EQ(runs()[1].origin.trigger_name, "t1");
 }
 
 TEST_P(WorkflowServiceTest, TheSweepCompletesARunWhoseNodeEndWasNeverReported) {
