@@ -244,3 +244,65 @@ def test_crud_paging_tags_and_delete(glue, job, account_id):
     assert code == "EntityNotFoundException"
     glue.get_job(JobName=a)
     glue.delete_workflow(Name=names[1])  # deleting again is fine
+
+
+def test_a_crawler_node_then_a_job(glue, job, tmp_path):
+    table_dir = tmp_path / "sales"
+    table_dir.mkdir()
+    (table_dir / "part-0.csv").write_text("id,amount\n" + "".join(f"{i},{i}.5\n" for i in range(10)))
+    db = unique("wfdb")
+    glue.create_database(DatabaseInput={"Name": db})
+    crawler = unique("wfcrawler")
+    glue.create_crawler(Name=crawler, Role=ROLE, DatabaseName=db,
+                        Targets={"S3Targets": [{"Path": str(table_dir)}]})
+    b = job("pass\n")
+    wf = unique("wf")
+    glue.create_workflow(Name=wf)
+    glue.create_trigger(Name=unique("start"), WorkflowName=wf, Type="ON_DEMAND",
+                        Actions=[{"CrawlerName": crawler}])
+    glue.create_trigger(Name=unique("then"), WorkflowName=wf, Type="CONDITIONAL",
+                        StartOnCreation=True,
+                        Predicate={"Conditions": [{"LogicalOperator": "EQUALS",
+                                                   "CrawlerName": crawler,
+                                                   "CrawlState": "SUCCEEDED"}]},
+                        Actions=[{"JobName": b}])
+    run_id = glue.start_workflow_run(Name=wf)["RunId"]
+    run = wait_run(glue, wf, run_id, {"COMPLETED", "ERROR"})
+    assert run["Status"] == "COMPLETED"
+    assert run["Statistics"]["SucceededActions"] == 2
+    crawls = node(run, "CRAWLER", crawler)["CrawlerDetails"]["Crawls"]
+    assert [c["State"] for c in crawls] == ["SUCCEEDED"]
+    assert [r["JobRunState"] for r in node(run, "JOB", b)["JobDetails"]["JobRuns"]] == ["SUCCEEDED"]
+    assert glue.get_tables(DatabaseName=db)["TableList"]  # the crawl did its work
+
+
+def test_a_run_whose_job_ended_while_the_server_was_down_completes(start_server, tmp_path):
+    srv = start_server("wfrestart")
+    glue = srv.client()
+    release = tmp_path / "release"
+    script = tmp_path / "wait.py"
+    script.write_text("import os, time\nend = time.time() + 120\n"
+                      f"while not os.path.exists({str(release)!r}) and time.time() < end:\n"
+                      "    time.sleep(0.05)\n")
+    name = unique("wfjob")
+    glue.create_job(Name=name, Role=ROLE,
+                    Command={"Name": "pythonshell", "ScriptLocation": str(script),
+                             "PythonVersion": "3.9"})
+    wf = unique("wf")
+    glue.create_workflow(Name=wf)
+    on_demand(glue, wf, name)
+    run_id = glue.start_workflow_run(Name=wf)["RunId"]
+
+    def job_running():
+        runs = glue.get_job_runs(JobName=name)["JobRuns"]
+        return runs and runs[0]["JobRunState"] == "RUNNING"
+    wait_for(job_running, 60, "the job to run")
+    srv.kill()
+    release.write_text("")  # the orphaned script ends
+    srv.start()
+    glue = srv.client()
+    # The restarted server fails the run it lost; the workflow run completes.
+    run = wait_run(glue, wf, run_id, {"COMPLETED", "ERROR"}, timeout=90)
+    assert run["Status"] == "COMPLETED"
+    assert run["Statistics"]["FailedActions"] == 1
+    assert run["Statistics"]["RunningActions"] == 0
