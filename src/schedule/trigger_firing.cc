@@ -446,7 +446,10 @@ std::vector<std::string> TriggerService::run_finished(const std::string& account
             all = false;
             break;
           }
-          if (latest->kind == "JOB") predecessors.emplace_back(latest->name, latest->run_id);
+          if (latest->kind == "JOB") {
+            const std::string id = latest->run_id;
+            predecessors.emplace_back(latest->name, id.substr(0, id.find(kCopiedRunSeparator)));
+          }
         }
         if (!all) continue;
         MORTAR_RETURN_IF_ERROR(set_chain_fired_seq(tx, account, row.name, event.chain, *seq));

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "common/crypto.h"
+#include "schedule/trigger_rows.h"
 #include "schedule/workflow_graph.h"
 #include "schedule/workflow_service.h"
 
@@ -155,10 +156,11 @@ Status WorkflowService::settle(store::Transaction& tx, WorkflowRunRow& run) {
 }
 
 Status WorkflowService::end_node(const std::string& account, const std::string& run_id,
-                                 const NodeRun& node) {
+                                 const NodeRun& node, const NodeRun* follow) {
   return store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
     MORTAR_ASSIGN_OR_RETURN(auto run, load_workflow_run(tx, account, run_id, /*for_write=*/true));
     if (!run) return ok_status();  // the workflow was deleted
+    if (follow != nullptr) MORTAR_RETURN_IF_ERROR(record_node_start(tx, account, run_id, *follow));
     MORTAR_RETURN_IF_ERROR(record_node_end(tx, account, run_id, node));
     return settle(tx, *run);
   });
@@ -167,11 +169,14 @@ Status WorkflowService::end_node(const std::string& account, const std::string& 
 void WorkflowService::on_job_run_finished(const std::string& account, const std::string& job,
                                           const std::string& run_id, const std::string& state,
                                           const TriggerOrigin& origin,
-                                          const std::string& error_message) {
+                                          const std::string& error_message,
+                                          const std::string& retry_run_id) {
   if (origin.workflow_run_id.empty()) return;
+  const int64_t now = clock_.now_micros();
+  const NodeRun retry{"JOB", job, retry_run_id, "RUNNING", "", now, 0};
   Status s = end_node(account, origin.workflow_run_id,
-                      NodeRun{"JOB", job, run_id, state, error_message, clock_.now_micros(),
-                              clock_.now_micros()});
+                      NodeRun{"JOB", job, run_id, state, error_message, now, now},
+                      retry_run_id.empty() ? nullptr : &retry);
   if (!s.ok()) log("warn", "workflow run " + origin.workflow_run_id + ": " + s.ToString());
 }
 
@@ -337,6 +342,17 @@ StatusOr<Json> WorkflowService::resume_workflow_run(const CallContext& ctx,
         for (const auto& n : nodes) {
           if (n.kind == "TRIGGER" || rerun.count(workflow_node_id(n.kind, n.name))) continue;
           MORTAR_RETURN_IF_ERROR(record_node_end(tx, ctx.account_id, run.run_id, n));
+          if (n.state == "RUNNING") continue;
+          // The new run's chain sees the copied end too (an AND predicate watching
+          // a copied node and a re-run one); the id is made unique per run.
+          RunEvent e;
+          e.kind = n.kind;
+          e.name = n.name;
+          e.chain = run.run_id;
+          e.run_id = n.node_run_id + kCopiedRunSeparator + run.run_id;
+          e.state = n.state;
+          e.finished_micros = n.finished_micros;
+          MORTAR_RETURN_IF_ERROR(insert_run_event(tx, ctx.account_id, e).status());
         }
         return ok_status();
       }));

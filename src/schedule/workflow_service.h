@@ -118,9 +118,12 @@ class WorkflowService : public WorkflowStarter {
                             const std::string& run_id, const nlohmann::json& properties);
 
   // --- Completion (server/ calls these after the TriggerService's) ---
+  // `retry_run_id`: the attempt retrying this run (it runs within the same
+  // workflow run, recorded before this one ends).
   void on_job_run_finished(const std::string& account, const std::string& job,
                            const std::string& run_id, const std::string& state,
-                           const TriggerOrigin& origin, const std::string& error_message);
+                           const TriggerOrigin& origin, const std::string& error_message,
+                           const std::string& retry_run_id = "");
   void on_crawl_finished(const std::string& account, const std::string& crawler,
                          const std::string& state);
   // The leader's sweep: a running node whose job run or crawl has ended on
@@ -143,7 +146,9 @@ class WorkflowService : public WorkflowStarter {
                   const std::string& fire_id, const Status& fired);
   // In `tx`, the run row locked: COMPLETED/STOPPED when nothing runs.
   Status settle(store::Transaction& tx, WorkflowRunRow& run);
-  Status end_node(const std::string& account, const std::string& run_id, const NodeRun& node);
+  // `follow`: a node to record as started in the same transaction (a retry).
+  Status end_node(const std::string& account, const std::string& run_id, const NodeRun& node,
+                  const NodeRun* follow = nullptr);
   StatusOr<nlohmann::json> run_view(store::Transaction& tx, const WorkflowRunRow& run,
                                     bool include_graph);
   StatusOr<nlohmann::json> workflow_view(store::Transaction& tx, const WorkflowRow& row,

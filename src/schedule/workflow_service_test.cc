@@ -243,6 +243,53 @@ TEST_P(WorkflowServiceTest, ResumeRerunsTheSelectedNodesAndWhatFollowsOnly) {
             "InvalidInputException");
 }
 
+TEST_P(WorkflowServiceTest, AnAndPredicateSeesACopiedNodeAfterAResume) {
+  workflow("w");
+  trigger({{"Name", "t0"},
+           {"WorkflowName", "w"},
+           {"Type", "ON_DEMAND"},
+           {"Actions", {{{"JobName", "j1"}}, {{"JobName", "j2"}}}}});
+  trigger({{"Name", "both"},
+           {"WorkflowName", "w"},
+           {"Type", "CONDITIONAL"},
+           {"StartOnCreation", true},
+           {"Predicate",
+            {{"Logical", "AND"},
+             {"Conditions",
+              {{{"LogicalOperator", "EQUALS"}, {"JobName", "j1"}, {"State", "SUCCEEDED"}},
+               {{"LogicalOperator", "EQUALS"}, {"JobName", "j2"}, {"State", "SUCCEEDED"}}}}}},
+           {"Actions", {{{"JobName", "j3"}}}}});
+  const std::string first = start("w");
+  finish(runs()[0].id, "SUCCEEDED");
+  finish(runs()[1].id, "FAILED");
+  ASSERT_EQ(run("w", first)["Status"], "COMPLETED");
+  auto resumed = workflows_->resume_workflow_run(ctx_, "w", first, {"wnode_job_j2"});
+  ASSERT_TRUE(resumed.ok()) << resumed.status();
+  ASSERT_EQ(runs().size(), 3u);
+  finish(runs()[2].id, "SUCCEEDED");  // with j1's copied success: both hold
+  ASSERT_EQ(runs().size(), 4u);
+  EXPECT_EQ(runs()[3].job, "j3");
+  EXPECT_EQ(runs()[3].origin.predecessors,
+            (std::vector<std::pair<std::string, std::string>>{{"j1", runs()[0].id},
+                                                              {"j2", runs()[2].id}}));
+}
+
+TEST_P(WorkflowServiceTest, ARetriedAttemptKeepsTheRunGoing) {
+  workflow("w");
+  start_trigger("t0", "w", "j1");
+  const std::string id = start("w");
+  const TriggerOrigin origin = runs()[0].origin;
+  // j1's first attempt fails and is retried as jr_1_attempt_1.
+  workflows_->on_job_run_finished(ctx_.account_id, "j1", runs()[0].id, "FAILED", origin, "boom",
+                                  runs()[0].id + "_attempt_1");
+  EXPECT_EQ(run("w", id)["Status"], "RUNNING");
+  workflows_->on_job_run_finished(ctx_.account_id, "j1", runs()[0].id + "_attempt_1",
+                                  "SUCCEEDED", origin, "");
+  Json r = run("w", id);
+  EXPECT_EQ(r["Status"], "COMPLETED");
+  EXPECT_EQ(r["Statistics"]["TotalActions"], 2);
+}
+
 TEST_P(WorkflowServiceTest, MaxConcurrentRuns) {
   workflow("w", {{"MaxConcurrentRuns", 1}});
   start_trigger("t0", "w", "j1");

@@ -240,7 +240,7 @@ Status Parts::start_jobs(store::Store& store) {
     // After the triggers: what the run fired is recorded before its workflow run is checked.
     if (workflows_hook_ != nullptr) {
       workflows_hook_->on_job_run_finished(f.account_id, f.job_name, f.run_id, f.state, origin,
-                                           f.error_message);
+                                           f.error_message, f.retry_run_id);
     }
   };
   o.event_log = [](const std::string& level, const std::string& message) {
