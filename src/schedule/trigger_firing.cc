@@ -409,8 +409,8 @@ std::vector<std::string> TriggerService::run_finished(const std::string& account
     if (workflow_run) {
       for (const auto& t : workflow_run->triggers) {
         if (t.value("Type", "") != "CONDITIONAL" || t.value("State", "") != "ACTIVATED") continue;
-        candidates.push_back(TriggerRow{account, t.value("Name", ""), "CONDITIONAL", "ACTIVATED",
-                                        t, Json::object(), 0});
+        candidates.push_back(TriggerRow{account, t.value("Name", ""), "CONDITIONAL", "ACTIVATED", t,
+                                        Json::object(), 0});
       }
     } else {
       MORTAR_ASSIGN_OR_RETURN(candidates,

@@ -133,10 +133,10 @@ Json run_statistics(const std::vector<NodeRun>& nodes) {
       ++running;
     }
   }
-  return Json{{"TotalActions", total},     {"TimeoutActions", timeout},
-              {"FailedActions", failed},   {"StoppedActions", stopped},
+  return Json{{"TotalActions", total},         {"TimeoutActions", timeout},
+              {"FailedActions", failed},       {"StoppedActions", stopped},
               {"SucceededActions", succeeded}, {"RunningActions", running},
-              {"ErroredActions", errored}, {"WaitingActions", waiting}};
+              {"ErroredActions", errored},     {"WaitingActions", waiting}};
 }
 
 }  // namespace mortar::schedule

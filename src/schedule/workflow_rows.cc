@@ -78,8 +78,8 @@ StatusOr<std::optional<WorkflowRow>> load_workflow(store::Transaction& tx,
                                                    const std::string& account,
                                                    const std::string& name) {
   MORTAR_ASSIGN_OR_RETURN(
-      auto rows, tx.query("SELECT body, tags FROM workflows WHERE account_id=? AND name=?",
-                          {account, name}));
+      auto rows,
+      tx.query("SELECT body, tags FROM workflows WHERE account_id=? AND name=?", {account, name}));
   if (rows.empty()) return std::optional<WorkflowRow>();
   WorkflowRow row;
   row.account = account;
@@ -155,10 +155,11 @@ Status insert_workflow_run(store::Transaction& tx, const WorkflowRunRow& row) {
 
 Status save_workflow_run(store::Transaction& tx, const WorkflowRunRow& row) {
   return tx
-      .exec("UPDATE workflow_runs SET status=?, error_message=?, completed_micros=?, "
-            "properties=? WHERE account_id=? AND run_id=?",
-            {row.status, row.error_message, row.completed_micros, row.properties.dump(),
-             row.account, row.run_id})
+      .exec(
+          "UPDATE workflow_runs SET status=?, error_message=?, completed_micros=?, "
+          "properties=? WHERE account_id=? AND run_id=?",
+          {row.status, row.error_message, row.completed_micros, row.properties.dump(), row.account,
+           row.run_id})
       .status();
 }
 
@@ -238,10 +239,11 @@ StatusOr<bool> node_exists(store::Transaction& tx, const std::string& account,
 Status insert_node(store::Transaction& tx, const std::string& account, const std::string& run_id,
                    const NodeRun& n) {
   return tx
-      .exec("INSERT INTO workflow_run_nodes (account_id, run_id, kind, name, node_run_id, state, "
-            "error_message, started_micros, finished_micros) VALUES (?,?,?,?,?,?,?,?,?)",
-            {account, run_id, n.kind, n.name, n.node_run_id, n.state, n.error_message,
-             n.started_micros, n.finished_micros})
+      .exec(
+          "INSERT INTO workflow_run_nodes (account_id, run_id, kind, name, node_run_id, state, "
+          "error_message, started_micros, finished_micros) VALUES (?,?,?,?,?,?,?,?,?)",
+          {account, run_id, n.kind, n.name, n.node_run_id, n.state, n.error_message,
+           n.started_micros, n.finished_micros})
       .status();
 }
 
@@ -259,10 +261,11 @@ Status record_node_end(store::Transaction& tx, const std::string& account,
   MORTAR_ASSIGN_OR_RETURN(bool exists, node_exists(tx, account, run_id, node));
   if (!exists) return insert_node(tx, account, run_id, node);
   return tx
-      .exec("UPDATE workflow_run_nodes SET state=?, error_message=?, finished_micros=? WHERE "
-            "account_id=? AND run_id=? AND kind=? AND name=? AND node_run_id=?",
-            {node.state, node.error_message, node.finished_micros, account, run_id, node.kind,
-             node.name, node.node_run_id})
+      .exec(
+          "UPDATE workflow_run_nodes SET state=?, error_message=?, finished_micros=? WHERE "
+          "account_id=? AND run_id=? AND kind=? AND name=? AND node_run_id=?",
+          {node.state, node.error_message, node.finished_micros, account, run_id, node.kind,
+           node.name, node.node_run_id})
       .status();
 }
 

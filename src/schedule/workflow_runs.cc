@@ -81,33 +81,32 @@ StatusOr<std::string> WorkflowService::start_workflow_run(const WorkflowStart& s
   Json trigger;
   MORTAR_ASSIGN_OR_RETURN(
       std::string run_id,
-      insert_run(start.account_id, start.workflow_name,
-                 [&](store::Transaction& tx, WorkflowRunRow& run) -> Status {
-                   MORTAR_ASSIGN_OR_RETURN(
-                       run.triggers, workflow_triggers(tx, start.account_id, start.workflow_name));
-                   const Json* t = nullptr;
-                   for (const auto& c : run.triggers) {
-                     if (!start.trigger_name.empty() && c.value("Name", "") == start.trigger_name)
-                       t = &c;
-                   }
-                   if (start.trigger_name.empty()) t = start_trigger_of(run.triggers);
-                   if (t == nullptr) {
-                     return invalid_input("Workflow " + start.workflow_name +
-                                          " has no start trigger (a trigger of the workflow "
-                                          "that is not CONDITIONAL)");
-                   }
-                   trigger = *t;
-                   if (start.run_properties.is_object()) {
-                     for (auto it = start.run_properties.begin(); it != start.run_properties.end();
-                          ++it)
-                       run.properties[it.key()] = it.value();
-                   }
-                   if (start.event_batch) {
-                     run.event_batch = Json{{"BatchSize", start.event_batch->batch_size},
-                                            {"BatchWindow", start.event_batch->batch_window_seconds}};
-                   }
-                   return ok_status();
-                 }));
+      insert_run(
+          start.account_id, start.workflow_name,
+          [&](store::Transaction& tx, WorkflowRunRow& run) -> Status {
+            MORTAR_ASSIGN_OR_RETURN(run.triggers,
+                                    workflow_triggers(tx, start.account_id, start.workflow_name));
+            const Json* t = nullptr;
+            for (const auto& c : run.triggers) {
+              if (!start.trigger_name.empty() && c.value("Name", "") == start.trigger_name) t = &c;
+            }
+            if (start.trigger_name.empty()) t = start_trigger_of(run.triggers);
+            if (t == nullptr) {
+              return invalid_input("Workflow " + start.workflow_name +
+                                   " has no start trigger (a trigger of the workflow "
+                                   "that is not CONDITIONAL)");
+            }
+            trigger = *t;
+            if (start.run_properties.is_object()) {
+              for (auto it = start.run_properties.begin(); it != start.run_properties.end(); ++it)
+                run.properties[it.key()] = it.value();
+            }
+            if (start.event_batch) {
+              run.event_batch = Json{{"BatchSize", start.event_batch->batch_size},
+                                     {"BatchWindow", start.event_batch->batch_window_seconds}};
+            }
+            return ok_status();
+          }));
   TriggerOrigin origin{trigger.value("Name", std::string()), start.workflow_name, run_id, {}};
   std::string outcome;
   Status fired = triggers_.fire_actions(start.account_id, trigger, origin, &outcome);
@@ -138,7 +137,8 @@ void WorkflowService::end_firing(const std::string& account, const std::string& 
     }
     return settle(tx, *run);
   });
-  if (!s.ok()) log("warn", "workflow run " + run_id + ": recording its start failed: " + s.ToString());
+  if (!s.ok())
+    log("warn", "workflow run " + run_id + ": recording its start failed: " + s.ToString());
 }
 
 // --- Completion -----------------------------------------------------------------
@@ -283,8 +283,8 @@ Status WorkflowService::stop_workflow_run(const CallContext& ctx, const std::str
   std::vector<NodeRun> running;
   MORTAR_RETURN_IF_ERROR(
       store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
-        MORTAR_ASSIGN_OR_RETURN(WorkflowRunRow run, require_workflow_run(tx, ctx.account_id, name,
-                                                                         run_id, true));
+        MORTAR_ASSIGN_OR_RETURN(WorkflowRunRow run,
+                                require_workflow_run(tx, ctx.account_id, name, run_id, true));
         if (run.status != "RUNNING")
           return illegal_state("Workflow run " + run_id + " is " + run.status +
                                ": only a RUNNING run can be stopped");
@@ -299,7 +299,8 @@ Status WorkflowService::stop_workflow_run(const CallContext& ctx, const std::str
   for (const auto& n : running) {
     Status s = n.kind == "JOB" ? actions_.stop_job_run(ctx.account_id, n.name, n.node_run_id)
                                : actions_.stop_crawler(ctx.account_id, n.name);
-    if (!s.ok()) log("warn", "stopping workflow run " + run_id + ": " + n.name + ": " + s.ToString());
+    if (!s.ok())
+      log("warn", "stopping workflow run " + run_id + ": " + n.name + ": " + s.ToString());
   }
   // Nothing was running: STOPPED at once.
   return store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
@@ -308,8 +309,7 @@ Status WorkflowService::stop_workflow_run(const CallContext& ctx, const std::str
   });
 }
 
-StatusOr<Json> WorkflowService::resume_workflow_run(const CallContext& ctx,
-                                                    const std::string& name,
+StatusOr<Json> WorkflowService::resume_workflow_run(const CallContext& ctx, const std::string& name,
                                                     const std::string& run_id,
                                                     const std::vector<std::string>& node_ids) {
   if (node_ids.empty()) return invalid_input("NodeIds must name at least one node");
@@ -365,8 +365,8 @@ StatusOr<Json> WorkflowService::resume_workflow_run(const CallContext& ctx,
     TriggerOrigin origin{st.trigger->value("Name", std::string()), name, new_id, {}};
     std::string outcome;
     Status s = triggers_.fire_actions(ctx.account_id, one, origin, &outcome);
-    log(s.ok() ? "info" : "warn", "workflow " + name + " run " + new_id + " resumed " + id +
-                                      ": " + outcome);
+    log(s.ok() ? "info" : "warn",
+        "workflow " + name + " run " + new_id + " resumed " + id + ": " + outcome);
     if (first.ok()) first = s;
   }
   end_firing(ctx.account_id, new_id, new_id, first);
@@ -391,29 +391,31 @@ StatusOr<Json> WorkflowService::run_view(store::Transaction& tx, const WorkflowR
   MORTAR_ASSIGN_OR_RETURN(auto nodes, list_nodes(tx, run.account, run.run_id));
   r["Statistics"] = run_statistics(nodes);
   if (include_graph) {
-    r["Graph"] = workflow_graph(run.triggers, [&](const std::string& kind,
-                                                  const std::string& name) -> Json {
-      Json list = Json::array();
-      for (const auto& n : nodes) {
-        if (n.kind != kind || n.name != name) continue;
-        if (kind == "CRAWLER") {
-          list.push_back(crawl_view(n));
-          continue;
-        }
-        auto jr = actions_.get_job_run(run.account, name, n.node_run_id);
-        if (jr.ok()) {
-          list.push_back(std::move(*jr));
-        } else {  // the job is gone: what the run recorded
-          Json j{{"Id", n.node_run_id}, {"JobName", name}, {"JobRunState", n.state},
-                 {"StartedOn", seconds(n.started_micros)}};
-          if (n.finished_micros > 0) j["CompletedOn"] = seconds(n.finished_micros);
-          list.push_back(std::move(j));
-        }
-      }
-      if (list.empty()) return Json();
-      return kind == "JOB" ? Json{{"JobRuns", std::move(list)}}
-                           : Json{{"Crawls", std::move(list)}};
-    });
+    r["Graph"] =
+        workflow_graph(run.triggers, [&](const std::string& kind, const std::string& name) -> Json {
+          Json list = Json::array();
+          for (const auto& n : nodes) {
+            if (n.kind != kind || n.name != name) continue;
+            if (kind == "CRAWLER") {
+              list.push_back(crawl_view(n));
+              continue;
+            }
+            auto jr = actions_.get_job_run(run.account, name, n.node_run_id);
+            if (jr.ok()) {
+              list.push_back(std::move(*jr));
+            } else {  // the job is gone: what the run recorded
+              Json j{{"Id", n.node_run_id},
+                     {"JobName", name},
+                     {"JobRunState", n.state},
+                     {"StartedOn", seconds(n.started_micros)}};
+              if (n.finished_micros > 0) j["CompletedOn"] = seconds(n.finished_micros);
+              list.push_back(std::move(j));
+            }
+          }
+          if (list.empty()) return Json();
+          return kind == "JOB" ? Json{{"JobRuns", std::move(list)}}
+                               : Json{{"Crawls", std::move(list)}};
+        });
   }
   return r;
 }
@@ -446,9 +448,8 @@ StatusOr<Page> WorkflowService::get_workflow_runs(const CallContext& ctx, const 
           after_started = after[0].get<int64_t>();
           after_id = after[1].get<std::string>();
         }
-        MORTAR_ASSIGN_OR_RETURN(
-            auto runs,
-            list_workflow_runs(tx, ctx.account_id, name, after_started, after_id, want + 1));
+        MORTAR_ASSIGN_OR_RETURN(auto runs, list_workflow_runs(tx, ctx.account_id, name,
+                                                              after_started, after_id, want + 1));
         for (size_t i = 0; i < runs.size(); ++i) {
           if (static_cast<int>(i) == want) {
             page.next = Json::array({runs[i - 1].started_micros, runs[i - 1].run_id});
@@ -462,8 +463,7 @@ StatusOr<Page> WorkflowService::get_workflow_runs(const CallContext& ctx, const 
   return page;
 }
 
-StatusOr<Json> WorkflowService::get_run_properties(const CallContext& ctx,
-                                                   const std::string& name,
+StatusOr<Json> WorkflowService::get_run_properties(const CallContext& ctx, const std::string& name,
                                                    const std::string& run_id) {
   Json props;
   MORTAR_RETURN_IF_ERROR(

@@ -137,13 +137,13 @@ class WorkflowService : public WorkflowStarter {
                   WorkflowServiceOptions options);
   // Inserts a run (after the MaxConcurrentRuns check) with a TRIGGER node
   // marking it as firing; `prepare` fills it in the same transaction.
-  StatusOr<std::string> insert_run(const std::string& account, const std::string& workflow,
-                                   const std::function<Status(store::Transaction&,
-                                                              WorkflowRunRow&)>& prepare);
+  StatusOr<std::string> insert_run(
+      const std::string& account, const std::string& workflow,
+      const std::function<Status(store::Transaction&, WorkflowRunRow&)>& prepare);
   // Ends the run's TRIGGER node `fire_id`, then settles the run: ERROR when
   // the fire failed and nothing started.
-  void end_firing(const std::string& account, const std::string& run_id,
-                  const std::string& fire_id, const Status& fired);
+  void end_firing(const std::string& account, const std::string& run_id, const std::string& fire_id,
+                  const Status& fired);
   // In `tx`, the run row locked: COMPLETED/STOPPED when nothing runs.
   Status settle(store::Transaction& tx, WorkflowRunRow& run);
   // `follow`: a node to record as started in the same transaction (a retry).
@@ -165,8 +165,8 @@ class WorkflowService : public WorkflowStarter {
   const WorkflowServiceOptions options_;
   const Clock& clock_;
 
-  std::mutex sweep_mu_;                // guards suspects_, stopping_
-  std::set<std::string> suspects_;     // "<account>/<run>/<kind>/<name>/<node run id>"
+  std::mutex sweep_mu_;             // guards suspects_, stopping_
+  std::set<std::string> suspects_;  // "<account>/<run>/<kind>/<name>/<node run id>"
   std::condition_variable sweep_cv_;
   bool stopping_ = false;
   std::thread sweep_thread_;

@@ -238,9 +238,9 @@ TEST_P(WorkflowServiceTest, ResumeRerunsTheSelectedNodesAndWhatFollowsOnly) {
   for (const auto& n : r["Graph"]["Nodes"]) {
     if (n["Name"] == "j1") EXPECT_EQ(n["JobDetails"]["JobRuns"][0]["Id"], runs()[0].id);
   }
-  EXPECT_EQ(error_name(workflows_->resume_workflow_run(ctx_, "w", first, {"wnode_job_j9"})
-                           .status()),
-            "InvalidInputException");
+  EXPECT_EQ(
+      error_name(workflows_->resume_workflow_run(ctx_, "w", first, {"wnode_job_j9"}).status()),
+      "InvalidInputException");
 }
 
 TEST_P(WorkflowServiceTest, AnAndPredicateSeesACopiedNodeAfterAResume) {
@@ -269,9 +269,8 @@ TEST_P(WorkflowServiceTest, AnAndPredicateSeesACopiedNodeAfterAResume) {
   finish(runs()[2].id, "SUCCEEDED");  // with j1's copied success: both hold
   ASSERT_EQ(runs().size(), 4u);
   EXPECT_EQ(runs()[3].job, "j3");
-  EXPECT_EQ(runs()[3].origin.predecessors,
-            (std::vector<std::pair<std::string, std::string>>{{"j1", runs()[0].id},
-                                                              {"j2", runs()[2].id}}));
+  EXPECT_EQ(runs()[3].origin.predecessors, (std::vector<std::pair<std::string, std::string>>{
+                                               {"j1", runs()[0].id}, {"j2", runs()[2].id}}));
 }
 
 TEST_P(WorkflowServiceTest, ARetriedAttemptKeepsTheRunGoing) {
@@ -283,8 +282,8 @@ TEST_P(WorkflowServiceTest, ARetriedAttemptKeepsTheRunGoing) {
   workflows_->on_job_run_finished(ctx_.account_id, "j1", runs()[0].id, "FAILED", origin, "boom",
                                   runs()[0].id + "_attempt_1");
   EXPECT_EQ(run("w", id)["Status"], "RUNNING");
-  workflows_->on_job_run_finished(ctx_.account_id, "j1", runs()[0].id + "_attempt_1",
-                                  "SUCCEEDED", origin, "");
+  workflows_->on_job_run_finished(ctx_.account_id, "j1", runs()[0].id + "_attempt_1", "SUCCEEDED",
+                                  origin, "");
   Json r = run("w", id);
   EXPECT_EQ(r["Status"], "COMPLETED");
   EXPECT_EQ(r["Statistics"]["TotalActions"], 2);

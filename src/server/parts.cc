@@ -143,7 +143,8 @@ StatusOr<std::unique_ptr<Parts>> Parts::build(store::Store& store, PartsOptions 
     if (p->triggers_hook_ != nullptr)
       p->triggers_hook_->on_crawl_finished(account, crawler, crawl_id, status);
     // After the triggers: what the crawl fired is recorded before its run is checked.
-    if (p->workflows_hook_ != nullptr) p->workflows_hook_->on_crawl_finished(account, crawler, status);
+    if (p->workflows_hook_ != nullptr)
+      p->workflows_hook_->on_crawl_finished(account, crawler, status);
   };
   MORTAR_ASSIGN_OR_RETURN(parts->crawlers_,
                           CrawlerRuntime::start(store, parts->catalog_, parts->partitions_,
@@ -176,10 +177,10 @@ StatusOr<std::unique_ptr<Parts>> Parts::build(store::Store& store, PartsOptions 
   workflow_options.event_log = [](const std::string& level, const std::string& message) {
     log_event(level == "warn" ? LogLevel::kWarn : LogLevel::kInfo, message);
   };
-  MORTAR_ASSIGN_OR_RETURN(parts->workflows_,
-                          schedule::WorkflowService::create(store, *parts->triggers_,
-                                                            *parts->workflow_actions_,
-                                                            std::move(workflow_options)));
+  MORTAR_ASSIGN_OR_RETURN(
+      parts->workflows_,
+      schedule::WorkflowService::create(store, *parts->triggers_, *parts->workflow_actions_,
+                                        std::move(workflow_options)));
   {
     std::unique_lock lock(parts->triggers_hook_mu_);
     parts->triggers_hook_ = parts->triggers_.get();

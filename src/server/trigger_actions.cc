@@ -44,10 +44,12 @@ JobActionHooks job_action_hooks(jobs::JobService& jobs) {
   hooks.stop_job_run = [&jobs](const std::string& account, const std::string& job,
                                const std::string& run_id) -> Status {
     MORTAR_ASSIGN_OR_RETURN(
-        auto out, jobs.batch_stop_job_run(account_context(account, "BatchStopJobRun"), job, {run_id}));
+        auto out,
+        jobs.batch_stop_job_run(account_context(account, "BatchStopJobRun"), job, {run_id}));
     const auto errors = out.value("Errors", nlohmann::json::array());
     if (!errors.empty())
-      return invalid_input(errors[0].value("ErrorDetail", nlohmann::json::object())
+      return invalid_input(errors[0]
+                               .value("ErrorDetail", nlohmann::json::object())
                                .value("ErrorMessage", std::string("the run could not be stopped")));
     return ok_status();
   };

@@ -37,16 +37,14 @@ void register_workflow_operations(OperationRegistry& r, WorkflowService& s,
     return wrap("Workflow", std::move(w));
   });
   r.add("BatchGetWorkflows", [&s](RequestContext& ctx, const Json& in) -> StatusOr<Json> {
-    return s.batch_get_workflows(context(ctx, in), str_list(in, "Names"),
-                                 flag(in, "IncludeGraph"));
+    return s.batch_get_workflows(context(ctx, in), str_list(in, "Names"), flag(in, "IncludeGraph"));
   });
   r.add("ListWorkflows", [&s, &codec](RequestContext& ctx, const Json& in) -> StatusOr<Json> {
     Paging paging(codec, ctx, in, {});
     MORTAR_ASSIGN_OR_RETURN(Json pos, paging.position());
-    MORTAR_ASSIGN_OR_RETURN(auto page,
-                            s.list_workflows(context(ctx, in),
-                                             pos.is_string() ? pos.get<std::string>() : "",
-                                             page_size(in, 25, 25)));
+    MORTAR_ASSIGN_OR_RETURN(
+        auto page, s.list_workflows(context(ctx, in), pos.is_string() ? pos.get<std::string>() : "",
+                                    page_size(in, 25, 25)));
     Json out = wrap("Workflows", std::move(page.items));
     paging.finish(out, page.next);
     return out;
@@ -68,7 +66,8 @@ void register_workflow_operations(OperationRegistry& r, WorkflowService& s,
     return wrap("RunId", id);
   });
   r.add("StopWorkflowRun", [&s](RequestContext& ctx, const Json& in) -> StatusOr<Json> {
-    MORTAR_RETURN_IF_ERROR(s.stop_workflow_run(context(ctx, in), str(in, "Name"), str(in, "RunId")));
+    MORTAR_RETURN_IF_ERROR(
+        s.stop_workflow_run(context(ctx, in), str(in, "Name"), str(in, "RunId")));
     return Json::object();
   });
   r.add("ResumeWorkflowRun", [&s](RequestContext& ctx, const Json& in) -> StatusOr<Json> {
@@ -76,19 +75,18 @@ void register_workflow_operations(OperationRegistry& r, WorkflowService& s,
                                  str_list(in, "NodeIds"));
   });
   r.add("GetWorkflowRun", [&s](RequestContext& ctx, const Json& in) -> StatusOr<Json> {
-    MORTAR_ASSIGN_OR_RETURN(Json run, s.get_workflow_run(context(ctx, in), str(in, "Name"),
-                                                         str(in, "RunId"),
-                                                         flag(in, "IncludeGraph")));
+    MORTAR_ASSIGN_OR_RETURN(Json run,
+                            s.get_workflow_run(context(ctx, in), str(in, "Name"), str(in, "RunId"),
+                                               flag(in, "IncludeGraph")));
     return wrap("Run", std::move(run));
   });
   r.add("GetWorkflowRuns", [&s, &codec](RequestContext& ctx, const Json& in) -> StatusOr<Json> {
     Paging paging(codec, ctx, in, {"Name", "IncludeGraph"});
     MORTAR_ASSIGN_OR_RETURN(Json pos, paging.position());
     // Glue's default IncludeGraph for GetWorkflowRuns is false as well.
-    MORTAR_ASSIGN_OR_RETURN(auto page,
-                            s.get_workflow_runs(context(ctx, in), str(in, "Name"),
-                                                flag(in, "IncludeGraph"), pos,
-                                                page_size(in, 1000, 100)));
+    MORTAR_ASSIGN_OR_RETURN(
+        auto page, s.get_workflow_runs(context(ctx, in), str(in, "Name"), flag(in, "IncludeGraph"),
+                                       pos, page_size(in, 1000, 100)));
     Json out = wrap("Runs", std::move(page.items));
     paging.finish(out, page.next);
     return out;
@@ -99,8 +97,8 @@ void register_workflow_operations(OperationRegistry& r, WorkflowService& s,
     return wrap("RunProperties", std::move(p));
   });
   r.add("PutWorkflowRunProperties", [&s](RequestContext& ctx, const Json& in) -> StatusOr<Json> {
-    MORTAR_RETURN_IF_ERROR(s.put_run_properties(context(ctx, in), str(in, "Name"),
-                                                str(in, "RunId"), member(in, "RunProperties")));
+    MORTAR_RETURN_IF_ERROR(s.put_run_properties(context(ctx, in), str(in, "Name"), str(in, "RunId"),
+                                                member(in, "RunProperties")));
     return Json::object();
   });
   ops::tag_router(r).add(
