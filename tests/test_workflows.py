@@ -4,7 +4,12 @@ writes a run property (PutWorkflowRunProperties, from inside the run with
 --WORKFLOW_NAME/--WORKFLOW_RUN_ID) and B reads it; the run's graph and
 statistics; a failed node leaving the run COMPLETED and ResumeWorkflowRun
 re-running it and what follows; StopWorkflowRun; MaxConcurrentRuns; CRUD,
-paging, tags and DeleteWorkflow taking its triggers along."""
+paging, tags and DeleteWorkflow taking its triggers along; a crawler node; a
+run whose job ended while the server was down; a SCHEDULED start trigger
+starting a workflow run under the test clock (MORTAR_TEST_CLOCK_FILE)."""
+import math
+import time
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -306,3 +311,33 @@ def test_a_run_whose_job_ended_while_the_server_was_down_completes(start_server,
     assert run["Status"] == "COMPLETED"
     assert run["Statistics"]["FailedActions"] == 1
     assert run["Statistics"]["RunningActions"] == 0
+
+
+def test_a_scheduled_start_trigger_starts_a_workflow_run(start_server, tmp_path):
+    clock_file = tmp_path / "clock"
+    clock_file.write_text("0")
+    srv = start_server("wf_schedule", env={"MORTAR_TEST_CLOCK_FILE": str(clock_file)})
+    glue = srv.client()
+    out = tmp_path / "out"
+    script = tmp_path / "record.py"
+    script.write_text(PRELUDE + f"open({str(out)!r}, 'w').write(WF + ' ' + RUN)\n")
+    name = unique("wfjob")
+    glue.create_job(Name=name, Role=ROLE,
+                    Command={"Name": "pythonshell", "ScriptLocation": str(script),
+                             "PythonVersion": "3.9"})
+    wf = unique("wf")
+    glue.create_workflow(Name=wf)
+    trigger = unique("hourly")
+    glue.create_trigger(Name=trigger, WorkflowName=wf, Type="SCHEDULED",
+                        Schedule="cron(0 * * * ? *)", StartOnCreation=True,
+                        Actions=[{"JobName": name}])
+    assert glue.get_workflow_runs(Name=wf)["Runs"] == []
+    # The scheduler's clock moves just past the next full hour.
+    now = time.time()
+    clock_file.write_text(str(int(math.floor(now / 3600) * 3600 + 3600 + 5 - now) + 1))
+    runs = wait_for(lambda: glue.get_workflow_runs(Name=wf)["Runs"], 60, "a workflow run")
+    run_id = runs[0]["WorkflowRunId"]
+    run = wait_run(glue, wf, run_id, {"COMPLETED", "ERROR"})
+    assert run["Status"] == "COMPLETED"
+    assert out.read_text() == f"{wf} {run_id}"  # the job ran within the run
+    assert node(run, "JOB", name)["JobDetails"]["JobRuns"][0]["TriggerName"] == trigger
