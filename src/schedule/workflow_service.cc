@@ -55,7 +55,6 @@ StatusOr<std::unique_ptr<WorkflowService>> WorkflowService::create(store::Store&
 }
 
 WorkflowService::~WorkflowService() {
-  triggers_.set_workflow_starter(nullptr);
   {
     std::lock_guard lock(sweep_mu_);
     stopping_ = true;

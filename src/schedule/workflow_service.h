@@ -64,8 +64,9 @@ class WorkflowService : public WorkflowStarter {
  public:
   static Status migrate(store::Store& store);
   // `actions` should be the WorkflowRunActions the TriggerService fires
-  // through. All references must outlive the service. Registers itself as
-  // `triggers`' workflow starter (unset again by the destructor).
+  // through. `store` and `actions` must outlive the service. Registers itself
+  // as `triggers`' workflow starter: destroy `triggers` first (it waits for
+  // the fires in flight, which may start workflow runs), or unset it.
   static StatusOr<std::unique_ptr<WorkflowService>> create(store::Store& store,
                                                            TriggerService& triggers,
                                                            TriggerActions& actions,

@@ -81,8 +81,8 @@ class WorkflowServiceTest : public ::testing::TestWithParam<StoreBackend> {
     workflows_ = std::move(*w);
   }
   void TearDown() override {
+    triggers_.reset();  // first: its fires may start workflow runs
     workflows_.reset();
-    triggers_.reset();
   }
 
   void workflow(const std::string& name, Json extra = Json::object()) {

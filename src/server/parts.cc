@@ -268,10 +268,10 @@ Parts::~Parts() {
     triggers_hook_ = nullptr;
     workflows_hook_ = nullptr;
   }
-  workflows_.reset();  // stops its sweep; unsets itself as the triggers' workflow starter
   // Before the jobs and crawlers its actions start: removes its scheduler
-  // entries, waits for fires in flight.
+  // entries, waits for fires in flight (which may start workflow runs).
   triggers_.reset();
+  workflows_.reset();  // stops its sweep
   workflow_actions_.reset();
   // Then, while the leadership it asks about lives: stops this server's
   // runs (recorded FAILED, or retried).

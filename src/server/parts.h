@@ -154,7 +154,7 @@ class Parts {
   std::unique_ptr<ServerTriggerActions> trigger_actions_;
   std::unique_ptr<schedule::WorkflowRunActions> workflow_actions_;  // over trigger_actions_
   std::unique_ptr<schedule::TriggerService> triggers_;
-  std::unique_ptr<schedule::WorkflowService> workflows_;  // destroyed before triggers_
+  std::unique_ptr<schedule::WorkflowService> workflows_;  // destroyed after triggers_
   // Guards the hooks: the crawl-finished hook reads them on crawl threads.
   std::shared_mutex triggers_hook_mu_;
   schedule::TriggerService* triggers_hook_ = nullptr;
