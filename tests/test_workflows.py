@@ -188,6 +188,9 @@ def test_stop_and_max_concurrent_runs(glue, job, tmp_path):
     run_id = glue.start_workflow_run(Name=wf)["RunId"]
     code, _ = error_of(lambda: glue.start_workflow_run(Name=wf))
     assert code == "ConcurrentRunsExceededException"
+    code, _ = error_of(lambda: glue.resume_workflow_run(Name=wf, RunId=run_id,
+                                                        NodeIds=[f"wnode_job_{sleeper}"]))
+    assert code == "IllegalWorkflowStateException"  # it has not ended
 
     def job_running():
         runs = glue.get_job_runs(JobName=sleeper)["JobRuns"]
@@ -217,6 +220,12 @@ def test_crud_paging_tags_and_delete(glue, job, account_id):
     assert code == "EntityNotFoundException"
     code, message = error_of(lambda: glue.start_workflow_run(Name=names[0]))
     assert code == "InvalidInputException" and "start trigger" in message
+    code, _ = error_of(lambda: glue.start_workflow_run(Name=unique("nope")))
+    assert code == "EntityNotFoundException"
+    code, _ = error_of(lambda: glue.get_workflow_run(Name=names[0], RunId="wr_nope"))
+    assert code == "EntityNotFoundException"
+    code, message = error_of(lambda: glue.create_workflow(Name=unique("wf"), MaxConcurrentRuns=-1))
+    assert code == "InvalidInputException" and "MaxConcurrentRuns" in message
 
     listed = []
     token = None

@@ -54,11 +54,6 @@ StatusOr<std::string> WorkflowService::insert_run(
         // The workflow's row lock serializes starts: MaxConcurrentRuns holds.
         MORTAR_ASSIGN_OR_RETURN(WorkflowRow wf,
                                 require_workflow(tx, account, workflow, /*for_write=*/true));
-        auto max = wf.body.find("MaxConcurrentRuns");
-        if (max != wf.body.end() && max->is_number_integer() && max->get<int64_t>() > 0) {
-          MORTAR_ASSIGN_OR_RETURN(int64_t active, count_active_runs(tx, account, workflow));
-          if (active >= max->get<int64_t>()) return concurrent_runs_exceeded(workflow);
-        }
         run = WorkflowRunRow{};
         run.account = account;
         run.workflow = workflow;
@@ -66,7 +61,12 @@ StatusOr<std::string> WorkflowService::insert_run(
         run.status = "RUNNING";
         run.started_micros = clock_.now_micros();
         run.properties = wf.body.value("DefaultRunProperties", Json::object());
-        MORTAR_RETURN_IF_ERROR(prepare(tx, run));
+        MORTAR_RETURN_IF_ERROR(prepare(tx, run));  // the request's own errors first
+        auto max = wf.body.find("MaxConcurrentRuns");
+        if (max != wf.body.end() && max->is_number_integer() && max->get<int64_t>() > 0) {
+          MORTAR_ASSIGN_OR_RETURN(int64_t active, count_active_runs(tx, account, workflow));
+          if (active >= max->get<int64_t>()) return concurrent_runs_exceeded(workflow);
+        }
         MORTAR_RETURN_IF_ERROR(insert_workflow_run(tx, run));
         // Marks the run as firing, so the sweep does not complete it before
         // the first actions are recorded.
