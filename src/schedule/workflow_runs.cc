@@ -389,7 +389,14 @@ StatusOr<Json> WorkflowService::run_view(store::Transaction& tx, const WorkflowR
   if (!run.error_message.empty()) r["ErrorMessage"] = run.error_message;
   if (run.event_batch.is_object()) r["StartingEventBatchCondition"] = run.event_batch;
   MORTAR_ASSIGN_OR_RETURN(auto nodes, list_nodes(tx, run.account, run.run_id));
-  r["Statistics"] = run_statistics(nodes);
+  // A running job run may be queued (WAITING): its live state tells.
+  std::vector<NodeRun> live = nodes;
+  for (auto& n : live) {
+    if (n.kind != "JOB" || n.state != "RUNNING") continue;
+    auto jr = actions_.get_job_run(run.account, n.name, n.node_run_id);
+    if (jr.ok() && jr->value("JobRunState", std::string()) == "WAITING") n.state = "WAITING";
+  }
+  r["Statistics"] = run_statistics(live);
   if (include_graph) {
     r["Graph"] =
         workflow_graph(run.triggers, [&](const std::string& kind, const std::string& name) -> Json {

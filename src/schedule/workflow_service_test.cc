@@ -162,6 +162,13 @@ TEST_P(WorkflowServiceTest, StartFiresTheStartTriggerWithinTheNewRun) {
   EXPECT_EQ(r["WorkflowRunProperties"], Json({{"k", "v"}}));
   EXPECT_EQ(r["Statistics"]["RunningActions"], 1);
   EXPECT_EQ(r["Statistics"]["TotalActions"], 1);
+  {
+    std::lock_guard lock(fake_.mu);
+    fake_.states[fake_.runs[0].id] = "WAITING";  // queued by the jobs side
+  }
+  r = run("w", id);
+  EXPECT_EQ(r["Statistics"]["WaitingActions"], 1);
+  EXPECT_EQ(r["Statistics"]["RunningActions"], 0);
 }
 
 TEST_P(WorkflowServiceTest, AConditionalChainRunsInsideTheRunThenItCompletes) {
