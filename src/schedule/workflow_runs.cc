@@ -377,8 +377,17 @@ StatusOr<Json> WorkflowService::resume_workflow_run(const CallContext& ctx, cons
 
 // --- Views ----------------------------------------------------------------------
 
-StatusOr<Json> WorkflowService::run_view(store::Transaction& tx, const WorkflowRunRow& run,
-                                         bool include_graph) {
+StatusOr<WorkflowService::RunRead> WorkflowService::read_run(store::Transaction& tx,
+                                                            WorkflowRunRow run) {
+  RunRead read;
+  MORTAR_ASSIGN_OR_RETURN(read.nodes, list_nodes(tx, run.account, run.run_id));
+  read.run = std::move(run);
+  return read;
+}
+
+Json WorkflowService::run_view(const RunRead& read, bool include_graph) {
+  const WorkflowRunRow& run = read.run;
+  const std::vector<NodeRun>& nodes = read.nodes;
   Json r{{"Name", run.workflow},
          {"WorkflowRunId", run.run_id},
          {"WorkflowRunProperties", run.properties},
@@ -388,7 +397,6 @@ StatusOr<Json> WorkflowService::run_view(store::Transaction& tx, const WorkflowR
   if (run.completed_micros > 0) r["CompletedOn"] = seconds(run.completed_micros);
   if (!run.error_message.empty()) r["ErrorMessage"] = run.error_message;
   if (run.event_batch.is_object()) r["StartingEventBatchCondition"] = run.event_batch;
-  MORTAR_ASSIGN_OR_RETURN(auto nodes, list_nodes(tx, run.account, run.run_id));
   // A running job run may be queued (WAITING): its live state tells.
   std::vector<NodeRun> live = nodes;
   for (auto& n : live) {
@@ -429,15 +437,15 @@ StatusOr<Json> WorkflowService::run_view(store::Transaction& tx, const WorkflowR
 
 StatusOr<Json> WorkflowService::get_workflow_run(const CallContext& ctx, const std::string& name,
                                                  const std::string& run_id, bool include_graph) {
-  Json out;
+  RunRead read;
   MORTAR_RETURN_IF_ERROR(
       store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
         MORTAR_ASSIGN_OR_RETURN(WorkflowRunRow run,
                                 require_workflow_run(tx, ctx.account_id, name, run_id));
-        MORTAR_ASSIGN_OR_RETURN(out, run_view(tx, run, include_graph));
+        MORTAR_ASSIGN_OR_RETURN(read, read_run(tx, std::move(run)));
         return ok_status();
       }));
-  return out;
+  return run_view(read, include_graph);
 }
 
 StatusOr<Page> WorkflowService::get_workflow_runs(const CallContext& ctx, const std::string& name,
@@ -445,9 +453,11 @@ StatusOr<Page> WorkflowService::get_workflow_runs(const CallContext& ctx, const 
                                                   int limit) {
   const int want = std::max(1, limit);
   Page page;
+  std::vector<RunRead> reads;
   MORTAR_RETURN_IF_ERROR(
       store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
         page = Page{};
+        reads.clear();
         MORTAR_RETURN_IF_ERROR(require_workflow(tx, ctx.account_id, name).status());
         int64_t after_started = 0;
         std::string after_id;
@@ -459,14 +469,15 @@ StatusOr<Page> WorkflowService::get_workflow_runs(const CallContext& ctx, const 
                                                               after_started, after_id, want + 1));
         for (size_t i = 0; i < runs.size(); ++i) {
           if (static_cast<int>(i) == want) {
-            page.next = Json::array({runs[i - 1].started_micros, runs[i - 1].run_id});
+            page.next = Json::array({reads.back().run.started_micros, reads.back().run.run_id});
             break;
           }
-          MORTAR_ASSIGN_OR_RETURN(Json v, run_view(tx, runs[i], include_graph));
-          page.items.push_back(std::move(v));
+          MORTAR_ASSIGN_OR_RETURN(RunRead read, read_run(tx, std::move(runs[i])));
+          reads.push_back(std::move(read));
         }
         return ok_status();
       }));
+  for (const auto& read : reads) page.items.push_back(run_view(read, include_graph));
   return page;
 }
 

@@ -101,40 +101,48 @@ StatusOr<std::string> WorkflowService::create_workflow(const CallContext& ctx,
   return row.name;
 }
 
-StatusOr<Json> WorkflowService::workflow_view(store::Transaction& tx, const WorkflowRow& row,
-                                              bool include_graph) {
-  Json w = row.body;
+StatusOr<WorkflowService::WorkflowRead> WorkflowService::read_workflow(store::Transaction& tx,
+                                                                      WorkflowRow row,
+                                                                      bool include_graph) {
+  WorkflowRead read;
   MORTAR_ASSIGN_OR_RETURN(auto last, list_workflow_runs(tx, row.account, row.name, 0, "", 1));
   if (!last.empty()) {
-    MORTAR_ASSIGN_OR_RETURN(w["LastRun"], run_view(tx, last[0], /*include_graph=*/false));
+    MORTAR_ASSIGN_OR_RETURN(read.last, read_run(tx, std::move(last[0])));
   }
   if (include_graph) {
-    MORTAR_ASSIGN_OR_RETURN(Json triggers, workflow_triggers(tx, row.account, row.name));
-    w["Graph"] = workflow_graph(triggers);
+    MORTAR_ASSIGN_OR_RETURN(read.triggers, workflow_triggers(tx, row.account, row.name));
   }
+  read.row = std::move(row);
+  return read;
+}
+
+Json WorkflowService::workflow_view(const WorkflowRead& read) {
+  Json w = read.row.body;
+  if (read.last) w["LastRun"] = run_view(*read.last, /*include_graph=*/false);
+  if (!read.triggers.is_null()) w["Graph"] = workflow_graph(read.triggers);
   return w;
 }
 
 StatusOr<Json> WorkflowService::get_workflow(const CallContext& ctx, const std::string& name,
                                              bool include_graph) {
-  Json out;
+  WorkflowRead read;
   MORTAR_RETURN_IF_ERROR(
       store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
         MORTAR_ASSIGN_OR_RETURN(WorkflowRow row, require_workflow(tx, ctx.account_id, name));
-        MORTAR_ASSIGN_OR_RETURN(out, workflow_view(tx, row, include_graph));
+        MORTAR_ASSIGN_OR_RETURN(read, read_workflow(tx, std::move(row), include_graph));
         return ok_status();
       }));
-  return out;
+  return workflow_view(read);
 }
 
 StatusOr<Json> WorkflowService::batch_get_workflows(const CallContext& ctx,
                                                     const std::vector<std::string>& names,
                                                     bool include_graph) {
-  Json found = Json::array();
+  std::vector<WorkflowRead> found;
   Json missing = Json::array();
   MORTAR_RETURN_IF_ERROR(
       store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
-        found = Json::array();
+        found.clear();
         missing = Json::array();
         std::set<std::string> seen;
         for (const auto& n : names) {
@@ -144,12 +152,14 @@ StatusOr<Json> WorkflowService::batch_get_workflows(const CallContext& ctx,
             missing.push_back(n);
             continue;
           }
-          MORTAR_ASSIGN_OR_RETURN(Json w, workflow_view(tx, *row, include_graph));
+          MORTAR_ASSIGN_OR_RETURN(WorkflowRead w, read_workflow(tx, std::move(*row), include_graph));
           found.push_back(std::move(w));
         }
         return ok_status();
       }));
-  return Json{{"Workflows", std::move(found)}, {"MissingWorkflows", std::move(missing)}};
+  Json workflows = Json::array();
+  for (const auto& w : found) workflows.push_back(workflow_view(w));
+  return Json{{"Workflows", std::move(workflows)}, {"MissingWorkflows", std::move(missing)}};
 }
 
 StatusOr<Page> WorkflowService::list_workflows(const CallContext& ctx, const std::string& after,

@@ -30,6 +30,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -150,10 +151,22 @@ class WorkflowService : public WorkflowStarter {
   // `follow`: a node to record as started in the same transaction (a retry).
   Status end_node(const std::string& account, const std::string& run_id, const NodeRun& node,
                   const NodeRun* follow = nullptr);
-  StatusOr<nlohmann::json> run_view(store::Transaction& tx, const WorkflowRunRow& run,
-                                    bool include_graph);
-  StatusOr<nlohmann::json> workflow_view(store::Transaction& tx, const WorkflowRow& row,
-                                         bool include_graph);
+  // Views are read in a transaction, then built outside it: building asks
+  // the jobs side (GetJobRun), which must not wait for a second connection
+  // while this one is held.
+  struct RunRead {
+    WorkflowRunRow run;
+    std::vector<NodeRun> nodes;
+  };
+  struct WorkflowRead {
+    WorkflowRow row;
+    std::optional<RunRead> last;
+    nlohmann::json triggers;  // null unless the graph was asked for
+  };
+  StatusOr<RunRead> read_run(store::Transaction& tx, WorkflowRunRow run);
+  StatusOr<WorkflowRead> read_workflow(store::Transaction& tx, WorkflowRow row, bool include_graph);
+  nlohmann::json run_view(const RunRead& read, bool include_graph);
+  nlohmann::json workflow_view(const WorkflowRead& read);
   // The Trigger objects of the workflow, by name.
   StatusOr<nlohmann::json> workflow_triggers(store::Transaction& tx, const std::string& account,
                                              const std::string& workflow);

@@ -296,6 +296,29 @@ TEST_P(WorkflowServiceTest, ARetriedAttemptKeepsTheRunGoing) {
   EXPECT_EQ(r["Statistics"]["TotalActions"], 2);
 }
 
+TEST_P(WorkflowServiceTest, GetWorkflowRunsPagesNewestFirst) {
+  workflow("w");
+  start_trigger("t0", "w", "j1");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) {
+    ids.push_back(start("w"));
+    clock_.advance(i == 2 ? 0 : 1000000);  // two runs share a start time
+  }
+  std::vector<std::string> seen;
+  Json after;
+  do {
+    auto page = workflows_->get_workflow_runs(ctx_, "w", false, after, 2);
+    ASSERT_TRUE(page.ok()) << page.status();
+    ASSERT_LE(page->items.size(), 2u);
+    for (const auto& r : page->items) seen.push_back(r["WorkflowRunId"]);
+    after = page->next;
+  } while (!after.is_null());
+  ASSERT_EQ(seen.size(), 5u);
+  EXPECT_EQ(seen.front(), ids.back());
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()),
+            std::set<std::string>(ids.begin(), ids.end()));
+}
+
 TEST_P(WorkflowServiceTest, MaxConcurrentRuns) {
   workflow("w", {{"MaxConcurrentRuns", 1}});
   start_trigger("t0", "w", "j1");
