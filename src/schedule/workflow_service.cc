@@ -205,7 +205,7 @@ Status WorkflowService::delete_workflow(const CallContext& ctx, const std::strin
         MORTAR_ASSIGN_OR_RETURN(triggers, workflow_triggers(tx, ctx.account_id, name));
         return ok_status();
       }));
-  // Glue deletes the workflow's triggers with it (its jobs and crawlers stay).
+  // The workflow's triggers go with it (its jobs and crawlers stay).
   for (const auto& t : triggers)
     MORTAR_RETURN_IF_ERROR(triggers_.delete_trigger(ctx, t.value("Name", std::string())));
   return store::run_in_write_transaction(store_, [&](store::Transaction& tx) {

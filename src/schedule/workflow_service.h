@@ -87,8 +87,9 @@ class WorkflowService : public WorkflowStarter {
   StatusOr<Page> list_workflows(const CallContext& ctx, const std::string& after, int limit);
   Status update_workflow(const CallContext& ctx, const std::string& name,
                          const nlohmann::json& request);
-  // As Glue: the workflow's triggers and runs go with it; jobs and crawlers
-  // stay. No error when it does not exist.
+  // The workflow's triggers and runs go with it (Glue's reference does not
+  // say; a trigger of a deleted workflow could never fire in a run); jobs and
+  // crawlers stay. No error when it does not exist.
   Status delete_workflow(const CallContext& ctx, const std::string& name);
 
   StatusOr<nlohmann::json> get_workflow_tags(const CallContext& ctx, const std::string& name);
