@@ -384,6 +384,16 @@ TEST_P(WorkflowServiceTest, AScheduledStartTriggerStartsAWorkflowRun) {
   EXPECT_EQ(run("w", id)["Status"], "RUNNING");
 }
 
+TEST_P(WorkflowServiceTest, StartTriggerOnAWorkflowsOnDemandTriggerStartsARun) {
+  workflow("w");
+  start_trigger("t0", "w", "j1");
+  ASSERT_TRUE(triggers_->start_trigger(ctx_, "t0").ok());
+  ASSERT_EQ(runs().size(), 1u);
+  const std::string id = runs()[0].origin.workflow_run_id;
+  ASSERT_FALSE(id.empty());
+  EXPECT_EQ(run("w", id)["Status"], "RUNNING");
+}
+
 TEST_P(WorkflowServiceTest, RunPropertiesAndDelete) {
   workflow("w", {{"DefaultRunProperties", {{"a", "1"}}}});
   start_trigger("t0", "w", "j1");
