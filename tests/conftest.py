@@ -28,7 +28,7 @@ STORE_BACKEND_FILES = {
     "test_functions.py", "test_tags.py", "test_cascade.py", "test_conformance.py",
     "test_admin.py", "test_auth.py", "test_audit_retention.py", "test_restart.py",
     "test_bad_input.py", "test_operations.py", "test_cli.py", "test_js_sdk.py", "test_logs.py",
-    "test_triggers.py", "test_events.py", "test_event_triggers.py",
+    "test_triggers.py", "test_events.py", "test_event_triggers.py", "test_workflows.py",
 }
 
 

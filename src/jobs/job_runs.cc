@@ -301,7 +301,7 @@ StatusOr<Json> JobService::batch_stop_job_run(const CallContext& ctx, const std:
   return out;
 }
 
-void JobService::notify_finished(const RunRow& row) {
+void JobService::notify_finished(const RunRow& row, const std::string& retry_run_id) {
   if (!options_.on_run_finished) return;
   JobRunFinished f;
   f.account_id = row.account;
@@ -311,6 +311,7 @@ void JobService::notify_finished(const RunRow& row) {
   f.error_message = row.body.value("ErrorMessage", "");
   f.trigger_name = row.body.value("TriggerName", "");
   f.origin = origin_from(row.origin);
+  f.retry_run_id = retry_run_id;
   options_.on_run_finished(f);
 }
 

@@ -52,6 +52,7 @@ struct JobRunFinished {
   std::string error_message;
   std::string trigger_name;  // "" for a direct StartJobRun
   RunOrigin origin;
+  std::string retry_run_id;  // the attempt started to retry this run (MaxRetries), if any
 };
 
 // A run started by a trigger or a workflow rather than StartJobRun.
@@ -202,7 +203,7 @@ class JobService {
   void expire_waiting(int64_t seq);
   StatusOr<int> expire_due_waiting();
   void on_timeout(const std::string& run_id);
-  void notify_finished(const RunRow& row);
+  void notify_finished(const RunRow& row, const std::string& retry_run_id = "");
   void log_event(const std::string& level, const std::string& message) const;
   bool leading() const { return !options_.is_leader || options_.is_leader(); }
 

@@ -358,6 +358,15 @@ TEST_P(JobServiceTest, FailedRunIsRetriedAsAttemptsUntilMaxRetries) {
   auto p2 = service_->get_job_runs(ctx_, "j", p1->next.get<std::string>(), 2);
   ASSERT_EQ(p2->items.size(), 1u);
   EXPECT_EQ(p2->items[0]["Id"], id);
+  // The listener learns which attempt retries each failed one (workflow runs keep it).
+  std::map<std::string, std::string> retried_as;
+  {
+    std::lock_guard lock(finished_mu_);
+    for (const auto& f : finished_) retried_as[f.run_id] = f.retry_run_id;
+  }
+  EXPECT_EQ(retried_as[id], a1);
+  EXPECT_EQ(retried_as[a1], a2);
+  EXPECT_EQ(retried_as[a2], "");
   EXPECT_TRUE(p2->next.is_null());
 }
 

@@ -1,6 +1,8 @@
 // JobService, the background side of runs: claiming queued runs, one thread
 // per run driving the executor, timeouts, the heartbeat, recovery of dead
 // servers' runs, queue expiry and shutdown.
+#include <map>
+
 #include "common/utc_time.h"
 #include "jobs/job_definition.h"
 #include "jobs/job_rows.h"
@@ -292,7 +294,7 @@ bool JobService::finish_run(ActiveRun& run, std::string state, const std::string
             "job " + row.job_name + ": run " + row.run_id + " " + state +
                 (message.empty() ? "" : ": " + message) +
                 (retry ? "; retried as " + retry->run_id : ""));
-  notify_finished(row);
+  notify_finished(row, retry ? retry->run_id : "");
   if (retry || !promoted.empty()) wake_dispatcher();
   return true;
 }
@@ -422,11 +424,13 @@ StatusOr<int> JobService::recover(bool at_start) {
   // at start-up is this server's previous process's.
   const bool all_previous = at_start && !store_.shared();
   std::vector<RunRow> ended;
+  std::map<std::string, std::string> retry_ids;  // run id -> its retry's ("" none)
   std::vector<std::string> keys;
   bool requeued = false;
   MORTAR_RETURN_IF_ERROR(
       store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
         ended.clear();
+        retry_ids.clear();
         keys.clear();
         requeued = false;
         MORTAR_ASSIGN_OR_RETURN(auto runs, all_runs_in_states(tx, kInFlightStates));
@@ -460,6 +464,7 @@ StatusOr<int> JobService::recover(bool at_start) {
           if (!given_up) continue;
           MORTAR_ASSIGN_OR_RETURN(auto retry, insert_retry(tx, row, now));
           requeued = requeued || retry.has_value();
+          retry_ids[row.run_id] = retry ? retry->run_id : "";
           MORTAR_ASSIGN_OR_RETURN(auto job, load_job(tx, row.account, row.job_name));
           if (job) {
             MORTAR_ASSIGN_OR_RETURN(auto promoted,
@@ -480,7 +485,7 @@ StatusOr<int> JobService::recover(bool at_start) {
   for (const auto& row : ended) {
     log_event("warn", "job " + row.job_name + ": run " + row.run_id + " " + row.state + ": " +
                           row.body.value("ErrorMessage", ""));
-    notify_finished(row);
+    notify_finished(row, retry_ids[row.run_id]);
   }
   if (requeued && !at_start) dispatch();
   return static_cast<int>(ended.size());

@@ -55,11 +55,44 @@ class TriggerActions {
   // Starts a crawl of `crawler` in `account` (CrawlerRunningException when
   // it runs already, NotFound when it is gone).
   virtual Status start_crawler(const std::string& account, const std::string& crawler) = 0;
+  // The same for a trigger's action, with its origin (a workflow run records
+  // the crawls started within it). Default: start_crawler().
+  virtual Status start_crawler_in(const std::string& account, const std::string& crawler,
+                                  const TriggerOrigin& origin) {
+    (void)origin;
+    return start_crawler(account, crawler);
+  }
 
   // CreateTrigger/UpdateTrigger: NotFound (EntityNotFoundException) when an
   // action names a job or crawler that does not exist.
   virtual Status check_job(const std::string& account, const std::string& job) = 0;
   virtual Status check_crawler(const std::string& account, const std::string& crawler) = 0;
+
+  // --- What workflow runs need besides starting (defaults: Unimplemented) ---
+  // The JobRun object (GetJobRun), for a workflow run's graph.
+  virtual StatusOr<nlohmann::json> get_job_run(const std::string& account, const std::string& job,
+                                               const std::string& run_id) {
+    (void)account, (void)job, (void)run_id;
+    return unimplemented("job runs cannot be read here");
+  }
+  // StopWorkflowRun: BatchStopJobRun of one run / StopCrawler.
+  virtual Status stop_job_run(const std::string& account, const std::string& job,
+                              const std::string& run_id) {
+    (void)account, (void)job, (void)run_id;
+    return unimplemented("job runs cannot be stopped here");
+  }
+  virtual Status stop_crawler(const std::string& account, const std::string& crawler) {
+    (void)account, (void)crawler;
+    return unimplemented("crawlers cannot be stopped here");
+  }
+  // "RUNNING" while the crawler crawls, else its last crawl's state
+  // (SUCCEEDED, FAILED, CANCELLED): a missed crawl end is noticed by the
+  // workflow sweep.
+  virtual StatusOr<std::string> crawler_state(const std::string& account,
+                                              const std::string& crawler) {
+    (void)account, (void)crawler;
+    return unimplemented("crawlers cannot be read here");
+  }
 };
 
 }  // namespace mortar::schedule

@@ -8,6 +8,7 @@
 #include "common/utc_time.h"
 #include "schedule/glue_schedule.h"
 #include "schedule/trigger_service.h"
+#include "schedule/workflow_rows.h"
 
 namespace mortar::schedule {
 namespace {
@@ -100,7 +101,7 @@ Status TriggerService::run_actions(const std::string& account, const Json& trigg
       line = "job " + action.job_name + ": " + (run.ok() ? "run " + *run : s.ToString());
     } else {
       const std::string crawler = a.value("CrawlerName", std::string());
-      s = actions_.start_crawler(account, crawler);
+      s = actions_.start_crawler_in(account, crawler, origin);
       if (!s.ok()) {
         auto it = prior->find(crawler);
         Status undo = store::run_in_write_transaction(store_, [&](store::Transaction& tx) {
@@ -126,6 +127,11 @@ Status TriggerService::run_actions(const std::string& account, const Json& trigg
   }
   if (outcome != nullptr) *outcome = lines;
   return first;
+}
+
+Status TriggerService::fire_actions(const std::string& account, const Json& trigger,
+                                    const TriggerOrigin& origin, std::string* outcome) {
+  return run_actions(account, trigger, origin, outcome);
 }
 
 // --- Scheduled ----------------------------------------------------------------
@@ -165,8 +171,11 @@ int TriggerService::fire_batch(const std::vector<DueFire>& batch) {
       MORTAR_RETURN_IF_ERROR(
           insert_trigger_firing(tx, due.account, due.name, key, options_.server_id, now));
       TriggerOrigin origin{due.name, row->body.value("WorkflowName", std::string()), ""};
-      MORTAR_ASSIGN_OR_RETURN(PriorCrawls prior,
-                              record_crawl_starts(tx, due.account, row->body, origin));
+      PriorCrawls prior;
+      // A workflow's start trigger starts a workflow run (after the claim commits).
+      if (origin.workflow_name.empty() || workflow_starter_.load() == nullptr) {
+        MORTAR_ASSIGN_OR_RETURN(prior, record_crawl_starts(tx, due.account, row->body, origin));
+      }
       claimed.push_back(
           Claimed{&due, std::move(*row), key, std::move(origin), std::move(prior), ""});
     }
@@ -185,6 +194,20 @@ int TriggerService::fire_batch(const std::vector<DueFire>& batch) {
   }
   scheduled_fires_ += static_cast<int64_t>(claimed.size());
   for (Claimed& c : claimed) {
+    if (WorkflowStarter* starter = workflow_starter_.load();
+        starter != nullptr && !c.origin.workflow_name.empty()) {
+      WorkflowStart start;
+      start.account_id = c.due->account;
+      start.workflow_name = c.origin.workflow_name;
+      start.trigger_name = c.due->name;
+      auto run = starter->start_workflow_run(start);
+      c.outcome = run.ok() ? "workflow " + start.workflow_name + ": run " + *run
+                           : "workflow " + start.workflow_name + ": " + run.status().ToString();
+      if (!run.ok()) ++failed_actions_;
+      log(run.ok() ? "info" : "warn", "trigger " + c.due->name + " fired for " +
+                                          utc_timestamp(c.due->scheduled_time) + ": " + c.outcome);
+      continue;
+    }
     Status ran = run_actions(c.due->account, c.row.body, c.origin, &c.outcome, &c.prior);
     log(ran.ok() ? "info" : "warn", "trigger " + c.due->name + " fired for " +
                                         utc_timestamp(c.due->scheduled_time) + ": " + c.outcome);
@@ -375,8 +398,24 @@ std::vector<std::string> TriggerService::run_finished(const std::string& account
       return ok_status();  // reported twice
     MORTAR_RETURN_IF_ERROR(seq.status());
     recorded = true;
-    MORTAR_ASSIGN_OR_RETURN(auto candidates,
-                            triggers_in_state(tx, account, "CONDITIONAL", "ACTIVATED"));
+    // Within a workflow run, the triggers it snapshotted at start (its row
+    // locked: one finished node of the run is evaluated at a time).
+    std::optional<WorkflowRunRow> workflow_run;
+    if (!origin.workflow_run_id.empty()) {
+      MORTAR_ASSIGN_OR_RETURN(workflow_run, load_workflow_run(tx, account, origin.workflow_run_id,
+                                                              /*for_write=*/true));
+    }
+    std::vector<TriggerRow> candidates;
+    if (workflow_run) {
+      for (const auto& t : workflow_run->triggers) {
+        if (t.value("Type", "") != "CONDITIONAL" || t.value("State", "") != "ACTIVATED") continue;
+        candidates.push_back(TriggerRow{account, t.value("Name", ""), "CONDITIONAL", "ACTIVATED", t,
+                                        Json::object(), 0});
+      }
+    } else {
+      MORTAR_ASSIGN_OR_RETURN(candidates,
+                              triggers_in_state(tx, account, "CONDITIONAL", "ACTIVATED"));
+    }
     for (const auto& candidate : candidates) {  // by name: rows are locked in one order
       // Triggers of a workflow fire within its runs only, and the others outside any.
       if (candidate.body.value("WorkflowName", std::string()) != origin.workflow_name) continue;
@@ -388,9 +427,11 @@ std::vector<std::string> TriggerService::run_finished(const std::string& account
                         (watches(c, event.kind, event.name) && watched_state(c) == event.state);
       }
       if (!matches_event) continue;
-      MORTAR_ASSIGN_OR_RETURN(TriggerRow row,
-                              require_trigger_for_write(tx, account, candidate.name));
-      if (row.state != "ACTIVATED" || row.type != "CONDITIONAL") continue;
+      TriggerRow row = candidate;
+      if (!workflow_run) {
+        MORTAR_ASSIGN_OR_RETURN(row, require_trigger_for_write(tx, account, candidate.name));
+        if (row.state != "ACTIVATED" || row.type != "CONDITIONAL") continue;
+      }
       std::vector<std::pair<std::string, std::string>> predecessors;
       if (predicate.value("Logical", std::string("AND")) == "AND") {
         // Every watched job/crawler's newest trigger-started run in this chain
@@ -405,7 +446,10 @@ std::vector<std::string> TriggerService::run_finished(const std::string& account
             all = false;
             break;
           }
-          if (latest->kind == "JOB") predecessors.emplace_back(latest->name, latest->run_id);
+          if (latest->kind == "JOB") {
+            const std::string id = latest->run_id;
+            predecessors.emplace_back(latest->name, id.substr(0, id.find(kCopiedRunSeparator)));
+          }
         }
         if (!all) continue;
         MORTAR_RETURN_IF_ERROR(set_chain_fired_seq(tx, account, row.name, event.chain, *seq));

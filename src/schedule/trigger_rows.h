@@ -95,6 +95,10 @@ struct RunEvent {
   std::string trigger_name;
   int64_t finished_micros = 0;
 };
+// A resumed workflow run's copy of an earlier run's event has the run id
+// "<run id><this><workflow run id>" (event run ids are unique).
+inline constexpr const char* kCopiedRunSeparator = "@";
+
 // Records `event` and returns its seq; AlreadyExists when (kind, run id) was
 // recorded before (a completion reported twice).
 StatusOr<int64_t> insert_run_event(store::Transaction& tx, const std::string& account,

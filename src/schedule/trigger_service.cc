@@ -258,6 +258,15 @@ Status TriggerService::start_trigger(const CallContext& ctx, const std::string& 
   TriggerOrigin origin{name, row.body.value("WorkflowName", std::string()), ""};
   std::string outcome;
   ++on_demand_fires_;
+  if (WorkflowStarter* starter = workflow_starter_.load();
+      starter != nullptr && !origin.workflow_name.empty()) {
+    // A workflow's on-demand trigger starts a run of the workflow.
+    WorkflowStart start;
+    start.account_id = ctx.account_id;
+    start.workflow_name = origin.workflow_name;
+    start.trigger_name = name;
+    return starter->start_workflow_run(start).status();
+  }
   Status s = run_actions(ctx.account_id, row.body, origin, &outcome);
   log(s.ok() ? "info" : "warn", "trigger " + name + " started on demand: " + outcome);
   return s;

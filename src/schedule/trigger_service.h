@@ -54,6 +54,7 @@
 #include "schedule/trigger_actions.h"
 #include "schedule/trigger_rows.h"
 #include "schedule/trigger_validation.h"
+#include "schedule/workflow_starter.h"
 #include "store/store.h"
 
 namespace mortar::schedule {
@@ -133,6 +134,17 @@ class TriggerService {
                        const std::vector<std::string>& keys);
 
   // --- Firing ---------------------------------------------------------------
+  // Where a fire of a workflow's SCHEDULED or ON_DEMAND start trigger goes:
+  // it starts a run of the workflow (which fires the trigger within it).
+  // Unset: such a trigger runs its actions outside any workflow run. The
+  // starter must outlive the service or be unset first.
+  void set_workflow_starter(WorkflowStarter* starter) { workflow_starter_ = starter; }
+  // Runs every action of `trigger` (a Trigger object) with `origin`, as a
+  // fire does (the WorkflowService fires a start trigger within a new run);
+  // every action is attempted, the first failure returned, one line per
+  // action in `outcome`.
+  Status fire_actions(const std::string& account, const nlohmann::json& trigger,
+                      const TriggerOrigin& origin, std::string* outcome);
   // A scheduled time of a trigger is due: claims (trigger, scheduled_time)
   // and runs the actions unless that time was claimed already or the trigger
   // is no longer ACTIVATED. Returns whether it fired. The scheduler's
@@ -233,6 +245,7 @@ class TriggerService {
   bool stop_firing_ = false;        // guarded by due_mu_
   std::thread firing_thread_;
 
+  std::atomic<WorkflowStarter*> workflow_starter_{nullptr};
   std::atomic<int64_t> scheduled_fires_{0};
   std::atomic<int64_t> conditional_fires_{0};
   std::atomic<int64_t> on_demand_fires_{0};

@@ -12,6 +12,7 @@
 #include "api/ops/logs_operations.h"
 #include "api/ops/partition_operations.h"
 #include "api/ops/trigger_operations.h"
+#include "api/ops/workflow_operations.h"
 #include "common/crypto.h"
 #include "crawler/service/crawl_claims.h"
 #include "crawler/service/crawler_service.h"
@@ -87,6 +88,7 @@ StatusOr<SchemaVersions> migrate_components(store::Store& store) {
   MORTAR_RETURN_IF_ERROR(jobs::JobBookmarks::migrate(recording));
   MORTAR_RETURN_IF_ERROR(jobs::JobService::migrate(recording));
   MORTAR_RETURN_IF_ERROR(schedule::TriggerService::migrate(recording));
+  MORTAR_RETURN_IF_ERROR(schedule::WorkflowService::migrate(recording));
   MORTAR_RETURN_IF_ERROR(logs::LogStore::migrate(recording));
   MORTAR_RETURN_IF_ERROR(events::EventRules::migrate(recording));
   MORTAR_RETURN_IF_ERROR(schedule::EventTriggerBatcher::migrate(recording));
@@ -144,6 +146,9 @@ StatusOr<std::unique_ptr<Parts>> Parts::build(store::Store& store, PartsOptions 
     std::shared_lock lock(p->triggers_hook_mu_);
     if (p->triggers_hook_ != nullptr)
       p->triggers_hook_->on_crawl_finished(account, crawler, crawl_id, status);
+    // After the triggers: what the crawl fired is recorded before its run is checked.
+    if (p->workflows_hook_ != nullptr)
+      p->workflows_hook_->on_crawl_finished(account, crawler, status);
   };
   MORTAR_ASSIGN_OR_RETURN(parts->crawlers_,
                           CrawlerRuntime::start(store, parts->catalog_, parts->partitions_,
@@ -164,12 +169,26 @@ StatusOr<std::unique_ptr<Parts>> Parts::build(store::Store& store, PartsOptions 
                                 : LogLevel::kInfo,
               message);
   };
+  parts->workflow_actions_ = std::make_unique<schedule::WorkflowRunActions>(
+      store, *parts->trigger_actions_, parts->clock());
   MORTAR_ASSIGN_OR_RETURN(parts->triggers_, schedule::TriggerService::create(
-                                                store, parts->scheduler_, *parts->trigger_actions_,
+                                                store, parts->scheduler_, *parts->workflow_actions_,
                                                 std::move(trigger_options)));
+  schedule::WorkflowServiceOptions workflow_options;
+  workflow_options.clock = &parts->clock();
+  workflow_options.is_leader = [p] { return p->leadership_->leading(); };
+  workflow_options.sweep_interval_millis = 5000;
+  workflow_options.event_log = [](const std::string& level, const std::string& message) {
+    log_event(level == "warn" ? LogLevel::kWarn : LogLevel::kInfo, message);
+  };
+  MORTAR_ASSIGN_OR_RETURN(
+      parts->workflows_,
+      schedule::WorkflowService::create(store, *parts->triggers_, *parts->workflow_actions_,
+                                        std::move(workflow_options)));
   {
     std::unique_lock lock(parts->triggers_hook_mu_);
     parts->triggers_hook_ = parts->triggers_.get();
+    parts->workflows_hook_ = parts->workflows_.get();
   }
   MORTAR_RETURN_IF_ERROR(schedule_audit_retention(parts->scheduler_, store, parts->clock(),
                                                   parts->options_.audit_retention));
@@ -224,6 +243,11 @@ Status Parts::start_jobs(store::Store& store) {
     origin.workflow_name = f.origin.workflow_name;
     origin.workflow_run_id = f.origin.workflow_run_id;
     triggers_hook_->on_job_run_finished(f.account_id, f.job_name, f.run_id, f.state, origin);
+    // After the triggers: what the run fired is recorded before its workflow run is checked.
+    if (workflows_hook_ != nullptr) {
+      workflows_hook_->on_job_run_finished(f.account_id, f.job_name, f.run_id, f.state, origin,
+                                           f.error_message, f.retry_run_id);
+    }
   };
   o.event_log = [](const std::string& level, const std::string& message) {
     log_event(level == "error"  ? LogLevel::kError
@@ -256,7 +280,8 @@ Status Parts::start_events(store::Store& store) {
   batching.event_log = event_log;
   MORTAR_ASSIGN_OR_RETURN(event_batcher_,
                           schedule::EventTriggerBatcher::create(store, std::move(batching)));
-  event_batcher_->set_starter(options_.workflow_starter);
+  // A closed batch starts a run of the EVENT trigger's workflow.
+  event_batcher_->set_starter(workflows_.get());
   events::EventRulesOptions rules;
   rules.region = options_.region;
   rules.deliver = [this](const std::string& account, const std::string& workflow,
@@ -292,10 +317,13 @@ Parts::~Parts() {
     // Runs and crawls ended by the shutdown below fire no conditional triggers.
     std::unique_lock lock(triggers_hook_mu_);
     triggers_hook_ = nullptr;
+    workflows_hook_ = nullptr;
   }
   // Before the jobs and crawlers its actions start: removes its scheduler
-  // entries, waits for fires in flight.
+  // entries, waits for fires in flight (which may start workflow runs).
   triggers_.reset();
+  workflows_.reset();  // stops its sweep
+  workflow_actions_.reset();
   // Then, while the leadership it asks about lives: stops this server's
   // runs (recorded FAILED, or retried).
   jobs_.reset();
@@ -346,6 +374,7 @@ api::OperationRegistry Parts::operations() {
   crawlers_->register_operations(ops, codec_);
   api::register_job_operations(ops, *jobs_, codec_);
   api::register_trigger_operations(ops, *triggers_, codec_);
+  api::register_workflow_operations(ops, *workflows_, codec_);
   api::register_job_bookmark_operations(
       ops, bookmarks_, [this](const std::string& account, const std::string& job) -> Status {
         CallContext ctx;

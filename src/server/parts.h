@@ -9,6 +9,10 @@
 //   - the schedule::TriggerService, firing through ServerTriggerActions
 //     (trigger_actions.h) on the same scheduler and leadership, told of
 //     every crawl that ends (conditional triggers);
+//   - the schedule::WorkflowService (workflows and their runs), starting
+//     runs for the TriggerService and told of every run and crawl that ends
+//     after it; triggers fire through WorkflowRunActions, which records what
+//     each workflow run starts;
 //   - the jobs::JobService (jobs, runs; its per-run credentials over the
 //     account registry, and the RunExecutor it is given);
 //   - the logs::LogStore crawls (and job runs) write and the CloudWatch Logs
@@ -55,6 +59,8 @@
 #include "schedule/event_trigger_batcher.h"
 #include "schedule/scheduler.h"
 #include "schedule/trigger_service.h"
+#include "schedule/workflow_run_actions.h"
+#include "schedule/workflow_service.h"
 #include "server/crawler_runtime.h"
 #include "server/leadership.h"
 #include "server/readiness.h"
@@ -100,10 +106,6 @@ struct PartsOptions {
   // EventBridge event sources (events/event_sources.h): rules re-read, S3
   // listed and directories without inotify scanned this often.
   int64_t events_poll_interval_millis = 10000;
-  // Starts the workflow runs of EVENT triggers' batches; unset: a batch
-  // that closes is logged ("could not start a workflow run") and dropped.
-  // Also settable later: event_batcher().set_starter().
-  schedule::WorkflowStarter* workflow_starter = nullptr;
 };
 
 class Parts {
@@ -123,6 +125,7 @@ class Parts {
   jobs::JobBookmarks& bookmarks() { return bookmarks_; }
   schedule::Scheduler& scheduler() { return scheduler_; }
   schedule::TriggerService& triggers() { return *triggers_; }
+  schedule::WorkflowService& workflows() { return *workflows_; }
   jobs::JobService& jobs() { return *jobs_; }
   // Null when jobs.warm_pool_size is 0 or an executor was given.
   const jobs::WarmPoolLauncher* warm_pool() const { return warm_pool_.get(); }
@@ -147,6 +150,7 @@ class Parts {
   void publish_crawl_finished(const std::string& account, const std::string& crawler,
                               const std::string& status);
   Status start_jobs(store::Store& store);
+  // After the WorkflowService: closed batches start its runs.
   Status start_events(store::Store& store);
 
   const PartsOptions options_;
@@ -165,10 +169,13 @@ class Parts {
   // Destroyed first (~Parts), while the scheduler and catalog live.
   std::unique_ptr<CrawlerRuntime> crawlers_;
   std::unique_ptr<ServerTriggerActions> trigger_actions_;
+  std::unique_ptr<schedule::WorkflowRunActions> workflow_actions_;  // over trigger_actions_
   std::unique_ptr<schedule::TriggerService> triggers_;
-  // Guards triggers_hook_: the crawl-finished hook reads it on crawl threads.
+  std::unique_ptr<schedule::WorkflowService> workflows_;  // destroyed after triggers_
+  // Guards the hooks: the crawl-finished hook reads them on crawl threads.
   std::shared_mutex triggers_hook_mu_;
   schedule::TriggerService* triggers_hook_ = nullptr;
+  schedule::WorkflowService* workflows_hook_ = nullptr;
   std::unique_ptr<jobs::CredentialIssuer> run_credentials_;
   std::unique_ptr<jobs::PosixLauncher> launcher_;
   std::unique_ptr<jobs::WarmPoolLauncher> warm_pool_;  // over launcher_

@@ -37,6 +37,22 @@ JobActionHooks job_action_hooks(jobs::JobService& jobs) {
   hooks.check_job = [&jobs](const std::string& account, const std::string& job) {
     return jobs.get_job(account_context(account, "GetJob"), job).status();
   };
+  hooks.get_job_run = [&jobs](const std::string& account, const std::string& job,
+                              const std::string& run_id) {
+    return jobs.get_job_run(account_context(account, "GetJobRun"), job, run_id, false);
+  };
+  hooks.stop_job_run = [&jobs](const std::string& account, const std::string& job,
+                               const std::string& run_id) -> Status {
+    MORTAR_ASSIGN_OR_RETURN(
+        auto out,
+        jobs.batch_stop_job_run(account_context(account, "BatchStopJobRun"), job, {run_id}));
+    const auto errors = out.value("Errors", nlohmann::json::array());
+    if (!errors.empty())
+      return invalid_input(errors[0]
+                               .value("ErrorDetail", nlohmann::json::object())
+                               .value("ErrorMessage", std::string("the run could not be stopped")));
+    return ok_status();
+  };
   return hooks;
 }
 
@@ -58,6 +74,36 @@ Status ServerTriggerActions::check_job(const std::string& account, const std::st
 
 Status ServerTriggerActions::check_crawler(const std::string& account, const std::string& crawler) {
   return crawlers_.get_crawler(account_context(account, "GetCrawler"), crawler).status();
+}
+
+}  // namespace mortar::server
+
+namespace mortar::server {
+
+StatusOr<nlohmann::json> ServerTriggerActions::get_job_run(const std::string& account,
+                                                           const std::string& job,
+                                                           const std::string& run_id) {
+  if (!jobs_.get_job_run) return no_jobs(job);
+  return jobs_.get_job_run(account, job, run_id);
+}
+
+Status ServerTriggerActions::stop_job_run(const std::string& account, const std::string& job,
+                                          const std::string& run_id) {
+  if (!jobs_.stop_job_run) return no_jobs(job);
+  return jobs_.stop_job_run(account, job, run_id);
+}
+
+Status ServerTriggerActions::stop_crawler(const std::string& account, const std::string& crawler) {
+  return crawlers_.stop_crawler(account_context(account, "StopCrawler"), crawler);
+}
+
+StatusOr<std::string> ServerTriggerActions::crawler_state(const std::string& account,
+                                                          const std::string& crawler) {
+  MORTAR_ASSIGN_OR_RETURN(auto c,
+                          crawlers_.get_crawler(account_context(account, "GetCrawler"), crawler));
+  const std::string state = c.value("State", std::string());
+  if (state == "RUNNING" || state == "STOPPING") return std::string("RUNNING");
+  return c.value("LastCrawl", nlohmann::json::object()).value("Status", std::string("FAILED"));
 }
 
 }  // namespace mortar::server

@@ -23,6 +23,13 @@ struct JobActionHooks {
                                       const schedule::TriggerOrigin& origin)>
       start_job_run;
   std::function<Status(const std::string& account, const std::string& job)> check_job;
+  // Workflow runs: GetJobRun, and BatchStopJobRun of one run.
+  std::function<StatusOr<nlohmann::json>(const std::string& account, const std::string& job,
+                                         const std::string& run_id)>
+      get_job_run;
+  std::function<Status(const std::string& account, const std::string& job,
+                       const std::string& run_id)>
+      stop_job_run;
 };
 
 // Job actions over the server's JobService (which must outlive the hooks):
@@ -41,6 +48,13 @@ class ServerTriggerActions : public schedule::TriggerActions {
   Status start_crawler(const std::string& account, const std::string& crawler) override;
   Status check_job(const std::string& account, const std::string& job) override;
   Status check_crawler(const std::string& account, const std::string& crawler) override;
+  StatusOr<nlohmann::json> get_job_run(const std::string& account, const std::string& job,
+                                       const std::string& run_id) override;
+  Status stop_job_run(const std::string& account, const std::string& job,
+                      const std::string& run_id) override;
+  Status stop_crawler(const std::string& account, const std::string& crawler) override;
+  StatusOr<std::string> crawler_state(const std::string& account,
+                                      const std::string& crawler) override;
 
  private:
   crawler::CrawlerService& crawlers_;
