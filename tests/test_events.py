@@ -122,3 +122,42 @@ def test_undeliverable_events_go_to_the_dead_letter_file(start_server, tmp_path)
     assert letter["url"] == "http://127.0.0.1:1/nothing-here"
     assert letter["event"]["detail"]["state"] == "SUCCEEDED"
     assert srv.client().get_job(JobName=job)["Job"]["Name"] == job  # the server serves on
+
+
+def test_a_run_past_its_notify_delay_sends_a_job_run_status(start_server, tmp_path):
+    # The test clock (MORTAR_TEST_CLOCK_FILE, src/server/parts.h) makes the
+    # NotifyDelayAfter minute pass without waiting for it.
+    receiver = Receiver()
+    clock_file = tmp_path / "clock"
+    clock_file.write_text("0")
+    srv = start_server("events_delay", env={"MORTAR_EVENTS_WEBHOOKS": receiver.url,
+                                             "MORTAR_TEST_CLOCK_FILE": str(clock_file)})
+    try:
+        glue = srv.client()
+        go = tmp_path / "go"
+        script = tmp_path / "slow.py"
+        script.write_text("import os, time\n"
+                          f"while not os.path.exists({str(go)!r}):\n    time.sleep(0.05)\n")
+        job = unique("delayjob")
+        glue.create_job(Name=job, Role="r", NotificationProperty={"NotifyDelayAfter": 30},
+                        Command={"Name": "pythonshell", "ScriptLocation": str(script)})
+        # The run's NotificationProperty overrides the job's 30 minutes.
+        run_id = glue.start_job_run(JobName=job, NotificationProperty={"NotifyDelayAfter": 1})["JobRunId"]
+        wait_for(lambda: glue.get_job_run(JobName=job, RunId=run_id)["JobRun"]["JobRunState"] == "RUNNING",
+                 60, "the run to be RUNNING")
+        assert glue.get_job_run(JobName=job, RunId=run_id)["JobRun"]["NotificationProperty"] == \
+            {"NotifyDelayAfter": 1}
+        clock_file.write_text("61")  # a minute passes for the server
+        (event,) = wait_for(lambda: [e for e in receiver.of_type("Glue Job Run Status")
+                                     if e["detail"]["jobRunId"] == run_id], 60, "the delay event")
+        assert event["source"] == "aws.glue"
+        assert event["detail"]["jobName"] == job
+        assert event["detail"]["state"] == "RUNNING"
+        assert event["detail"]["notificationCondition"] == {"NotifyDelayAfter": 1.0}
+        go.write_text("")
+        wait_for(lambda: [e for e in receiver.of_type("Glue Job State Change")
+                          if e["detail"]["jobRunId"] == run_id], 60, "the end of the run")
+        assert len([e for e in receiver.of_type("Glue Job Run Status")
+                    if e["detail"]["jobRunId"] == run_id]) == 1
+    finally:
+        receiver.httpd.shutdown()

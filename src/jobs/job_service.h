@@ -54,6 +54,16 @@ struct JobRunFinished {
   RunOrigin origin;
 };
 
+// A run still in flight (STARTING, RUNNING or STOPPING) NotifyDelayAfter
+// minutes after it started: Glue's "Glue Job Run Status" event.
+struct JobRunDelayed {
+  std::string account_id;
+  std::string job_name;
+  std::string run_id;
+  std::string state;
+  int notify_delay_minutes = 0;
+};
+
 // A run started by a trigger or a workflow rather than StartJobRun.
 struct TriggeredRun {
   RunOrigin origin;
@@ -72,6 +82,9 @@ struct JobServiceOptions {
   // Runs this server executes at once; more wait in the queue (STARTING).
   int max_concurrent_runs = 4;
   std::function<void(const JobRunFinished&)> on_run_finished;
+  // Once per run of this server whose NotificationProperty.NotifyDelayAfter
+  // (the run's, else the job's) passed while it was in flight; may be unset.
+  std::function<void(const JobRunDelayed&)> on_run_delayed;
   // After DeleteJob removed the job (e.g. to forget its bookmark).
   std::function<void(const std::string& account_id, const std::string& job_name)> on_job_deleted;
   // Server-level events; may be unset.
@@ -202,6 +215,7 @@ class JobService {
   void expire_waiting(int64_t seq);
   StatusOr<int> expire_due_waiting();
   void on_timeout(const std::string& run_id);
+  void on_notify_delay(const std::string& run_id);
   void notify_finished(const RunRow& row);
   void log_event(const std::string& level, const std::string& message) const;
   bool leading() const { return !options_.is_leader || options_.is_leader(); }

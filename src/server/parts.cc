@@ -220,6 +220,11 @@ Status Parts::start_jobs(store::Store& store) {
     origin.workflow_run_id = f.origin.workflow_run_id;
     triggers_hook_->on_job_run_finished(f.account_id, f.job_name, f.run_id, f.state, origin);
   };
+  o.on_run_delayed = [this](const jobs::JobRunDelayed& d) {
+    events::EventSource source{d.account_id, options_.region, Clock::real().now_seconds()};
+    webhooks_->publish(events::job_run_status(source, d.job_name, d.run_id, d.state,
+                                              d.notify_delay_minutes));
+  };
   o.event_log = [](const std::string& level, const std::string& message) {
     log_event(level == "error"  ? LogLevel::kError
               : level == "warn" ? LogLevel::kWarn
