@@ -136,11 +136,11 @@ StatusOr<std::unique_ptr<Parts>> Parts::build(store::Store& store, PartsOptions 
   parts->webhooks_ = std::make_unique<events::WebhookPublisher>(parts->options_.webhooks);
   crawler_options.on_crawl_finished = [p](const std::string& account, const std::string& crawler,
                                           const std::string& crawl_id, const std::string& status) {
-    p->publish_crawl_finished(account, crawler, status);
     std::shared_lock lock(p->triggers_hook_mu_);
     if (p->triggers_hook_ != nullptr)
       p->triggers_hook_->on_crawl_finished(account, crawler, crawl_id, status);
   };
+  crawler_options.on_crawl_event = [p](const crawler::CrawlEvent& e) { p->publish_crawl_event(e); };
   MORTAR_ASSIGN_OR_RETURN(parts->crawlers_,
                           CrawlerRuntime::start(store, parts->catalog_, parts->partitions_,
                                                 parts->scheduler_, std::move(crawler_options)));
@@ -283,15 +283,21 @@ void Parts::publish_run_finished(const jobs::JobRunFinished& f) {
       events::job_state_change(source, f.job_name, f.run_id, f.state, f.error_message));
 }
 
-void Parts::publish_crawl_finished(const std::string& account, const std::string& crawler,
-                                   const std::string& status) {
-  // Glue's crawler events are Started, Succeeded and Failed: a stopped crawl sends none.
-  if (status != "SUCCEEDED" && status != "FAILED") return;
-  events::EventSource source{account, options_.region, Clock::real().now_seconds()};
-  // Counts and timings are not passed to the hook: the event leaves them out.
-  webhooks_->publish(events::crawler_state_change(
-      source, crawler, status == "SUCCEEDED" ? "Succeeded" : "Failed", 0, std::nullopt,
-      status == "SUCCEEDED" ? "" : "the crawl ended " + status));
+// Glue's crawler events are Started, Succeeded and Failed: a stopped crawl sends none.
+void Parts::publish_crawl_event(const crawler::CrawlEvent& e) {
+  const bool started = e.status == "RUNNING";
+  if (!started && e.status != "SUCCEEDED" && e.status != "FAILED") return;
+  const int64_t start = static_cast<int64_t>(e.start_time);
+  events::EventSource source{e.account, options_.region,
+                             started ? start : static_cast<int64_t>(e.end_time)};
+  std::optional<events::CrawlCounts> counts;
+  if (e.summary && e.status == "SUCCEEDED") {
+    const crawler::CrawlSummary& s = *e.summary;
+    counts = events::CrawlCounts{s.tables_created,     s.tables_updated,     s.tables_deleted,
+                                 s.partitions_created, s.partitions_updated, s.partitions_deleted};
+  }
+  const std::string state = started ? "Started" : e.status == "SUCCEEDED" ? "Succeeded" : "Failed";
+  webhooks_->publish(events::crawler_state_change(source, e.crawler, state, start, counts, e.error));
 }
 
 api::OperationRegistry Parts::operations() {

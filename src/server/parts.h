@@ -125,8 +125,7 @@ class Parts {
  private:
   Parts(store::Store& store, PartsOptions options, std::unique_ptr<Clock> test_clock);
   void publish_run_finished(const jobs::JobRunFinished& finished);
-  void publish_crawl_finished(const std::string& account, const std::string& crawler,
-                              const std::string& status);
+  void publish_crawl_event(const crawler::CrawlEvent& e);
   Status start_jobs(store::Store& store);
 
   const PartsOptions options_;
