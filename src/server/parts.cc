@@ -193,6 +193,14 @@ Status Parts::start_jobs(store::Store& store) {
     }
     runner_ = std::make_unique<jobs::JobRunner>(*launcher, std::move(runner));
     executor = runner_.get();
+    if (warm_pool_) {
+      // So the first glueetl/pythonshell run is warm too (resolving the
+      // interpreter runs it once: off the start-up path).
+      prestart_ = std::thread([this] {
+        jobs::JobRunner::Startup s = runner_->default_startup();
+        warm_pool_->prestart(s.python, s.env);
+      });
+    }
   }
   jobs::JobServiceOptions o;
   // Run timeouts and queue expiry follow the scheduler's clock, so a test
@@ -243,6 +251,7 @@ Status Parts::start_jobs(store::Store& store) {
 }
 
 Parts::~Parts() {
+  if (prestart_.joinable()) prestart_.join();
   {
     // Runs and crawls ended by the shutdown below fire no conditional triggers.
     std::unique_lock lock(triggers_hook_mu_);

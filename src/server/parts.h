@@ -31,6 +31,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <thread>
 
 #include "api/accounts.h"
 #include "api/next_token.h"
@@ -152,6 +153,7 @@ class Parts {
   std::unique_ptr<jobs::PosixLauncher> launcher_;
   std::unique_ptr<jobs::WarmPoolLauncher> warm_pool_;  // over launcher_
   std::unique_ptr<jobs::JobRunner> runner_;            // outlives jobs_, which runs through it
+  std::thread prestart_;  // starts warm_pool_'s default pool; joined first in ~Parts
   std::unique_ptr<jobs::JobService> jobs_;             // destroyed before the credentials it uses
   std::unique_ptr<Leadership> leadership_;
 };
