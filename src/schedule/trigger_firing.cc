@@ -297,13 +297,20 @@ void TriggerService::tick() {
   if (options_.is_leader && !options_.is_leader()) return;
   Status s = sync_schedules();
   if (!s.ok()) log("warn", "re-reading trigger schedules failed: " + s.ToString());
+  prune();
+}
+
+void TriggerService::prune() {
   const int64_t now = clock_.now_micros();
-  if (now - last_prune_micros_ < kPruneEveryMicros) return;
-  last_prune_micros_ = now;
-  s = store::run_in_write_transaction(store_, [&](store::Transaction& tx) {
-    return prune_trigger_firings(tx, now - kClaimRetentionMicros);
+  int64_t last = last_prune_micros_.load();
+  if (now - last < kPruneEveryMicros || !last_prune_micros_.compare_exchange_strong(last, now)) {
+    return;
+  }
+  Status s = store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
+    MORTAR_RETURN_IF_ERROR(prune_trigger_firings(tx, now - kClaimRetentionMicros));
+    return prune_run_events(tx, now - kClaimRetentionMicros);
   });
-  if (!s.ok()) log("warn", "pruning trigger fire claims failed: " + s.ToString());
+  if (!s.ok()) log("warn", "pruning trigger fire claims and run records failed: " + s.ToString());
 }
 
 void TriggerService::sync_loop() {
@@ -427,6 +434,7 @@ std::vector<std::string> TriggerService::run_finished(const std::string& account
   }
   std::vector<std::string> fired;
   if (!recorded) return fired;
+  prune();
   conditional_fires_ += static_cast<int64_t>(fires.size());
   for (const Fire& f : fires) {
     TriggerOrigin next{f.name, origin.workflow_name, origin.workflow_run_id, f.predecessors};

@@ -162,8 +162,13 @@ class TriggerService {
   // re-arm the trigger entries for the catch-up window. Before the
   // scheduler runs; `now_seconds` on the scheduler's clock.
   Status on_leadership_acquired(int64_t now_seconds);
-  // On the leader: sync_schedules() and pruning of old fire claims.
+  // On the leader: sync_schedules() and prune().
   void tick();
+  // Forgets fire claims and finished-run records (prune_run_events) older
+  // than 7 days; at most once an hour. Besides tick() (the leader on a
+  // shared store), recording a finished run calls it, so a one-server store
+  // prunes too.
+  void prune();
 
   // The fire claims of a trigger, oldest first (tests, diagnostics).
   StatusOr<std::vector<TriggerFiring>> firings(const std::string& account, const std::string& name);
