@@ -125,21 +125,22 @@ StatusOr<std::string> JobService::start_run(
           row.body["PreviousRunId"] = previous->run_id;
           if (!member(request, "Arguments")) row.body["Arguments"] = previous->body["Arguments"];
         }
-        MORTAR_ASSIGN_OR_RETURN(auto in_flight,
-                                runs_in_states(tx, account, job_name, kInFlightStates));
-        MORTAR_ASSIGN_OR_RETURN(auto waiting, runs_in_states(tx, account, job_name, "'WAITING'"));
+        MORTAR_ASSIGN_OR_RETURN(int64_t in_flight,
+                                count_runs_in_states(tx, account, job_name, kInFlightStates));
+        MORTAR_ASSIGN_OR_RETURN(int64_t waiting,
+                                count_runs_in_states(tx, account, job_name, "'WAITING'"));
         const int max = max_concurrent_runs(job.body);
         row.state = "STARTING";
-        if (static_cast<int>(in_flight.size()) >= max || (queuing && !waiting.empty())) {
+        if (in_flight >= max || (queuing && waiting > 0)) {
           if (queuing) {
             row.state = "WAITING";
             row.body["JobRunState"] = "WAITING";
             row.body["StateDetail"] =
-                "Job run is queued: job " + job_name + " has " + std::to_string(in_flight.size()) +
+                "Job run is queued: job " + job_name + " has " + std::to_string(in_flight) +
                 " run(s) in progress and MaxConcurrentRuns " + std::to_string(max) +
-                (waiting.empty() ? std::string()
-                                 : ", and " + std::to_string(waiting.size()) +
-                                       " queued run(s) ahead of this one");
+                (waiting == 0
+                     ? std::string()
+                     : ", and " + std::to_string(waiting) + " queued run(s) ahead of this one");
           } else if (from_trigger) {
             refused = true;
             mark_final(row, "FAILED", "Concurrent runs exceeded for " + job_name, now);

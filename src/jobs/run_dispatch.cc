@@ -473,7 +473,8 @@ StatusOr<int> JobService::recover(bool at_start) {
         ended.clear();
         keys.clear();
         requeued = false;
-        MORTAR_ASSIGN_OR_RETURN(auto runs, all_runs_in_states(tx, kInFlightStates));
+        MORTAR_ASSIGN_OR_RETURN(auto runs,
+                                runs_claimed_elsewhere(tx, kInFlightStates, options_.server_id));
         for (auto& row : runs) {
           if (row.server_id.empty() || row.server_id == options_.server_id) continue;
           const bool previous_life =
