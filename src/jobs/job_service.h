@@ -73,6 +73,14 @@ struct TriggeredRun {
   std::vector<std::pair<std::string, std::string>> predecessors;  // (job name, run id)
 };
 
+// One of a batch of trigger starts (start_triggered_runs).
+struct TriggeredStart {
+  std::string account_id;
+  std::string region;
+  std::string job_name;
+  TriggeredRun run;
+};
+
 struct JobServiceOptions {
   const Clock* clock = &Clock::real();
   // Required to run anything; unset: runs stay STARTING (tests of the API only).
@@ -153,6 +161,11 @@ class JobService {
   StatusOr<std::string> start_triggered_run(const std::string& account_id,
                                             const std::string& region, const std::string& job_name,
                                             const TriggeredRun& run);
+  // start_triggered_run for many runs in one store transaction (one commit,
+  // so a burst of due triggers costs one fsync, not one per run). One result
+  // per start, in order; a start that cannot run (its command) fails alone.
+  std::vector<StatusOr<std::string>> start_triggered_runs(
+      const std::vector<TriggeredStart>& starts);
   // Records a final ERROR run of `job_name` (which may not exist) with
   // `message`; returns its id.
   StatusOr<std::string> record_error_run(const std::string& account_id, const std::string& job_name,
@@ -204,13 +217,25 @@ class JobService {
   // when FAILED with retries left, promotes queued runs of the job. Returns
   // false (recording nothing) when the claim was lost.
   bool finish_run(ActiveRun& run, std::string state, const std::string& message);
-  // In `tx`: a new run row of `job` (STARTING or WAITING or, with
-  // `refuse_state`, that final state), after the concurrency check.
+  // StartJobRun or one trigger start: insert_new_run in a transaction of its own.
   StatusOr<std::string> start_run(const std::string& account, const std::string& region,
                                   const std::string& job_name, const Json& request,
                                   const RunOrigin& origin,
                                   const std::vector<std::pair<std::string, std::string>>& preds,
                                   bool from_trigger);
+  // In `tx`: a new run row of `job` (STARTING or WAITING or, with
+  // `refused`, FAILED over MaxConcurrentRuns for a trigger's start).
+  Status insert_new_run(store::Transaction& tx, const std::string& account,
+                        const std::string& region, const std::string& job_name, const Json& request,
+                        const RunOrigin& origin,
+                        const std::vector<std::pair<std::string, std::string>>& preds,
+                        bool from_trigger, RunRow& row, bool& refused);
+  // After a STARTING or WAITING run was committed: arms a WAITING run's
+  // expiry; for a STARTING one dispatches (when `dispatch_now`) and returns true.
+  bool after_insert(const RunRow& row, bool dispatch_now);
+  // A final ERROR run of `job_name` (not inserted).
+  RunRow error_run_row(const std::string& account_id, const std::string& job_name,
+                       const RunOrigin& origin, const std::string& message) const;
   void arm_expiry(const std::string& account, int64_t seq, int64_t due_micros);
   void expire_waiting(int64_t seq);
   StatusOr<int> expire_due_waiting();

@@ -542,6 +542,33 @@ TEST_P(JobServiceTest, TriggerNamingADeletedJobRecordsAnErrorRun) {
   EXPECT_EQ(finished_[0].trigger_name, "nightly");
 }
 
+TEST_P(JobServiceTest, ABatchOfTriggerStartsCommitsTogetherEachWithItsOwnOutcome) {
+  create_job("j", {{"ExecutionProperty", {{"MaxConcurrentRuns", 2}}}});
+  create_job("s", {{"Command", {{"Name", "gluestreaming"}, {"ScriptLocation", "s"}}}});
+  TriggeredRun t;
+  t.origin.trigger_name = "burst";
+  std::vector<TriggeredStart> starts;
+  for (const char* job : {"j", "j", "gone", "s", "j"}) {
+    starts.push_back(TriggeredStart{ctx_.account_id, "us-east-1", job, t});
+  }
+  auto out = service_->start_triggered_runs(starts);
+  ASSERT_EQ(out.size(), 5u);
+  for (int i : {0, 1, 2, 4}) ASSERT_TRUE(out[i].ok()) << i << ": " << out[i].status();
+  // Two runs of j fit its MaxConcurrentRuns; the third, a trigger's, is FAILED
+  // as Glue records it; the deleted job gets an ERROR run; the streaming job
+  // cannot start, alone.
+  ASSERT_NE(executor_.run(*out[0]), nullptr);
+  ASSERT_NE(executor_.run(*out[1]), nullptr);
+  EXPECT_EQ(state("j", *out[4]), "FAILED");
+  EXPECT_EQ(run("j", *out[4])["ErrorMessage"], "Concurrent runs exceeded for j");
+  EXPECT_EQ(state("gone", *out[2]), "ERROR");
+  EXPECT_EQ(exception_name(out[3].status()), "InvalidInputException");
+  EXPECT_EQ(run("j", *out[0])["TriggerName"], "burst");
+  executor_.run(*out[0])->complete("SUCCEEDED");
+  executor_.run(*out[1])->complete("SUCCEEDED");
+  ASSERT_TRUE(reaches("j", *out[1], "SUCCEEDED"));
+}
+
 TEST_P(JobServiceTest, TriggeredRunCarriesOriginArgumentsAndPredecessors) {
   create_job("j");
   TriggeredRun t;

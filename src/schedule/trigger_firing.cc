@@ -75,7 +75,8 @@ StatusOr<TriggerService::PriorCrawls> TriggerService::record_crawl_starts(
 
 Status TriggerService::run_actions(const std::string& account, const Json& trigger,
                                    const TriggerOrigin& origin, std::string* outcome,
-                                   const PriorCrawls* prior) {
+                                   const PriorCrawls* prior,
+                                   std::vector<StatusOr<std::string>>* started_jobs) {
   PriorCrawls own;
   if (prior == nullptr) {
     Status s = store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
@@ -95,7 +96,14 @@ Status TriggerService::run_actions(const std::string& account, const Json& trigg
     Status s;
     if (a.contains("JobName")) {
       const JobAction action = job_action(a);
-      auto run = actions_.start_job_run(account, action, origin);
+      // Started already with the batch (fire_batch), in action order.
+      StatusOr<std::string> run = internal_error("job action not started");
+      if (started_jobs != nullptr && !started_jobs->empty()) {
+        run = std::move(started_jobs->front());
+        started_jobs->erase(started_jobs->begin());
+      } else {
+        run = actions_.start_job_run(account, action, origin);
+      }
       s = run.status();
       line = "job " + action.job_name + ": " + (run.ok() ? "run " + *run : s.ToString());
     } else {
@@ -184,8 +192,25 @@ int TriggerService::fire_batch(const std::vector<DueFire>& batch) {
     return 0;
   }
   scheduled_fires_ += static_cast<int64_t>(claimed.size());
+  // Every job action of the batch starts in one go (one commit on the jobs side).
+  std::vector<JobStart> starts;
+  for (const Claimed& c : claimed) {
+    for (const auto& a : c.row.body.value("Actions", Json::array())) {
+      if (a.contains("JobName"))
+        starts.push_back(JobStart{c.due->account, job_action(a), c.origin});
+    }
+  }
+  std::vector<StatusOr<std::string>> started = actions_.start_job_runs(starts);
+  size_t next = 0;
   for (Claimed& c : claimed) {
-    Status ran = run_actions(c.due->account, c.row.body, c.origin, &c.outcome, &c.prior);
+    std::vector<StatusOr<std::string>> mine;
+    for (const auto& a : c.row.body.value("Actions", Json::array())) {
+      if (!a.contains("JobName")) continue;
+      mine.push_back(next < started.size() ? std::move(started[next])
+                                           : internal_error("job action not started"));
+      ++next;
+    }
+    Status ran = run_actions(c.due->account, c.row.body, c.origin, &c.outcome, &c.prior, &mine);
     log(ran.ok() ? "info" : "warn", "trigger " + c.due->name + " fired for " +
                                         utc_timestamp(c.due->scheduled_time) + ": " + c.outcome);
   }

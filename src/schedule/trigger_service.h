@@ -191,10 +191,12 @@ class TriggerService {
 
   // Runs every action of `trigger`; returns one line per action and the
   // first failure. `prior` non-null: the crawler actions' records are
-  // written already (in the claim's transaction).
+  // written already (in the claim's transaction). `started_jobs` non-null:
+  // the job actions' results, in order (started with the batch).
   Status run_actions(const std::string& account, const nlohmann::json& trigger,
                      const TriggerOrigin& origin, std::string* outcome,
-                     const PriorCrawls* prior = nullptr);
+                     const PriorCrawls* prior = nullptr,
+                     std::vector<StatusOr<std::string>>* started_jobs = nullptr);
   // In `tx`: records `origin` as the starter of each crawler action's crawl.
   StatusOr<PriorCrawls> record_crawl_starts(store::Transaction& tx, const std::string& account,
                                             const nlohmann::json& trigger,

@@ -312,7 +312,8 @@ TEST_P(TriggerServiceTest, AScheduledTriggerFiresAtItsCronTimeWithItsActions) {
   EXPECT_EQ(actions_.count(), 0u);
   set_time(kBase + kHour);
   fire_due(scheduler_, kBase + kHour);
-  EXPECT_EQ(actions_.take(), (std::vector<std::string>{"crawler:c1", "job:j1"}));
+  // A scheduled batch starts its job runs together (one commit), then the crawlers.
+  EXPECT_EQ(actions_.take(), (std::vector<std::string>{"job:j1", "crawler:c1"}));
   ASSERT_EQ(actions_.job_runs.size(), 1u);
   EXPECT_EQ(actions_.job_runs[0].origin.trigger_name, "s");
   EXPECT_EQ(actions_.job_runs[0].action.arguments, Json({{"--day", "1"}}));
