@@ -62,6 +62,7 @@ bench: build
 	MORTAR_BIN=$(abspath $(BUILD_DIR)/mortar) .venv/bin/python bench/formats/run_bench.py
 	MORTAR_BUILD_DIR=$(abspath $(BUILD_DIR)) .venv/bin/python bench/formats/s3_throughput.py
 	MORTAR_BIN=$(abspath $(BUILD_DIR)/mortar) .venv/bin/python bench/crawler/run.py
+	MORTAR_BIN=$(abspath $(BUILD_DIR)/mortar) .venv/bin/python bench/jobs/run.py
 	scripts/bootstrap --bench
 	MORTAR_BIN=$(abspath $(BUILD_DIR)/mortar) .venv/bin/python bench/etl/run.py --repeat 3
 	MORTAR_BUILD_DIR=$(abspath $(BUILD_DIR)) .venv/bin/python bench/etl/python_callables.py

@@ -50,22 +50,54 @@ def srv(start_server, receiver):
     return start_server("events", env={"MORTAR_EVENTS_WEBHOOKS": receiver.url})
 
 
-def test_a_crawl_sends_a_crawler_state_change(srv, receiver, tmp_path):
+def test_a_crawl_sends_started_then_succeeded_with_its_counts(srv, receiver, tmp_path):
     glue = srv.client()
-    (tmp_path / "t").mkdir()
-    (tmp_path / "t" / "a.csv").write_text("id,name\n1,a\n")
+    root = tmp_path / "t"
+    for day in ("2024-01-01", "2024-01-02"):
+        (root / "sales" / f"day={day}").mkdir(parents=True)
+        (root / "sales" / f"day={day}" / "a.csv").write_text("id,name\n1,a\n2,b\n")
     db, name = unique("evdb"), unique("evcrawler")
     glue.create_database(DatabaseInput={"Name": db})
     glue.create_crawler(Name=name, Role="r", DatabaseName=db,
-                        Targets={"S3Targets": [{"Path": str(tmp_path / "t")}]})
+                        Targets={"S3Targets": [{"Path": str(root)}]})
+    glue.start_crawler(Name=name)
+
+    def of_crawler():
+        return [e for e in receiver.of_type("Glue Crawler State Change")
+                if e["detail"]["crawlerName"] == name]
+    started, done = wait_for(lambda: len(of_crawler()) >= 2 and of_crawler(), 60, "the crawler events")
+    account = glue.get_database(Name=db)["Database"]["CatalogId"]  # the caller's account
+    for e in (started, done):
+        assert e["source"] == "aws.glue" and e["version"] == "0"
+        assert e["account"] == account and e["detail"]["accountId"] == account
+    assert started["detail"]["state"] == "Started"
+    assert started["detail"]["message"] == "Crawler Started"
+    assert "startTime" in started["detail"]
+    d = done["detail"]
+    assert d["state"] == "Succeeded" and d["message"] == "Crawler Succeeded"
+    # What the crawl did, as Glue reports it: counts as strings.
+    tables = glue.get_tables(DatabaseName=db)["TableList"]
+    parts = glue.get_partitions(DatabaseName=db, TableName=tables[0]["Name"])["Partitions"]
+    assert (len(tables), len(parts)) == (1, 2)
+    assert {k: d[k] for k in ("tablesCreated", "tablesUpdated", "tablesDeleted", "partitionsCreated",
+                               "partitionsUpdated", "partitionsDeleted")} == {
+        "tablesCreated": "1", "tablesUpdated": "0", "tablesDeleted": "0",
+        "partitionsCreated": "2", "partitionsUpdated": "0", "partitionsDeleted": "0"}
+    assert int(d["runningTime (sec)"]) >= 0 and d["completionDate"].endswith("Z")
+
+
+def test_a_failed_crawl_sends_failed_with_the_error(srv, receiver):
+    glue = srv.client()
+    name = unique("evfail")
+    # The database does not exist: the crawl fails, naming it.
+    glue.create_crawler(Name=name, Role="r", DatabaseName=unique("nodb"),
+                        Targets={"S3Targets": [{"Path": "/nonexistent"}]})
     glue.start_crawler(Name=name)
     events = wait_for(lambda: [e for e in receiver.of_type("Glue Crawler State Change")
-                               if e["detail"]["crawlerName"] == name], 60, "the crawler event")
-    e = events[0]
-    assert e["source"] == "aws.glue" and e["version"] == "0"
-    assert e["account"] == glue.get_database(Name=db)["Database"]["CatalogId"]  # the caller's account
-    assert e["detail"]["state"] == "Succeeded"
-    assert e["detail"]["message"] == "Crawler Succeeded"
+                               if e["detail"]["crawlerName"] == name
+                               and e["detail"]["state"] == "Failed"], 60, "the Failed event")
+    assert "not found" in events[0]["detail"]["errorMessage"]
+    assert events[0]["detail"]["message"] == "Crawler Failed"
 
 
 def test_job_runs_send_job_state_changes(srv, receiver, tmp_path):
@@ -122,3 +154,42 @@ def test_undeliverable_events_go_to_the_dead_letter_file(start_server, tmp_path)
     assert letter["url"] == "http://127.0.0.1:1/nothing-here"
     assert letter["event"]["detail"]["state"] == "SUCCEEDED"
     assert srv.client().get_job(JobName=job)["Job"]["Name"] == job  # the server serves on
+
+
+def test_a_run_past_its_notify_delay_sends_a_job_run_status(start_server, tmp_path):
+    # The test clock (MORTAR_TEST_CLOCK_FILE, src/server/parts.h) makes the
+    # NotifyDelayAfter minute pass without waiting for it.
+    receiver = Receiver()
+    clock_file = tmp_path / "clock"
+    clock_file.write_text("0")
+    srv = start_server("events_delay", env={"MORTAR_EVENTS_WEBHOOKS": receiver.url,
+                                             "MORTAR_TEST_CLOCK_FILE": str(clock_file)})
+    try:
+        glue = srv.client()
+        go = tmp_path / "go"
+        script = tmp_path / "slow.py"
+        script.write_text("import os, time\n"
+                          f"while not os.path.exists({str(go)!r}):\n    time.sleep(0.05)\n")
+        job = unique("delayjob")
+        glue.create_job(Name=job, Role="r", NotificationProperty={"NotifyDelayAfter": 30},
+                        Command={"Name": "pythonshell", "ScriptLocation": str(script)})
+        # The run's NotificationProperty overrides the job's 30 minutes.
+        run_id = glue.start_job_run(JobName=job, NotificationProperty={"NotifyDelayAfter": 1})["JobRunId"]
+        wait_for(lambda: glue.get_job_run(JobName=job, RunId=run_id)["JobRun"]["JobRunState"] == "RUNNING",
+                 60, "the run to be RUNNING")
+        assert glue.get_job_run(JobName=job, RunId=run_id)["JobRun"]["NotificationProperty"] == \
+            {"NotifyDelayAfter": 1}
+        clock_file.write_text("61")  # a minute passes for the server
+        (event,) = wait_for(lambda: [e for e in receiver.of_type("Glue Job Run Status")
+                                     if e["detail"]["jobRunId"] == run_id], 60, "the delay event")
+        assert event["source"] == "aws.glue"
+        assert event["detail"]["jobName"] == job
+        assert event["detail"]["state"] == "RUNNING"
+        assert event["detail"]["notificationCondition"] == {"NotifyDelayAfter": 1.0}
+        go.write_text("")
+        wait_for(lambda: [e for e in receiver.of_type("Glue Job State Change")
+                          if e["detail"]["jobRunId"] == run_id], 60, "the end of the run")
+        assert len([e for e in receiver.of_type("Glue Job Run Status")
+                    if e["detail"]["jobRunId"] == run_id]) == 1
+    finally:
+        receiver.httpd.shutdown()

@@ -196,3 +196,45 @@ def test_the_survivor_takes_over_the_schedule(tmp_path, store_url, bucket_gate):
         for srv in servers:
             if srv.alive():
                 assert srv.stop() == 0, srv.log_tail()
+
+
+def test_a_trigger_started_crawl_failed_over_fires_the_failed_condition(tmp_path, store_url,
+                                                                        bucket_gate):
+    # Conditional triggers watch trigger-started crawls; a crawl whose server
+    # died is FAILED by the survivor's recovery, which must fire them too.
+    url, _ = store_url
+    env = {**CREDS, "MORTAR_S3_ENDPOINT": bucket_gate.url, "AWS_EC2_METADATA_DISABLED": "true"}
+    flags = ["--scheduler-leader-check-seconds", "1", "--crawler-heartbeat-timeout-seconds", "2"]
+    servers = []
+    try:
+        for name in ("a", "b"):
+            srv = MortarServer(tmp_path / name, env=env, extra_args=flags, store_url=url)
+            servers.append(srv.start())
+        a, b = servers
+        glue_a = a.client()
+        glue_b = b.client(credentials=a.credentials)
+        glue_a.create_database(DatabaseInput={"Name": "lake"})
+        glue_a.create_crawler(Name="c", Role=ROLE, DatabaseName="lake",
+                              Targets={"S3Targets": [{"Path": "s3://lake/sales/"}]})
+        script = tmp_path / "on_failure.py"
+        script.write_text("print('the crawl failed')\n")
+        glue_a.create_job(Name="on-failure", Role=ROLE,
+                          Command={"Name": "pythonshell", "ScriptLocation": str(script)})
+        glue_a.create_trigger(Name="start", Type="ON_DEMAND", Actions=[{"CrawlerName": "c"}])
+        glue_a.create_trigger(Name="after-failure", Type="CONDITIONAL", StartOnCreation=True,
+                              Predicate={"Conditions": [{"LogicalOperator": "EQUALS",
+                                                         "CrawlerName": "c", "CrawlState": "FAILED"}]},
+                              Actions=[{"JobName": "on-failure"}])
+        glue_a.start_trigger(Name="start")  # the crawl runs on a, and waits at the gate
+        wait_for(lambda: bucket_gate.held, 30, "the crawl's S3 request")
+        a.kill()
+        bucket_gate.opened.set()
+        runs = wait_for(lambda: glue_b.get_job_runs(JobName="on-failure")["JobRuns"], 60,
+                        "the job the FAILED condition starts")
+        assert [r["TriggerName"] for r in runs] == ["after-failure"]
+        (crawl,) = glue_b.list_crawls(CrawlerName="c")["Crawls"]
+        assert crawl["State"] == "FAILED" and "stopped responding" in crawl["ErrorMessage"]
+    finally:
+        for srv in servers:
+            if srv.alive():
+                assert srv.stop() == 0, srv.log_tail()

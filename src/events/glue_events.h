@@ -3,8 +3,9 @@
 // "time":…,"region":…,"resources":[],"detail":{…}}), with the detail members
 // AWS's "Automating AWS Glue with EventBridge" page shows:
 //   - "Glue Job State Change" for SUCCEEDED, FAILED, TIMEOUT and STOPPED;
-//   - "Glue Job Run Status" once per run state when a run exceeds its
-//     NotificationProperty.NotifyDelayAfter;
+//   - "Glue Job Run Status" when a run is still in flight its
+//     NotificationProperty.NotifyDelayAfter minutes after it started (Mortar
+//     sends it once per run: jobs/README.md);
 //   - "Glue Crawler State Change" for Started, Succeeded and Failed.
 // Pure functions: thread-safe.
 #pragma once

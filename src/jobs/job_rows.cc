@@ -246,11 +246,30 @@ StatusOr<std::vector<RunRow>> runs_in_states(store::Transaction& tx, const std::
   return runs_from(rows);
 }
 
+StatusOr<int64_t> count_runs_in_states(store::Transaction& tx, const std::string& account,
+                                       const std::string& job_name, const std::string& states) {
+  MORTAR_ASSIGN_OR_RETURN(auto rows, tx.query("SELECT COUNT(*) FROM job_runs WHERE account_id=? "
+                                              "AND job_name=? AND state IN (" +
+                                                  states + ")",
+                                              {account, job_name}));
+  return rows.empty() ? 0 : rows[0].int_at(0);
+}
+
 StatusOr<std::vector<RunRow>> all_runs_in_states(store::Transaction& tx,
                                                  const std::string& states) {
   MORTAR_ASSIGN_OR_RETURN(
       auto rows, tx.query(std::string("SELECT ") + kRunColumns + " FROM job_runs WHERE state IN (" +
                           states + ") ORDER BY seq"));
+  return runs_from(rows);
+}
+
+StatusOr<std::vector<RunRow>> runs_claimed_elsewhere(store::Transaction& tx,
+                                                     const std::string& states,
+                                                     const std::string& server_id) {
+  MORTAR_ASSIGN_OR_RETURN(
+      auto rows, tx.query(std::string("SELECT ") + kRunColumns + " FROM job_runs WHERE state IN (" +
+                              states + ") AND server_id <> '' AND server_id <> ? ORDER BY seq",
+                          {server_id}));
   return runs_from(rows);
 }
 

@@ -87,7 +87,16 @@ StatusOr<std::vector<RunRow>> list_runs(store::Transaction& tx, const std::strin
 StatusOr<std::vector<RunRow>> runs_in_states(store::Transaction& tx, const std::string& account,
                                              const std::string& job_name,
                                              const std::string& states);
+// How many runs of a job are in `states` (no bodies read: StartJobRun's
+// concurrency check stays cheap with many runs queued).
+StatusOr<int64_t> count_runs_in_states(store::Transaction& tx, const std::string& account,
+                                       const std::string& job_name, const std::string& states);
 // Every run in `states` over all accounts and jobs, oldest first.
 StatusOr<std::vector<RunRow>> all_runs_in_states(store::Transaction& tx, const std::string& states);
+// The same, only runs some server other than `server_id` claimed (what
+// recovery looks at; queued runs can be many).
+StatusOr<std::vector<RunRow>> runs_claimed_elsewhere(store::Transaction& tx,
+                                                     const std::string& states,
+                                                     const std::string& server_id);
 
 }  // namespace mortar::jobs

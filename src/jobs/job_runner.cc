@@ -105,6 +105,27 @@ std::string JobRunner::interpreter() {
   return interpreter_;
 }
 
+std::vector<std::string> JobRunner::base_env(const std::string& path, const std::string& workdir,
+                                             const std::vector<std::string>& python_path) const {
+  std::vector<std::string> env = {"PATH=" + path, "HOME=" + workdir, "TMPDIR=" + workdir + "/tmp",
+                                  "LANG=C.UTF-8", "PYTHONUNBUFFERED=1"};
+  std::string joined;
+  for (const std::string& p : python_path) joined += (joined.empty() ? "" : ":") + p;
+  if (!joined.empty()) env.push_back("PYTHONPATH=" + joined);
+  return env;
+}
+
+JobRunner::Startup JobRunner::default_startup() {
+  Startup out;
+  out.python = interpreter();
+  std::vector<std::string> python_path;
+  if (!options_.python_path.empty()) python_path.push_back(options_.python_path);
+  // A run's HOME is its working dir, which has no user site-packages; so has this.
+  out.env = base_env(options_.path, (fs::path(options_.data_dir) / "runs").string(), python_path);
+  out.env.insert(out.env.end(), options_.extra_env.begin(), options_.extra_env.end());
+  return out;
+}
+
 StatusOr<std::unique_ptr<RunningJob>> JobRunner::start(RunRequest request) {
   const nlohmann::json& job = request.job;
   const nlohmann::json& run = request.run;
@@ -186,13 +207,7 @@ StatusOr<std::unique_ptr<RunningJob>> JobRunner::start(RunRequest request) {
 
   // The environment: only what the script needs (never the server's own).
   const ResourceLimits limits = worker_limits(job, run, options_.limits);
-  std::vector<std::string> env = {
-      "PATH=" + path, "HOME=" + workdir.string(), "TMPDIR=" + (workdir / "tmp").string(),
-      "LANG=C.UTF-8", "PYTHONUNBUFFERED=1",
-  };
-  std::string joined;
-  for (const std::string& p : python_path) joined += (joined.empty() ? "" : ":") + p;
-  if (!joined.empty()) env.push_back("PYTHONPATH=" + joined);
+  std::vector<std::string> env = base_env(path, workdir.string(), python_path);
   if (!request.endpoint.empty()) {
     env.push_back("MORTAR_ENDPOINT=" + request.endpoint);
     for (const char* service : kEndpointServices) {

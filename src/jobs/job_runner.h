@@ -68,10 +68,24 @@ class JobRunner : public RunExecutor {
 
   const JobRunnerOptions& options() const { return options_; }
 
+  // The interpreter and environment of a run without
+  // --additional-python-modules or --extra-py-files (glueetl and pythonshell
+  // alike) as far as a warm pool tells runs apart (warm_pool_key.h): what
+  // the server prestarts its pool with. Resolves the interpreter: the first
+  // call runs it once.
+  struct Startup {
+    std::string python;
+    std::vector<std::string> env;
+  };
+  Startup default_startup();
+
  private:
   // The interpreter's real path (a pyenv shim or symlink resolved once, so
   // each run execs it directly).
   std::string interpreter();
+  // PATH, HOME, TMPDIR, LANG, PYTHONUNBUFFERED, PYTHONPATH of a run in `workdir`.
+  std::vector<std::string> base_env(const std::string& path, const std::string& workdir,
+                                    const std::vector<std::string>& python_path) const;
 
   ProcessLauncher& launcher_;
   const JobRunnerOptions options_;

@@ -78,18 +78,57 @@ StatusOr<std::string> JobService::start_triggered_run(const std::string& account
                                                       const std::string& region,
                                                       const std::string& job_name,
                                                       const TriggeredRun& run) {
-  Json request = {{"JobName", job_name}, {"Arguments", run.arguments}};
-  if (run.timeout_minutes) request["Timeout"] = *run.timeout_minutes;
-  if (run.notify_delay_after) {
-    request["NotificationProperty"] = {{"NotifyDelayAfter", *run.notify_delay_after}};
+  return start_triggered_runs({TriggeredStart{account_id, region, job_name, run}})[0];
+}
+
+std::vector<StatusOr<std::string>> JobService::start_triggered_runs(
+    const std::vector<TriggeredStart>& starts) {
+  const size_t n = starts.size();
+  std::vector<StatusOr<std::string>> out;
+  std::vector<RunRow> rows;
+  std::vector<char> ended;  // recorded in a final state (ERROR, or FAILED over the limit)
+  Status s = store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
+    out.assign(n, internal_error("not started"));
+    rows.assign(n, RunRow{});
+    ended.assign(n, 0);
+    for (size_t i = 0; i < n; ++i) {
+      const TriggeredStart& t = starts[i];
+      Json request = {{"JobName", t.job_name}, {"Arguments", t.run.arguments}};
+      if (t.run.timeout_minutes) request["Timeout"] = *t.run.timeout_minutes;
+      if (t.run.notify_delay_after) {
+        request["NotificationProperty"] = {{"NotifyDelayAfter", *t.run.notify_delay_after}};
+      }
+      bool refused = false;
+      Status st = insert_new_run(tx, t.account_id, t.region, t.job_name, request, t.run.origin,
+                                 t.run.predecessors, /*from_trigger=*/true, rows[i], refused);
+      if (st.code() == absl::StatusCode::kNotFound) {
+        rows[i] = error_run_row(t.account_id, t.job_name, t.run.origin,
+                                "Job " + t.job_name + " does not exist (deleted?)");
+        MORTAR_ASSIGN_OR_RETURN(rows[i].seq, insert_run(tx, rows[i]));
+        refused = true;
+      } else if (st.code() == absl::StatusCode::kInvalidArgument) {
+        out[i] = st;  // this one cannot start (its command); the others can
+        continue;
+      } else {
+        MORTAR_RETURN_IF_ERROR(st);
+      }
+      out[i] = rows[i].run_id;
+      ended[i] = refused;
+    }
+    return ok_status();
+  });
+  if (!s.ok()) return std::vector<StatusOr<std::string>>(n, s);
+  bool queued = false;
+  for (size_t i = 0; i < n; ++i) {
+    if (!out[i].ok()) continue;
+    if (ended[i]) {
+      notify_finished(rows[i]);
+    } else {
+      queued = after_insert(rows[i], /*dispatch_now=*/false) || queued;
+    }
   }
-  auto id = start_run(account_id, region, job_name, request, run.origin, run.predecessors,
-                      /*from_trigger=*/true);
-  if (id.status().code() == absl::StatusCode::kNotFound) {
-    return record_error_run(account_id, job_name, run.origin,
-                            "Job " + job_name + " does not exist (deleted?)");
-  }
-  return id;
+  if (queued) dispatch();
+  return out;
 }
 
 StatusOr<std::string> JobService::start_run(
@@ -100,72 +139,86 @@ StatusOr<std::string> JobService::start_run(
   bool refused = false;  // a trigger's run over MaxConcurrentRuns: recorded FAILED
   MORTAR_RETURN_IF_ERROR(
       store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
-        refused = false;
-        MORTAR_ASSIGN_OR_RETURN(JobRow job, require_job_for_write(tx, account, job_name));
-        MORTAR_RETURN_IF_ERROR(check_runnable(job.body));
-        const int64_t now = clock_.now_micros();
-        const bool queuing = queuing_enabled(job.body, request);
-        row = RunRow{};
-        row.account = account;
-        row.job_name = job_name;
-        row.run_id = new_run_id();
-        row.created_micros = now;
-        row.origin = origin_json(origin, preds);
-        row.origin["Region"] = region;
-        row.body = new_run_body(row.run_id, job.body, request, queuing, origin,
-                                static_cast<double>(now) / 1e6);
-        if (const Json* prev = member(request, "JobRunId"); prev && prev->is_string()) {
-          // StartJobRun's JobRunId: a previous run to run again.
-          MORTAR_ASSIGN_OR_RETURN(auto previous,
-                                  load_run(tx, account, job_name, prev->get<std::string>()));
-          if (!previous) {
-            return not_found("Job run " + prev->get<std::string>() + " of job " + job_name +
-                             " not found");
-          }
-          row.body["PreviousRunId"] = previous->run_id;
-          if (!member(request, "Arguments")) row.body["Arguments"] = previous->body["Arguments"];
-        }
-        MORTAR_ASSIGN_OR_RETURN(auto in_flight,
-                                runs_in_states(tx, account, job_name, kInFlightStates));
-        MORTAR_ASSIGN_OR_RETURN(auto waiting, runs_in_states(tx, account, job_name, "'WAITING'"));
-        const int max = max_concurrent_runs(job.body);
-        row.state = "STARTING";
-        if (static_cast<int>(in_flight.size()) >= max || (queuing && !waiting.empty())) {
-          if (queuing) {
-            row.state = "WAITING";
-            row.body["JobRunState"] = "WAITING";
-            row.body["StateDetail"] =
-                "Job run is queued: job " + job_name + " has " + std::to_string(in_flight.size()) +
-                " run(s) in progress and MaxConcurrentRuns " + std::to_string(max) +
-                (waiting.empty() ? std::string()
-                                 : ", and " + std::to_string(waiting.size()) +
-                                       " queued run(s) ahead of this one");
-          } else if (from_trigger) {
-            refused = true;
-            mark_final(row, "FAILED", "Concurrent runs exceeded for " + job_name, now);
-          } else {
-            return concurrent_runs_exceeded(job_name);
-          }
-        }
-        MORTAR_ASSIGN_OR_RETURN(row.seq, insert_run(tx, row));
-        return ok_status();
+        return insert_new_run(tx, account, region, job_name, request, origin, preds, from_trigger,
+                              row, refused);
       }));
   if (refused) {
     notify_finished(row);
-  } else if (row.state == "WAITING") {
-    arm_expiry(row.account, row.seq,
-               row.created_micros +
-                   int64_t{row.body.value("Timeout", kDefaultTimeoutMinutes)} * 60'000'000);
   } else {
-    dispatch();
+    after_insert(row, /*dispatch_now=*/true);
   }
   return row.run_id;
 }
 
-StatusOr<std::string> JobService::record_error_run(const std::string& account_id,
-                                                   const std::string& job_name,
-                                                   const RunOrigin& origin,
-                                                   const std::string& message) {
+Status JobService::insert_new_run(store::Transaction& tx, const std::string& account,
+                                  const std::string& region, const std::string& job_name,
+                                  const Json& request, const RunOrigin& origin,
+                                  const std::vector<std::pair<std::string, std::string>>& preds,
+                                  bool from_trigger, RunRow& row, bool& refused) {
+  refused = false;
+  MORTAR_ASSIGN_OR_RETURN(JobRow job, require_job_for_write(tx, account, job_name));
+  MORTAR_RETURN_IF_ERROR(check_runnable(job.body));
+  const int64_t now = clock_.now_micros();
+  const bool queuing = queuing_enabled(job.body, request);
+  row = RunRow{};
+  row.account = account;
+  row.job_name = job_name;
+  row.run_id = new_run_id();
+  row.created_micros = now;
+  row.origin = origin_json(origin, preds);
+  row.origin["Region"] = region;
+  row.body =
+      new_run_body(row.run_id, job.body, request, queuing, origin, static_cast<double>(now) / 1e6);
+  if (const Json* prev = member(request, "JobRunId"); prev && prev->is_string()) {
+    // StartJobRun's JobRunId: a previous run to run again.
+    MORTAR_ASSIGN_OR_RETURN(auto previous,
+                            load_run(tx, account, job_name, prev->get<std::string>()));
+    if (!previous) {
+      return not_found("Job run " + prev->get<std::string>() + " of job " + job_name +
+                       " not found");
+    }
+    row.body["PreviousRunId"] = previous->run_id;
+    if (!member(request, "Arguments")) row.body["Arguments"] = previous->body["Arguments"];
+  }
+  MORTAR_ASSIGN_OR_RETURN(int64_t in_flight,
+                          count_runs_in_states(tx, account, job_name, kInFlightStates));
+  MORTAR_ASSIGN_OR_RETURN(int64_t waiting,
+                          count_runs_in_states(tx, account, job_name, "'WAITING'"));
+  const int max = max_concurrent_runs(job.body);
+  row.state = "STARTING";
+  if (in_flight >= max || (queuing && waiting > 0)) {
+    if (queuing) {
+      row.state = "WAITING";
+      row.body["JobRunState"] = "WAITING";
+      row.body["StateDetail"] =
+          "Job run is queued: job " + job_name + " has " + std::to_string(in_flight) +
+          " run(s) in progress and MaxConcurrentRuns " + std::to_string(max) +
+          (waiting == 0 ? std::string()
+                        : ", and " + std::to_string(waiting) + " queued run(s) ahead of this one");
+    } else if (from_trigger) {
+      refused = true;
+      mark_final(row, "FAILED", "Concurrent runs exceeded for " + job_name, now);
+    } else {
+      return concurrent_runs_exceeded(job_name);
+    }
+  }
+  MORTAR_ASSIGN_OR_RETURN(row.seq, insert_run(tx, row));
+  return ok_status();
+}
+
+bool JobService::after_insert(const RunRow& row, bool dispatch_now) {
+  if (row.state == "WAITING") {
+    arm_expiry(row.account, row.seq,
+               row.created_micros +
+                   int64_t{row.body.value("Timeout", kDefaultTimeoutMinutes)} * 60'000'000);
+    return false;
+  }
+  if (dispatch_now) dispatch();
+  return true;
+}
+
+RunRow JobService::error_run_row(const std::string& account_id, const std::string& job_name,
+                                 const RunOrigin& origin, const std::string& message) const {
   RunRow row;
   const int64_t now = clock_.now_micros();
   row.account = account_id;
@@ -178,6 +231,14 @@ StatusOr<std::string> JobService::record_error_run(const std::string& account_id
               {"ExecutionTime", 0},  {"Arguments", Json::object()}};
   if (!origin.trigger_name.empty()) row.body["TriggerName"] = origin.trigger_name;
   mark_final(row, "ERROR", message, now);
+  return row;
+}
+
+StatusOr<std::string> JobService::record_error_run(const std::string& account_id,
+                                                   const std::string& job_name,
+                                                   const RunOrigin& origin,
+                                                   const std::string& message) {
+  RunRow row = error_run_row(account_id, job_name, origin, message);
   MORTAR_RETURN_IF_ERROR(store::run_in_write_transaction(
       store_, [&](store::Transaction& tx) { return insert_run(tx, row).status(); }));
   notify_finished(row);

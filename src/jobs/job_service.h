@@ -55,6 +55,16 @@ struct JobRunFinished {
   std::string retry_run_id;  // the attempt started to retry this run (MaxRetries), if any
 };
 
+// A run still in flight (STARTING, RUNNING or STOPPING) NotifyDelayAfter
+// minutes after it started: Glue's "Glue Job Run Status" event.
+struct JobRunDelayed {
+  std::string account_id;
+  std::string job_name;
+  std::string run_id;
+  std::string state;
+  int notify_delay_minutes = 0;
+};
+
 // A run started by a trigger or a workflow rather than StartJobRun.
 struct TriggeredRun {
   RunOrigin origin;
@@ -62,6 +72,14 @@ struct TriggeredRun {
   std::optional<int> timeout_minutes;  // the action's Timeout
   std::optional<int> notify_delay_after;
   std::vector<std::pair<std::string, std::string>> predecessors;  // (job name, run id)
+};
+
+// One of a batch of trigger starts (start_triggered_runs).
+struct TriggeredStart {
+  std::string account_id;
+  std::string region;
+  std::string job_name;
+  TriggeredRun run;
 };
 
 struct JobServiceOptions {
@@ -73,6 +91,9 @@ struct JobServiceOptions {
   // Runs this server executes at once; more wait in the queue (STARTING).
   int max_concurrent_runs = 4;
   std::function<void(const JobRunFinished&)> on_run_finished;
+  // Once per run of this server whose NotificationProperty.NotifyDelayAfter
+  // (the run's, else the job's) passed while it was in flight; may be unset.
+  std::function<void(const JobRunDelayed&)> on_run_delayed;
   // After DeleteJob removed the job (e.g. to forget its bookmark).
   std::function<void(const std::string& account_id, const std::string& job_name)> on_job_deleted;
   // Server-level events; may be unset.
@@ -141,6 +162,11 @@ class JobService {
   StatusOr<std::string> start_triggered_run(const std::string& account_id,
                                             const std::string& region, const std::string& job_name,
                                             const TriggeredRun& run);
+  // start_triggered_run for many runs in one store transaction (one commit,
+  // so a burst of due triggers costs one fsync, not one per run). One result
+  // per start, in order; a start that cannot run (its command) fails alone.
+  std::vector<StatusOr<std::string>> start_triggered_runs(
+      const std::vector<TriggeredStart>& starts);
   // Records a final ERROR run of `job_name` (which may not exist) with
   // `message`; returns its id.
   StatusOr<std::string> record_error_run(const std::string& account_id, const std::string& job_name,
@@ -192,17 +218,30 @@ class JobService {
   // when FAILED with retries left, promotes queued runs of the job. Returns
   // false (recording nothing) when the claim was lost.
   bool finish_run(ActiveRun& run, std::string state, const std::string& message);
-  // In `tx`: a new run row of `job` (STARTING or WAITING or, with
-  // `refuse_state`, that final state), after the concurrency check.
+  // StartJobRun or one trigger start: insert_new_run in a transaction of its own.
   StatusOr<std::string> start_run(const std::string& account, const std::string& region,
                                   const std::string& job_name, const Json& request,
                                   const RunOrigin& origin,
                                   const std::vector<std::pair<std::string, std::string>>& preds,
                                   bool from_trigger);
+  // In `tx`: a new run row of `job` (STARTING or WAITING or, with
+  // `refused`, FAILED over MaxConcurrentRuns for a trigger's start).
+  Status insert_new_run(store::Transaction& tx, const std::string& account,
+                        const std::string& region, const std::string& job_name, const Json& request,
+                        const RunOrigin& origin,
+                        const std::vector<std::pair<std::string, std::string>>& preds,
+                        bool from_trigger, RunRow& row, bool& refused);
+  // After a STARTING or WAITING run was committed: arms a WAITING run's
+  // expiry; for a STARTING one dispatches (when `dispatch_now`) and returns true.
+  bool after_insert(const RunRow& row, bool dispatch_now);
+  // A final ERROR run of `job_name` (not inserted).
+  RunRow error_run_row(const std::string& account_id, const std::string& job_name,
+                       const RunOrigin& origin, const std::string& message) const;
   void arm_expiry(const std::string& account, int64_t seq, int64_t due_micros);
   void expire_waiting(int64_t seq);
   StatusOr<int> expire_due_waiting();
   void on_timeout(const std::string& run_id);
+  void on_notify_delay(const std::string& run_id);
   void notify_finished(const RunRow& row, const std::string& retry_run_id = "");
   void log_event(const std::string& level, const std::string& message) const;
   bool leading() const { return !options_.is_leader || options_.is_leader(); }

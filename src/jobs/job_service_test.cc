@@ -170,6 +170,10 @@ class JobServiceTest : public ::testing::TestWithParam<StoreBackend> {
       std::lock_guard<std::mutex> lock(finished_mu_);
       finished_.push_back(f);
     };
+    o.on_run_delayed = [this](const JobRunDelayed& d) {
+      std::lock_guard<std::mutex> lock(finished_mu_);
+      delayed_.push_back(d);
+    };
     auto s = JobService::create(store ? *store : *store_, std::move(o));
     EXPECT_TRUE(s.ok()) << s.status();
     return s.ok() ? std::move(*s) : nullptr;
@@ -217,6 +221,11 @@ class JobServiceTest : public ::testing::TestWithParam<StoreBackend> {
   std::unique_ptr<JobService> other_;
   std::mutex finished_mu_;
   std::vector<JobRunFinished> finished_;
+  std::vector<JobRunDelayed> delayed_;
+  std::vector<JobRunDelayed> delayed() {
+    std::lock_guard<std::mutex> lock(finished_mu_);
+    return delayed_;
+  }
 };
 
 TEST_P(JobServiceTest, JobDefinitionsCrudWithGlueDefaults) {
@@ -394,6 +403,51 @@ TEST_P(JobServiceTest, TimeoutStopsTheRunAsTimeoutAndIsNotRetried) {
   EXPECT_EQ(service_->get_job_runs(ctx_, "j", "", 10)->items.size(), 1u);
 }
 
+TEST_P(JobServiceTest, NotifyDelayAfterTellsOnceOfARunStillRunning) {
+  create_job("j", {{"NotificationProperty", {{"NotifyDelayAfter", 5}}}});
+  // The job's delay: told once, 5 minutes after StartedOn, while RUNNING.
+  const std::string id = start("j");
+  FakeRun* r = executor_.run(id);
+  ASSERT_TRUE(reaches("j", id, "RUNNING"));
+  clock_.advance(299'000'000);
+  EXPECT_TRUE(delayed().empty());
+  clock_.advance(1'000'000);
+  ASSERT_EQ(delayed().size(), 1u);
+  EXPECT_EQ(delayed()[0].run_id, id);
+  EXPECT_EQ(delayed()[0].job_name, "j");
+  EXPECT_EQ(delayed()[0].account_id, ctx_.account_id);
+  EXPECT_EQ(delayed()[0].state, "RUNNING");
+  EXPECT_EQ(delayed()[0].notify_delay_minutes, 5);
+  clock_.advance(600'000'000);
+  EXPECT_EQ(delayed().size(), 1u);  // once
+  r->complete("SUCCEEDED");
+  ASSERT_TRUE(reaches("j", id, "SUCCEEDED"));
+
+  // The run's own delay wins; a run that ends first is never told of, and
+  // leaves no timer behind.
+  const std::string quick = start("j", {{"NotificationProperty", {{"NotifyDelayAfter", 1}}}});
+  executor_.run(quick)->complete("SUCCEEDED");
+  ASSERT_TRUE(reaches("j", quick, "SUCCEEDED"));
+  service_->wait_idle();
+  EXPECT_EQ(clock_.pending_timers(), 0u);
+  clock_.advance(120'000'000);
+  EXPECT_EQ(delayed().size(), 1u);
+
+  // A trigger action's NotifyDelayAfter overrides the job's.
+  TriggeredRun t;
+  t.origin.trigger_name = "tr";
+  t.notify_delay_after = 1;
+  auto tid = service_->start_triggered_run(ctx_.account_id, "us-east-1", "j", t);
+  ASSERT_TRUE(tid.ok()) << tid.status();
+  ASSERT_NE(executor_.run(*tid), nullptr);
+  clock_.advance(60'000'000);
+  ASSERT_EQ(delayed().size(), 2u);
+  EXPECT_EQ(delayed()[1].run_id, *tid);
+  EXPECT_EQ(delayed()[1].notify_delay_minutes, 1);
+  executor_.run(*tid)->complete("SUCCEEDED");
+  ASSERT_TRUE(reaches("j", *tid, "SUCCEEDED"));
+}
+
 TEST_P(JobServiceTest, BatchStopJobRunStopsRunningAndReportsUnknownIds) {
   create_job("j", {{"MaxRetries", 1}});
   const std::string id = start("j");
@@ -495,6 +549,33 @@ TEST_P(JobServiceTest, TriggerNamingADeletedJobRecordsAnErrorRun) {
   ASSERT_EQ(finished_.size(), 1u);
   EXPECT_EQ(finished_[0].state, "ERROR");
   EXPECT_EQ(finished_[0].trigger_name, "nightly");
+}
+
+TEST_P(JobServiceTest, ABatchOfTriggerStartsCommitsTogetherEachWithItsOwnOutcome) {
+  create_job("j", {{"ExecutionProperty", {{"MaxConcurrentRuns", 2}}}});
+  create_job("s", {{"Command", {{"Name", "gluestreaming"}, {"ScriptLocation", "s"}}}});
+  TriggeredRun t;
+  t.origin.trigger_name = "burst";
+  std::vector<TriggeredStart> starts;
+  for (const char* job : {"j", "j", "gone", "s", "j"}) {
+    starts.push_back(TriggeredStart{ctx_.account_id, "us-east-1", job, t});
+  }
+  auto out = service_->start_triggered_runs(starts);
+  ASSERT_EQ(out.size(), 5u);
+  for (int i : {0, 1, 2, 4}) ASSERT_TRUE(out[i].ok()) << i << ": " << out[i].status();
+  // Two runs of j fit its MaxConcurrentRuns; the third, a trigger's, is FAILED
+  // as Glue records it; the deleted job gets an ERROR run; the streaming job
+  // cannot start, alone.
+  ASSERT_NE(executor_.run(*out[0]), nullptr);
+  ASSERT_NE(executor_.run(*out[1]), nullptr);
+  EXPECT_EQ(state("j", *out[4]), "FAILED");
+  EXPECT_EQ(run("j", *out[4])["ErrorMessage"], "Concurrent runs exceeded for j");
+  EXPECT_EQ(state("gone", *out[2]), "ERROR");
+  EXPECT_EQ(exception_name(out[3].status()), "InvalidInputException");
+  EXPECT_EQ(run("j", *out[0])["TriggerName"], "burst");
+  executor_.run(*out[0])->complete("SUCCEEDED");
+  executor_.run(*out[1])->complete("SUCCEEDED");
+  ASSERT_TRUE(reaches("j", *out[1], "SUCCEEDED"));
 }
 
 TEST_P(JobServiceTest, TriggeredRunCarriesOriginArgumentsAndPredecessors) {

@@ -26,6 +26,7 @@ struct JobService::ActiveRun {
       false;  // the claim is gone (recovery gave it up, the job was deleted): record nothing
   bool server_stopping = false;  // ~JobService: record FAILED, not STOPPED
   TimerId timeout_timer = 0;
+  TimerId notify_timer = 0;  // NotifyDelayAfter, 0: none
 
   // Asks the run to end as `state`; the first request wins.
   void request_stop(const std::string& state, const std::string& message) {

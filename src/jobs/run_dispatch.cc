@@ -1,6 +1,7 @@
 // JobService, the background side of runs: claiming queued runs, one thread
 // per run driving the executor, timeouts, the heartbeat, recovery of dead
 // servers' runs, queue expiry and shutdown.
+#include <algorithm>
 #include <map>
 
 #include "common/utc_time.h"
@@ -19,6 +20,15 @@ constexpr const char* kShutdownReason = "the server stopped during the run";
 
 int64_t timeout_micros(const Json& run_body) {
   return int64_t{run_body.value("Timeout", kDefaultTimeoutMinutes)} * 60'000'000;
+}
+
+// NotificationProperty.NotifyDelayAfter in minutes (the run body holds the
+// run's, else the job's), 0 when unset.
+int notify_delay_minutes(const Json& run_body) {
+  auto np = run_body.find("NotificationProperty");
+  if (np == run_body.end() || !np->is_object()) return 0;
+  auto d = np->find("NotifyDelayAfter");
+  return d != np->end() && d->is_number_integer() ? std::max(0, d->get<int>()) : 0;
 }
 
 }  // namespace
@@ -188,6 +198,11 @@ void JobService::run_thread(std::shared_ptr<ActiveRun> run) {
         const std::string id = run->run_id;
         run->timeout_timer = clock_.call_at(*row->exec_start_micros + timeout_micros(row->body),
                                             [this, id] { on_timeout(id); });
+        // Counted from StartedOn, as Glue's "after a job run starts".
+        if (const int delay = notify_delay_minutes(row->body); delay > 0) {
+          run->notify_timer = clock_.call_at(row->created_micros + int64_t{delay} * 60'000'000,
+                                             [this, id] { on_notify_delay(id); });
+        }
       }
       RunRequest request;
       request.account_id = run->account;
@@ -218,6 +233,7 @@ void JobService::run_thread(std::shared_ptr<ActiveRun> run) {
       {
         std::lock_guard<std::mutex> lock(run->mu);
         clock_.cancel(run->timeout_timer);
+        if (run->notify_timer != 0) clock_.cancel(run->notify_timer);
         if (run->server_stopping) {
           state = "FAILED";
           message = kShutdownReason;
@@ -314,6 +330,33 @@ void JobService::on_timeout(const std::string& run_id) {
   });
   run->request_stop("TIMEOUT", "Job run timed out: it ran longer than its Timeout of " +
                                    std::to_string(minutes) + " minute" + (minutes == 1 ? "" : "s"));
+}
+
+void JobService::on_notify_delay(const std::string& run_id) {
+  std::shared_ptr<ActiveRun> run;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = active_.find(run_id); it != active_.end()) run = it->second;
+  }
+  if (!run || !options_.on_run_delayed) return;
+  std::optional<RunRow> row;
+  Status s = store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
+    MORTAR_ASSIGN_OR_RETURN(row, load_run_by_seq(tx, run->seq));
+    return ok_status();
+  });
+  if (!s.ok()) {
+    log_event("warn",
+              "reading job run " + run_id + " for its delay notification failed: " + s.ToString());
+    return;
+  }
+  if (!row || is_final_state(row->state) || row->server_id != options_.server_id) return;
+  JobRunDelayed d;
+  d.account_id = row->account;
+  d.job_name = row->job_name;
+  d.run_id = row->run_id;
+  d.state = row->state;
+  d.notify_delay_minutes = notify_delay_minutes(row->body);
+  options_.on_run_delayed(d);
 }
 
 void JobService::arm_expiry(const std::string& account, int64_t seq, int64_t due_micros) {
@@ -433,7 +476,8 @@ StatusOr<int> JobService::recover(bool at_start) {
         retry_ids.clear();
         keys.clear();
         requeued = false;
-        MORTAR_ASSIGN_OR_RETURN(auto runs, all_runs_in_states(tx, kInFlightStates));
+        MORTAR_ASSIGN_OR_RETURN(auto runs,
+                                runs_claimed_elsewhere(tx, kInFlightStates, options_.server_id));
         for (auto& row : runs) {
           if (row.server_id.empty() || row.server_id == options_.server_id) continue;
           const bool previous_life =

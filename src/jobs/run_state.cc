@@ -100,8 +100,9 @@ StatusOr<std::vector<RunRow>> promote_waiting(store::Transaction& tx, const std:
   MORTAR_ASSIGN_OR_RETURN(auto waiting, runs_in_states(tx, account, job_name, "'WAITING'"));
   if (waiting.empty()) return promoted;
   MORTAR_ASSIGN_OR_RETURN(auto job, require_job_for_write(tx, account, job_name));
-  MORTAR_ASSIGN_OR_RETURN(auto in_flight, runs_in_states(tx, account, job_name, kInFlightStates));
-  int free = max_concurrent_runs(job.body) - static_cast<int>(in_flight.size());
+  MORTAR_ASSIGN_OR_RETURN(int64_t in_flight,
+                          count_runs_in_states(tx, account, job_name, kInFlightStates));
+  int free = max_concurrent_runs(job.body) - static_cast<int>(in_flight);
   for (auto& run : waiting) {
     if (free <= 0) break;
     run.state = "STARTING";

@@ -41,6 +41,13 @@ struct JobAction {
   std::string security_configuration;
 };
 
+// One job start of a batch (TriggerActions::start_job_runs).
+struct JobStart {
+  std::string account;
+  JobAction action;
+  TriggerOrigin origin;
+};
+
 class TriggerActions {
  public:
   virtual ~TriggerActions() = default;
@@ -52,6 +59,14 @@ class TriggerActions {
   // naming a deleted job) and returns its id, or NotFound.
   virtual StatusOr<std::string> start_job_run(const std::string& account, const JobAction& action,
                                               const TriggerOrigin& origin) = 0;
+  // start_job_run for each of `starts`, one result each, in order; an
+  // implementation may start them together (one store commit: a burst of
+  // due triggers). The default starts them one by one.
+  virtual std::vector<StatusOr<std::string>> start_job_runs(const std::vector<JobStart>& starts) {
+    std::vector<StatusOr<std::string>> out;
+    for (const JobStart& s : starts) out.push_back(start_job_run(s.account, s.action, s.origin));
+    return out;
+  }
   // Starts a crawl of `crawler` in `account` (CrawlerRunningException when
   // it runs already, NotFound when it is gone).
   virtual Status start_crawler(const std::string& account, const std::string& crawler) = 0;

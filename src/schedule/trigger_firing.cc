@@ -76,7 +76,8 @@ StatusOr<TriggerService::PriorCrawls> TriggerService::record_crawl_starts(
 
 Status TriggerService::run_actions(const std::string& account, const Json& trigger,
                                    const TriggerOrigin& origin, std::string* outcome,
-                                   const PriorCrawls* prior) {
+                                   const PriorCrawls* prior,
+                                   std::vector<StatusOr<std::string>>* started_jobs) {
   PriorCrawls own;
   if (prior == nullptr) {
     Status s = store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
@@ -96,7 +97,14 @@ Status TriggerService::run_actions(const std::string& account, const Json& trigg
     Status s;
     if (a.contains("JobName")) {
       const JobAction action = job_action(a);
-      auto run = actions_.start_job_run(account, action, origin);
+      // Started already with the batch (fire_batch), in action order.
+      StatusOr<std::string> run = internal_error("job action not started");
+      if (started_jobs != nullptr && !started_jobs->empty()) {
+        run = std::move(started_jobs->front());
+        started_jobs->erase(started_jobs->begin());
+      } else {
+        run = actions_.start_job_run(account, action, origin);
+      }
       s = run.status();
       line = "job " + action.job_name + ": " + (run.ok() ? "run " + *run : s.ToString());
     } else {
@@ -193,9 +201,25 @@ int TriggerService::fire_batch(const std::vector<DueFire>& batch) {
     return 0;
   }
   scheduled_fires_ += static_cast<int64_t>(claimed.size());
+  // A workflow's start trigger starts a workflow run instead of its actions.
+  WorkflowStarter* starter = workflow_starter_.load();
+  auto starts_workflow = [&](const Claimed& c) {
+    return starter != nullptr && !c.origin.workflow_name.empty();
+  };
+  // Every other job action of the batch starts in one go (one commit on the
+  // jobs side).
+  std::vector<JobStart> starts;
+  for (const Claimed& c : claimed) {
+    if (starts_workflow(c)) continue;
+    for (const auto& a : c.row.body.value("Actions", Json::array())) {
+      if (a.contains("JobName"))
+        starts.push_back(JobStart{c.due->account, job_action(a), c.origin});
+    }
+  }
+  std::vector<StatusOr<std::string>> started = actions_.start_job_runs(starts);
+  size_t next = 0;
   for (Claimed& c : claimed) {
-    if (WorkflowStarter* starter = workflow_starter_.load();
-        starter != nullptr && !c.origin.workflow_name.empty()) {
+    if (starts_workflow(c)) {
       WorkflowStart start;
       start.account_id = c.due->account;
       start.workflow_name = c.origin.workflow_name;
@@ -208,7 +232,14 @@ int TriggerService::fire_batch(const std::vector<DueFire>& batch) {
                                           utc_timestamp(c.due->scheduled_time) + ": " + c.outcome);
       continue;
     }
-    Status ran = run_actions(c.due->account, c.row.body, c.origin, &c.outcome, &c.prior);
+    std::vector<StatusOr<std::string>> mine;
+    for (const auto& a : c.row.body.value("Actions", Json::array())) {
+      if (!a.contains("JobName")) continue;
+      mine.push_back(next < started.size() ? std::move(started[next])
+                                           : internal_error("job action not started"));
+      ++next;
+    }
+    Status ran = run_actions(c.due->account, c.row.body, c.origin, &c.outcome, &c.prior, &mine);
     log(ran.ok() ? "info" : "warn", "trigger " + c.due->name + " fired for " +
                                         utc_timestamp(c.due->scheduled_time) + ": " + c.outcome);
   }
@@ -320,13 +351,20 @@ void TriggerService::tick() {
   if (options_.is_leader && !options_.is_leader()) return;
   Status s = sync_schedules();
   if (!s.ok()) log("warn", "re-reading trigger schedules failed: " + s.ToString());
+  prune();
+}
+
+void TriggerService::prune() {
   const int64_t now = clock_.now_micros();
-  if (now - last_prune_micros_ < kPruneEveryMicros) return;
-  last_prune_micros_ = now;
-  s = store::run_in_write_transaction(store_, [&](store::Transaction& tx) {
-    return prune_trigger_firings(tx, now - kClaimRetentionMicros);
+  int64_t last = last_prune_micros_.load();
+  if (now - last < kPruneEveryMicros || !last_prune_micros_.compare_exchange_strong(last, now)) {
+    return;
+  }
+  Status s = store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
+    MORTAR_RETURN_IF_ERROR(prune_trigger_firings(tx, now - kClaimRetentionMicros));
+    return prune_run_events(tx, now - kClaimRetentionMicros);
   });
-  if (!s.ok()) log("warn", "pruning trigger fire claims failed: " + s.ToString());
+  if (!s.ok()) log("warn", "pruning trigger fire claims and run records failed: " + s.ToString());
 }
 
 void TriggerService::sync_loop() {
@@ -471,6 +509,7 @@ std::vector<std::string> TriggerService::run_finished(const std::string& account
   }
   std::vector<std::string> fired;
   if (!recorded) return fired;
+  prune();
   conditional_fires_ += static_cast<int64_t>(fires.size());
   for (const Fire& f : fires) {
     TriggerOrigin next{f.name, origin.workflow_name, origin.workflow_run_id, f.predecessors};

@@ -233,6 +233,23 @@ StatusOr<std::optional<RunEvent>> latest_run_event(store::Transaction& tx,
                                           r.text_at(2), r.text_at(3), r.int_at(4)});
 }
 
+Status prune_run_events(store::Transaction& tx, int64_t before_micros) {
+  // The newest per (account, kind, name, chain) is found through the
+  // trigger_run_events_latest index.
+  MORTAR_RETURN_IF_ERROR(
+      tx.exec("DELETE FROM trigger_run_events WHERE finished_micros < ? AND (chain <> '' OR "
+              "seq < (SELECT MAX(n.seq) FROM trigger_run_events n WHERE "
+              "n.account_id = trigger_run_events.account_id AND n.kind = trigger_run_events.kind "
+              "AND n.name = trigger_run_events.name AND n.chain = trigger_run_events.chain))",
+              {before_micros})
+          .status());
+  return tx
+      .exec(
+          "DELETE FROM trigger_chain_fires WHERE chain <> '' AND NOT EXISTS (SELECT 1 FROM "
+          "trigger_run_events e WHERE e.seq = trigger_chain_fires.last_seq)")
+      .status();
+}
+
 StatusOr<int64_t> chain_fired_seq(store::Transaction& tx, const std::string& account,
                                   const std::string& trigger, const std::string& chain) {
   MORTAR_ASSIGN_OR_RETURN(auto rows,

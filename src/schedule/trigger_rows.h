@@ -108,6 +108,11 @@ StatusOr<std::optional<RunEvent>> latest_run_event(store::Transaction& tx,
                                                    const std::string& account,
                                                    const std::string& kind, const std::string& name,
                                                    const std::string& chain);
+// Forgets events that finished before `before_micros`, except the newest of
+// each job/crawler outside workflows (an AND trigger may still pair it with
+// a later run); in workflow runs (chain != "") all of them, with the chain
+// state of AND triggers that fired on a forgotten event there.
+Status prune_run_events(store::Transaction& tx, int64_t before_micros);
 // The seq of the newest event the AND trigger fired on in `chain` (0: none).
 StatusOr<int64_t> chain_fired_seq(store::Transaction& tx, const std::string& account,
                                   const std::string& trigger, const std::string& chain);

@@ -174,8 +174,13 @@ class TriggerService {
   // re-arm the trigger entries for the catch-up window. Before the
   // scheduler runs; `now_seconds` on the scheduler's clock.
   Status on_leadership_acquired(int64_t now_seconds);
-  // On the leader: sync_schedules() and pruning of old fire claims.
+  // On the leader: sync_schedules() and prune().
   void tick();
+  // Forgets fire claims and finished-run records (prune_run_events) older
+  // than 7 days; at most once an hour. Besides tick() (the leader on a
+  // shared store), recording a finished run calls it, so a one-server store
+  // prunes too.
+  void prune();
 
   // The fire claims of a trigger, oldest first (tests, diagnostics).
   StatusOr<std::vector<TriggerFiring>> firings(const std::string& account, const std::string& name);
@@ -198,10 +203,12 @@ class TriggerService {
 
   // Runs every action of `trigger`; returns one line per action and the
   // first failure. `prior` non-null: the crawler actions' records are
-  // written already (in the claim's transaction).
+  // written already (in the claim's transaction). `started_jobs` non-null:
+  // the job actions' results, in order (started with the batch).
   Status run_actions(const std::string& account, const nlohmann::json& trigger,
                      const TriggerOrigin& origin, std::string* outcome,
-                     const PriorCrawls* prior = nullptr);
+                     const PriorCrawls* prior = nullptr,
+                     std::vector<StatusOr<std::string>>* started_jobs = nullptr);
   // In `tx`: records `origin` as the starter of each crawler action's crawl.
   StatusOr<PriorCrawls> record_crawl_starts(store::Transaction& tx, const std::string& account,
                                             const nlohmann::json& trigger,

@@ -312,7 +312,8 @@ TEST_P(TriggerServiceTest, AScheduledTriggerFiresAtItsCronTimeWithItsActions) {
   EXPECT_EQ(actions_.count(), 0u);
   set_time(kBase + kHour);
   fire_due(scheduler_, kBase + kHour);
-  EXPECT_EQ(actions_.take(), (std::vector<std::string>{"crawler:c1", "job:j1"}));
+  // A scheduled batch starts its job runs together (one commit), then the crawlers.
+  EXPECT_EQ(actions_.take(), (std::vector<std::string>{"job:j1", "crawler:c1"}));
   ASSERT_EQ(actions_.job_runs.size(), 1u);
   EXPECT_EQ(actions_.job_runs[0].origin.trigger_name, "s");
   EXPECT_EQ(actions_.job_runs[0].action.arguments, Json({{"--day", "1"}}));
@@ -498,6 +499,62 @@ TEST_P(TriggerServiceTest, AndNeedsEveryConditionAnyOneAcrossJobsAndCrawlers) {
   EXPECT_TRUE(
       service_->on_job_run_finished(ctx_.account_id, "j1", "r3", "SUCCEEDED", {"t", "wf", "wr_1"})
           .empty());
+}
+
+TEST_P(TriggerServiceTest, OldRunRecordsArePrunedButTheNewestPerJobStillPairs) {
+  Json conditions = {{{"JobName", "j1"}, {"State", "SUCCEEDED"}},
+                     {{"JobName", "j2"}, {"State", "SUCCEEDED"}}};
+  ASSERT_TRUE(create({{"Name", "both"},
+                      {"Type", "CONDITIONAL"},
+                      {"StartOnCreation", true},
+                      {"Predicate", {{"Logical", "AND"}, {"Conditions", conditions}}},
+                      {"Actions", {job_action("j3")}}})
+                  .ok());
+  const TriggerOrigin by_trigger{"od", "", ""};
+  auto rows = [&](const std::string& table) {
+    int64_t n = -1;
+    EXPECT_TRUE(store::run_in_read_transaction(*store_, [&](store::Transaction& tx) -> Status {
+                  MORTAR_ASSIGN_OR_RETURN(auto r, tx.query("SELECT COUNT(*) FROM " + table));
+                  n = r[0].int_at(0);
+                  return ok_status();
+                }).ok());
+    return n;
+  };
+  EXPECT_TRUE(
+      service_->on_job_run_finished(ctx_.account_id, "j1", "r1", "FAILED", by_trigger).empty());
+  EXPECT_TRUE(
+      service_->on_job_run_finished(ctx_.account_id, "j1", "r2", "SUCCEEDED", by_trigger).empty());
+  // A workflow run's records, with an AND trigger of that workflow fired in it.
+  ASSERT_TRUE(
+      create({{"Name", "wf-and"},
+              {"Type", "CONDITIONAL"},
+              {"WorkflowName", "wf"},
+              {"StartOnCreation", true},
+              {"Predicate",
+               {{"Logical", "AND"},
+                {"Conditions", Json::array({{{"JobName", "j1"}, {"State", "SUCCEEDED"}}})}}},
+              {"Actions", {job_action("j3")}}})
+          .ok());
+  EXPECT_EQ(
+      service_->on_job_run_finished(ctx_.account_id, "j1", "w1", "SUCCEEDED", {"t", "wf", "wr_1"}),
+      std::vector<std::string>{"wf-and"});
+  EXPECT_EQ(rows("trigger_run_events"), 3);
+  EXPECT_EQ(rows("trigger_chain_fires"), 1);
+
+  // Eight days later the leader's tick forgets what is older than 7 days,
+  // but keeps j1's newest run outside workflows.
+  clock_.advance(8LL * 24 * 3600 * 1000000);
+  service_->tick();
+  EXPECT_EQ(rows("trigger_run_events"), 1);
+  EXPECT_EQ(rows("trigger_chain_fires"), 0);
+  // Which still pairs with today's j2 success, as before the pruning.
+  EXPECT_EQ(service_->on_job_run_finished(ctx_.account_id, "j2", "r3", "SUCCEEDED", by_trigger),
+            std::vector<std::string>{"both"});
+  using Runs = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(actions_.job_runs.back().origin.predecessors, (Runs{{"j1", "r2"}, {"j2", "r3"}}));
+  // And a run recorded again is still recognised (the newest is kept).
+  EXPECT_TRUE(
+      service_->on_job_run_finished(ctx_.account_id, "j1", "r2", "SUCCEEDED", by_trigger).empty());
 }
 
 MORTAR_ON_STORE_BACKENDS(TriggerServiceTest, test_support::StoreBackend::kSqliteFile);

@@ -18,6 +18,26 @@ Status WorkflowRunActions::check_running(const std::string& account, const std::
                     "Workflow run " + run_id + " is " + status + ": it starts nothing more");
 }
 
+std::vector<StatusOr<std::string>> WorkflowRunActions::start_job_runs(
+    const std::vector<JobStart>& starts) {
+  std::vector<StatusOr<std::string>> out(starts.size(), internal_error("job action not started"));
+  std::vector<JobStart> plain;
+  std::vector<size_t> plain_at;
+  for (size_t i = 0; i < starts.size(); ++i) {
+    if (starts[i].origin.workflow_run_id.empty()) {
+      plain.push_back(starts[i]);
+      plain_at.push_back(i);
+    } else {
+      out[i] = start_job_run(starts[i].account, starts[i].action, starts[i].origin);
+    }
+  }
+  std::vector<StatusOr<std::string>> started = inner_.start_job_runs(plain);
+  for (size_t j = 0; j < plain_at.size() && j < started.size(); ++j) {
+    out[plain_at[j]] = std::move(started[j]);
+  }
+  return out;
+}
+
 StatusOr<std::string> WorkflowRunActions::start_job_run(const std::string& account,
                                                         const JobAction& action,
                                                         const TriggerOrigin& origin) {

@@ -22,6 +22,9 @@ class WorkflowRunActions : public TriggerActions {
 
   StatusOr<std::string> start_job_run(const std::string& account, const JobAction& action,
                                       const TriggerOrigin& origin) override;
+  // Starts outside workflow runs (nothing to record) go to `inner` as one
+  // batch; the others one by one through start_job_run.
+  std::vector<StatusOr<std::string>> start_job_runs(const std::vector<JobStart>& starts) override;
   Status start_crawler(const std::string& account, const std::string& crawler) override {
     return inner_.start_crawler(account, crawler);
   }

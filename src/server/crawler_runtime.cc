@@ -31,6 +31,7 @@ StatusOr<std::unique_ptr<CrawlerRuntime>> CrawlerRuntime::start(
   service_options.is_leader = rt->options_.is_leader;
   service_options.heartbeat_timeout_millis = rt->options_.heartbeat_timeout_seconds * 1000;
   service_options.on_crawl_finished = rt->options_.on_crawl_finished;
+  service_options.on_crawl_event = rt->options_.on_crawl_event;
   MORTAR_ASSIGN_OR_RETURN(
       rt->service_,
       crawler::CrawlerService::create(store, catalog, partitions, std::move(service_options)));

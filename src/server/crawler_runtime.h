@@ -33,6 +33,8 @@ struct CrawlerRuntimeOptions {
   // On taking the lead, each crawler's latest cron time this recent that no
   // server claimed fires once; older misses are not backfilled.
   int64_t catch_up_window_seconds = 600;
+  // A crawl began or ended (Glue's crawler events; CrawlerServiceOptions).
+  std::function<void(const crawler::CrawlEvent&)> on_crawl_event;
   // Called when a crawl this server ran ended (conditional triggers).
   std::function<void(const std::string& account, const std::string& crawler,
                      const std::string& crawl_id, const std::string& last_status)>

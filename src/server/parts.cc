@@ -142,7 +142,6 @@ StatusOr<std::unique_ptr<Parts>> Parts::build(store::Store& store, PartsOptions 
   parts->webhooks_ = std::make_unique<events::WebhookPublisher>(parts->options_.webhooks);
   crawler_options.on_crawl_finished = [p](const std::string& account, const std::string& crawler,
                                           const std::string& crawl_id, const std::string& status) {
-    p->publish_crawl_finished(account, crawler, status);
     std::shared_lock lock(p->triggers_hook_mu_);
     if (p->triggers_hook_ != nullptr)
       p->triggers_hook_->on_crawl_finished(account, crawler, crawl_id, status);
@@ -150,6 +149,7 @@ StatusOr<std::unique_ptr<Parts>> Parts::build(store::Store& store, PartsOptions 
     if (p->workflows_hook_ != nullptr)
       p->workflows_hook_->on_crawl_finished(account, crawler, status);
   };
+  crawler_options.on_crawl_event = [p](const crawler::CrawlEvent& e) { p->publish_crawl_event(e); };
   MORTAR_ASSIGN_OR_RETURN(parts->crawlers_,
                           CrawlerRuntime::start(store, parts->catalog_, parts->partitions_,
                                                 parts->scheduler_, std::move(crawler_options)));
@@ -217,6 +217,14 @@ Status Parts::start_jobs(store::Store& store) {
     }
     runner_ = std::make_unique<jobs::JobRunner>(*launcher, std::move(runner));
     executor = runner_.get();
+    if (warm_pool_) {
+      // So the first glueetl/pythonshell run is warm too (resolving the
+      // interpreter runs it once: off the start-up path).
+      prestart_ = std::thread([this] {
+        jobs::JobRunner::Startup s = runner_->default_startup();
+        warm_pool_->prestart(s.python, s.env);
+      });
+    }
   }
   jobs::JobServiceOptions o;
   // Run timeouts and queue expiry follow the scheduler's clock, so a test
@@ -248,6 +256,11 @@ Status Parts::start_jobs(store::Store& store) {
       workflows_hook_->on_job_run_finished(f.account_id, f.job_name, f.run_id, f.state, origin,
                                            f.error_message, f.retry_run_id);
     }
+  };
+  o.on_run_delayed = [this](const jobs::JobRunDelayed& d) {
+    events::EventSource source{d.account_id, options_.region, Clock::real().now_seconds()};
+    webhooks_->publish(events::job_run_status(source, d.job_name, d.run_id, d.state,
+                                              d.notify_delay_minutes));
   };
   o.event_log = [](const std::string& level, const std::string& message) {
     log_event(level == "error"  ? LogLevel::kError
@@ -308,6 +321,7 @@ Status Parts::start_events(store::Store& store) {
 }
 
 Parts::~Parts() {
+  if (prestart_.joinable()) prestart_.join();
   // Nothing new is watched, delivered or started while the rest stops (the
   // HTTP side is stopped already): no batch window fires into a stopping
   // workflow starter.
@@ -356,15 +370,21 @@ void Parts::publish_run_finished(const jobs::JobRunFinished& f) {
       events::job_state_change(source, f.job_name, f.run_id, f.state, f.error_message));
 }
 
-void Parts::publish_crawl_finished(const std::string& account, const std::string& crawler,
-                                   const std::string& status) {
-  // Glue's crawler events are Started, Succeeded and Failed: a stopped crawl sends none.
-  if (status != "SUCCEEDED" && status != "FAILED") return;
-  events::EventSource source{account, options_.region, Clock::real().now_seconds()};
-  // Counts and timings are not passed to the hook: the event leaves them out.
-  webhooks_->publish(events::crawler_state_change(
-      source, crawler, status == "SUCCEEDED" ? "Succeeded" : "Failed", 0, std::nullopt,
-      status == "SUCCEEDED" ? "" : "the crawl ended " + status));
+// Glue's crawler events are Started, Succeeded and Failed: a stopped crawl sends none.
+void Parts::publish_crawl_event(const crawler::CrawlEvent& e) {
+  const bool started = e.status == "RUNNING";
+  if (!started && e.status != "SUCCEEDED" && e.status != "FAILED") return;
+  const int64_t start = static_cast<int64_t>(e.start_time);
+  events::EventSource source{e.account, options_.region,
+                             started ? start : static_cast<int64_t>(e.end_time)};
+  std::optional<events::CrawlCounts> counts;
+  if (e.summary && e.status == "SUCCEEDED") {
+    const crawler::CrawlSummary& s = *e.summary;
+    counts = events::CrawlCounts{s.tables_created,     s.tables_updated,     s.tables_deleted,
+                                 s.partitions_created, s.partitions_updated, s.partitions_deleted};
+  }
+  const std::string state = started ? "Started" : e.status == "SUCCEEDED" ? "Succeeded" : "Failed";
+  webhooks_->publish(events::crawler_state_change(source, e.crawler, state, start, counts, e.error));
 }
 
 api::OperationRegistry Parts::operations() {

@@ -39,6 +39,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <thread>
 
 #include "api/accounts.h"
 #include "api/next_token.h"
@@ -147,8 +148,7 @@ class Parts {
  private:
   Parts(store::Store& store, PartsOptions options, std::unique_ptr<Clock> test_clock);
   void publish_run_finished(const jobs::JobRunFinished& finished);
-  void publish_crawl_finished(const std::string& account, const std::string& crawler,
-                              const std::string& status);
+  void publish_crawl_event(const crawler::CrawlEvent& e);
   Status start_jobs(store::Store& store);
   // After the WorkflowService: closed batches start its runs.
   Status start_events(store::Store& store);
@@ -180,6 +180,7 @@ class Parts {
   std::unique_ptr<jobs::PosixLauncher> launcher_;
   std::unique_ptr<jobs::WarmPoolLauncher> warm_pool_;  // over launcher_
   std::unique_ptr<jobs::JobRunner> runner_;            // outlives jobs_, which runs through it
+  std::thread prestart_;  // starts warm_pool_'s default pool; joined first in ~Parts
   std::unique_ptr<jobs::JobService> jobs_;             // destroyed before the credentials it uses
   // Events: ~Parts destroys the sources (they route into the rules, which
   // deliver to the batcher) and then the batcher before anything else.

@@ -16,23 +16,37 @@ Status no_jobs(const std::string& job) {
   return not_found("Job " + job + " not found (this server does not run jobs yet)");
 }
 
+jobs::TriggeredStart triggered_start(const std::string& account, const schedule::JobAction& action,
+                                     const schedule::TriggerOrigin& origin) {
+  jobs::TriggeredStart start;
+  start.account_id = account;
+  start.region = account_context(account, "StartJobRun").region;
+  start.job_name = action.job_name;
+  jobs::TriggeredRun& run = start.run;
+  run.origin.trigger_name = origin.trigger_name;
+  run.origin.workflow_name = origin.workflow_name;
+  run.origin.workflow_run_id = origin.workflow_run_id;
+  run.arguments = action.arguments;
+  if (action.timeout_minutes) run.timeout_minutes = static_cast<int>(*action.timeout_minutes);
+  if (action.notify_delay_after)
+    run.notify_delay_after = static_cast<int>(*action.notify_delay_after);
+  run.predecessors = origin.predecessors;
+  return start;
+}
+
 }  // namespace
 
 JobActionHooks job_action_hooks(jobs::JobService& jobs) {
   JobActionHooks hooks;
   hooks.start_job_run = [&jobs](const std::string& account, const schedule::JobAction& action,
                                 const schedule::TriggerOrigin& origin) {
-    jobs::TriggeredRun run;
-    run.origin.trigger_name = origin.trigger_name;
-    run.origin.workflow_name = origin.workflow_name;
-    run.origin.workflow_run_id = origin.workflow_run_id;
-    run.arguments = action.arguments;
-    if (action.timeout_minutes) run.timeout_minutes = static_cast<int>(*action.timeout_minutes);
-    if (action.notify_delay_after)
-      run.notify_delay_after = static_cast<int>(*action.notify_delay_after);
-    run.predecessors = origin.predecessors;
-    const CallContext ctx = account_context(account, "StartJobRun");
-    return jobs.start_triggered_run(account, ctx.region, action.job_name, run);
+    jobs::TriggeredStart s = triggered_start(account, action, origin);
+    return jobs.start_triggered_run(s.account_id, s.region, s.job_name, s.run);
+  };
+  hooks.start_job_runs = [&jobs](const std::vector<schedule::JobStart>& starts) {
+    std::vector<jobs::TriggeredStart> batch;
+    for (const auto& s : starts) batch.push_back(triggered_start(s.account, s.action, s.origin));
+    return jobs.start_triggered_runs(batch);
   };
   hooks.check_job = [&jobs](const std::string& account, const std::string& job) {
     return jobs.get_job(account_context(account, "GetJob"), job).status();
@@ -61,6 +75,12 @@ StatusOr<std::string> ServerTriggerActions::start_job_run(const std::string& acc
                                                           const schedule::TriggerOrigin& origin) {
   if (!jobs_.start_job_run) return no_jobs(action.job_name);
   return jobs_.start_job_run(account, action, origin);
+}
+
+std::vector<StatusOr<std::string>> ServerTriggerActions::start_job_runs(
+    const std::vector<schedule::JobStart>& starts) {
+  if (!jobs_.start_job_runs) return TriggerActions::start_job_runs(starts);
+  return jobs_.start_job_runs(starts);
 }
 
 Status ServerTriggerActions::start_crawler(const std::string& account, const std::string& crawler) {

@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "crawler/service/crawler_service.h"
 #include "jobs/job_service.h"
@@ -30,6 +31,10 @@ struct JobActionHooks {
   std::function<Status(const std::string& account, const std::string& job,
                        const std::string& run_id)>
       stop_job_run;
+  // Many starts in one store transaction (a burst of due triggers); unset:
+  // one by one through start_job_run.
+  std::function<std::vector<StatusOr<std::string>>(const std::vector<schedule::JobStart>&)>
+      start_job_runs;
 };
 
 // Job actions over the server's JobService (which must outlive the hooks):
@@ -45,6 +50,8 @@ class ServerTriggerActions : public schedule::TriggerActions {
 
   StatusOr<std::string> start_job_run(const std::string& account, const schedule::JobAction& action,
                                       const schedule::TriggerOrigin& origin) override;
+  std::vector<StatusOr<std::string>> start_job_runs(
+      const std::vector<schedule::JobStart>& starts) override;
   Status start_crawler(const std::string& account, const std::string& crawler) override;
   Status check_job(const std::string& account, const std::string& job) override;
   Status check_crawler(const std::string& account, const std::string& crawler) override;

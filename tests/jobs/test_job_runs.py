@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import time
+import urllib.request
 
 import boto3
 import pytest
@@ -149,3 +150,27 @@ def test_server_killed_mid_run_reports_the_run_failed_after_restart(start_server
     run = srv.client().get_job_run(JobName=name, RunId=run_id)["JobRun"]
     assert run["JobRunState"] == "FAILED"
     assert run["ErrorMessage"] == "the server restarted during the run"
+
+
+def _metrics(srv):
+    with urllib.request.urlopen(srv.endpoint + "/metrics") as r:
+        return {k: float(v) for k, v in (line.rsplit(" ", 1) for line in r.read().decode().splitlines()
+                                         if line.startswith("mortar_warm_pool_"))}
+
+
+def test_the_first_runs_after_start_are_warm(start_server, tmp_path):
+    # The server prestarts the pool for glueetl and pythonshell runs without
+    # extra modules, so not even the first run starts cold.
+    srv = start_server("warm_first")
+    glue = srv.client()
+    wait_for(lambda: _metrics(srv).get("mortar_warm_pool_ready", 0) >= 1, 120, "the warm pool")
+    script = tmp_path / "warm.py"
+    script.write_text("import sys\nfrom awsglue.utils import getResolvedOptions\n"
+                      "print(getResolvedOptions(sys.argv, ['JOB_NAME'])['JOB_NAME'])\n")
+    for command in ("pythonshell", "glueetl"):
+        name = unique("warm")
+        glue.create_job(Name=name, Role="r", Command={"Name": command, "ScriptLocation": str(script)})
+        run_id = glue.start_job_run(JobName=name)["JobRunId"]
+        assert wait_for_run_state(glue, name, run_id, FINAL)["JobRunState"] == "SUCCEEDED"
+    m = _metrics(srv)
+    assert (m["mortar_warm_pool_hits"], m["mortar_warm_pool_misses"]) == (2, 0)

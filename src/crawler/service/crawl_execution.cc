@@ -62,8 +62,9 @@ CrawlerService::~CrawlerService() {
 
 Status CrawlerService::recover() {
   const double t = now();
-  return store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
-    MORTAR_ASSIGN_OR_RETURN(auto failed, fail_running_crawls(tx, kRestartReason, t));
+  std::vector<std::pair<std::string, CrawlRow>> failed;  // (account, crawl)
+  Status s = store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
+    MORTAR_ASSIGN_OR_RETURN(failed, fail_running_crawls(tx, kRestartReason, t));
     std::map<Key, CrawlRow> by_crawler;
     for (auto& [account, crawl] : failed) {
       CrawlLog(options_.log_sink, account, crawl.crawler, crawl.crawl_id, clock_)
@@ -83,6 +84,19 @@ Status CrawlerService::recover() {
     }
     return ok_status();
   });
+  MORTAR_RETURN_IF_ERROR(s);
+  for (const auto& [account, crawl] : failed) tell_failed(account, crawl);
+  return ok_status();
+}
+
+void CrawlerService::tell_failed(const std::string& account, const CrawlRow& crawl) {
+  if (options_.on_crawl_event) {
+    options_.on_crawl_event(CrawlEvent{account, crawl.crawler, crawl.crawl_id, "FAILED",
+                                       crawl.start_time, crawl.end_time.value_or(0), std::nullopt,
+                                       crawl.error});
+  }
+  if (options_.on_crawl_finished)
+    options_.on_crawl_finished(account, crawl.crawler, crawl.crawl_id, "FAILED");
 }
 
 std::shared_ptr<CrawlerService::ActiveCrawl> CrawlerService::new_crawl(
@@ -223,6 +237,15 @@ void CrawlerService::run_crawl(const std::shared_ptr<ActiveCrawl>& crawl) {
   }
   log->write("INFO", "Crawler " + crawl->name + " started crawl " + crawl->crawl_id);
   log_event("info", "crawler " + crawl->name + ": crawl " + crawl->crawl_id + " started");
+  if (options_.on_crawl_event) {
+    CrawlEvent started;
+    started.account = crawl->account;
+    started.crawler = crawl->name;
+    started.crawl_id = crawl->crawl_id;
+    started.status = "RUNNING";
+    started.start_time = static_cast<double>(crawl->start_micros) / 1e6;
+    options_.on_crawl_event(started);
+  }
 
   CallContext ctx;
   ctx.account_id = crawl->account;
@@ -354,7 +377,16 @@ void CrawlerService::finish(const std::shared_ptr<ActiveCrawl>& crawl,
   active_.erase({crawl->account, crawl->name});
   idle_cv_.SignalAll();
   mu_.Unlock();
-  if (s.ok() && owned && options_.on_crawl_finished)
+  if (!s.ok() || !owned) return;
+  if (options_.on_crawl_event) {
+    CrawlEvent ended{crawl->account, crawl->name, crawl->crawl_id, last_status};
+    ended.start_time = c.start_time;
+    ended.end_time = c.end_time.value_or(0);
+    ended.error = c.error;
+    if (result != nullptr) ended.summary = result->summary;
+    options_.on_crawl_event(ended);
+  }
+  if (options_.on_crawl_finished)
     options_.on_crawl_finished(crawl->account, crawl->name, crawl->crawl_id, last_status);
 }
 

@@ -122,7 +122,7 @@ StatusOr<int> CrawlerService::recover_stale_crawls() {
   std::vector<std::pair<Firing, std::shared_ptr<ActiveCrawl>>> refired;
   // Held across the transaction, as fire_scheduled does: a re-fired crawl is
   // claimed in it and queued right after, before shutdown can intervene.
-  absl::MutexLock lock(&mu_);
+  absl::ReleasableMutexLock lock(&mu_);
   if (shutting_down_) return 0;
   MORTAR_RETURN_IF_ERROR(
       store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
@@ -174,6 +174,9 @@ StatusOr<int> CrawlerService::recover_stale_crawls() {
                           ", late: that fire was skipped for a crawl whose server had stopped");
     enqueue_locked(std::move(crawl));
   }
+  lock.Release();
+  // Outside the lock: conditional triggers on FAILED may start crawls.
+  for (const auto& [account, crawl] : failed) tell_failed(account, crawl);
   return static_cast<int>(failed.size());
 }
 

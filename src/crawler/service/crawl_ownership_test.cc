@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -98,6 +99,15 @@ class CrawlOwnershipTest : public ::testing::TestWithParam<StoreBackend> {
     o.heartbeat_interval_millis = 0;
     o.heartbeat_timeout_millis = 30'000;
     o.is_leader = [this, id] { return leader_ == id; };
+    o.on_crawl_finished = [this, id](const std::string&, const std::string& crawler,
+                                     const std::string& crawl_id, const std::string& status) {
+      std::lock_guard<std::mutex> lock(told_mu_);
+      told_.push_back(id + " finished " + crawler + " " + crawl_id + " " + status);
+    };
+    o.on_crawl_event = [this, id](const CrawlEvent& e) {
+      std::lock_guard<std::mutex> lock(told_mu_);
+      told_.push_back(id + " event " + e.crawler + " " + e.crawl_id + " " + e.status);
+    };
     return std::move(CrawlerService::create(*store_, *catalog_, *partitions_, std::move(o)))
         .value();
   }
@@ -120,6 +130,13 @@ class CrawlOwnershipTest : public ::testing::TestWithParam<StoreBackend> {
     return out;
   }
 
+  std::vector<std::string> told() {
+    std::lock_guard<std::mutex> lock(told_mu_);
+    return told_;
+  }
+
+  std::mutex told_mu_;
+  std::vector<std::string> told_;  // what the hooks heard: "<server> finished|event ..."
   static inline std::atomic<int> counter_{0};
   FakeClock clock_;
   BlockingCrawl a_crawl_, b_crawl_;
@@ -199,6 +216,11 @@ TEST_P(CrawlOwnershipTest, ADeadServersCrawlIsFailedWithTheReason) {
   EXPECT_EQ(history[0]["ErrorMessage"], reason);
   // The crawl's log says so too.
   EXPECT_NE(log_text().find(reason), std::string::npos) << log_text();
+  // The recovering server tells its hooks (conditional triggers on FAILED,
+  // the crawler event); the dead one had told of the start.
+  EXPECT_EQ(told(), (std::vector<std::string>{"server-a event c " + crawl_id + " RUNNING",
+                                              "server-b event c " + crawl_id + " FAILED",
+                                              "server-b finished c " + crawl_id + " FAILED"}));
   // The crawler runs again, on the live server.
   ASSERT_TRUE(b_->start_crawler(ctx_, "c").ok());
   b_crawl_.release = true;

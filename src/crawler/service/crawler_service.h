@@ -29,6 +29,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -65,6 +66,15 @@ class CrawlerScheduler {
 using CrawlFunction =
     std::function<StatusOr<CrawlResult>(const Json& crawler, CrawlEnvironment& env)>;
 
+// A crawl starting or ended, for CrawlerServiceOptions::on_crawl_event.
+struct CrawlEvent {
+  std::string account, crawler, crawl_id;
+  std::string status;                   // RUNNING (it began), SUCCEEDED, FAILED or CANCELLED
+  double start_time = 0, end_time = 0;  // epoch seconds; end_time 0 while running
+  std::optional<CrawlSummary> summary;  // a crawl that produced a result
+  std::string error;
+};
+
 struct CrawlerServiceOptions {
   // Where crawls log (group /aws-glue/crawlers, stream = crawler name; see
   // crawl_log.h); null: nowhere. Must outlive the service.
@@ -97,6 +107,10 @@ struct CrawlerServiceOptions {
   // Whether this server leads the scheduler now; unset: always (one server).
   std::function<bool()> is_leader;
 
+  // Glue's crawler state-change events: a crawl this server began (status
+  // RUNNING), then every crawl recorded as ended, by this server or by
+  // recovery. Outside the service's lock; may be unset.
+  std::function<void(const CrawlEvent&)> on_crawl_event;
   // Called when a crawl this server ran has been recorded as ended
   // (last_status SUCCEEDED, FAILED or CANCELLED), outside the service's lock
   // (conditional triggers start crawls from it); may be unset.
@@ -212,6 +226,8 @@ class CrawlerService {
   CrawlerService(store::Store& store, catalog::Catalog& catalog,
                  catalog::PartitionCatalog& partitions, CrawlerServiceOptions options);
   Status recover();
+  // Tells the hooks of a crawl recovery recorded FAILED (no lock held).
+  void tell_failed(const std::string& account, const CrawlRow& crawl);
   void maintenance_loop();
   void worker();
   void run_crawl(const std::shared_ptr<ActiveCrawl>& crawl);
