@@ -7,6 +7,7 @@
 
 #include "catalog/tag_rules.h"
 #include "schedule/glue_schedule.h"
+#include "schedule/workflow_rows.h"
 
 namespace mortar::schedule {
 namespace {
@@ -35,7 +36,11 @@ bool can_activate(const std::string& type) { return type != "ON_DEMAND"; }
 
 }  // namespace
 
-Status TriggerService::migrate(store::Store& store) { return migrate_trigger_rows(store); }
+Status TriggerService::migrate(store::Store& store) {
+  MORTAR_RETURN_IF_ERROR(migrate_trigger_rows(store));
+  // Conditional triggers within a workflow run fire from the run's snapshot.
+  return migrate_workflow_rows(store);
+}
 
 TriggerService::TriggerService(store::Store& store, Scheduler& scheduler, TriggerActions& actions,
                                TriggerServiceOptions options)

@@ -88,6 +88,8 @@ struct TriggerServiceOptions {
 
 class TriggerService {
  public:
+  // Also migrates the workflow rows: conditional triggers within a workflow
+  // run fire from its snapshot of the triggers.
   static Status migrate(store::Store& store);
   // Registers the ACTIVATED SCHEDULED triggers on `scheduler`. `store`,
   // `scheduler` and `actions` must outlive the service; the store must be
