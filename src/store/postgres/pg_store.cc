@@ -5,6 +5,7 @@
 // BEGIN travels with a transaction's first statement (see
 // pg_store_connection.h); a read's COMMIT and any ROLLBACK are sent without
 // waiting, and their results are read when the connection is next taken.
+// read_one() sends its one statement alone, in autocommit.
 #include <fmt/format.h>
 #include <poll.h>
 
