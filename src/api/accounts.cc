@@ -169,10 +169,11 @@ Status AccountRegistry::revoke_access_key(const std::string& access_key_id) {
 
 StatusOr<AccessKey> AccountRegistry::find_active_key(const std::string& access_key_id) {
   // Every signed request: one statement, so read_one (one message on PostgreSQL).
-  MORTAR_ASSIGN_OR_RETURN(auto rows, store_.read_one(str_cat("SELECT ", kKeyColumns,
-                                                             " FROM access_keys "
-                                                             "WHERE access_key_id = ? AND active = 1"),
-                                                     {access_key_id}));
+  MORTAR_ASSIGN_OR_RETURN(auto rows,
+                          store_.read_one(str_cat("SELECT ", kKeyColumns,
+                                                  " FROM access_keys "
+                                                  "WHERE access_key_id = ? AND active = 1"),
+                                          {access_key_id}));
   if (rows.empty()) return not_found(str_cat("no active access key ", access_key_id));
   return key_from_row(rows[0]);
 }

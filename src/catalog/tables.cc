@@ -74,11 +74,12 @@ StatusOr<Json> Catalog::get_table(const CallContext& ctx, const std::string& dat
   // Not there: find_table names what is missing (database or table); a table
   // created meanwhile is found and returned, as a later GetTable would.
   Json out;
-  MORTAR_RETURN_IF_ERROR(store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
-    MORTAR_ASSIGN_OR_RETURN(auto ref, find_table(tx, ctx.catalog_id, database, name));
-    out = std::move(ref.table);
-    return ok_status();
-  }));
+  MORTAR_RETURN_IF_ERROR(
+      store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
+        MORTAR_ASSIGN_OR_RETURN(auto ref, find_table(tx, ctx.catalog_id, database, name));
+        out = std::move(ref.table);
+        return ok_status();
+      }));
   return out;
 }
 

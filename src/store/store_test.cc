@@ -66,8 +66,8 @@ TEST_P(StoreTest, CommitPersistsAndRollbackDiscards) {
 
 TEST_P(StoreTest, ReadOneSeesEveryCommitBeforeItAndMapsErrors) {
   auto names = [&](const std::string& prefix) -> std::vector<std::string> {
-    auto rows = store_->read_one("SELECT name FROM parents WHERE name >= ? ORDER BY name",
-                                 {prefix});
+    auto rows =
+        store_->read_one("SELECT name FROM parents WHERE name >= ? ORDER BY name", {prefix});
     EXPECT_TRUE(rows.ok()) << rows.status();
     std::vector<std::string> out;
     if (rows.ok())
@@ -486,7 +486,8 @@ TEST_P(PostgresStoreTest, ReadOneSharesTheConnectionWithTransactions) {
     return rows.ok() ? (*rows)[0].int_at(0) : -1;
   };
   for (int round = 0; round < 2; ++round) {  // new statements, then cached ones
-    ASSERT_EQ(count(s, "SELECT count(*) FROM parents"), 1);  // COMMIT left unawaited
+    // A read transaction whose COMMIT is left unawaited on the connection.
+    ASSERT_EQ(count(s, "SELECT count(*) FROM parents"), 1);
     // Not inside the read transactions' REPEATABLE READ READ ONLY.
     auto iso = s.read_one("SHOW transaction_isolation");
     ASSERT_TRUE(iso.ok()) << iso.status();
