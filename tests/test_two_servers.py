@@ -2,13 +2,20 @@
 they answer as the same account (only the first printed an admin key), a
 NextToken one issued pages on the other, 8 clients through both doing
 conflicting UpdateTable calls with a VersionId get exactly one winner per
-version, and BatchCreatePartition races through both create each value once."""
+version, BatchCreatePartition races through both create each value once, and
+what one server acknowledged (a table update or delete, a revoked key) the
+other answers at once."""
 import concurrent.futures
+import re
+import subprocess
 import threading
 
 import pytest
+from botocore.exceptions import ClientError
 
+from support.catalog import error_code
 from support.postgres import PostgresServer
+from support.server import Credentials, mortar_bin
 
 
 @pytest.fixture(scope="module")
@@ -114,3 +121,39 @@ def test_batch_create_partition_races_create_each_value_once(servers):
         assert sum(v in r for r in refused) == 7, v
     got = clients[1].get_partitions(DatabaseName="parts", TableName="t")["Partitions"]
     assert sorted(p["Values"][0] for p in got) == values
+
+
+def test_what_one_server_acknowledged_the_other_answers_at_once(servers):
+    a, b = servers
+    glue_a = a.client()
+    glue_b = b.client(credentials=a.credentials)
+    glue_a.create_database(DatabaseInput={"Name": "fresh"})
+    glue_a.create_table(DatabaseName="fresh", TableInput={"Name": "t", "Description": "v1"})
+    assert glue_b.get_table(DatabaseName="fresh", Name="t")["Table"]["Description"] == "v1"
+    for i in range(2, 6):
+        glue_a.update_table(DatabaseName="fresh", TableInput={"Name": "t", "Description": f"v{i}"})
+        assert glue_b.get_table(DatabaseName="fresh", Name="t")["Table"]["Description"] == f"v{i}"
+    glue_b.delete_table(DatabaseName="fresh", Name="t")
+    with pytest.raises(ClientError) as exc:
+        glue_a.get_table(DatabaseName="fresh", Name="t")
+    assert error_code(exc) == "EntityNotFoundException"
+
+    def admin(*args):
+        proc = subprocess.run([mortar_bin(), "admin", "--data-dir", str(a.data_dir), *args],
+                              capture_output=True, text=True, timeout=60, env=a.cli_env())
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    account = admin("accounts", "create", "--name", "fresh").strip()
+    out = admin("keys", "create", "--account", account, "--user", "carol")
+    fields = dict(re.findall(r"^(aws_access_key_id|aws_secret_access_key)\s*=\s*(\S+)\s*$",
+                             out, re.M))
+    creds = Credentials(fields["aws_access_key_id"], fields["aws_secret_access_key"])
+    clients = [srv.client(credentials=creds) for srv in (a, b)]
+    for glue in clients:
+        glue.get_databases()
+    admin("keys", "revoke", creds.access_key)
+    for glue in clients:
+        with pytest.raises(ClientError) as exc:
+            glue.get_databases()
+        assert error_code(exc) == "UnrecognizedClientException"

@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -472,6 +473,9 @@ def run_postgres(args, tmp):
     try:
         pg.sql("CREATE DATABASE bench")
         url = f"postgresql://{pg.SUPERUSER}:{pg.password}@127.0.0.1:{pg.port}/bench"
+        if args.pg_socket:  # the server's unix socket (its dir), not loopback TCP
+            url = (f"postgresql://{pg.SUPERUSER}:{pg.password}@/bench"
+                   f"?host={urllib.parse.quote(pg.dir, safe='')}&port={pg.port}")
         workdir = Path(tmp) / "postgres"
         workdir.mkdir()
         servers.append(start_mortar(args.mortar_bin, workdir, url, name="mortar-pg"))
@@ -573,6 +577,8 @@ def main():
     ap.add_argument("--skip-mortar", action="store_true")
     ap.add_argument("--skip-postgres", action="store_true",
                     help="no PostgreSQL leg (one and two servers on one PostgreSQL)")
+    ap.add_argument("--pg-socket", action="store_true",
+                    help="servers reach PostgreSQL through its unix socket, not 127.0.0.1")
     ap.add_argument("--pg-servers", type=int, choices=(1, 2), default=2,
                     help="1: only the one-server PostgreSQL leg")
     ap.add_argument("--measures", default="gettable,getpartitions,batchcreate",

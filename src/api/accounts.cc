@@ -168,17 +168,14 @@ Status AccountRegistry::revoke_access_key(const std::string& access_key_id) {
 }
 
 StatusOr<AccessKey> AccountRegistry::find_active_key(const std::string& access_key_id) {
-  std::optional<AccessKey> found;
-  MORTAR_RETURN_IF_ERROR(store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
-    MORTAR_ASSIGN_OR_RETURN(auto rows,
-                            tx.query(str_cat("SELECT ", kKeyColumns, " FROM access_keys "
+  // Every signed request: one statement, so read_one (one message on PostgreSQL).
+  MORTAR_ASSIGN_OR_RETURN(auto rows,
+                          store_.read_one(str_cat("SELECT ", kKeyColumns,
+                                                  " FROM access_keys "
                                                   "WHERE access_key_id = ? AND active = 1"),
-                                     {access_key_id}));
-    if (!rows.empty()) found = key_from_row(rows[0]);
-    return ok_status();
-  }));
-  if (!found) return not_found(str_cat("no active access key ", access_key_id));
-  return *found;
+                                          {access_key_id}));
+  if (rows.empty()) return not_found(str_cat("no active access key ", access_key_id));
+  return key_from_row(rows[0]);
 }
 
 }  // namespace mortar::api

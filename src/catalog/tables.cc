@@ -62,22 +62,24 @@ Status Catalog::create_table(const CallContext& ctx, const std::string& database
 
 StatusOr<Json> Catalog::get_table(const CallContext& ctx, const std::string& database,
                                   const std::string& name) {
+  // The hot path: one indexed read (one statement, so read_one: on
+  // PostgreSQL one message to the database); the parse is reused while the
+  // body is unchanged.
+  MORTAR_ASSIGN_OR_RETURN(
+      auto rows,
+      store_.read_one("SELECT t.id, t.body FROM databases d JOIN tables t ON t.database_id = d.id"
+                      " WHERE d.catalog_id=? AND d.name=? AND t.name=?",
+                      {ctx.catalog_id, lower_name(database), lower_name(name)}));
+  if (!rows.empty()) return table_cache_.get(rows[0].int_at(0), rows[0].text_at(1));
+  // Not there: find_table names what is missing (database or table); a table
+  // created meanwhile is found and returned, as a later GetTable would.
   Json out;
-  MORTAR_RETURN_IF_ERROR(store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
-    // The hot path: one indexed read; the parse is reused while the body is unchanged.
-    MORTAR_ASSIGN_OR_RETURN(
-        auto rows, tx.query("SELECT t.id, t.body FROM databases d JOIN tables t ON t.database_id = d.id"
-                            " WHERE d.catalog_id=? AND d.name=? AND t.name=?",
-                            {ctx.catalog_id, lower_name(database), lower_name(name)}));
-    if (rows.empty()) {
-      // Not there: find_table names what is missing (database or table).
-      MORTAR_ASSIGN_OR_RETURN(auto ref, find_table(tx, ctx.catalog_id, database, name));
-      out = std::move(ref.table);
-      return ok_status();
-    }
-    MORTAR_ASSIGN_OR_RETURN(out, table_cache_.get(rows[0].int_at(0), rows[0].text_at(1)));
-    return ok_status();
-  }));
+  MORTAR_RETURN_IF_ERROR(
+      store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
+        MORTAR_ASSIGN_OR_RETURN(auto ref, find_table(tx, ctx.catalog_id, database, name));
+        out = std::move(ref.table);
+        return ok_status();
+      }));
   return out;
 }
 

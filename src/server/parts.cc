@@ -58,6 +58,10 @@ class RecordingStore : public store::Store {
   StatusOr<std::unique_ptr<store::Transaction>> begin(bool write) override {
     return inner_.begin(write);
   }
+  StatusOr<std::vector<store::Row>> read_one(std::string_view sql,
+                                             const std::vector<store::Value>& params) override {
+    return inner_.read_one(sql, params);
+  }
   Status migrate(std::string_view component,
                  const std::vector<store::Migration>& migrations) override {
     int& newest = versions_[std::string(component)];

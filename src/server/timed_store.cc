@@ -52,4 +52,12 @@ StatusOr<std::unique_ptr<store::Transaction>> TimedStore::begin(bool write) {
       std::make_unique<TimedTransaction>(std::move(tx).value(), metrics_));
 }
 
+StatusOr<std::vector<store::Row>> TimedStore::read_one(std::string_view sql,
+                                                       const std::vector<store::Value>& params) {
+  auto start = SteadyClock::now();
+  auto rows = inner_->read_one(sql, params);
+  metrics_.record_store("read_one", since(start));
+  return rows;
+}
+
 }  // namespace mortar::server

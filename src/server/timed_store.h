@@ -16,6 +16,8 @@ class TimedStore : public store::Store {
       : inner_(std::move(inner)), metrics_(metrics) {}
 
   StatusOr<std::unique_ptr<store::Transaction>> begin(bool write) override;
+  StatusOr<std::vector<store::Row>> read_one(std::string_view sql,
+                                             const std::vector<store::Value>& params) override;
   Status migrate(std::string_view component,
                  const std::vector<store::Migration>& migrations) override {
     return inner_->migrate(component, migrations);

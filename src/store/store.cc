@@ -33,23 +33,33 @@ namespace {
 constexpr int kAttempts = 5;
 
 Status run(Store& store, bool write, const std::function<Status(Transaction&)>& fn) {
-  Status last;
-  for (int attempt = 0; attempt < kAttempts; ++attempt) {
-    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(10 << attempt));
-    auto tx = store.begin(write);
-    if (!tx.ok()) {
-      last = tx.status();
-      if (absl::IsUnavailable(last)) continue;
-      return last;
-    }
-    last = fn(**tx);
-    if (last.ok()) last = (*tx)->commit();
+  return retry_unavailable([&]() -> Status {
+    MORTAR_ASSIGN_OR_RETURN(auto tx, store.begin(write));
+    MORTAR_RETURN_IF_ERROR(fn(*tx));
     // Unavailable means busy: nothing was committed, so a retry is safe.
+    return tx->commit();
+  });
+}
+}  // namespace
+
+Status retry_unavailable(const std::function<Status()>& attempt) {
+  Status last;
+  for (int i = 0; i < kAttempts; ++i) {
+    if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(10 << i));
+    last = attempt();
     if (!absl::IsUnavailable(last)) return last;
   }
   return last;
 }
-}  // namespace
+
+StatusOr<std::vector<Row>> Store::read_one(std::string_view sql, const std::vector<Value>& params) {
+  std::vector<Row> rows;
+  MORTAR_RETURN_IF_ERROR(run_in_read_transaction(*this, [&](Transaction& tx) -> Status {
+    MORTAR_ASSIGN_OR_RETURN(rows, tx.query(sql, params));
+    return ok_status();
+  }));
+  return rows;
+}
 
 Status run_in_write_transaction(Store& store, const std::function<Status(Transaction&)>& fn) {
   return run(store, true, fn);

@@ -83,6 +83,15 @@ class Store {
   // with others; write transactions are serialized.
   virtual StatusOr<std::unique_ptr<Transaction>> begin(bool write) = 0;
 
+  // A read that is one statement (a point read on a hot path): its rows,
+  // from one consistent snapshot, retried on Unavailable as
+  // run_in_read_transaction does. By default exactly that; PostgreSQL runs
+  // the statement alone, without BEGIN/COMMIT around it (one statement sees
+  // one snapshot): one message and one wake-up of the database instead of
+  // three commands. Decorators forward it.
+  virtual StatusOr<std::vector<Row>> read_one(std::string_view sql,
+                                              const std::vector<Value>& params = {});
+
   // Applies, in order, the migrations of `component` ("catalog", "auth",
   // "partitions", ...) not applied yet, each in its own transaction.
   virtual Status migrate(std::string_view component, const std::vector<Migration>& migrations) = 0;
@@ -108,6 +117,10 @@ class Store {
 // store reports Unavailable (busy) before anything was committed.
 Status run_in_write_transaction(Store& store, const std::function<Status(Transaction&)>& fn);
 Status run_in_read_transaction(Store& store, const std::function<Status(Transaction&)>& fn);
+
+// Runs `attempt` and runs it again, a few times with a growing pause, while
+// it returns Unavailable (nothing was committed): the runners' retry policy.
+Status retry_unavailable(const std::function<Status()>& attempt);
 
 // The store `url` names: "postgresql://..." or "postgres://..." -> PostgreSQL
 // (libpq's URI syntax; credentials from the URL, PGPASSFILE or PG* variables);

@@ -64,6 +64,26 @@ TEST_P(StoreTest, CommitPersistsAndRollbackDiscards) {
   EXPECT_EQ((*rows)[0].text_at(0), "a");
 }
 
+TEST_P(StoreTest, ReadOneSeesEveryCommitBeforeItAndMapsErrors) {
+  auto names = [&](const std::string& prefix) -> std::vector<std::string> {
+    auto rows =
+        store_->read_one("SELECT name FROM parents WHERE name >= ? ORDER BY name", {prefix});
+    EXPECT_TRUE(rows.ok()) << rows.status();
+    std::vector<std::string> out;
+    if (rows.ok())
+      for (const Row& r : *rows) out.push_back(r.text_at(0));
+    return out;
+  };
+  EXPECT_TRUE(names("").empty());
+  ASSERT_TRUE(write("INSERT INTO parents(name) VALUES('a'), ('b')").ok());
+  EXPECT_EQ(names("b"), std::vector<std::string>{"b"});
+  ASSERT_TRUE(write("INSERT INTO parents(name) VALUES('c')").ok());
+  EXPECT_EQ(names("b"), (std::vector<std::string>{"b", "c"}));
+  auto bad = store_->read_one("SELECT no_such_column FROM parents");
+  EXPECT_TRUE(absl::IsInternal(bad.status())) << bad.status();
+  EXPECT_EQ(names("c"), std::vector<std::string>{"c"});  // the store is still usable
+}
+
 TEST_P(StoreTest, ConstraintViolationsMapToStatusCodes) {
   ASSERT_TRUE(write("CREATE TABLE checked(n BIGINT NOT NULL CHECK (n > 0))").ok());
   auto expect = [&](const std::string& sql, absl::StatusCode code) {
@@ -448,6 +468,46 @@ TEST_P(PostgresStoreTest, OneConnectionServesEveryWayATransactionEnds) {
   EXPECT_EQ(count(s, "SELECT count(*) FROM parents WHERE name = 'dropped'"), 0);
   EXPECT_EQ(count(s, "SELECT count(*) FROM parents"), 5);  // a, r0, r1, kept x2
   EXPECT_EQ(count(**other, "SELECT count(*) FROM parents"), 5);
+}
+
+// read_one runs without BEGIN/COMMIT on a pooled connection that may owe an
+// unawaited COMMIT, leaves it clean (also after an error) and is retried
+// on a new connection when its connection died.
+TEST_P(PostgresStoreTest, ReadOneSharesTheConnectionWithTransactions) {
+  auto one = open_postgres_store(store_.url(), 1);
+  ASSERT_TRUE(one.ok()) << one.status();
+  Store& s = **one;
+  auto other = store_.open_again();
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE(write("INSERT INTO parents(name) VALUES('a')").ok());
+  auto pid = [&]() -> int64_t {
+    auto rows = s.read_one("SELECT pg_backend_pid()");
+    EXPECT_TRUE(rows.ok()) << rows.status();
+    return rows.ok() ? (*rows)[0].int_at(0) : -1;
+  };
+  for (int round = 0; round < 2; ++round) {  // new statements, then cached ones
+    // A read transaction whose COMMIT is left unawaited on the connection.
+    ASSERT_EQ(count(s, "SELECT count(*) FROM parents"), 1);
+    // Not inside the read transactions' REPEATABLE READ READ ONLY.
+    auto iso = s.read_one("SHOW transaction_isolation");
+    ASSERT_TRUE(iso.ok()) << iso.status();
+    EXPECT_EQ((*iso)[0].text_at(0), "read committed");
+    auto bad = s.read_one("SELECT no_such_column FROM parents WHERE name = ?", {std::string("a")});
+    EXPECT_TRUE(absl::IsInternal(bad.status())) << bad.status();
+    auto rows = s.read_one("SELECT name FROM parents WHERE name = ?", {std::string("a")});
+    ASSERT_TRUE(rows.ok()) << rows.status();
+    EXPECT_EQ(rows->size(), 1u);
+    ASSERT_TRUE(run_in_write_transaction(s, [](Transaction& tx) {
+                  return tx.exec("UPDATE parents SET name = name").status();
+                }).ok());
+  }
+  const int64_t before = pid();
+  ASSERT_TRUE(run_in_write_transaction(**other, [&](Transaction& tx) {
+                return tx.query("SELECT pg_terminate_backend(?::int, 5000)", {before}).status();
+              }).ok());
+  const int64_t after = pid();  // Unavailable on the dead connection, retried on a new one
+  EXPECT_GT(after, 0);
+  EXPECT_NE(after, before);
 }
 
 // A pooled connection that dies after its unawaited COMMIT is replaced.

@@ -5,6 +5,7 @@
 // BEGIN travels with a transaction's first statement (see
 // pg_store_connection.h); a read's COMMIT and any ROLLBACK are sent without
 // waiting, and their results are read when the connection is next taken.
+// read_one() sends its one statement alone, in autocommit.
 #include <fmt/format.h>
 #include <poll.h>
 
@@ -156,16 +157,24 @@ class PgStore : public Store {
   ~PgStore() override { (void)close(); }
 
   StatusOr<std::unique_ptr<Transaction>> begin(bool write) override {
-    // An idle connection may still owe the result of its last COMMIT or
-    // ROLLBACK; one that fails to drain is dropped and another taken.
-    for (int attempt = 0;; ++attempt) {
-      MORTAR_ASSIGN_OR_RETURN(auto conn, acquire());
-      Status drained = conn->drain();
-      if (drained.ok())
-        return std::unique_ptr<Transaction>(new PgTransaction(this, std::move(conn), write));
-      release(std::move(conn));
-      if (attempt == pool_size_) return drained;
-    }
+    MORTAR_ASSIGN_OR_RETURN(auto conn, acquire_drained());
+    return std::unique_ptr<Transaction>(new PgTransaction(this, std::move(conn), write));
+  }
+
+  // The statement alone, in autocommit: PostgreSQL gives one statement one
+  // snapshot, so no BEGIN/COMMIT is needed for it to be consistent, and the
+  // backend answers one message (Bind/Execute/Sync) in one wake-up.
+  StatusOr<std::vector<Row>> read_one(std::string_view sql,
+                                      const std::vector<Value>& params) override {
+    std::vector<Row> rows;
+    MORTAR_RETURN_IF_ERROR(retry_unavailable([&]() -> Status {
+      MORTAR_ASSIGN_OR_RETURN(auto conn, acquire_drained());
+      auto result = conn->query(sql, params);
+      release(std::move(conn));  // dropped if broken
+      MORTAR_ASSIGN_OR_RETURN(rows, std::move(result));
+      return ok_status();
+    }));
+    return rows;
   }
 
   Status migrate(std::string_view component, const std::vector<Migration>& migrations) override;
@@ -219,6 +228,18 @@ class PgStore : public Store {
   }
 
  private:
+  // An idle connection may still owe the result of its last COMMIT or
+  // ROLLBACK; one that fails to drain is dropped and another taken.
+  StatusOr<std::unique_ptr<PgStoreConnection>> acquire_drained() {
+    for (int attempt = 0;; ++attempt) {
+      MORTAR_ASSIGN_OR_RETURN(auto conn, acquire());
+      Status drained = conn->drain();
+      if (drained.ok()) return conn;
+      release(std::move(conn));
+      if (attempt == pool_size_) return drained;
+    }
+  }
+
   StatusOr<std::unique_ptr<PgStoreConnection>> acquire() {
     std::unique_lock<std::mutex> lock(mu_);
     const auto deadline = std::chrono::steady_clock::now() + kPoolWait;
