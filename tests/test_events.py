@@ -84,6 +84,12 @@ def test_a_crawl_sends_started_then_succeeded_with_its_counts(srv, receiver, tmp
         "tablesCreated": "1", "tablesUpdated": "0", "tablesDeleted": "0",
         "partitionsCreated": "2", "partitionsUpdated": "0", "partitionsDeleted": "0"}
     assert int(d["runningTime (sec)"]) >= 0 and d["completionDate"].endswith("Z")
+    # And on /metrics.
+    with urllib.request.urlopen(srv.endpoint + "/metrics") as r:
+        metrics = dict(line.rsplit(" ", 1) for line in r.read().decode().splitlines()
+                       if line.startswith("mortar_crawls_"))
+    assert float(metrics["mortar_crawls_started"]) >= 1
+    assert float(metrics["mortar_crawls_finished_succeeded"]) >= 1
 
 
 def test_a_failed_crawl_sends_failed_with_the_error(srv, receiver):
@@ -126,11 +132,14 @@ def test_job_runs_send_job_state_changes(srv, receiver, tmp_path):
     # The same ends on /metrics (this server, since start-up).
     with urllib.request.urlopen(srv.endpoint + "/metrics") as r:
         metrics = dict(line.rsplit(" ", 1) for line in r.read().decode().splitlines()
-                       if line.startswith("mortar_job_runs_") or line.startswith("mortar_warm_pool_"))
+                       if line.startswith("mortar_"))
     assert float(metrics["mortar_job_runs_finished_succeeded"]) >= 1
     assert float(metrics["mortar_job_runs_finished_failed"]) >= 1
     assert float(metrics["mortar_job_runs_running"]) == 0
     assert float(metrics["mortar_warm_pool_hits"]) + float(metrics["mortar_warm_pool_misses"]) >= 1
+    # Their durations.
+    assert float(metrics["mortar_job_run_duration_seconds_count"]) >= 2
+    assert float(metrics['mortar_job_run_duration_seconds_bucket{le="+Inf"}']) >= 2
 
 
 def test_undeliverable_events_go_to_the_dead_letter_file(start_server, tmp_path):

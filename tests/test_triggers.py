@@ -293,6 +293,12 @@ def test_scheduled_trigger_starts_a_crawler_at_its_time(clocked, tmp_path):
     jump_past_next_hour(clock_file)
     wait_for_crawls(glue, c, 1, timeout=20)
     assert [t["Name"] for t in glue.get_tables(DatabaseName=db)["TableList"]] == ["sales"]
+    # How late it fired is on /metrics: the clock jumped 5 s past the hour.
+    with urllib.request.urlopen(srv.endpoint + "/metrics") as r:
+        lag = dict(line.rsplit(" ", 1) for line in r.read().decode().splitlines()
+                   if line.startswith("mortar_schedule_lag_seconds_"))
+    assert float(lag["mortar_schedule_lag_seconds_count"]) >= 1
+    assert float(lag["mortar_schedule_lag_seconds_sum"]) >= 5
 
     # Stopped, it does not fire at the next hour; started again, it does.
     glue.stop_trigger(Name=name)

@@ -1,6 +1,8 @@
 // JobService, the API side of runs: StartJobRun (and a trigger's start),
 // GetJobRun, GetJobRuns, BatchStopJobRun, ERROR runs. A started run is a
 // STARTING (or WAITING) row; run_dispatch.cc claims and executes it.
+#include <algorithm>
+
 #include "common/glue_errors.h"
 #include "jobs/job_definition.h"
 #include "jobs/job_rows.h"
@@ -373,6 +375,12 @@ void JobService::notify_finished(const RunRow& row, const std::string& retry_run
   f.trigger_name = row.body.value("TriggerName", "");
   f.origin = origin_from(row.origin);
   f.retry_run_id = retry_run_id;
+  const auto started = row.body.find("StartedOn");
+  const auto completed = row.body.find("CompletedOn");
+  if (started != row.body.end() && completed != row.body.end() && started->is_number() &&
+      completed->is_number()) {
+    f.duration_seconds = std::max(0.0, completed->get<double>() - started->get<double>());
+  }
   options_.on_run_finished(f);
 }
 

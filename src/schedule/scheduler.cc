@@ -132,6 +132,10 @@ void Scheduler::run_callback(const Due& due) {
     if (it == entries_.end() || it->second.generation != due.generation)
       return;  // removed or replaced
   }
+  if (options_.on_fire_lag) {
+    options_.on_fire_lag(static_cast<double>(clock_.now_micros()) / 1e6 -
+                         static_cast<double>(due.event.scheduled_time));
+  }
   bool threw = false;
   try {
     (*due.callback)(due.event);

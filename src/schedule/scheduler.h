@@ -55,6 +55,10 @@ struct SchedulerOptions {
   // The background thread re-reads the clock at least this often, so wall
   // clock jumps and FakeClock changes are noticed without a wake().
   int64_t max_sleep_millis = 60'000;
+  // Told, as each callback starts, how late it starts after its cron time
+  // (seconds on the scheduler's clock; a caught-up missed fire is late by
+  // design). May be unset; called on the callback's thread.
+  std::function<void(double lag_seconds)> on_fire_lag;
 };
 
 struct SchedulerStats {

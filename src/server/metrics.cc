@@ -24,9 +24,13 @@ std::string escape_label(std::string_view v) {
 
 }  // namespace
 
+Histogram::Histogram(std::vector<double> bounds)
+    : bounds_(std::move(bounds)),
+      buckets_(std::make_unique<std::atomic<uint64_t>[]>(bounds_.size() + 1)) {}
+
 void Histogram::observe(double seconds) {
   size_t i = 0;
-  while (i < kBounds.size() && seconds > kBounds[i]) ++i;
+  while (i < bounds_.size() && seconds > bounds_[i]) ++i;
   buckets_[i].fetch_add(1, std::memory_order_relaxed);
   count_.fetch_add(1, std::memory_order_relaxed);
   if (seconds > 0) {
@@ -35,15 +39,17 @@ void Histogram::observe(double seconds) {
 }
 
 void Histogram::render(std::string& out, std::string_view name, std::string_view labels) const {
+  const std::string sep = labels.empty() ? "" : ",";
+  const std::string braces = labels.empty() ? "" : fmt::format("{{{}}}", labels);
   uint64_t cumulative = 0;
-  for (size_t i = 0; i <= kBounds.size(); ++i) {
+  for (size_t i = 0; i <= bounds_.size(); ++i) {
     cumulative += buckets_[i].load(std::memory_order_relaxed);
-    std::string le = i < kBounds.size() ? fmt::format("{}", kBounds[i]) : "+Inf";
-    out += fmt::format("{}_bucket{{{},le=\"{}\"}} {}\n", name, labels, le, cumulative);
+    std::string le = i < bounds_.size() ? fmt::format("{}", bounds_[i]) : "+Inf";
+    out += fmt::format("{}_bucket{{{}{}le=\"{}\"}} {}\n", name, labels, sep, le, cumulative);
   }
-  out += fmt::format("{}_sum{{{}}} {}\n", name, labels,
+  out += fmt::format("{}_sum{} {}\n", name, braces,
                      sum_nanos_.load(std::memory_order_relaxed) / 1e9);
-  out += fmt::format("{}_count{{{}}} {}\n", name, labels, count_.load(std::memory_order_relaxed));
+  out += fmt::format("{}_count{} {}\n", name, braces, count_.load(std::memory_order_relaxed));
 }
 
 Metrics::OpStats& Metrics::op_stats(std::string_view operation) {
@@ -89,6 +95,11 @@ void Metrics::add_gauge(std::string name, std::string help, std::function<double
   gauges_.push_back({std::move(name), std::move(help), std::move(read)});
 }
 
+void Metrics::add_histogram(std::string name, std::string help, const Histogram* histogram) {
+  std::unique_lock lock(mu_);
+  histograms_.push_back({std::move(name), std::move(help), histogram});
+}
+
 uint64_t Metrics::request_count(std::string_view operation, int http_status) const {
   std::shared_lock lock(mu_);
   auto it = ops_.find(operation.empty() ? "none" : operation);
@@ -126,6 +137,10 @@ std::string Metrics::render() const {
     hist->render(out, "mortar_store_duration_seconds", "kind=\"" + escape_label(kind) + "\"");
   }
 
+  for (const NamedHistogram& h : histograms_) {
+    out += fmt::format("# HELP {} {}\n# TYPE {} histogram\n", h.name, h.help, h.name);
+    h.histogram->render(out, h.name, "");
+  }
   for (const Gauge& g : gauges_) {
     out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n{} {}\n", g.name, g.help, g.name, g.name,
                        g.read());

@@ -22,17 +22,22 @@ namespace mortar::server {
 
 class Histogram {
  public:
-  // Upper bounds in seconds, shared by every histogram.
+  // Upper bounds in seconds of the request and store histograms.
   static constexpr std::array<double, 16> kBounds = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
                                                      0.01,   0.025,   0.05,   0.1,   0.25,   0.5,
                                                      1,      2.5,     5,      10};
+  Histogram() : Histogram(std::vector<double>(kBounds.begin(), kBounds.end())) {}
+  // `bounds`: ascending upper bounds in seconds (job runs last minutes).
+  explicit Histogram(std::vector<double> bounds);
   void observe(double seconds);
-  // Appends the _bucket/_sum/_count lines for one label set ("kind=\"x\"").
+  // Appends the _bucket/_sum/_count lines for one label set ("kind=\"x\"";
+  // "" for none).
   void render(std::string& out, std::string_view name, std::string_view labels) const;
   uint64_t count() const { return count_.load(std::memory_order_relaxed); }
 
  private:
-  std::array<std::atomic<uint64_t>, kBounds.size() + 1> buckets_{};  // last: +Inf
+  const std::vector<double> bounds_;
+  std::unique_ptr<std::atomic<uint64_t>[]> buckets_;  // bounds_.size() + 1; last: +Inf
   std::atomic<uint64_t> count_{0};
   std::atomic<uint64_t> sum_nanos_{0};
 };
@@ -47,6 +52,9 @@ class Metrics {
   void record_store(std::string_view kind, double seconds);
   // A value computed when scraped, e.g. open connections.
   void add_gauge(std::string name, std::string help, std::function<double()> read);
+  // A histogram another part records into (job run durations, schedule
+  // lag); it must outlive every scrape.
+  void add_histogram(std::string name, std::string help, const Histogram* histogram);
 
   // The Prometheus text exposition format (version 0.0.4).
   std::string render() const;
@@ -69,7 +77,12 @@ class Metrics {
   mutable std::shared_mutex mu_;
   std::map<std::string, std::unique_ptr<OpStats>, std::less<>> ops_;       // guarded by mu_
   std::map<std::string, std::unique_ptr<Histogram>, std::less<>> store_;  // guarded by mu_
+  struct NamedHistogram {
+    std::string name, help;
+    const Histogram* histogram;
+  };
   std::vector<Gauge> gauges_;                                              // guarded by mu_
+  std::vector<NamedHistogram> histograms_;                                 // guarded by mu_
 };
 
 }  // namespace mortar::server

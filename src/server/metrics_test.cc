@@ -41,6 +41,23 @@ TEST(MetricsTest, HistogramBucketsAreCumulative) {
   EXPECT_TRUE(contains(text, "mortar_request_duration_seconds_count{operation=\"GetTable\"} 3\n"));
 }
 
+TEST(MetricsTest, AnotherPartsHistogramRendersWithItsOwnBoundsAndNoLabels) {
+  Metrics m;
+  Histogram runs({1, 60, 3600});
+  m.add_histogram("mortar_job_run_duration_seconds", "Run durations.", &runs);
+  runs.observe(0.5);
+  runs.observe(90);
+  runs.observe(90);
+  std::string text = m.render();
+  EXPECT_TRUE(contains(text, "# TYPE mortar_job_run_duration_seconds histogram\n")) << text;
+  EXPECT_TRUE(contains(text, "mortar_job_run_duration_seconds_bucket{le=\"1\"} 1\n")) << text;
+  EXPECT_TRUE(contains(text, "mortar_job_run_duration_seconds_bucket{le=\"60\"} 1\n")) << text;
+  EXPECT_TRUE(contains(text, "mortar_job_run_duration_seconds_bucket{le=\"3600\"} 3\n")) << text;
+  EXPECT_TRUE(contains(text, "mortar_job_run_duration_seconds_bucket{le=\"+Inf\"} 3\n")) << text;
+  EXPECT_TRUE(contains(text, "mortar_job_run_duration_seconds_sum 180.5\n")) << text;
+  EXPECT_TRUE(contains(text, "mortar_job_run_duration_seconds_count 3\n")) << text;
+}
+
 TEST(MetricsTest, StoreTimingsAndGauges) {
   Metrics m;
   m.record_store("query", 0.00005);

@@ -108,7 +108,9 @@ Parts::Parts(store::Store& store, PartsOptions options, std::unique_ptr<Clock> t
       catalog_(store, Clock::real(), options_.catalog),
       partitions_(catalog_),
       scheduler_(clock(),
-                 schedule::SchedulerOptions{.max_sleep_millis = test_clock_ ? 100 : 60'000}),
+                 schedule::SchedulerOptions{
+                     .max_sleep_millis = test_clock_ ? 100 : 60'000,
+                     .on_fire_lag = [this](double lag) { schedule_lag_.observe(lag); }}),
       bookmarks_(store, Clock::real()) {}
 
 StatusOr<std::unique_ptr<Parts>> Parts::build(store::Store& store, PartsOptions options) {
@@ -198,6 +200,9 @@ StatusOr<std::unique_ptr<Parts>> Parts::build(store::Store& store, PartsOptions 
                                                   parts->options_.audit_retention));
   MORTAR_RETURN_IF_ERROR(schedule_log_retention(parts->scheduler_, *parts->logs_, parts->clock()));
   MORTAR_RETURN_IF_ERROR(parts->start_events(store));
+  // What start-up recovery logged (crawls and runs failed because this
+  // server restarted) is readable before the server answers its first request.
+  parts->logs_->flush();
   parts->leadership_->start();
   return parts;
 }
@@ -359,12 +364,19 @@ int64_t Parts::runs_finished(const std::string& state) const {
   return it == finished_.end() ? 0 : it->second;
 }
 
+int64_t Parts::crawls_reported(const std::string& status) const {
+  std::lock_guard<std::mutex> lock(finished_mu_);
+  auto it = crawls_.find(status);
+  return it == crawls_.end() ? 0 : it->second;
+}
+
 // Glue sends "Glue Job State Change" for these four states only.
 void Parts::publish_run_finished(const jobs::JobRunFinished& f) {
   {
     std::lock_guard<std::mutex> lock(finished_mu_);
     ++finished_[f.state];
   }
+  if (f.duration_seconds >= 0) run_durations_.observe(f.duration_seconds);
   if (f.state != "SUCCEEDED" && f.state != "FAILED" && f.state != "TIMEOUT" &&
       f.state != "STOPPED") {
     return;
@@ -376,6 +388,10 @@ void Parts::publish_run_finished(const jobs::JobRunFinished& f) {
 
 // Glue's crawler events are Started, Succeeded and Failed: a stopped crawl sends none.
 void Parts::publish_crawl_event(const crawler::CrawlEvent& e) {
+  {
+    std::lock_guard<std::mutex> lock(finished_mu_);
+    ++crawls_[e.status];
+  }
   const bool started = e.status == "RUNNING";
   if (!started && e.status != "SUCCEEDED" && e.status != "FAILED") return;
   const int64_t start = static_cast<int64_t>(e.start_time);

@@ -64,6 +64,7 @@
 #include "schedule/workflow_service.h"
 #include "server/crawler_runtime.h"
 #include "server/leadership.h"
+#include "server/metrics.h"
 #include "server/readiness.h"
 #include "server/trigger_actions.h"
 #include "store/store.h"
@@ -132,6 +133,13 @@ class Parts {
   const jobs::WarmPoolLauncher* warm_pool() const { return warm_pool_.get(); }
   // Runs that ended in `state` on this server since start-up.
   int64_t runs_finished(const std::string& state) const;
+  // Crawls this server's crawler reported in `status` (RUNNING when one
+  // starts, then SUCCEEDED, FAILED or CANCELLED) since start-up.
+  int64_t crawls_reported(const std::string& status) const;
+  // StartedOn to CompletedOn of the runs that ended on this server.
+  const Histogram& run_durations() const { return run_durations_; }
+  // How late scheduler callbacks (crawler schedules, triggers) started.
+  const Histogram& schedule_lag() const { return schedule_lag_; }
   logs::LogStore& logs() { return *logs_; }
   events::EventRules& event_rules() { return *event_rules_; }
   events::EventSources& event_sources() { return *event_sources_; }
@@ -159,6 +167,8 @@ class Parts {
   const api::NextTokenCodec codec_;
   catalog::Catalog catalog_;
   catalog::PartitionCatalog partitions_;
+  // Before the scheduler, which records into it until it stops.
+  Histogram schedule_lag_{{0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300}};
   schedule::Scheduler scheduler_;
   jobs::JobBookmarks bookmarks_;
   std::unique_ptr<logs::LogStore> logs_;  // outlives the crawlers that write it
@@ -166,6 +176,8 @@ class Parts {
   std::unique_ptr<events::WebhookPublisher> webhooks_;
   mutable std::mutex finished_mu_;
   std::map<std::string, int64_t> finished_;  // by final state, guarded by finished_mu_
+  std::map<std::string, int64_t> crawls_;    // by reported status, guarded by finished_mu_
+  Histogram run_durations_{{1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 14400, 43200}};
   // Destroyed first (~Parts), while the scheduler and catalog live.
   std::unique_ptr<CrawlerRuntime> crawlers_;
   std::unique_ptr<ServerTriggerActions> trigger_actions_;

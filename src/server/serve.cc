@@ -151,6 +151,21 @@ void add_job_gauges(Metrics& metrics, Parts& parts) {
                       "Python runs started cold since start-up: no interpreter was ready.",
                       [pool] { return static_cast<double>(pool->stats().misses); });
   }
+  metrics.add_histogram("mortar_job_run_duration_seconds",
+                        "StartedOn to CompletedOn of the job runs that ended on this server.",
+                        &parts.run_durations());
+  metrics.add_histogram("mortar_schedule_lag_seconds",
+                        "How late crawler schedules and SCHEDULED triggers fired after their "
+                        "cron time, on this server.",
+                        &parts.schedule_lag());
+  metrics.add_gauge("mortar_crawls_started", "Crawls this server started since start-up.",
+                    [p] { return static_cast<double>(p->crawls_reported("RUNNING")); });
+  for (const char* status : {"SUCCEEDED", "FAILED", "CANCELLED"}) {
+    metrics.add_gauge(
+        "mortar_crawls_finished_" + ascii_lower(status),
+        std::string("Crawls that ended ") + status + " on this server since start-up.",
+        [p, s = std::string(status)] { return static_cast<double>(p->crawls_reported(s)); });
+  }
   metrics.add_gauge("mortar_log_events_dropped",
                     "Run and crawl log lines dropped because the store could not keep up.",
                     [p] { return static_cast<double>(p->logs().dropped_events()); });
