@@ -144,6 +144,32 @@ TEST_F(CrawlEventModeTest, AFailedCrawlKeepsItsObjectsPending) {
   EXPECT_EQ(pending->size(), 1u);
 }
 
+TEST_F(CrawlEventModeTest, CatalogTargetsCrawlOnlyTheChangedPartitions) {
+  // A table made by an ordinary crawl, then re-crawled as a catalog target.
+  Json seed = crawler();
+  seed["Name"] = "seed";
+  seed.erase("RecrawlPolicy");
+  auto e = env();
+  ASSERT_TRUE(CrawlRunner::run(seed, e).ok());
+  Json c = {{"Name", "c1"},
+            {"RecrawlPolicy", {{"RecrawlBehavior", "CRAWL_EVENT_MODE"}}},
+            {"SchemaChangePolicy", {{"DeleteBehavior", "LOG"}}},
+            {"Targets", {{"CatalogTargets", {{{"DatabaseName", "sales"}, {"Tables", {"data"}}}}}}}};
+  auto run_c = [&] {
+    log_lines_.clear();
+    auto env_c = env();
+    return CrawlRunner::run(c, env_c);
+  };
+  ASSERT_TRUE(run_c().ok());
+  write(data_ / "year=2026" / "c.csv", "id,name\n5,ed\n");
+  created(data_ / "year=2026" / "c.csv");
+  auto r = run_c();
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->summary.files_listed, 1);
+  EXPECT_THAT(actions(*r), ElementsAre("CREATE_PARTITION data [\"2026\"]"));
+  EXPECT_THAT(partition_values(), UnorderedElementsAre("2024", "2025", "2026"));
+}
+
 TEST(EventModeRules, GlueTargetsAndQueueArns) {
   auto check = [](Json targets) {
     Json c = {{"Name", "c1"},

@@ -157,15 +157,11 @@ StatusOr<CrawlResult> CrawlRunner::run(const Json& crawler, CrawlEnvironment& en
         pending, CrawlEvents::pending(env.store, env.ctx.account_id, policy.crawler_name));
     MORTAR_ASSIGN_OR_RETURN(bool baseline, CrawlEvents::has_baseline(env.store, env.ctx.account_id,
                                                                      policy.crawler_name));
-    // Catalog targets are not watched (their tables' locations may move):
-    // they are crawled whole every time.
-    from_events = baseline && array_size(targets, "CatalogTargets") == 0;
+    from_events = baseline;
     if (!from_events) {
       log_to(env, "INFO",
-             baseline ? "The crawl is not running in S3 event mode: catalog targets are listed "
-                        "whole"
-                      : "The crawl is not running in S3 event mode: the first crawl (or the "
-                        "first since UpdateCrawler) lists every target");
+             "The crawl is not running in S3 event mode: the first crawl (or the first since "
+             "UpdateCrawler) lists every target");
     } else if (pending.empty()) {
       log_to(env, "INFO",
              "The crawl is running by consuming S3 events: no object was created below the "

@@ -23,16 +23,9 @@ bool is_event_mode(const Json& crawler) {
   return rp.is_object() && rp.value("RecrawlBehavior", "") == "CRAWL_EVENT_MODE";
 }
 
-std::vector<std::string> roots_of(const Json& crawler) {
-  std::vector<std::string> out;
-  const Json& targets = crawler.value("Targets", Json::object());
-  if (!targets.is_object()) return out;
-  for (const auto& t : targets.value("S3Targets", Json::array())) {
-    if (!t.is_object()) continue;
-    std::string root = watch_root(t.value("Path", ""));
-    if (root.starts_with("/") || root.starts_with("s3://")) out.push_back(std::move(root));
-  }
-  return out;
+void add_root(const std::string& path, std::vector<std::string>& out) {
+  std::string root = watch_root(path);
+  if (root.starts_with("/") || root.starts_with("s3://")) out.push_back(std::move(root));
 }
 
 bool valid_queue_arn(const std::string& arn) {
@@ -100,42 +93,77 @@ void CrawlerService::event_watches_changed() {
   if (watches_changed_) watches_changed_();
 }
 
+std::vector<std::string> CrawlerService::event_roots(const std::string& account,
+                                                     const Json& crawler) {
+  std::vector<std::string> out;
+  const Json& targets = crawler.value("Targets", Json::object());
+  if (!targets.is_object()) return out;
+  for (const auto& t : targets.value("S3Targets", Json::array())) {
+    if (t.is_object()) add_root(t.value("Path", ""), out);
+  }
+  // Catalog targets: their tables' locations, as they are now.
+  CallContext ctx;
+  ctx.account_id = ctx.catalog_id = account;
+  ctx.principal = "crawler/" + crawler.value("Name", "");
+  ctx.operation = "GetTable";
+  for (const auto& ct : targets.value("CatalogTargets", Json::array())) {
+    if (!ct.is_object()) continue;
+    const std::string db = ct.value("DatabaseName", "");
+    for (const auto& name : ct.value("Tables", Json::array())) {
+      if (!name.is_string()) continue;
+      auto table = catalog_.get_table(ctx, db, name.get<std::string>());
+      if (!table.ok()) continue;  // a missing table has nothing to watch
+      const Json sd = table->value("StorageDescriptor", Json::object());
+      if (sd.is_object()) add_root(sd.value("Location", ""), out);
+    }
+  }
+  return out;
+}
+
 StatusOr<std::vector<std::pair<std::string, std::string>>> CrawlerService::event_watches() {
-  std::vector<std::pair<std::string, std::string>> out;
+  std::vector<std::pair<std::string, CrawlerRow>> crawlers;
   MORTAR_RETURN_IF_ERROR(
       store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
-        out.clear();
-        MORTAR_ASSIGN_OR_RETURN(auto crawlers, event_mode_crawlers(tx));
-        for (const auto& [account, row] : crawlers) {
-          for (std::string& root : roots_of(row.body)) out.emplace_back(account, std::move(root));
-        }
+        MORTAR_ASSIGN_OR_RETURN(crawlers, event_mode_crawlers(tx));
         return ok_status();
       }));
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [account, row] : crawlers) {
+    for (std::string& root : event_roots(account, row.body))
+      out.emplace_back(account, std::move(root));
+  }
   return out;
 }
 
 StatusOr<int> CrawlerService::record_object_created(const std::string& account,
                                                     const std::string& uri) {
   const std::string object = watch_root(uri);
-  int recorded = 0;
+  std::vector<std::pair<std::string, CrawlerRow>> crawlers;
+  MORTAR_RETURN_IF_ERROR(
+      store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {
+        MORTAR_ASSIGN_OR_RETURN(crawlers, event_mode_crawlers(tx));
+        return ok_status();
+      }));
+  std::vector<std::string> names;  // the account's crawlers with a target above the object
+  for (const auto& [owner, row] : crawlers) {
+    if (owner != account) continue;
+    for (const std::string& root : event_roots(account, row.body)) {
+      if (object.starts_with(root + "/")) {
+        names.push_back(row.name);
+        break;
+      }
+    }
+  }
+  if (names.empty()) return 0;
   const int64_t seq = clock_.now_micros();
   MORTAR_RETURN_IF_ERROR(
       store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
-        recorded = 0;
-        MORTAR_ASSIGN_OR_RETURN(auto crawlers, event_mode_crawlers(tx));
-        for (const auto& [owner, row] : crawlers) {
-          if (owner != account) continue;
-          for (const std::string& root : roots_of(row.body)) {
-            if (!object.starts_with(root + "/")) continue;
-            MORTAR_RETURN_IF_ERROR(CrawlEvents::record(tx, account, row.name, object, seq));
-            ++recorded;
-            break;
-          }
-        }
+        for (const std::string& name : names)
+          MORTAR_RETURN_IF_ERROR(CrawlEvents::record(tx, account, name, object, seq));
         return ok_status();
       }));
-  objects_recorded_ += recorded;
-  return recorded;
+  objects_recorded_ += static_cast<int64_t>(names.size());
+  return static_cast<int>(names.size());
 }
 
 }  // namespace mortar::crawler

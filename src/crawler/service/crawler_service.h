@@ -258,6 +258,9 @@ class CrawlerService {
   Status validate_crawler(store::Transaction& tx, const std::string& account, const Json& crawler);
   void log_event(const std::string& level, const std::string& message) const;
   void event_watches_changed() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The roots an event-mode crawler watches: its S3Targets' paths and its
+  // CatalogTargets' tables' locations (local paths without file://).
+  std::vector<std::string> event_roots(const std::string& account, const Json& crawler);
   double now() const { return static_cast<double>(clock_.now_micros()) / 1e6; }
 
   store::Store& store_;
