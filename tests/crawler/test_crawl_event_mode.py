@@ -13,6 +13,7 @@ import boto3
 import pytest
 
 from support.catalog import unique
+from support.cli import run_aws
 from support.server import REGION, wait_for
 
 
@@ -46,14 +47,13 @@ def metric(srv, name):
 
 def crawl(glue, name):
     """Runs one crawl to its end; returns its ListCrawls entry."""
+    before = {c["CrawlId"] for c in glue.list_crawls(CrawlerName=name)["Crawls"]}
     glue.start_crawler(Name=name)
 
     def finished():
         c = glue.get_crawler(Name=name)["Crawler"]
         return c["State"] == "READY" and "LastCrawl" in c and \
-            c["LastCrawl"].get("MessagePrefix") not in seen
-    seen = {c["CrawlId"] for c in glue.list_crawls(CrawlerName=name)["Crawls"]
-            if c["State"] != "RUNNING"}
+            c["LastCrawl"].get("MessagePrefix") not in before
     wait_for(finished, 120, f"crawler {name} to finish", interval=0.05)
     entry = glue.list_crawls(CrawlerName=name)["Crawls"][0]
     assert entry["State"] == "COMPLETED", entry
@@ -172,9 +172,17 @@ def test_put_events_announce_objects(start_server, tmp_path):
     assert ("2026", "3") in partitions(glue, db, "sales")
 
 
-def test_event_mode_validation(start_server):
+def test_event_mode_validation(start_server, tmp_path):
     srv = start_server("evcrawlbad")
     glue = srv.client()
+
+    # The README's aws CLI line.
+    name = unique("cli")
+    run_aws(srv, "glue", "create-crawler", "--name", name, "--role", ROLE,
+            "--database-name", "default", "--targets", json.dumps({"S3Targets": [{"Path": str(tmp_path)}]}),
+            "--recrawl-policy", "RecrawlBehavior=CRAWL_EVENT_MODE")
+    got = run_aws(srv, "glue", "get-crawler", "--name", name)["Crawler"]
+    assert got["RecrawlPolicy"]["RecrawlBehavior"] == "CRAWL_EVENT_MODE"
 
     def error(**kwargs):
         with pytest.raises(glue.exceptions.InvalidInputException) as e:
