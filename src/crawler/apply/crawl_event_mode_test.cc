@@ -39,10 +39,13 @@ class CrawlEventModeTest : public ApplyTest {
     std::ofstream(p) << text;
   }
   Json crawler() const {
-    return {{"Name", "c1"},
-            {"DatabaseName", "sales"},
-            {"RecrawlPolicy", {{"RecrawlBehavior", "CRAWL_EVENT_MODE"}}},
-            {"Targets", {{"S3Targets", Json::array({{{"Path", data_.string()}}})}}}};
+    Json c = {{"Name", "c1"},
+              {"DatabaseName", "sales"},
+              {"RecrawlPolicy", {{"RecrawlBehavior", "CRAWL_EVENT_MODE"}}},
+              {"Targets", {{"S3Targets", Json::array({{{"Path", data_.string()}}})}}}};
+    if (delete_from_database_)
+      c["SchemaChangePolicy"] = {{"DeleteBehavior", "DELETE_FROM_DATABASE"}};
+    return c;
   }
   StatusOr<CrawlResult> crawl() {
     log_lines_.clear();
@@ -66,6 +69,7 @@ class CrawlEventModeTest : public ApplyTest {
   }
 
   fs::path data_;
+  bool delete_from_database_ = false;
 };
 
 TEST_F(CrawlEventModeTest, TheFirstCrawlListsEverything) {
@@ -119,6 +123,18 @@ TEST_F(CrawlEventModeTest, AnObjectOutsideTheTargetsIsNotCrawled) {
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_TRUE(r->changes.empty());
   EXPECT_EQ(r->summary.files_listed, 0);
+}
+
+TEST_F(CrawlEventModeTest, AFolderGoneSinceItsEventLosesItsPartition) {
+  delete_from_database_ = true;
+  ASSERT_TRUE(crawl().ok());
+  created(data_ / "year=2025" / "b2.csv");
+  fs::remove_all(data_ / "year=2025");
+  auto r = crawl();
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(r->problems.empty());
+  EXPECT_EQ(r->summary.files_listed, 0);
+  EXPECT_THAT(partition_values(), ElementsAre("2024"));
 }
 
 TEST_F(CrawlEventModeTest, AnUpdatedCrawlerListsEverythingOnce) {

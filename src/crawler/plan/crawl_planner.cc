@@ -93,9 +93,13 @@ StatusOr<TargetListing> list_changed_folders(const TargetSpec& spec, io::FileSys
       return absl::CancelledError("crawl stopped while listing");
     ListOptions no_exclusions = options;
     no_exclusions.exclusions = nullptr;
+    const std::string path = folder.empty() ? out.root : out.root + "/" + folder;
+    std::vector<CrawlProblem> listed_problems;
     MORTAR_ASSIGN_OR_RETURN(TargetListing part,
-                            list_target(folder.empty() ? out.root : out.root + "/" + folder, fs,
-                                        local, no_exclusions, problems));
+                            list_target(path, fs, local, no_exclusions, listed_problems));
+    // A folder gone since its event is no problem: its files are gone too.
+    for (CrawlProblem& p : listed_problems)
+      if (p.path != path) problems.push_back(std::move(p));
     out.ignored += part.ignored;
     for (ListedFile& f : part.files) {
       if (f.relative.empty() || f.relative.find('/') != std::string::npos) continue;
