@@ -312,6 +312,7 @@ StatusOr<std::vector<std::pair<RuleRow, EventPattern>>> EventRules::enabled_rule
 
 StatusOr<int> EventRules::route(const std::string& account, const Json& event) {
   ++events_;
+  if (options_.observe) options_.observe(account, event);
   std::vector<std::string> workflows;
   MORTAR_RETURN_IF_ERROR(
       store::run_in_read_transaction(store_, [&](store::Transaction& tx) -> Status {

@@ -37,6 +37,10 @@ struct EventRulesOptions {
   // Called after a rule is put, deleted, enabled or disabled through this
   // server (the event sources re-read the rules at once); may be unset.
   std::function<void()> on_rules_changed;
+  // Sees every routed event (put or watched), rule or no rule, before the
+  // rules do: the crawlers in CRAWL_EVENT_MODE read "Object Created" here;
+  // may be unset.
+  std::function<void(const std::string& account, const nlohmann::json& event)> observe;
 };
 
 struct EventRulesStats {

@@ -4,6 +4,7 @@
 // under a bucket into routed events.
 #include "events/event_rules.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -262,6 +263,48 @@ TEST_P(EventRulesTest, ObjectsCreatedUnderABucketPrefixAreRouted) {
   EXPECT_EQ(got[0].event["resources"][0], "arn:aws:s3:::in");
   sources.run_once(0, /*force_sync=*/true);
   EXPECT_TRUE(take().empty());
+}
+
+// The roots other readers ask for (event-mode crawlers' targets): every file
+// below them, however deep, is an "Object Created" event that `observe` sees
+// (no rule needed), and object_created_uri() names it.
+TEST_P(EventRulesTest, ExtraWatchedRootsReportFilesBelowThem) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("mortar_ev_roots_" + std::to_string(::getpid()) +
+                                                "_" + test_support::backend_name(GetParam()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "year=2024");
+  std::ofstream(dir / "year=2024" / "old.csv") << "there before\n";
+  FakeBucket bucket;
+  bucket.objects["s3://lake/t/day=1/old.json"] = 1;
+  std::vector<std::string> seen;
+  EventRulesOptions ro;
+  ro.observe = [&](const std::string& account, const Json& event) {
+    EXPECT_EQ(account, kAcct);
+    seen.push_back(object_created_uri(event));
+  };
+  EventRules rules(*store_, ro);
+  EventSourcesOptions o;
+  o.s3 = &bucket;
+  o.poll_interval_millis = 100;
+  o.extra_watches = [&] {
+    return std::vector<std::pair<std::string, std::string>>{{kAcct, dir.string()},
+                                                            {kAcct, "s3://lake/t"}};
+  };
+  EventSources sources(rules, o);
+  sources.run_once(0, /*force_sync=*/true);
+  EXPECT_EQ(sources.stats().directories_watched, 1);
+  EXPECT_EQ(sources.stats().prefixes_watched, 1);
+  EXPECT_TRUE(seen.empty());  // what existed does not fire
+  std::filesystem::create_directories(dir / "year=2025" / "month=1");
+  std::ofstream(dir / "year=2025" / "month=1" / "new.csv") << "a\n1\n";
+  bucket.objects["s3://lake/t/day=2/new.json"] = 5;
+  bucket.objects["s3://lake/other/x.json"] = 5;
+  sources.run_once(0, /*force_sync=*/true);
+  EXPECT_THAT(seen,
+              ::testing::UnorderedElementsAre((dir / "year=2025" / "month=1" / "new.csv").string(),
+                                              "s3://lake/t/day=2/new.json"));
+  std::filesystem::remove_all(dir);
 }
 
 MORTAR_ON_STORE_BACKENDS(EventRulesTest, test_support::StoreBackend::kSqliteMemory);

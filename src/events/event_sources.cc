@@ -13,7 +13,37 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
+Json s3_detail(const std::string& account, const std::string& bucket, const std::string& key,
+               int64_t size) {
+  return {{"version", "0"},
+          {"bucket", {{"name", bucket}}},
+          {"object", {{"key", key}, {"size", size}}},
+          {"request-id", ""},
+          {"requester", account},
+          {"reason", "PutObject"}};
+}
+
 }  // namespace
+
+std::string object_created_uri(const Json& event) {
+  if (!event.is_object() || event.value("detail-type", Json()) != "Object Created") return "";
+  const Json detail = event.value("detail", Json::object());
+  if (!detail.is_object()) return "";
+  const Json source = event.value("source", Json());
+  if (source == "aws.s3") {
+    const Json bucket = detail.value("bucket", Json::object());
+    const Json object = detail.value("object", Json::object());
+    if (!bucket.is_object() || !object.is_object()) return "";
+    const Json name = bucket.value("name", Json()), key = object.value("key", Json());
+    if (!name.is_string() || !key.is_string() || name.get<std::string>().empty()) return "";
+    return "s3://" + name.get<std::string>() + "/" + key.get<std::string>();
+  }
+  if (source == "mortar.files") {
+    const Json path = detail.value("path", Json());
+    return path.is_string() ? path.get<std::string>() : "";
+  }
+  return "";
+}
 
 EventSources::EventSources(EventRules& rules, EventSourcesOptions options)
     : rules_(rules),
@@ -52,6 +82,7 @@ void EventSources::clear() {
   for (const auto& [dir, accounts] : dir_accounts_) watcher_.unwatch(dir);
   dir_accounts_.clear();
   pollers_.clear();
+  roots_.clear();
   directories_ = 0;
   prefixes_ = 0;
 }
@@ -113,8 +144,74 @@ void EventSources::sync() {
     pollers_[k] = std::move(poller);
     log("info", "watching s3://" + bucket + "/" + prefix + " by listing");
   }
-  directories_ = static_cast<int64_t>(dir_accounts_.size());
-  prefixes_ = static_cast<int64_t>(pollers_.size());
+  sync_roots();
+  int64_t local_roots = 0;
+  for (const auto& [k, poller] : roots_) local_roots += k.second.starts_with("s3://") ? 0 : 1;
+  directories_ = static_cast<int64_t>(dir_accounts_.size()) + local_roots;
+  prefixes_ = static_cast<int64_t>(pollers_.size() + roots_.size()) - local_roots;
+}
+
+void EventSources::sync_roots() {
+  std::set<RootKey> wanted;
+  if (options_.extra_watches) {
+    for (auto& [account, root] : options_.extra_watches()) {
+      if (root.starts_with("/") || (root.starts_with("s3://") && options_.s3 != nullptr))
+        wanted.insert({account, root});
+    }
+  }
+  for (auto it = roots_.begin(); it != roots_.end();) {
+    if (wanted.count(it->first)) {
+      ++it;
+      continue;
+    }
+    log("info", "stopped watching " + it->first.second);
+    it = roots_.erase(it);
+  }
+  for (const RootKey& k : wanted) {
+    if (roots_.count(k)) continue;
+    io::FileSystem& fs = k.second.starts_with("s3://") ? *options_.s3 : io::local_file_system();
+    auto poller = ObjectPoller::for_root(fs, k.second);
+    // As for the rules' prefixes: the first listing records what exists.
+    auto first = poller->poll();
+    if (!first.ok()) log("warn", "listing " + k.second + " failed: " + first.status().ToString());
+    roots_[k] = std::move(poller);
+    log("info", "watching " + k.second + " (with everything below it) by listing");
+  }
+}
+
+void EventSources::poll_roots() {
+  for (auto& [k, poller] : roots_) {
+    const auto& [account, root] = k;
+    auto objects = poller->poll();
+    if (!objects.ok()) {
+      log("warn", "listing " + root + " failed: " + objects.status().ToString());
+      continue;
+    }
+    for (const ObjectEvent& o : *objects) {
+      const std::string& path = o.key;
+      Json event;
+      if (path.starts_with("s3://")) {
+        const size_t slash = path.find('/', 5);
+        if (slash == std::string::npos) continue;
+        const std::string bucket = path.substr(5, slash - 5);
+        event = rules_.make_event(account, "aws.s3", "Object Created",
+                                  s3_detail(account, bucket, path.substr(slash + 1), o.size),
+                                  Json::array({"arn:aws:s3:::" + bucket}));
+        ++objects_;
+      } else {
+        const size_t slash = path.rfind('/');
+        const std::string name = path.substr(slash + 1);
+        Json detail = {{"version", "0"}, {"directory", path.substr(0, slash)},
+                       {"name", name},   {"key", name},
+                       {"path", path},   {"size", o.size}};
+        event = rules_.make_event(account, "mortar.files", "Object Created", std::move(detail),
+                                  Json::array({"file://" + path}));
+        ++files_;
+      }
+      auto routed = rules_.route(account, event);
+      if (!routed.ok()) log("warn", "routing an event failed: " + routed.status().ToString());
+    }
+  }
 }
 
 void EventSources::poll_s3() {
@@ -130,13 +227,8 @@ void EventSources::poll_s3() {
     }
     for (const ObjectEvent& o : *objects) {
       if (!emitted.insert({account, o.bucket, o.key}).second) continue;
-      Json detail = {{"version", "0"},
-                     {"bucket", {{"name", o.bucket}}},
-                     {"object", {{"key", o.key}, {"size", o.size}}},
-                     {"request-id", ""},
-                     {"requester", account},
-                     {"reason", "PutObject"}};
-      Json event = rules_.make_event(account, "aws.s3", "Object Created", std::move(detail),
+      Json event = rules_.make_event(account, "aws.s3", "Object Created",
+                                     s3_detail(account, o.bucket, o.key, o.size),
                                      Json::array({"arn:aws:s3:::" + o.bucket}));
       ++objects_;
       auto routed = rules_.route(account, event);
@@ -180,6 +272,7 @@ void EventSources::run_once(int wait_millis, bool force_sync) {
     }
   }
   if (due && !pollers_.empty()) poll_s3();
+  if (due && !roots_.empty()) poll_roots();
 }
 
 EventSourcesStats EventSources::stats() const {

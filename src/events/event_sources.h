@@ -15,6 +15,13 @@
 //                   S3's EventBridge shape {version, bucket {name}, object
 //                   {key, size}, reason "PutObject", ...}.
 //
+// Besides the rules, `extra_watches` names roots to watch for other readers
+// (the crawlers in CRAWL_EVENT_MODE: their targets): every file below a
+// root (a local directory tree, recursively, or an s3:// prefix) is found by
+// listing every poll interval, and emits the same "Object Created" events
+// ("mortar.files" for local files, "aws.s3" for objects), routed like the
+// rest -- EventRulesOptions::observe is where their reader picks them up.
+//
 // Watches start when a rule asking for them is enabled and stop when none
 // does (re-read every poll interval); what existed when a watch started
 // never fires. Sources run only on the scheduler's leader (`is_leader`), so
@@ -35,6 +42,8 @@
 #include <string>
 #include <thread>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include "events/directory_watcher.h"
 #include "events/event_rules.h"
@@ -43,6 +52,10 @@
 
 namespace mortar::events {
 
+// The object an "Object Created" event names -- "s3://bucket/key" for
+// "aws.s3", detail.path for "mortar.files" -- or "" for any other event.
+std::string object_created_uri(const nlohmann::json& event);
+
 struct EventSourcesOptions {
   // How often rules are re-read, S3 prefixes listed and directories without
   // inotify scanned.
@@ -50,6 +63,9 @@ struct EventSourcesOptions {
   std::function<bool()> is_leader;  // unset: always
   io::FileSystem* s3 = nullptr;     // lists s3:// URIs; null: S3 rules are not watched
   bool use_inotify = true;
+  // Roots watched besides the rules': (account, local path or s3:// URI),
+  // re-read with the rules; may be unset.
+  std::function<std::vector<std::pair<std::string, std::string>>()> extra_watches;
   // Watches started/stopped and listing errors; may be unset.
   std::function<void(const std::string& level, const std::string& message)> event_log;
 };
@@ -82,9 +98,12 @@ class EventSources {
 
  private:
   using S3Key = std::tuple<std::string, std::string, std::string>;  // account, bucket, prefix
+  using RootKey = std::pair<std::string, std::string>;              // account, root URI
   void sync();
+  void sync_roots();
   void clear();
   void poll_s3();
+  void poll_roots();
   void log(const std::string& level, const std::string& message) const;
 
   EventRules& rules_;
@@ -92,6 +111,7 @@ class EventSources {
   DirectoryWatcher watcher_;
   std::map<std::string, std::set<std::string>> dir_accounts_;  // directory -> accounts
   std::map<S3Key, std::unique_ptr<ObjectPoller>> pollers_;
+  std::map<RootKey, std::unique_ptr<ObjectPoller>> roots_;  // extra_watches
   std::chrono::steady_clock::time_point next_sync_{};
   bool watching_ = false;  // leading, with watches set up
 

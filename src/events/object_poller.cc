@@ -3,12 +3,18 @@
 namespace mortar::events {
 
 ObjectPoller::ObjectPoller(io::FileSystem& fs, std::string bucket, std::string prefix)
-    : fs_(fs), bucket_(std::move(bucket)), prefix_(std::move(prefix)) {}
+    : fs_(fs), bucket_(std::move(bucket)), prefix_(std::move(prefix)) {
+  base_ = bucket_.empty() ? "" : "s3://" + bucket_ + "/";
+}
+
+std::unique_ptr<ObjectPoller> ObjectPoller::for_root(io::FileSystem& fs, const std::string& root) {
+  return std::make_unique<ObjectPoller>(fs, "", root.ends_with("/") ? root : root + "/");
+}
 
 StatusOr<std::vector<ObjectEvent>> ObjectPoller::poll() {
   // List the "directory" holding the prefix; keys are filtered below (a
   // prefix such as "in/day=" is not a directory of its own).
-  const std::string base = "s3://" + bucket_ + "/";
+  const std::string& base = base_;
   const std::string dir = prefix_.substr(0, prefix_.rfind('/') + 1);
   auto listed = fs_.list_recursive(base + dir);
   std::vector<io::FileInfo> files;

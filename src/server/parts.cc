@@ -288,6 +288,8 @@ Status Parts::start_jobs(store::Store& store) {
   return ok_status();
 }
 
+crawler::CrawlerService& Parts::crawler_service() { return crawlers_->service(); }
+
 Status Parts::start_events(store::Store& store) {
   auto event_log = [](const std::string& level, const std::string& message) {
     log_event(level == "error"  ? LogLevel::kError
@@ -318,12 +320,36 @@ Status Parts::start_events(store::Store& store) {
   rules.on_rules_changed = [this] {
     if (event_sources_) event_sources_->request_sync();
   };
+  // Crawlers in CRAWL_EVENT_MODE: "Object Created" events (watched or put)
+  // below their targets are recorded for their next crawl, and their
+  // targets are watched.
+  rules.observe = [this](const std::string& account, const nlohmann::json& event) {
+    const std::string uri = events::object_created_uri(event);
+    if (uri.empty()) return;
+    auto recorded = crawlers_->service().record_object_created(account, uri);
+    if (!recorded.ok()) {
+      log_event(LogLevel::kWarn, "recording an object for event-mode crawlers failed",
+                {{"object", uri}, {"error", recorded.status().ToString()}});
+    }
+  };
+  crawlers_->service().set_event_watches_listener([this] {
+    if (event_sources_) event_sources_->request_sync();
+  });
   event_rules_ = std::make_unique<events::EventRules>(store, std::move(rules));
   events::EventSourcesOptions sources;
   sources.poll_interval_millis = options_.events_poll_interval_millis;
   sources.is_leader = [this] { return leadership_->leading(); };
   sources.s3 = &io::s3_file_system();
   sources.event_log = event_log;
+  sources.extra_watches = [this, event_log] {
+    auto watches = crawlers_->service().event_watches();
+    if (!watches.ok()) {
+      event_log("warn",
+                "reading event-mode crawlers' targets failed: " + watches.status().ToString());
+      return std::vector<std::pair<std::string, std::string>>();
+    }
+    return std::move(watches).value();
+  };
   event_sources_ = std::make_unique<events::EventSources>(*event_rules_, std::move(sources));
   event_sources_->start();
   return ok_status();

@@ -143,6 +143,7 @@ class Parts {
   logs::LogStore& logs() { return *logs_; }
   events::EventRules& event_rules() { return *event_rules_; }
   events::EventSources& event_sources() { return *event_sources_; }
+  crawler::CrawlerService& crawler_service();
   schedule::EventTriggerBatcher& event_batcher() { return *event_batcher_; }
 
   // Every Glue operation the server serves, over these parts (which must

@@ -193,6 +193,9 @@ void add_event_gauges(Metrics& metrics, Parts& parts) {
                     });
   metrics.add_gauge("mortar_events_s3_objects", "aws.s3 events from listed buckets.",
                     [p] { return static_cast<double>(p->event_sources().stats().objects); });
+  metrics.add_gauge("mortar_crawler_event_objects_recorded",
+                    "Created objects recorded for the next crawl of CRAWL_EVENT_MODE crawlers.",
+                    [p] { return static_cast<double>(p->crawler_service().objects_recorded()); });
   metrics.add_gauge(
       "mortar_event_trigger_events_accepted", "Events added to an EVENT trigger's batch.",
       [p] { return static_cast<double>(p->event_batcher().stats().events_accepted); });

@@ -44,8 +44,8 @@ StatusOr<ApplyPolicy> read_apply_policy(const Json& crawler) {
       return invalid_input(fmt::format(
           "RecrawlPolicy.RecrawlBehavior '{}' is not valid (CRAWL_EVERYTHING | "
           "CRAWL_NEW_FOLDERS_ONLY | CRAWL_EVENT_MODE)", recrawl));
-    // Event mode has no event source yet: a crawl started by hand crawls everything.
-    p.recrawl_behavior = recrawl == "CRAWL_EVENT_MODE" ? "CRAWL_EVERYTHING" : recrawl;
+    p.event_mode = recrawl == "CRAWL_EVENT_MODE";
+    p.recrawl_behavior = p.event_mode ? "CRAWL_EVERYTHING" : recrawl;
   }
 
   MORTAR_ASSIGN_OR_RETURN(p.config, parse_crawler_config(string_at(crawler, "Configuration")));

@@ -19,6 +19,9 @@ struct ApplyPolicy {
   std::string delete_behavior = "DEPRECATE_IN_DATABASE";  // | DELETE_FROM_DATABASE | LOG
   // RecrawlPolicy.RecrawlBehavior; CRAWL_NEW_FOLDERS_ONLY only ever adds.
   std::string recrawl_behavior = "CRAWL_EVERYTHING";
+  // CRAWL_EVENT_MODE (recrawl_behavior is then CRAWL_EVERYTHING: what is
+  // crawled is diffed as a full crawl would, crawl_events.h says what is).
+  bool event_mode = false;
   CrawlerConfig config;
   std::string crawl_id;   // CRAWL_RUN_ID
   int64_t now_millis = 0;  // DEPRECATED_BY_CRAWLER's value (epoch milliseconds, as Glue writes it)

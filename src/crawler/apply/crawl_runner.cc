@@ -4,16 +4,17 @@
 // stopped or failed crawl leaves every table it wrote whole.
 #include "crawler/apply/crawl_runner.h"
 
+#include <fmt/format.h>
+
 #include <optional>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "common/ascii.h"
 #include "crawler/apply/apply_policy.h"
 #include "crawler/apply/plan_applier.h"
 #include "crawler/classify/file_classifier.h"
 #include "crawler/jdbc/jdbc_target.h"
+#include "crawler/plan/crawl_events.h"
 #include "crawler/plan/crawl_planner.h"
 
 namespace mortar::crawler {
@@ -108,7 +109,10 @@ Status plan_targets(const Json& targets, const ApplyPolicy& policy, PlanEnvironm
 
 }  // namespace
 
-Status CrawlRunner::migrate(store::Store& store) { return CrawlPlanner::migrate(store); }
+Status CrawlRunner::migrate(store::Store& store) {
+  MORTAR_RETURN_IF_ERROR(CrawlPlanner::migrate(store));
+  return CrawlEvents::migrate(store);
+}
 
 StatusOr<CrawlResult> CrawlRunner::run(const Json& crawler, CrawlEnvironment& env) {
   MORTAR_ASSIGN_OR_RETURN(ApplyPolicy policy, read_apply_policy(crawler));
@@ -142,6 +146,37 @@ StatusOr<CrawlResult> CrawlRunner::run(const Json& crawler, CrawlEnvironment& en
                        &env.store, policy.crawler_name,
                        policy.table_prefix, policy.recrawl_behavior, env.threads};
 
+  // CRAWL_EVENT_MODE: after a baseline, only the folders of the objects
+  // created since; no object, no crawl (Glue: nothing in the queue).
+  std::vector<PendingObject> pending;
+  std::vector<std::string> objects;
+  bool from_events = false;
+  if (policy.event_mode) {
+    penv.event_mode = true;
+    MORTAR_ASSIGN_OR_RETURN(
+        pending, CrawlEvents::pending(env.store, env.ctx.account_id, policy.crawler_name));
+    MORTAR_ASSIGN_OR_RETURN(bool baseline, CrawlEvents::has_baseline(env.store, env.ctx.account_id,
+                                                                     policy.crawler_name));
+    from_events = baseline;
+    if (!from_events) {
+      log_to(env, "INFO",
+             "The crawl is not running in S3 event mode: the first crawl (or the first since "
+             "UpdateCrawler) lists every target");
+    } else if (pending.empty()) {
+      log_to(env, "INFO",
+             "The crawl is running by consuming S3 events: no object was created below the "
+             "targets since the last crawl; nothing to crawl");
+      return result;
+    } else {
+      for (const PendingObject& o : pending) objects.push_back(o.path);
+      penv.event_objects = &objects;
+      log_to(env, "INFO",
+             fmt::format("The crawl is running by consuming S3 events: {} object(s) created since "
+                         "the last crawl",
+                         pending.size()));
+    }
+  }
+
   std::vector<PlannedWork> work;
   MORTAR_RETURN_IF_ERROR(plan_targets(targets, policy, penv, env, result, work));
   if (env.cancel.cancelled()) return cancelled();
@@ -158,8 +193,17 @@ StatusOr<CrawlResult> CrawlRunner::run(const Json& crawler, CrawlEnvironment& en
         detected, *policy.config.table_threshold, *policy.config.table_threshold, detected)));
   }
 
-  const bool retire = owns_tables && !policy.new_folders_only() && !policy.config.partition_sync;
+  // From events, a table absent from the plan is not known to be gone.
+  const bool retire =
+      owns_tables && !policy.new_folders_only() && !policy.config.partition_sync && !from_events;
   MORTAR_RETURN_IF_ERROR(apply_plan(work, retire, policy, env, result));
+  if (policy.event_mode && !result.dry_run) {
+    // What this crawl covered is no longer pending; the next one starts from here.
+    MORTAR_RETURN_IF_ERROR(
+        CrawlEvents::consume(env.store, env.ctx.account_id, policy.crawler_name, pending));
+    MORTAR_RETURN_IF_ERROR(
+        CrawlEvents::set_baseline(env.store, env.ctx.account_id, policy.crawler_name));
+  }
   result.summary.problems = static_cast<int64_t>(result.problems.size());
   log_to(env, "INFO", fmt::format("crawl {} {}: {}", env.crawl_id, result.dry_run ? "planned (dry run)" : "finished",
                                   result.summary.as_json().dump()));

@@ -1,15 +1,16 @@
 #include "crawler/plan/crawl_planner.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
-
-#include <fmt/format.h>
 
 #include "crawler/plan/crawl_manifest.h"
 #include "crawler/plan/file_lister.h"
@@ -61,6 +62,69 @@ std::string parent_folder(std::string_view path) {
 StatusOr<io::FileSystem*> resolve_fs(PlanEnvironment& env, const std::string& path) {
   if (env.file_system_for) return env.file_system_for(path);
   return io::file_system_for(path);
+}
+
+// A path as events name it: local URIs without "file://".
+std::string_view comparable(std::string_view path) {
+  if (path.starts_with("file://")) path.remove_prefix(7);
+  return path;
+}
+
+// CRAWL_EVENT_MODE: the target's listing made of the direct files of the
+// folders that hold `objects` (listed now) and every other file of the
+// previous crawl's manifest. `fresh` counts the files listed now.
+StatusOr<TargetListing> list_changed_folders(const TargetSpec& spec, io::FileSystem& fs, bool local,
+                                             const ListOptions& options,
+                                             const ManifestSnapshot& manifest,
+                                             const std::vector<std::string>& objects,
+                                             std::vector<CrawlProblem>& problems, int64_t* fresh,
+                                             std::set<std::string>* folders) {
+  TargetListing out;
+  out.root = spec.path;
+  while (out.root.size() > 1 && out.root.back() == '/' && !out.root.ends_with("://"))
+    out.root.pop_back();
+  const std::string root = std::string(comparable(out.root)) + "/";
+  for (const std::string& o : objects) {
+    std::string_view c = comparable(o);
+    if (c.starts_with(root)) folders->insert(parent_folder(c.substr(root.size())));
+  }
+  for (const std::string& folder : *folders) {
+    if (options.cancel && options.cancel->cancelled())
+      return absl::CancelledError("crawl stopped while listing");
+    ListOptions no_exclusions = options;
+    no_exclusions.exclusions = nullptr;
+    const std::string path = folder.empty() ? out.root : out.root + "/" + folder;
+    std::vector<CrawlProblem> listed_problems;
+    MORTAR_ASSIGN_OR_RETURN(TargetListing part,
+                            list_target(path, fs, local, no_exclusions, listed_problems));
+    // A folder gone since its event is no problem: its files are gone too.
+    for (CrawlProblem& p : listed_problems)
+      if (p.path != path) problems.push_back(std::move(p));
+    out.ignored += part.ignored;
+    for (ListedFile& f : part.files) {
+      if (f.relative.empty() || f.relative.find('/') != std::string::npos) continue;
+      f.relative = folder.empty() ? f.relative : folder + "/" + f.relative;
+      if (options.exclusions && options.exclusions->excludes(f.relative)) {
+        ++out.excluded;
+        continue;
+      }
+      out.files.push_back(std::move(f));
+    }
+  }
+  *fresh = static_cast<int64_t>(out.files.size());
+  const std::string prefix = out.root + "/";
+  for (const auto& [path, e] : manifest.files) {
+    if (!path.starts_with(prefix)) continue;
+    std::string relative = path.substr(prefix.size());
+    if (folders->count(parent_folder(relative))) continue;  // listed above
+    ListedFile f;
+    f.entry = FileEntry{path, e.size, e.mtime_micros, e.etag};
+    f.relative = std::move(relative);
+    out.files.push_back(std::move(f));
+  }
+  std::sort(out.files.begin(), out.files.end(),
+            [](const ListedFile& a, const ListedFile& b) { return a.relative < b.relative; });
+  return out;
 }
 
 bool is_local_uri(const std::string& path) {
@@ -163,7 +227,8 @@ Status collect(const std::vector<TargetSpec>& specs, PlanEnvironment& env, PlanR
   }
 
   const bool new_folders_only = env.recrawl_behavior == "CRAWL_NEW_FOLDERS_ONLY";
-  const bool keep_manifest = env.store && (config.use_manifest || new_folders_only);
+  const bool keep_manifest =
+      env.store && (config.use_manifest || new_folders_only || env.event_mode);
   out.keep_manifest = keep_manifest;
   ManifestSnapshot& manifest = out.manifest;
   if (keep_manifest) {
@@ -179,11 +244,35 @@ Status collect(const std::vector<TargetSpec>& specs, PlanEnvironment& env, PlanR
     MORTAR_ASSIGN_OR_RETURN(io::FileSystem * fs, resolve_fs(env, specs[i].path));
     bool local = is_local_uri(specs[i].path) && fs == &io::local_file_system();
     ListOptions options{&matchers[i], config.ignore_marker_files, &env.cancel};
-    MORTAR_ASSIGN_OR_RETURN(TargetListing listing,
-                            list_target(specs[i].path, *fs, local, options, result.problems));
-    log(env, "INFO", fmt::format("listed {}: {} data files ({} excluded, {} ignored)", listing.root,
-                                 listing.files.size(), listing.excluded, listing.ignored));
-    result.files_listed += static_cast<int64_t>(listing.files.size());
+    TargetListing listing;
+    if (env.event_objects != nullptr) {
+      int64_t fresh = 0;
+      std::set<std::string> folders;
+      MORTAR_ASSIGN_OR_RETURN(
+          listing, list_changed_folders(specs[i], *fs, local, options, manifest, *env.event_objects,
+                                        result.problems, &fresh, &folders));
+      std::string names;
+      for (const std::string& f : folders) {
+        if (names.size() > 2000) {
+          names += ", ...";
+          break;
+        }
+        names += (names.empty() ? "" : ", ") + (f.empty() ? std::string(".") : f);
+      }
+      log(env, "INFO",
+          fmt::format("listed {} changed folder(s) of {} ({}): {} data files ({} excluded, {} "
+                      "ignored); {} other file(s) from the previous crawl's manifest",
+                      folders.size(), listing.root, names, fresh, listing.excluded, listing.ignored,
+                      static_cast<int64_t>(listing.files.size()) - fresh));
+      result.files_listed += fresh;
+    } else {
+      MORTAR_ASSIGN_OR_RETURN(listing,
+                              list_target(specs[i].path, *fs, local, options, result.problems));
+      log(env, "INFO",
+          fmt::format("listed {}: {} data files ({} excluded, {} ignored)", listing.root,
+                      listing.files.size(), listing.excluded, listing.ignored));
+      result.files_listed += static_cast<int64_t>(listing.files.size());
+    }
     listings.push_back(std::move(listing));
     file_systems.push_back(fs);
   }
@@ -219,7 +308,7 @@ Status collect(const std::vector<TargetSpec>& specs, PlanEnvironment& env, PlanR
         fates[t][f] = Fate::kOldFolder;
       } else if (specs[t].sample_size && in_folder > *specs[t].sample_size) {
         fates[t][f] = Fate::kUnsampled;
-      } else if (config.use_manifest && known && !known->class_hash.empty()) {
+      } else if ((config.use_manifest || env.event_mode) && known && !known->class_hash.empty()) {
         fates[t][f] = Fate::kReuse;
       } else {
         fates[t][f] = Fate::kClassify;

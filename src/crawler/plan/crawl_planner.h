@@ -40,6 +40,13 @@ struct PlanEnvironment {
   // previous crawl's manifest are listed into the plan).
   std::string recrawl_behavior = "CRAWL_EVERYTHING";
   int threads = 2;
+  // CRAWL_EVENT_MODE: the manifest is kept (and reused) on every crawl.
+  bool event_mode = false;
+  // CRAWL_EVENT_MODE after a baseline: the objects created since (local
+  // paths or s3:// URIs, crawl_events.h). Only the folders holding them are
+  // listed (their direct files); every other file of a target comes from the
+  // manifest, its classification reused, nothing read. Null: list everything.
+  const std::vector<std::string>* event_objects = nullptr;
 };
 
 struct PlanResult {

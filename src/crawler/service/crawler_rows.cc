@@ -206,6 +206,19 @@ StatusOr<std::vector<std::pair<std::string, CrawlerRow>>> scheduled_crawlers(
   return out;
 }
 
+StatusOr<std::vector<std::pair<std::string, CrawlerRow>>> event_mode_crawlers(
+    store::Transaction& tx) {
+  // LIKE narrows the rows read; the policy is checked on the parsed body.
+  MORTAR_ASSIGN_OR_RETURN(auto some, crawlers_where(tx, "body LIKE '%CRAWL_EVENT_MODE%'"));
+  std::vector<std::pair<std::string, CrawlerRow>> out;
+  for (auto& [account, row] : some) {
+    const Json& rp = row.body.value("RecrawlPolicy", Json::object());
+    if (rp.is_object() && rp.value("RecrawlBehavior", "") == "CRAWL_EVENT_MODE")
+      out.emplace_back(account, std::move(row));
+  }
+  return out;
+}
+
 Status insert_crawl(store::Transaction& tx, const std::string& account, const CrawlRow& c) {
   return tx
       .exec(std::string("INSERT INTO crawls (account_id, ") + kCrawlColumns +

@@ -61,6 +61,9 @@ StatusOr<std::vector<std::pair<std::string, CrawlerRow>>> busy_crawlers(store::T
 // Every crawler with a SCHEDULED schedule, over all accounts.
 StatusOr<std::vector<std::pair<std::string, CrawlerRow>>> scheduled_crawlers(
     store::Transaction& tx);
+// Every crawler whose RecrawlPolicy is CRAWL_EVENT_MODE, over all accounts.
+StatusOr<std::vector<std::pair<std::string, CrawlerRow>>> event_mode_crawlers(
+    store::Transaction& tx);
 
 // One crawl of a crawler (ListCrawls' CrawlerHistory, plus Mortar's extras).
 struct CrawlRow {

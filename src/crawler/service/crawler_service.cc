@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "catalog/tag_rules.h"
+#include "crawler/plan/crawl_events.h"
 #include "crawler/service/crawl_claims.h"
 #include "crawler/service/crawler_rows.h"
 
@@ -222,6 +223,7 @@ Status CrawlerService::validate_crawler(store::Transaction& tx, const std::strin
         "A crawler with CatalogTargets cannot use the DELETE_FROM_DATABASE "
         "DeleteBehavior (use LOG or DEPRECATE_IN_DATABASE).");
   }
+  MORTAR_RETURN_IF_ERROR(validate_event_mode(crawler));
   auto config = parse_crawler_config(crawler.value("Configuration", ""));
   if (!config.ok())
     return invalid_input("Invalid Configuration: " + std::string(status_message(config.status())));
@@ -259,6 +261,7 @@ Status CrawlerService::create_crawler(const CallContext& ctx, const Json& reques
         MORTAR_RETURN_IF_ERROR(validate_crawler(tx, ctx.account_id, row.body));
         return insert_crawler(tx, ctx.account_id, row);
       }));
+  event_watches_changed();
   if (is_scheduled(row.body)) {
     MORTAR_RETURN_IF_ERROR(
         schedule_locked(ctx.account_id, row.name, row.body["Schedule"]["ScheduleExpression"]));
@@ -285,8 +288,11 @@ Status CrawlerService::update_crawler(const CallContext& ctx, const Json& reques
         row.body["LastUpdated"] = static_cast<double>(clock_.now_seconds());
         row.body["Version"] = row.body.value("Version", int64_t{1}) + 1;
         MORTAR_RETURN_IF_ERROR(validate_crawler(tx, ctx.account_id, row.body));
+        // Glue: after an update, an event-mode crawler lists everything once.
+        MORTAR_RETURN_IF_ERROR(CrawlEvents::reset_baseline(tx, ctx.account_id, name));
         return save_crawler(tx, ctx.account_id, row);
       }));
+  event_watches_changed();
   if (request.contains("Schedule")) {
     if (is_scheduled(row.body)) {
       return schedule_locked(ctx.account_id, name, row.body["Schedule"]["ScheduleExpression"]);
@@ -304,8 +310,10 @@ Status CrawlerService::delete_crawler(const CallContext& ctx, const std::string&
         MORTAR_ASSIGN_OR_RETURN(CrawlerRow row,
                                 require_crawler_for_write(tx, ctx.account_id, name));
         if (row.state != "READY") return running_error(name, "delete");
+        MORTAR_RETURN_IF_ERROR(CrawlEvents::drop(tx, ctx.account_id, name));
         return delete_crawler_row(tx, ctx.account_id, name);
       }));
+  event_watches_changed();
   unschedule_locked(ctx.account_id, name);
   return ok_status();
 }

@@ -119,6 +119,11 @@ struct CrawlerServiceOptions {
       on_crawl_finished;
 };
 
+// CRAWL_EVENT_MODE's rules (crawl_event_watch.cc): only S3 and catalog
+// targets, no SampleSize; EventQueueArn/DlqEventQueueArn, when given, must be
+// SQS ARNs (Mortar reads no queue: the value is kept, never used).
+Status validate_event_mode(const Json& crawler);
+
 class CrawlerService {
  public:
   // The store migrations of its tables and CrawlRunner's (server/ runs
@@ -208,6 +213,19 @@ class CrawlerService {
 
   ClassifierRegistry& classifiers() { return classifiers_; }
 
+  // --- CRAWL_EVENT_MODE (crawl_event_watch.cc) ---------------------------------
+  // The roots to watch for event-mode crawlers, over all accounts:
+  // (account, local path or s3:// URI of an S3Target).
+  StatusOr<std::vector<std::pair<std::string, std::string>>> event_watches();
+  // Called (under the service's lock) when a crawler was created, updated or
+  // deleted, so the watches are re-read; the server's event sources.
+  void set_event_watches_listener(std::function<void()> listener);
+  // An object was created (an "Object Created" event named it): recorded for
+  // each event-mode crawler of `account` with a target above it, for its next
+  // crawl. Returns how many crawlers recorded it.
+  StatusOr<int> record_object_created(const std::string& account, const std::string& uri);
+  int64_t objects_recorded() const { return objects_recorded_.load(); }
+
   // Blocks until no crawl is queued or running (tests).
   void wait_idle();
 
@@ -255,6 +273,10 @@ class CrawlerService {
   // Inside the caller's transaction (the classifiers named must exist).
   Status validate_crawler(store::Transaction& tx, const std::string& account, const Json& crawler);
   void log_event(const std::string& level, const std::string& message) const;
+  void event_watches_changed() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The roots an event-mode crawler watches: its S3Targets' paths and its
+  // CatalogTargets' tables' locations (local paths without file://).
+  std::vector<std::string> event_roots(const std::string& account, const Json& crawler);
   double now() const { return static_cast<double>(clock_.now_micros()) / 1e6; }
 
   store::Store& store_;
@@ -276,6 +298,8 @@ class CrawlerService {
   CrawlerScheduler* scheduler_ ABSL_GUARDED_BY(mu_) = nullptr;
   // What scheduler_ has, so sync_schedules() touches only what changed.
   std::map<Key, std::string> registered_ ABSL_GUARDED_BY(mu_);
+  std::function<void()> watches_changed_ ABSL_GUARDED_BY(mu_);
+  std::atomic<int64_t> objects_recorded_{0};
   std::atomic<int64_t> last_prune_{0};  // tick(): when fire claims were last pruned
   std::vector<std::thread> workers_;
   std::thread maintenance_;
