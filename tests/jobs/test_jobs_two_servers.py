@@ -1,4 +1,4 @@
-"""Two `mortar serve` processes on one PostgreSQL: 40 runs started through
+"""Two `mortar serve` processes on one PostgreSQL: 50 runs started through
 both are each executed exactly once (each run's script appends its run id to
 one file), and every run ends SUCCEEDED whichever server ran it."""
 import concurrent.futures
@@ -36,7 +36,7 @@ def test_runs_started_through_both_servers_each_run_once(servers, tmp_path):
                           Command={"Name": "pythonshell", "ScriptLocation": str(script)})
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         ids = list(pool.map(lambda i: clients[i % 2].start_job_run(JobName=name)["JobRunId"],
-                            range(40)))
+                            range(50)))
     for run_id in ids:
         run = wait_for_run_state(clients[0], name, run_id, {"SUCCEEDED", "FAILED"}, timeout=120)
         assert run["JobRunState"] == "SUCCEEDED", run
