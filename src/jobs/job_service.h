@@ -52,7 +52,7 @@ struct JobRunFinished {
   std::string error_message;
   std::string trigger_name;  // "" for a direct StartJobRun
   RunOrigin origin;
-  std::string retry_run_id;  // the attempt started to retry this run (MaxRetries), if any
+  std::string retry_run_id;      // the attempt started to retry this run (MaxRetries), if any
   double duration_seconds = -1;  // StartedOn to CompletedOn; -1 when unknown
 };
 

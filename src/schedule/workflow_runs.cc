@@ -378,7 +378,7 @@ StatusOr<Json> WorkflowService::resume_workflow_run(const CallContext& ctx, cons
 // --- Views ----------------------------------------------------------------------
 
 StatusOr<WorkflowService::RunRead> WorkflowService::read_run(store::Transaction& tx,
-                                                            WorkflowRunRow run) {
+                                                             WorkflowRunRow run) {
   RunRead read;
   MORTAR_ASSIGN_OR_RETURN(read.nodes, list_nodes(tx, run.account, run.run_id));
   read.run = std::move(run);

@@ -102,8 +102,8 @@ StatusOr<std::string> WorkflowService::create_workflow(const CallContext& ctx,
 }
 
 StatusOr<WorkflowService::WorkflowRead> WorkflowService::read_workflow(store::Transaction& tx,
-                                                                      WorkflowRow row,
-                                                                      bool include_graph) {
+                                                                       WorkflowRow row,
+                                                                       bool include_graph) {
   WorkflowRead read;
   MORTAR_ASSIGN_OR_RETURN(auto last, list_workflow_runs(tx, row.account, row.name, 0, "", 1));
   if (!last.empty()) {
@@ -152,7 +152,8 @@ StatusOr<Json> WorkflowService::batch_get_workflows(const CallContext& ctx,
             missing.push_back(n);
             continue;
           }
-          MORTAR_ASSIGN_OR_RETURN(WorkflowRead w, read_workflow(tx, std::move(*row), include_graph));
+          MORTAR_ASSIGN_OR_RETURN(WorkflowRead w,
+                                  read_workflow(tx, std::move(*row), include_graph));
           found.push_back(std::move(w));
         }
         return ok_status();

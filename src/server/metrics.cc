@@ -47,8 +47,8 @@ void Histogram::render(std::string& out, std::string_view name, std::string_view
     std::string le = i < bounds_.size() ? fmt::format("{}", bounds_[i]) : "+Inf";
     out += fmt::format("{}_bucket{{{}{}le=\"{}\"}} {}\n", name, labels, sep, le, cumulative);
   }
-  out += fmt::format("{}_sum{} {}\n", name, braces,
-                     sum_nanos_.load(std::memory_order_relaxed) / 1e9);
+  out +=
+      fmt::format("{}_sum{} {}\n", name, braces, sum_nanos_.load(std::memory_order_relaxed) / 1e9);
   out += fmt::format("{}_count{} {}\n", name, braces, count_.load(std::memory_order_relaxed));
 }
 

@@ -268,8 +268,8 @@ Status Parts::start_jobs(store::Store& store) {
   };
   o.on_run_delayed = [this](const jobs::JobRunDelayed& d) {
     events::EventSource source{d.account_id, options_.region, Clock::real().now_seconds()};
-    webhooks_->publish(events::job_run_status(source, d.job_name, d.run_id, d.state,
-                                              d.notify_delay_minutes));
+    webhooks_->publish(
+        events::job_run_status(source, d.job_name, d.run_id, d.state, d.notify_delay_minutes));
   };
   o.event_log = [](const std::string& level, const std::string& message) {
     log_event(level == "error"  ? LogLevel::kError
@@ -430,7 +430,8 @@ void Parts::publish_crawl_event(const crawler::CrawlEvent& e) {
                                  s.partitions_created, s.partitions_updated, s.partitions_deleted};
   }
   const std::string state = started ? "Started" : e.status == "SUCCEEDED" ? "Succeeded" : "Failed";
-  webhooks_->publish(events::crawler_state_change(source, e.crawler, state, start, counts, e.error));
+  webhooks_->publish(
+      events::crawler_state_change(source, e.crawler, state, start, counts, e.error));
 }
 
 api::OperationRegistry Parts::operations() {
