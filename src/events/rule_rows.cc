@@ -1,5 +1,7 @@
 #include "events/rule_rows.h"
 
+#include "store/stored_json.h"
+
 namespace mortar::events {
 namespace {
 
@@ -139,8 +141,8 @@ StatusOr<std::vector<TargetRow>> list_target_rows(store::Transaction& tx,
   MORTAR_ASSIGN_OR_RETURN(auto rows, tx.query(sql, params));
   std::vector<TargetRow> out;
   for (const auto& r : rows) {
-    nlohmann::json body = nlohmann::json::parse(r.text_at(2), nullptr, false);
-    if (body.is_discarded()) return internal_error("stored event target JSON is corrupt");
+    MORTAR_ASSIGN_OR_RETURN(nlohmann::json body,
+                            store::parse_stored_json(r.text_at(2), "event target"));
     out.push_back({r.text_at(0), r.text_at(1), std::move(body)});
   }
   return out;

@@ -1,6 +1,7 @@
 #include "jobs/job_rows.h"
 
 #include "catalog/row_lock.h"
+#include "store/stored_json.h"
 
 namespace mortar::jobs {
 namespace {
@@ -26,11 +27,7 @@ const std::vector<store::Migration>& migrations() {
   return kMigrations;
 }
 
-StatusOr<Json> parse(const std::string& text) {
-  Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return internal_error("stored job JSON is corrupt");
-  return j;
-}
+StatusOr<Json> parse(const std::string& text) { return store::parse_stored_json(text, "job"); }
 
 StatusOr<JobRow> job_from(const store::Row& r) {
   JobRow row;

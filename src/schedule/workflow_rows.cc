@@ -1,6 +1,7 @@
 #include "schedule/workflow_rows.h"
 
 #include "catalog/row_lock.h"
+#include "store/stored_json.h"
 
 namespace mortar::schedule {
 namespace {
@@ -34,9 +35,7 @@ const std::vector<store::Migration>& migrations() {
 }
 
 StatusOr<Json> parse_json(const std::string& text) {
-  Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return internal_error("stored workflow JSON is corrupt");
-  return j;
+  return store::parse_stored_json(text, "workflow");
 }
 
 constexpr const char* kRunColumns =

@@ -2,6 +2,7 @@
 
 #include "catalog/row_lock.h"
 #include "store/dialect.h"
+#include "store/stored_json.h"
 
 namespace mortar::crawler {
 namespace {
@@ -44,9 +45,7 @@ const std::vector<store::Migration>& migrations() {
 }
 
 StatusOr<Json> parse_body(const std::string& text) {
-  Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return internal_error("stored crawler JSON is corrupt");
-  return j;
+  return store::parse_stored_json(text, "crawler");
 }
 
 StatusOr<CrawlerRow> crawler_from(const store::Row& r) {
