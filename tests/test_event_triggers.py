@@ -3,11 +3,10 @@ aws CLI against a real server: rules, targets, PutEvents and their errors;
 PutEvents and a file dropped into a watched directory (the "mortar.files"
 source) and an object created under an S3 prefix (the "aws.s3" source,
 against moto's S3 server) reaching an EVENT trigger's batch, seen in the
-server's metrics and log (workflows are not part of this server yet, so a
-closed batch logs that it could not start a run).
-
-The end-to-end test at the bottom (workflow + EVENT trigger + job) runs once
-the server serves CreateWorkflow; until then it skips, saying so."""
+server's metrics and log. Those triggers name a workflow that was never
+created (CreateTrigger does not check), so a closed batch logs that it could
+not start a run; the end-to-end test at the bottom (workflow + EVENT trigger +
+job) sees runs start and their jobs succeed."""
 import json
 import os
 import re
@@ -253,14 +252,6 @@ def test_aws_cli_put_events(srv):
 
 # --- End to end with workflows (runs once the server serves CreateWorkflow) ---
 
-def _workflows_served(glue):
-    try:
-        glue.get_workflow(Name=unique("probe"))
-    except ClientError as e:
-        return e.response["Error"]["Code"] != "UnknownOperationException"
-    return True
-
-
 def _wait_for_run(glue, workflow, count, timeout=60):
     def runs():
         got = glue.get_workflow_runs(Name=workflow)["Runs"]
@@ -270,8 +261,6 @@ def _wait_for_run(glue, workflow, count, timeout=60):
 
 def test_end_to_end_files_and_put_events_start_a_workflow_run(srv, glue, events, account,
                                                               tmp_path):
-    if not _workflows_served(glue):
-        pytest.skip("this server does not serve workflows yet (CreateWorkflow)")
     script = tmp_path / "ok.py"
     script.write_text("print('processed')\n")
     job = unique("wfjob")
