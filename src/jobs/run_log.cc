@@ -22,7 +22,13 @@ RunLog::RunLog(logs::LogSink* sink, RunLogTarget target, const Clock& clock)
       target_(std::move(target)),
       clock_(clock),
       output_group_(target_.group_prefix + "/output"),
-      error_group_(target_.group_prefix + "/error") {}
+      error_group_(target_.group_prefix + "/error") {
+  // Both streams exist from the start, as Glue's do: `aws logs tail` on the
+  // output group works before (or without) the script's first print.
+  if (sink_ == nullptr) return;
+  sink_->append(target_.account_id, output_group_, target_.stream, {});
+  sink_->append(target_.account_id, error_group_, target_.stream, {});
+}
 
 void RunLog::output(OutputStream stream, std::string_view chunk) {
   if (sink_ == nullptr) return;

@@ -30,7 +30,8 @@ class LogSink {
  public:
   virtual ~LogSink() = default;
   // Appends `events` (in order) to (group, stream) of `account_id`, creating
-  // the group and stream when absent. May buffer: events become visible to
+  // the group and stream when absent (with no events: only that, so a run's
+  // streams exist before it writes). May buffer: events become visible to
   // readers within a second, or at flush().
   virtual void append(const std::string& account_id, const std::string& group,
                       const std::string& stream, std::vector<LogEvent> events) = 0;

@@ -79,10 +79,15 @@ LogStore::~LogStore() {
 
 void LogStore::append(const std::string& account_id, const std::string& group,
                       const std::string& stream, std::vector<LogEvent> events) {
-  if (events.empty()) return;
   bool wake = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
+    if (events.empty()) {
+      Queued q{account_id, group, stream, {}, 0, /*create_only=*/true};
+      q.bytes = account_id.size() + group.size() + stream.size() + kQueuedOverheadBytes;
+      queued_bytes_ += q.bytes;
+      queue_.push_back(std::move(q));
+    }
     for (LogEvent& e : events) {
       Queued q{account_id, group, stream, {e.timestamp_millis, storable_message(e.message)}, 0};
       q.bytes = q.event.message.size() + account_id.size() + group.size() + stream.size() +
@@ -177,7 +182,7 @@ Status LogStore::write_batch(std::vector<Queued>& batch) {
     Key key{q.account, q.group, q.stream};
     auto [it, inserted] = by_stream.try_emplace(key);
     if (inserted) order.push_back(key);
-    it->second.push_back(&q);
+    if (!q.create_only) it->second.push_back(&q);
   }
   const int64_t now_ms = options_.clock->now_micros() / 1000;
   return store::run_in_write_transaction(store_, [&](store::Transaction& tx) -> Status {
@@ -193,6 +198,7 @@ Status LogStore::write_batch(std::vector<Queued>& batch) {
                                      "VALUES(?, ?, ?) ON CONFLICT(group_id, name) DO NOTHING",
                                      {g.id, stream, now_ms})
                                  .status());
+      if (events.empty()) continue;  // only the group and stream were asked for
       int64_t first = events.front()->event.timestamp_millis, last = first, bytes = 0;
       for (const Queued* q : events) {
         first = std::min(first, q->event.timestamp_millis);

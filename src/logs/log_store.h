@@ -95,6 +95,7 @@ class LogStore : public LogSink {
     std::string account, group, stream;
     LogEvent event;
     size_t bytes = 0;
+    bool create_only = false;  // an empty append: the group and stream, no event
   };
 
   void run_writer();

@@ -56,6 +56,22 @@ TEST_P(LogStoreTest, AppendedEventsAreReadInOrderAfterFlush) {
             absl::StatusCode::kNotFound);
 }
 
+TEST_P(LogStoreTest, AnEmptyAppendCreatesTheStreamWithoutEvents) {
+  LogStore logs(*store_, options());
+  logs.append(kAccount, kCrawlers, "quiet", {});
+  logs.append(kAccount, kCrawlers, "talks", {});
+  logs.append(kAccount, kCrawlers, "talks", {{1000, "hello"}});
+  logs.flush();
+  LogReader reader(*store_);
+  auto quiet = reader.read_stream(kAccount, kCrawlers, "quiet", {.from_head = true});
+  ASSERT_TRUE(quiet.ok()) << quiet.status();  // the stream exists (tail, GetLogEvents work)
+  EXPECT_TRUE(quiet->events.empty());
+  auto talks = reader.read_stream(kAccount, kCrawlers, "talks", {.from_head = true});
+  ASSERT_TRUE(talks.ok()) << talks.status();
+  EXPECT_EQ(messages(*talks), (std::vector<std::string>{"hello"}));
+  EXPECT_EQ(talks->events[0].seq, 0);
+}
+
 TEST_P(LogStoreTest, TheWriterThreadFlushesWithoutBeingAsked) {
   LogStore logs(*store_, options());
   logs.append(kAccount, kCrawlers, "c1", {{1000, "soon"}});

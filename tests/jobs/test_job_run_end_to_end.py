@@ -86,6 +86,24 @@ job.commit()
 """
 
 
+def test_a_silent_runs_output_stream_exists(server, glue, tmp_path):
+    """A script that prints nothing still has its output stream, as on Glue:
+    GetLogEvents and `aws logs tail` on the output group answer, empty."""
+    script = tmp_path / "silent.py"
+    script.write_text("x = 1\n")
+    job = unique("silent")
+    glue.create_job(Name=job, Role="r", Command={"Name": "pythonshell", "ScriptLocation": str(script)})
+    run = run_job(glue, job)
+    assert run["JobRunState"] == "SUCCEEDED"
+    out = logs_client(server).get_log_events(logGroupName="/aws-glue/python-jobs/output",
+                                             logStreamName=run["Id"], startFromHead=True)
+    assert out["events"] == []
+    code, stdout, stderr = run_aws(server, "logs", "tail", "/aws-glue/python-jobs/output",
+                                   "--log-stream-names", run["Id"], "--since", "1h", check=False)
+    assert code == 0, stderr
+    assert stdout.strip() == ""
+
+
 def test_bookmarks_across_real_runs(server, glue, tmp_path):
     source = tmp_path / "events"
     source.mkdir()
