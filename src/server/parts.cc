@@ -148,12 +148,7 @@ StatusOr<std::unique_ptr<Parts>> Parts::build(store::Store& store, PartsOptions 
   parts->webhooks_ = std::make_unique<events::WebhookPublisher>(parts->options_.webhooks);
   crawler_options.on_crawl_finished = [p](const std::string& account, const std::string& crawler,
                                           const std::string& crawl_id, const std::string& status) {
-    std::shared_lock lock(p->triggers_hook_mu_);
-    if (p->triggers_hook_ != nullptr)
-      p->triggers_hook_->on_crawl_finished(account, crawler, crawl_id, status);
-    // After the triggers: what the crawl fired is recorded before its run is checked.
-    if (p->workflows_hook_ != nullptr)
-      p->workflows_hook_->on_crawl_finished(account, crawler, status);
+    p->tell_crawl_finished(account, crawler, crawl_id, status);
   };
   crawler_options.on_crawl_event = [p](const crawler::CrawlEvent& e) { p->publish_crawl_event(e); };
   MORTAR_ASSIGN_OR_RETURN(parts->crawlers_,
@@ -191,11 +186,7 @@ StatusOr<std::unique_ptr<Parts>> Parts::build(store::Store& store, PartsOptions 
       parts->workflows_,
       schedule::WorkflowService::create(store, *parts->triggers_, *parts->workflow_actions_,
                                         std::move(workflow_options)));
-  {
-    std::unique_lock lock(parts->triggers_hook_mu_);
-    parts->triggers_hook_ = parts->triggers_.get();
-    parts->workflows_hook_ = parts->workflows_.get();
-  }
+  parts->hooks_ready();
   MORTAR_RETURN_IF_ERROR(schedule_audit_retention(parts->scheduler_, store, parts->clock(),
                                                   parts->options_.audit_retention));
   MORTAR_RETURN_IF_ERROR(schedule_log_retention(parts->scheduler_, *parts->logs_, parts->clock()));
@@ -253,18 +244,7 @@ Status Parts::start_jobs(store::Store& store) {
   o.on_run_finished = [this, outer = options_.on_job_run_finished](const jobs::JobRunFinished& f) {
     if (outer) outer(f);
     publish_run_finished(f);
-    std::shared_lock lock(triggers_hook_mu_);
-    if (triggers_hook_ == nullptr) return;
-    schedule::TriggerOrigin origin;
-    origin.trigger_name = f.origin.trigger_name;
-    origin.workflow_name = f.origin.workflow_name;
-    origin.workflow_run_id = f.origin.workflow_run_id;
-    triggers_hook_->on_job_run_finished(f.account_id, f.job_name, f.run_id, f.state, origin);
-    // After the triggers: what the run fired is recorded before its workflow run is checked.
-    if (workflows_hook_ != nullptr) {
-      workflows_hook_->on_job_run_finished(f.account_id, f.job_name, f.run_id, f.state, origin,
-                                           f.error_message, f.retry_run_id);
-    }
+    tell_run_finished(f);
   };
   o.on_run_delayed = [this](const jobs::JobRunDelayed& d) {
     events::EventSource source{d.account_id, options_.region, Clock::real().now_seconds()};
@@ -382,6 +362,55 @@ Parts::~Parts() {
   trigger_actions_.reset();
   logs_.reset();      // writes what is still queued
   webhooks_.reset();  // dead-letters what it could not deliver
+}
+
+bool Parts::keep_until_ready(std::function<void()> tell) {
+  std::lock_guard<std::mutex> lock(early_mu_);
+  if (hooks_set_) return false;
+  early_.push_back(std::move(tell));
+  return true;
+}
+
+void Parts::hooks_ready() {
+  {
+    std::unique_lock lock(triggers_hook_mu_);
+    triggers_hook_ = triggers_.get();
+    workflows_hook_ = workflows_.get();
+  }
+  std::vector<std::function<void()>> early;
+  {
+    std::lock_guard<std::mutex> lock(early_mu_);
+    hooks_set_ = true;
+    early.swap(early_);
+  }
+  for (auto& tell : early) tell();
+}
+
+void Parts::tell_run_finished(const jobs::JobRunFinished& f) {
+  if (keep_until_ready([this, f] { tell_run_finished(f); })) return;
+  std::shared_lock lock(triggers_hook_mu_);
+  if (triggers_hook_ == nullptr) return;  // shutting down
+  schedule::TriggerOrigin origin;
+  origin.trigger_name = f.origin.trigger_name;
+  origin.workflow_name = f.origin.workflow_name;
+  origin.workflow_run_id = f.origin.workflow_run_id;
+  triggers_hook_->on_job_run_finished(f.account_id, f.job_name, f.run_id, f.state, origin);
+  // After the triggers: what the run fired is recorded before its workflow run is checked.
+  if (workflows_hook_ != nullptr) {
+    workflows_hook_->on_job_run_finished(f.account_id, f.job_name, f.run_id, f.state, origin,
+                                         f.error_message, f.retry_run_id);
+  }
+}
+
+void Parts::tell_crawl_finished(const std::string& account, const std::string& crawler,
+                                const std::string& crawl_id, const std::string& status) {
+  if (keep_until_ready([=, this] { tell_crawl_finished(account, crawler, crawl_id, status); }))
+    return;
+  std::shared_lock lock(triggers_hook_mu_);
+  if (triggers_hook_ != nullptr)
+    triggers_hook_->on_crawl_finished(account, crawler, crawl_id, status);
+  // After the triggers: what the crawl fired is recorded before its run is checked.
+  if (workflows_hook_ != nullptr) workflows_hook_->on_crawl_finished(account, crawler, status);
 }
 
 int64_t Parts::runs_finished(const std::string& state) const {

@@ -157,6 +157,17 @@ class Parts {
  private:
   Parts(store::Store& store, PartsOptions options, std::unique_ptr<Clock> test_clock);
   void publish_run_finished(const jobs::JobRunFinished& finished);
+  // A finished run or crawl to the conditional triggers and workflows: what
+  // start-up recovery finishes before they exist is kept and told once the
+  // hooks are set (hooks_ready()), so a crawl or run failed by this server's
+  // restart still fires its FAILED triggers.
+  void tell_run_finished(const jobs::JobRunFinished& finished);
+  void tell_crawl_finished(const std::string& account, const std::string& crawler,
+                           const std::string& crawl_id, const std::string& status);
+  // Sets the hooks and tells what was kept for them.
+  void hooks_ready();
+  // Whether `tell` was kept for later (the hooks are not set yet).
+  bool keep_until_ready(std::function<void()> tell);
   void publish_crawl_event(const crawler::CrawlEvent& e);
   Status start_jobs(store::Store& store);
   // After the WorkflowService: closed batches start its runs.
@@ -189,6 +200,9 @@ class Parts {
   std::shared_mutex triggers_hook_mu_;
   schedule::TriggerService* triggers_hook_ = nullptr;
   schedule::WorkflowService* workflows_hook_ = nullptr;
+  std::mutex early_mu_;
+  bool hooks_set_ = false;                    // guarded by early_mu_
+  std::vector<std::function<void()>> early_;  // guarded by early_mu_: told at hooks_ready()
   std::unique_ptr<jobs::CredentialIssuer> run_credentials_;
   std::unique_ptr<jobs::PosixLauncher> launcher_;
   std::unique_ptr<jobs::WarmPoolLauncher> warm_pool_;  // over launcher_

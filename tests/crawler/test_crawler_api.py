@@ -228,6 +228,37 @@ def test_restart_during_a_crawl(start_server, big_tree, wait_for_crawl):
     assert wait_for_crawl(glue, name, timeout=10)["LastCrawl"]["Status"] == "CANCELLED"
 
 
+def test_a_trigger_started_crawl_failed_by_a_restart_fires_its_failed_trigger(
+        start_server, big_tree, wait_for_crawl, sales_tree):
+    """The crawl a trigger started dies with its server; the restarted server
+    fails it and -- though its triggers are built after that recovery -- the
+    CONDITIONAL trigger on FAILED still fires and starts the next crawler."""
+    srv = start_server("crawl_restart_trigger")
+    glue = srv.client()
+    db = unique("rtdb")
+    glue.create_database(DatabaseInput={"Name": db})
+    big, after = unique("big"), unique("after")
+    glue.create_crawler(Name=big, Role=ROLE, DatabaseName=db, Targets={"S3Targets": [{"Path": big_tree}]})
+    glue.create_crawler(Name=after, Role=ROLE, DatabaseName=db,
+                        Targets={"S3Targets": [{"Path": sales_tree}]})
+    go = unique("go")
+    glue.create_trigger(Name=go, Type="ON_DEMAND", Actions=[{"CrawlerName": big}])
+    glue.create_trigger(Name=unique("onfail"), Type="CONDITIONAL", StartOnCreation=True,
+                        Predicate={"Conditions": [{"LogicalOperator": "EQUALS", "CrawlerName": big,
+                                                   "CrawlState": "FAILED"}]},
+                        Actions=[{"CrawlerName": after}])
+    glue.start_trigger(Name=go)
+    assert glue.get_crawler(Name=big)["Crawler"]["State"] == "RUNNING", "crawl ended before the kill"
+    srv.kill()
+
+    srv.start()
+    glue = srv.client()
+    assert glue.get_crawler(Name=big)["Crawler"]["LastCrawl"]["Status"] == "FAILED"
+    crawler = wait_for_crawl(glue, after, timeout=60)
+    assert crawler["LastCrawl"]["Status"] == "SUCCEEDED"
+    assert "sales" in [t["Name"] for t in glue.get_tables(DatabaseName=db)["TableList"]]
+
+
 def test_dry_run_plan_and_logs_cli(server, glue, crawl_db, new_crawler, wait_for_crawl, sales_tree):
     path = sales_tree
     name = new_crawler(path, crawl_db, Configuration=json.dumps({"Version": 1.0, "Mortar": {"DryRun": True}}))
