@@ -5,20 +5,13 @@ the last job run exactly once per run, wherever each job ran."""
 import pytest
 
 from support.catalog import unique
-from support.postgres import PostgresServer
-from support.server import MortarServer, wait_for
+from support.server import servers_on_one_postgres, wait_for
 
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
-    with PostgresServer(max_connections=100) as pg:
-        pg.sql("CREATE DATABASE workflows_two;")
-        url = f"postgresql://postgres:{pg.password}@127.0.0.1:{pg.port}/workflows_two"
-        started = [MortarServer(tmp_path_factory.mktemp(f"wf_two_{n}"), store_url=url).start()
-                   for n in ("a", "b")]
+    with servers_on_one_postgres(tmp_path_factory, "workflows_two") as started:
         yield started
-        for srv in started:
-            assert srv.stop() == 0, srv.log_tail()
 
 
 def test_fan_out_and_join_across_two_servers(servers, tmp_path):

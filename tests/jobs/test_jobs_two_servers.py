@@ -7,20 +7,13 @@ import pytest
 
 from support.catalog import unique
 from support.jobs import wait_for_run_state
-from support.postgres import PostgresServer
-from support.server import MortarServer
+from support.server import servers_on_one_postgres
 
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
-    with PostgresServer(max_connections=100) as pg:
-        pg.sql("CREATE DATABASE jobs_two;")
-        url = f"postgresql://postgres:{pg.password}@127.0.0.1:{pg.port}/jobs_two"
-        started = [MortarServer(tmp_path_factory.mktemp(f"jobs_two_{n}"), store_url=url).start()
-                   for n in ("a", "b")]
+    with servers_on_one_postgres(tmp_path_factory, "jobs_two") as started:
         yield started
-        for srv in started:
-            assert srv.stop() == 0, srv.log_tail()
 
 
 def test_runs_started_through_both_servers_each_run_once(servers, tmp_path):

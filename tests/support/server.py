@@ -7,6 +7,7 @@ The catalog is SQLite in the data dir, or with MORTAR_TEST_STORE=postgres a fres
 database in the session's PostgreSQL (support/store_backend.py).
 """
 import configparser
+import contextlib
 import http.client
 import os
 import re
@@ -203,3 +204,18 @@ class MortarServer:
         if self.recorder is not None:
             self.recorder.attach(client)
         return client
+
+
+@contextlib.contextmanager
+def servers_on_one_postgres(tmp_path_factory, database, count=2):
+    """`count` servers on one fresh database of a throwaway PostgreSQL (each
+    with its own data dir); each must exit 0 on SIGTERM afterwards."""
+    from support.postgres import PostgresServer
+    with PostgresServer(max_connections=100) as pg:
+        pg.sql(f"CREATE DATABASE {database};")
+        url = f"postgresql://postgres:{pg.password}@127.0.0.1:{pg.port}/{database}"
+        started = [MortarServer(tmp_path_factory.mktemp(f"{database}_{n}"), store_url=url).start()
+                   for n in range(count)]
+        yield started
+        for srv in started:
+            assert srv.stop() == 0, srv.log_tail()
