@@ -109,7 +109,9 @@ TEST_P(PartitionFilterSqlTest, SqlAgreesWithEvaluatorOnRandomPartitions) {
       batch = Json::array();
     }
   }
-  if (!batch.empty()) ASSERT_TRUE(partitions_->batch_create_partition(ctx_, "db", "t", batch).ok());
+  if (!batch.empty()) {
+    ASSERT_TRUE(partitions_->batch_create_partition(ctx_, "db", "t", batch).ok());
+  }
 
   int non_trivial = 0;
   for (int i = 0; i < 400; ++i) {

@@ -95,7 +95,9 @@ TEST(SinglePassSink, MapCallbacksRunOncePerRecordOnTheWayToTheSink) {
   // Records from the fourth batch on gain a field: the schema widens midway.
   auto mapped = source(dir, text, 3).map([calls](Record r) {
     ++*calls;
-    if (r.get("id").as_int() >= 9) EXPECT_TRUE(r.set("extra", types::Value::string("x")).ok());
+    if (r.get("id").as_int() >= 9) {
+      EXPECT_TRUE(r.set("extra", types::Value::string("x")).ok());
+    }
     return r;
   });
   FileSinkOptions o;
@@ -124,7 +126,9 @@ TEST(SinglePassSink, MapCallbacksRunOncePerRecordOnTheWayToTheSink) {
 TEST(SinglePassSink, MapThatAddsThePartitionKeyLate) {
   TempDir dir;
   auto mapped = source(dir, "{\"id\": 1}\n{\"id\": 2}\n{\"id\": 3}\n", 1).map([](Record r) {
-    if (r.get("id").as_int() == 3) EXPECT_TRUE(r.set("k", types::Value::string("x")).ok());
+    if (r.get("id").as_int() == 3) {
+      EXPECT_TRUE(r.set("k", types::Value::string("x")).ok());
+    }
     return r;
   });
   FileSinkOptions o;
@@ -145,7 +149,9 @@ TEST(SinglePassSink, MapThatMakesAChoiceMidwayWritesTheStructForAll) {
   // schema becomes choice<bigint,string> midway, written as toDF's struct;
   // the files written before are rewritten with their numbers kept.
   auto mapped = source(dir, "{\"x\": 1}\n{\"x\": 2}\n{\"x\": 3}\n", 1).map([](Record r) {
-    if (r.get("x").as_int() == 3) EXPECT_TRUE(r.set("x", types::Value::string("three")).ok());
+    if (r.get("x").as_int() == 3) {
+      EXPECT_TRUE(r.set("x", types::Value::string("three")).ok());
+    }
     return r;
   });
   for (std::string format : {"parquet", "orc", "avro"}) {

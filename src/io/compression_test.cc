@@ -157,14 +157,18 @@ TEST(CompressionTest, CorruptAndTruncatedBlocksNeverCrash) {
         // when truncated, and never beyond the cap.
         EXPECT_LE(r->size(), 4u << 20);
         if (checked) ADD_FAILURE() << "corruption not detected in trial " << trial;
-        if (codec != Codec::kNone) EXPECT_FALSE(*r == data);
+        if (codec != Codec::kNone) {
+          EXPECT_FALSE(*r == data);
+        }
       }
     }
     // Pure garbage.
     std::string garbage = sample(3000, 99).substr(4096 > 3000 ? 0 : 0);
     for (char& ch : garbage) ch = static_cast<char>(rng());
     auto g = decompress_block(codec, garbage, -1, 1 << 20);
-    if (checked) EXPECT_FALSE(g.ok());
+    if (checked) {
+      EXPECT_FALSE(g.ok());
+    }
   }
 }
 

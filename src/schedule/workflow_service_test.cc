@@ -243,7 +243,9 @@ TEST_P(WorkflowServiceTest, ResumeRerunsTheSelectedNodesAndWhatFollowsOnly) {
   EXPECT_EQ(r["PreviousRunId"], first);
   EXPECT_EQ(r["Statistics"]["SucceededActions"], 3);  // j1's run copied, j2 and j3 new
   for (const auto& n : r["Graph"]["Nodes"]) {
-    if (n["Name"] == "j1") EXPECT_EQ(n["JobDetails"]["JobRuns"][0]["Id"], runs()[0].id);
+    if (n["Name"] == "j1") {
+      EXPECT_EQ(n["JobDetails"]["JobRuns"][0]["Id"], runs()[0].id);
+    }
   }
   EXPECT_EQ(
       error_name(workflows_->resume_workflow_run(ctx_, "w", first, {"wnode_job_j9"}).status()),

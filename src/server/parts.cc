@@ -247,7 +247,7 @@ Status Parts::start_jobs(store::Store& store) {
     tell_run_finished(f);
   };
   o.on_run_delayed = [this](const jobs::JobRunDelayed& d) {
-    events::EventSource source{d.account_id, options_.region, Clock::real().now_seconds()};
+    events::EventSource source{d.account_id, options_.region, clock().now_seconds()};
     webhooks_->publish(
         events::job_run_status(source, d.job_name, d.run_id, d.state, d.notify_delay_minutes));
   };
@@ -436,7 +436,7 @@ void Parts::publish_run_finished(const jobs::JobRunFinished& f) {
       f.state != "STOPPED") {
     return;
   }
-  events::EventSource source{f.account_id, options_.region, Clock::real().now_seconds()};
+  events::EventSource source{f.account_id, options_.region, clock().now_seconds()};
   webhooks_->publish(
       events::job_state_change(source, f.job_name, f.run_id, f.state, f.error_message));
 }

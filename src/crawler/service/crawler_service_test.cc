@@ -180,8 +180,9 @@ TEST_F(CrawlerServiceTest, StateMachineStartStop) {
   ASSERT_TRUE(service_->stop_crawler(ctx_, "c").ok());
   std::string after_stop = state("c");
   EXPECT_TRUE(after_stop == "STOPPING" || after_stop == "READY") << after_stop;
-  if (after_stop == "STOPPING")
+  if (after_stop == "STOPPING") {
     EXPECT_EQ(glue_name(service_->stop_crawler(ctx_, "c")), "CrawlerStoppingException");
+  }
   service_->wait_idle();  // the fake crawl only returns once cancelled
   Json c = *service_->get_crawler(ctx_, "c");
   EXPECT_EQ(c["State"], "READY");
