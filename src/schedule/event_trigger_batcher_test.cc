@@ -203,7 +203,6 @@ TEST_P(EventBatcherTest, ARefusedOrUnconnectedStartIsCounted) {
 }
 
 TEST_P(EventBatcherTest, TwoBatchersOnOneStoreStartOneRunPerBatch) {
-  if (store_.backend() == test_support::StoreBackend::kSqliteMemory) GTEST_SKIP();
   auto other_store = store_.open_again();
   ASSERT_TRUE(other_store.ok()) << other_store.status();
   auto other = make_batcher(**other_store);

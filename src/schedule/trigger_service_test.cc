@@ -101,6 +101,17 @@ class TriggerServiceTest : public ::testing::TestWithParam<StoreBackend> {
   }
 
   Status create(Json request) { return service_->create_trigger(ctx_, request).status(); }
+  // An ACTIVATED CONDITIONAL trigger: `logical` over `conditions`, one action.
+  Status conditional(const std::string& name, const std::string& logical, Json conditions,
+                     Json action, const std::string& workflow = "") {
+    Json t = {{"Name", name},
+              {"Type", "CONDITIONAL"},
+              {"StartOnCreation", true},
+              {"Predicate", {{"Logical", logical}, {"Conditions", std::move(conditions)}}},
+              {"Actions", {std::move(action)}}};
+    if (!workflow.empty()) t["WorkflowName"] = workflow;
+    return create(std::move(t));
+  }
   std::string state(const std::string& name) {
     auto t = service_->get_trigger(ctx_, name);
     return t.ok() ? (*t)["State"].get<std::string>() : error_name(t.status());
@@ -403,13 +414,9 @@ TEST_P(TriggerServiceTest, CatchUpAfterDowntimeFiresOnceNotOncePerMissedSlot) {
 }
 
 TEST_P(TriggerServiceTest, OnlyTriggerStartedRunsFireConditionalTriggers) {
-  ASSERT_TRUE(
-      create({{"Name", "after-j1"},
-              {"Type", "CONDITIONAL"},
-              {"StartOnCreation", true},
-              {"Predicate", {{"Conditions", {{{"JobName", "j1"}, {"State", "SUCCEEDED"}}}}}},
-              {"Actions", {job_action("j2")}}})
-          .ok());
+  ASSERT_TRUE(conditional("after-j1", "AND", {{{"JobName", "j1"}, {"State", "SUCCEEDED"}}},
+                          job_action("j2"))
+                  .ok());
   // Started by hand (no origin): nothing fires.
   EXPECT_TRUE(
       service_->on_job_run_finished(ctx_.account_id, "j1", "jr_a", "SUCCEEDED", {}).empty());
@@ -434,12 +441,8 @@ TEST_P(TriggerServiceTest, OnlyTriggerStartedRunsFireConditionalTriggers) {
           .empty());
 
   // Crawls: only the ones a trigger started (this service's record) count.
-  ASSERT_TRUE(create({{"Name", "after-c1"},
-                      {"Type", "CONDITIONAL"},
-                      {"StartOnCreation", true},
-                      {"Predicate",
-                       {{"Conditions", {{{"CrawlerName", "c1"}, {"CrawlState", "SUCCEEDED"}}}}}},
-                      {"Actions", {crawler_action("c2")}}})
+  ASSERT_TRUE(conditional("after-c1", "AND", {{{"CrawlerName", "c1"}, {"CrawlState", "SUCCEEDED"}}},
+                          crawler_action("c2"))
                   .ok());
   EXPECT_TRUE(service_->on_crawl_finished(ctx_.account_id, "c1", "crawl-1", "SUCCEEDED").empty());
   ASSERT_TRUE(
@@ -456,18 +459,8 @@ TEST_P(TriggerServiceTest, OnlyTriggerStartedRunsFireConditionalTriggers) {
 TEST_P(TriggerServiceTest, AndNeedsEveryConditionAnyOneAcrossJobsAndCrawlers) {
   Json conditions = {{{"JobName", "j1"}, {"State", "SUCCEEDED"}},
                      {{"CrawlerName", "c1"}, {"CrawlState", "SUCCEEDED"}}};
-  ASSERT_TRUE(create({{"Name", "both"},
-                      {"Type", "CONDITIONAL"},
-                      {"StartOnCreation", true},
-                      {"Predicate", {{"Logical", "AND"}, {"Conditions", conditions}}},
-                      {"Actions", {job_action("j3")}}})
-                  .ok());
-  ASSERT_TRUE(create({{"Name", "either"},
-                      {"Type", "CONDITIONAL"},
-                      {"StartOnCreation", true},
-                      {"Predicate", {{"Logical", "ANY"}, {"Conditions", conditions}}},
-                      {"Actions", {job_action("j2")}}})
-                  .ok());
+  ASSERT_TRUE(conditional("both", "AND", conditions, job_action("j3")).ok());
+  ASSERT_TRUE(conditional("either", "ANY", conditions, job_action("j2")).ok());
   ASSERT_TRUE(
       create({{"Name", "start-c1"}, {"Type", "ON_DEMAND"}, {"Actions", {crawler_action("c1")}}})
           .ok());
@@ -504,12 +497,7 @@ TEST_P(TriggerServiceTest, AndNeedsEveryConditionAnyOneAcrossJobsAndCrawlers) {
 TEST_P(TriggerServiceTest, OldRunRecordsArePrunedButTheNewestPerJobStillPairs) {
   Json conditions = {{{"JobName", "j1"}, {"State", "SUCCEEDED"}},
                      {{"JobName", "j2"}, {"State", "SUCCEEDED"}}};
-  ASSERT_TRUE(create({{"Name", "both"},
-                      {"Type", "CONDITIONAL"},
-                      {"StartOnCreation", true},
-                      {"Predicate", {{"Logical", "AND"}, {"Conditions", conditions}}},
-                      {"Actions", {job_action("j3")}}})
-                  .ok());
+  ASSERT_TRUE(conditional("both", "AND", conditions, job_action("j3")).ok());
   const TriggerOrigin by_trigger{"od", "", ""};
   auto rows = [&](const std::string& table) {
     int64_t n = -1;
@@ -525,16 +513,10 @@ TEST_P(TriggerServiceTest, OldRunRecordsArePrunedButTheNewestPerJobStillPairs) {
   EXPECT_TRUE(
       service_->on_job_run_finished(ctx_.account_id, "j1", "r2", "SUCCEEDED", by_trigger).empty());
   // A workflow run's records, with an AND trigger of that workflow fired in it.
-  ASSERT_TRUE(
-      create({{"Name", "wf-and"},
-              {"Type", "CONDITIONAL"},
-              {"WorkflowName", "wf"},
-              {"StartOnCreation", true},
-              {"Predicate",
-               {{"Logical", "AND"},
-                {"Conditions", Json::array({{{"JobName", "j1"}, {"State", "SUCCEEDED"}}})}}},
-              {"Actions", {job_action("j3")}}})
-          .ok());
+  ASSERT_TRUE(conditional("wf-and", "AND",
+                          Json::array({{{"JobName", "j1"}, {"State", "SUCCEEDED"}}}),
+                          job_action("j3"), "wf")
+                  .ok());
   EXPECT_EQ(
       service_->on_job_run_finished(ctx_.account_id, "j1", "w1", "SUCCEEDED", {"t", "wf", "wr_1"}),
       std::vector<std::string>{"wf-and"});
