@@ -1,5 +1,5 @@
 """A glueetl job run through the job runner on the native engine: runs the
-GoogleTest suite JobRunnerGlueEtlLive (src/jobs/job_runner_test.cc) with the
+GoogleTest suite JobRunnerGlueEtlLive (src/jobs/job_runner_live_test.cc) with the
 build's awsglue package and _mortar module (<build>/python)."""
 import glob
 import os

@@ -1,6 +1,6 @@
 """The job runner fetching an s3:// ScriptLocation and --extra-py-files
 through Mortar's S3 client, against moto's S3 server: runs the GoogleTest
-suite JobRunnerS3Live (src/jobs/job_runner_test.cc) with the endpoint and a
+suite JobRunnerS3Live (src/jobs/job_runner_live_test.cc) with the endpoint and a
 bucket holding the script and a helper module."""
 import glob
 import os
