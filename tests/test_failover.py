@@ -14,17 +14,15 @@ Deterministic without waiting for real hours or real crawl times:
 """
 import http.client
 import http.server
-import math
 import re
 import threading
-import time
 
 import boto3
 import pytest
 
 from support.moto import moto_server
 from support.postgres import PostgresServer
-from support.server import MortarServer, wait_for
+from support.server import MortarServer, wait_for, jump_past_next_hour
 
 ROLE = "arn:aws:iam::111122223333:role/crawler"
 CREDS = {"AWS_ACCESS_KEY_ID": "AKIDMORTARTEST", "AWS_SECRET_ACCESS_KEY": "mortar-secret",
@@ -105,12 +103,6 @@ def store_url():
         yield f"postgresql://postgres:{pg.password}@127.0.0.1:{pg.port}/failover", pg
 
 
-def jump_past_next_hour(clock_file):
-    """Moves the servers' scheduler clock just past the next full hour."""
-    offset = int(clock_file.read_text() or 0)
-    now = time.time() + offset
-    target = math.floor(now / 3600) * 3600 + 3600 + 5
-    clock_file.write_text(str(int(offset + (target - now)) + 1))
 
 
 def log_of(srv):

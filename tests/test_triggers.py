@@ -4,9 +4,7 @@ crawler, a SCHEDULED trigger firing under the test clock
 (MORTAR_TEST_CLOCK_FILE, see src/server/parts.h), and a conditional chain
 crawler -> crawler that only trigger-started crawls advance."""
 import csv
-import math
 import os
-import time
 import urllib.request
 
 import pytest
@@ -14,7 +12,7 @@ from botocore.exceptions import ClientError
 
 from support.catalog import unique
 from support.cli import run_aws
-from support.server import wait_for
+from support.server import wait_for, jump_past_next_hour
 
 ROLE = "arn:aws:iam::111122223333:role/crawler"
 
@@ -268,12 +266,6 @@ def clocked(start_server, tmp_path_factory):
     return srv, clock_file
 
 
-def jump_past_next_hour(clock_file):
-    """Moves the scheduler's clock just past the next full hour (cumulative)."""
-    offset = int(clock_file.read_text() or 0)
-    now = time.time() + offset
-    target = math.floor(now / 3600) * 3600 + 3600 + 5
-    clock_file.write_text(str(int(offset + (target - now)) + 1))
 
 
 def test_scheduled_trigger_starts_a_crawler_at_its_time(clocked, tmp_path):

@@ -7,7 +7,6 @@ re-running it and what follows; StopWorkflowRun; MaxConcurrentRuns; CRUD,
 paging, tags and DeleteWorkflow taking its triggers along; a crawler node; a
 run whose job ended while the server was down; a SCHEDULED start trigger
 starting a workflow run under the test clock (MORTAR_TEST_CLOCK_FILE)."""
-import math
 import time
 
 import pytest
@@ -15,7 +14,7 @@ from botocore.exceptions import ClientError
 
 from support.catalog import unique
 from support.cli import run_aws
-from support.server import wait_for
+from support.server import wait_for, jump_past_next_hour
 
 ROLE = "arn:aws:iam::111122223333:role/glue"
 
@@ -342,8 +341,7 @@ def test_a_scheduled_start_trigger_starts_a_workflow_run(start_server, tmp_path)
                         Actions=[{"JobName": name}])
     assert glue.get_workflow_runs(Name=wf)["Runs"] == []
     # The scheduler's clock moves just past the next full hour.
-    now = time.time()
-    clock_file.write_text(str(int(math.floor(now / 3600) * 3600 + 3600 + 5 - now) + 1))
+    jump_past_next_hour(clock_file)
     runs = wait_for(lambda: glue.get_workflow_runs(Name=wf)["Runs"], 60, "a workflow run")
     run_id = runs[0]["WorkflowRunId"]
     run = wait_run(glue, wf, run_id, {"COMPLETED", "ERROR"})

@@ -2,7 +2,6 @@
 MORTAR_TEST_CLOCK_FILE (src/server/crawler_runtime.h): its scheduler's clock is
 real time plus the seconds in that file, so a test moves time forward an hour
 without waiting for it."""
-import math
 import time
 
 import pytest
@@ -10,7 +9,7 @@ from botocore.exceptions import ClientError
 
 from support.catalog import unique
 from support.cli import run_aws
-from support.server import wait_for
+from support.server import wait_for, jump_past_next_hour
 
 ROLE = "arn:aws:iam::111122223333:role/crawler"
 
@@ -23,12 +22,6 @@ def clocked(start_server, tmp_path_factory):
     return srv, clock_file
 
 
-def jump_past_next_hour(clock_file):
-    """Moves the scheduler's clock just past the next full hour (cumulative)."""
-    offset = int(clock_file.read_text() or 0)
-    now = time.time() + offset
-    target = math.floor(now / 3600) * 3600 + 3600 + 5
-    clock_file.write_text(str(int(offset + (target - now)) + 1))
 
 
 def test_schedule_fires_a_crawl(clocked, wait_for_crawl, sales_tree):

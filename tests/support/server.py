@@ -219,3 +219,14 @@ def servers_on_one_postgres(tmp_path_factory, database, count=2):
         yield started
         for srv in started:
             assert srv.stop() == 0, srv.log_tail()
+
+
+def jump_past_next_hour(clock_file):
+    """Moves the test clock of the servers started with
+    MORTAR_TEST_CLOCK_FILE=`clock_file` (an offset in seconds, cumulative) to
+    just past the next full hour."""
+    import math
+    offset = int(clock_file.read_text() or 0)
+    now = time.time() + offset
+    target = math.floor(now / 3600) * 3600 + 3600 + 5
+    clock_file.write_text(str(int(offset + (target - now)) + 1))
